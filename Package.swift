@@ -1,0 +1,64 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Pactoria",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pactoria", targets: ["pactoria"]),
+        .library(name: "PactoriaWorkspace", targets: ["PactoriaWorkspace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, found by pkg-config; each is imported by exactly one wrapper module.
+        .systemLibrary(
+            name: "CLibGit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+
+        // Owning wrappers: no C type leaves these modules.
+        .target(name: "PactoriaGit", dependencies: ["CLibGit2"], swiftSettings: upcoming),
+        .target(name: "PactoriaHTTPClient", dependencies: ["CCurl"], swiftSettings: upcoming),
+        .target(name: "PactoriaCrypto", dependencies: ["COpenSSL"], swiftSettings: upcoming),
+
+        // Domain (no I/O), workspace (files, YAML, git use cases), CLI (parse, call, render).
+        .target(name: "PactoriaCore", swiftSettings: upcoming),
+        .target(
+            name: "PactoriaWorkspace",
+            dependencies: ["PactoriaCore", "PactoriaGit", "PactoriaCrypto", "Yams"],
+            swiftSettings: upcoming),
+        .target(
+            name: "PactoriaCLI",
+            dependencies: [
+                "PactoriaWorkspace", "PactoriaCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: upcoming),
+        .executableTarget(name: "pactoria", dependencies: ["PactoriaCLI"], swiftSettings: upcoming),
+
+        .testTarget(
+            name: "WrapperTests",
+            dependencies: ["PactoriaCrypto", "PactoriaHTTPClient"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "PactoriaTests",
+            dependencies: [
+                "PactoriaCore", "PactoriaWorkspace", "PactoriaGit", "PactoriaCrypto",
+                "PactoriaHTTPClient",
+            ],
+            swiftSettings: upcoming),
+    ]
+)

@@ -1,0 +1,65 @@
+import ArgumentParser
+import PactoriaCore
+import PactoriaWorkspace
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List contracts, filtered, searched and paged.",
+        discussion: """
+            --search matches the title, the parties and the plain-English input, ignoring case.
+
+            Examples:
+              pactoria list
+              pactoria list --status active --company brickline-digital
+              pactoria list --search "harbour foods" --json
+              pactoria list --page 2 --size 50
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this company (slug).") var company: String?
+    @Option(help: "Only this status.") var status: String?
+    @Option(help: "Only this contract type.") var type: String?
+    @Option(help: "Case-insensitive text to find.") var search: String?
+    @Option(help: "Page number.") var page = 1
+    @Option(help: "Page size (1–100).") var size = 20
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try guarded(global) { () throws(WorkspaceError) in
+            let ws = try global.workspace()
+            let r = try ListContracts.run(
+                ws, .init(company: company, status: status, type: type, search: search, page: page, size: size))
+            for u in r.unreadable { Terminal.err("warning: skipped \(u.ref.yamlPath): \(u.error)") }
+            if json {
+                JSON.print([
+                    "contracts": r.contracts.map { s -> [String: Any] in
+                        [
+                            "id": s.id, "company": s.ref.company, "stem": s.ref.stem, "title": s.title,
+                            "contract_type": s.contractType, "status": s.status,
+                            "contract_value": s.value.map { ["amount": $0.amount, "currency": $0.currency] } as Any? ?? NSNullish.null,
+                            "start_date": JSON.opt(s.startDate), "end_date": JSON.opt(s.endDate), "version": s.version,
+                            "client": JSON.opt(s.clientName),
+                        ]
+                    },
+                    "total": r.total, "page": r.page, "size": r.size, "pages": r.pages,
+                ])
+                return
+            }
+            if r.contracts.isEmpty {
+                Terminal.err(r.total == 0 ? "no contracts match" : "page \(r.page) is past the last page (\(r.pages))")
+                return
+            }
+            let t = global.terminal
+            var table = Table()
+            table.maxWidths = [nil, 48, 40, nil, nil, nil]
+            table.add(["ID", "CONTRACT", "TITLE", "STATUS", "VALUE", "END"])
+            for s in r.contracts {
+                table.add([
+                    String(s.id.prefix(8)), s.ref.description, s.title, s.status, s.value?.formatted ?? "-", s.endDate ?? "-",
+                ])
+            }
+            for (i, line) in table.render().enumerated() { Terminal.out(i == 0 ? t.paint(line, .bold) : line) }
+            if r.pages > 1 { Terminal.out(t.paint("page \(r.page) of \(r.pages) (\(r.total) contracts)", .dim)) }
+        }
+    }
+}

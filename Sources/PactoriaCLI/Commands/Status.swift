@@ -1,0 +1,124 @@
+import ArgumentParser
+import PactoriaCore
+import PactoriaWorkspace
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show changed contracts since the last commit, and what is wrong with them.",
+        discussion: """
+            Like `git status`, in contracts: new, modified (metadata, content or both), deleted and
+            untracked contracts per company, each with its validation problems, then counts by status.
+            Exits 0 even when there are problems, unless --check is given.
+
+            Porcelain format (stable, for scripts), one line per change:
+              <A|M|D|?> <m|c|b|-> <company>/<stem>      contract: new, modified, deleted, untracked;
+                                                        metadata, content, both
+              <A|M|D|?> - <path>                        another workspace file
+              ! <file>:<line>: <field>: <message>       a problem with the line above
+
+            Examples:
+              pactoria status
+              pactoria status --check      # exit 1 if any changed contract is invalid
+              pactoria status --json
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Print the stable porcelain format.") var porcelain = false
+    @Flag(help: "Exit 1 when any changed contract has problems.") var check = false
+
+    func run() throws {
+        var failed = false
+        try guarded(global) { () throws(WorkspaceError) in
+            let ws = try global.workspace()
+            let st = try WorkspaceStatus.compute(ws)
+            failed = check && !st.problems.isEmpty
+            if json { renderJSON(st) } else if porcelain { renderPorcelain(st) } else { renderText(st, global.terminal) }
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    static func letter(_ c: WorkspaceStatus.Change) -> String {
+        switch c {
+        case .new: "A"
+        case .modified: "M"
+        case .deleted: "D"
+        case .untracked: "?"
+        }
+    }
+
+    func renderPorcelain(_ st: WorkspaceStatus) {
+        for c in st.contracts {
+            let part = c.part.map { String($0.rawValue.prefix(1)) } ?? "-"
+            Terminal.out("\(Self.letter(c.change)) \(part) \(c.ref)")
+            for p in c.problems { Terminal.out("! \(p)") }
+        }
+        for o in st.others {
+            Terminal.out("\(Self.letter(o.change)) - \(o.path)")
+            for p in o.problems { Terminal.out("! \(p)") }
+        }
+    }
+
+    func renderJSON(_ st: WorkspaceStatus) {
+        func problems(_ ps: [Problem]) -> [[String: Any]] {
+            ps.map { ["file": $0.file, "line": JSON.opt($0.line), "field": JSON.opt($0.field), "message": $0.message] }
+        }
+        JSON.print([
+            "branch": JSON.opt(st.branch),
+            "head": JSON.opt(st.headCommit?.hex),
+            "clean": st.isClean,
+            "contracts": st.contracts.map { c -> [String: Any] in
+                [
+                    "company": c.ref.company, "stem": c.ref.stem, "id": JSON.opt(c.id), "title": JSON.opt(c.title),
+                    "change": c.change.rawValue, "part": JSON.opt(c.part?.rawValue), "problems": problems(c.problems),
+                ]
+            },
+            "others": st.others.map { ["path": $0.path, "change": $0.change.rawValue, "problems": problems($0.problems)] },
+            "counts": st.countsByStatus,
+            "total": st.total,
+        ])
+    }
+
+    func renderText(_ st: WorkspaceStatus, _ t: Terminal) {
+        if let b = st.branch { Terminal.out("On branch \(b)") }
+        if st.headCommit == nil { Terminal.out("\nNo commits yet") }
+        let groups: [(String, [WorkspaceStatus.Change], Terminal.Style)] = [
+            ("Changes to be committed", [.new, .modified, .deleted], .green),
+            ("Untracked contracts", [.untracked], .red),
+        ]
+        for (heading, kinds, colour) in groups {
+            let items = st.contracts.filter { kinds.contains($0.change) }
+            guard !items.isEmpty else { continue }
+            Terminal.out("\n\(heading):")
+            var lastCompany = ""
+            for c in items {
+                if c.ref.company != lastCompany {
+                    Terminal.out("  \(t.paint(c.ref.company, .bold))")
+                    lastCompany = c.ref.company
+                }
+                var label = c.change.rawValue
+                if let part = c.part { label += " (\(part.rawValue))" }
+                let title = c.title.map { "  \($0)" } ?? ""
+                let padded = label + ":" + String(repeating: " ", count: max(1, 22 - label.count))
+                Terminal.out("    \(t.paint(padded + c.ref.stem, colour))\(t.paint(title, .dim))")
+                for p in c.problems { Terminal.out("      \(t.paint("✗ " + p.description, .red))") }
+            }
+        }
+        if !st.others.isEmpty {
+            Terminal.out("\nOther workspace changes:")
+            for o in st.others {
+                Terminal.out("    \(t.paint(o.change.rawValue + ": " + o.path, .green))")
+                for p in o.problems { Terminal.out("      \(t.paint("✗ " + p.description, .red))") }
+            }
+        }
+        let problemCount = st.problems.count
+        if problemCount > 0 {
+            Terminal.out("\n\(t.paint("\(problemCount) problem\(problemCount == 1 ? "" : "s") must be fixed before `pactoria commit`.", .red))")
+        }
+        if st.isClean { Terminal.out("\nnothing to commit, working tree clean") }
+        let order = ContractStatus.allCases.map(\.rawValue)
+        let known = order.compactMap { s in st.countsByStatus[s].map { "\($0) \(s)" } }
+        let unknown = st.countsByStatus.keys.filter { !order.contains($0) }.sorted().map { "\(st.countsByStatus[$0]!) \($0)" }
+        Terminal.out("\n\(st.total) contract\(st.total == 1 ? "" : "s")" + (st.total > 0 ? ": " + (known + unknown).joined(separator: ", ") : ""))
+    }
+}

@@ -1,0 +1,46 @@
+public import ArgumentParser
+import PactoriaWorkspace
+
+/// The `pactoria` command tree. Commands parse, call a use case in PactoriaWorkspace, and render.
+public struct Pactoria: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "pactoria",
+        abstract: "A git-native contract repository for UK small businesses.",
+        discussion: """
+            Contracts live as plain files in a git repository: YAML metadata beside Markdown content,
+            one directory per company. Every change is a commit, and the history is the audit trail.
+
+            Exit codes: 0 success; 1 refused (invalid contracts, not found, nothing to commit);
+            64 bad usage or option value; 128 not a workspace or the repository cannot be used.
+            """,
+        version: PactoriaVersion.current,
+        subcommands: [
+            Init.self, CompanyCommand.self, New.self, Status.self, Commit.self, Log.self, Show.self, Diff.self,
+            List.self,
+        ])
+
+    public init() {}
+}
+
+public enum PactoriaVersion {
+    public static let current = "0.1.0"
+}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in DIR.", valueName: "DIR"))
+    var directory: String?
+
+    @Flag(name: .long, help: "Print more detail when something fails.")
+    var verbose = false
+
+    @Flag(name: .customLong("no-color"), help: "Never use colour (also: NO_COLOR set).")
+    var noColor = false
+
+    /// The workspace around the directory the user means.
+    func workspace() throws(WorkspaceError) -> Workspace {
+        try Workspace.discover(from: directory)
+    }
+
+    var terminal: Terminal { Terminal(noColor: noColor) }
+}

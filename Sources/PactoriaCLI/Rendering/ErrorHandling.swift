@@ -1,0 +1,38 @@
+public import ArgumentParser
+import PactoriaWorkspace
+
+/// Turns a failure into one clear line on stderr (plus a hint, plus detail with --verbose) and an
+/// exit code that means something.
+enum Failure {
+    static func report(_ error: WorkspaceError, verbose: Bool) -> ExitCode {
+        switch error {
+        case .invalid(let problems) where problems.count > 1:
+            Terminal.err("error: \(problems.count) problems found; nothing was changed")
+            for p in problems { Terminal.err("  \(p)") }
+        default:
+            Terminal.err("error: \(error.description)")
+        }
+        if let hint = error.hint { Terminal.err("hint: \(hint)") }
+        if verbose, let detail = error.detail { Terminal.err("detail: \(detail)") }
+        return exitCode(error)
+    }
+
+    static func exitCode(_ error: WorkspaceError) -> ExitCode {
+        switch error {
+        case .invalidInput: return ExitCode(64)
+        case .notAWorkspace, .repository, .io: return ExitCode(128)
+        default: return ExitCode(1)
+        }
+    }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, reporting a `WorkspaceError` the Pactoria way.
+    func guarded(_ global: GlobalOptions, _ body: () throws(WorkspaceError) -> Void) throws(ExitCode) {
+        do {
+            try body()
+        } catch {
+            throw Failure.report(error, verbose: global.verbose)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+internal import CLibGit2
+
+/// An error reported by libgit2, carrying libgit2's own message.
+public struct GitError: Error, Sendable, CustomStringConvertible {
+    public enum Code: Sendable, Equatable {
+        case notFound
+        case exists
+        case ambiguous
+        case locked
+        case conflict
+        case unbornBranch
+        case nonFastForward
+        case invalidSpec
+        case other(Int32)
+    }
+
+    public let code: Code
+    /// The operation Pactoria attempted ("write index", "open repository", ...).
+    public let operation: String
+    /// libgit2's message for the failure.
+    public let message: String
+
+    public init(code: Code, operation: String, message: String) {
+        self.code = code
+        self.operation = operation
+        self.message = message
+    }
+
+    public var description: String {
+        switch code {
+        case .locked:
+            return "\(operation): the repository is locked by another process (\(message))"
+        default:
+            return "\(operation): \(message)"
+        }
+    }
+
+    /// Builds an error from libgit2's thread-local error state.
+    static func last(_ result: Int32, _ operation: String) -> GitError {
+        var message = "libgit2 error \(result)"
+        if let err = git_error_last(), let text = err.pointee.message {
+            message = String(cString: text).trimmingWhitespace()
+        }
+        let code: Code
+        switch result {
+        case GIT_ENOTFOUND.rawValue: code = .notFound
+        case GIT_EEXISTS.rawValue: code = .exists
+        case GIT_EAMBIGUOUS.rawValue: code = .ambiguous
+        case GIT_ELOCKED.rawValue: code = .locked
+        case GIT_ECONFLICT.rawValue, GIT_EMERGECONFLICT.rawValue: code = .conflict
+        case GIT_EUNBORNBRANCH.rawValue: code = .unbornBranch
+        case GIT_ENONFASTFORWARD.rawValue: code = .nonFastForward
+        case GIT_EINVALIDSPEC.rawValue: code = .invalidSpec
+        default: code = .other(result)
+        }
+        return GitError(code: code, operation: operation, message: message)
+    }
+}
+
+/// Checks a libgit2 return code, throwing libgit2's message on failure.
+@discardableResult
+func check(_ result: Int32, _ operation: @autoclosure () -> String) throws -> Int32 {
+    if result < 0 { throw GitError.last(result, operation()) }
+    return result
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}
+
+/// libgit2 must be initialised once per process before any other call.
+enum Libgit2 {
+    static let initialized: Bool = {
+        git_libgit2_init()
+        return true
+    }()
+
+    static func ensure() { _ = initialized }
+}

@@ -1,0 +1,60 @@
+internal import CLibGit2
+
+/// The staging area. Writes go through libgit2, which guards the index with `index.lock`.
+public final class Index {
+    let pointer: OpaquePointer
+    // Keeps the repository alive as long as its index is in use.
+    let repository: Repository
+
+    init(pointer: OpaquePointer, repository: Repository) {
+        self.pointer = pointer
+        self.repository = repository
+    }
+
+    deinit { git_index_free(pointer) }
+
+    /// Re-reads the index from disk.
+    public func reload() throws {
+        try check(git_index_read(pointer, 1), "read index")
+    }
+
+    /// Stages every file matching `pathspecs`: new, modified and deleted ones (`git add -A`).
+    public func addAll(_ pathspecs: [String]) throws {
+        try withStrArray(pathspecs) { arr in
+            try check(git_index_add_all(pointer, arr, GIT_INDEX_ADD_DEFAULT.rawValue, nil, nil), "stage files")
+            try check(git_index_update_all(pointer, arr, nil, nil), "stage removals")
+        }
+    }
+
+    /// Stages one file from the working tree.
+    public func add(path: String) throws {
+        try check(git_index_add_bypath(pointer, path), "stage \(path)")
+    }
+
+    /// Removes one path from the index.
+    public func remove(path: String) throws {
+        try check(git_index_remove_bypath(pointer, path), "unstage \(path)")
+    }
+
+    /// Writes the index back to disk (atomically, under `index.lock`).
+    public func write() throws {
+        try check(git_index_write(pointer), "write index")
+    }
+
+    /// Writes the index's content as a tree and returns its id.
+    public func writeTree() throws -> ObjectID {
+        var oid = git_oid()
+        try check(git_index_write_tree(&oid, pointer), "write tree")
+        return ObjectID(oid)
+    }
+
+    /// The staged blob id of `path`, if any.
+    public func blobID(path: String) -> ObjectID? {
+        guard let entry = git_index_get_bypath(pointer, path, 0) else { return nil }
+        return ObjectID(entry.pointee.id)
+    }
+
+    public var hasConflicts: Bool { git_index_has_conflicts(pointer) == 1 }
+
+    public var entryCount: Int { git_index_entrycount(pointer) }
+}

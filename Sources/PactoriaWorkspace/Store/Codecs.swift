@@ -1,0 +1,187 @@
+public import PactoriaCore
+
+/// Reads and writes the workspace's YAML files: the typed model over an ordered tree that keeps
+/// every key it does not know.
+public enum ContractCodec {
+    static let partyOrder = KeyOrder(["name", "email", "company", "company_number", "role"])
+    public static let order = KeyOrder(
+        [
+            "id", "title", "contract_type", "status", "plain_english_input", "client", "supplier",
+            "contract_value", "start_date", "end_date", "template_id", "version", "created_by", "created_at",
+            "updated_at", "generation", "compliance", "lifecycle",
+        ],
+        children: [
+            "client": partyOrder, "supplier": partyOrder, "contract_value": KeyOrder(["amount", "currency"]),
+        ])
+
+    /// Decodes a contract, collecting every field that is missing or of the wrong shape.
+    public static func decode(_ root: YAMLNode) -> (Contract, [ValidationIssue]) {
+        var issues: [ValidationIssue] = []
+        guard root.entries != nil else {
+            return (
+                Contract(id: "", title: "", contractType: "", status: ""),
+                [ValidationIssue(field: "(file)", message: "must be a YAML mapping of fields")]
+            )
+        }
+        var r = FieldReader(root: root, prefix: "", issues: [])
+        let c = Contract(
+            id: r.required("id"),
+            title: r.required("title"),
+            contractType: r.required("contract_type"),
+            status: r.required("status"),
+            plainEnglishInput: r.optional("plain_english_input"),
+            client: r.party("client"),
+            supplier: r.party("supplier"),
+            value: r.value("contract_value"),
+            startDate: r.optional("start_date"),
+            endDate: r.optional("end_date"),
+            templateID: r.optional("template_id"),
+            version: r.integer("version"),
+            createdBy: r.optional("created_by"),
+            createdAt: r.optional("created_at"),
+            updatedAt: r.optional("updated_at"))
+        issues += r.issues
+        return (c, issues)
+    }
+
+    /// Writes `contract` into `original` (keeping unknown keys and their order) and returns the tree.
+    public static func encode(_ c: Contract, into original: YAMLNode? = nil) -> YAMLNode {
+        var node = original?.entries != nil ? original! : .mapping([])
+        node.set("id", .scalar(c.id, .string))
+        node.set("title", .scalar(c.title, .string))
+        node.set("contract_type", .scalar(c.contractType, .string))
+        node.set("status", .scalar(c.status, .string))
+        node.set("plain_english_input", c.plainEnglishInput.map { .scalar($0, .string) })
+        node.set("client", c.client.map { encode($0, into: original?["client"]) })
+        node.set("supplier", c.supplier.map { encode($0, into: original?["supplier"]) })
+        if let v = c.value {
+            var vn = original?["contract_value"]?.entries != nil ? original!["contract_value"]! : .mapping([])
+            vn.set("amount", .scalar(v.amount, .quoted))
+            vn.set("currency", .scalar(v.currency, .string))
+            node.set("contract_value", vn)
+        } else {
+            node.set("contract_value", nil)
+        }
+        node.set("start_date", c.startDate.map { .scalar($0, .typed) })
+        node.set("end_date", c.endDate.map { .scalar($0, .typed) })
+        node.set("template_id", c.templateID.map { .scalar($0, .string) })
+        node.set("version", .scalar(String(c.version), .typed))
+        node.set("created_by", c.createdBy.map { .scalar($0, .string) })
+        node.set("created_at", c.createdAt.map { .scalar($0, .typed) })
+        node.set("updated_at", c.updatedAt.map { .scalar($0, .typed) })
+        return node
+    }
+
+    static func encode(_ p: Party, into original: YAMLNode?) -> YAMLNode {
+        var node = original?.entries != nil ? original! : .mapping([])
+        node.set("name", .scalar(p.name, .string))
+        node.set("email", p.email.map { .scalar($0, .string) })
+        node.set("company", p.company.map { .scalar($0, .string) })
+        node.set("company_number", p.companyNumber.map { .scalar($0, .quoted) })
+        node.set("role", p.role.map { .scalar($0, .string) })
+        return node
+    }
+
+    public static func render(_ c: Contract, into original: YAMLNode? = nil) -> String {
+        CanonicalYAML.render(encode(c, into: original), order: order)
+    }
+}
+
+public enum CompanyCodec {
+    public static let order = KeyOrder(["name", "slug", "company_number", "subscription_tier", "created_at"])
+
+    public static func decode(_ root: YAMLNode) -> (Company, [ValidationIssue]) {
+        var r = FieldReader(root: root, prefix: "", issues: [])
+        if root.entries == nil {
+            return (Company(name: "", slug: ""), [ValidationIssue(field: "(file)", message: "must be a YAML mapping")])
+        }
+        let c = Company(
+            name: r.required("name"), slug: r.required("slug"), companyNumber: r.optional("company_number"),
+            subscriptionTier: r.optional("subscription_tier") ?? SubscriptionTier.starter.rawValue,
+            createdAt: r.optional("created_at"))
+        return (c, r.issues)
+    }
+
+    public static func render(_ c: Company, into original: YAMLNode? = nil) -> String {
+        var node = original?.entries != nil ? original! : .mapping([])
+        node.set("name", .scalar(c.name, .string))
+        node.set("slug", .scalar(c.slug, .string))
+        node.set("company_number", c.companyNumber.map { .scalar($0, .quoted) })
+        node.set("subscription_tier", .scalar(c.subscriptionTier, .string))
+        node.set("created_at", c.createdAt.map { .scalar($0, .typed) })
+        return CanonicalYAML.render(node, order: order)
+    }
+}
+
+/// Reads typed fields out of a mapping, recording what is missing or malformed.
+struct FieldReader {
+    let root: YAMLNode
+    let prefix: String
+    var issues: [ValidationIssue]
+
+    func path(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
+
+    mutating func required(_ key: String) -> String {
+        guard let node = root[key] else {
+            issues.append(ValidationIssue(field: path(key), message: "is required"))
+            return ""
+        }
+        guard let s = node.string else {
+            issues.append(ValidationIssue(field: path(key), message: node.isNull ? "is required" : "must be text"))
+            return ""
+        }
+        return s
+    }
+
+    mutating func optional(_ key: String) -> String? {
+        guard let node = root[key], !node.isNull else { return nil }
+        guard let s = node.string else {
+            issues.append(ValidationIssue(field: path(key), message: "must be text"))
+            return nil
+        }
+        return s
+    }
+
+    mutating func integer(_ key: String) -> Int {
+        let text = required(key)
+        if text.isEmpty { return 0 }
+        guard let v = Int(text) else {
+            issues.append(ValidationIssue(field: path(key), message: "must be a whole number, got '\(text)'"))
+            return 0
+        }
+        return v
+    }
+
+    mutating func party(_ key: String) -> Party? {
+        guard let node = root[key], !node.isNull else { return nil }
+        guard node.entries != nil else {
+            issues.append(ValidationIssue(field: path(key), message: "must be a mapping with name, email, company, company_number, role"))
+            return nil
+        }
+        var r = FieldReader(root: node, prefix: path(key), issues: [])
+        let p = Party(
+            name: r.required("name"), email: r.optional("email"), company: r.optional("company"),
+            companyNumber: r.optional("company_number"), role: r.optional("role"))
+        issues += r.issues
+        return p
+    }
+
+    mutating func value(_ key: String) -> ContractValue? {
+        guard let node = root[key], !node.isNull else { return nil }
+        guard node.entries != nil else {
+            issues.append(ValidationIssue(field: path(key), message: "must be a mapping with amount and currency"))
+            return nil
+        }
+        var r = FieldReader(root: node, prefix: path(key), issues: [])
+        let v = ContractValue(amount: r.required("amount"), currency: r.required("currency"))
+        issues += r.issues
+        return v
+    }
+}
+
+extension YAMLNode {
+    var isNull: Bool {
+        if case .scalar(_, .null) = self { return true }
+        return false
+    }
+}

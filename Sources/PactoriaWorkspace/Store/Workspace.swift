@@ -1,0 +1,268 @@
+public import PactoriaCore
+public import PactoriaGit
+import Foundation
+
+/// Settings in `.pactoria/config.yaml`.
+public struct WorkspaceConfig: Sendable {
+    public static let currentSchemaVersion = 1
+    public static let order = KeyOrder(["schema_version", "default_currency", "default_author"])
+
+    public var schemaVersion: Int
+    public var defaultCurrency: String
+    public var defaultAuthor: String?
+    /// The whole file, so unknown keys survive a rewrite.
+    public var tree: YAMLNode
+
+    public init(defaultCurrency: String = "GBP", defaultAuthor: String? = nil) {
+        schemaVersion = Self.currentSchemaVersion
+        self.defaultCurrency = defaultCurrency
+        self.defaultAuthor = defaultAuthor
+        tree = .mapping([])
+    }
+
+    static func decode(_ doc: YAMLDocument, file: String) throws(WorkspaceError) -> WorkspaceConfig {
+        var c = WorkspaceConfig()
+        c.tree = doc.root
+        var problems: [Problem] = []
+        if let v = doc.root["schema_version"]?.string {
+            if let n = Int(v) { c.schemaVersion = n } else {
+                problems.append(Problem(file: file, line: doc.line(of: "schema_version"), field: "schema_version", message: "must be a whole number"))
+            }
+        }
+        if c.schemaVersion > currentSchemaVersion {
+            problems.append(Problem(
+                file: file, line: doc.line(of: "schema_version"), field: "schema_version",
+                message: "workspace schema \(c.schemaVersion) is newer than this pactoria understands (\(currentSchemaVersion)); upgrade pactoria"))
+        }
+        if let v = doc.root["default_currency"]?.string {
+            if Currency(rawValue: v) == nil {
+                problems.append(Problem(file: file, line: doc.line(of: "default_currency"), field: "default_currency", message: "unknown currency '\(v)' (expected one of: \(Currency.allNames))"))
+            }
+            c.defaultCurrency = v
+        }
+        if let v = doc.root["default_author"]?.string {
+            if Author(v) == nil {
+                problems.append(Problem(file: file, line: doc.line(of: "default_author"), field: "default_author", message: "must be 'Name <email>'"))
+            }
+            c.defaultAuthor = v
+        }
+        if !problems.isEmpty { throw .invalid(problems) }
+        return c
+    }
+
+    func render() -> String {
+        var node = tree.entries != nil ? tree : .mapping([])
+        node.set("schema_version", .scalar(String(schemaVersion), .typed))
+        node.set("default_currency", .scalar(defaultCurrency, .string))
+        node.set("default_author", defaultAuthor.map { .scalar($0, .string) })
+        return CanonicalYAML.render(node, order: Self.order)
+    }
+}
+
+/// Where a contract's two files live.
+public struct ContractRef: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var company: String
+    public var stem: String
+
+    public init(company: String, stem: String) {
+        self.company = company
+        self.stem = stem
+    }
+
+    public var directory: String { "companies/\(company)/contracts" }
+    public var yamlPath: String { "\(directory)/\(stem).yaml" }
+    public var markdownPath: String { "\(directory)/\(stem).md" }
+    /// `company/stem`
+    public var description: String { "\(company)/\(stem)" }
+
+    /// The contract a workspace-relative path belongs to, if it is a contract file.
+    public init?(path: String) {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "companies", parts[2] == "contracts" else { return nil }
+        let file = parts[3]
+        let stem: Substring
+        if file.hasSuffix(".yaml") { stem = file.dropLast(5) } else if file.hasSuffix(".md") { stem = file.dropLast(3) } else { return nil }
+        guard !stem.isEmpty, !stem.hasPrefix(".") else { return nil }
+        self.company = String(parts[1])
+        self.stem = String(stem)
+    }
+
+    public static func < (a: ContractRef, b: ContractRef) -> Bool { (a.company, a.stem) < (b.company, b.stem) }
+}
+
+/// A contract read from disk (or from a commit): its model, its YAML tree and its problems.
+public struct LoadedContract: Sendable {
+    public var ref: ContractRef
+    public var contract: Contract
+    public var document: YAMLDocument
+    public var problems: [Problem]
+}
+
+/// A Pactoria workspace: a git repository whose root holds `.pactoria/config.yaml`.
+public final class Workspace {
+    public static let configPath = ".pactoria/config.yaml"
+    public static let cacheDirectory = ".pactoria/cache"
+
+    /// Absolute path of the workspace root.
+    public let root: String
+    public private(set) var config: WorkspaceConfig
+    private var _repository: Repository?
+
+    init(root: String, config: WorkspaceConfig) {
+        self.root = root
+        self.config = config
+    }
+
+    /// Finds the workspace containing `directory` (or the current directory), like git does.
+    public static func discover(from directory: String? = nil) throws(WorkspaceError) -> Workspace {
+        let start = FileSystem.absolute(directory ?? FileSystem.currentDirectory())
+        var dir = start
+        while true {
+            if FileSystem.exists(dir + "/" + configPath) { return try open(root: dir) }
+            if dir == "/" || dir.isEmpty { break }
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+        throw .notAWorkspace(start)
+    }
+
+    /// Opens the workspace rooted exactly at `root`.
+    public static func open(root: String) throws(WorkspaceError) -> Workspace {
+        let path = root + "/" + configPath
+        let text = try FileSystem.readText(path)
+        let doc: YAMLDocument
+        do { doc = try YAMLDocument.parse(text, file: configPath) } catch { throw .yaml(error) }
+        return Workspace(root: root, config: try WorkspaceConfig.decode(doc, file: configPath))
+    }
+
+    /// The git repository (opened on first use).
+    public func repository() throws(WorkspaceError) -> Repository {
+        if let r = _repository { return r }
+        do {
+            let r = try Repository.open(at: root)
+            _repository = r
+            return r
+        } catch {
+            throw .repository(
+                "\(root) has .pactoria/config.yaml but is not the root of a git repository; run `pactoria init` there",
+                detail: "\(error)")
+        }
+    }
+
+    func adopt(_ repository: Repository) { _repository = repository }
+
+    public func absolute(_ relative: String) -> String { root + "/" + relative }
+
+    func writeConfig(_ c: WorkspaceConfig) throws(WorkspaceError) {
+        try FileSystem.writeAtomically(c.render(), to: absolute(Self.configPath))
+        config = c
+    }
+
+    // MARK: - Companies
+
+    public func companySlugs() -> [String] {
+        FileSystem.list(absolute("companies")).filter { FileSystem.isDirectory(absolute("companies/\($0)")) && !$0.hasPrefix(".") }.sorted()
+    }
+
+    public func companyPath(_ slug: String) -> String { "companies/\(slug)/company.yaml" }
+
+    public func loadCompany(_ slug: String) throws(WorkspaceError) -> (Company, [Problem]) {
+        let rel = companyPath(slug)
+        guard FileSystem.exists(absolute(rel)) else {
+            throw .notFound("no company '\(slug)' (no \(rel))")
+        }
+        let doc: YAMLDocument
+        do { doc = try YAMLDocument.parse(try FileSystem.readText(absolute(rel)), file: rel) } catch let e as YAMLError { throw .yaml(e) } catch let e as WorkspaceError { throw e } catch { throw .io(path: rel, message: "\(error)") }
+        let (company, issues) = CompanyCodec.decode(doc.root)
+        let all = issues + Company.validate(company, directorySlug: slug)
+        return (company, all.map { $0.problem(file: rel, document: doc) })
+    }
+
+    // MARK: - Contracts
+
+    /// Every contract in the working tree (a `.yaml` or an orphan `.md`), sorted.
+    public func contractRefs(company: String? = nil) -> [ContractRef] {
+        var out: [ContractRef] = []
+        for slug in company.map({ [$0] }) ?? companySlugs() {
+            var stems = Set<String>()
+            for name in FileSystem.list(absolute("companies/\(slug)/contracts")) where !name.hasPrefix(".") {
+                if name.hasSuffix(".yaml") { stems.insert(String(name.dropLast(5))) } else if name.hasSuffix(".md") { stems.insert(String(name.dropLast(3))) }
+            }
+            out += stems.map { ContractRef(company: slug, stem: $0) }
+        }
+        return out.sorted()
+    }
+
+    /// Reads and checks a contract's YAML from the working tree.
+    public func loadContract(_ ref: ContractRef) throws(WorkspaceError) -> LoadedContract {
+        guard FileSystem.exists(absolute(ref.yamlPath)) else {
+            throw .notFound("\(ref.yamlPath): no such contract metadata file")
+        }
+        return try Self.decodeContract(ref: ref, text: try FileSystem.readText(absolute(ref.yamlPath)))
+    }
+
+    /// Parses and validates contract YAML text (from disk or from a commit).
+    public static func decodeContract(ref: ContractRef, text: String) throws(WorkspaceError) -> LoadedContract {
+        let doc: YAMLDocument
+        do { doc = try YAMLDocument.parse(text, file: ref.yamlPath) } catch { throw .yaml(error) }
+        let (contract, shapeIssues) = ContractCodec.decode(doc.root)
+        var issues = shapeIssues
+        // Shape problems already cover missing fields; add the domain rules for the rest.
+        let reported = Set(shapeIssues.map(\.field))
+        issues += Validator.validate(contract).filter { !reported.contains($0.field) }
+        issues += Validator.validateSlug(ref.stem, field: "(file)").map { _ in
+            ValidationIssue(field: "(file)", message: "file name '\(ref.stem)' must be lower-case letters, digits and single hyphens")
+        }
+        return LoadedContract(
+            ref: ref, contract: contract, document: doc,
+            problems: issues.map { $0.problem(file: ref.yamlPath, document: doc) })
+    }
+
+    /// Writes a contract's metadata in canonical form, keeping unknown keys from `original`.
+    public func writeContract(_ contract: Contract, ref: ContractRef, original: YAMLNode? = nil) throws(WorkspaceError) {
+        try FileSystem.writeAtomically(ContractCodec.render(contract, into: original), to: absolute(ref.yamlPath))
+    }
+
+    public func readMarkdown(_ ref: ContractRef) -> [UInt8]? {
+        FileSystem.exists(absolute(ref.markdownPath)) ? try? FileSystem.read(absolute(ref.markdownPath)) : nil
+    }
+
+    // MARK: - Authors
+
+    /// Who is acting: `--author`, then PACTORIA_AUTHOR, GIT_AUTHOR_NAME/EMAIL, git's user.name and
+    /// user.email, and last the workspace's default_author.
+    public func resolveAuthor(_ explicit: String?, environment: [String: String]? = nil)
+        throws(WorkspaceError) -> Author
+    {
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        if let explicit {
+            guard let a = Author(explicit) else { throw .invalidInput(field: "--author", message: "must be 'Name <email>', got '\(explicit)'") }
+            return a
+        }
+        if let env = environment["PACTORIA_AUTHOR"], !env.isEmpty {
+            guard let a = Author(env) else { throw .invalidInput(field: "PACTORIA_AUTHOR", message: "must be 'Name <email>', got '\(env)'") }
+            return a
+        }
+        if let n = environment["GIT_AUTHOR_NAME"], let e = environment["GIT_AUTHOR_EMAIL"], !n.isEmpty, Validator.isEmail(e) {
+            return Author(name: n, email: e)
+        }
+        if let sig = try? repository().defaultSignature(), !sig.name.isEmpty, Validator.isEmail(sig.email) {
+            return Author(name: sig.name, email: sig.email)
+        }
+        if let d = config.defaultAuthor, let a = Author(d) { return a }
+        throw .refused(
+            "who are you? pass --author 'Name <email>', set PACTORIA_AUTHOR, git's user.name and user.email, or default_author in .pactoria/config.yaml")
+    }
+}
+
+extension Timestamp {
+    public static func now() -> Timestamp { Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }
+}
+
+extension CalendarDate {
+    /// Today's date in UTC (or PACTORIA_TODAY=YYYY-MM-DD, for tests and demos).
+    public static func today(environment: [String: String]? = nil) -> CalendarDate {
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        if let t = environment["PACTORIA_TODAY"], let d = CalendarDate(t) { return d }
+        return Timestamp.now().date
+    }
+}

@@ -1,0 +1,47 @@
+public import PactoriaCore
+
+/// `pactoria company add` and `pactoria company list`.
+public enum Companies {
+    public static func add(
+        _ ws: Workspace, name: String, slug explicitSlug: String?, tier: String = "starter", companyNumber: String?
+    ) throws(WorkspaceError) -> Company {
+        let slug = explicitSlug ?? Validator.slugify(name, maxLength: 40)
+        let company = Company(
+            name: name.trimmingSpaces(), slug: slug, companyNumber: companyNumber, subscriptionTier: tier,
+            createdAt: Timestamp.now().description)
+        let issues = Company.validate(company)
+        if let first = issues.first {
+            let option = ["name": "NAME", "slug": "--slug", "company_number": "--number", "subscription_tier": "--tier"][first.field] ?? first.field
+            throw .invalidInput(field: option, message: first.message)
+        }
+        let rel = ws.companyPath(slug)
+        if FileSystem.exists(ws.absolute(rel)) {
+            throw .refused("company '\(slug)' already exists (\(rel))")
+        }
+        try FileSystem.makeDirectories(ws.absolute("companies/\(slug)/contracts"))
+        try FileSystem.writeAtomically(CompanyCodec.render(company), to: ws.absolute(rel))
+        return company
+    }
+
+    public struct Listed: Sendable {
+        public var company: Company
+        public var contracts: Int
+        public var problems: [Problem]
+    }
+
+    public static func list(_ ws: Workspace, index: ContractIndex? = nil) -> [Listed] {
+        let index = index ?? ContractIndex.load(ws)
+        var counts: [String: Int] = [:]
+        for s in index.summaries { counts[s.ref.company, default: 0] += 1 }
+        return ws.companySlugs().map { slug in
+            do {
+                let (c, problems) = try ws.loadCompany(slug)
+                return Listed(company: c, contracts: counts[slug] ?? 0, problems: problems)
+            } catch {
+                return Listed(
+                    company: Company(name: "?", slug: slug), contracts: counts[slug] ?? 0,
+                    problems: [Problem(file: ws.companyPath(slug), message: "\(error)")])
+            }
+        }
+    }
+}

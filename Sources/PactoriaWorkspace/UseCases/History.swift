@@ -1,0 +1,144 @@
+public import PactoriaCore
+public import PactoriaGit
+import Foundation
+
+/// `pactoria log`: the workspace's history, or one contract's versions across renames.
+public enum History {
+    /// One commit of the workspace.
+    public struct CommitEntry: Sendable {
+        public var commit: CommitInfo
+        /// Audit trailers, grouped per contract.
+        public var events: [CommitChanges.ContractEvent]
+    }
+
+    /// One version of a contract: a commit that changed its metadata or content.
+    public struct ContractEntry: Sendable {
+        public var commit: CommitInfo
+        public var ref: ContractRef
+        public var version: Int?
+        public var status: String?
+        public var event: String
+        /// True when the event was worked out from the change, not read from a trailer.
+        public var inferred: Bool
+    }
+
+    public static func workspace(_ ws: Workspace, limit: Int? = nil) throws(WorkspaceError) -> [CommitEntry] {
+        let repo = try ws.repository()
+        guard let head = try headOrNil(repo) else { return [] }
+        var out: [CommitEntry] = []
+        do {
+            for c in try repo.walk(from: head) {
+                out.append(CommitEntry(commit: c, events: parseEvents(c)))
+                if let limit, out.count >= limit { break }
+            }
+        } catch { throw .repository("cannot read history", detail: "\(error)") }
+        return out
+    }
+
+    /// Reads `Pactoria-Contract` / `-Event` / `-Version` trailer sets from a commit message.
+    public static func parseEvents(_ c: CommitInfo) -> [CommitChanges.ContractEvent] {
+        var out: [CommitChanges.ContractEvent] = []
+        for (key, value) in c.trailers {
+            switch key.lowercased() {
+            case "pactoria-contract":
+                out.append(CommitChanges.ContractEvent(id: value, ref: ContractRef(company: "", stem: ""), event: "", version: 0))
+            case "pactoria-event":
+                if !out.isEmpty { out[out.count - 1].event = value }
+            case "pactoria-version":
+                if !out.isEmpty { out[out.count - 1].version = Int(value) ?? 0 }
+            default: break
+            }
+        }
+        return out
+    }
+
+    /// The versions of one contract, newest first, following it by id across renames.
+    public static func contract(_ ws: Workspace, id: String, ref: ContractRef) throws(WorkspaceError) -> [ContractEntry] {
+        let repo = try ws.repository()
+        guard let head = try headOrNil(repo) else { return [] }
+        var out: [ContractEntry] = []
+        var path: ContractRef? = ref
+        do {
+            for c in try repo.walk(from: head, firstParentOnly: true) {
+                // Where is the contract in this commit?
+                var here = try path.flatMap { p in try repo.blobID(inTree: c.treeID, path: p.yamlPath) != nil ? p : nil }
+                if here == nil { here = try find(id: id, in: c.treeID, repo: repo) }
+                guard let current = here else {
+                    if !out.isEmpty { break }  // it did not exist before this point
+                    continue  // deleted later on: keep walking back until it appears
+                }
+                path = current
+                let parentTree = try c.parents.first.map { try repo.treeID(ofCommit: $0) }
+                var before: ContractRef? = nil
+                if let parentTree {
+                    before = try repo.blobID(inTree: parentTree, path: current.yamlPath) != nil
+                        ? current : try find(id: id, in: parentTree, repo: repo)
+                }
+                let yamlNow = try repo.blobID(inTree: c.treeID, path: current.yamlPath)
+                let mdNow = try repo.blobID(inTree: c.treeID, path: current.markdownPath)
+                let yamlBefore = try before.flatMap { b in try parentTree.flatMap { try repo.blobID(inTree: $0, path: b.yamlPath) } }
+                let mdBefore = try before.flatMap { b in try parentTree.flatMap { try repo.blobID(inTree: $0, path: b.markdownPath) } }
+                if before != nil && yamlNow == yamlBefore && mdNow == mdBefore && before == current { continue }
+
+                let text = try yamlNow.map { String(decoding: try repo.blob($0), as: UTF8.self) }
+                let contract = text.flatMap { try? Workspace.decodeContract(ref: current, text: $0).contract }
+                let trailer = parseEvents(c).last { $0.id.lowercased() == id.lowercased() }
+                var event: String
+                let inferred: Bool
+                if let trailer, !trailer.event.isEmpty {
+                    event = trailer.event
+                    inferred = false
+                } else {
+                    inferred = true
+                    if before == nil { event = "contract.created" } else if mdNow != mdBefore { event = "contract.content_changed" } else if before != current && yamlNow == yamlBefore { event = "contract.renamed" } else {
+                        event = "contract.updated"
+                    }
+                }
+                if event.isEmpty { event = "contract.updated" }
+                out.append(ContractEntry(
+                    commit: c, ref: current, version: contract?.version, status: contract?.status, event: event,
+                    inferred: inferred))
+                if before == nil { break }
+            }
+        } catch let e as WorkspaceError {
+            throw e
+        } catch {
+            throw .repository("cannot read history", detail: "\(error)")
+        }
+        return out
+    }
+
+    /// Looks for the contract with `id` anywhere in a tree (used only when it is not where it was).
+    static func find(id: String, in tree: ObjectID, repo: Repository) throws -> ContractRef? {
+        let needle = Array("id: \(id.lowercased())".utf8)
+        for (path, blob) in try repo.files(inTree: tree, under: "companies") where path.hasSuffix(".yaml") {
+            guard let ref = ContractRef(path: path) else { continue }
+            let bytes = try repo.blob(blob)
+            if bytes.firstRange(of: needle) != nil { return ref }
+            // Hand-written files may quote the id or use upper case: check properly.
+            if let loaded = try? Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self)),
+                loaded.contract.id.lowercased() == id.lowercased()
+            {
+                return ref
+            }
+        }
+        return nil
+    }
+
+    static func headOrNil(_ repo: Repository) throws(WorkspaceError) -> ObjectID? {
+        do { return try repo.headCommitID() } catch { throw .repository("cannot read HEAD", detail: "\(error)") }
+    }
+}
+
+extension Array where Element == UInt8 {
+    func firstRange(of needle: [UInt8]) -> Range<Int>? {
+        guard !needle.isEmpty, count >= needle.count else { return nil }
+        let first = needle[0]
+        var i = 0
+        while i <= count - needle.count {
+            if self[i] == first && self[i..<(i + needle.count)].elementsEqual(needle) { return i..<(i + needle.count) }
+            i += 1
+        }
+        return nil
+    }
+}

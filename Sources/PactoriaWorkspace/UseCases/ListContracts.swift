@@ -1,0 +1,59 @@
+public import PactoriaCore
+
+/// `pactoria list`: filter, search and page the workspace's contracts.
+public enum ListContracts {
+    public struct Query: Sendable {
+        public var company: String?
+        public var status: String?
+        public var type: String?
+        public var search: String?
+        public var page: Int
+        public var size: Int
+
+        public init(company: String? = nil, status: String? = nil, type: String? = nil, search: String? = nil, page: Int = 1, size: Int = 20) {
+            self.company = company
+            self.status = status
+            self.type = type
+            self.search = search
+            self.page = page
+            self.size = size
+        }
+    }
+
+    public struct Page: Sendable {
+        public var contracts: [ContractSummary]
+        public var total: Int
+        public var page: Int
+        public var size: Int
+        public var pages: Int
+        public var unreadable: [UnreadableContract]
+    }
+
+    public static let sizeRange = 1...100
+
+    public static func run(_ ws: Workspace, _ q: Query) throws(WorkspaceError) -> Page {
+        guard sizeRange.contains(q.size) else { throw .invalidInput(field: "--size", message: "must be between 1 and 100, got \(q.size)") }
+        guard q.page >= 1 else { throw .invalidInput(field: "--page", message: "must be 1 or more, got \(q.page)") }
+        if let s = q.status, ContractStatus(rawValue: s) == nil {
+            throw .invalidInput(field: "--status", message: "unknown status '\(s)' (expected one of: \(ContractStatus.allNames))")
+        }
+        if let t = q.type, ContractType(rawValue: t) == nil {
+            throw .invalidInput(field: "--type", message: "unknown contract type '\(t)' (expected one of: \(ContractType.allNames))")
+        }
+        if let c = q.company, !ws.companySlugs().contains(c) {
+            throw .notFound("no company '\(c)'")
+        }
+        let index = ContractIndex.load(ws, company: q.company)
+        let matching = index.summaries.filter { s in
+            (q.status == nil || s.status == q.status) && (q.type == nil || s.contractType == q.type)
+                && (q.search.map { s.matches(search: $0) } ?? true)
+        }
+        let total = matching.count
+        let pages = max(1, (total + q.size - 1) / q.size)
+        let start = min(total, (q.page - 1) * q.size)
+        let end = min(total, start + q.size)
+        return Page(
+            contracts: Array(matching[start..<end]), total: total, page: q.page, size: q.size, pages: pages,
+            unreadable: index.unreadable)
+    }
+}

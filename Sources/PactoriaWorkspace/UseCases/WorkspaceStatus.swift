@@ -1,0 +1,147 @@
+public import PactoriaCore
+public import PactoriaGit
+
+/// `pactoria status`: what changed since HEAD, contract by contract, and what is wrong with it.
+public struct WorkspaceStatus: Sendable {
+    public enum Change: String, Sendable, Codable {
+        case new, modified, deleted, untracked
+    }
+
+    public enum Part: String, Sendable, Codable {
+        case metadata, content, both
+    }
+
+    public struct ContractChange: Sendable {
+        public var ref: ContractRef
+        public var change: Change
+        /// For modified contracts: which files changed.
+        public var part: Part?
+        public var id: String?
+        public var title: String?
+        public var problems: [Problem]
+    }
+
+    public struct OtherChange: Sendable {
+        public var path: String
+        public var change: Change
+        public var problems: [Problem]
+    }
+
+    public var branch: String?
+    public var headCommit: ObjectID?
+    public var contracts: [ContractChange]
+    /// Changed workspace files that are not contracts (company.yaml, config).
+    public var others: [OtherChange]
+    /// Every contract in the working tree, counted by status.
+    public var countsByStatus: [String: Int]
+    public var total: Int
+
+    public var problems: [Problem] { contracts.flatMap(\.problems) + others.flatMap(\.problems) }
+    public var isClean: Bool { contracts.isEmpty && others.isEmpty }
+
+    /// The pathspecs Pactoria stages and watches.
+    static let workspacePaths = ["companies", ".pactoria", ".gitignore", ".gitattributes"]
+
+    public static func compute(_ ws: Workspace, index: ContractIndex? = nil) throws(WorkspaceError) -> WorkspaceStatus {
+        let repo = try ws.repository()
+        let entries: [StatusEntry]
+        do {
+            entries = try repo.status(pathspecs: workspacePaths)
+        } catch {
+            throw .repository("cannot read the repository status", detail: "\(error)")
+        }
+        let index = index ?? ContractIndex.load(ws)
+        let head = try? repo.headCommitID()
+
+        // Group file changes by contract.
+        struct Files { var yaml: StatusEntry?; var md: StatusEntry? }
+        var byRef: [ContractRef: Files] = [:]
+        var others: [OtherChange] = []
+        for e in entries where !e.flags.contains(.ignored) {
+            if let ref = ContractRef(path: e.path) {
+                if e.path.hasSuffix(".yaml") { byRef[ref, default: Files()].yaml = e } else { byRef[ref, default: Files()].md = e }
+            } else if !e.path.hasPrefix(Workspace.cacheDirectory) {
+                var problems: [Problem] = []
+                let parts = e.path.split(separator: "/")
+                if parts.count == 3, parts[0] == "companies", parts[2] == "company.yaml", !isDeleted(e) {
+                    do { problems = try ws.loadCompany(String(parts[1])).1 } catch {
+                        problems = [Problem(file: e.path, message: "\(error)")]
+                    }
+                }
+                others.append(OtherChange(path: e.path, change: change(of: e), problems: problems))
+            }
+        }
+
+        var idsElsewhere: [String: [ContractRef]] = [:]
+        for s in index.summaries { idsElsewhere[s.id.lowercased(), default: []].append(s.ref) }
+
+        var contracts: [ContractChange] = []
+        for (ref, files) in byRef {
+            let yamlState = files.yaml.map(change(of:))
+            let mdState = files.md.map(change(of:))
+            let yamlExists = FileSystem.exists(ws.absolute(ref.yamlPath))
+            let mdExists = FileSystem.exists(ws.absolute(ref.markdownPath))
+            var c = ContractChange(ref: ref, change: .modified, part: nil, id: nil, title: nil, problems: [])
+            if !yamlExists && !mdExists {
+                c.change = .deleted
+            } else if let y = yamlState, y == .new || y == .untracked {
+                c.change = y
+            } else if yamlState == nil && !yamlExists, let m = mdState, m == .new || m == .untracked {
+                c.change = m
+            } else {
+                c.change = .modified
+                let yamlChanged = yamlState != nil
+                let mdChanged = mdState != nil
+                c.part = yamlChanged && mdChanged ? .both : (yamlChanged ? .metadata : .content)
+            }
+            if c.change != .deleted {
+                if yamlExists {
+                    do {
+                        let loaded = try ws.loadContract(ref)
+                        c.id = loaded.contract.id
+                        c.title = loaded.contract.title
+                        c.problems = loaded.problems
+                        let dupes = (idsElsewhere[loaded.contract.id.lowercased()] ?? []).filter { $0 != ref }
+                        if !dupes.isEmpty, !loaded.contract.id.isEmpty {
+                            c.problems.append(Problem(
+                                file: ref.yamlPath, line: loaded.document.line(of: "id"), field: "id",
+                                message: "\(loaded.contract.id) is also the id of \(dupes.map(\.description).joined(separator: ", "))"))
+                        }
+                    } catch {
+                        c.problems = [problem(from: error, file: ref.yamlPath)]
+                    }
+                } else {
+                    c.problems = [Problem(file: ref.markdownPath, message: "content without metadata: \(ref.yamlPath) is missing")]
+                }
+                if !FileSystem.exists(ws.absolute("companies/\(ref.company)/company.yaml")) {
+                    c.problems.append(Problem(file: ref.yamlPath, message: "company '\(ref.company)' has no company.yaml"))
+                }
+            }
+            contracts.append(c)
+        }
+        contracts.sort { $0.ref < $1.ref }
+        others.sort { $0.path < $1.path }
+
+        var counts: [String: Int] = [:]
+        for s in index.summaries { counts[s.status, default: 0] += 1 }
+        return WorkspaceStatus(
+            branch: repo.currentBranch(), headCommit: head ?? nil, contracts: contracts, others: others,
+            countsByStatus: counts, total: index.summaries.count)
+    }
+
+    static func isDeleted(_ e: StatusEntry) -> Bool {
+        e.flags.contains(.workdirDeleted) || (e.flags.contains(.indexDeleted) && !e.flags.contains(.workdirNew))
+    }
+
+    static func change(of e: StatusEntry) -> Change {
+        if isDeleted(e) { return .deleted }
+        if e.flags.contains(.indexNew) { return .new }
+        if e.flags.contains(.workdirNew) { return .untracked }
+        return .modified
+    }
+
+    static func problem(from error: WorkspaceError, file: String) -> Problem {
+        if case .yaml(let y) = error { return Problem(file: y.file, line: y.line, field: nil, message: "invalid YAML: \(y.message)") }
+        return Problem(file: file, message: error.description)
+    }
+}

@@ -1,0 +1,177 @@
+internal import Yams
+
+/// A YAML document as an ordered tree of strings, so that Pactoria can rewrite a file it read
+/// without losing keys it does not know, and without any number passing through a `Double`.
+public indirect enum YAMLNode: Sendable, Equatable {
+    case scalar(String, ScalarStyle)
+    case mapping([YAMLEntry])
+    case sequence([YAMLNode])
+
+    /// How a scalar is to be written.
+    public enum ScalarStyle: Sendable, Equatable {
+        /// A string: plain only when YAML would read the plain text back as that same string.
+        case string
+        /// A value meant to be resolved (an integer, a date): plain whenever the syntax allows.
+        case typed
+        /// Always double-quoted.
+        case quoted
+        /// Null (`~` or nothing): written as `null`.
+        case null
+    }
+
+    public var string: String? {
+        if case .scalar(let s, let style) = self, style != .null { return s }
+        return nil
+    }
+
+    public var entries: [YAMLEntry]? {
+        if case .mapping(let e) = self { return e }
+        return nil
+    }
+
+    public subscript(key: String) -> YAMLNode? {
+        entries?.first(where: { $0.key == key })?.value
+    }
+
+    /// Sets, replaces (keeping the position) or, with nil, removes `key` in a mapping.
+    public mutating func set(_ key: String, _ value: YAMLNode?) {
+        guard case .mapping(var entries) = self else { return }
+        if let i = entries.firstIndex(where: { $0.key == key }) {
+            if let value { entries[i].value = value } else { entries.remove(at: i) }
+        } else if let value {
+            entries.append(YAMLEntry(key: key, value: value))
+        }
+        self = .mapping(entries)
+    }
+}
+
+public struct YAMLEntry: Sendable, Equatable {
+    public var key: String
+    public var value: YAMLNode
+
+    public init(key: String, value: YAMLNode) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// A parsed YAML file: its tree and the line of each (dotted) key path, for error messages.
+public struct YAMLDocument: Sendable {
+    public var root: YAMLNode
+    public var lines: [String: Int]
+
+    /// The line of `field` or of its nearest parent that has one.
+    public func line(of field: String) -> Int? {
+        var path = field
+        while true {
+            if let l = lines[path] { return l }
+            guard let dot = path.lastIndex(of: ".") else { return nil }
+            path = String(path[..<dot])
+        }
+    }
+
+    /// Parses YAML text; errors carry the line and column libyaml reports.
+    public static func parse(_ text: String, file: String) throws(YAMLError) -> YAMLDocument {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw YAMLError.from(error, file: file)
+        } catch {
+            throw YAMLError(file: file, line: nil, column: nil, message: "\(error)")
+        }
+        guard let node else {
+            return YAMLDocument(root: .mapping([]), lines: [:])
+        }
+        var lines: [String: Int] = [:]
+        let root = try convert(node, path: "", lines: &lines, file: file)
+        return YAMLDocument(root: root, lines: lines)
+    }
+
+    private static func convert(_ node: Node, path: String, lines: inout [String: Int], file: String)
+        throws(YAMLError) -> YAMLNode
+    {
+        switch node {
+        case .scalar(let s):
+            if s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string) {
+                return .scalar("", .null)
+            }
+            switch s.style {
+            case .plain: return .scalar(s.string, .typed)
+            case .singleQuoted, .doubleQuoted: return .scalar(s.string, .quoted)
+            default: return .scalar(s.string, .string)
+            }
+        case .mapping(let m):
+            var entries: [YAMLEntry] = []
+            var seen = Set<String>()
+            for (k, v) in m {
+                guard case .scalar(let keyScalar) = k else {
+                    throw YAMLError(
+                        file: file, line: k.mark?.line, column: k.mark?.column, message: "mapping keys must be plain text")
+                }
+                let key = keyScalar.string
+                let childPath = path.isEmpty ? key : "\(path).\(key)"
+                if !seen.insert(key).inserted {
+                    throw YAMLError(
+                        file: file, line: k.mark?.line, column: k.mark?.column, message: "duplicate key '\(childPath)'")
+                }
+                if let line = k.mark?.line { lines[childPath] = line }
+                entries.append(YAMLEntry(key: key, value: try convert(v, path: childPath, lines: &lines, file: file)))
+            }
+            return .mapping(entries)
+        case .sequence(let seq):
+            var items: [YAMLNode] = []
+            for (i, v) in seq.enumerated() {
+                let childPath = "\(path).\(i)"
+                if let line = v.mark?.line { lines[childPath] = line }
+                items.append(try convert(v, path: childPath, lines: &lines, file: file))
+            }
+            return .sequence(items)
+        case .alias(let a):
+            throw YAMLError(file: file, line: a.mark?.line, column: a.mark?.column, message: "aliases are not supported")
+        }
+    }
+}
+
+/// A YAML file that could not be read, with the place libyaml names.
+public struct YAMLError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public var description: String {
+        var place = file
+        if let line { place += ":\(line)" }
+        if let column { place += ":\(column)" }
+        return "\(place): invalid YAML: \(message)"
+    }
+
+    static func from(_ error: YamlError, file: String) -> YAMLError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            var text = problem
+            if let context { text = "\(problem) \(context.text)".trimmingCharacters() }
+            return YAMLError(file: file, line: mark.line, column: mark.column, message: text)
+        case .reader(let problem, _, _, _):
+            return YAMLError(file: file, line: nil, column: nil, message: problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return YAMLError(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))")
+        default:
+            return YAMLError(file: file, line: nil, column: nil, message: "\(error)")
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,3 @@
+import PactoriaCLI
+
+Pactoria.main()
