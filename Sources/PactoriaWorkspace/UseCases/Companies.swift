@@ -5,7 +5,7 @@ public enum Companies {
     public static func add(
         _ ws: Workspace, name: String, slug explicitSlug: String?, tier: String = "starter", companyNumber: String?
     ) throws(WorkspaceError) -> Company {
-        let slug = explicitSlug ?? Validator.slugify(name, maxLength: 40)
+        let slug = explicitSlug ?? Validator.slugify(Companies.withoutLegalSuffix(name), maxLength: 40)
         let company = Company(
             name: name.trimmingSpaces(), slug: slug, companyNumber: companyNumber, subscriptionTier: tier,
             createdAt: Timestamp.now().description)
@@ -21,6 +21,14 @@ public enum Companies {
         try FileSystem.makeDirectories(ws.absolute("companies/\(slug)/contracts"))
         try FileSystem.writeAtomically(CompanyCodec.render(company), to: ws.absolute(rel))
         return company
+    }
+
+    /// "Thames Digital Ltd" → "Thames Digital": the suffix adds nothing to a directory name.
+    static func withoutLegalSuffix(_ name: String) -> String {
+        var words = name.split(separator: " ")
+        let suffixes: Set<String> = ["ltd", "ltd.", "limited", "plc", "llp", "lp", "cic", "inc", "inc.", "llc"]
+        while words.count > 1, let last = words.last, suffixes.contains(last.lowercased()) { words.removeLast() }
+        return words.joined(separator: " ")
     }
 
     public struct Listed: Sendable {

@@ -125,8 +125,8 @@ public enum ContractViews {
         let content: String
         do {
             content = try TextDiff.unified(
-                old: old.content ?? [], new: new.content ?? [], oldPath: "a/" + old.ref.markdownPath,
-                newPath: "b/" + new.ref.markdownPath)
+                old: old.content ?? [], new: new.content ?? [], oldPath: old.ref.markdownPath,
+                newPath: new.ref.markdownPath)
         } catch { throw .repository("cannot diff the content", detail: "\(error)") }
         return DiffResult(
             ref: summary.ref, from: old.commit?.id.short ?? (a == nil ? "HEAD" : fromRev),

@@ -129,16 +129,15 @@ public enum CanonicalYAML {
             "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf", ".nan",
         ]
         if words.contains(lower) { return true }
-        let u = Array(s.utf8)
-        // Numbers: anything made of digits, signs, points, underscores, exponents, 0x/0o/0b.
-        let numberish = u.allSatisfy {
-            ($0 >= 48 && $0 <= 57) || $0 == 43 || $0 == 45 || $0 == 46 || $0 == 95 || $0 == 101 || $0 == 69
-                || $0 == 120 || $0 == 111 || $0 == 98 || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70)
-                || $0 == 58
+        // Integers and floats in YAML 1.1 and 1.2 (decimal, octal, hex, binary, sexagesimal).
+        if s.wholeMatch(of: #/[-+]?[0-9][0-9_]*(:[0-5]?[0-9])*/#) != nil { return true }
+        if s.wholeMatch(of: #/[-+]?0[xob][0-9a-fA-F_]+/#) != nil { return true }
+        if s.wholeMatch(of: #/[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?/#) != nil, s.contains(where: \.isNumber) {
+            return true
         }
-        if numberish && u.contains(where: { $0 >= 48 && $0 <= 57 }) { return true }
-        // Dates and timestamps: start with YYYY-M.
-        if u.count >= 8, u[0...3].allSatisfy({ $0 >= 48 && $0 <= 57 }), u[4] == 45 { return true }
+        if s.wholeMatch(of: #/[-+]?[0-9][0-9_]*(\.[0-9_]*)?[eE][-+]?[0-9]+/#) != nil { return true }
+        // Dates and timestamps.
+        if s.prefixMatch(of: #/[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/#) != nil { return true }
         return false
     }
 
