@@ -2,30 +2,62 @@ internal import CLibGit2
 
 /// A git object id (SHA-1), as a value.
 public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable {
-    public let bytes: [UInt8]
+    // 20 bytes held inline (no allocation): big-endian words of the SHA-1.
+    private let w0: UInt64
+    private let w1: UInt64
+    private let w2: UInt32
 
     public init(bytes: [UInt8]) {
         precondition(bytes.count == 20)
-        self.bytes = bytes
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+        var c: UInt32 = 0
+        for i in 0..<8 { a = a << 8 | UInt64(bytes[i]) }
+        for i in 8..<16 { b = b << 8 | UInt64(bytes[i]) }
+        for i in 16..<20 { c = c << 8 | UInt32(bytes[i]) }
+        w0 = a
+        w1 = b
+        w2 = c
+    }
+
+    public var bytes: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(20)
+        for i in (0..<8).reversed() { out.append(UInt8(truncatingIfNeeded: w0 >> (UInt64(i) * 8))) }
+        for i in (0..<8).reversed() { out.append(UInt8(truncatingIfNeeded: w1 >> (UInt64(i) * 8))) }
+        for i in (0..<4).reversed() { out.append(UInt8(truncatingIfNeeded: w2 >> (UInt32(i) * 8))) }
+        return out
     }
 
     public init?(hex: String) {
-        let chars = Array(hex.utf8)
-        guard chars.count == 40 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(20)
-        var i = 0
-        while i < 40 {
-            guard let hi = Self.nibble(chars[i]), let lo = Self.nibble(chars[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+        var c: UInt32 = 0
+        var n = 0
+        for ch in hex.utf8 {
+            guard n < 40, let v = Self.nibble(ch) else { return nil }
+            if n < 16 { a = a << 4 | UInt64(v) } else if n < 32 { b = b << 4 | UInt64(v) } else { c = c << 4 | UInt32(v) }
+            n += 1
         }
-        self.bytes = out
+        guard n == 40 else { return nil }
+        w0 = a
+        w1 = b
+        w2 = c
     }
 
     init(_ oid: git_oid) {
         var oid = oid
-        self.bytes = withUnsafeBytes(of: &oid.id) { Array($0) }
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+        var c: UInt32 = 0
+        withUnsafeBytes(of: &oid.id) { raw in
+            for i in 0..<8 { a = a << 8 | UInt64(raw[i]) }
+            for i in 8..<16 { b = b << 8 | UInt64(raw[i]) }
+            for i in 16..<20 { c = c << 8 | UInt32(raw[i]) }
+        }
+        w0 = a
+        w1 = b
+        w2 = c
     }
 
     init(_ pointer: UnsafePointer<git_oid>) {
@@ -34,8 +66,9 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable 
 
     var raw: git_oid {
         var oid = git_oid()
+        let b = bytes
         withUnsafeMutableBytes(of: &oid.id) { buf in
-            for i in 0..<20 { buf[i] = bytes[i] }
+            for i in 0..<20 { buf[i] = b[i] }
         }
         return oid
     }
@@ -54,7 +87,7 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable 
     public var short: String { String(hex.prefix(7)) }
     public var description: String { hex }
 
-    public static func < (a: ObjectID, b: ObjectID) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    public static func < (a: ObjectID, b: ObjectID) -> Bool { (a.w0, a.w1, a.w2) < (b.w0, b.w1, b.w2) }
 
     /// The id git would give `data` stored as a blob (no repository needed).
     public static func blobID(of data: [UInt8]) throws -> ObjectID {

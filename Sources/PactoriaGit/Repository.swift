@@ -291,7 +291,18 @@ public final class Repository {
     }
 
     /// Working-tree and index status of files below `pathspecs` (all files when empty).
+    ///
+    /// Like `git status`, it refreshes the index's cached stat data for files found unchanged (so the
+    /// next call need not re-read them), unless another process holds the index lock.
     public func status(pathspecs: [String] = [], includeUntracked: Bool = true) throws -> [StatusEntry] {
+        do {
+            return try status(pathspecs: pathspecs, includeUntracked: includeUntracked, updateIndex: true)
+        } catch let e as GitError where e.code == .locked {
+            return try status(pathspecs: pathspecs, includeUntracked: includeUntracked, updateIndex: false)
+        }
+    }
+
+    func status(pathspecs: [String], includeUntracked: Bool, updateIndex: Bool) throws -> [StatusEntry] {
         var opts = git_status_options()
         try check(git_status_options_init(&opts, UInt32(GIT_STATUS_OPTIONS_VERSION)), "status options")
         opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
@@ -299,6 +310,7 @@ public final class Repository {
         if includeUntracked {
             flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
         }
+        if updateIndex { flags |= GIT_STATUS_OPT_UPDATE_INDEX.rawValue }
         opts.flags = flags
         var list: OpaquePointer?
         try withStrArray(pathspecs) { arr in

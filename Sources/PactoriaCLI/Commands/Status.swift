@@ -83,7 +83,7 @@ struct Status: ParsableCommand {
         if let b = st.branch { Terminal.out("On branch \(b)") }
         if st.headCommit == nil { Terminal.out("\nNo commits yet") }
         let groups: [(String, [WorkspaceStatus.Change], Terminal.Style)] = [
-            ("Changes to be committed", [.new, .modified, .deleted], .green),
+            ("Changes since the last commit", [.new, .modified, .deleted], .green),
             ("Untracked contracts", [.untracked], .red),
         ]
         for (heading, kinds, colour) in groups {

@@ -1,4 +1,5 @@
 public import PactoriaCore
+public import PactoriaGit
 import Foundation
 
 /// What `list`, `status` counts and contract lookup need of a contract, without its full YAML.
@@ -46,9 +47,13 @@ public struct ContractSummary: Sendable, Equatable {
 
     /// Case-insensitive match against title, parties and plain-English input.
     public func matches(search needle: String) -> Bool {
-        let n = needle.lowercased()
+        let folded = Array(needle.lowercased().utf8)
+        let ascii = folded.allSatisfy { $0 < 0x80 }
         for h in [title, clientName, clientCompany, supplierName, supplierCompany, plainEnglishInput] {
-            if let h, h.lowercased().contains(n) { return true }
+            guard let h else { continue }
+            if ascii ? TextSearch.containsASCIIFolded(h, folded) : h.lowercased().contains(needle.lowercased()) {
+                return true
+            }
         }
         return false
     }
@@ -66,25 +71,28 @@ public struct ContractSummary: Sendable, Equatable {
         ]
     }
 
-    init?(fields f: [String]) {
-        guard f.count == Self.fieldCount, let v = Int(f[8]) else { return nil }
+    init?(fields slice: ArraySlice<String>) {
+        guard slice.count == Self.fieldCount else { return nil }
+        let o = slice.startIndex
+        let f = { (i: Int) in slice[o + i] }
+        guard let v = Int(f(8)) else { return nil }
         func opt(_ s: String) -> String? { s == "\u{0}" ? nil : s }
-        ref = ContractRef(company: f[15], stem: f[16])
-        id = f[0]
-        title = f[1]
-        contractType = f[2]
-        status = f[3]
-        amount = opt(f[4])
-        currency = opt(f[5])
-        startDate = opt(f[6])
-        endDate = opt(f[7])
+        ref = ContractRef(company: f(15), stem: f(16))
+        id = f(0)
+        title = f(1)
+        contractType = f(2)
+        status = f(3)
+        amount = opt(f(4))
+        currency = opt(f(5))
+        startDate = opt(f(6))
+        endDate = opt(f(7))
         version = v
-        clientName = opt(f[9])
-        clientCompany = opt(f[10])
-        supplierName = opt(f[11])
-        supplierCompany = opt(f[12])
-        plainEnglishInput = opt(f[13])
-        updatedAt = opt(f[14])
+        clientName = opt(f(9))
+        clientCompany = opt(f(10))
+        supplierName = opt(f(11))
+        supplierCompany = opt(f(12))
+        plainEnglishInput = opt(f(13))
+        updatedAt = opt(f(14))
     }
 }
 
@@ -104,86 +112,184 @@ public struct ContractIndex: Sendable {
     /// Contract `.md` files without metadata.
     public var orphans: [ContractRef]
 
-    static let cacheName = "summaries-v1"
-    static let magic = "pactoria-summaries 1\n"
+    static let cacheName = "summaries-v3"
+    static let magic = "pactoria-summaries 3\n"
 
-    public static func load(_ ws: Workspace, company: String? = nil) -> ContractIndex {
-        let cachePath = ws.absolute("\(Workspace.cacheDirectory)/\(cacheName)")
-        var cache = readCache(cachePath)
+    struct Entry {
+        var stamp: FileSystem.Stamp
+        var blob: ObjectID?
+        var summary: ContractSummary
+    }
+
+    typealias Cache = [String: Entry]
+
+    /// Reads and caches contract summaries through `parse` and the cache file.
+    struct Loader {
+        let ws: Workspace
+        let cachePath: String
+        var cache: Cache
         var dirty = false
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+
+        init(_ ws: Workspace) {
+            self.ws = ws
+            cachePath = ws.absolute("\(Workspace.cacheDirectory)/\(ContractIndex.cacheName)")
+            cache = ContractIndex.readCache(cachePath)
+        }
+
+        /// Parses the file on disk and remembers it under its stamp and blob id.
+        mutating func parse(_ ref: ContractRef) throws(WorkspaceError) -> ContractSummary {
+            let path = ref.yamlPath
+            let stamp = FileSystem.stamp(ws.absolute(path))
+            let bytes = try FileSystem.read(ws.absolute(path))
+            let loaded = try Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
+            let summary = ContractSummary(ref: ref, contract: loaded.contract)
+            if var stamp {
+                // A file changed within the last two seconds may change again within the same
+                // timestamp tick: keep it out of stat-based lookups ("racily clean").
+                if now - max(stamp.mtimeNanos, stamp.ctimeNanos) < 2_000_000_000 { stamp.size = -1 }
+                cache[path] = Entry(stamp: stamp, blob: try? ObjectID.blobID(of: bytes), summary: summary)
+                dirty = true
+            }
+            return summary
+        }
+
+        mutating func forget(_ path: String) {
+            if cache.removeValue(forKey: path) != nil { dirty = true }
+        }
+
+        func save() {
+            if dirty { ContractIndex.writeCache(cachePath, cache) }
+        }
+    }
+
+    /// Summaries of the working tree's contracts, checked by each file's stat data.
+    public static func load(_ ws: Workspace, company: String? = nil) -> ContractIndex {
+        var loader = Loader(ws)
         var summaries: [ContractSummary] = []
         var unreadable: [UnreadableContract] = []
         var orphans: [ContractRef] = []
         let refs = ws.contractRefs(company: company)
         summaries.reserveCapacity(refs.count)
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
-        var seen = Set<String>()
+        var seen = 0
         for ref in refs {
             let path = ref.yamlPath
             guard let stamp = FileSystem.stamp(ws.absolute(path)) else {
                 orphans.append(ref)
                 continue
             }
-            seen.insert(path)
-            if let hit = cache[path], hit.stamp == stamp {
+            seen += 1
+            if let hit = loader.cache[path], hit.stamp == stamp {
                 summaries.append(hit.summary)
                 continue
             }
             do {
-                let loaded = try ws.loadContract(ref)
-                let summary = ContractSummary(ref: ref, contract: loaded.contract)
-                summaries.append(summary)
-                let racy = now - max(stamp.mtimeNanos, stamp.ctimeNanos) < 2_000_000_000
-                if !racy && summary.fields.allSatisfy({ !$0.utf8.contains(0x1E) && !$0.utf8.contains(0x1F) }) {
-                    cache[path] = (stamp, summary)
-                    dirty = true
-                } else if cache.removeValue(forKey: path) != nil {
-                    dirty = true
-                }
+                summaries.append(try loader.parse(ref))
             } catch {
                 unreadable.append(UnreadableContract(ref: ref, error: error))
-                if cache.removeValue(forKey: path) != nil { dirty = true }
+                loader.forget(path)
             }
         }
-        if company == nil {
-            let before = cache.count
-            cache = cache.filter { seen.contains($0.key) }
-            if cache.count != before { dirty = true }
+        if company == nil && loader.cache.count != seen {
+            let live = Set(refs.map(\.yamlPath))
+            loader.cache = loader.cache.filter { live.contains($0.key) }
+            loader.dirty = true
         }
-        if dirty { writeCache(cachePath, cache) }
+        loader.save()
         return ContractIndex(summaries: summaries, unreadable: unreadable, orphans: orphans)
     }
 
-    typealias Cache = [String: (stamp: FileSystem.Stamp, summary: ContractSummary)]
+    /// Summaries for `git status`-style work: files git reports unchanged are identified by their
+    /// blob id in the index (no stat needed); `changed` paths are read from disk.
+    public static func load(
+        _ ws: Workspace, indexEntries: [(path: String, id: ObjectID)], changed: [String: Bool]
+    ) -> ContractIndex {
+        var loader = Loader(ws)
+        var summaries: [ContractSummary] = []
+        var unreadable: [UnreadableContract] = []
+        summaries.reserveCapacity(indexEntries.count / 2)
+        var done = Set<String>()
+        func visit(_ ref: ContractRef, blob: ObjectID?) {
+            let path = ref.yamlPath
+            if let blob, let hit = loader.cache[path], hit.blob == blob {
+                summaries.append(hit.summary)
+                return
+            }
+            do { summaries.append(try loader.parse(ref)) } catch {
+                unreadable.append(UnreadableContract(ref: ref, error: error))
+                loader.forget(path)
+            }
+        }
+        for (path, id) in indexEntries where path.hasSuffix(".yaml") {
+            guard let ref = ContractRef(path: path) else { continue }
+            done.insert(path)
+            if let exists = changed[path] {
+                if exists { visit(ref, blob: nil) }
+            } else {
+                visit(ref, blob: id)
+            }
+        }
+        for (path, exists) in changed where exists && path.hasSuffix(".yaml") && !done.contains(path) {
+            if let ref = ContractRef(path: path) { visit(ref, blob: nil) }
+        }
+        summaries.sort { $0.ref < $1.ref }
+        loader.save()
+        return ContractIndex(summaries: summaries, unreadable: unreadable, orphans: [])
+    }
 
+    /// The cache file: a magic line, then records of length-prefixed UTF-8 fields
+    /// (path, size, mtime, ctime, inode, then the summary's fields), each length a UInt32 LE.
     static func readCache(_ path: String) -> Cache {
         guard let bytes = try? FileSystem.read(path), bytes.starts(with: Array(magic.utf8)) else { return [:] }
+        let perRecord = 6 + ContractSummary.fieldCount
         var out: Cache = [:]
-        let body = bytes[magic.utf8.count...]
-        for record in body.split(separator: 0x1E, omittingEmptySubsequences: true) {
-            let parts = record.split(separator: 0x1F, omittingEmptySubsequences: false).map {
-                String(decoding: $0, as: UTF8.self)
+        bytes.withUnsafeBufferPointer { buf in
+            var i = magic.utf8.count
+            var fields: [String] = []
+            fields.reserveCapacity(perRecord)
+            func nextField() -> String? {
+                guard i + 4 <= buf.count else { return nil }
+                let n = Int(buf[i]) | Int(buf[i + 1]) << 8 | Int(buf[i + 2]) << 16 | Int(buf[i + 3]) << 24
+                i += 4
+                guard i + n <= buf.count else { return nil }
+                let s = String(decoding: UnsafeBufferPointer(rebasing: buf[i..<(i + n)]), as: UTF8.self)
+                i += n
+                return s
             }
-            guard parts.count == 5 + ContractSummary.fieldCount, let size = Int64(parts[1]),
-                let mtime = Int64(parts[2]), let ctime = Int64(parts[3]), let inode = UInt64(parts[4]),
-                let summary = ContractSummary(fields: Array(parts[5...]))
-            else { continue }
-            out[parts[0]] = (FileSystem.Stamp(size: size, mtimeNanos: mtime, ctimeNanos: ctime, inode: inode), summary)
+            while i < buf.count {
+                fields.removeAll(keepingCapacity: true)
+                for _ in 0..<perRecord {
+                    guard let f = nextField() else { return }
+                    fields.append(f)
+                }
+                guard let size = Int64(fields[2]), let mtime = Int64(fields[3]), let ctime = Int64(fields[4]),
+                    let inode = UInt64(fields[5]), let summary = ContractSummary(fields: fields[6...])
+                else { return }
+                out[fields[0]] = Entry(
+                    stamp: FileSystem.Stamp(size: size, mtimeNanos: mtime, ctimeNanos: ctime, inode: inode),
+                    blob: ObjectID(hex: fields[1]), summary: summary)
+            }
         }
         return out
     }
 
     static func writeCache(_ path: String, _ cache: Cache) {
         var out = [UInt8](magic.utf8)
-        out.reserveCapacity(cache.count * 600)
-        for (key, entry) in cache.sorted(by: { $0.key < $1.key }) {
+        out.reserveCapacity(cache.count * 700)
+        func append(_ f: String) {
+            let n = f.utf8.count
+            out.append(UInt8(truncatingIfNeeded: n))
+            out.append(UInt8(truncatingIfNeeded: n >> 8))
+            out.append(UInt8(truncatingIfNeeded: n >> 16))
+            out.append(UInt8(truncatingIfNeeded: n >> 24))
+            out.append(contentsOf: f.utf8)
+        }
+        for (key, entry) in cache {
             let s = entry.stamp
-            let fields = [key, String(s.size), String(s.mtimeNanos), String(s.ctimeNanos), String(s.inode)] + entry.summary.fields
-            for (i, f) in fields.enumerated() {
-                if i > 0 { out.append(0x1F) }
-                out.append(contentsOf: f.utf8)
+            for f in [key, entry.blob?.hex ?? "", String(s.size), String(s.mtimeNanos), String(s.ctimeNanos), String(s.inode)] {
+                append(f)
             }
-            out.append(0x1E)
+            for f in entry.summary.fields { append(f) }
         }
         // The cache is an optimisation: failing to write it is not an error.
         try? FileSystem.writeAtomically(out, to: path)
@@ -224,5 +330,37 @@ public struct ContractIndex: Sendable {
             }
         }
         throw .notFound("no contract matches '\(spec)' (give a UUID, a unique id prefix, a stem, company/stem or a path)")
+    }
+}
+
+/// Case-insensitive substring search without allocating, for ASCII needles.
+enum TextSearch {
+    /// True when `haystack` contains `needle` (already lower-cased ASCII bytes), ignoring ASCII case.
+    static func containsASCIIFolded(_ haystack: String, _ needle: [UInt8]) -> Bool {
+        if needle.isEmpty { return true }
+        var h = haystack
+        return h.withUTF8 { hay in
+            let n = needle.count
+            guard hay.count >= n else { return false }
+            let first = needle[0]
+            var i = 0
+            let last = hay.count - n
+            while i <= last {
+                var c = hay[i]
+                if c >= 65 && c <= 90 { c |= 0x20 }
+                if c == first {
+                    var j = 1
+                    while j < n {
+                        var d = hay[i + j]
+                        if d >= 65 && d <= 90 { d |= 0x20 }
+                        if d != needle[j] { break }
+                        j += 1
+                    }
+                    if j == n { return true }
+                }
+                i += 1
+            }
+            return false
+        }
     }
 }

@@ -77,13 +77,22 @@ public struct ContractRef: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// The contract a workspace-relative path belongs to, if it is a contract file.
     public init?(path: String) {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "companies", parts[2] == "contracts" else { return nil }
-        let file = parts[3]
+        // companies/<company>/contracts/<stem>.(yaml|md), parsed without splitting (hot path).
+        let u = path.utf8
+        let prefix = "companies/".utf8
+        guard u.starts(with: prefix) else { return nil }
+        let afterPrefix = u.index(u.startIndex, offsetBy: prefix.count)
+        guard let slash = u[afterPrefix...].firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        let company = path[afterPrefix..<slash]
+        let rest = path[u.index(after: slash)...]
+        let middle = "contracts/"
+        guard !company.isEmpty, rest.utf8.starts(with: middle.utf8) else { return nil }
+        let file = rest.dropFirst(middle.count)
+        guard !file.utf8.contains(UInt8(ascii: "/")) else { return nil }
         let stem: Substring
         if file.hasSuffix(".yaml") { stem = file.dropLast(5) } else if file.hasSuffix(".md") { stem = file.dropLast(3) } else { return nil }
         guard !stem.isEmpty, !stem.hasPrefix(".") else { return nil }
-        self.company = String(parts[1])
+        self.company = String(company)
         self.stem = String(stem)
     }
 

@@ -19,7 +19,7 @@ public enum CommitChanges {
 
     public static func run(
         _ ws: Workspace, message: String, author: Author, allowEmpty: Bool = false,
-        precomputed: WorkspaceStatus? = nil
+        stageEverything: Bool = false, precomputed: WorkspaceStatus? = nil
     ) throws(WorkspaceError) -> Result {
         let trimmed = message.trimmingSpaces()
         guard !trimmed.isEmpty else { throw .invalidInput(field: "-m", message: "the commit message must not be empty") }
@@ -99,7 +99,14 @@ public enum CommitChanges {
         do {
             index = try repo.index()
             try index.reload()
-            try index.addAll(WorkspaceStatus.workspacePaths)
+            if stageEverything { try index.addAll(["."]) }
+            // Exactly the files status found changed (as `git add -A` on the workspace would),
+            // plus the metadata rewritten above.
+            var paths = Set(status.changedFiles.map(\.path))
+            for e in events { paths.insert(e.ref.yamlPath) }
+            for path in paths.sorted() {
+                if FileSystem.exists(ws.absolute(path)) { try index.add(path: path) } else { try index.remove(path: path) }
+            }
             tree = try index.writeTree()
         } catch {
             throw .repository("cannot stage the workspace: \(shortGitMessage(error))", detail: "\(error)")

@@ -49,7 +49,8 @@ public enum InitWorkspace {
         if !status.problems.isEmpty { throw .invalid(status.problems) }
         let author = try ws.resolveAuthor(explicitAuthor)
         let result = try CommitChanges.run(
-            ws, message: "Initialise Pactoria workspace", author: author, allowEmpty: true, precomputed: status)
+            ws, message: "Initialise Pactoria workspace", author: author, allowEmpty: true, stageEverything: true,
+            precomputed: status)
         return Result(
             root: root, initialised: true, createdRepository: !hadRepository, commit: result.commit,
             contracts: result.contracts.count)

@@ -35,6 +35,8 @@ public struct WorkspaceStatus: Sendable {
     /// Every contract in the working tree, counted by status.
     public var countsByStatus: [String: Int]
     public var total: Int
+    /// Every changed file, as git reported it.
+    public var changedFiles: [StatusEntry]
 
     public var problems: [Problem] { contracts.flatMap(\.problems) + others.flatMap(\.problems) }
     public var isClean: Bool { contracts.isEmpty && others.isEmpty }
@@ -46,11 +48,23 @@ public struct WorkspaceStatus: Sendable {
         let repo = try ws.repository()
         let entries: [StatusEntry]
         do {
-            entries = try repo.status(pathspecs: workspacePaths)
+            entries = try Trace.measure("git status") { try repo.status(pathspecs: workspacePaths) }
         } catch {
             throw .repository("cannot read the repository status", detail: "\(error)")
         }
-        let index = index ?? ContractIndex.load(ws)
+        // Contract metadata: unchanged files by their blob id in the index, changed ones from disk.
+        var changed: [String: Bool] = [:]
+        for e in entries where e.path.hasSuffix(".yaml") { changed[e.path] = !isDeleted(e) }
+        let known: ContractIndex
+        if let index {
+            known = index
+        } else {
+            let indexEntries: [(path: String, id: ObjectID)]
+            do { indexEntries = try repo.index().entries(withPrefix: "companies/") } catch {
+                throw .repository("cannot read the index", detail: "\(error)")
+            }
+            known = Trace.measure("contract index") { ContractIndex.load(ws, indexEntries: indexEntries, changed: changed) }
+        }
         let head = try? repo.headCommitID()
 
         // Group file changes by contract.
@@ -73,7 +87,7 @@ public struct WorkspaceStatus: Sendable {
         }
 
         var idsElsewhere: [String: [ContractRef]] = [:]
-        for s in index.summaries { idsElsewhere[s.id.lowercased(), default: []].append(s.ref) }
+        for s in known.summaries { idsElsewhere[s.id.lowercased(), default: []].append(s.ref) }
 
         var contracts: [ContractChange] = []
         for (ref, files) in byRef {
@@ -123,10 +137,11 @@ public struct WorkspaceStatus: Sendable {
         others.sort { $0.path < $1.path }
 
         var counts: [String: Int] = [:]
-        for s in index.summaries { counts[s.status, default: 0] += 1 }
+        for s in known.summaries { counts[s.status, default: 0] += 1 }
         return WorkspaceStatus(
             branch: repo.currentBranch(), headCommit: head ?? nil, contracts: contracts, others: others,
-            countsByStatus: counts, total: index.summaries.count)
+            countsByStatus: counts, total: known.summaries.count,
+            changedFiles: entries.filter { !$0.flags.contains(.ignored) && !$0.path.hasPrefix(Workspace.cacheDirectory) })
     }
 
     static func isDeleted(_ e: StatusEntry) -> Bool {
