@@ -116,7 +116,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         } else if u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") {
             let sign = u[i] == UInt8(ascii: "+") ? 1 : -1
             guard u.count == i + 6, u[i + 3] == UInt8(ascii: ":"), let oh = num(i + 1..<i + 3),
-                let om = num(i + 4..<i + 6)
+                let om = num(i + 4..<i + 6), oh < 24, om < 60
             else { return nil }
             offset = sign * (oh * 3600 + om * 60)
             i += 6

@@ -20,7 +20,6 @@ public enum Validator {
     /// Markup or script that must never appear in free text a person typed.
     public static let dangerousPatterns = [
         "<script", "</script", "javascript:", "vbscript:", "data:text/html", "<iframe", "<object", "<embed",
-        "onerror=", "onload=", "onclick=", "onmouseover=",
     ]
 
     /// Every problem with `contract`, in field order.
@@ -106,10 +105,33 @@ public enum Validator {
                 message: "must be \(plainEnglishRange.lowerBound) to \(plainEnglishRange.upperBound) characters (has \(count))"))
         }
         let lower = text.lowercased().filter { !$0.isWhitespace }
-        if let hit = dangerousPatterns.first(where: { lower.contains($0) }) {
+        if let hit = dangerousPatterns.first(where: { lower.contains($0) }) ?? eventHandler(in: text.lowercased()) {
             issues.append(ValidationIssue(field: field, message: "must not contain markup or script ('\(hit)')"))
         }
         return issues
+    }
+
+    /// An HTML event-handler attribute (`onload=`, `onfocus =`…): "on" starting a word, letters, `=`.
+    static func eventHandler(in lower: String) -> String? {
+        let c = Array(lower.unicodeScalars)
+        var i = 0
+        while i + 2 < c.count {
+            let boundary = i == 0 || !(c[i - 1].properties.isAlphabetic || ("0"..."9").contains(c[i - 1]))
+            if boundary && c[i] == "o" && c[i + 1] == "n" {
+                var j = i + 2
+                while j < c.count && ("a"..."z").contains(c[j]) { j += 1 }
+                let letters = j - (i + 2)
+                var k = j
+                while k < c.count && (c[k] == " " || c[k] == "\t") { k += 1 }
+                if letters >= 3 && k < c.count && c[k] == "=" {
+                    var s = ""
+                    s.unicodeScalars.append(contentsOf: c[i...k])
+                    return s.filter { !$0.isWhitespace }
+                }
+            }
+            i += 1
+        }
+        return nil
     }
 
     public static func validateParty(_ party: Party, field: String) -> [ValidationIssue] {

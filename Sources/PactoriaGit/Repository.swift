@@ -165,19 +165,71 @@ public final class Repository {
             start = subtree
         }
         defer { if let subtree { git_tree_free(subtree) } }
-        final class Box { var out: [String: ObjectID] = [:] }
-        let box = Box()
-        let base = prefix.isEmpty ? "" : prefix + "/"
+        final class Box {
+            var out: [String: ObjectID] = [:]
+            let base: String
+            init(base: String) { self.base = base }
+        }
+        let box = Box(base: prefix.isEmpty ? "" : prefix + "/")
         let rc = git_tree_walk(start, GIT_TREEWALK_PRE, { root, entry, payload in
             guard let entry, let payload, git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
             let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
             let dir = root.map { String(cString: $0) } ?? ""
             let name = String(cString: git_tree_entry_name(entry))
-            box.out[dir + name] = ObjectID(git_tree_entry_id(entry)!)
+            box.out[box.base + dir + name] = ObjectID(git_tree_entry_id(entry)!)
             return 0
         }, Unmanaged.passUnretained(box).toOpaque())
         try check(rc, "walk tree")
-        return box.out.reduce(into: [:]) { $0[base + $1.key] = $1.value }
+        return box.out
+    }
+
+    /// The entries directly inside the directory `path` of `tree` ("" for the root): name, id, and
+    /// whether it is a directory. Empty when there is no such directory.
+    public func directoryEntries(inTree tree: ObjectID, path: String) throws -> [(name: String, id: ObjectID, isDirectory: Bool)] {
+        let root = try lookupTree(tree)
+        defer { git_tree_free(root) }
+        var dir: OpaquePointer? = root
+        var sub: OpaquePointer?
+        if !path.isEmpty {
+            var entry: OpaquePointer?
+            let rc = git_tree_entry_bypath(&entry, root, path)
+            if rc == GIT_ENOTFOUND.rawValue { return [] }
+            try check(rc, "look up \(path)")
+            defer { git_tree_entry_free(entry) }
+            guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [] }
+            var oid = git_tree_entry_id(entry)!.pointee
+            try check(git_tree_lookup(&sub, pointer, &oid), "read tree \(path)")
+            dir = sub
+        }
+        defer { if let sub { git_tree_free(sub) } }
+        var out: [(String, ObjectID, Bool)] = []
+        let n = git_tree_entrycount(dir)
+        out.reserveCapacity(n)
+        for i in 0..<n {
+            guard let e = git_tree_entry_byindex(dir, i) else { continue }
+            out.append((String(cString: git_tree_entry_name(e)), ObjectID(git_tree_entry_id(e)!), git_tree_entry_type(e) == GIT_OBJECT_TREE))
+        }
+        return out
+    }
+
+    /// The entries of the tree `tree` itself: name, id, and whether each is a directory.
+    public func directoryEntries(ofTree tree: ObjectID) throws -> [(name: String, id: ObjectID, isDirectory: Bool)] {
+        let t = try lookupTree(tree)
+        defer { git_tree_free(t) }
+        var out: [(String, ObjectID, Bool)] = []
+        let n = git_tree_entrycount(t)
+        out.reserveCapacity(n)
+        for i in 0..<n {
+            guard let e = git_tree_entry_byindex(t, i) else { continue }
+            out.append((String(cString: git_tree_entry_name(e)), ObjectID(git_tree_entry_id(e)!), git_tree_entry_type(e) == GIT_OBJECT_TREE))
+        }
+        return out
+    }
+
+    /// True when `path` (relative to the working tree) is ignored by .gitignore rules.
+    public func isIgnored(_ path: String) -> Bool {
+        var ignored: Int32 = 0
+        return git_ignore_path_is_ignored(&ignored, pointer, path) == 0 && ignored == 1
     }
 
     func lookupTree(_ id: ObjectID) throws -> OpaquePointer {
@@ -378,6 +430,11 @@ public struct StatusFlags: OptionSet, Sendable, Hashable {
 public struct StatusEntry: Sendable, Equatable {
     public var path: String
     public var flags: StatusFlags
+
+    public init(path: String, flags: StatusFlags) {
+        self.path = path
+        self.flags = flags
+    }
 
     /// Not in HEAD and not staged.
     public var isUntracked: Bool { flags.contains(.workdirNew) && !flags.contains(.indexNew) }

@@ -97,6 +97,43 @@ enum FileSystem {
         return out
     }
 
+    /// Names in a directory with whether each is a directory (from `d_type`, no stat needed).
+    static func listTyped(_ path: String) -> [(name: String, isDirectory: Bool)] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var out: [(String, Bool)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            var isDir = entry.pointee.d_type == UInt8(DT_DIR)
+            if entry.pointee.d_type == UInt8(DT_UNKNOWN) { isDir = isDirectory(path + "/" + name) }
+            out.append((name, isDir))
+        }
+        return out
+    }
+
+    /// Stamps of `names` inside `directory`, looked up relative to one open directory handle.
+    static func stamps(in directory: String, names: [String]) -> [Stamp?] {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return names.map { _ in nil } }
+        defer { close(fd) }
+        return names.map { name in
+            var st = stat()
+            guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+            return stamp(st)
+        }
+    }
+
+    static func stamp(_ st: stat) -> Stamp {
+        Stamp(
+            size: Int64(st.st_size),
+            mtimeNanos: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+            ctimeNanos: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec),
+            inode: UInt64(st.st_ino))
+    }
+
     /// What identifies a file's version cheaply: size, modification and change times, inode.
     struct Stamp: Equatable, Sendable {
         var size: Int64

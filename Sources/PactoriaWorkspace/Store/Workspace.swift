@@ -217,7 +217,9 @@ public final class Workspace {
         var issues = shapeIssues
         // Shape problems already cover missing fields; add the domain rules for the rest.
         let reported = Set(shapeIssues.map(\.field))
-        issues += Validator.validate(contract).filter { !reported.contains($0.field) }
+        if !reported.contains("(file)") {
+            issues += Validator.validate(contract).filter { !reported.contains($0.field) }
+        }
         issues += Validator.validateSlug(ref.stem, field: "(file)").map { _ in
             ValidationIssue(field: "(file)", message: "file name '\(ref.stem)' must be lower-case letters, digits and single hyphens")
         }

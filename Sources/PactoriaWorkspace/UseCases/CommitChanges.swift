@@ -103,6 +103,11 @@ public enum CommitChanges {
             // Exactly the files status found changed (as `git add -A` on the workspace would),
             // plus the metadata rewritten above.
             var paths = Set(status.changedFiles.map(\.path))
+            // Changes staged with git but undone in the working tree are invisible to the scan
+            // (it compares with HEAD): when the index differs from HEAD, ask libgit2 for them too.
+            if let headTree, try index.writeTree() != headTree {
+                for e in try repo.status(pathspecs: WorkspaceStatus.workspacePaths) { paths.insert(e.path) }
+            }
             for e in events { paths.insert(e.ref.yamlPath) }
             for path in paths.sorted() {
                 if FileSystem.exists(ws.absolute(path)) { try index.add(path: path) } else { try index.remove(path: path) }

@@ -46,35 +46,23 @@ public struct WorkspaceStatus: Sendable {
 
     public static func compute(_ ws: Workspace, index: ContractIndex? = nil) throws(WorkspaceError) -> WorkspaceStatus {
         let repo = try ws.repository()
-        let entries: [StatusEntry]
+        let scan: WorkingTreeScan.Result
         do {
-            entries = try Trace.measure("git status") { try repo.status(pathspecs: workspacePaths) }
+            scan = try Trace.measure("scan") { try WorkingTreeScan.changes(ws, repo: repo) }
         } catch {
             throw .repository("cannot read the repository status", detail: "\(error)")
         }
-        // Contract metadata: unchanged files by their blob id in the index, changed ones from disk.
-        var changed: [String: Bool] = [:]
-        for e in entries where e.path.hasSuffix(".yaml") { changed[e.path] = !isDeleted(e) }
-        let known: ContractIndex
-        if let index {
-            known = index
-        } else {
-            let indexEntries: [(path: String, id: ObjectID)]
-            do { indexEntries = try repo.index().entries(withPrefix: "companies/") } catch {
-                throw .repository("cannot read the index", detail: "\(error)")
-            }
-            known = Trace.measure("contract index") { ContractIndex.load(ws, indexEntries: indexEntries, changed: changed) }
-        }
+        let entries = scan.entries
         let head = try? repo.headCommitID()
 
         // Group file changes by contract.
         struct Files { var yaml: StatusEntry?; var md: StatusEntry? }
         var byRef: [ContractRef: Files] = [:]
         var others: [OtherChange] = []
-        for e in entries where !e.flags.contains(.ignored) {
+        for e in entries {
             if let ref = ContractRef(path: e.path) {
                 if e.path.hasSuffix(".yaml") { byRef[ref, default: Files()].yaml = e } else { byRef[ref, default: Files()].md = e }
-            } else if !e.path.hasPrefix(Workspace.cacheDirectory) {
+            } else {
                 var problems: [Problem] = []
                 let parts = e.path.split(separator: "/")
                 if parts.count == 3, parts[0] == "companies", parts[2] == "company.yaml", !isDeleted(e) {
@@ -86,10 +74,9 @@ public struct WorkspaceStatus: Sendable {
             }
         }
 
-        var idsElsewhere: [String: [ContractRef]] = [:]
-        for s in known.summaries { idsElsewhere[s.id.lowercased(), default: []].append(s.ref) }
-
         var contracts: [ContractChange] = []
+        var loadedByRef: [ContractRef: LoadedContract] = [:]
+        var working: [ContractRef: ContractSummary] = [:]
         for (ref, files) in byRef {
             let yamlState = files.yaml.map(change(of:))
             let mdState = files.md.map(change(of:))
@@ -115,12 +102,8 @@ public struct WorkspaceStatus: Sendable {
                         c.id = loaded.contract.id
                         c.title = loaded.contract.title
                         c.problems = loaded.problems
-                        let dupes = (idsElsewhere[loaded.contract.id.lowercased()] ?? []).filter { $0 != ref }
-                        if !dupes.isEmpty, !loaded.contract.id.isEmpty {
-                            c.problems.append(Problem(
-                                file: ref.yamlPath, line: loaded.document.line(of: "id"), field: "id",
-                                message: "\(loaded.contract.id) is also the id of \(dupes.map(\.description).joined(separator: ", "))"))
-                        }
+                        loadedByRef[ref] = loaded
+                        if files.yaml != nil { working[ref] = ContractSummary(ref: ref, contract: loaded.contract) }
                     } catch {
                         c.problems = [problem(from: error, file: ref.yamlPath)]
                     }
@@ -133,15 +116,46 @@ public struct WorkspaceStatus: Sendable {
             }
             contracts.append(c)
         }
+
+        // Counts by status (and every id, to catch duplicates) for the whole working tree.
+        var counts: [String: Int] = [:]
+        var total = 0
+        var ids: [String: [ContractRef]] = [:]
+        if let index {
+            for s in index.summaries {
+                counts[s.status, default: 0] += 1
+                ids[s.id.lowercased(), default: []].append(s.ref)
+            }
+            total = index.summaries.count
+        } else {
+            do {
+                let c = try Trace.measure("counts") {
+                    try ContractCounts.compute(
+                        ws, repo: repo, headTree: scan.headTree, changes: entries, working: working,
+                        needIDs: !loadedByRef.isEmpty)
+                }
+                counts = c.byStatus
+                total = c.total
+                ids = c.ids
+            } catch {
+                throw .repository("cannot read HEAD's contracts", detail: "\(error)")
+            }
+        }
+        for i in contracts.indices {
+            guard let loaded = loadedByRef[contracts[i].ref], !loaded.contract.id.isEmpty else { continue }
+            let ref = contracts[i].ref
+            let dupes = (ids[loaded.contract.id.lowercased()] ?? []).filter { $0 != ref }
+            if !dupes.isEmpty {
+                contracts[i].problems.append(Problem(
+                    file: ref.yamlPath, line: loaded.document.line(of: "id"), field: "id",
+                    message: "\(loaded.contract.id) is also the id of \(dupes.map(\.description).joined(separator: ", "))"))
+            }
+        }
         contracts.sort { $0.ref < $1.ref }
         others.sort { $0.path < $1.path }
-
-        var counts: [String: Int] = [:]
-        for s in known.summaries { counts[s.status, default: 0] += 1 }
         return WorkspaceStatus(
             branch: repo.currentBranch(), headCommit: head ?? nil, contracts: contracts, others: others,
-            countsByStatus: counts, total: known.summaries.count,
-            changedFiles: entries.filter { !$0.flags.contains(.ignored) && !$0.path.hasPrefix(Workspace.cacheDirectory) })
+            countsByStatus: counts, total: total, changedFiles: entries)
     }
 
     static func isDeleted(_ e: StatusEntry) -> Bool {

@@ -129,17 +129,20 @@ public enum CanonicalYAML {
             "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf", ".nan",
         ]
         if words.contains(lower) { return true }
-        // Integers and floats in YAML 1.1 and 1.2 (decimal, octal, hex, binary, sexagesimal).
-        if s.wholeMatch(of: #/[-+]?[0-9][0-9_]*(:[0-5]?[0-9])*/#) != nil { return true }
-        if s.wholeMatch(of: #/[-+]?0[xob][0-9a-fA-F_]+/#) != nil { return true }
-        if s.wholeMatch(of: #/[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?/#) != nil, s.contains(where: \.isNumber) {
-            return true
-        }
-        if s.wholeMatch(of: #/[-+]?[0-9][0-9_]*(\.[0-9_]*)?[eE][-+]?[0-9]+/#) != nil { return true }
-        // Dates and timestamps.
-        if s.prefixMatch(of: #/[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/#) != nil { return true }
+        return typedPatterns.contains { s.wholeMatch(of: $0) != nil } || s.prefixMatch(of: datePrefix) != nil
         return false
     }
+
+    /// Plain scalars YAML 1.1 or 1.2 would resolve to a number, a merge key or a value token.
+    nonisolated(unsafe) static let typedPatterns: [Regex<AnyRegexOutput>] = [
+        try! Regex(#"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])*"#),
+        try! Regex(#"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*"#),
+        try! Regex(#"[-+]?0[xob][0-9a-fA-F_]+"#),
+        try! Regex(#"[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?"#),
+        try! Regex(#"[-+]?[0-9][0-9_]*(\.[0-9_]*)?[eE][-+]?[0-9]+"#),
+        try! Regex(#"<<|="#),
+    ]
+    nonisolated(unsafe) static let datePrefix = try! Regex(#"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"#)
 
     static func doubleQuoted(_ s: String) -> String {
         var out = "\""

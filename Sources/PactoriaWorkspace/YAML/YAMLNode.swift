@@ -76,7 +76,7 @@ public struct YAMLDocument: Sendable {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw YAMLError.from(error, file: file)
+            throw YAMLError.from(error, file: file, text: text)
         } catch {
             throw YAMLError(file: file, line: nil, column: nil, message: "\(error)")
         }
@@ -147,8 +147,14 @@ public struct YAMLError: Error, Sendable, CustomStringConvertible {
         return "\(place): invalid YAML: \(message)"
     }
 
-    static func from(_ error: YamlError, file: String) -> YAMLError {
+    static func from(_ error: YamlError, file: String, text: String) -> YAMLError {
         switch error {
+        case .scanner(let context?, let problem, let mark, _):
+            // An unclosed quote is found only at the end of the file: the place to fix is where
+            // the scalar started, which libyaml gives as the context.
+            return YAMLError(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "\(problem) \(context.text) (reached line \(mark.line))".trimmingCharacters())
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
@@ -158,8 +164,24 @@ public struct YAMLError: Error, Sendable, CustomStringConvertible {
         case .reader(let problem, _, _, _):
             return YAMLError(file: file, line: nil, column: nil, message: problem)
         case .duplicatedKeysInMapping(let duplicates, let context):
+            // libyaml marks the first occurrence; the line to fix is the repeated one.
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            var line = context.mark.line
+            if let key = duplicates.first {
+                var seen = 0
+                for (i, l) in lines.enumerated() where i + 1 >= context.mark.line {
+                    let t = l.drop(while: { $0 == " " })
+                    if t.hasPrefix(key + ":") || t.hasPrefix("\"\(key)\":") {
+                        seen += 1
+                        if seen == 2 {
+                            line = i + 1
+                            break
+                        }
+                    }
+                }
+            }
             return YAMLError(
-                file: file, line: context.mark.line, column: context.mark.column,
+                file: file, line: line, column: nil,
                 message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))")
         default:
             return YAMLError(file: file, line: nil, column: nil, message: "\(error)")

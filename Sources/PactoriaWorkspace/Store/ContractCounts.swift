@@ -1,0 +1,157 @@
+public import PactoriaGit
+import Foundation
+
+/// Counts of contracts by status, and their ids, for the whole working tree without reading every
+/// contract: per company, the totals of HEAD's `contracts` directory are cached under that
+/// directory's tree id (which changes whenever any file in it does), then adjusted for the files
+/// that differ from HEAD.
+struct ContractCounts {
+    var byStatus: [String: Int] = [:]
+    var total = 0
+    /// Contract ids (lower-cased) → where they are, in the working tree.
+    var ids: [String: [ContractRef]] = [:]
+
+    static let cacheName = "counts-v1"
+
+    struct Aggregate {
+        var counts: [String: Int]
+        /// `id:stem,…`, decoded only when ids are needed.
+        var contractsText: Substring
+
+        var contracts: [(id: String, stem: String)] {
+            contractsText.split(separator: ",").compactMap { pair in
+                let kv = pair.split(separator: ":", maxSplits: 1)
+                return kv.count == 2 ? (String(kv[0]), String(kv[1])) : nil
+            }
+        }
+    }
+
+    static func compute(
+        _ ws: Workspace, repo: Repository, headTree: ObjectID?, changes: [StatusEntry],
+        working: [ContractRef: ContractSummary], needIDs: Bool
+    ) throws -> ContractCounts {
+        var out = ContractCounts()
+        let cachePath = ws.absolute("\(Workspace.cacheDirectory)/\(cacheName)")
+        var cache = readCache(cachePath)
+        var dirty = false
+        // The summaries cache is read only if a directory's counts are not cached.
+        var loaderStorage: ContractIndex.Loader?
+        var used = Set<String>()
+
+        if let headTree {
+            for company in try repo.directoryEntries(inTree: headTree, path: "companies") where company.isDirectory {
+                guard let dir = try repo.directoryEntries(ofTree: company.id)
+                    .first(where: { $0.name == "contracts" && $0.isDirectory })
+                else { continue }
+                let key = dir.id.hex
+                used.insert(key)
+                let aggregate: Aggregate
+                if let hit = cache[key] {
+                    aggregate = hit
+                } else {
+                    var agg = Aggregate(counts: [:], contractsText: "")
+                    var pairs: [String] = []
+                    for file in try repo.directoryEntries(ofTree: dir.id)
+                    where !file.isDirectory && file.name.hasSuffix(".yaml") {
+                        let ref = ContractRef(company: company.name, stem: String(file.name.dropLast(5)))
+                        if loaderStorage == nil { loaderStorage = ContractIndex.Loader(ws) }
+                        guard let s = loaderStorage!.summary(ref: ref, blob: file.id, repo: repo) else { continue }
+                        agg.counts[s.status, default: 0] += 1
+                        pairs.append("\(s.id.lowercased()):\(ref.stem)")
+                    }
+                    agg.contractsText = Substring(pairs.joined(separator: ","))
+                    cache[key] = agg
+                    dirty = true
+                    aggregate = agg
+                }
+                for (status, n) in aggregate.counts {
+                    out.byStatus[status, default: 0] += n
+                    out.total += n
+                }
+                if needIDs {
+                    for c in aggregate.contracts {
+                        out.ids[c.id, default: []].append(ContractRef(company: company.name, stem: c.stem))
+                    }
+                }
+            }
+        }
+        // Adjust for every contract file that differs from HEAD.
+        for e in changes where e.path.hasSuffix(".yaml") {
+            guard let ref = ContractRef(path: e.path) else { continue }
+            if let headTree, let blob = try repo.blobID(inTree: headTree, path: e.path),
+                let old = ContractCounts.summary(ref: ref, blob: blob, repo: repo)
+            {
+                out.byStatus[old.status, default: 0] -= 1
+                if out.byStatus[old.status] == 0 { out.byStatus[old.status] = nil }
+                out.total -= 1
+                out.ids[old.id.lowercased()]?.removeAll { $0 == ref }
+            }
+            if let now = working[ref] {
+                out.byStatus[now.status, default: 0] += 1
+                out.total += 1
+                out.ids[now.id.lowercased(), default: []].append(ref)
+            }
+        }
+        if cache.count > used.count + 256 {
+            cache = cache.filter { used.contains($0.key) }
+            dirty = true
+        }
+        if dirty { writeCache(cachePath, cache) }
+        loaderStorage?.save()
+        return out
+    }
+
+    /// A committed contract's summary, parsed from its blob.
+    static func summary(ref: ContractRef, blob: ObjectID, repo: Repository) -> ContractSummary? {
+        guard let bytes = try? repo.blob(blob),
+            let loaded = try? Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
+        else { return nil }
+        return ContractSummary(ref: ref, contract: loaded.contract)
+    }
+
+    // One line per directory: tree id, TAB, status=n,…, TAB, id:stem,…
+    static func readCache(_ path: String) -> [String: Aggregate] {
+        guard let text = try? FileSystem.readText(path) else { return [:] }
+        var out: [String: Aggregate] = [:]
+        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
+            let parts = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 40, let contracts = Substring(parts[2]) as Substring? else { continue }
+            var agg = Aggregate(counts: [:], contractsText: contracts)
+            for pair in parts[1].split(separator: UInt8(ascii: ",")) {
+                let kv = pair.split(separator: UInt8(ascii: "="))
+                if kv.count == 2, let n = Int(Substring(kv[1])) { agg.counts[String(Substring(kv[0]))] = n }
+            }
+            out[String(Substring(parts[0]))] = agg
+        }
+        return out
+    }
+
+    static func writeCache(_ path: String, _ cache: [String: Aggregate]) {
+        var out = ""
+        for (key, agg) in cache {
+            // Statuses and ids are free text in a hand-edited file: skip what would break the format.
+            let counts = agg.counts.filter { !$0.key.contains(where: { ",=\t\n".contains($0) }) }
+            guard counts.count == agg.counts.count, !agg.contractsText.contains(where: { "\t\n".contains($0) }) else { continue }
+            out += key + "\t" + counts.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "\t" + agg.contractsText + "\n"
+        }
+        try? FileSystem.writeAtomically(out, to: path)
+    }
+}
+
+extension ContractIndex.Loader {
+    /// The summary of a committed contract file, from the cache when its blob id matches.
+    mutating func summary(ref: ContractRef, blob: ObjectID, repo: Repository) -> ContractSummary? {
+        if let hit = cache[ref.yamlPath], hit.blob == blob { return hit.summary }
+        guard let bytes = try? repo.blob(blob),
+            let loaded = try? Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
+        else { return nil }
+        let summary = ContractSummary(ref: ref, contract: loaded.contract)
+        if cache[ref.yamlPath] == nil {
+            // Known by blob only: a stamp that never matches keeps stat-based lookups honest.
+            cache[ref.yamlPath] = ContractIndex.Entry(
+                stamp: FileSystem.Stamp(size: -1, mtimeNanos: 0, ctimeNanos: 0, inode: 0), blob: blob, summary: summary)
+            dirty = true
+        }
+        return summary
+    }
+}

@@ -1,0 +1,391 @@
+public import PactoriaGit
+import Foundation
+
+/// Which workspace files differ from HEAD, found the way git does it but for Pactoria's layout.
+///
+/// Directory by directory, the working tree is compared with HEAD's tree for the same directory.
+/// Two caches under `.pactoria/cache/` keep a clean run cheap, both keyed by what the kernel
+/// reports, never by what Pactoria assumes:
+/// - per directory: its own stamp (so its names need no readdir while it is unchanged), HEAD's
+///   tree id for it and a fingerprint of every file's size, mtime, ctime and inode; when all match,
+///   the directory is known clean without reading a byte;
+/// - per file: stamp → blob id, so a changed directory hashes only the files that changed.
+/// Anything changed within the last two seconds is never recorded as clean ("racily clean").
+/// The index is read only when a file is not in HEAD (to tell "new" from "untracked").
+enum WorkingTreeScan {
+    static let filesCacheName = "files-v1"
+    static let dirsCacheName = "dirs-v1"
+    static let magic = Array("pactoria-files 1\n".utf8)
+
+    struct Result {
+        var entries: [StatusEntry]
+        var headTree: ObjectID?
+        /// HEAD's tree id of each `companies/<slug>/contracts` directory.
+        var contractDirectories: [(company: String, tree: ObjectID)]
+    }
+
+    typealias HeadListing = [String: (id: ObjectID, isDirectory: Bool)]
+
+    struct DirectoryRecord {
+        var stamp: FileSystem.Stamp
+        var names: [(name: String, isDirectory: Bool)]
+        var headTree: ObjectID?
+        var fingerprint: UInt64
+        var clean: Bool
+    }
+
+    static func changes(_ ws: Workspace, repo: Repository) throws -> Result {
+        let head = try repo.headCommitID()
+        let headTree = try head.map { try repo.treeID(ofCommit: $0) }
+        let dirsPath = ws.absolute("\(Workspace.cacheDirectory)/\(dirsCacheName)")
+        var dirs = Trace.measure("dir cache") { readDirectories(dirsPath) }
+        var dirsDirty = false
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let racyWindow: Int64 = 2_000_000_000
+
+        func listing(_ tree: ObjectID?) throws -> HeadListing {
+            guard let tree, let headTree else { return [:] }
+            _ = headTree
+            var m: HeadListing = [:]
+            for e in try repo.directoryEntries(ofTree: tree) { m[e.name] = (e.id, e.isDirectory) }
+            return m
+        }
+
+        // Phase 1: the directories to look at, with their names and HEAD's tree for each.
+        struct Dir {
+            var path: String
+            var stamp: FileSystem.Stamp
+            var files: [String]
+            var headTree: ObjectID?
+        }
+        var visit: [Dir] = []
+        var entries: [StatusEntry] = []
+        var contractDirectories: [(String, ObjectID)] = []
+
+        func deletedBelow(_ dir: String) throws {
+            guard let headTree else { return }
+            for path in try repo.files(inTree: headTree, under: dir).keys {
+                entries.append(StatusEntry(path: path, flags: .workdirDeleted))
+            }
+        }
+
+        func gather(_ dir: String, headID: ObjectID?) throws {
+            if dir == Workspace.cacheDirectory || dir == ".pactoria/secrets" { return }
+            guard let stamp = FileSystem.stamp(ws.absolute(dir)) else {
+                if headID != nil { try deletedBelow(dir) }
+                return
+            }
+            var names: [(name: String, isDirectory: Bool)]
+            if let cached = dirs[dir], cached.stamp == stamp, now - max(stamp.mtimeNanos, stamp.ctimeNanos) >= racyWindow {
+                names = cached.names
+            } else {
+                names = FileSystem.listTyped(ws.absolute(dir)).filter { $0.name != ".git" }
+                dirs[dir] = DirectoryRecord(stamp: stamp, names: names, headTree: nil, fingerprint: 0, clean: false)
+                dirsDirty = true
+            }
+            let subdirs = names.filter(\.isDirectory)
+            // Only directories with subdirectories need HEAD's listing here.
+            var head: HeadListing = [:]
+            if !subdirs.isEmpty || dirs[dir]?.headTree != headID { head = try listing(headID) }
+            for sub in subdirs {
+                let h = head[sub.name]
+                let subID = h?.isDirectory == true ? h?.id : nil
+                if dir.hasPrefix("companies/") && sub.name == "contracts", let subID {
+                    contractDirectories.append((String(dir.dropFirst("companies/".count)), subID))
+                }
+                try gather(dir + "/" + sub.name, headID: subID)
+            }
+            if !head.isEmpty {
+                let present = Set(names.map(\.name))
+                for (name, h) in head where h.isDirectory && !present.contains(name) {
+                    try deletedBelow(dir + "/" + name)
+                }
+            }
+            visit.append(Dir(path: dir, stamp: stamp, files: names.filter { !$0.isDirectory }.map(\.name), headTree: headID))
+        }
+
+        let root = try Trace.measure("head root") { try listing(headTree) }
+        try Trace.measure("gather") {
+            for top in ["companies", ".pactoria"] {
+                let h = root[top]
+                try gather(top, headID: h?.isDirectory == true ? h?.id : nil)
+            }
+        }
+
+        // Phase 2: stat every file, the directories shared between the cores (as git's
+        // preload-index does).
+        let stamps = Trace.measure("stat") { () -> [[FileSystem.Stamp?]] in
+            let results = StampResults(count: visit.count)
+            let work = visit.map { (dir: ws.absolute($0.path), files: $0.files) }
+            DispatchQueue.concurrentPerform(iterations: work.count) { i in
+                results.set(i, FileSystem.stamps(in: work[i].dir, names: work[i].files))
+            }
+            return results.values
+        }
+
+        // Phase 3: a directory whose fingerprint and HEAD tree match a clean record is clean;
+        // the others are compared file by file.
+        var files: FileCache?
+        var notInHead: [String] = []
+        try Trace.measure("compare") {
+            for (dir, st) in zip(visit, stamps) {
+                var fp = Fingerprint()
+                var racy = false
+                for (name, stamp) in zip(dir.files, st) {
+                    fp.add(name)
+                    if let stamp {
+                        fp.add(stamp)
+                        if now - max(stamp.mtimeNanos, stamp.ctimeNanos) < racyWindow { racy = true }
+                    }
+                }
+                if let rec = dirs[dir.path], rec.clean, rec.headTree == dir.headTree, rec.fingerprint == fp.value {
+                    continue
+                }
+                if files == nil { files = FileCache(ws, now: now) }
+                let head = try listing(dir.headTree)
+                var changed = false
+                let present = Set(dir.files)
+                for (name, stamp) in zip(dir.files, st) {
+                    guard let stamp else { continue }
+                    let path = dir.path + "/" + name
+                    guard let blob = try files!.blob(path, stamp: stamp) else { continue }
+                    if let h = head[name], !h.isDirectory {
+                        if h.id != blob {
+                            entries.append(StatusEntry(path: path, flags: .workdirModified))
+                            changed = true
+                        }
+                    } else {
+                        notInHead.append(path)
+                        changed = true
+                    }
+                }
+                for (name, h) in head where !h.isDirectory && !present.contains(name) {
+                    entries.append(StatusEntry(path: dir.path + "/" + name, flags: .workdirDeleted))
+                    changed = true
+                }
+                dirs[dir.path]?.headTree = dir.headTree
+                dirs[dir.path]?.fingerprint = fp.value
+                dirs[dir.path]?.clean = !changed && !racy
+                dirsDirty = true
+            }
+            // The two top-level files.
+            for name in [".gitignore", ".gitattributes"] {
+                let h = root[name]
+                guard let stamp = FileSystem.stamp(ws.absolute(name)) else {
+                    if h != nil { entries.append(StatusEntry(path: name, flags: .workdirDeleted)) }
+                    continue
+                }
+                if files == nil { files = FileCache(ws, now: now) }
+                guard let blob = try files!.blob(name, stamp: stamp) else { continue }
+                if let h { if h.id != blob { entries.append(StatusEntry(path: name, flags: .workdirModified)) } } else {
+                    notInHead.append(name)
+                }
+            }
+        }
+        if !notInHead.isEmpty {
+            let index = try repo.index()
+            for path in notInHead where !repo.isIgnored(path) {
+                entries.append(StatusEntry(path: path, flags: index.blobID(path: path) != nil ? .indexNew : .workdirNew))
+            }
+        }
+        files?.save()
+        if dirsDirty {
+            let live = Set(visit.map(\.path))
+            writeDirectories(dirsPath, dirs.filter { live.contains($0.key) })
+        }
+        entries.sort { $0.path < $1.path }
+        return Result(entries: entries, headTree: headTree, contractDirectories: contractDirectories)
+    }
+
+    /// FNV-1a, 64-bit: a fingerprint that is the same in every process (Swift's Hasher is not).
+    struct Fingerprint {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+        mutating func add(_ s: String) {
+            for b in s.utf8 { byte(b) }
+            byte(0)
+        }
+
+        mutating func add(_ st: FileSystem.Stamp) {
+            word(UInt64(bitPattern: st.size))
+            word(UInt64(bitPattern: st.mtimeNanos))
+            word(UInt64(bitPattern: st.ctimeNanos))
+            word(st.inode)
+        }
+
+        mutating func word(_ w: UInt64) {
+            value ^= w
+            value = value &* 0x100_0000_01b3
+            value ^= value >> 29
+        }
+
+        mutating func byte(_ b: UInt8) {
+            value ^= UInt64(b)
+            value = value &* 0x100_0000_01b3
+        }
+    }
+
+    /// Per-directory stat results written from several threads, each slot by one thread only.
+    final class StampResults: @unchecked Sendable {
+        private var storage: [[FileSystem.Stamp?]]
+        private let lock = NSLock()
+        init(count: Int) { storage = Array(repeating: [], count: count) }
+        func set(_ i: Int, _ v: [FileSystem.Stamp?]) {
+            lock.lock()
+            storage[i] = v
+            lock.unlock()
+        }
+        var values: [[FileSystem.Stamp?]] { storage }
+    }
+
+    /// Stamp → blob id for single files, read when a directory has to be compared.
+    struct FileCache {
+        let ws: Workspace
+        let path: String
+        let now: Int64
+        var entries: [String: (stamp: FileSystem.Stamp, blob: ObjectID)]
+        var dirty = false
+
+        init(_ ws: Workspace, now: Int64) {
+            self.ws = ws
+            self.now = now
+            path = ws.absolute("\(Workspace.cacheDirectory)/\(WorkingTreeScan.filesCacheName)")
+            entries = WorkingTreeScan.readFiles(path)
+        }
+
+        mutating func blob(_ rel: String, stamp: FileSystem.Stamp) throws -> ObjectID? {
+            if let hit = entries[rel], hit.stamp == stamp { return hit.blob }
+            guard let bytes = try? FileSystem.read(ws.absolute(rel)) else { return nil }
+            let blob = try ObjectID.blobID(of: bytes)
+            if now - max(stamp.mtimeNanos, stamp.ctimeNanos) >= 2_000_000_000 {
+                entries[rel] = (stamp, blob)
+            } else {
+                entries.removeValue(forKey: rel)
+            }
+            dirty = true
+            return blob
+        }
+
+        func save() {
+            guard dirty else { return }
+            WorkingTreeScan.writeFiles(path, entries.filter { FileSystem.exists(ws.absolute($0.key)) })
+        }
+    }
+
+    // MARK: - Cache files (binary, little-endian)
+
+    struct Reader {
+        let buf: UnsafeBufferPointer<UInt8>
+        var i: Int
+        var ok: Bool { i <= buf.count }
+        mutating func u64() -> UInt64? {
+            guard i + 8 <= buf.count else { return nil }
+            var v: UInt64 = 0
+            for k in 0..<8 { v |= UInt64(buf[i + k]) << (8 * UInt64(k)) }
+            i += 8
+            return v
+        }
+        mutating func string() -> String? {
+            guard i + 2 <= buf.count else { return nil }
+            let n = Int(buf[i]) | Int(buf[i + 1]) << 8
+            i += 2
+            guard i + n <= buf.count else { return nil }
+            defer { i += n }
+            return String(decoding: UnsafeBufferPointer(rebasing: buf[i..<(i + n)]), as: UTF8.self)
+        }
+        mutating func oid() -> ObjectID? {
+            guard i + 21 <= buf.count else { return nil }
+            let present = buf[i] == 1
+            i += 1
+            defer { i += 20 }
+            return present ? ObjectID(bytes: Array(buf[i..<(i + 20)])) : nil
+        }
+        mutating func stamp() -> FileSystem.Stamp? {
+            guard let a = u64(), let b = u64(), let c = u64(), let d = u64() else { return nil }
+            return FileSystem.Stamp(size: Int64(bitPattern: a), mtimeNanos: Int64(bitPattern: b), ctimeNanos: Int64(bitPattern: c), inode: d)
+        }
+    }
+
+    struct Writer {
+        var out: [UInt8]
+        mutating func u64(_ v: UInt64) { for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) } }
+        mutating func string(_ s: String) {
+            let b = Array(s.utf8.prefix(65535))
+            out.append(UInt8(truncatingIfNeeded: b.count))
+            out.append(UInt8(truncatingIfNeeded: b.count >> 8))
+            out.append(contentsOf: b)
+        }
+        mutating func oid(_ id: ObjectID?) {
+            out.append(id == nil ? 0 : 1)
+            out.append(contentsOf: id?.bytes ?? [UInt8](repeating: 0, count: 20))
+        }
+        mutating func stamp(_ s: FileSystem.Stamp) {
+            u64(UInt64(bitPattern: s.size))
+            u64(UInt64(bitPattern: s.mtimeNanos))
+            u64(UInt64(bitPattern: s.ctimeNanos))
+            u64(s.inode)
+        }
+    }
+
+    static func readFiles(_ path: String) -> [String: (stamp: FileSystem.Stamp, blob: ObjectID)] {
+        guard let bytes = try? FileSystem.read(path), bytes.starts(with: magic) else { return [:] }
+        var out: [String: (stamp: FileSystem.Stamp, blob: ObjectID)] = [:]
+        bytes.withUnsafeBufferPointer { buf in
+            var r = Reader(buf: buf, i: magic.count)
+            while r.i < buf.count {
+                guard let p = r.string(), let s = r.stamp(), let id = r.oid() else { return }
+                out[p] = (s, id)
+            }
+        }
+        return out
+    }
+
+    static func writeFiles(_ path: String, _ entries: [String: (stamp: FileSystem.Stamp, blob: ObjectID)]) {
+        var w = Writer(out: magic)
+        for (p, e) in entries {
+            w.string(p)
+            w.stamp(e.stamp)
+            w.oid(e.blob)
+        }
+        try? FileSystem.writeAtomically(w.out, to: path)
+    }
+
+    static func readDirectories(_ path: String) -> [String: DirectoryRecord] {
+        guard let bytes = try? FileSystem.read(path), bytes.starts(with: magic) else { return [:] }
+        var out: [String: DirectoryRecord] = [:]
+        bytes.withUnsafeBufferPointer { buf in
+            var r = Reader(buf: buf, i: magic.count)
+            while r.i < buf.count {
+                guard let p = r.string(), let stamp = r.stamp() else { return }
+                let tree = r.oid()
+                guard let fp = r.u64(), let flags = r.u64(), let count = r.u64() else { return }
+                var names: [(String, Bool)] = []
+                names.reserveCapacity(Int(count))
+                for _ in 0..<count {
+                    guard let n = r.string(), r.i < buf.count else { return }
+                    names.append((n, buf[r.i] == 1))
+                    r.i += 1
+                }
+                out[p] = DirectoryRecord(stamp: stamp, names: names, headTree: tree, fingerprint: fp, clean: flags & 1 == 1)
+            }
+        }
+        return out
+    }
+
+    static func writeDirectories(_ path: String, _ dirs: [String: DirectoryRecord]) {
+        var w = Writer(out: magic)
+        for (p, d) in dirs {
+            w.string(p)
+            w.stamp(d.stamp)
+            w.oid(d.headTree)
+            w.u64(d.fingerprint)
+            w.u64(d.clean ? 1 : 0)
+            w.u64(UInt64(d.names.count))
+            for n in d.names {
+                w.string(n.name)
+                w.out.append(n.isDirectory ? 1 : 0)
+            }
+        }
+        try? FileSystem.writeAtomically(w.out, to: path)
+    }
+}
