@@ -268,7 +268,9 @@ enum WorkingTreeScan {
 
         func save() {
             guard dirty else { return }
-            WorkingTreeScan.writeFiles(path, entries.filter { FileSystem.exists(ws.absolute($0.key)) })
+            // Entries of removed files are harmless (a path never matches a stale stamp by chance:
+            // the inode and ctime differ); they are dropped when a directory is re-read.
+            WorkingTreeScan.writeFiles(path, entries)
         }
     }
 

@@ -97,7 +97,7 @@ public enum CommitChanges {
         let index: Index
         let tree: ObjectID
         do {
-            index = try repo.index()
+            index = try Trace.measure("index read") { try repo.index() }
             try index.reload()
             if stageEverything { try index.addAll(["."]) }
             // Exactly the files status found changed (as `git add -A` on the workspace would),
@@ -112,7 +112,7 @@ public enum CommitChanges {
             for path in paths.sorted() {
                 if FileSystem.exists(ws.absolute(path)) { try index.add(path: path) } else { try index.remove(path: path) }
             }
-            tree = try index.writeTree()
+            tree = try Trace.measure("write tree") { try index.writeTree() }
         } catch {
             throw .repository("cannot stage the workspace: \(shortGitMessage(error))", detail: "\(error)")
         }
@@ -122,7 +122,7 @@ public enum CommitChanges {
         let signature = Signature(name: author.name, email: author.email, time: Date())
         let commit: ObjectID
         do {
-            try index.write()
+            try Trace.measure("index write") { try index.write() }
             commit = try repo.createCommit(
                 tree: tree, parents: head.map { [$0] } ?? [], author: signature, committer: signature,
                 message: fullMessage)

@@ -132,7 +132,7 @@ public struct WorkspaceStatus: Sendable {
                 let c = try Trace.measure("counts") {
                     try ContractCounts.compute(
                         ws, repo: repo, headTree: scan.headTree, changes: entries, working: working,
-                        needIDs: !loadedByRef.isEmpty)
+                        needIDs: contracts.contains { $0.change != .modified || $0.part != .content })
                 }
                 counts = c.byStatus
                 total = c.total
