@@ -8,7 +8,7 @@ bin="$(swift build --show-bin-path)/pactoria"
 demo="$(mktemp -d)/example-workspace"
 cp -r example-repo "$demo"
 export PACTORIA_AUTHOR="${PACTORIA_AUTHOR:-Demo User <demo@example.co.uk>}"
-run() { printf '\n\033[1m$ pactoria %s\033[0m\n' "$*"; "$bin" -C "$demo" "$@"; }
+run() { printf '\n\033[1m$ pactoria %s\033[0m\n' "$*"; (cd "$demo" && "$bin" "$@"); }
 
 run init
 run status
