@@ -186,30 +186,16 @@ public final class Repository {
     /// The entries directly inside the directory `path` of `tree` ("" for the root): name, id, and
     /// whether it is a directory. Empty when there is no such directory.
     public func directoryEntries(inTree tree: ObjectID, path: String) throws -> [(name: String, id: ObjectID, isDirectory: Bool)] {
+        if path.isEmpty { return try directoryEntries(ofTree: tree) }
         let root = try lookupTree(tree)
         defer { git_tree_free(root) }
-        var dir: OpaquePointer? = root
-        var sub: OpaquePointer?
-        if !path.isEmpty {
-            var entry: OpaquePointer?
-            let rc = git_tree_entry_bypath(&entry, root, path)
-            if rc == GIT_ENOTFOUND.rawValue { return [] }
-            try check(rc, "look up \(path)")
-            defer { git_tree_entry_free(entry) }
-            guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [] }
-            var oid = git_tree_entry_id(entry)!.pointee
-            try check(git_tree_lookup(&sub, pointer, &oid), "read tree \(path)")
-            dir = sub
-        }
-        defer { if let sub { git_tree_free(sub) } }
-        var out: [(String, ObjectID, Bool)] = []
-        let n = git_tree_entrycount(dir)
-        out.reserveCapacity(n)
-        for i in 0..<n {
-            guard let e = git_tree_entry_byindex(dir, i) else { continue }
-            out.append((String(cString: git_tree_entry_name(e)), ObjectID(git_tree_entry_id(e)!), git_tree_entry_type(e) == GIT_OBJECT_TREE))
-        }
-        return out
+        var entry: OpaquePointer?
+        let rc = git_tree_entry_bypath(&entry, root, path)
+        if rc == GIT_ENOTFOUND.rawValue { return [] }
+        try check(rc, "look up \(path)")
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [] }
+        return try directoryEntries(ofTree: ObjectID(git_tree_entry_id(entry)!))
     }
 
     /// The entries of the tree `tree` itself: name, id, and whether each is a directory.
