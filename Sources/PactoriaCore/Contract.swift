@@ -89,18 +89,4 @@ public struct Contract: Sendable, Equatable {
     public var statusValue: ContractStatus? { ContractStatus(rawValue: status) }
     public var start: CalendarDate? { startDate.flatMap(CalendarDate.init) }
     public var end: CalendarDate? { endDate.flatMap(CalendarDate.init) }
-
-    /// True when `text` appears (case-insensitively) in the title, either party or the
-    /// plain-English input.
-    public func matches(search text: String) -> Bool {
-        let needle = text.lowercased()
-        var haystacks: [String] = [title]
-        for p in [client, supplier].compactMap({ $0 }) {
-            haystacks.append(p.name)
-            if let c = p.company { haystacks.append(c) }
-            if let e = p.email { haystacks.append(e) }
-        }
-        if let input = plainEnglishInput { haystacks.append(input) }
-        return haystacks.contains { $0.lowercased().contains(needle) }
-    }
 }

@@ -54,30 +54,6 @@ public final class Index {
         return ObjectID(entry.pointee.id)
     }
 
-    /// Every stage-0 entry whose path starts with `prefix`, as (path, blob id), in index order.
-    public func entries(withPrefix prefix: String) -> [(path: String, id: ObjectID)] {
-        var out: [(String, ObjectID)] = []
-        let count = git_index_entrycount(pointer)
-        let prefixBytes = Array(prefix.utf8)
-        var start = 0
-        // Entries are sorted by path: find the first one at or after the prefix.
-        if !prefix.isEmpty {
-            var pos = 0
-            if git_index_find_prefix(&pos, pointer, prefix) == 0 { start = pos } else { return [] }
-        }
-        for i in start..<count {
-            guard let e = git_index_get_byindex(pointer, i), let p = e.pointee.path else { continue }
-            var matches = true
-            for (j, b) in prefixBytes.enumerated() where UInt8(bitPattern: p[j]) != b {
-                matches = false  // a shorter path stops at its NUL, which never equals b
-                break
-            }
-            if !matches { break }
-            out.append((String(cString: p), ObjectID(e.pointee.id)))
-        }
-        return out
-    }
-
     public var hasConflicts: Bool { git_index_has_conflicts(pointer) == 1 }
 
     public var entryCount: Int { git_index_entrycount(pointer) }

@@ -9,12 +9,17 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable 
 
     public init(bytes: [UInt8]) {
         precondition(bytes.count == 20)
+        self = bytes.withUnsafeBytes { ObjectID(packing: $0) }
+    }
+
+    /// Packs 20 raw bytes into the three words.
+    private init(packing raw: UnsafeRawBufferPointer) {
         var a: UInt64 = 0
         var b: UInt64 = 0
         var c: UInt32 = 0
-        for i in 0..<8 { a = a << 8 | UInt64(bytes[i]) }
-        for i in 8..<16 { b = b << 8 | UInt64(bytes[i]) }
-        for i in 16..<20 { c = c << 8 | UInt32(bytes[i]) }
+        for i in 0..<8 { a = a << 8 | UInt64(raw[i]) }
+        for i in 8..<16 { b = b << 8 | UInt64(raw[i]) }
+        for i in 16..<20 { c = c << 8 | UInt32(raw[i]) }
         w0 = a
         w1 = b
         w2 = c
@@ -47,17 +52,7 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable 
 
     init(_ oid: git_oid) {
         var oid = oid
-        var a: UInt64 = 0
-        var b: UInt64 = 0
-        var c: UInt32 = 0
-        withUnsafeBytes(of: &oid.id) { raw in
-            for i in 0..<8 { a = a << 8 | UInt64(raw[i]) }
-            for i in 8..<16 { b = b << 8 | UInt64(raw[i]) }
-            for i in 16..<20 { c = c << 8 | UInt32(raw[i]) }
-        }
-        w0 = a
-        w1 = b
-        w2 = c
+        self = withUnsafeBytes(of: &oid.id) { ObjectID(packing: $0) }
     }
 
     init(_ pointer: UnsafePointer<git_oid>) {

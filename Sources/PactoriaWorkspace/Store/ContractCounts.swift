@@ -142,10 +142,7 @@ extension ContractIndex.Loader {
     /// The summary of a committed contract file, from the cache when its blob id matches.
     mutating func summary(ref: ContractRef, blob: ObjectID, repo: Repository) -> ContractSummary? {
         if let hit = cache[ref.yamlPath], hit.blob == blob { return hit.summary }
-        guard let bytes = try? repo.blob(blob),
-            let loaded = try? Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
-        else { return nil }
-        let summary = ContractSummary(ref: ref, contract: loaded.contract)
+        guard let summary = ContractCounts.summary(ref: ref, blob: blob, repo: repo) else { return nil }
         if cache[ref.yamlPath] == nil {
             // Known by blob only: a stamp that never matches keeps stat-based lookups honest.
             cache[ref.yamlPath] = ContractIndex.Entry(

@@ -199,44 +199,6 @@ public struct ContractIndex: Sendable {
         return ContractIndex(summaries: summaries, unreadable: unreadable, orphans: orphans)
     }
 
-    /// Summaries for `git status`-style work: files git reports unchanged are identified by their
-    /// blob id in the index (no stat needed); `changed` paths are read from disk.
-    public static func load(
-        _ ws: Workspace, indexEntries: [(path: String, id: ObjectID)], changed: [String: Bool]
-    ) -> ContractIndex {
-        var loader = Loader(ws)
-        var summaries: [ContractSummary] = []
-        var unreadable: [UnreadableContract] = []
-        summaries.reserveCapacity(indexEntries.count / 2)
-        var done = Set<String>()
-        func visit(_ ref: ContractRef, blob: ObjectID?) {
-            let path = ref.yamlPath
-            if let blob, let hit = loader.cache[path], hit.blob == blob {
-                summaries.append(hit.summary)
-                return
-            }
-            do { summaries.append(try loader.parse(ref)) } catch {
-                unreadable.append(UnreadableContract(ref: ref, error: error))
-                loader.forget(path)
-            }
-        }
-        for (path, id) in indexEntries where path.hasSuffix(".yaml") {
-            guard let ref = ContractRef(path: path) else { continue }
-            done.insert(path)
-            if let exists = changed[path] {
-                if exists { visit(ref, blob: nil) }
-            } else {
-                visit(ref, blob: id)
-            }
-        }
-        for (path, exists) in changed where exists && path.hasSuffix(".yaml") && !done.contains(path) {
-            if let ref = ContractRef(path: path) { visit(ref, blob: nil) }
-        }
-        summaries.sort { $0.ref < $1.ref }
-        loader.save()
-        return ContractIndex(summaries: summaries, unreadable: unreadable, orphans: [])
-    }
-
     /// The cache file: a magic line, then records of length-prefixed UTF-8 fields
     /// (path, size, mtime, ctime, inode, then the summary's fields), each length a UInt32 LE.
     static func readCache(_ path: String) -> Cache {
