@@ -36,9 +36,14 @@ let package = Package(
 
         // Domain (no I/O), workspace (files, YAML, git use cases), CLI (parse, call, render).
         .target(name: "PactoriaCore", swiftSettings: upcoming),
+        // Templates, recommendation, generation and analysis (local engines and an AI provider).
+        .target(
+            name: "PactoriaAI",
+            dependencies: ["PactoriaCore", "PactoriaHTTPClient", "PactoriaCrypto", "Yams"],
+            swiftSettings: upcoming),
         .target(
             name: "PactoriaWorkspace",
-            dependencies: ["PactoriaCore", "PactoriaGit", "PactoriaCrypto", "Yams"],
+            dependencies: ["PactoriaCore", "PactoriaGit", "PactoriaCrypto", "PactoriaAI", "Yams"],
             swiftSettings: upcoming),
         .target(
             name: "PactoriaCLI",
@@ -49,15 +54,27 @@ let package = Package(
             swiftSettings: upcoming),
         .executableTarget(name: "pactoria", dependencies: ["PactoriaCLI"], swiftSettings: upcoming),
 
+        // Test-only helpers shared by the test targets (a scripted loopback HTTP server).
+        .target(name: "PactoriaTestSupport", path: "Tests/Support", swiftSettings: upcoming),
         .testTarget(
             name: "WrapperTests",
-            dependencies: ["PactoriaCrypto", "PactoriaHTTPClient"],
+            dependencies: ["PactoriaCrypto", "PactoriaHTTPClient", "PactoriaTestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "GitSyncTests",
+            dependencies: ["PactoriaGit"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "AITests",
+            dependencies: [
+                "PactoriaAI", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport",
+            ],
             swiftSettings: upcoming),
         .testTarget(
             name: "PactoriaTests",
             dependencies: [
                 "PactoriaCore", "PactoriaWorkspace", "PactoriaGit", "PactoriaCrypto",
-                "PactoriaHTTPClient",
+                "PactoriaHTTPClient", "PactoriaAI", "PactoriaTestSupport",
             ],
             swiftSettings: upcoming),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaTestSupport
 import PactoriaHTTPClient
 import Testing
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -9,39 +9,39 @@ import Darwin
 #endif
 
 /// A request as received by `LoopbackHTTPServer`.
-struct RecordedRequest: Sendable {
+public struct RecordedRequest: Sendable {
     /// 0-based order in which the server finished reading requests.
-    var index: Int
-    var method: String
+    public var index: Int
+    public var method: String
     /// The request target as sent, e.g. `/v1/chat/completions?stream=false`.
-    var target: String
+    public var target: String
     /// Header fields in arrival order, names as sent.
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
 
     /// `target` without its query string.
-    var path: String { String(target.prefix { $0 != "?" }) }
+    public var path: String { String(target.prefix { $0 != "?" }) }
     /// The body decoded as UTF-8.
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
 
     /// The first header named `name` (case-insensitive).
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         let wanted = name.lowercased()
         return headers.first { $0.name.lowercased() == wanted }?.value
     }
 }
 
 /// What `LoopbackHTTPServer` answers. `Content-Length` and `Connection: close` are added.
-struct ScriptedResponse: Sendable {
-    var status: Int
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
+public struct ScriptedResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
     /// Wait this long before answering (to provoke client timeouts).
-    var delay: Duration
+    public var delay: Duration
     /// Close the connection without answering at all.
-    var dropConnection: Bool
+    public var dropConnection: Bool
 
-    init(
+    public init(
         status: Int = 200, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
         delay: Duration = .zero, dropConnection: Bool = false
     ) {
@@ -52,7 +52,7 @@ struct ScriptedResponse: Sendable {
         self.dropConnection = dropConnection
     }
 
-    static func text(
+    public static func text(
         _ text: String, status: Int = 200, headers: [(name: String, value: String)] = [], delay: Duration = .zero
     ) -> ScriptedResponse {
         ScriptedResponse(
@@ -60,7 +60,7 @@ struct ScriptedResponse: Sendable {
             body: Array(text.utf8), delay: delay)
     }
 
-    static func json(
+    public static func json(
         _ json: String, status: Int = 200, headers: [(name: String, value: String)] = [], delay: Duration = .zero
     ) -> ScriptedResponse {
         ScriptedResponse(
@@ -69,10 +69,10 @@ struct ScriptedResponse: Sendable {
     }
 }
 
-struct LoopbackServerError: Error, CustomStringConvertible {
-    var description: String
+public struct LoopbackServerError: Error, CustomStringConvertible {
+    public var description: String
 
-    static func posix(_ call: String) -> LoopbackServerError {
+    public static func posix(_ call: String) -> LoopbackServerError {
         LoopbackServerError(description: "\(call) failed: \(String(cString: strerror(errno)))")
     }
 }
@@ -82,25 +82,25 @@ struct LoopbackServerError: Error, CustomStringConvertible {
 /// Every request is read in full (Content-Length or chunked body), recorded, and answered
 /// from the scripted handler, one thread per connection, one request per connection
 /// (`Connection: close`). Nothing outside the loopback interface is reachable.
-final class LoopbackHTTPServer: Sendable {
-    typealias Handler = @Sendable (RecordedRequest) -> ScriptedResponse
+public final class LoopbackHTTPServer: Sendable {
+    public typealias Handler = @Sendable (RecordedRequest) -> ScriptedResponse
 
-    let port: UInt16
+    public let port: UInt16
     private let listener: Int32
     private let state: State
     private let acceptLoopDone = DispatchSemaphore(value: 0)
 
     /// `http://127.0.0.1:<port>`
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// `baseURL` followed by `path` (which should start with "/").
-    func url(_ path: String = "/") -> String { baseURL + path }
+    public func url(_ path: String = "/") -> String { baseURL + path }
 
     /// Every request received so far, in order.
-    var requests: [RecordedRequest] { state.withLock { $0.requests } }
+    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
 
     /// Starts listening; `handler` is called (on a connection thread) for every request.
-    init(handler: @escaping Handler) throws {
+    public init(handler: @escaping Handler) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LoopbackServerError.posix("socket") }
         var yes: Int32 = 1
@@ -141,14 +141,14 @@ final class LoopbackHTTPServer: Sendable {
     }
 
     /// Answers with `responses` in order; once they run out the last one repeats.
-    convenience init(responses: [ScriptedResponse]) throws {
+    public convenience init(responses: [ScriptedResponse]) throws {
         precondition(!responses.isEmpty, "give at least one response")
         try self.init { request in responses[min(request.index, responses.count - 1)] }
     }
 
     /// Stops accepting, abandons pending delayed answers and waits for connection threads.
     /// Safe to call more than once; also called by `deinit`.
-    func stop() {
+    public func stop() {
         let wasRunning = state.withLock { state -> Bool in
             defer { state.stopped = true }
             return !state.stopped
@@ -165,7 +165,7 @@ final class LoopbackHTTPServer: Sendable {
     deinit { stop() }
 
     /// A loopback port with (almost certainly) nothing listening: bound, then released.
-    static func unusedPort() throws -> UInt16 {
+    public static func unusedPort() throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LoopbackServerError.posix("socket") }
         defer { close(fd) }

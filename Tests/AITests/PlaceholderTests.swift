@@ -1,0 +1,4 @@
+import PactoriaAI
+import Testing
+
+@Test func moduleLoads() { #expect(!PactoriaAI.analyzerName.isEmpty) }

@@ -1,0 +1,4 @@
+import PactoriaGit
+import Testing
+
+@Test func moduleLoads() { #expect(Bool(true)) }
