@@ -43,7 +43,7 @@ let package = Package(
             swiftSettings: upcoming),
         .target(
             name: "PactoriaWorkspace",
-            dependencies: ["PactoriaCore", "PactoriaGit", "PactoriaCrypto", "PactoriaAI", "Yams"],
+            dependencies: ["PactoriaCore", "PactoriaGit", "PactoriaCrypto", "Yams"],
             swiftSettings: upcoming),
         .target(
             name: "PactoriaCLI",

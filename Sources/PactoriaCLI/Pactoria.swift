@@ -16,7 +16,9 @@ public struct Pactoria: ParsableCommand {
         version: PactoriaVersion.current,
         subcommands: [
             Init.self, CompanyCommand.self, New.self, Status.self, Commit.self, Log.self, Show.self, Diff.self,
-            List.self,
+            List.self, Submit.self, RequestChanges.self, Finalize.self, Activate.self, Complete.self,
+            Terminate.self, Expire.self, ExpiringCommand.self, AuditCommand.self, CheckCommand.self,
+            ReviewCommand.self, HooksCommand.self,
         ])
 
     public init() {}

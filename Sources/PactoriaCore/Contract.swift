@@ -60,13 +60,15 @@ public struct Contract: Sendable, Equatable {
     public var createdBy: String?
     public var createdAt: String?
     public var updatedAt: String?
+    /// The `lifecycle` section: final content and who moved the contract, when and why.
+    public var lifecycle: LifecycleRecord?
 
     public init(
         id: String, title: String, contractType: String, status: String = ContractStatus.draft.rawValue,
         plainEnglishInput: String? = nil, client: Party? = nil, supplier: Party? = nil,
         value: ContractValue? = nil, startDate: String? = nil, endDate: String? = nil,
         templateID: String? = nil, version: Int = 1, createdBy: String? = nil, createdAt: String? = nil,
-        updatedAt: String? = nil
+        updatedAt: String? = nil, lifecycle: LifecycleRecord? = nil
     ) {
         self.id = id
         self.title = title
@@ -83,6 +85,7 @@ public struct Contract: Sendable, Equatable {
         self.createdBy = createdBy
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.lifecycle = lifecycle
     }
 
     public var type: ContractType? { ContractType(rawValue: contractType) }

@@ -37,6 +37,10 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case io(path: String, message: String)
     case yaml(YAMLError)
     case repository(String, detail: String)
+    /// A lifecycle rule refuses the change.
+    case rule(ref: ContractRef, RuleViolation)
+    /// Someone else changed it first (the caller should reload).
+    case conflict(String)
 
     public var description: String {
         switch self {
@@ -61,6 +65,10 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
             return e.description
         case .repository(let message, _):
             return message
+        case .rule(let ref, let v):
+            return "\(ref): \(v.message)"
+        case .conflict(let what):
+            return what
         }
     }
 

@@ -12,6 +12,7 @@ enum Failure {
         default:
             Terminal.err("error: \(error.description)")
         }
+        if case .rule(_, let v) = error, verbose { Terminal.err("rule: \(v.rule.rawValue)") }
         if let hint = error.hint { Terminal.err("hint: \(hint)") }
         if verbose, let detail = error.detail { Terminal.err("detail: \(detail)") }
         return exitCode(error)
@@ -29,10 +30,15 @@ enum Failure {
 extension ParsableCommand {
     /// Runs `body`, reporting a `WorkspaceError` the Pactoria way.
     func guarded(_ global: GlobalOptions, _ body: () throws(WorkspaceError) -> Void) throws(ExitCode) {
-        do {
-            try body()
-        } catch {
-            throw Failure.report(error, verbose: global.verbose)
-        }
+        try guardedRun(global, body)
+    }
+}
+
+/// Runs `body`, reporting a `WorkspaceError` the Pactoria way.
+func guardedRun(_ global: GlobalOptions, _ body: () throws(WorkspaceError) -> Void) throws(ExitCode) {
+    do {
+        try body()
+    } catch {
+        throw Failure.report(error, verbose: global.verbose)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PactoriaWorkspace
+import PactoriaGit
 
 enum NSNullish {
     static let null = NSNull()
@@ -29,5 +30,13 @@ enum YAMLJSON {
             return out
         case .sequence(let items): return items.map(object)
         }
+    }
+}
+
+enum ObjectIDParse {
+    /// The subject line of a commit given by its hex id.
+    static func summary(_ repo: PactoriaGit.Repository?, _ hex: String) -> String {
+        guard let repo, let id = PactoriaGit.ObjectID(hex: hex), let c = try? repo.commit(id) else { return "" }
+        return c.summary
     }
 }

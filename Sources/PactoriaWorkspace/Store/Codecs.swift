@@ -12,6 +12,7 @@ public enum ContractCodec {
         ],
         children: [
             "client": partyOrder, "supplier": partyOrder, "contract_value": KeyOrder(["amount", "currency"]),
+            "lifecycle": lifecycleOrder,
         ])
 
     /// Decodes a contract, collecting every field that is missing or of the wrong shape.
@@ -39,7 +40,8 @@ public enum ContractCodec {
             version: r.integer("version"),
             createdBy: r.optional("created_by"),
             createdAt: r.optional("created_at"),
-            updatedAt: r.optional("updated_at"))
+            updatedAt: r.optional("updated_at"),
+            lifecycle: r.lifecycle("lifecycle"))
         issues += r.issues
         return (c, issues)
     }
@@ -69,6 +71,46 @@ public enum ContractCodec {
         node.set("created_by", c.createdBy.map { .scalar($0, .string) })
         node.set("created_at", c.createdAt.map { .scalar($0, .typed) })
         node.set("updated_at", c.updatedAt.map { .scalar($0, .typed) })
+        node.set("lifecycle", encode(c.lifecycle, into: original?["lifecycle"]))
+        return node
+    }
+
+    static let stampOrder = KeyOrder(["by", "at", "reason"])
+    static let lifecycleOrder = KeyOrder(
+        ["final_content"] + LifecycleAction.allCases.filter { $0 != .finalize }.map(\.stampKey),
+        children: Dictionary(
+            uniqueKeysWithValues: [("final_content", KeyOrder(["sha256", "by", "at"]))]
+                + LifecycleAction.allCases.filter { $0 != .finalize }.map { ($0.stampKey, stampOrder) }))
+
+    static func encode(_ l: LifecycleRecord?, into original: YAMLNode?) -> YAMLNode? {
+        guard let l, !l.isEmpty else {
+            // Keep a hand-written section with keys we do not know; drop one that is only ours.
+            let known = Set(["final_content"] + LifecycleAction.allCases.map(\.stampKey))
+            let rest = original?.entries?.filter { !known.contains($0.key) } ?? []
+            return rest.isEmpty ? nil : .mapping(rest)
+        }
+        var node = original?.entries != nil ? original! : .mapping([])
+        if let f = l.finalContent {
+            var fn = original?["final_content"]?.entries != nil ? original!["final_content"]! : .mapping([])
+            fn.set("sha256", .scalar(f.sha256, .string))
+            fn.set("by", .scalar(f.by, .string))
+            fn.set("at", .scalar(f.at, .typed))
+            node.set("final_content", fn)
+        } else {
+            node.set("final_content", nil)
+        }
+        for action in LifecycleAction.allCases where action != .finalize {
+            let key = action.stampKey
+            guard let s = l.events[key] else {
+                node.set(key, nil)
+                continue
+            }
+            var sn = original?[key]?.entries != nil ? original![key]! : .mapping([])
+            sn.set("by", .scalar(s.by, .string))
+            sn.set("at", .scalar(s.at, .typed))
+            sn.set("reason", s.reason.map { .scalar($0, .string) })
+            node.set(key, sn)
+        }
         return node
     }
 
@@ -150,6 +192,37 @@ struct FieldReader {
             return 0
         }
         return v
+    }
+
+    mutating func lifecycle(_ key: String) -> LifecycleRecord? {
+        guard let node = root[key], !node.isNull else { return nil }
+        guard node.entries != nil else {
+            issues.append(ValidationIssue(field: path(key), message: "must be a mapping (final_content, submitted, activated, …)"))
+            return nil
+        }
+        var r = FieldReader(root: node, prefix: path(key), issues: [])
+        var record = LifecycleRecord()
+        if let f = node["final_content"], !f.isNull {
+            var fr = FieldReader(root: f, prefix: r.path("final_content"), issues: [])
+            if f.entries == nil {
+                r.issues.append(ValidationIssue(field: r.path("final_content"), message: "must be a mapping with sha256, by, at"))
+            } else {
+                record.finalContent = FinalContent(sha256: fr.required("sha256"), by: fr.required("by"), at: fr.required("at"))
+                r.issues += fr.issues
+            }
+        }
+        for action in LifecycleAction.allCases where action != .finalize {
+            guard let s = node[action.stampKey], !s.isNull else { continue }
+            guard s.entries != nil else {
+                r.issues.append(ValidationIssue(field: r.path(action.stampKey), message: "must be a mapping with by, at and an optional reason"))
+                continue
+            }
+            var sr = FieldReader(root: s, prefix: r.path(action.stampKey), issues: [])
+            record.events[action.stampKey] = LifecycleStamp(by: sr.required("by"), at: sr.required("at"), reason: sr.optional("reason"))
+            r.issues += sr.issues
+        }
+        issues += r.issues
+        return record.isEmpty ? nil : record
     }
 
     mutating func party(_ key: String) -> Party? {

@@ -5,11 +5,13 @@ import Foundation
 /// Settings in `.pactoria/config.yaml`.
 public struct WorkspaceConfig: Sendable {
     public static let currentSchemaVersion = 1
-    public static let order = KeyOrder(["schema_version", "default_currency", "default_author"])
+    public static let order = KeyOrder(["schema_version", "default_currency", "default_author", "require_review"])
 
     public var schemaVersion: Int
     public var defaultCurrency: String
     public var defaultAuthor: String?
+    /// Lifecycle policy (`require_review: false` lets draft contracts be activated directly).
+    public var policy = LifecyclePolicy()
     /// The whole file, so unknown keys survive a rewrite.
     public var tree: YAMLNode
 
@@ -45,6 +47,14 @@ public struct WorkspaceConfig: Sendable {
                 problems.append(Problem(file: file, line: doc.line(of: "default_author"), field: "default_author", message: "must be 'Name <email>'"))
             }
             c.defaultAuthor = v
+        }
+        if let v = doc.root["require_review"]?.string {
+            switch v.lowercased() {
+            case "true", "yes": c.policy.requireReview = true
+            case "false", "no": c.policy.requireReview = false
+            default:
+                problems.append(Problem(file: file, line: doc.line(of: "require_review"), field: "require_review", message: "must be true or false"))
+            }
         }
         if !problems.isEmpty { throw .invalid(problems) }
         return c

@@ -4,13 +4,6 @@ import Foundation
 
 /// `pactoria commit`: validate, bump versions, stage the workspace and commit with audit trailers.
 public enum CommitChanges {
-    public struct ContractEvent: Sendable, Equatable {
-        public var id: String
-        public var ref: ContractRef
-        public var event: String
-        public var version: Int
-    }
-
     public struct Result: Sendable {
         public var commit: ObjectID
         public var contracts: [ContractEvent]
@@ -20,6 +13,17 @@ public enum CommitChanges {
     public static func run(
         _ ws: Workspace, message: String, author: Author, allowEmpty: Bool = false,
         stageEverything: Bool = false, precomputed: WorkspaceStatus? = nil
+    ) throws(WorkspaceError) -> Result {
+        try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Result in
+            try locked(
+                ws, message: message, author: author, allowEmpty: allowEmpty, stageEverything: stageEverything,
+                precomputed: precomputed)
+        }
+    }
+
+    static func locked(
+        _ ws: Workspace, message: String, author: Author, allowEmpty: Bool, stageEverything: Bool,
+        precomputed: WorkspaceStatus?
     ) throws(WorkspaceError) -> Result {
         let trimmed = message.trimmingSpaces()
         guard !trimmed.isEmpty else { throw .invalidInput(field: "-m", message: "the commit message must not be empty") }
@@ -62,86 +66,52 @@ public enum CommitChanges {
                 }
                 previousMarkdown = try? repo.blobID(inTree: headTree, path: prevRef.markdownPath)
             }
-            let event: String
+            var event = ContractEvent(id: id, ref: change.ref, event: "contract.created", version: 0, actor: author.description)
             var contract = loaded.contract
             if let previous {
                 let md = ws.readMarkdown(change.ref)
                 let currentMarkdown = try md.map { (bytes: [UInt8]) throws(WorkspaceError) -> ObjectID in
                     do { return try ObjectID.blobID(of: bytes) } catch { throw .repository("cannot hash \(change.ref.markdownPath)", detail: "\(error)") }
                 }
-                if currentMarkdown != previousMarkdown {
-                    event = "contract.content_changed"
-                    if contract.version <= previous.version { contract.version = previous.version + 1 }
+                let contentChanged = currentMarkdown != previousMarkdown
+                if contentChanged, contract.version <= previous.version { contract.version = previous.version + 1 }
+                if let from = previous.statusValue, let to = contract.statusValue, from != to,
+                    let action = Lifecycle.action(from: from, to: to)
+                {
+                    // A status changed by hand, within the rules: record it as the transition it is.
+                    event.event = action.event
+                    event.from = from.rawValue
+                    event.to = to.rawValue
+                    event.reason = contract.lifecycle?.events[action.stampKey]?.reason
                 } else {
-                    event = "contract.updated"
+                    event.event = contentChanged ? "contract.content_changed" : "contract.updated"
                 }
                 contract.updatedAt = now
-            } else {
-                event = "contract.created"
             }
             if contract != loaded.contract {
                 try ws.writeContract(contract, ref: change.ref, original: loaded.document.root)
                 loaded.contract = contract
             }
-            events.append(ContractEvent(id: id, ref: change.ref, event: event, version: contract.version))
+            event.version = contract.version
+            events.append(event)
         }
-        for (_, ref) in deletedByID.sorted(by: { $0.value < $1.value }) {
-            if let headTree, let text = try? blobText(repo, headTree, ref.yamlPath),
-                let old = try? Workspace.decodeContract(ref: ref, text: text).contract
-            {
-                events.append(ContractEvent(id: old.id, ref: ref, event: "contract.deleted", version: old.version))
-            }
-        }
+        // Only renames get here: a contract file deleted outright is refused by the status rules.
+        _ = deletedByID
 
-        // Stage exactly the workspace's files, then write the tree.
-        let index: Index
-        let tree: ObjectID
-        do {
-            index = try Trace.measure("index read") { try repo.index() }
-            try index.reload()
-            if stageEverything { try index.addAll(["."]) }
-            // Exactly the files status found changed (as `git add -A` on the workspace would),
-            // plus the metadata rewritten above.
-            var paths = Set(status.changedFiles.map(\.path))
-            // Changes staged with git but undone in the working tree are invisible to the scan
-            // (it compares with HEAD): when the index differs from HEAD, ask libgit2 for them too.
-            if let headTree, try index.writeTree() != headTree {
-                for e in try repo.status(pathspecs: WorkspaceStatus.workspacePaths) { paths.insert(e.path) }
-            }
-            for e in events { paths.insert(e.ref.yamlPath) }
-            for path in paths.sorted() {
-                if FileSystem.exists(ws.absolute(path)) { try index.add(path: path) } else { try index.remove(path: path) }
-            }
-            tree = try Trace.measure("write tree") { try index.writeTree() }
-        } catch {
-            throw .repository("cannot stage the workspace: \(shortGitMessage(error))", detail: "\(error)")
+        // Stage exactly the files status found changed (as `git add -A` on the workspace would),
+        // plus the metadata rewritten above.
+        var paths = Set(status.changedFiles.map(\.path))
+        // Changes staged with git but undone in the working tree are invisible to the scan
+        // (it compares with HEAD): when the index differs from HEAD, ask libgit2 for them too.
+        if let headTree, let index = try? repo.index(), (try? index.writeTree()) != headTree {
+            for e in (try? repo.status(pathspecs: WorkspaceStatus.workspacePaths)) ?? [] { paths.insert(e.path) }
         }
-        if !allowEmpty, tree == headTree { throw .nothingToCommit }
-
-        let fullMessage = compose(message: trimmed, events: events)
-        let signature = Signature(name: author.name, email: author.email, time: Date())
-        let commit: ObjectID
-        do {
-            try Trace.measure("index write") { try index.write() }
-            commit = try repo.createCommit(
-                tree: tree, parents: head.map { [$0] } ?? [], author: signature, committer: signature,
-                message: fullMessage)
-        } catch {
-            throw .repository("cannot commit: \(shortGitMessage(error))", detail: "\(error)")
-        }
+        for e in events { paths.insert(e.ref.yamlPath) }
+        let (index, tree) = try Committer.stage(ws, repo, paths: paths, everything: stageEverything)
+        let commit = try Committer.commit(
+            repo, index: index, tree: tree, head: head, message: trimmed, events: events, author: author,
+            allowEmpty: allowEmpty)
         return Result(commit: commit, contracts: events, summary: trimmed)
-    }
-
-    /// The message followed by one set of audit trailers per contract touched.
-    static func compose(message: String, events: [ContractEvent]) -> String {
-        var out = message + "\n"
-        if !events.isEmpty {
-            out += "\n"
-            for e in events {
-                out += "Pactoria-Contract: \(e.id)\nPactoria-Event: \(e.event)\nPactoria-Version: \(e.version)\n"
-            }
-        }
-        return out
     }
 
     static func blobText(_ repo: Repository, _ tree: ObjectID, _ path: String) throws -> String? {
@@ -149,11 +119,4 @@ public enum CommitChanges {
         return String(decoding: try repo.blob(blob), as: UTF8.self)
     }
 
-    static func shortGitMessage(_ error: any Error) -> String {
-        if let g = error as? GitError {
-            if g.code == .locked { return "another process holds the repository lock (index.lock); try again" }
-            return g.message
-        }
-        return "\(error)"
-    }
 }

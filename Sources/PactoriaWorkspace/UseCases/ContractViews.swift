@@ -2,7 +2,7 @@ public import PactoriaCore
 public import PactoriaGit
 
 /// A contract's two files as they were at some point (a commit, or the working tree).
-public struct ContractSnapshot: Sendable {
+public struct ContractVersion: Sendable {
     public var ref: ContractRef
     /// nil for the working tree.
     public var commit: CommitInfo?
@@ -21,7 +21,7 @@ public enum ContractViews {
 
     /// The contract as of `revision`, or as of the newest commit where its version was `version`.
     public static func show(_ ws: Workspace, spec: String, revision: String?, version: Int?) throws(WorkspaceError)
-        -> ContractSnapshot
+        -> ContractVersion
     {
         let summary = try resolve(ws, spec)
         let repo = try ws.repository()
@@ -50,21 +50,21 @@ public enum ContractViews {
         return try workingSnapshot(ws, summary.ref)
     }
 
-    public static func workingSnapshot(_ ws: Workspace, _ ref: ContractRef) throws(WorkspaceError) -> ContractSnapshot {
+    public static func workingSnapshot(_ ws: Workspace, _ ref: ContractRef) throws(WorkspaceError) -> ContractVersion {
         let text = FileSystem.exists(ws.absolute(ref.yamlPath)) ? try FileSystem.readText(ws.absolute(ref.yamlPath)) : nil
         let loaded = try text.map { (t: String) throws(WorkspaceError) in try Workspace.decodeContract(ref: ref, text: t) }
-        return ContractSnapshot(
+        return ContractVersion(
             ref: ref, commit: nil, metadataText: text, content: ws.readMarkdown(ref), contract: loaded?.contract,
             document: loaded?.document)
     }
 
-    static func snapshot(_ repo: Repository, ref: ContractRef, commit: CommitInfo) throws(WorkspaceError) -> ContractSnapshot {
+    static func snapshot(_ repo: Repository, ref: ContractRef, commit: CommitInfo) throws(WorkspaceError) -> ContractVersion {
         do {
             let yaml = try repo.blobID(inTree: commit.treeID, path: ref.yamlPath).map { try repo.blob($0) }
             let md = try repo.blobID(inTree: commit.treeID, path: ref.markdownPath).map { try repo.blob($0) }
             let text = yaml.map { String(decoding: $0, as: UTF8.self) }
             let loaded = text.flatMap { try? Workspace.decodeContract(ref: ref, text: $0) }
-            return ContractSnapshot(
+            return ContractVersion(
                 ref: ref, commit: commit, metadataText: text, content: md, contract: loaded?.contract,
                 document: loaded?.document)
         } catch {
@@ -104,13 +104,13 @@ public enum ContractViews {
         let summary = try resolve(ws, spec)
         let repo = try ws.repository()
         let fromRev = a ?? "HEAD"
-        let old: ContractSnapshot
+        let old: ContractVersion
         if (try? repo.headCommitID()) == nil && a == nil {
-            old = ContractSnapshot(ref: summary.ref, commit: nil, metadataText: nil, content: nil, contract: nil, document: nil)
+            old = ContractVersion(ref: summary.ref, commit: nil, metadataText: nil, content: nil, contract: nil, document: nil)
         } else {
             old = try snapshotAllowingAbsent(ws, repo, summary, fromRev)
         }
-        let new: ContractSnapshot
+        let new: ContractVersion
         if let b { new = try snapshotAllowingAbsent(ws, repo, summary, b) } else { new = try workingSnapshot(ws, summary.ref) }
         let oldFields = flatten(old.document?.root)
         let newFields = flatten(new.document?.root)
@@ -134,13 +134,13 @@ public enum ContractViews {
     }
 
     static func snapshotAllowingAbsent(_ ws: Workspace, _ repo: Repository, _ s: ContractSummary, _ rev: String)
-        throws(WorkspaceError) -> ContractSnapshot
+        throws(WorkspaceError) -> ContractVersion
     {
         let commit = try resolveCommit(repo, rev)
         var ref = s.ref
         if (try? repo.blobID(inTree: commit.treeID, path: ref.yamlPath)) == nil {
             if let found = try? History.find(id: s.id, in: commit.treeID, repo: repo) { ref = found } else {
-                return ContractSnapshot(ref: s.ref, commit: commit, metadataText: nil, content: nil, contract: nil, document: nil)
+                return ContractVersion(ref: s.ref, commit: commit, metadataText: nil, content: nil, contract: nil, document: nil)
             }
         }
         return try snapshot(repo, ref: ref, commit: commit)

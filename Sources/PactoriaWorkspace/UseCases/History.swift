@@ -8,7 +8,7 @@ public enum History {
     public struct CommitEntry: Sendable {
         public var commit: CommitInfo
         /// Audit trailers, grouped per contract.
-        public var events: [CommitChanges.ContractEvent]
+        public var events: [ContractEvent]
     }
 
     /// One version of a contract: a commit that changed its metadata or content.
@@ -36,21 +36,7 @@ public enum History {
     }
 
     /// Reads `Pactoria-Contract` / `-Event` / `-Version` trailer sets from a commit message.
-    public static func parseEvents(_ c: CommitInfo) -> [CommitChanges.ContractEvent] {
-        var out: [CommitChanges.ContractEvent] = []
-        for (key, value) in c.trailers {
-            switch key.lowercased() {
-            case "pactoria-contract":
-                out.append(CommitChanges.ContractEvent(id: value, ref: ContractRef(company: "", stem: ""), event: "", version: 0))
-            case "pactoria-event":
-                if !out.isEmpty { out[out.count - 1].event = value }
-            case "pactoria-version":
-                if !out.isEmpty { out[out.count - 1].version = Int(value) ?? 0 }
-            default: break
-            }
-        }
-        return out
-    }
+    public static func parseEvents(_ c: CommitInfo) -> [ContractEvent] { AuditTrailers.parse(c.trailers) }
 
     /// The versions of one contract, newest first, following it by id across renames.
     public static func contract(_ ws: Workspace, id: String, ref: ContractRef) throws(WorkspaceError) -> [ContractEntry] {

@@ -151,11 +151,45 @@ public struct WorkspaceStatus: Sendable {
                     message: "\(loaded.contract.id) is also the id of \(dupes.map(\.description).joined(separator: ", "))"))
             }
         }
+        if let headTree = scan.headTree {
+            applyLifecycleRules(ws, repo: repo, headTree: headTree, contracts: &contracts, loaded: loadedByRef)
+        }
         contracts.sort { $0.ref < $1.ref }
         others.sort { $0.path < $1.path }
         return WorkspaceStatus(
             branch: repo.currentBranch(), headCommit: head ?? nil, contracts: contracts, others: others,
             countsByStatus: counts, total: total, changedFiles: entries)
+    }
+
+    /// Checks each changed contract against HEAD with the lifecycle rules (a rename is checked
+    /// against the contract's old path; a contract deleted outright is a violation).
+    static func applyLifecycleRules(
+        _ ws: Workspace, repo: Repository, headTree: ObjectID, contracts: inout [ContractChange],
+        loaded: [ContractRef: LoadedContract]
+    ) {
+        let policy = ws.config.policy
+        var deleted: [String: (index: Int, snapshot: ContractSnapshot)] = [:]
+        for (i, c) in contracts.enumerated() where c.change == .deleted {
+            if let snap = Snapshots.inTree(repo, headTree, c.ref) { deleted[snap.contract.id.lowercased()] = (i, snap) }
+        }
+        for i in contracts.indices where contracts[i].change != .deleted {
+            let ref = contracts[i].ref
+            guard let current = loaded[ref] else { continue }
+            let before: ContractSnapshot?
+            if contracts[i].change == .modified {
+                before = Snapshots.inTree(repo, headTree, ref)
+            } else {
+                before = deleted.removeValue(forKey: current.contract.id.lowercased())?.snapshot
+            }
+            guard let before else { continue }
+            let after = ContractSnapshot(contract: current.contract, contentSHA256: ws.readMarkdown(ref).map(Snapshots.contentHash))
+            let violations = Lifecycle.check(before: before, after: after, policy: policy, versionBumpIsAutomatic: true)
+            contracts[i].problems += Snapshots.problems(violations, ref: ref, document: current.document)
+        }
+        for (_, d) in deleted {
+            let violations = Lifecycle.check(before: d.snapshot, after: nil, policy: policy)
+            contracts[d.index].problems += Snapshots.problems(violations, ref: contracts[d.index].ref, document: nil)
+        }
     }
 
     static func isDeleted(_ e: StatusEntry) -> Bool {

@@ -90,7 +90,10 @@ struct SessionTests {
             #expect(try sb.git(["log", "--format=%s"], in: "ws").lines.first == "Add website redesign")
             #expect(try sb.git(["log", "-1", "--format=%an <%ae>"], in: "ws").lines == ["Test User <test@example.co.uk>"])
             let trailers1 = try Self.trailers(sb, "ws")
-            #expect(trailers1 == ["Pactoria-Contract: \(id)", "Pactoria-Event: contract.created", "Pactoria-Version: 1"])
+            #expect(trailers1 == [
+                "Pactoria-Contract: \(id)", "Pactoria-Event: contract.created", "Pactoria-Actor: Test User <test@example.co.uk>",
+                "Pactoria-Version: 1",
+            ])
             let tracked = try sb.git(["ls-files"], in: "ws").lines
             #expect(tracked.contains("companies/thames-digital/contracts/\(stem).yaml"))
             #expect(tracked.contains("companies/thames-digital/contracts/\(stem).md"))
@@ -114,7 +117,10 @@ struct SessionTests {
             #expect(updated2.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/) != nil)
             #expect(Self.field("created_at", in: yaml2) == Self.field("created_at", in: yaml1))
             #expect(Self.field("id", in: yaml2) == id)
-            #expect(try Self.trailers(sb, "ws") == ["Pactoria-Contract: \(id)", "Pactoria-Event: contract.content_changed", "Pactoria-Version: 2"])
+            #expect(try Self.trailers(sb, "ws") == [
+                "Pactoria-Contract: \(id)", "Pactoria-Event: contract.content_changed",
+                "Pactoria-Actor: Test User <test@example.co.uk>", "Pactoria-Version: 2",
+            ])
             #expect(try sb.git(["status", "--porcelain"], in: "ws").stdout == "", "the bumped YAML is committed too")
             #expect(try sb.git(["show", "HEAD:companies/thames-digital/contracts/\(stem).yaml"], in: "ws").stdout == yaml2)
 

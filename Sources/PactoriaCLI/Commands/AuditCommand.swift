@@ -1,0 +1,244 @@
+import ArgumentParser
+import Foundation
+import PactoriaCore
+import PactoriaWorkspace
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "The audit trail: who did what to which contract, and why, read from history.",
+        discussion: """
+            Events come from the audit trailers of pactoria's commits. Commits made with plain git
+            still appear, with events inferred from what changed, marked `*` (and "inferred": true
+            in JSON).
+
+            Examples:
+              pactoria audit
+              pactoria audit --contract website-redesign-services-agreement
+              pactoria audit --event terminated --since 2026-01-01 --json
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this contract (UUID, id prefix, stem, company/stem or path).") var contract: String?
+    @Option(help: "Only this event (e.g. contract.activated, or activated).") var event: String?
+    @Option(help: "Only events by an actor whose name or email contains this.") var actor: String?
+    @Option(help: "Only from this date (YYYY-MM-DD).") var since: String?
+    @Option(help: "Only up to this date (YYYY-MM-DD).") var until: String?
+    @Option(name: [.customShort("n"), .long], help: "At most this many events.") var maxCount: Int?
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if let since, CalendarDate(since) == nil { throw ValidationError("--since must be a date YYYY-MM-DD, got '\(since)'") }
+        if let until, CalendarDate(until) == nil { throw ValidationError("--until must be a date YYYY-MM-DD, got '\(until)'") }
+    }
+
+    func run() throws {
+        try guarded(global) { () throws(WorkspaceError) in
+            let ws = try global.workspace()
+            let filter = Audit.Filter(
+                contract: contract, event: event, actor: actor, since: since.flatMap(CalendarDate.init),
+                until: until.flatMap(CalendarDate.init))
+            let entries = try Audit.run(ws, filter: filter, limit: maxCount)
+            if json {
+                let iso = ISO8601DateFormatter()
+                JSON.print(entries.map { e in
+                    [
+                        "commit": e.commit.hex, "time": iso.string(from: e.time), "contract_id": e.contractID,
+                        "path": JSON.opt(e.ref?.yamlPath), "title": JSON.opt(e.title), "event": e.event,
+                        "from": JSON.opt(e.from), "to": JSON.opt(e.to), "actor": e.actor, "reason": JSON.opt(e.reason),
+                        "version": JSON.opt(e.version), "inferred": e.inferred, "details": e.details, "subject": e.subject,
+                    ] as [String: Any]
+                })
+                return
+            }
+            if entries.isEmpty {
+                Terminal.out("no audit events match")
+                return
+            }
+            let t = global.terminal
+            let day = DateFormatter()
+            day.dateFormat = "yyyy-MM-dd HH:mm"
+            day.timeZone = TimeZone(identifier: "UTC")
+            var table = Table()
+            table.maxWidths = [nil, nil, nil, 40, nil, 60]
+            for e in entries {
+                var what = e.event.replacingOccurrences(of: "contract.", with: "")
+                if let f = e.from, let to = e.to { what += " (\(f) → \(to))" }
+                var note = e.reason.map { "reason: \($0)" } ?? ""
+                if e.inferred { note = e.details.joined(separator: "; ") }
+                table.add([
+                    t.paint(e.commit.short, .yellow), day.string(from: e.time) + (e.inferred ? " *" : "  "),
+                    what, e.ref?.description ?? String(e.contractID.prefix(8)), actorName(e.actor), note,
+                ])
+            }
+            for line in table.render() { Terminal.out(line) }
+            if entries.contains(where: \.inferred) { Terminal.out("* inferred from a commit without audit trailers") }
+        }
+    }
+
+    func actorName(_ a: String) -> String { a.split(separator: "<").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? a }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check contracts against the rules, for CI and pre-commit hooks.",
+        discussion: """
+            Validates every contract at HEAD. With --base, also walks every commit from REV to HEAD
+            and checks each contract's change against the lifecycle rules: illegal transitions,
+            edits to read-only contracts, content changed without a version bump, versions going
+            down, deleted contract files, transitions without their required fields. Catches
+            commits made with plain git as well as pactoria's. Exit 1 if anything is wrong.
+
+            Examples:
+              pactoria check
+              pactoria check --base origin/main --format github
+              pactoria check --staged          # what the pre-commit hook runs
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, github, json }
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Check every commit since this revision.") var base: String?
+    @Flag(help: "Check the staged changes (the index) against HEAD instead.") var staged = false
+    @Option(help: "Output format: text, github (workflow annotations) or json.") var format: Format = .text
+
+    func validate() throws {
+        if staged && base != nil { throw ValidationError("give --base or --staged, not both") }
+    }
+
+    func run() throws {
+        var failed = false
+        try guarded(global) { () throws(WorkspaceError) in
+            let ws = try global.workspace()
+            let report = try Check.run(ws, base: base, staged: staged)
+            failed = !report.passed
+            switch format {
+            case .json:
+                JSON.print([
+                    "passed": report.passed, "contracts_checked": report.contractsChecked,
+                    "commits_checked": report.commitsChecked,
+                    "findings": report.findings.map { f in
+                        [
+                            "file": f.file, "line": JSON.opt(f.line), "commit": JSON.opt(f.commit?.hex), "rule": f.rule,
+                            "message": f.message,
+                        ] as [String: Any]
+                    },
+                ])
+            case .github:
+                for f in report.findings {
+                    var props = "file=\(escapeProperty(f.file))"
+                    if let l = f.line { props += ",line=\(l)" }
+                    props += ",title=\(escapeProperty("pactoria " + f.rule))"
+                    let msg = f.message + (f.commit.map { " (commit \($0.short))" } ?? "")
+                    Terminal.out("::error \(props)::\(escapeData(msg))")
+                }
+                Terminal.out(summary(report))
+            case .text:
+                let t = Terminal(noColor: global.noColor)
+                for f in report.findings {
+                    let place = f.file + (f.line.map { ":\($0)" } ?? "")
+                    let commit = f.commit.map { " (commit \($0.short))" } ?? ""
+                    Terminal.out("\(place): \(t.paint("error", .red)): \(f.message) [\(f.rule)]\(commit)")
+                }
+                if !staged || !report.passed { Terminal.out(summary(report)) }
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    func summary(_ r: Check.Report) -> String {
+        let what = staged ? "staged changes" : "\(r.contractsChecked) contract\(r.contractsChecked == 1 ? "" : "s")"
+            + (base != nil ? " and \(r.commitsChecked) commit\(r.commitsChecked == 1 ? "" : "s")" : "")
+        return r.passed ? "pactoria check: \(what) OK" : "pactoria check: \(r.findings.count) problem\(r.findings.count == 1 ? "" : "s") in \(what)"
+    }
+
+    func escapeData(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Summarise a branch's contract changes for a pull-request comment.",
+        discussion: """
+            Per changed contract: title and company, status transition, value, currency and date
+            changes, version bump, content sections added, removed or changed, compliance and risk
+            changes, and the result of `pactoria check --base`.
+
+            Examples:
+              pactoria review --base origin/main > review.md
+              pactoria review --base main --format json
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case markdown, json }
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The branch or commit the changes are measured from.") var base: String
+    @Option(help: "Output format: markdown or json.") var format: Format = .markdown
+
+    func run() throws {
+        try guarded(global) { () throws(WorkspaceError) in
+            let ws = try global.workspace()
+            let r = try Review.run(ws, base: base)
+            switch format {
+            case .markdown:
+                Terminal.writeRaw(Array(ReviewMarkdown.render(r).utf8))
+            case .json:
+                func changes(_ list: [Review.FieldChange]) -> [[String: Any]] {
+                    list.map { ["field": $0.field, "old": JSON.opt($0.old), "new": JSON.opt($0.new)] }
+                }
+                JSON.print([
+                    "base": r.base, "base_commit": r.baseCommit.hex, "head_commit": r.headCommit.hex, "commits": r.commits,
+                    "check_passed": r.check.passed,
+                    "contracts": r.contracts.map { c in
+                        [
+                            "kind": c.kind.rawValue, "path": c.ref.yamlPath, "id": c.id, "title": c.title, "company": c.company,
+                            "status_from": JSON.opt(c.statusFrom), "status_to": JSON.opt(c.statusTo),
+                            "version_from": JSON.opt(c.versionFrom), "version_to": JSON.opt(c.versionTo),
+                            "fields": changes(c.fieldChanges), "compliance": changes(c.compliance),
+                            "sections": ["added": c.sections.added, "removed": c.sections.removed, "changed": c.sections.changed],
+                            "findings": c.findings.map { ["rule": $0.rule, "message": $0.message, "commit": JSON.opt($0.commit?.hex)] as [String: Any] },
+                        ] as [String: Any]
+                    },
+                ])
+            }
+        }
+    }
+}
+
+struct HooksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hooks",
+        abstract: "Install git hooks so plain git follows Pactoria's rules.",
+        subcommands: [Install.self])
+
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Install a pre-commit hook that runs `pactoria check --staged`.",
+            discussion: "Example:\n  pactoria hooks install")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Replace an existing pre-commit hook (kept as pre-commit.pre-pactoria).") var force = false
+
+        func run() throws {
+            try guarded(global) { () throws(WorkspaceError) in
+                let ws = try global.workspace()
+                let r = try InstallHooks.run(ws, executable: Executable.path, force: force)
+                for p in r.installed { Terminal.out("installed \(p)") }
+            }
+        }
+    }
+}
+
+enum Executable {
+    /// The absolute path of the running binary.
+    static var path: String {
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        return FileSystemPath.absolute(CommandLine.arguments[0])
+    }
+}

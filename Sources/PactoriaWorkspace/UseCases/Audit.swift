@@ -1,0 +1,154 @@
+public import PactoriaCore
+public import PactoriaGit
+public import Foundation
+
+/// `pactoria audit`: the audit trail read from history. Events come from the commits' trailers;
+/// a commit made with plain git (no trailers) still appears, with events inferred from what
+/// changed, marked as inferred.
+public enum Audit {
+    public struct Entry: Sendable {
+        public var commit: ObjectID
+        public var time: Date
+        public var author: String
+        public var subject: String
+        public var contractID: String
+        public var ref: ContractRef?
+        public var title: String?
+        public var event: String
+        public var from: String?
+        public var to: String?
+        public var actor: String
+        public var reason: String?
+        public var version: Int?
+        public var inferred: Bool
+        /// For inferred events: what changed, in words.
+        public var details: [String]
+    }
+
+    public struct Filter: Sendable {
+        public var contract: String?
+        public var event: String?
+        public var actor: String?
+        public var since: CalendarDate?
+        public var until: CalendarDate?
+
+        public init(contract: String? = nil, event: String? = nil, actor: String? = nil, since: CalendarDate? = nil, until: CalendarDate? = nil) {
+            self.contract = contract
+            self.event = event
+            self.actor = actor
+            self.since = since
+            self.until = until
+        }
+    }
+
+    public static func run(_ ws: Workspace, filter: Filter = Filter(), limit: Int? = nil) throws(WorkspaceError) -> [Entry] {
+        let repo = try ws.repository()
+        guard let head = try Committer.head(repo) else { return [] }
+        var contractID: String?
+        if let spec = filter.contract {
+            if let s = try? ContractViews.resolve(ws, spec) { contractID = s.id.lowercased() } else {
+                guard spec.count >= 4 else { throw .notFound("no contract matches '\(spec)'") }
+                contractID = spec.lowercased()  // a contract no longer in the tree: match by id prefix
+            }
+        }
+        let event = filter.event.map { $0.hasPrefix("contract.") ? $0 : "contract." + $0 }
+        var out: [Entry] = []
+        do {
+            for c in try repo.walk(from: head) {
+                let day = Timestamp(secondsSinceEpoch: Int64(c.author.time.timeIntervalSince1970)).date
+                if let since = filter.since, day < since { continue }
+                if let until = filter.until, day > until { continue }
+                for e in try entries(of: c, repo: repo) {
+                    if let contractID, !e.contractID.lowercased().hasPrefix(contractID) { continue }
+                    if let event, e.event != event { continue }
+                    if let actor = filter.actor?.lowercased(), !e.actor.lowercased().contains(actor) { continue }
+                    out.append(e)
+                }
+                if let limit, out.count >= limit { break }
+            }
+        } catch let e as WorkspaceError {
+            throw e
+        } catch {
+            throw .repository("cannot read history", detail: "\(error)")
+        }
+        if let limit { return Array(out.prefix(limit)) }
+        return out
+    }
+
+    /// The audit entries of one commit: its trailers, plus inferred entries for contracts it
+    /// changed without saying so. Merge commits contribute only their trailers.
+    static func entries(of c: CommitInfo, repo: Repository) throws -> [Entry] {
+        let trailers = AuditTrailers.parse(c.trailers)
+        let authorText = "\(c.author.name) <\(c.author.email)>"
+        let isMerge = c.parents.count > 1
+        var changes: [ContractTreeChange] = []
+        if !isMerge || !trailers.isEmpty {
+            let parentTree = try c.parents.first.map { try repo.treeID(ofCommit: $0) }
+            changes = try ContractTreeDiff.changes(repo, from: parentTree, to: c.treeID)
+        }
+        var byID: [String: ContractTreeChange] = [:]
+        for ch in changes { if let id = ch.id?.lowercased() { byID[id] = ch } }
+
+        var out: [Entry] = []
+        var covered = Set<String>()
+        for t in trailers {
+            let ch = byID[t.id.lowercased()]
+            covered.insert(t.id.lowercased())
+            out.append(Entry(
+                commit: c.id, time: c.author.time, author: authorText, subject: c.summary, contractID: t.id,
+                ref: ch?.ref, title: ch?.after?.contract.title ?? ch?.before?.contract.title, event: t.event,
+                from: t.from, to: t.to, actor: t.actor ?? authorText, reason: t.reason,
+                version: t.version == 0 ? nil : t.version, inferred: false, details: []))
+        }
+        if isMerge { return out }
+        for ch in changes {
+            guard let id = ch.id, !covered.contains(id.lowercased()) else { continue }
+            out.append(infer(ch, id: id, commit: c, author: authorText))
+        }
+        return out
+    }
+
+    /// Works out what a change was from the two sides.
+    static func infer(_ ch: ContractTreeChange, id: String, commit c: CommitInfo, author: String) -> Entry {
+        var e = Entry(
+            commit: c.id, time: c.author.time, author: author, subject: c.summary, contractID: id, ref: ch.ref,
+            title: ch.after?.contract.title ?? ch.before?.contract.title, event: "contract.updated", from: nil, to: nil,
+            actor: author, reason: nil, version: ch.after?.contract.version, inferred: true, details: [])
+        guard let before = ch.before?.contract else {
+            e.event = "contract.created"
+            e.details = ["created with status \(ch.after?.contract.status ?? "?")"]
+            return e
+        }
+        guard let after = ch.after?.contract else {
+            e.event = "contract.deleted"
+            e.details = ["contract files deleted"]
+            return e
+        }
+        if before.status != after.status {
+            e.from = before.status
+            e.to = after.status
+            if let f = before.statusValue, let t = after.statusValue, let action = Lifecycle.action(from: f, to: t) {
+                e.event = action.event
+                e.reason = after.lifecycle?.events[action.stampKey]?.reason
+            } else {
+                e.event = "contract.status_changed"
+            }
+            e.details.append("status changed from \(before.status) to \(after.status)")
+        }
+        let fields = Lifecycle.changedFields(before, after)
+        if !fields.isEmpty { e.details.append("fields changed: \(fields.joined(separator: ", "))") }
+        if ch.beforeRef != ch.afterRef, let b = ch.beforeRef { e.details.append("renamed from \(b)") }
+        if before.lifecycle?.finalContent != after.lifecycle?.finalContent, after.lifecycle?.finalContent != nil,
+            before.status == after.status
+        {
+            e.event = "contract.finalized"
+            e.details.append("final content recorded")
+        }
+        if ch.contentChanged {
+            if e.from == nil && e.event == "contract.updated" { e.event = "contract.content_changed" }
+            e.details.append("content changed")
+        }
+        if e.details.isEmpty { e.details = ["metadata changed"] }
+        return e
+    }
+}

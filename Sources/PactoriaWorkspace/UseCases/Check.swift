@@ -1,0 +1,167 @@
+public import PactoriaCore
+public import PactoriaGit
+
+/// `pactoria check`: validates every contract at HEAD and, with a base, every commit's change to
+/// every contract against the lifecycle rules, however the commit was made.
+public enum Check {
+    public struct Finding: Sendable, Equatable {
+        public var file: String
+        public var line: Int?
+        /// The commit that introduced it (nil: found in HEAD's tree, or in the index).
+        public var commit: ObjectID?
+        public var rule: String
+        public var message: String
+    }
+
+    public struct Report: Sendable {
+        public var findings: [Finding]
+        public var contractsChecked: Int
+        public var commitsChecked: Int
+        public var passed: Bool { findings.isEmpty }
+    }
+
+    /// What to check: HEAD's tree, plus every commit since `base`, or the index against HEAD.
+    public static func run(_ ws: Workspace, base: String? = nil, staged: Bool = false) throws(WorkspaceError) -> Report {
+        let repo = try ws.repository()
+        let policy = ws.config.policy
+        var findings: [Finding] = []
+        var commitsChecked = 0
+        if staged {
+            let head = try Committer.head(repo)
+            let headTree = head.flatMap { try? repo.treeID(ofCommit: $0) }
+            let indexTree: ObjectID
+            do { indexTree = try repo.index().writeTree() } catch {
+                throw .repository("cannot read the index", detail: "\(error)")
+            }
+            findings += try changeFindings(repo, from: headTree, to: indexTree, commit: nil, policy: policy)
+            return Report(findings: findings, contractsChecked: 0, commitsChecked: 0)
+        }
+        guard let head = try Committer.head(repo) else { return Report(findings: [], contractsChecked: 0, commitsChecked: 0) }
+        let headTree: ObjectID
+        do { headTree = try repo.treeID(ofCommit: head) } catch { throw .repository("cannot read HEAD", detail: "\(error)") }
+        let (treeFindings, count) = try validateTree(repo, headTree)
+        findings += treeFindings
+        if let base {
+            let commits = try range(repo, base: base, head: head)
+            for c in commits.reversed() where c.parents.count <= 1 {
+                commitsChecked += 1
+                let parentTree = try c.parents.first.map { (p: ObjectID) throws(WorkspaceError) -> ObjectID in
+                    do { return try repo.treeID(ofCommit: p) } catch { throw .repository("cannot read \(p.short)", detail: "\(error)") }
+                }
+                findings += try changeFindings(repo, from: parentTree, to: c.treeID, commit: c.id, policy: policy)
+            }
+        }
+        return Report(findings: findings, contractsChecked: count, commitsChecked: commitsChecked)
+    }
+
+    /// Commits reachable from `head` but not from `base`, newest first.
+    public static func range(_ repo: Repository, base: String, head: ObjectID) throws(WorkspaceError) -> [CommitInfo] {
+        let baseID: ObjectID
+        do { baseID = try repo.resolveCommit(base) } catch {
+            throw .notFound("--base \(base): no such revision")
+        }
+        do {
+            var hidden = Set<ObjectID>()
+            for c in try repo.walk(from: baseID) { hidden.insert(c.id) }
+            var out: [CommitInfo] = []
+            for c in try repo.walk(from: head) where !hidden.contains(c.id) { out.append(c) }
+            return out
+        } catch {
+            throw .repository("cannot walk history", detail: "\(error)")
+        }
+    }
+
+    /// The newest commit reachable from both (their merge base, for a linear or merged history).
+    public static func mergeBase(_ repo: Repository, base: String, head: ObjectID) throws(WorkspaceError) -> ObjectID {
+        let baseID: ObjectID
+        do { baseID = try repo.resolveCommit(base) } catch { throw .notFound("--base \(base): no such revision") }
+        do {
+            var ancestors = Set<ObjectID>()
+            for c in try repo.walk(from: baseID) { ancestors.insert(c.id) }
+            for c in try repo.walk(from: head) where ancestors.contains(c.id) { return c.id }
+        } catch {
+            throw .repository("cannot walk history", detail: "\(error)")
+        }
+        throw .refused("\(base) and HEAD share no history")
+    }
+
+    /// Every contract in `tree` parses and follows the field rules; ids are unique.
+    static func validateTree(_ repo: Repository, _ tree: ObjectID) throws(WorkspaceError) -> ([Finding], Int) {
+        let files: [String: ObjectID]
+        do { files = try repo.files(inTree: tree, under: "companies") } catch {
+            throw .repository("cannot read HEAD's tree", detail: "\(error)")
+        }
+        var findings: [Finding] = []
+        var ids: [String: [ContractRef]] = [:]
+        var count = 0
+        for (path, blob) in files.sorted(by: { $0.key < $1.key }) {
+            guard let ref = ContractRef(path: path) else { continue }
+            if path.hasSuffix(".md") {
+                if files[ref.yamlPath] == nil {
+                    findings.append(Finding(file: path, line: nil, commit: nil, rule: "orphan-content", message: "content without metadata: \(ref.yamlPath) is missing"))
+                }
+                continue
+            }
+            count += 1
+            let text = String(decoding: (try? repo.blob(blob)) ?? [], as: UTF8.self)
+            do {
+                let loaded = try Workspace.decodeContract(ref: ref, text: text)
+                for p in loaded.problems {
+                    findings.append(Finding(file: p.file, line: p.line, commit: nil, rule: "invalid-metadata", message: fieldMessage(p)))
+                }
+                if !loaded.contract.id.isEmpty { ids[loaded.contract.id.lowercased(), default: []].append(ref) }
+            } catch {
+                findings.append(finding(from: error, file: path, commit: nil))
+            }
+        }
+        for (id, refs) in ids where refs.count > 1 {
+            for r in refs {
+                findings.append(Finding(
+                    file: r.yamlPath, line: nil, commit: nil, rule: "duplicate-id",
+                    message: "id \(id) is also used by \(refs.filter { $0 != r }.map(\.description).joined(separator: ", "))"))
+            }
+        }
+        return (findings, count)
+    }
+
+    /// The rules applied to every contract that differs between two trees.
+    static func changeFindings(
+        _ repo: Repository, from old: ObjectID?, to new: ObjectID, commit: ObjectID?, policy: LifecyclePolicy
+    ) throws(WorkspaceError) -> [Finding] {
+        var out: [Finding] = []
+        for ch in try ContractTreeDiff.changes(repo, from: old, to: new) {
+            if let e = ch.afterError {
+                out.append(finding(from: e, file: ch.ref.yamlPath, commit: commit))
+                continue
+            }
+            if ch.afterRef != nil, ch.after == nil {
+                out.append(Finding(file: ch.ref.markdownPath, line: nil, commit: commit, rule: "orphan-content", message: "content without metadata: \(ch.ref.yamlPath) is missing"))
+                continue
+            }
+            if let after = ch.after, commit == nil {
+                for p in after.problems {
+                    out.append(Finding(file: p.file, line: p.line, commit: nil, rule: "invalid-metadata", message: fieldMessage(p)))
+                }
+            }
+            let violations = Lifecycle.check(before: ch.beforeSnapshot, after: ch.afterSnapshot, policy: policy)
+            for v in violations {
+                out.append(Finding(
+                    file: ch.ref.yamlPath, line: v.field.flatMap { ch.after?.document.line(of: $0) }, commit: commit,
+                    rule: v.rule.rawValue, message: v.message))
+            }
+        }
+        return out
+    }
+
+    static func fieldMessage(_ p: Problem) -> String {
+        if let f = p.field, f != "(file)" { return "\(f): \(p.message)" }
+        return p.message
+    }
+
+    static func finding(from error: WorkspaceError, file: String, commit: ObjectID?) -> Finding {
+        if case .yaml(let y) = error {
+            return Finding(file: y.file, line: y.line, commit: commit, rule: "invalid-yaml", message: "invalid YAML: \(y.message)")
+        }
+        return Finding(file: file, line: nil, commit: commit, rule: "invalid-metadata", message: error.description)
+    }
+}

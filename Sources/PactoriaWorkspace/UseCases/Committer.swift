@@ -1,0 +1,63 @@
+public import PactoriaCore
+public import PactoriaGit
+import Foundation
+
+/// Stages paths and commits through libgit2: the last step of every use case that writes.
+enum Committer {
+    /// Stages `paths` in the index (adding what exists, removing what does not) and returns the
+    /// index, still open, with the tree it now describes.
+    static func stage(_ ws: Workspace, _ repo: Repository, paths: some Sequence<String>, everything: Bool = false)
+        throws(WorkspaceError) -> (Index, ObjectID)
+    {
+        do {
+            let index = try Trace.measure("index read") { try repo.index() }
+            try index.reload()
+            if everything { try index.addAll(["."]) }
+            for path in Set(paths).sorted() {
+                if FileSystem.exists(ws.absolute(path)) { try index.add(path: path) } else { try index.remove(path: path) }
+            }
+            let tree = try Trace.measure("write tree") { try index.writeTree() }
+            return (index, tree)
+        } catch {
+            throw .repository("cannot stage the workspace: \(shortGitMessage(error))", detail: "\(error)")
+        }
+    }
+
+    /// Writes the index and commits its tree on HEAD with `message` and the events' trailers.
+    static func commit(
+        _ repo: Repository, index: Index, tree: ObjectID, head: ObjectID?, message: String, events: [ContractEvent],
+        author: Author, allowEmpty: Bool = false
+    ) throws(WorkspaceError) -> ObjectID {
+        if !allowEmpty, let head, let headTree = try? repo.treeID(ofCommit: head), headTree == tree {
+            throw .nothingToCommit
+        }
+        let signature = Signature(name: author.name, email: author.email, time: Date())
+        do {
+            try Trace.measure("index write") { try index.write() }
+            return try repo.createCommit(
+                tree: tree, parents: head.map { [$0] } ?? [], author: signature, committer: signature,
+                message: AuditTrailers.compose(message: message, events: events))
+        } catch {
+            throw .repository("cannot commit: \(shortGitMessage(error))", detail: "\(error)")
+        }
+    }
+
+    /// Writes the index only (for `--no-commit`).
+    static func writeIndex(_ index: Index) throws(WorkspaceError) {
+        do { try index.write() } catch {
+            throw .repository("cannot write the index: \(shortGitMessage(error))", detail: "\(error)")
+        }
+    }
+
+    static func head(_ repo: Repository) throws(WorkspaceError) -> ObjectID? {
+        do { return try repo.headCommitID() } catch { throw .repository("cannot read HEAD", detail: "\(error)") }
+    }
+
+    static func shortGitMessage(_ error: any Error) -> String {
+        if let g = error as? GitError {
+            if g.code == .locked { return "another process holds the repository lock (index.lock); try again" }
+            return g.message
+        }
+        return "\(error)"
+    }
+}

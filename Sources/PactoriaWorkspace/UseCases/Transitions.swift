@@ -1,0 +1,176 @@
+public import PactoriaCore
+public import PactoriaGit
+
+/// The lifecycle verbs: `submit`, `request-changes`, `finalize`, `activate`, `complete`,
+/// `terminate`, `expire`. Each changes the metadata, stamps `lifecycle`, and commits at once
+/// (or, with `commit: false`, writes and stages only).
+public enum Transitions {
+    public struct Outcome: Sendable {
+        public var ref: ContractRef
+        public var id: String
+        public var title: String
+        public var action: LifecycleAction
+        public var from: String
+        public var to: String
+        public var version: Int
+        public var event: ContractEvent
+        /// The commit made (nil with `commit: false`).
+        public var commit: ObjectID?
+        /// Hooks run after the commit.
+        public var hooks: [HookRun]
+    }
+
+    /// Applies `action` to one contract.
+    /// - Parameter expectedVersion: refuse (as a conflict) unless the contract is at this version.
+    public static func run(
+        _ ws: Workspace, spec: String, action: LifecycleAction, reason: String?, author: Author,
+        commit: Bool = true, today: CalendarDate = .today(), expectedVersion: Int? = nil,
+        message: String? = nil, runHooks: Bool = true
+    ) throws(WorkspaceError) -> Outcome {
+        let ref = try ContractViews.resolve(ws, spec).ref
+        var outcome = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Outcome in
+            let repo = try ws.repository()
+            let loaded = try ws.loadContract(ref)
+            if let expectedVersion, loaded.contract.version != expectedVersion {
+                throw .conflict("\(ref) is at version \(loaded.contract.version), not \(expectedVersion); reload and try again")
+            }
+            let applied = try apply(
+                action, to: loaded, ws: ws, repo: repo, reason: reason, author: author, today: today)
+            try ws.writeContract(applied.contract, ref: ref, original: loaded.document.root)
+            let paths = [ref.yamlPath, ref.markdownPath]
+            let (index, tree) = try Committer.stage(ws, repo, paths: paths)
+            var made: ObjectID?
+            if commit {
+                let head = try Committer.head(repo)
+                let subject = message ?? defaultMessage(action, title: loaded.contract.title, reason: reason)
+                made = try Committer.commit(
+                    repo, index: index, tree: tree, head: head, message: subject, events: [applied.event], author: author,
+                    allowEmpty: true)
+            } else {
+                try Committer.writeIndex(index)
+            }
+            return Outcome(
+                ref: ref, id: applied.contract.id, title: applied.contract.title, action: action,
+                from: loaded.contract.status, to: applied.contract.status, version: applied.contract.version,
+                event: applied.event, commit: made, hooks: [])
+        }
+        if let made = outcome.commit, runHooks {
+            outcome.hooks = Hooks.run(ws, events: [outcome.event], commit: made)
+        }
+        return outcome
+    }
+
+    /// `pactoria expire` with no contract: every active contract whose end_date has passed, in one commit.
+    public static func expireAll(
+        _ ws: Workspace, author: Author, commit: Bool = true, today: CalendarDate = .today()
+    ) throws(WorkspaceError) -> (outcomes: [Outcome], commit: ObjectID?, hooks: [HookRun]) {
+        let due = try ContractIndex.load(ws).summaries.filter { s in
+            s.status == ContractStatus.active.rawValue && (s.endDate.flatMap(CalendarDate.init).map { $0 < today } ?? false)
+        }.sorted { $0.ref < $1.ref }
+        guard !due.isEmpty else { return ([], nil, []) }
+        let result = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> ([Outcome], ObjectID?) in
+            let repo = try ws.repository()
+            var outcomes: [Outcome] = []
+            var paths: [String] = []
+            for s in due {
+                let loaded = try ws.loadContract(s.ref)
+                let applied = try apply(.expire, to: loaded, ws: ws, repo: repo, reason: nil, author: author, today: today)
+                try ws.writeContract(applied.contract, ref: s.ref, original: loaded.document.root)
+                paths += [s.ref.yamlPath, s.ref.markdownPath]
+                outcomes.append(Outcome(
+                    ref: s.ref, id: applied.contract.id, title: applied.contract.title, action: .expire,
+                    from: loaded.contract.status, to: applied.contract.status, version: applied.contract.version,
+                    event: applied.event, commit: nil, hooks: []))
+            }
+            let (index, tree) = try Committer.stage(ws, repo, paths: paths)
+            guard commit else {
+                try Committer.writeIndex(index)
+                return (outcomes, nil)
+            }
+            let subject = "Expire \(outcomes.count) contract\(outcomes.count == 1 ? "" : "s") past their end date"
+            let made = try Committer.commit(
+                repo, index: index, tree: tree, head: try Committer.head(repo), message: subject,
+                events: outcomes.map(\.event), author: author, allowEmpty: true)
+            return (outcomes.map { var o = $0; o.commit = made; return o }, made)
+        }
+        let hooks = result.1.map { Hooks.run(ws, events: result.0.map(\.event), commit: $0) } ?? []
+        return (result.0, result.1, hooks)
+    }
+
+    /// The contract after `action`, checked against every rule (the verb's own and, against HEAD,
+    /// the general ones), and its audit event.
+    static func apply(
+        _ action: LifecycleAction, to loaded: LoadedContract, ws: Workspace, repo: Repository, reason: String?,
+        author: Author, today: CalendarDate
+    ) throws(WorkspaceError) -> (contract: Contract, event: ContractEvent) {
+        if !loaded.problems.isEmpty { throw .invalid(loaded.problems) }
+        let ref = loaded.ref
+        let markdown = ws.readMarkdown(ref)
+        let contentHash = markdown.map(Snapshots.contentHash)
+        let snapshot = ContractSnapshot(contract: loaded.contract, contentSHA256: contentHash)
+        let trimmedReason = reason.map { $0.trimmingSpaces() }.flatMap { $0.isEmpty ? nil : $0 }
+        if let v = Lifecycle.precheck(action, on: snapshot, reason: trimmedReason, today: today, policy: ws.config.policy) {
+            throw .rule(ref: ref, v)
+        }
+        let now = Timestamp.now().description
+        var c = loaded.contract
+        var record = c.lifecycle ?? LifecycleRecord()
+        let stamp = LifecycleStamp(by: author.description, at: now, reason: trimmedReason)
+        // HEAD's version: the content may have changed since (a finalize of edited content bumps it).
+        let head = try? repo.headCommitID()
+        let before = head.flatMap { try? repo.treeID(ofCommit: $0) }.flatMap { Snapshots.inTree(repo, $0, ref) }
+        if let before, before.contentSHA256 != contentHash, c.version <= before.contract.version {
+            c.version = before.contract.version + 1
+        }
+        if action == .finalize {
+            record.finalContent = FinalContent(sha256: contentHash ?? "", by: author.description, at: now)
+        } else {
+            record.events[action.stampKey] = stamp
+            if let target = action.target { c.status = target.rawValue }
+        }
+        c.lifecycle = record
+        c.updatedAt = now
+        let after = ContractSnapshot(contract: c, contentSHA256: contentHash)
+        let violations = Lifecycle.check(before: before, after: after, policy: ws.config.policy, versionBumpIsAutomatic: true)
+        if let first = violations.first { throw .rule(ref: ref, first) }
+        let event = ContractEvent(
+            id: c.id, ref: ref, event: action.event, version: c.version,
+            from: action.target == nil ? nil : loaded.contract.status, to: action.target == nil ? nil : c.status,
+            actor: author.description, reason: trimmedReason)
+        return (c, event)
+    }
+
+    static func defaultMessage(_ action: LifecycleAction, title: String, reason: String?) -> String {
+        let verb: String
+        switch action {
+        case .submit: verb = "Submit for review"
+        case .requestChanges: verb = "Request changes to"
+        case .finalize: verb = "Finalize content of"
+        case .activate: verb = "Activate"
+        case .complete: verb = "Complete"
+        case .terminate: verb = "Terminate"
+        case .expire: verb = "Expire"
+        }
+        return "\(verb): \(title)"
+    }
+}
+
+/// `pactoria expiring`: active contracts ending within a window, soonest first.
+public enum Expiring {
+    public struct Entry: Sendable {
+        public var summary: ContractSummary
+        public var endDate: CalendarDate
+        public var daysLeft: Int
+    }
+
+    public static func run(_ ws: Workspace, days: Int, today: CalendarDate = .today()) throws(WorkspaceError) -> [Entry] {
+        guard days >= 0 else { throw .invalidInput(field: "--days", message: "must be zero or more") }
+        let horizon = today.adding(days: days)
+        return try ContractIndex.load(ws).summaries.compactMap { s -> Entry? in
+            guard s.status == ContractStatus.active.rawValue, let end = s.endDate.flatMap(CalendarDate.init),
+                end >= today, end <= horizon
+            else { return nil }
+            return Entry(summary: s, endDate: end, daysLeft: end.daysSinceEpoch - today.daysSinceEpoch)
+        }.sorted { ($0.endDate, $0.summary.ref) < ($1.endDate, $1.summary.ref) }
+    }
+}
