@@ -41,6 +41,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case rule(ref: ContractRef, RuleViolation)
     /// Someone else changed it first (the caller should reload).
     case conflict(String)
+    /// The company's subscription plan does not allow it.
+    case planLimit(String)
 
     public var description: String {
         switch self {
@@ -68,6 +70,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
         case .rule(let ref, let v):
             return "\(ref): \(v.message)"
         case .conflict(let what):
+            return what
+        case .planLimit(let what):
             return what
         }
     }

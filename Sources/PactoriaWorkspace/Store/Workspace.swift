@@ -60,6 +60,32 @@ public struct WorkspaceConfig: Sendable {
         return c
     }
 
+    /// The plan limits of a tier: `plans.<tier>.{users, contracts_per_month, generations_per_day}`
+    /// in the config, else the defaults.
+    public func planLimits(_ tier: SubscriptionTier) -> PlanLimits {
+        var l = PlanLimits.defaults(for: tier)
+        let node = tree["plans"]?[tier.rawValue]
+        if let v = node?["users"]?.string.flatMap(Int.init) { l.users = v }
+        if let v = node?["contracts_per_month"]?.string.flatMap(Int.init) { l.contractsPerMonth = v }
+        if let v = node?["generations_per_day"]?.string.flatMap(Int.init) { l.generationsPerDay = v }
+        return l
+    }
+
+    /// A setting by dotted path (e.g. `server.token_lifetime`), as text.
+    public func setting(_ path: String) -> String? {
+        var node: YAMLNode? = tree
+        for part in path.split(separator: ".") { node = node?[String(part)] }
+        return node?.string
+    }
+
+    /// A list setting by dotted path (a YAML sequence of scalars, or one scalar).
+    public func list(_ path: String) -> [String] {
+        var node: YAMLNode? = tree
+        for part in path.split(separator: ".") { node = node?[String(part)] }
+        if case .sequence(let items)? = node { return items.compactMap(\.string) }
+        return node?.string.map { [$0] } ?? []
+    }
+
     func render() -> String {
         var node = tree.entries != nil ? tree : .mapping([])
         node.set("schema_version", .scalar(String(schemaVersion), .typed))
