@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let upcoming: [SwiftSetting] = [
@@ -16,6 +16,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // The server; its default traits pull in swift-configuration, which Pactoria does not use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C libraries, found by pkg-config; each is imported by exactly one wrapper module.
@@ -45,11 +49,22 @@ let package = Package(
             name: "PactoriaWorkspace",
             dependencies: ["PactoriaCore", "PactoriaGit", "PactoriaCrypto", "Yams"],
             swiftSettings: upcoming),
+        // The local HTTP endpoint (Hummingbird 2): controllers over the same use cases as the CLI.
+        .target(
+            name: "PactoriaServer",
+            dependencies: [
+                "PactoriaWorkspace", "PactoriaCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming),
         .target(
             name: "PactoriaCLI",
             dependencies: [
-                "PactoriaWorkspace", "PactoriaCore",
+                "PactoriaWorkspace", "PactoriaCore", "PactoriaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: upcoming),
         .executableTarget(name: "pactoria", dependencies: ["PactoriaCLI"], swiftSettings: upcoming),
@@ -59,6 +74,10 @@ let package = Package(
         .testTarget(
             name: "WrapperTests",
             dependencies: ["PactoriaCrypto", "PactoriaHTTPClient", "PactoriaTestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient"],
             swiftSettings: upcoming),
         .testTarget(
             name: "GitSyncTests",

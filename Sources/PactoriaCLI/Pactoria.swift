@@ -18,7 +18,7 @@ public struct Pactoria: ParsableCommand {
             Init.self, CompanyCommand.self, New.self, Status.self, Commit.self, Log.self, Show.self, Diff.self,
             List.self, Submit.self, RequestChanges.self, Finalize.self, Activate.self, Complete.self,
             Terminate.self, Expire.self, ExpiringCommand.self, AuditCommand.self, CheckCommand.self,
-            ReviewCommand.self, HooksCommand.self, UserCommand.self, TokenCommand.self,
+            ReviewCommand.self, HooksCommand.self, UserCommand.self, TokenCommand.self, Serve.self,
         ])
 
     public init() {}

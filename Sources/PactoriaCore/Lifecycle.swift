@@ -242,7 +242,7 @@ public enum Lifecycle {
         let to = a.statusValue
 
         if readOnly.contains(from) {
-            if contentChanged || metadataChanged || b.status != a.status {
+            if contentChanged || metadataChanged || b.status != a.status || b.lifecycle != a.lifecycle {
                 out.append(RuleViolation(
                     .readOnly, field: b.status != a.status ? "status" : changedFields(b, a).first,
                     "\(from.rawValue) contracts are read-only; \(describe(b, a, contentChanged: contentChanged)) is refused"))
@@ -314,6 +314,7 @@ public enum Lifecycle {
         let fields = changedFields(b, a)
         if !fields.isEmpty { parts.append("editing \(fields.joined(separator: ", "))") }
         if contentChanged { parts.append("changing the content") }
+        if parts.isEmpty, b.lifecycle != a.lifecycle { parts.append("rewriting its lifecycle record") }
         return parts.isEmpty ? "any change" : parts.joined(separator: " and ")
     }
 }

@@ -31,7 +31,7 @@ struct Show: ParsableCommand {
             let content = snap.content.map { String(decoding: $0, as: UTF8.self) }
             if json {
                 var metadata: Any = NSNullish.null
-                if let doc = snap.document { metadata = YAMLJSON.object(doc.root) }
+                if let doc = snap.document { metadata = doc.root.jsonObject }
                 JSON.print([
                     "company": snap.ref.company, "stem": snap.ref.stem, "commit": JSON.opt(snap.commit?.id.hex),
                     "metadata": metadata, "content": JSON.opt(content),

@@ -15,24 +15,6 @@ enum FileSystemPath {
     }
 }
 
-/// Metadata as JSON: mappings to objects, sequences to arrays, scalars to strings (integers as
-/// numbers), so scripts see exactly what the file says.
-enum YAMLJSON {
-    static func object(_ node: YAMLNode) -> Any {
-        switch node {
-        case .scalar(let s, let style):
-            if style == .null { return NSNull() }
-            if style == .typed, let i = Int(s) { return i }
-            return s
-        case .mapping(let entries):
-            var out: [String: Any] = [:]
-            for e in entries { out[e.key] = object(e.value) }
-            return out
-        case .sequence(let items): return items.map(object)
-        }
-    }
-}
-
 enum ObjectIDParse {
     /// The subject line of a commit given by its hex id.
     static func summary(_ repo: PactoriaGit.Repository?, _ hex: String) -> String {

@@ -82,7 +82,7 @@ public enum UserStore {
     /// Adds a user and commits `.pactoria/users.yaml`.
     public static func add(
         _ ws: Workspace, email: String, fullName: String, role: Role, company: String, password: String, author: Author,
-        iterations: Int? = nil
+        iterations: Int? = nil, extraPaths: [String] = [], message: String? = nil
     ) throws(WorkspaceError) -> User {
         // `security.password_iterations` in the config may lower the cost (for test workspaces).
         let iterations = iterations ?? ws.config.setting("security.password_iterations").flatMap(Int.init)
@@ -106,7 +106,7 @@ public enum UserStore {
             let user = User(email: email, fullName: fullName.trimmingSpaces(), role: role, company: company, passwordHash: hash, createdAt: Timestamp.now().description)
             users.append(user)
             try FileSystem.writeAtomically(render(users), to: ws.absolute(path))
-            try commit(ws, message: "Add user \(email) (\(role.rawValue), \(company))", author: author)
+            try commit(ws, message: message ?? "Add user \(email) (\(role.rawValue), \(company))", author: author, extraPaths: extraPaths)
             return user
         }
     }
@@ -121,10 +121,15 @@ public enum UserStore {
         }
     }
 
-    static func commit(_ ws: Workspace, message: String, author: Author) throws(WorkspaceError) {
+    static func commit(_ ws: Workspace, message: String, author: Author, extraPaths: [String] = []) throws(WorkspaceError) {
         let repo = try ws.repository()
-        let (index, tree) = try Committer.stage(ws, repo, paths: [path])
+        let (index, tree) = try Committer.stage(ws, repo, paths: [path] + extraPaths)
         _ = try Committer.commit(repo, index: index, tree: tree, head: try Committer.head(repo), message: message, events: [], author: author)
+    }
+
+    /// Constant-time check of a password against a stored hash.
+    public static func verify(password: String, hash: String) -> Bool {
+        PasswordHash.verify(password: password, encoded: hash)
     }
 
     /// The token-signing key, created on first use from libcrypto's random generator.

@@ -1,4 +1,5 @@
 internal import Yams
+import Foundation
 
 /// A YAML document as an ordered tree of strings, so that Pactoria can rewrite a file it read
 /// without losing keys it does not know, and without any number passing through a `Double`.
@@ -195,5 +196,23 @@ extension String {
         while let c = s.first, c.isWhitespace { s.removeFirst() }
         while let c = s.last, c.isWhitespace { s.removeLast() }
         return String(s)
+    }
+}
+
+extension YAMLNode {
+    /// The tree as JSON-ready Foundation values: mappings to dictionaries, sequences to arrays,
+    /// scalars to strings (integers as numbers, null as NSNull), so scripts see what the file says.
+    public var jsonObject: Any {
+        switch self {
+        case .scalar(let s, let style):
+            if style == .null { return NSNull() }
+            if style == .typed, let i = Int(s) { return i }
+            return s
+        case .mapping(let entries):
+            var out: [String: Any] = [:]
+            for e in entries { out[e.key] = e.value.jsonObject }
+            return out
+        case .sequence(let items): return items.map(\.jsonObject)
+        }
     }
 }

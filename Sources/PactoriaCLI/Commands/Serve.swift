@@ -1,0 +1,55 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Hummingbird
+import PactoriaServer
+import PactoriaWorkspace
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the workspace over HTTP (reads, generation, analysis, transitions).",
+        discussion: """
+            Binds to 127.0.0.1 unless --host is given; binding anywhere else prints a warning.
+            Every request but /health, /ready, /openapi.json and login needs a bearer token (see
+            `pactoria user add` and `pactoria token`). Settings live under `server:` in
+            .pactoria/config.yaml (token_lifetime, max_body_bytes, open_registration, cors,
+            rate_limits, lockout).
+
+            Examples:
+              pactoria serve
+              pactoria serve --port 8080
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The address to bind (default 127.0.0.1).") var host: String?
+    @Option(help: "The port (0 picks a free one).") var port: Int = 8000
+
+    func run() throws {
+        try guarded(global) { () throws(WorkspaceError) in
+            let ws = try global.workspace()
+            let config = ServerConfiguration(root: ws.root, host: host ?? "127.0.0.1", port: port, config: ws.config)
+            if !config.isLoopback {
+                Terminal.err("warning: binding to \(config.host): anyone who can reach this machine on port \(port) can try to log in")
+            }
+            let root = ws.root
+            let app = try buildApplication(config) { bound in
+                Terminal.err("pactoria serve: listening on http://\(config.host):\(bound) (workspace \(root))")
+            }
+            let done = DispatchSemaphore(value: 0)
+            let failure = FailureBox()
+            Task {
+                do { try await app.runService() } catch { failure.set("\(error)") }
+                done.signal()
+            }
+            done.wait()
+            if let message = failure.get() { throw .refused("the server stopped: \(message)") }
+        }
+    }
+}
+
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+    func set(_ s: String) { lock.lock(); value = s; lock.unlock() }
+    func get() -> String? { lock.lock(); defer { lock.unlock() }; return value }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PactoriaCore
+import PactoriaWorkspace
+
+struct AuthController {
+    let state: ServerState
+
+    func addRoutes(to group: RouterGroup<PactoriaRequestContext>) {
+        group.post("/auth/login") { request, context in try await login(request, context) }
+        group.post("/auth/register") { request, context in try await register(request, context) }
+    }
+
+    func userJSON(_ u: User) -> [String: Any] {
+        ["email": u.email, "full_name": u.fullName, "role": u.role.rawValue, "company": u.company]
+    }
+
+    func login(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+        let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
+        let email = try f.string("email", required: true)!
+        let password = try f.string("password", required: true)!
+        if let left = state.loginGuard.lockedFor(email, now: state.now) {
+            state.securityEvent("login_locked", severity: "high", context: context, actor: email, detail: "login attempt on a locked account")
+            var e = APIError(HTTPResponse.Status(code: 423, reasonPhrase: "Locked"), "account_locked", "too many failed logins; try again in \(left) seconds")
+            e.headers[HTTPField.Name.retryAfter] = String(left)
+            throw e
+        }
+        let users = try await state.read { ws in try UserStore.load(ws) }
+        let user = UserStore.find(users, email: email)
+        // Verify against a real hash even for unknown users, so timing says nothing.
+        let hash = user?.passwordHash ?? ServerState.decoyHash
+        let ok = await state.verify(password: password, hash: hash) && user != nil
+        guard ok, let user else {
+            let locked = state.loginGuard.fail(email, now: state.now)
+            state.securityEvent("login_failed", severity: "medium", context: context, actor: email, detail: "wrong email or password")
+            if locked {
+                state.securityEvent("account_locked", severity: "high", context: context, actor: email, detail: "locked after \(state.loginGuard.maxFailures) failed logins")
+            }
+            throw APIError(.unauthorized, "unauthorized", "wrong email or password")
+        }
+        state.loginGuard.succeed(email)
+        let token = UserStore.token(for: user, key: state.signingKey, now: state.now, lifetime: state.config.tokenLifetime)
+        return JSONBody.response([
+            "access_token": token, "token_type": "bearer", "expires_in": state.config.tokenLifetime, "user": userJSON(user),
+        ])
+    }
+
+    func register(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+        guard state.config.openRegistration else {
+            throw APIError.forbidden("registration is closed; ask an admin to run `pactoria user add`")
+        }
+        let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
+        let email = try f.string("email", required: true)!
+        let fullName = try f.string("full_name", required: true)!
+        let password = try f.string("password", required: true)!
+        let companyName = try f.string("company_name", required: true)!
+        _ = try f.string("timezone")
+        let (user, company) = try await state.write { ws in
+            let author = Author(name: fullName, email: email)
+            let c = try Companies.add(ws, name: companyName, slug: nil, tier: SubscriptionTier.starter.rawValue, companyNumber: nil)
+            do {
+                let u = try UserStore.add(
+                    ws, email: email, fullName: fullName, role: .admin, company: c.slug, password: password, author: author,
+                    extraPaths: [ws.companyPath(c.slug)], message: "Register \(companyName) with admin \(email)")
+                return (u, c)
+            } catch {
+                try? FileManager.default.removeItem(atPath: ws.absolute("companies/\(c.slug)"))
+                throw error
+            }
+        }
+        let token = UserStore.token(for: user, key: state.signingKey, now: state.now, lifetime: state.config.tokenLifetime)
+        return JSONBody.response(
+            [
+                "token": token, "user": userJSON(user),
+                "company": ["name": company.name, "slug": company.slug, "subscription_tier": company.subscriptionTier],
+            ], status: .created)
+    }
+}
+
+extension ServerState {
+    /// A hash of a random password, verified against when the account does not exist.
+    static let decoyHash = "pbkdf2-sha256$600000$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+    func verify(password: String, hash: String) async -> Bool {
+        (try? await read { _ in UserStore.verify(password: password, hash: hash) }) ?? false
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import Hummingbird
+import PactoriaCore
+import PactoriaWorkspace
+
+/// `/api/v1/contracts`: reads, create, metadata edits and lifecycle transitions, each write one
+/// commit authored by the caller, walled off by company.
+struct ContractsController {
+    let state: ServerState
+
+    func addRoutes(to group: RouterGroup<PactoriaRequestContext>) {
+        group.get("/contracts") { r, c in try await list(r, c) }
+        group.post("/contracts") { r, c in try await create(r, c) }
+        group.get("/contracts/:id") { r, c in try await show(r, c) }
+        group.patch("/contracts/:id") { r, c in try await update(r, c) }
+        group.get("/contracts/:id/content") { r, c in try await content(r, c) }
+        group.get("/contracts/:id/versions") { r, c in try await versions(r, c) }
+        group.get("/contracts/:id/diff") { r, c in try await diff(r, c) }
+        group.post("/contracts/:id/transitions") { r, c in try await transition(r, c) }
+    }
+
+    // MARK: helpers
+
+    func require(_ p: Permission, _ context: PactoriaRequestContext) throws -> Identity {
+        let me = try context.caller()
+        guard me.may(p) else {
+            state.securityEvent("permission_denied", severity: "medium", context: context, detail: "role \(me.role.rawValue) may not \(p.rawValue)")
+            throw APIError.forbidden("your role (\(me.role.rawValue)) may not \(p.rawValue.replacingOccurrences(of: "_", with: " "))")
+        }
+        return me
+    }
+
+    /// The contract named in the path, if the caller's company may see it: else 404, and a
+    /// cross-company attempt is a critical security event.
+    func contract(_ context: PactoriaRequestContext, _ me: Identity) async throws -> LoadedContract {
+        let id = context.parameters.get("id") ?? ""
+        guard id.count >= 4, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { throw APIError.notFound("no contract with id \(id)") }
+        let loaded = try await state.read { ws in try state.locator.load(ws, id: id) }
+        guard me.sees(company: loaded.ref.company) else {
+            state.securityEvent(
+                "cross_company_access", severity: "critical", context: context,
+                detail: "\(me.email) (\(me.company)) asked for contract \(loaded.contract.id) of \(loaded.ref.company)")
+            throw APIError.notFound("no contract with id \(id)")
+        }
+        return loaded
+    }
+
+    func author(_ me: Identity) async throws -> Author {
+        let users = try await state.read { ws in try UserStore.load(ws) }
+        let name = UserStore.find(users, email: me.email)?.fullName ?? me.email
+        return Author(name: name, email: me.email)
+    }
+
+    static func json(_ loaded: LoadedContract) -> [String: Any] {
+        var o = (loaded.document.root.jsonObject as? [String: Any]) ?? [:]
+        o["company"] = loaded.ref.company
+        o["path"] = loaded.ref.yamlPath
+        return o
+    }
+
+    static func summaryJSON(_ s: ContractSummary) -> [String: Any] {
+        [
+            "id": s.id, "title": s.title, "contract_type": s.contractType, "status": s.status, "company": s.ref.company,
+            "path": s.ref.yamlPath, "version": s.version, "start_date": JSONBody.opt(s.startDate),
+            "end_date": JSONBody.opt(s.endDate), "updated_at": JSONBody.opt(s.updatedAt),
+            "client": JSONBody.opt(s.clientName.map { ["name": $0, "company": JSONBody.opt(s.clientCompany)] as [String: Any] }),
+            "contract_value": JSONBody.opt(s.value.map { ["amount": $0.amount, "currency": $0.currency] }),
+        ]
+    }
+
+    // MARK: routes
+
+    func list(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+        let me = try require(.read, context)
+        let q = request.uri.queryParameters
+        func int(_ key: String, _ def: Int) throws -> Int {
+            guard let v = q.get(key) else { return def }
+            guard let n = Int(v) else { throw APIError.validation(key, "must be a whole number") }
+            return n
+        }
+        var company: String? = me.company
+        if me.role == .admin { company = q.get("company") }
+        let query = ListContracts.Query(
+            company: company, status: q.get("status"), type: q.get("contract_type"), search: q.get("search"),
+            page: try int("page", 1), size: try int("size", 20))
+        let page = try await state.read { ws in try ListContracts.run(ws, query) }
+        return JSONBody.response([
+            "contracts": page.contracts.map(Self.summaryJSON), "total": page.total, "page": page.page, "size": page.size,
+            "pages": page.pages,
+        ])
+    }
+
+    func show(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+        let me = try require(.read, context)
+        return JSONBody.response(Self.json(try await contract(context, me)))
+    }
+
+    func content(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+        let me = try require(.read, context)
+        let loaded = try await contract(context, me)
+        let bytes = try await state.read { ws in ws.readMarkdown(loaded.ref) ?? [] }
+        return Response(
+            status: .ok, headers: [.contentType: "text/markdown; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    func versions(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+        let me = try require(.read, context)
+        let loaded = try await contract(context, me)
+        let entries = try await state.read { ws in try History.contract(ws, id: loaded.contract.id, ref: loaded.ref) }
+        let iso = ISO8601DateFormatter()
+        return JSONBody.response([
+            "contract_id": loaded.contract.id,
+            "versions": entries.map { e in
+                [
+                    "commit": e.commit.id.hex, "time": iso.string(from: e.commit.author.time),
+                    "author": "\(e.commit.author.name) <\(e.commit.author.email)>", "summary": e.commit.summary,
+                    "version": JSONBody.opt(e.version), "status": JSONBody.opt(e.status), "event": e.event,
+                    "inferred": e.inferred, "path": e.ref.yamlPath,
+                ] as [String: Any]
+            },
+        ])
+    }
+
+    func diff(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+        let me = try require(.read, context)
+        let loaded = try await contract(context, me)
+        let q = request.uri.queryParameters
+        let from = q.get("from")
+        let to = q.get("to")
+        let d = try await state.read { ws in try ContractViews.diff(ws, spec: loaded.ref.yamlPath, from: from, to: to) }
+        return JSONBody.response([
+            "contract_id": loaded.contract.id, "from": d.from, "to": d.to,
+            "fields": d.fields.map { ["field": $0.field, "old": JSONBody.opt($0.old), "new": JSONBody.opt($0.new)] },
+            "content_diff": d.contentDiff,
+        ])
+    }
+
+    func create(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+        let me = try require(.create, context)
+        let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
+        var company = me.company
+        if let c = try f.string("company"), c != me.company {
+            guard me.role == .admin else {
+                state.securityEvent("cross_company_access", severity: "critical", context: context, detail: "\(me.email) tried to create a contract in \(c)")
+                throw APIError.forbidden("you may only create contracts in your own company")
+            }
+            company = c
+        }
+        guard let clientObject = try f.object("client") else { throw APIError.validation("client", "is required") }
+        let value = try f.object("contract_value")
+        let input = NewContract.Input(
+            company: company, title: try f.string("title", required: true)!,
+            type: try f.string("contract_type", required: true)!, client: try Self.party(clientObject, "client"),
+            supplier: try f.object("supplier").map { try Self.party($0, "supplier") },
+            value: try value.map { try Fields(object: $0).string("amount", required: true)! },
+            currency: try value.flatMap { try Fields(object: $0).string("currency") },
+            startDate: try f.string("start_date"), endDate: try f.string("end_date"),
+            plainEnglishInput: try f.string("plain_english_input"), templateID: try f.string("template_id"))
+        let who = try await author(me)
+        let (r, commit) = try await state.write { ws in try NewContract.create(ws, input, author: who) }
+        let loaded = try await state.read { ws in try ws.loadContract(r.ref) }
+        var body = Self.json(loaded)
+        body["commit"] = commit.hex
+        return JSONBody.response(body, status: .created)
+    }
+
+    static func party(_ o: [String: Any], _ field: String) throws -> Party {
+        let f = Fields(object: o)
+        do {
+            return Party(
+                name: try f.string("name", required: true)!, email: try f.string("email"), company: try f.string("company"),
+                companyNumber: try f.string("company_number"), role: try f.string("role"))
+        } catch var e as APIError {
+            e.field = e.field.map { "\(field).\($0)" }
+            e.detail = "\(field).\(e.detail)"
+            throw e
+        }
+    }
+
+    func update(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+        let me = try require(.update, context)
+        let loaded = try await contract(context, me)
+        let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
+        let allowed: Set<String> = [
+            "title", "contract_type", "plain_english_input", "client", "supplier", "contract_value", "start_date", "end_date",
+            "template_id", "version",
+        ]
+        if let bad = f.object.keys.sorted().first(where: { !allowed.contains($0) }) {
+            let hint = bad == "status" ? "; use POST /contracts/{id}/transitions" : ""
+            throw APIError.validation(bad, "cannot be changed here\(hint)")
+        }
+        var ch = UpdateContract.Changes()
+        ch.title = try f.string("title")
+        ch.contractType = try f.string("contract_type")
+        if f.has("plain_english_input") { ch.plainEnglishInput = .some(try f.string("plain_english_input")) }
+        if let c = try f.object("client") { ch.client = try Self.party(c, "client") }
+        if f.has("supplier") { ch.supplier = .some(try f.object("supplier").map { try Self.party($0, "supplier") }) }
+        if f.has("contract_value") {
+            ch.value = .some(try f.object("contract_value").map { o in
+                let vf = Fields(object: o)
+                return ContractValue(amount: try vf.string("amount", required: true)!, currency: try vf.string("currency") ?? "GBP")
+            })
+        }
+        if f.has("start_date") { ch.startDate = .some(try f.string("start_date")) }
+        if f.has("end_date") { ch.endDate = .some(try f.string("end_date")) }
+        if f.has("template_id") { ch.templateID = .some(try f.string("template_id")) }
+        let expected = try f.int("version") ?? request.headers[.ifMatch].flatMap { Int($0.trimmingCharacters(in: CharacterSet(charactersIn: "\"W/ "))) }
+        let who = try await author(me)
+        let changes = ch
+        let result = try await state.write { ws in
+            try UpdateContract.run(ws, spec: loaded.ref.yamlPath, changes: changes, author: who, expectedVersion: expected)
+        }
+        let fresh = try await state.read { ws in try ws.loadContract(result.ref) }
+        var body = Self.json(fresh)
+        body["commit"] = result.commit.hex
+        return JSONBody.response(body)
+    }
+
+    func transition(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+        let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
+        let actionText = try f.string("action", required: true)!
+        guard let action = LifecycleAction(rawValue: actionText) else {
+            throw APIError.validation("action", "unknown action '\(actionText)' (expected one of: \(LifecycleAction.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let me = try require(Permission(action), context)
+        let loaded = try await contract(context, me)
+        let reason = try f.string("reason")
+        let expected = try f.int("version")
+        let who = try await author(me)
+        let o = try await state.write { ws in
+            try Transitions.run(ws, spec: loaded.ref.yamlPath, action: action, reason: reason, author: who, expectedVersion: expected)
+        }
+        let fresh = try await state.read { ws in try ws.loadContract(o.ref) }
+        var body = Self.json(fresh)
+        body["commit"] = JSONBody.opt(o.commit?.hex)
+        body["transition"] = ["action": action.rawValue, "from": o.from, "to": o.to, "event": o.event.event]
+        return JSONBody.response(body)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+import PactoriaCore
+import PactoriaWorkspace
+
+struct HealthController {
+    let state: ServerState
+
+    func addRoutes(to router: Router<PactoriaRequestContext>) {
+        router.get("/health") { _, _ in
+            JSONBody.response(["status": "ok", "version": ServerInfo.version, "time": Timestamp.now().description])
+        }
+        router.get("/ready") { _, _ in
+            let checks: [String: String] = try await state.read { ws in
+                var c = ["workspace": "ok"]
+                do {
+                    let repo = try ws.repository()
+                    let head = try repo.headCommitID()
+                    c["git"] = head != nil ? "ok" : "no commits"
+                    if let head { c["head"] = head.hex }
+                } catch { c["git"] = "unavailable" }
+                return c
+            }
+            let ok = checks["git"] as? String == "ok"
+            return JSONBody.response(["status": ok ? "ready" : "not_ready", "checks": checks], status: ok ? .ok : .serviceUnavailable)
+        }
+    }
+}
+
+public enum ServerInfo {
+    public static let version = "0.2.0"
+}

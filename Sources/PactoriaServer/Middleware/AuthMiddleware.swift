@@ -1,0 +1,57 @@
+import HTTPTypes
+import Hummingbird
+import PactoriaCore
+import PactoriaWorkspace
+
+/// Every `/api/v1` route but login and register needs a valid bearer token of a user who still
+/// exists; anything wrong with the token is a 401 saying only "invalid token". Also applies the
+/// rate limits, keyed by user (or by address before login).
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = PactoriaRequestContext
+    let state: ServerState
+
+    static let open: Set<String> = ["/api/v1/auth/login", "/api/v1/auth/register"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let path = request.uri.path
+        guard path.hasPrefix("/api/"), request.method != .options else { return try await next(request, context) }
+        if !Self.open.contains(path) {
+            guard let auth = request.headers[.authorization], auth.lowercased().hasPrefix("bearer ") else {
+                state.securityEvent("missing_token", severity: "low", context: context, detail: "\(request.method) \(path) without a bearer token")
+                throw APIError.invalidToken
+            }
+            let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            let claims: TokenClaims
+            do { claims = try JWT.verify(token, key: state.signingKey, now: state.now) } catch {
+                state.securityEvent("invalid_token", severity: "medium", context: context, detail: "token rejected: \(error)")
+                throw APIError.invalidToken
+            }
+            guard let role = Role(rawValue: claims.role), state.userExists(claims.subject) else {
+                state.securityEvent("invalid_token", severity: "medium", context: context, actor: claims.subject, detail: "token for an unknown user or role")
+                throw APIError.invalidToken
+            }
+            context.identity = Identity(email: claims.subject, company: claims.company, role: role)
+        }
+        // Rate limits.
+        let isAI = path.hasSuffix("/generate") || path.hasSuffix("/analyze") || path.hasPrefix("/api/v1/ai/")
+            && request.method == .post
+        let rule = path == "/api/v1/auth/login" ? state.config.loginRate : isAI ? state.config.aiRate : state.config.defaultRate
+        let bucket = path == "/api/v1/auth/login" ? "login" : isAI ? "ai" : "default"
+        let who = context.identity?.email ?? "addr:" + (context.remoteAddress ?? "?")
+        if let retry = state.rateLimiter.hit("\(bucket):\(who)", rule: rule, now: state.now) {
+            state.securityEvent("rate_limited", severity: "low", context: context, detail: "\(bucket) limit of \(rule.limit) per \(rule.window)s reached")
+            var e = APIError(.tooManyRequests, "rate_limited", "too many requests; try again in \(retry) seconds")
+            e.headers[HTTPField.Name.retryAfter] = String(retry)
+            throw e
+        }
+        return try await next(request, context)
+    }
+}
+
+extension ServerState {
+    func userExists(_ email: String) -> Bool {
+        guard let ws = try? workspace(), let users = try? UserStore.load(ws) else { return false }
+        return UserStore.find(users, email: email) != nil
+    }
+}

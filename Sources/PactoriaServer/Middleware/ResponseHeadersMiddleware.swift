@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Outermost: a request id in every log line and response, the security headers on every
+/// response, `X-Process-Time`, and any error that is not an `APIError` turned into a 500 that
+/// reveals nothing (logged with the request id).
+struct ResponseHeadersMiddleware: RouterMiddleware {
+    typealias Context = PactoriaRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let e as APIError {
+            response = try e.response(from: request, context: context)
+        } catch let e as any HTTPResponseError {
+            // Hummingbird's own errors (404 for unknown routes, 405, 413 …) in our JSON shape.
+            let status = e.status
+            let code = status == .notFound ? "not_found" : status == .contentTooLarge ? "payload_too_large" : "http_error"
+            response = try APIError(status, code, status.reasonPhrase.lowercased()).response(from: request, context: context)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": .string(String(describing: error))])
+            response = try APIError(.internalServerError, "internal_error", "the server could not complete the request (request id \(context.requestID))")
+                .response(from: request, context: context)
+        }
+        let elapsed = ContinuousClock.now - start
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
+        response.headers[.init("X-Frame-Options")!] = "DENY"
+        response.headers[.init("Referrer-Policy")!] = "strict-origin-when-cross-origin"
+        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/openapi.json" {
+            response.headers[.cacheControl] = "no-store"
+        }
+        response.headers[.init("X-Request-ID")!] = context.requestID
+        response.headers[.init("X-Process-Time")!] = String(format: "%.3f", ms)
+        context.logger.info(
+            "\(request.method) \(request.uri.path) \(response.status.code)",
+            metadata: ["ms": .string(String(format: "%.2f", ms))])
+        return response
+    }
+}
+
+/// CORS from the workspace config: allowed origins (none by default), methods and headers;
+/// preflight requests answered here.
+struct CORSMiddleware: RouterMiddleware {
+    typealias Context = PactoriaRequestContext
+    let origins: [String]
+    let methods: [String]
+    let headers: [String]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let origin = request.headers[.origin] else { return try await next(request, context) }
+        let allowed = origins.contains("*") || origins.contains(origin)
+        if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
+            guard allowed else { throw APIError(.forbidden, "cors_refused", "origin \(origin) is not allowed") }
+            var r = Response(status: .noContent)
+            r.headers[.accessControlAllowOrigin] = origin
+            r.headers[.accessControlAllowMethods] = methods.joined(separator: ", ")
+            r.headers[.accessControlAllowHeaders] = headers.joined(separator: ", ")
+            r.headers[.accessControlMaxAge] = "600"
+            r.headers[.vary] = "Origin"
+            return r
+        }
+        var response = try await next(request, context)
+        if allowed {
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.vary] = "Origin"
+        }
+        return response
+    }
+}

@@ -1,0 +1,79 @@
+public import HTTPTypes
+public import Hummingbird
+import Foundation
+import PactoriaCore
+import PactoriaWorkspace
+
+/// Every error the API answers, in one JSON shape: `{"error", "detail", "field"?}`.
+public struct APIError: HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var error: String
+    public var detail: String
+    public var field: String?
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, _ error: String, _ detail: String, field: String? = nil) {
+        self.status = status
+        self.error = error
+        self.detail = detail
+        self.field = field
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var body: [String: Any] = ["error": error, "detail": detail]
+        if let field { body["field"] = field }
+        var response = JSONBody.response(body, status: status)
+        for h in headers { response.headers.append(h) }
+        return response
+    }
+
+    static let invalidToken = APIError(.unauthorized, "unauthorized", "invalid token")
+    static func notFound(_ what: String = "not found") -> APIError { APIError(.notFound, "not_found", what) }
+    static func forbidden(_ what: String) -> APIError { APIError(.forbidden, "forbidden", what) }
+    static func validation(_ field: String, _ message: String) -> APIError {
+        APIError(.unprocessableContent, "validation_error", "\(field): \(message)", field: field)
+    }
+
+    /// Domain errors to HTTP, in one place.
+    static func from(_ e: WorkspaceError) -> APIError {
+        switch e {
+        case .invalidInput(let field, let message):
+            return validation(field.hasPrefix("--") ? String(field.dropFirst(2)) : field, message)
+        case .invalid(let problems):
+            let p = problems.first
+            return APIError(.unprocessableContent, "validation_error", problems.map(\.description).joined(separator: "; "), field: p?.field)
+        case .notFound, .ambiguous:
+            return notFound(e.description)
+        case .rule(_, let v):
+            switch v.rule {
+            case .illegalTransition, .notYetEnded: return APIError(.conflict, "conflict", e.description, field: v.field)
+            case .missingReason: return APIError(.unprocessableContent, "validation_error", e.description, field: "reason")
+            default: return APIError(.badRequest, "bad_state", e.description, field: v.field)
+            }
+        case .conflict:
+            return APIError(.conflict, "conflict", e.description)
+        case .refused, .nothingToCommit:
+            return APIError(.badRequest, "bad_state", e.description)
+        case .planLimit:
+            return APIError(.forbidden, "plan_limit", e.description)
+        case .notAWorkspace, .io, .yaml, .repository:
+            return APIError(.internalServerError, "internal_error", "the server could not complete the request")
+        }
+    }
+}
+
+/// JSON responses from plain dictionaries and arrays, snake_case as written.
+enum JSONBody {
+    static func response(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func opt(_ v: Any?) -> Any { v ?? NSNull() }
+}
+
+extension HTTPField.Name {
+    static let retryAfter = HTTPField.Name("Retry-After")!
+}

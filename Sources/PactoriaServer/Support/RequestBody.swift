@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+
+extension Request {
+    /// The body as a JSON object: 415 unless it is JSON, 413 over the size limit, 400 if it does
+    /// not parse as an object.
+    func jsonObject(limit: Int) async throws -> [String: Any] {
+        let type = headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/json") else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the body as application/json")
+        }
+        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError(.contentTooLarge, "payload_too_large", "the body is larger than \(limit) bytes")
+        }
+        let buffer: ByteBuffer
+        do { buffer = try await body.collect(upTo: limit) } catch {
+            throw APIError(.contentTooLarge, "payload_too_large", "the body is larger than \(limit) bytes")
+        }
+        guard buffer.readableBytes > 0 else { return [:] }
+        let data = Data(buffer.readableBytesView)
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw APIError(.badRequest, "bad_request", "the body is not a JSON object")
+        }
+        return object
+    }
+}
+
+/// Typed reads of JSON fields, each failing as a 422 that names the field.
+struct Fields {
+    let object: [String: Any]
+
+    func string(_ key: String, required: Bool = false) throws -> String? {
+        guard let v = object[key], !(v is NSNull) else {
+            if required { throw APIError.validation(key, "is required") }
+            return nil
+        }
+        guard let s = v as? String else { throw APIError.validation(key, "must be a string") }
+        return s
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let v = object[key], !(v is NSNull) else { return nil }
+        guard let b = v as? Bool else { throw APIError.validation(key, "must be true or false") }
+        return b
+    }
+
+    func int(_ key: String) throws -> Int? {
+        guard let v = object[key], !(v is NSNull) else { return nil }
+        guard let n = v as? NSNumber, !(v is Bool), n.doubleValue == n.doubleValue.rounded() else {
+            throw APIError.validation(key, "must be a whole number")
+        }
+        return n.intValue
+    }
+
+    func object(_ key: String) throws -> [String: Any]? {
+        guard let v = object[key], !(v is NSNull) else { return nil }
+        guard let o = v as? [String: Any] else { throw APIError.validation(key, "must be an object") }
+        return o
+    }
+
+    func has(_ key: String) -> Bool { object[key] != nil }
+    func isNull(_ key: String) -> Bool { object[key] is NSNull }
+}

@@ -1,0 +1,103 @@
+public import PactoriaCore
+public import PactoriaGit
+
+/// Metadata edits (the server's PATCH), held to the lifecycle rules and committed at once.
+public enum UpdateContract {
+    /// Fields that may be edited; each value is the new text (nil removes an optional field).
+    public struct Changes: Sendable {
+        public var title: String?
+        public var contractType: String?
+        public var plainEnglishInput: String??
+        public var client: Party?
+        public var supplier: Party??
+        public var value: ContractValue??
+        public var startDate: String??
+        public var endDate: String??
+        public var templateID: String??
+
+        public init() {}
+
+        public var isEmpty: Bool {
+            title == nil && contractType == nil && plainEnglishInput == nil && client == nil && supplier == nil
+                && value == nil && startDate == nil && endDate == nil && templateID == nil
+        }
+    }
+
+    public struct Result: Sendable {
+        public var ref: ContractRef
+        public var contract: Contract
+        public var commit: ObjectID
+        public var changedFields: [String]
+    }
+
+    public static func run(
+        _ ws: Workspace, spec: String, changes: Changes, author: Author, expectedVersion: Int? = nil
+    ) throws(WorkspaceError) -> Result {
+        guard !changes.isEmpty else { throw .invalidInput(field: "(body)", message: "no fields to change") }
+        let ref = try ContractViews.resolve(ws, spec).ref
+        return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Result in
+            let repo = try ws.repository()
+            let loaded = try ws.loadContract(ref)
+            if !loaded.problems.isEmpty { throw .invalid(loaded.problems) }
+            if let expectedVersion, loaded.contract.version != expectedVersion {
+                throw .conflict("\(ref) is at version \(loaded.contract.version), not \(expectedVersion); reload and try again")
+            }
+            var c = loaded.contract
+            if let v = changes.title { c.title = v.trimmingSpaces() }
+            if let v = changes.contractType { c.contractType = v }
+            if let v = changes.plainEnglishInput { c.plainEnglishInput = v }
+            if let v = changes.client { c.client = v }
+            if let v = changes.supplier { c.supplier = v }
+            if let v = changes.value { c.value = v.map { ContractValue(amount: DecimalAmount($0.amount)?.normalized ?? $0.amount, currency: $0.currency) } }
+            if let v = changes.startDate { c.startDate = v }
+            if let v = changes.endDate { c.endDate = v }
+            if let v = changes.templateID { c.templateID = v }
+            if let first = Validator.validate(c).first { throw .invalidInput(field: first.field, message: first.message) }
+            let fields = Lifecycle.changedFields(loaded.contract, c)
+            guard !fields.isEmpty else { throw .nothingToCommit }
+            // The rules against the working copy as it stands (the read-only and active rules).
+            let before = ContractSnapshot(contract: loaded.contract, contentSHA256: ws.readMarkdown(ref).map(Snapshots.contentHash))
+            var after = before
+            after.contract = c
+            if let v = Lifecycle.check(before: before, after: after, policy: ws.config.policy, versionBumpIsAutomatic: true).first {
+                throw .rule(ref: ref, v)
+            }
+            c.updatedAt = Timestamp.now().description
+            try ws.writeContract(c, ref: ref, original: loaded.document.root)
+            let (index, tree) = try Committer.stage(ws, repo, paths: [ref.yamlPath])
+            let event = ContractEvent(id: c.id, ref: ref, event: "contract.updated", version: c.version, actor: author.description)
+            let commit = try Committer.commit(
+                repo, index: index, tree: tree, head: try Committer.head(repo),
+                message: "Update \(fields.joined(separator: ", ")) of \(c.title)", events: [event], author: author)
+            return Result(ref: ref, contract: c, commit: commit, changedFields: fields)
+        }
+    }
+}
+
+extension NewContract {
+    /// Creates a draft and commits it at once (the server's POST), within the plan's monthly limit.
+    public static func create(_ ws: Workspace, _ input: Input, author: Author) throws(WorkspaceError) -> (Result, ObjectID) {
+        try WriteLock.withLock(ws) { () throws(WorkspaceError) -> (Result, ObjectID) in
+            let (company, _) = try ws.loadCompany(input.company)
+            let limits = ws.config.planLimits(company.tier ?? .starter)
+            let month = String(Timestamp.now().description.prefix(7))
+            var created = 0
+            for ref in ws.contractRefs(company: input.company) {
+                if let c = try? ws.loadContract(ref), c.contract.createdAt?.hasPrefix(month) == true { created += 1 }
+            }
+            if created >= limits.contractsPerMonth {
+                throw .planLimit("\(input.company) has created \(created) contracts this month, the \(company.subscriptionTier) plan's limit")
+            }
+            var input = input
+            input.author = author.description
+            let r = try run(ws, input)
+            let repo = try ws.repository()
+            let (index, tree) = try Committer.stage(ws, repo, paths: [r.ref.yamlPath, r.ref.markdownPath])
+            let event = ContractEvent(id: r.contract.id, ref: r.ref, event: "contract.created", version: 1, actor: author.description)
+            let commit = try Committer.commit(
+                repo, index: index, tree: tree, head: try Committer.head(repo), message: "New contract: \(r.contract.title)",
+                events: [event], author: author)
+            return (r, commit)
+        }
+    }
+}
