@@ -10,15 +10,17 @@ public struct Pactoria: ParsableCommand {
             Contracts live as plain files in a git repository: YAML metadata beside Markdown content,
             one directory per company. Every change is a commit, and the history is the audit trail.
 
-            Exit codes: 0 success; 1 refused (invalid contracts, not found, nothing to commit);
-            64 bad usage or option value; 128 not a workspace or the repository cannot be used.
+            Exit codes: 0 success; 1 refused (invalid contracts, not found, nothing to commit, rule
+            broken, merge conflicts); 2 offline (a remote could not be reached; nothing lost); 64 bad
+            usage or option value; 128 not a workspace or the repository cannot be used.
             """,
         version: PactoriaVersion.current,
         subcommands: [
             Init.self, CompanyCommand.self, New.self, Status.self, Commit.self, Log.self, Show.self, Diff.self,
             List.self, Submit.self, RequestChanges.self, Finalize.self, Activate.self, Complete.self,
             Terminate.self, Expire.self, ExpiringCommand.self, AuditCommand.self, CheckCommand.self,
-            ReviewCommand.self, HooksCommand.self, UserCommand.self, TokenCommand.self, Serve.self,
+            ReviewCommand.self, HooksCommand.self, UserCommand.self, TokenCommand.self, Serve.self, RemoteCommand.self, Push.self, Pull.self,
+            SyncCommand.self, Resolve.self, MergeCommand.self, MergeDriverCommand.self,
         ])
 
     public init() {}

@@ -43,6 +43,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case conflict(String)
     /// The company's subscription plan does not allow it.
     case planLimit(String)
+    /// A remote could not be reached; nothing was lost.
+    case offline(String, detail: String)
 
     public var description: String {
         switch self {
@@ -73,6 +75,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
             return what
         case .planLimit(let what):
             return what
+        case .offline(let what, _):
+            return what
         }
     }
 
@@ -90,6 +94,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     public var detail: String? {
         switch self {
         case .repository(_, let detail): return detail
+        case .offline(_, let detail): return detail
         default: return nil
         }
     }

@@ -220,7 +220,7 @@ struct HooksCommand: ParsableCommand {
 
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Install a pre-commit hook that runs `pactoria check --staged`.",
+            abstract: "Install a pre-commit hook (`pactoria check --staged`) and the contract merge driver.",
             discussion: "Example:\n  pactoria hooks install")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Replace an existing pre-commit hook (kept as pre-commit.pre-pactoria).") var force = false
@@ -230,6 +230,7 @@ struct HooksCommand: ParsableCommand {
                 let ws = try global.workspace()
                 let r = try InstallHooks.run(ws, executable: Executable.path, force: force)
                 for p in r.installed { Terminal.out("installed \(p)") }
+                for p in try InstallHooks.installMergeDriver(ws, executable: Executable.path) { Terminal.out("installed \(p)") }
             }
         }
     }

@@ -32,8 +32,16 @@ struct Status: ParsableCommand {
         try guarded(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
             let st = try WorkspaceStatus.compute(ws)
-            failed = check && !st.problems.isEmpty
-            if json { renderJSON(st) } else if porcelain { renderPorcelain(st) } else { renderText(st, global.terminal) }
+            let tracking = Remotes.tracking(ws)
+            let merge = MergeState.load(ws)
+            failed = check && (!st.problems.isEmpty || !(merge?.unresolved.isEmpty ?? true))
+            if json {
+                renderJSON(st, tracking: tracking, merge: merge)
+            } else if porcelain {
+                renderPorcelain(st, merge: merge)
+            } else {
+                renderText(st, global.terminal, tracking: tracking, merge: merge)
+            }
         }
         if failed { throw ExitCode(1) }
     }
@@ -47,7 +55,8 @@ struct Status: ParsableCommand {
         }
     }
 
-    func renderPorcelain(_ st: WorkspaceStatus) {
+    func renderPorcelain(_ st: WorkspaceStatus, merge: MergeState?) {
+        for c in merge?.unresolved ?? [] { Terminal.out("U - \(c.ref)") }
         for c in st.contracts {
             let part = c.part.map { String($0.rawValue.prefix(1)) } ?? "-"
             Terminal.out("\(Self.letter(c.change)) \(part) \(c.ref)")
@@ -59,7 +68,7 @@ struct Status: ParsableCommand {
         }
     }
 
-    func renderJSON(_ st: WorkspaceStatus) {
+    func renderJSON(_ st: WorkspaceStatus, tracking: Remotes.Tracking?, merge: MergeState?) {
         func problems(_ ps: [Problem]) -> [[String: Any]] {
             ps.map { ["file": $0.file, "line": JSON.opt($0.line), "field": JSON.opt($0.field), "message": $0.message] }
         }
@@ -76,11 +85,42 @@ struct Status: ParsableCommand {
             "others": st.others.map { ["path": $0.path, "change": $0.change.rawValue, "problems": problems($0.problems)] },
             "counts": st.countsByStatus,
             "total": st.total,
+            "upstream": JSON.opt(tracking?.upstream), "ahead": JSON.opt(tracking?.ahead), "behind": JSON.opt(tracking?.behind),
+            "merging": merge != nil,
+            "conflicts": (merge?.unresolved ?? []).map { c -> [String: Any] in
+                [
+                    "path": c.ref.yamlPath, "id": c.id, "title": c.title, "content": c.content, "violations": c.violations,
+                    "fields": c.fields.map { ["field": $0.field, "ours": JSON.opt($0.ours), "theirs": JSON.opt($0.theirs), "base": JSON.opt($0.ancestor)] },
+                ]
+            },
         ])
     }
 
-    func renderText(_ st: WorkspaceStatus, _ t: Terminal) {
+    func renderText(_ st: WorkspaceStatus, _ t: Terminal, tracking: Remotes.Tracking?, merge: MergeState?) {
         if let b = st.branch { Terminal.out("On branch \(b)") }
+        if let tr = tracking {
+            switch (tr.ahead, tr.behind) {
+            case (0, 0): Terminal.out("Your branch is up to date with '\(tr.upstream)' (as of the last fetch).")
+            case (let a, 0): Terminal.out("Your branch is ahead of '\(tr.upstream)' by \(a) commit\(a == 1 ? "" : "s"); run `pactoria push`.")
+            case (0, let b): Terminal.out("Your branch is behind '\(tr.upstream)' by \(b) commit\(b == 1 ? "" : "s"); run `pactoria pull`.")
+            case (let a, let b): Terminal.out("Your branch and '\(tr.upstream)' have diverged: \(a) and \(b) different commits; run `pactoria pull`.")
+            }
+        }
+        if let merge {
+            let open = merge.unresolved
+            Terminal.out("\nYou are merging \(merge.theirsLabel).")
+            if open.isEmpty {
+                Terminal.out("  All conflicts resolved: run `pactoria commit` to finish the merge (or `pactoria merge --abort`).")
+            } else {
+                Terminal.out("Unresolved conflicts (`pactoria resolve C --ours|--theirs|--field NAME=VALUE`, or `pactoria merge --abort`):")
+                for c in open {
+                    Terminal.out("    \(t.paint("both changed:          " + c.ref.description, .red))\(t.paint("  " + c.title, .dim))")
+                    for f in c.fields { Terminal.out("      \(t.paint("✗ " + f.description, .red))") }
+                    for v in c.violations { Terminal.out("      \(t.paint("✗ " + v, .red))") }
+                    if c.content { Terminal.out("      \(t.paint("✗ content: conflict markers in " + c.ref.markdownPath + " (edit, then `pactoria resolve C --content`)", .red))") }
+                }
+            }
+        }
         if st.headCommit == nil { Terminal.out("\nNo commits yet") }
         let groups: [(String, [WorkspaceStatus.Change], Terminal.Style)] = [
             ("Changes since the last commit", [.new, .modified, .deleted], .green),
@@ -115,7 +155,7 @@ struct Status: ParsableCommand {
         if problemCount > 0 {
             Terminal.out("\n\(t.paint("\(problemCount) problem\(problemCount == 1 ? "" : "s") must be fixed before `pactoria commit`.", .red))")
         }
-        if st.isClean { Terminal.out("\nnothing to commit, working tree clean") }
+        if st.isClean && merge == nil { Terminal.out("\nnothing to commit, working tree clean") }
         let order = ContractStatus.allCases.map(\.rawValue)
         let known = order.compactMap { s in st.countsByStatus[s].map { "\($0) \(s)" } }
         let unknown = st.countsByStatus.keys.filter { !order.contains($0) }.sorted().map { "\(st.countsByStatus[$0]!) \($0)" }

@@ -21,6 +21,7 @@ enum Failure {
     static func exitCode(_ error: WorkspaceError) -> ExitCode {
         switch error {
         case .invalidInput: return ExitCode(64)
+        case .offline: return ExitCode(2)
         case .notAWorkspace, .repository, .io: return ExitCode(128)
         default: return ExitCode(1)
         }

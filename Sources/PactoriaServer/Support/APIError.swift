@@ -56,6 +56,8 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(.badRequest, "bad_state", e.description)
         case .planLimit:
             return APIError(.forbidden, "plan_limit", e.description)
+        case .offline:
+            return APIError(.badGateway, "offline", e.description)
         case .notAWorkspace, .io, .yaml, .repository:
             return APIError(.internalServerError, "internal_error", "the server could not complete the request")
         }

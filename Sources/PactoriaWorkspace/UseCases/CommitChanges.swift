@@ -28,6 +28,17 @@ public enum CommitChanges {
         let trimmed = message.trimmingSpaces()
         guard !trimmed.isEmpty else { throw .invalidInput(field: "-m", message: "the commit message must not be empty") }
         let repo = try ws.repository()
+        // Finishing a merge: every conflict resolved, then a commit with both parents.
+        var mergeParents: [ObjectID] = []
+        if let state = MergeState.load(ws) {
+            let open = state.unresolved
+            if !open.isEmpty {
+                throw .refused("unresolved merge conflicts in \(open.map(\.ref.description).joined(separator: ", ")); see `pactoria status`, then `pactoria resolve`")
+            }
+            mergeParents = ObjectID(hex: state.theirs).map { [$0] } ?? []
+        } else if repo.repositoryState == .merge {
+            mergeParents = (try? repo.mergeHeads()) ?? []
+        }
         let status: WorkspaceStatus
         if let precomputed { status = precomputed } else { status = try WorkspaceStatus.compute(ws) }
         let problems = status.problems
@@ -110,7 +121,11 @@ public enum CommitChanges {
         let (index, tree) = try Committer.stage(ws, repo, paths: paths, everything: stageEverything)
         let commit = try Committer.commit(
             repo, index: index, tree: tree, head: head, message: trimmed, events: events, author: author,
-            allowEmpty: allowEmpty)
+            allowEmpty: allowEmpty, extraParents: mergeParents)
+        if !mergeParents.isEmpty {
+            try? repo.cleanupState()
+            MergeState.remove(ws)
+        }
         return Result(commit: commit, contracts: events, summary: trimmed)
     }
 

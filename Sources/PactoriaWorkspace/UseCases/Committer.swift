@@ -26,16 +26,16 @@ enum Committer {
     /// Writes the index and commits its tree on HEAD with `message` and the events' trailers.
     static func commit(
         _ repo: Repository, index: Index, tree: ObjectID, head: ObjectID?, message: String, events: [ContractEvent],
-        author: Author, allowEmpty: Bool = false
+        author: Author, allowEmpty: Bool = false, extraParents: [ObjectID] = []
     ) throws(WorkspaceError) -> ObjectID {
-        if !allowEmpty, let head, let headTree = try? repo.treeID(ofCommit: head), headTree == tree {
+        if !allowEmpty, extraParents.isEmpty, let head, let headTree = try? repo.treeID(ofCommit: head), headTree == tree {
             throw .nothingToCommit
         }
         let signature = Signature(name: author.name, email: author.email, time: Date())
         do {
             try Trace.measure("index write") { try index.write() }
             return try repo.createCommit(
-                tree: tree, parents: head.map { [$0] } ?? [], author: signature, committer: signature,
+                tree: tree, parents: (head.map { [$0] } ?? []) + extraParents, author: signature, committer: signature,
                 message: AuditTrailers.compose(message: message, events: events))
         } catch {
             throw .repository("cannot commit: \(shortGitMessage(error))", detail: "\(error)")

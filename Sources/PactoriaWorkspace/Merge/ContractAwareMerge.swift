@@ -1,0 +1,211 @@
+public import PactoriaCore
+public import PactoriaGit
+import Foundation
+
+/// Merges `theirs` into `ours` with libgit2, then redoes every contract both sides changed:
+/// metadata field by field (`ContractMerge`), Markdown as text (libgit2's file merge), and the
+/// lifecycle rules on the result. Clean: one merge commit. Otherwise the merge is left in
+/// progress (git's `MERGE_HEAD` plus `.git/PACTORIA_MERGE.json`) with the conflicts listed by
+/// contract, to finish with `pactoria resolve` and `pactoria commit`, or `pactoria merge --abort`.
+public enum ContractAwareMerge {
+    public static func run(
+        _ ws: Workspace, repo: Repository, ours: ObjectID, theirs: ObjectID, label: String, branch: String, author: Author
+    ) throws(WorkspaceError) -> Remotes.PullOutcome {
+        do {
+            return try merge(ws, repo: repo, ours: ours, theirs: theirs, label: label, branch: branch, author: author)
+        } catch let e as WorkspaceError {
+            throw e
+        } catch {
+            throw .repository("the merge failed: \(Remotes.describe(error))", detail: "\(error)")
+        }
+    }
+
+    static func merge(
+        _ ws: Workspace, repo: Repository, ours: ObjectID, theirs: ObjectID, label: String, branch: String, author: Author
+    ) throws -> Remotes.PullOutcome {
+        let base = try repo.mergeBase(ours, theirs)
+        let baseTree = try base.map { try repo.treeID(ofCommit: $0) }
+        let oursTree = try repo.treeID(ofCommit: ours)
+        let theirsTree = try repo.treeID(ofCommit: theirs)
+        let result = try repo.mergeCommits(ours: ours, theirs: theirs)
+        let gitConflicts = Set(try result.conflicts().map(\.path))
+        let clean = result.cleanEntries()
+
+        let oursChanged = Dictionary(try ContractTreeDiff.changes(repo, from: baseTree, to: oursTree).map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        let theirsChanged = Dictionary(try ContractTreeDiff.changes(repo, from: baseTree, to: theirsTree).map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        var conflicts: [MergeState.ContractConflict] = []
+        var rewrite: [ContractRef: String] = [:]
+        var merged: [ContractRef] = []
+        let policy = ws.config.policy
+
+        func text(_ tree: ObjectID?, _ path: String) throws -> String? {
+            guard let tree, let blob = try repo.blobID(inTree: tree, path: path) else { return nil }
+            return String(decoding: try repo.blob(blob), as: UTF8.self)
+        }
+        func bytes(_ tree: ObjectID?, _ path: String) throws -> [UInt8]? {
+            guard let tree, let blob = try repo.blobID(inTree: tree, path: path) else { return nil }
+            return try repo.blob(blob)
+        }
+
+        for ref in Set(oursChanged.keys).intersection(theirsChanged.keys).sorted() {
+            let o = try text(oursTree, ref.yamlPath)
+            let t = try text(theirsTree, ref.yamlPath)
+            let title = oursChanged[ref]?.after?.contract.title ?? theirsChanged[ref]?.after?.contract.title ?? ref.stem
+            let id = oursChanged[ref]?.id ?? theirsChanged[ref]?.id ?? ""
+            let contentConflict = gitConflicts.contains(ref.markdownPath)
+            guard let o, let t else {
+                conflicts.append(MergeState.ContractConflict(
+                    ref: ref, id: id, title: title, fields: [],
+                    violations: ["one side deleted the contract's metadata while the other changed it"], content: contentConflict))
+                continue
+            }
+            let mergedContent = contentConflict ? nil : try clean[ref.markdownPath].map { try repo.blob($0) }
+            let m = try ContractMerge.merge(
+                ancestor: try text(baseTree, ref.yamlPath), ours: o, theirs: t, path: ref.yamlPath, policy: policy,
+                ancestorContent: try bytes(baseTree, ref.markdownPath), oursContent: try bytes(oursTree, ref.markdownPath),
+                theirsContent: try bytes(theirsTree, ref.markdownPath), mergedContent: mergedContent)
+            if m.isClean && !contentConflict {
+                try result.resolve(path: ref.yamlPath, with: try repo.createBlob(Array(m.text.utf8)))
+                merged.append(ref)
+            } else {
+                if m.isClean { try result.resolve(path: ref.yamlPath, with: try repo.createBlob(Array(m.text.utf8))) }
+                rewrite[ref] = m.text
+                conflicts.append(MergeState.ContractConflict(
+                    ref: ref, id: id, title: title, fields: m.conflicts, violations: m.violations.map(\.description),
+                    content: contentConflict))
+            }
+        }
+        // Conflicted paths no contract rule explains: other files, or a contract only one side
+        // changed in a way git could not merge (cannot happen for contracts, but say so if it does).
+        let handled = Set(conflicts.flatMap { [$0.ref.yamlPath, $0.ref.markdownPath] } + merged.map(\.yamlPath))
+        let stillConflicted = Set(try result.conflicts().map(\.path))
+        var others: [String] = []
+        for path in stillConflicted.sorted() where !handled.contains(path) {
+            if let ref = ContractRef(path: path), !conflicts.contains(where: { $0.ref == ref }) {
+                conflicts.append(MergeState.ContractConflict(
+                    ref: ref, id: "", title: ref.stem, fields: [], violations: [], content: path.hasSuffix(".md")))
+            } else if ContractRef(path: path) == nil {
+                others.append(path)
+            }
+        }
+
+        let labels = MergeLabels(ancestor: "base", ours: branch, theirs: label)
+        let message = "Merge \(label) into \(branch)"
+        if conflicts.isEmpty && others.isEmpty {
+            try repo.checkout(result, labels: labels)
+            let tree = try result.writeTree()
+            let events = merged.compactMap { ref -> ContractEvent? in
+                guard let c = Snapshots.inTree(repo, tree, ref)?.contract else { return nil }
+                return ContractEvent(id: c.id, ref: ref, event: "contract.updated", version: c.version, actor: author.description, reason: "merged from \(label)")
+            }
+            let signature = Signature(name: author.name, email: author.email, time: Date())
+            let commit = try repo.createCommit(
+                tree: tree, parents: [ours, theirs], author: signature, committer: signature,
+                message: AuditTrailers.compose(message: message, events: events))
+            return .merged(commit: commit, contracts: merged)
+        }
+        try repo.checkout(result, labels: labels)
+        for (ref, text) in rewrite {
+            try FileSystem.writeAtomically(text, to: ws.absolute(ref.yamlPath))
+        }
+        try repo.beginMerge(theirs: theirs, message: message)
+        let state = MergeState(
+            theirs: theirs.hex, origHead: ours.hex, theirsLabel: label, contracts: conflicts.sorted { $0.ref < $1.ref },
+            otherPaths: others)
+        try state.save(ws)
+        return .conflicts(state)
+    }
+
+    // MARK: - Finishing
+
+    public enum Side: Sendable { case ours, theirs }
+
+    /// `pactoria resolve C --ours | --theirs`: takes one side's metadata and content.
+    /// `--field NAME=VALUE`: sets one conflicting field. `content`: the Markdown was fixed by hand.
+    public static func resolve(
+        _ ws: Workspace, spec: String, side: Side? = nil, field: (String, String)? = nil, content: Bool = false
+    ) throws(WorkspaceError) -> MergeState.ContractConflict {
+        guard var state = MergeState.load(ws) else { throw .refused("no merge in progress") }
+        let repo = try ws.repository()
+        let key = spec.lowercased()
+        guard let i = state.contracts.firstIndex(where: { c in
+            c.id.lowercased().hasPrefix(key) && key.count >= 4 || c.ref.stem == spec || c.ref.description == spec
+                || c.ref.yamlPath == spec || c.ref.markdownPath == spec
+        }) else {
+            throw .notFound("no conflicted contract matches '\(spec)' (conflicts: \(state.unresolved.map(\.ref.description).joined(separator: ", ")))")
+        }
+        var c = state.contracts[i]
+        if let side {
+            let commitHex = side == .ours ? state.origHead : state.theirs
+            guard let commit = ObjectID(hex: commitHex) else { throw .repository("the merge state is damaged", detail: commitHex) }
+            for path in [c.ref.yamlPath, c.ref.markdownPath] {
+                let data = (try? repo.file(at: commit, path: path)) ?? nil
+                if let data { try FileSystem.writeAtomically(data, to: ws.absolute(path)) } else {
+                    try? FileManager.default.removeItem(atPath: ws.absolute(path))
+                }
+            }
+            c.fields = []
+            c.violations = []
+            c.content = false
+        } else if let (name, value) = field {
+            guard c.fields.contains(where: { $0.field == name }) else {
+                throw .invalidInput(field: "--field", message: "\(name) is not in conflict (conflicting: \(c.fields.map(\.field).joined(separator: ", ")))")
+            }
+            let loaded = try ws.loadContract(c.ref)
+            var root = loaded.document.root
+            root.setPath(name.split(separator: ".").map(String.init), .scalar(value, .string))
+            try FileSystem.writeAtomically(CanonicalYAML.render(root, order: ContractCodec.order), to: ws.absolute(c.ref.yamlPath))
+            c.fields.removeAll { $0.field == name }
+            // The rules are checked again at `pactoria commit` against HEAD.
+            c.violations = []
+        } else if content {
+            let md = ws.readMarkdown(c.ref).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if md.contains("\n<<<<<<< ") || md.hasPrefix("<<<<<<< ") || md.contains("\n>>>>>>> ") {
+                throw .refused("\(c.ref.markdownPath) still has conflict markers")
+            }
+            c.content = false
+        }
+        if c.isResolved {
+            do {
+                let index = try repo.index()
+                for path in [c.ref.yamlPath, c.ref.markdownPath] {
+                    if FileSystem.exists(ws.absolute(path)) { try index.add(path: path) } else { try index.remove(path: path) }
+                }
+                try index.write()
+            } catch { throw .repository("cannot mark \(c.ref) resolved", detail: "\(error)") }
+        }
+        state.contracts[i] = c
+        try state.save(ws)
+        return c
+    }
+
+    /// `pactoria merge --abort`: back to where the pull began.
+    public static func abort(_ ws: Workspace) throws(WorkspaceError) {
+        let repo = try ws.repository()
+        let state = MergeState.load(ws)
+        guard state != nil || repo.repositoryState == .merge else { throw .refused("no merge in progress") }
+        do {
+            let target = try state.flatMap { ObjectID(hex: $0.origHead) } ?? Committer.head(repo)
+            if let target { try repo.resetHard(to: target) }
+            try repo.cleanupState()
+        } catch let e as WorkspaceError { throw e } catch {
+            throw .repository("cannot abort the merge", detail: "\(error)")
+        }
+        MergeState.remove(ws)
+    }
+}
+
+extension YAMLNode {
+    /// Sets a value at a dotted path, creating mappings on the way.
+    mutating func setPath(_ path: [String], _ value: YAMLNode) {
+        guard let first = path.first else { return }
+        if path.count == 1 {
+            set(first, value)
+            return
+        }
+        var child = self[first] ?? .mapping([])
+        if child.entries == nil { child = .mapping([]) }
+        child.setPath(Array(path.dropFirst()), value)
+        set(first, child)
+    }
+}

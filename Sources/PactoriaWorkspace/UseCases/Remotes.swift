@@ -1,0 +1,192 @@
+public import PactoriaCore
+public import PactoriaGit
+import Foundation
+
+/// `pactoria remote`, `push`, `pull`, `sync`: offline work with later sync, through libgit2.
+public enum Remotes {
+    public static func add(_ ws: Workspace, name: String, url: String) throws(WorkspaceError) {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw .invalidInput(field: "NAME", message: "'\(name)' is not a valid remote name")
+        }
+        do { try ws.repository().addRemote(name: name, url: url) } catch let e as WorkspaceError { throw e } catch {
+            throw .refused(describe(error))
+        }
+    }
+
+    public static func list(_ ws: Workspace) throws(WorkspaceError) -> [RemoteInfo] {
+        do { return try ws.repository().remotes() } catch let e as WorkspaceError { throw e } catch {
+            throw .repository("cannot list remotes", detail: "\(error)")
+        }
+    }
+
+    public static func remove(_ ws: Workspace, name: String) throws(WorkspaceError) {
+        do { try ws.repository().removeRemote(name: name) } catch let e as WorkspaceError { throw e } catch {
+            throw .refused(describe(error))
+        }
+    }
+
+    /// Where the current branch syncs: (remote, local branch, remote branch).
+    static func target(_ repo: Repository, remote: String?, branch: String?) throws(WorkspaceError) -> (String, String, String) {
+        guard let local = repo.currentBranch() else {
+            throw .refused("HEAD is detached; check out a branch first")
+        }
+        let upstream = try? repo.upstream(of: local)
+        var remoteName = remote ?? upstream?.remote
+        if remoteName == nil {
+            let all = (try? repo.remotes()) ?? []
+            if all.contains(where: { $0.name == "origin" }) { remoteName = "origin" } else if all.count == 1 { remoteName = all[0].name }
+        }
+        guard let remoteName else {
+            throw .refused("no remote to sync with; add one with `pactoria remote add origin URL`")
+        }
+        let remoteBranch = branch ?? (upstream?.remote == remoteName ? upstream?.branch : nil) ?? local
+        return (remoteName, local, remoteBranch)
+    }
+
+    // MARK: - Push
+
+    public struct PushResult: Sendable {
+        public var remote: String
+        public var branch: String
+        public var remoteBranch: String
+        public var commits: Int
+        public var setUpstream: Bool
+    }
+
+    public static func push(
+        _ ws: Workspace, remote: String? = nil, branch: String? = nil, credentials: CredentialProvider,
+        progress: (@Sendable (SyncProgress) -> Void)? = nil
+    ) throws(WorkspaceError) -> PushResult {
+        let repo = try ws.repository()
+        let (remoteName, local, remoteBranch) = try target(repo, remote: remote, branch: branch)
+        guard let head = try Committer.head(repo) else { throw .refused("nothing to push: no commits yet") }
+        let tracking = (try? repo.referenceTarget("refs/remotes/\(remoteName)/\(remoteBranch)")) ?? nil
+        let ahead = tracking.flatMap { try? repo.aheadBehind(local: head, upstream: $0).ahead } ?? countCommits(repo, head)
+        do {
+            try repo.push(
+                remote: remoteName, refspec: "refs/heads/\(local):refs/heads/\(remoteBranch)", credentials: credentials,
+                progress: progress)
+        } catch let e as SyncError {
+            throw syncError(e, pending: ahead, verb: "push")
+        } catch {
+            throw .repository("push failed: \(describe(error))", detail: "\(error)")
+        }
+        var setUp = false
+        if (try? repo.upstream(of: local)) == nil {
+            try? repo.setUpstream(branch: local, remote: remoteName, remoteBranch: remoteBranch)
+            setUp = true
+        }
+        return PushResult(remote: remoteName, branch: local, remoteBranch: remoteBranch, commits: tracking == head ? 0 : ahead, setUpstream: setUp)
+    }
+
+    static func countCommits(_ repo: Repository, _ head: ObjectID) -> Int {
+        (try? repo.walk(from: head).reduce(0) { n, _ in n + 1 }) ?? 0
+    }
+
+    static func syncError(_ e: SyncError, pending: Int, verb: String) -> WorkspaceError {
+        switch e {
+        case .unreachable(let remote, let detail):
+            let kept = verb == "push"
+                ? "\(pending) commit\(pending == 1 ? "" : "s") kept locally, nothing lost; run `pactoria push` again later"
+                : "nothing changed locally; run `pactoria pull` again later"
+            return .offline("offline: cannot reach '\(remote)'; \(kept)", detail: detail)
+        case .rejected(let ref, let reason):
+            return .refused("the remote has changes you do not have (\(ref): \(reason)); run `pactoria pull` first, then push")
+        case .authenticationFailed(let remote, let detail):
+            return .refused("authentication to '\(remote)' failed (\(detail)); set PACTORIA_GIT_TOKEN or configure git's credentials")
+        case .noSuchRemote(let name):
+            return .notFound("no remote named '\(name)'; see `pactoria remote list`")
+        case .failed(let g):
+            return .repository("\(verb) failed: \(g.message)", detail: "\(g)")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let g = error as? GitError { return g.message }
+        return "\(error)"
+    }
+
+    // MARK: - Pull
+
+    public enum PullOutcome: Sendable {
+        case upToDate
+        case fastForwarded(commits: Int, to: ObjectID)
+        case merged(commit: ObjectID, contracts: [ContractRef])
+        case conflicts(MergeState)
+    }
+
+    public struct PullResult: Sendable {
+        public var remote: String
+        public var branch: String
+        public var outcome: PullOutcome
+    }
+
+    public static func pull(
+        _ ws: Workspace, remote: String? = nil, branch: String? = nil, credentials: CredentialProvider, author: Author,
+        progress: (@Sendable (SyncProgress) -> Void)? = nil
+    ) throws(WorkspaceError) -> PullResult {
+        let repo = try ws.repository()
+        if repo.repositoryState != .none || MergeState.load(ws) != nil {
+            throw .refused("a merge is in progress; resolve it and `pactoria commit`, or `pactoria merge --abort`")
+        }
+        let (remoteName, local, remoteBranch) = try target(repo, remote: remote, branch: branch)
+        do {
+            try repo.fetch(remote: remoteName, credentials: credentials, progress: progress)
+        } catch let e as SyncError {
+            throw syncError(e, pending: 0, verb: "pull")
+        } catch {
+            throw .repository("fetch failed: \(describe(error))", detail: "\(error)")
+        }
+        let label = "\(remoteName)/\(remoteBranch)"
+        guard let theirs = (try? repo.referenceTarget("refs/remotes/\(label)")) ?? nil else {
+            throw .notFound("'\(remoteName)' has no branch '\(remoteBranch)' yet; `pactoria push` creates it")
+        }
+        return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> PullResult in
+            let head = try Committer.head(repo)
+            let analysis: MergeAnalysis
+            do { analysis = try repo.mergeAnalysis(ourHead: head, theirs: theirs) } catch {
+                throw .repository("cannot compare with \(label)", detail: "\(error)")
+            }
+            switch analysis {
+            case .upToDate:
+                return PullResult(remote: remoteName, branch: local, outcome: .upToDate)
+            case .fastForward:
+                let n = head.flatMap { h in try? repo.aheadBehind(local: h, upstream: theirs).behind } ?? countCommits(repo, theirs)
+                do { try repo.fastForward(branch: local, to: theirs) } catch {
+                    throw .refused("cannot fast-forward: local changes would be overwritten (\(describe(error))); commit them first")
+                }
+                if (try? repo.upstream(of: local)) == nil { try? repo.setUpstream(branch: local, remote: remoteName, remoteBranch: remoteBranch) }
+                return PullResult(remote: remoteName, branch: local, outcome: .fastForwarded(commits: n, to: theirs))
+            case .normal:
+                let status = try WorkspaceStatus.compute(ws)
+                guard status.isClean else {
+                    throw .refused("you have uncommitted changes; `pactoria commit` them before pulling")
+                }
+                let outcome = try ContractAwareMerge.run(ws, repo: repo, ours: head!, theirs: theirs, label: label, branch: local, author: author)
+                if (try? repo.upstream(of: local)) == nil { try? repo.setUpstream(branch: local, remote: remoteName, remoteBranch: remoteBranch) }
+                return PullResult(remote: remoteName, branch: local, outcome: outcome)
+            }
+        }
+    }
+
+    // MARK: - Tracking
+
+    public struct Tracking: Sendable {
+        public var upstream: String
+        public var ahead: Int
+        public var behind: Int
+    }
+
+    /// The current branch's upstream and how far apart they are (as of the last fetch).
+    public static func tracking(_ ws: Workspace) -> Tracking? {
+        guard let repo = try? ws.repository(), let local = repo.currentBranch(),
+            let up = (try? repo.upstream(of: local)) ?? nil
+        else { return nil }
+        let name = "\(up.remote)/\(up.branch)"
+        guard let theirs = (try? repo.referenceTarget(up.trackingReference)) ?? nil,
+            let head = (try? repo.headCommitID()) ?? nil,
+            let ab = try? repo.aheadBehind(local: head, upstream: theirs)
+        else { return Tracking(upstream: name, ahead: 0, behind: 0) }
+        return Tracking(upstream: name, ahead: ab.ahead, behind: ab.behind)
+    }
+}
