@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 import PactoriaCore
 import PactoriaHTTPClient
 import PactoriaServer
@@ -75,7 +74,5 @@ final class LiveServer: @unchecked Sendable {
 }
 
 extension HTTPResponse {
-    var text: String { String(decoding: body, as: UTF8.self) }
-    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:] }
-    func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any]) ?? [:] }
 }

@@ -1,4 +1,0 @@
-import PactoriaAI
-import Testing
-
-@Test func moduleLoads() { #expect(!PactoriaAI.analyzerName.isEmpty) }

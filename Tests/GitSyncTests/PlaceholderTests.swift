@@ -1,4 +1,0 @@
-import PactoriaGit
-import Testing
-
-@Test func moduleLoads() { #expect(Bool(true)) }
