@@ -47,7 +47,7 @@ let package = Package(
             swiftSettings: upcoming),
         .target(
             name: "PactoriaWorkspace",
-            dependencies: ["PactoriaCore", "PactoriaGit", "PactoriaCrypto", "Yams"],
+            dependencies: ["PactoriaCore", "PactoriaGit", "PactoriaCrypto", "PactoriaAI", "Yams"],
             swiftSettings: upcoming),
         // The local HTTP endpoint (Hummingbird 2): controllers over the same use cases as the CLI.
         .target(

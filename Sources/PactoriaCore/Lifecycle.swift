@@ -215,7 +215,8 @@ public enum Lifecycle {
             action.target.map { isAllowed(from: s, to: $0, policy: policy) } ?? false
         }.map(\.rawValue)
         let list = allowedFrom.isEmpty ? "never" : "only from " + allowedFrom.joined(separator: " or ")
-        var text = "cannot \(action.verb) a \(from.rawValue) contract (\(action.verb) is allowed \(list))"
+        let article = "aeiou".contains(from.rawValue.first ?? "x") ? "an" : "a"
+        var text = "cannot \(action.verb) \(article) \(from.rawValue) contract (\(action.verb) is allowed \(list))"
         if readOnly.contains(from) { text += "; \(from.rawValue) contracts are read-only" }
         return text
     }
@@ -242,7 +243,9 @@ public enum Lifecycle {
         let to = a.statusValue
 
         if readOnly.contains(from) {
-            if contentChanged || metadataChanged || b.status != a.status || b.lifecycle != a.lifecycle {
+            if contentChanged || metadataChanged || b.status != a.status || b.lifecycle != a.lifecycle
+                || b.version != a.version
+            {
                 out.append(RuleViolation(
                     .readOnly, field: b.status != a.status ? "status" : changedFields(b, a).first,
                     "\(from.rawValue) contracts are read-only; \(describe(b, a, contentChanged: contentChanged)) is refused"))
@@ -267,8 +270,10 @@ public enum Lifecycle {
                         "activated without final content: lifecycle.final_content.sha256 must match the Markdown"))
                 }
             }
-        } else if from == .active {
-            // Still active: only the verbs' bookkeeping and a re-finalized content may change.
+        }
+        if from == .active {
+            // Active (staying so, or leaving through a verb): only the verbs' bookkeeping and a
+            // re-finalized content may change with it.
             if metadataChanged {
                 out.append(RuleViolation(
                     .activeMetadataEdit, field: changedFields(b, a).first,
@@ -315,6 +320,7 @@ public enum Lifecycle {
         if !fields.isEmpty { parts.append("editing \(fields.joined(separator: ", "))") }
         if contentChanged { parts.append("changing the content") }
         if parts.isEmpty, b.lifecycle != a.lifecycle { parts.append("rewriting its lifecycle record") }
+        if parts.isEmpty, b.version != a.version { parts.append("changing its version from \(b.version) to \(a.version)") }
         return parts.isEmpty ? "any change" : parts.joined(separator: " and ")
     }
 }

@@ -33,6 +33,10 @@ struct Commit: ParsableCommand {
                 ])
                 return
             }
+            for h in r.hooks where !h.succeeded {
+                Terminal.err("warning: hook \(h.path) failed (exit \(h.exitCode)); the commit stands")
+                if !h.output.isEmpty { for line in h.output.split(separator: "\n").prefix(20) { Terminal.err("  \(line)") } }
+            }
             if quiet { return }
             let branch = (try? ws.repository().currentBranch()) ?? nil
             Terminal.out("[\(branch ?? "detached HEAD") \(r.commit.short)] \(r.summary)")

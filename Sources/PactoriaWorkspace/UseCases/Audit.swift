@@ -81,10 +81,16 @@ public enum Audit {
         let trailers = AuditTrailers.parse(c.trailers)
         let authorText = "\(c.author.name) <\(c.author.email)>"
         let isMerge = c.parents.count > 1
-        var changes: [ContractTreeChange] = []
-        if !isMerge || !trailers.isEmpty {
-            let parentTree = try c.parents.first.map { try repo.treeID(ofCommit: $0) }
-            changes = try ContractTreeDiff.changes(repo, from: parentTree, to: c.treeID)
+        let parentTree = try c.parents.first.map { try repo.treeID(ofCommit: $0) }
+        let changes = try ContractTreeDiff.changes(repo, from: parentTree, to: c.treeID)
+        // A merge's own changes are those that differ from every parent (the rest came in with
+        // the merged commits, which have their own entries).
+        var ownInMerge = Set(changes.map(\.ref))
+        if isMerge {
+            for p in c.parents.dropFirst() {
+                let other = Set(try ContractTreeDiff.changes(repo, from: try repo.treeID(ofCommit: p), to: c.treeID).map(\.ref))
+                ownInMerge.formIntersection(other)
+            }
         }
         var byID: [String: ContractTreeChange] = [:]
         for ch in changes { if let id = ch.id?.lowercased() { byID[id] = ch } }
@@ -100,8 +106,7 @@ public enum Audit {
                 from: t.from, to: t.to, actor: t.actor ?? authorText, reason: t.reason,
                 version: t.version == 0 ? nil : t.version, inferred: false, details: []))
         }
-        if isMerge { return out }
-        for ch in changes {
+        for ch in changes where !isMerge || ownInMerge.contains(ch.ref) {
             guard let id = ch.id, !covered.contains(id.lowercased()) else { continue }
             out.append(infer(ch, id: id, commit: c, author: authorText))
         }

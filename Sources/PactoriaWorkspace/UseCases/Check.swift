@@ -43,12 +43,18 @@ public enum Check {
         findings += treeFindings
         if let base {
             let commits = try range(repo, base: base, head: head)
-            for c in commits.reversed() where c.parents.count <= 1 {
+            for c in commits.reversed() {
                 commitsChecked += 1
-                let parentTree = try c.parents.first.map { (p: ObjectID) throws(WorkspaceError) -> ObjectID in
+                let parentTrees = try c.parents.map { (p: ObjectID) throws(WorkspaceError) -> ObjectID in
                     do { return try repo.treeID(ofCommit: p) } catch { throw .repository("cannot read \(p.short)", detail: "\(error)") }
                 }
-                findings += try changeFindings(repo, from: parentTree, to: c.treeID, commit: c.id, policy: policy)
+                if parentTrees.count <= 1 {
+                    findings += try changeFindings(repo, from: parentTrees.first, to: c.treeID, commit: c.id, policy: policy)
+                } else {
+                    // A merge: what it did itself is what differs from every parent; check that
+                    // against the first parent (the branch merged into).
+                    findings += try mergeFindings(repo, parents: parentTrees, tree: c.treeID, commit: c.id, policy: policy)
+                }
             }
         }
         return Report(findings: findings, contractsChecked: count, commitsChecked: commitsChecked)
@@ -151,6 +157,18 @@ public enum Check {
             }
         }
         return out
+    }
+
+    static func mergeFindings(
+        _ repo: Repository, parents: [ObjectID], tree: ObjectID, commit: ObjectID, policy: LifecyclePolicy
+    ) throws(WorkspaceError) -> [Finding] {
+        var changedFromAll: Set<String>? = nil
+        for p in parents {
+            let paths = Set(try ContractTreeDiff.changes(repo, from: p, to: tree).map(\.ref.yamlPath))
+            changedFromAll = changedFromAll.map { $0.intersection(paths) } ?? paths
+        }
+        guard let own = changedFromAll, !own.isEmpty else { return [] }
+        return try changeFindings(repo, from: parents[0], to: tree, commit: commit, policy: policy).filter { own.contains($0.file) || own.contains($0.file.replacingOccurrences(of: ".md", with: ".yaml")) }
     }
 
     static func fieldMessage(_ p: Problem) -> String {

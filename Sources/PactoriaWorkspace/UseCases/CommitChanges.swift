@@ -8,17 +8,21 @@ public enum CommitChanges {
         public var commit: ObjectID
         public var contracts: [ContractEvent]
         public var summary: String
+        /// Domain-event hooks run after the commit.
+        public var hooks: [HookRun] = []
     }
 
     public static func run(
         _ ws: Workspace, message: String, author: Author, allowEmpty: Bool = false,
         stageEverything: Bool = false, precomputed: WorkspaceStatus? = nil
     ) throws(WorkspaceError) -> Result {
-        try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Result in
+        var r = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Result in
             try locked(
                 ws, message: message, author: author, allowEmpty: allowEmpty, stageEverything: stageEverything,
                 precomputed: precomputed)
         }
+        r.hooks = Hooks.run(ws, events: r.contracts, commit: r.commit)
+        return r
     }
 
     static func locked(

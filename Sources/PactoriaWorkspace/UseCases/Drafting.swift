@@ -1,0 +1,316 @@
+public import PactoriaAI
+public import PactoriaCore
+public import PactoriaGit
+public import Foundation
+
+/// Templates, recommendation, generation and analysis, over the workspace: `pactoria templates`,
+/// `recommend`, `generate`, `analyze`, and the server's AI routes.
+public enum Drafting {
+    // MARK: - Templates
+
+    /// Where the built-in templates are: PACTORIA_TEMPLATES, else a `templates/` directory beside
+    /// the executable or above it (a source checkout), else /usr/local/share/pactoria/templates.
+    public static func builtInDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let d = environment["PACTORIA_TEMPLATES"], !d.isEmpty { return d }
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first ?? ""
+        var dir = (exe as NSString).deletingLastPathComponent
+        while !dir.isEmpty && dir != "/" {
+            let candidate = dir + "/templates"
+            if FileSystem.isDirectory(candidate), FileSystem.list(candidate).contains(where: { $0.hasSuffix(".md") }) { return candidate }
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+        for d in ["/usr/local/share/pactoria/templates", "/usr/share/pactoria/templates"] where FileSystem.isDirectory(d) { return d }
+        return nil
+    }
+
+    public static let workspaceTemplates = ".pactoria/templates"
+
+    /// The built-in templates overridden by the workspace's own (by id).
+    public static func catalog(_ ws: Workspace) throws(WorkspaceError) -> TemplateCatalog {
+        let overrides = ws.absolute(workspaceTemplates)
+        guard let dir = builtInDirectory() else {
+            if FileSystem.isDirectory(overrides) { return try load(overrides, nil) }
+            throw .notFound("no built-in templates found; set PACTORIA_TEMPLATES to the templates directory")
+        }
+        return try load(dir, FileSystem.isDirectory(overrides) ? overrides : nil)
+    }
+
+    static func load(_ dir: String, _ overrides: String?) throws(WorkspaceError) -> TemplateCatalog {
+        do { return try TemplateCatalog.load(directory: dir, overrideDirectory: overrides) } catch {
+            throw .invalid([Problem(file: error.path ?? dir, line: error.line, message: error.message)])
+        }
+    }
+
+    public static func template(_ ws: Workspace, id: String) throws(WorkspaceError) -> Template {
+        let c = try catalog(ws)
+        guard let t = c.template(id: id) else {
+            throw .notFound("no template '\(id)' (see `pactoria templates list`)")
+        }
+        return t
+    }
+
+    // MARK: - Recommendation
+
+    public static func recommend(_ ws: Workspace, description: String, top: Int) throws(WorkspaceError) -> [Recommendation] {
+        let text = description.trimmingSpaces()
+        guard text.count >= 3 else { throw .invalidInput(field: "DESCRIPTION", message: "describe the business need in a few words") }
+        guard (1...20).contains(top) else { throw .invalidInput(field: "--top", message: "must be between 1 and 20") }
+        return TemplateRecommender(catalog: try catalog(ws)).recommend(text, top: top)
+    }
+
+    // MARK: - AI provider
+
+    /// The AI provider: key from the environment only; base URL and model from the environment or
+    /// the config's `ai:` section.
+    public static func aiConfiguration(_ ws: Workspace, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> AIProviderConfiguration
+    {
+        AIProviderConfiguration.fromEnvironment(
+            environment,
+            settings: AIProviderSettings(
+                baseURL: ws.config.setting("ai.base_url"), model: ws.config.setting("ai.model"),
+                connectTimeoutSeconds: ws.config.setting("ai.connect_timeout").flatMap { Int($0) },
+                requestTimeoutSeconds: ws.config.setting("ai.timeout").flatMap { Int($0) }))
+    }
+
+    // MARK: - Generation
+
+    public struct GenerateResult: Sendable {
+        public var ref: ContractRef
+        public var outcome: GenerationOutcome
+        public var version: Int
+        public var commit: ObjectID
+    }
+
+    /// `pactoria generate`: writes the content from the template, metadata and plain-English
+    /// input; records `generation`; bumps the version; commits (`contract.content_generated`).
+    public static func generate(
+        _ ws: Workspace, spec: String, regenerate: Bool, provider: GenerationProvider, allowFallback: Bool, author: Author,
+        templateID: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(WorkspaceError) -> GenerateResult {
+        let ref = try ContractViews.resolve(ws, spec).ref
+        let loaded = try ws.loadContract(ref)
+        if !loaded.problems.isEmpty { throw .invalid(loaded.problems) }
+        var c = loaded.contract
+        guard let status = c.statusValue, Lifecycle.editable.contains(status) else {
+            throw .rule(ref: ref, RuleViolation(.readOnly, field: "status", "cannot generate content for a \(c.status) contract; only draft and pending_review contracts are editable"))
+        }
+        if let existing = ws.readMarkdown(ref), !regenerate, !isSkeleton(existing, c) {
+            throw .refused("\(ref) already has content; pass --regenerate to replace it (the old text stays in git's history)")
+        }
+        guard let tid = templateID ?? c.templateID else {
+            throw .refused("\(ref) has no template_id; pick one with `pactoria recommend`, then `pactoria generate --template ID`")
+        }
+        let template = try Self.template(ws, id: tid)
+        if provider == .ai {
+            let (company, _) = try ws.loadCompany(ref.company)
+            let limit = ws.config.planLimits(company.tier ?? .starter).generationsPerDay
+            let used = try aiGenerationsToday(ws, company: ref.company)
+            if used >= limit {
+                throw .planLimit("\(ref.company) has used \(used) of its \(limit) AI generations today (\(company.subscriptionTier) plan)")
+            }
+        }
+        let config = aiConfiguration(ws, environment: environment)
+        let service = ContractGenerationService(configuration: config)
+        let outcome: GenerationOutcome
+        do {
+            outcome = try service.generate(
+                contract: c, template: template, provider: provider, allowFallback: allowFallback, createdAt: Timestamp.now().description)
+        } catch {
+            throw .offline("AI generation failed: \(error.message); nothing was changed", detail: "\(error)")
+        }
+        return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> GenerateResult in
+            let repo = try ws.repository()
+            let head = try Committer.head(repo)
+            let before = head.flatMap { try? repo.treeID(ofCommit: $0) }.flatMap { Snapshots.inTree(repo, $0, ref) }
+            if let before, before.contentSHA256 != nil, before.contentSHA256 != Snapshots.contentHash(Array(outcome.markdown.utf8)),
+                c.version <= before.contract.version
+            {
+                c.version = before.contract.version + 1
+            }
+            if c.templateID == nil { c.templateID = template.id }
+            c.updatedAt = Timestamp.now().description
+            var root = ContractCodec.encode(c, into: loaded.document.root)
+            root.set("generation", generationNode(outcome))
+            try FileSystem.writeAtomically(Array(outcome.markdown.utf8), to: ws.absolute(ref.markdownPath))
+            try FileSystem.writeAtomically(CanonicalYAML.render(root, order: ContractCodec.order), to: ws.absolute(ref.yamlPath))
+            let (index, tree) = try Committer.stage(ws, repo, paths: [ref.yamlPath, ref.markdownPath])
+            let event = ContractEvent(
+                id: c.id, ref: ref, event: "contract.content_generated", version: c.version, actor: author.description,
+                reason: outcome.fellBack ? outcome.fallbackReason : nil)
+            let commit = try Committer.commit(
+                repo, index: index, tree: tree, head: head,
+                message: "Generate content of \(c.title) from \(template.id) (\(outcome.record.provider.rawValue))",
+                events: [event], author: author, allowEmpty: true)
+            return GenerateResult(ref: ref, outcome: outcome, version: c.version, commit: commit)
+        }
+    }
+
+    /// `pactoria new` writes an outline; generation may replace it without --regenerate.
+    static func isSkeleton(_ bytes: [UInt8], _ c: Contract) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text == NewContract.skeleton(c) || text.trimmingSpaces().isEmpty
+    }
+
+    /// AI generations recorded today for a company (from the audit trailers of today's commits).
+    static func aiGenerationsToday(_ ws: Workspace, company: String) throws(WorkspaceError) -> Int {
+        let repo = try ws.repository()
+        guard let head = try Committer.head(repo) else { return 0 }
+        let today = CalendarDate.today()
+        var n = 0
+        do {
+            for c in try repo.walk(from: head) {
+                let day = Timestamp(secondsSinceEpoch: Int64(c.author.time.timeIntervalSince1970)).date
+                if day < today { break }
+                guard c.summary.hasSuffix("(ai)") else { continue }
+                for e in AuditTrailers.parse(c.trailers) where e.event == "contract.content_generated" {
+                    if let ch = try? ContractTreeDiff.changes(repo, from: c.parents.first.flatMap { try? repo.treeID(ofCommit: $0) }, to: c.treeID),
+                        ch.contains(where: { $0.ref.company == company && $0.id?.lowercased() == e.id.lowercased() })
+                    {
+                        n += 1
+                    }
+                }
+            }
+        } catch { throw .repository("cannot read history", detail: "\(error)") }
+        return n
+    }
+
+    static func generationNode(_ o: GenerationOutcome) -> YAMLNode {
+        let r = o.record
+        var n = YAMLNode.mapping([])
+        n.set("provider", .scalar(r.provider.rawValue, .string))
+        n.set("model", .scalar(r.model, .string))
+        n.set("template_id", .scalar(r.templateID, .string))
+        n.set("template_version", .scalar(r.templateVersion, .quoted))
+        n.set("template_sha256", .scalar(r.templateSHA256, .string))
+        n.set("processing_time_ms", .scalar(String(r.processingTimeMs), .typed))
+        if let u = r.tokenUsage {
+            n.set("token_usage", .mapping([
+                YAMLEntry(key: "prompt", value: .scalar(String(u.prompt), .typed)),
+                YAMLEntry(key: "completion", value: .scalar(String(u.completion), .typed)),
+                YAMLEntry(key: "total", value: .scalar(String(u.total), .typed)),
+            ]))
+        }
+        n.set("confidence_score", .scalar(score(r.confidenceScore), .typed))
+        n.set("prompt_sha256", .scalar(r.promptSHA256, .string))
+        if o.fellBack, let why = o.fallbackReason { n.set("fallback_reason", .scalar(why, .string)) }
+        if !o.unfilled.isEmpty { n.set("to_complete", .sequence(o.unfilled.map { .scalar($0, .string) })) }
+        n.set("created_at", .scalar(r.createdAt, .typed))
+        return n
+    }
+
+    static func score(_ d: Double) -> String { String(format: "%.2f", d) }
+
+    // MARK: - Analysis
+
+    public enum AnalyzeOutcome: Sendable {
+        /// Analysed and recorded in one commit.
+        case recorded(AnalysisResult, commit: ObjectID)
+        /// The content is unchanged since the recorded analysis (use --force).
+        case unchanged(sha256: String)
+        /// Analysed, not recorded: the contract is read-only.
+        case notRecorded(AnalysisResult, reason: String)
+    }
+
+    public static func analyze(
+        _ ws: Workspace, spec: String, force: Bool, provider: GenerationProvider, author: Author,
+        environment: [String: String] = ProcessInfo.processInfo.environment, commit: Bool = true
+    ) throws(WorkspaceError) -> (ContractRef, AnalyzeOutcome) {
+        let ref = try ContractViews.resolve(ws, spec).ref
+        let loaded = try ws.loadContract(ref)
+        guard let bytes = ws.readMarkdown(ref) else { throw .refused("\(ref) has no content to analyse; run `pactoria generate` first") }
+        let sha = Snapshots.contentHash(bytes)
+        if !force, loaded.document.root["compliance"]?["content_sha256"]?.string == sha {
+            return (ref, .unchanged(sha256: sha))
+        }
+        let markdown = String(decoding: bytes, as: UTF8.self)
+        let result = try runAnalyzer(ws, markdown: markdown, contract: loaded.contract, provider: provider, environment: environment)
+        if let status = loaded.contract.statusValue, Lifecycle.readOnly.contains(status) {
+            return (ref, .notRecorded(result, reason: "\(status.rawValue) contracts are read-only"))
+        }
+        guard commit else { return (ref, .notRecorded(result, reason: "not recorded")) }
+        let made = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> ObjectID in
+            let repo = try ws.repository()
+            let fresh = try ws.loadContract(ref)
+            var root = fresh.document.root
+            root.set("compliance", complianceNode(result))
+            try FileSystem.writeAtomically(CanonicalYAML.render(root, order: ContractCodec.order), to: ws.absolute(ref.yamlPath))
+            let (index, tree) = try Committer.stage(ws, repo, paths: [ref.yamlPath])
+            let event = ContractEvent(id: fresh.contract.id, ref: ref, event: "contract.analyzed", version: fresh.contract.version, actor: author.description)
+            return try Committer.commit(
+                repo, index: index, tree: tree, head: try Committer.head(repo),
+                message: "Analyse \(fresh.contract.title): \(result.complianceLevel.rawValue), risk \(result.riskScore)/10",
+                events: [event], author: author, allowEmpty: true)
+        }
+        return (ref, .recorded(result, commit: made))
+    }
+
+    /// Analyses text that is not in the workspace (`analyze --text FILE --type TYPE`).
+    public static func analyzeText(
+        _ ws: Workspace?, text: String, type: ContractType, provider: GenerationProvider,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(WorkspaceError) -> AnalysisResult {
+        guard !text.trimmingSpaces().isEmpty else { throw .invalidInput(field: "--text", message: "the document is empty") }
+        if provider == .ai {
+            let config = ws.map { aiConfiguration($0, environment: environment) } ?? AIProviderConfiguration.fromEnvironment(environment)
+            do { return try AIContractAnalyzer(client: ChatCompletionsClient(configuration: config)).analyze(text: text, type: type) } catch {
+                throw .offline("AI analysis failed: \(error.message); nothing was changed", detail: "\(error)")
+            }
+        }
+        return LocalContractAnalyzer().analyze(text: text, type: type)
+    }
+
+    static func runAnalyzer(
+        _ ws: Workspace, markdown: String, contract: Contract, provider: GenerationProvider, environment: [String: String]
+    ) throws(WorkspaceError) -> AnalysisResult {
+        guard provider == .ai else { return LocalContractAnalyzer().analyze(markdown: markdown, contract: contract) }
+        let client = ChatCompletionsClient(configuration: aiConfiguration(ws, environment: environment))
+        do { return try AIContractAnalyzer(client: client).analyze(markdown: markdown, contract: contract) } catch {
+            throw .offline("AI analysis failed: \(error.message); nothing was changed", detail: "\(error)")
+        }
+    }
+
+    static func complianceNode(_ r: AnalysisResult) -> YAMLNode {
+        var n = YAMLNode.mapping([])
+        n.set("analyzer", .scalar(r.analyzerName, .string))
+        n.set("analyzer_version", .scalar(r.analyzerVersion, .quoted))
+        if let m = r.model { n.set("model", .scalar(m, .string)) }
+        n.set("content_sha256", .scalar(r.contentSHA256, .string))
+        n.set("analyzed_at", .scalar(Timestamp.now().description, .typed))
+        n.set("overall_score", .scalar(score(r.scores.overall), .typed))
+        n.set("compliance_level", .scalar(r.complianceLevel.rawValue, .string))
+        n.set("compliant", .scalar(r.isCompliant ? "true" : "false", .typed))
+        var scores = YAMLNode.mapping([])
+        for (name, value) in r.scores.named { scores.set(name, .scalar(score(value), .typed)) }
+        n.set("scores", scores)
+        n.set("risk_score", .scalar(String(r.riskScore), .typed))
+        n.set("risk_level", .scalar(r.riskLevel.rawValue, .string))
+        n.set("data_classification", .scalar(r.dataClassification.rawValue, .string))
+        n.set("data_classification_reason", .scalar(r.dataClassificationReason, .string))
+        let gaps = r.gaps.map { f -> YAMLNode in
+            .mapping([
+                YAMLEntry(key: "clause", value: .scalar(f.clause, .string)),
+                YAMLEntry(key: "status", value: .scalar(f.status.rawValue, .string)),
+                YAMLEntry(key: "points_lost", value: .scalar(score(f.pointsLost), .typed)),
+                YAMLEntry(key: "reason", value: .scalar(f.message, .string)),
+            ])
+        }
+        if !gaps.isEmpty { n.set("gaps", .sequence(gaps)) }
+        let factors = r.riskFactors.map { f -> YAMLNode in
+            .mapping([
+                YAMLEntry(key: "source", value: .scalar(f.source, .string)),
+                YAMLEntry(key: "points", value: .scalar(score(f.points), .typed)),
+                YAMLEntry(key: "description", value: .scalar(f.description, .string)),
+            ])
+        }
+        if !factors.isEmpty { n.set("risk_factors", .sequence(factors)) }
+        let recs = r.recommendations.map { rec -> YAMLNode in
+            .mapping([
+                YAMLEntry(key: "clause", value: .scalar(rec.clause, .string)),
+                YAMLEntry(key: "text", value: .scalar(rec.text, .string)),
+            ])
+        }
+        if !recs.isEmpty { n.set("recommendations", .sequence(recs)) }
+        return n
+    }
+}
