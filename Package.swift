@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "PactoriaServer",
             dependencies: [
-                "PactoriaWorkspace", "PactoriaCore",
+                "PactoriaWorkspace", "PactoriaCore", "PactoriaAI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "PactoriaCLI",
             dependencies: [
-                "PactoriaWorkspace", "PactoriaCore", "PactoriaServer",
+                "PactoriaWorkspace", "PactoriaCore", "PactoriaServer", "PactoriaAI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

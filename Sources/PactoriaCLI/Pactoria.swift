@@ -20,7 +20,8 @@ public struct Pactoria: ParsableCommand {
             List.self, Submit.self, RequestChanges.self, Finalize.self, Activate.self, Complete.self,
             Terminate.self, Expire.self, ExpiringCommand.self, AuditCommand.self, CheckCommand.self,
             ReviewCommand.self, HooksCommand.self, UserCommand.self, TokenCommand.self, Serve.self, RemoteCommand.self, Push.self, Pull.self,
-            SyncCommand.self, Resolve.self, MergeCommand.self, MergeDriverCommand.self,
+            SyncCommand.self, Resolve.self, MergeCommand.self, MergeDriverCommand.self, TemplatesCommand.self,
+            Recommend.self, Generate.self, Analyze.self,
         ])
 
     public init() {}

@@ -24,7 +24,7 @@ struct New: ParsableCommand {
 
     @Option(help: "Company slug.") var company: String
     @Option(help: "Title (1–200 characters).") var title: String
-    @Option(help: "Contract type.") var type: String
+    @Option(help: "Contract type (default: the template's).") var type: String?
     @Option(help: "Client name.") var client: String
     @Option(name: .customLong("client-email"), help: "Client email.") var clientEmail: String?
     @Option(name: .customLong("client-company"), help: "Client's company name.") var clientCompany: String?
@@ -55,10 +55,19 @@ struct New: ParsableCommand {
                 }
                 text = String(decoding: data, as: UTF8.self)
             }
+            var contractType = type
+            if let templateID {
+                let template = try Drafting.template(ws, id: templateID)
+                if let type, type != template.contractType.rawValue {
+                    throw .invalidInput(field: "--type", message: "\(type) does not match template \(templateID), which is a \(template.contractType.rawValue)")
+                }
+                contractType = template.contractType.rawValue
+            }
+            guard let contractType else { throw .invalidInput(field: "--type", message: "give --type or --template") }
             let r = try NewContract.run(
                 ws,
                 .init(
-                    company: company, title: title, type: type,
+                    company: company, title: title, type: contractType,
                     client: Party(name: client, email: clientEmail, company: clientCompany, companyNumber: clientNumber, role: "Client"),
                     supplier: supplier.map { Party(name: $0, email: supplierEmail, role: "Supplier") }, value: value,
                     currency: currency, startDate: start, endDate: end, plainEnglishInput: text, templateID: templateID,

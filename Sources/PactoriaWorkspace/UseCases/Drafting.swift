@@ -112,10 +112,17 @@ public enum Drafting {
         }
         let config = aiConfiguration(ws, environment: environment)
         let service = ContractGenerationService(configuration: config)
+        // The workspace's company is the supplier unless the metadata names one.
+        var extra: [String: String] = [:]
+        if c.supplier == nil, let (company, _) = try? ws.loadCompany(ref.company) {
+            extra["supplier.name"] = company.name
+            extra["supplier.company"] = company.name
+            if let n = company.companyNumber { extra["supplier.company_number"] = n }
+        }
         let outcome: GenerationOutcome
         do {
             outcome = try service.generate(
-                contract: c, template: template, provider: provider, allowFallback: allowFallback, createdAt: Timestamp.now().description)
+                contract: c, template: template, extraValues: extra, provider: provider, allowFallback: allowFallback, createdAt: Timestamp.now().description)
         } catch {
             throw .offline("AI generation failed: \(error.message); nothing was changed", detail: "\(error)")
         }
