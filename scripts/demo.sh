@@ -1,28 +1,67 @@
 #!/usr/bin/env bash
-# A short tour on a copy of example-repo: init, status, list, log, a change, commit, diff.
+# A tour on a copy of example-repo: the everyday verbs, the lifecycle rules, templates,
+# generation and analysis, the audit trail, CI checks, and offline work synced through a remote.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --product pactoria
 bin="$(swift build --show-bin-path)/pactoria"
-demo="$(mktemp -d)/example-workspace"
+root="$(mktemp -d)"
+demo="$root/example-workspace"
 cp -r example-repo "$demo"
 export PACTORIA_AUTHOR="${PACTORIA_AUTHOR:-Demo User <demo@example.co.uk>}"
+export PACTORIA_TEMPLATES="$PWD/templates"
 run() { printf '\n\033[1m$ pactoria %s\033[0m\n' "$*"; (cd "$demo" && "$bin" "$@"); }
+# A command that is meant to be refused: show the refusal and its exit code, and carry on.
+refused() { printf '\n\033[1m$ pactoria %s\033[0m   (expected to be refused)\n' "$*"; (cd "$demo" && "$bin" "$@") || echo "exit code $?"; }
 
 run init
 run status
 run list --status active
-run log -n 5
-contract=website-redesign-services-agreement
-md="$demo/companies/brickline-digital/contracts/$contract.md"
-printf '\n## 14. Accessibility\n\nThe Supplier shall build the website to meet WCAG 2.2 level AA.\n' >> "$md"
-sed -i 's/^status: active$/status: active/; s/amount: "24500.00"/amount: "26500.00"/' \
-  "$demo/companies/brickline-digital/contracts/$contract.yaml"
-printf '\n(edited %s: a new accessibility clause, and the fee raised to 26,500.00)\n' "$contract"
+run log -n 3
+
+# The lifecycle rules hold however a change arrives: a hand edit of an active contract's fee.
+active=website-redesign-services-agreement
+yaml="$demo/companies/brickline-digital/contracts/$active.yaml"
+sed -i 's/amount: "24500.00"/amount: "26500.00"/' "$yaml"
+printf '\n(edited %s by hand: the fee of an active contract raised to 26,500.00)\n' "$active"
 run status
-run commit -m "Add accessibility clause and revise the fee"
-run log "$contract"
-run diff "$contract" HEAD~1 HEAD
-run show "$contract" --version 3 --json | head -20
-printf '\nThe demo workspace is at %s (a git repository: try `git -C %s log`).\n' "$demo" "$demo"
+refused commit -m "Raise the fee"
+(cd "$demo" && git checkout -q -- "companies/brickline-digital/contracts/$active.yaml")
+
+# A new contract from a template, generated from plain English, analysed, and taken to active.
+run recommend "I run a web development consultancy and need contracts for client projects" --top 2
+run new --company brickline-digital --title "Shopify Build for Acme Trading" --template template-it-001 \
+  --client "Acme Trading Ltd" --client-email legal@acmetrading.co.uk --value 12000.00 --start 2027-02-01 \
+  --input "Build and launch a Shopify store over three months, £4,000 a month, including product import and staff training"
+new=shopify-build-for-acme-trading
+run commit -m "Draft the Acme Shopify build"
+run generate "$new"
+run analyze "$new"
+run submit "$new"
+refused activate "$new"
+run finalize "$new"
+run activate "$new"
+run audit --contract "$new"
+run diff "$new" HEAD~4 HEAD --exit-code || true
+
+# CI: check every commit of a branch and summarise it for a pull request.
+run check --base HEAD~6
+run review --base HEAD~6 | head -40
+
+# Offline work: a remote, a push, a second clone that diverges, and a field-by-field merge.
+git init -q --bare -b main "$root/remote.git"
+run remote add origin "$root/remote.git"
+run push
+git clone -q "$root/remote.git" "$root/laptop"
+care=website-care-plan-agreement
+(cd "$root/laptop" && "$bin" submit "$care" -q)
+(cd "$root/laptop" && "$bin" push -q)
+sed -i 's/amount: "7800.00"/amount: "8400.00"/' "$demo/companies/brickline-digital/contracts/$care.yaml"
+run commit -m "Care plan: agree the new monthly fee"
+refused push
+run pull
+run log "$care" -n 3
+run push
+run status
+printf '\nThe demo workspace is at %s (a git repository: try `git -C %s log --graph`).\n' "$demo" "$demo"

@@ -100,7 +100,7 @@ func renderPull(_ r: Remotes.PullResult, global: GlobalOptions) {
     case .fastForwarded(let n, let to):
         Terminal.out("Fast-forward: \(n) commit\(n == 1 ? "" : "s") from \(r.remote), now at \(to.short)")
     case .merged(let commit, let contracts):
-        Terminal.out("Merged \(r.remote) into \(r.branch) (\(commit.short))")
+        Terminal.out("Merged \(r.remote)/\(r.branch) into \(r.branch) (\(commit.short))")
         for c in contracts { Terminal.out("  merged field by field: \(c)") }
     case .conflicts(let state):
         Terminal.out(t.paint("Merge conflicts in \(state.unresolved.count) contract\(state.unresolved.count == 1 ? "" : "s"):", .red))

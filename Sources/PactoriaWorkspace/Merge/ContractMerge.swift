@@ -94,9 +94,13 @@ public enum ContractMerge {
                 let ak = a?[k]
                 let ok = o?[k]
                 let tk = t?[k]
-                // Removed on one side and unchanged on the other: removed.
-                if ok == nil, same(tk, ak) { continue }
-                if tk == nil, same(ok, ak) { continue }
+                // One side's change (an addition, an edit or a removal) against an unchanged other.
+                let pick: YAMLNode??
+                if same(ok, tk) { pick = .some(ok) } else if same(ok, ak) { pick = .some(tk) } else if same(tk, ak) { pick = .some(ok) } else { pick = nil }
+                if let pick {
+                    if let v = pick { out.append(YAMLEntry(key: k, value: v)) }
+                    continue
+                }
                 if ok == nil || tk == nil {
                     conflicts.append(FieldConflict(field: child, ancestor: text(ak), ours: text(ok), theirs: text(tk)))
                     if let ok { out.append(YAMLEntry(key: k, value: ok)) }
