@@ -26,7 +26,7 @@ struct AuthController {
             e.headers[HTTPField.Name.retryAfter] = String(left)
             throw e
         }
-        let users = try await state.read { ws in try UserStore.load(ws) }
+        let users = try await state.read { ws in try state.files.users(ws) }
         let user = UserStore.find(users, email: email)
         // Verify against a real hash even for unknown users, so timing says nothing.
         let hash = user?.passwordHash ?? ServerState.decoyHash

@@ -46,7 +46,7 @@ struct ContractsController {
     }
 
     func author(_ me: Identity) async throws -> Author {
-        let users = try await state.read { ws in try UserStore.load(ws) }
+        let users = try await state.read { ws in try state.files.users(ws) }
         let name = UserStore.find(users, email: me.email)?.fullName ?? me.email
         return Author(name: name, email: me.email)
     }

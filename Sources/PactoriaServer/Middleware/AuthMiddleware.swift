@@ -51,7 +51,7 @@ struct AuthMiddleware: RouterMiddleware {
 
 extension ServerState {
     func userExists(_ email: String) -> Bool {
-        guard let ws = try? workspace(), let users = try? UserStore.load(ws) else { return false }
+        guard let ws = try? workspace(), let users = try? files.users(ws) else { return false }
         return UserStore.find(users, email: email) != nil
     }
 }

@@ -13,6 +13,7 @@ final class ServerState: Sendable {
     let loginGuard: LoginGuard
     let securityLog: SecurityLog
     let locator: ContractLocator
+    let files: FreshFiles
     /// One writer at a time in this process; `WriteLock` (flock) covers other processes.
     private let writes = DispatchQueue(label: "pactoria.server.writes")
     private let reads = DispatchQueue(label: "pactoria.server.reads", attributes: .concurrent)
@@ -24,11 +25,12 @@ final class ServerState: Sendable {
         loginGuard = LoginGuard(maxFailures: config.lockoutFailures, lockSeconds: config.lockoutSeconds)
         securityLog = SecurityLog(ws)
         locator = ContractLocator(root: config.root)
+        files = FreshFiles(root: config.root)
     }
 
     /// A fresh view of the workspace (its config re-read; the repository opened on demand).
     func workspace() throws -> Workspace {
-        do { return try Workspace.open(root: config.root) } catch { throw APIError.from(error) }
+        do { return try files.workspace() } catch { throw APIError.from(error) }
     }
 
     /// Runs blocking read work off the event loop.
