@@ -76,3 +76,180 @@ final class LiveServer: @unchecked Sendable {
 extension HTTPResponse {
     var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any]) ?? [:] }
 }
+
+// MARK: - Helpers for the issue #5 suite
+//
+// The libcurl client blocks, and the server's handlers run on Swift's cooperative pool (two
+// threads on this machine): so every request below runs on a thread of its own and is awaited,
+// and assertions stay in the test's async context.
+
+extension LiveServer {
+    /// A fresh view of the server's workspace (as the CLI would open it).
+    func workspace() throws -> Workspace { try Workspace.open(root: root) }
+
+    /// The workspace's token-signing key (`.pactoria/secrets/jwt.key`).
+    func signingKey() throws -> [UInt8] { try UserStore.signingKey(try workspace()) }
+
+    /// A token for `email` minted the way `pactoria token` does (no login, so no login rate limit).
+    func token(_ email: String, lifetime: Int64 = 3600) throws -> String {
+        let ws = try workspace()
+        guard let user = UserStore.find(try UserStore.load(ws), email: email) else {
+            throw HarnessFailure(description: "no user \(email)")
+        }
+        return UserStore.token(for: user, key: try signingKey(), now: Int64(Date().timeIntervalSince1970), lifetime: lifetime)
+    }
+
+    /// A request off the cooperative pool; `json` is serialised here.
+    func call(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) async throws -> HTTPResponse {
+        var h = headers
+        if let token { h.append(.authorization(bearer: token)) }
+        var body: [UInt8]?
+        if let json {
+            body = Array(try JSONSerialization.data(withJSONObject: json))
+            h.append(.contentType("application/json"))
+        }
+        let request = HTTPRequest(method: method, url: url(path), headers: h, body: body)
+        let client = self.client
+        return try await blocking { try client.send(request) }
+    }
+
+    /// A request with a raw body and an explicit (or no) content type.
+    func raw(_ method: String, _ path: String, token: String? = nil, body: [UInt8]?, contentType: String?, headers: [HTTPHeader] = []) async throws -> HTTPResponse {
+        var h = headers
+        if let token { h.append(.authorization(bearer: token)) }
+        if let contentType { h.append(.contentType(contentType)) }
+        let request = HTTPRequest(method: method, url: url(path), headers: h, body: body)
+        let client = self.client
+        return try await blocking { try client.send(request) }
+    }
+
+    /// Sends many requests at once, each on its own thread; results in order.
+    func concurrently(_ requests: [HTTPRequest]) async throws -> [Result<HTTPResponse, any Error>] {
+        let client = self.client
+        return try await blocking { onThreads(requests.count) { i in try client.send(requests[i]) } }
+    }
+
+    /// A JSON request value, for `concurrently`.
+    func jsonRequest(_ method: String, _ path: String, token: String, json: [String: Any]) throws -> HTTPRequest {
+        HTTPRequest(
+            method: method, url: url(path), headers: [.authorization(bearer: token), .contentType("application/json")],
+            body: Array(try JSONSerialization.data(withJSONObject: json)))
+    }
+
+    /// Runs the git CLI in the workspace (an independent reader of the repository).
+    @discardableResult
+    func git(_ args: [String]) async throws -> String {
+        let root = self.root
+        return try await blocking { try runGit(root, args) }
+    }
+
+    /// The number of commits reachable from HEAD.
+    func commitCount() async throws -> Int {
+        Int(try await git(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    /// Creates a draft through the API and returns its JSON (records an issue unless 201).
+    @discardableResult
+    func createContract(
+        _ token: String, title: String = "Website Build", type: String = "service_agreement", extra: [String: Any] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> [String: Any] {
+        var body: [String: Any] = ["title": title, "contract_type": type, "client": ["name": "Acme Ltd"]]
+        for (k, v) in extra { body[k] = v }
+        let r = try await call("POST", "/api/v1/contracts", token: token, json: body)
+        #expect(r.status == 201, "create: \(r.status) \(r.text)", sourceLocation: sourceLocation)
+        return r.json
+    }
+
+    /// POST a lifecycle transition.
+    func transition(_ token: String, _ id: String, _ action: String, reason: String? = nil, version: Int? = nil) async throws -> HTTPResponse {
+        var body: [String: Any] = ["action": action]
+        if let reason { body["reason"] = reason }
+        if let version { body["version"] = version }
+        return try await call("POST", "/api/v1/contracts/\(id)/transitions", token: token, json: body)
+    }
+
+    /// The admin's view of the security log, newest first.
+    func securityEvents(size: Int = 100) async throws -> [[String: Any]] {
+        let r = try await call("GET", "/api/v1/security/events?size=\(size)", token: try token("admin@example.co.uk"))
+        return r.json["events"] as? [[String: Any]] ?? []
+    }
+
+    /// Logs in off the pool; returns the whole response.
+    func loginResponse(_ email: String, password: String = LiveServer.password) async throws -> HTTPResponse {
+        try await call("POST", "/api/v1/auth/login", json: ["email": email, "password": password])
+    }
+}
+
+/// Runs git in `root` with a pinned identity; throws on a non-zero exit.
+func runGit(_ root: String, _ args: [String]) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["git", "-C", root] + args
+    var env = ProcessInfo.processInfo.environment
+    env["GIT_CONFIG_NOSYSTEM"] = "1"
+    env["GIT_AUTHOR_NAME"] = "Git User"
+    env["GIT_AUTHOR_EMAIL"] = "git@example.co.uk"
+    env["GIT_COMMITTER_NAME"] = "Git User"
+    env["GIT_COMMITTER_EMAIL"] = "git@example.co.uk"
+    p.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    guard p.terminationStatus == 0 else {
+        throw HarnessFailure(description: "git \(args.joined(separator: " ")) failed: \(String(decoding: errData, as: UTF8.self))")
+    }
+    return String(decoding: data, as: UTF8.self)
+}
+
+struct HarnessFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Runs `count` blocking jobs on their own threads, released together; results in order.
+func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<T, any Error>] {
+    final class Box: @unchecked Sendable {
+        var results: [Result<T, any Error>?]
+        let lock = NSLock()
+        init(_ n: Int) { results = Array(repeating: nil, count: n) }
+    }
+    let box = Box(count)
+    let group = DispatchGroup()
+    let start = DispatchSemaphore(value: 0)
+    for i in 0..<count {
+        group.enter()
+        let t = Thread {
+            start.wait()
+            let r = Result { try body(i) }
+            box.lock.lock()
+            box.results[i] = r
+            box.lock.unlock()
+            group.leave()
+        }
+        t.stackSize = 1 << 20
+        t.start()
+    }
+    for _ in 0..<count { start.signal() }
+    group.wait()
+    return box.results.map { $0! }
+}
+
+/// Runs blocking work on its own thread and awaits it.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (k: CheckedContinuation<T, any Error>) in
+        let t = Thread {
+            do { k.resume(returning: try body()) } catch { k.resume(throwing: error) }
+        }
+        t.stackSize = 4 << 20
+        t.start()
+    }
+}
+
+extension HTTPResponse {
+    var array: [Any] { (try? JSONSerialization.jsonObject(with: Data(self.body)) as? [Any]) ?? [] }
+}

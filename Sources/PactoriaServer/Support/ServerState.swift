@@ -30,7 +30,7 @@ final class ServerState: Sendable {
 
     /// A fresh view of the workspace (its config re-read; the repository opened on demand).
     func workspace() throws -> Workspace {
-        do { return try files.workspace() } catch { throw APIError.from(error) }
+        do throws(WorkspaceError) { return try files.workspace() } catch { throw APIError.from(error) }
     }
 
     /// Runs blocking read work off the event loop.
