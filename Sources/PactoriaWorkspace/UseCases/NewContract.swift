@@ -60,6 +60,7 @@ public enum NewContract {
             throw .notFound(
                 "no company '\(slug)'" + (known.isEmpty ? "; add one with `pactoria company add NAME`" : " (companies: \(known.joined(separator: ", ")))"))
         }
+        try checkMonthlyLimit(ws, company: slug)
         let author = try ws.resolveAuthor(input.author)
         let now = Timestamp.now().description
         var contract = Contract(
@@ -92,6 +93,25 @@ public enum NewContract {
         try FileSystem.writeAtomically(skeleton(contract), to: ws.absolute(ref.markdownPath))
         try ws.writeContract(contract, ref: ref)
         return Result(ref: ref, contract: contract)
+    }
+
+    /// The company's plan allows so many new contracts a month (server and CLI alike).
+    static func checkMonthlyLimit(_ ws: Workspace, company slug: String) throws(WorkspaceError) {
+        let (company, _) = try ws.loadCompany(slug)
+        let limits = ws.config.planLimits(company.tier ?? .starter)
+        let month = String(Timestamp.now().description.prefix(7))
+        var created = 0
+        for ref in ws.contractRefs(company: slug) {
+            guard let text = try? FileSystem.readText(ws.absolute(ref.yamlPath)) else { continue }
+            // created_at is written by pactoria in canonical form; a prefix match is enough.
+            if text.contains("\ncreated_at: \(month)") || text.contains("\ncreated_at: '\(month)") || text.contains("\ncreated_at: \"\(month)") {
+                created += 1
+            }
+        }
+        if created >= limits.contractsPerMonth {
+            throw .planLimit(
+                "\(slug) has created \(created) contracts this month, the limit of its \(company.subscriptionTier) plan; upgrade the plan or wait until next month")
+        }
     }
 
     /// A Markdown outline for a new draft: headings to fill in, nothing invented.
