@@ -130,9 +130,9 @@ extension LiveServer {
     }
 
     /// A JSON request value, for `concurrently`.
-    func jsonRequest(_ method: String, _ path: String, token: String, json: [String: Any]) throws -> HTTPRequest {
+    func jsonRequest(_ method: String, _ path: String, token: String, json: [String: Any], headers: [HTTPHeader] = []) throws -> HTTPRequest {
         HTTPRequest(
-            method: method, url: url(path), headers: [.authorization(bearer: token), .contentType("application/json")],
+            method: method, url: url(path), headers: [.authorization(bearer: token), .contentType("application/json")] + headers,
             body: Array(try JSONSerialization.data(withJSONObject: json)))
     }
 
@@ -212,13 +212,14 @@ struct HarnessFailure: Error, CustomStringConvertible {
 }
 
 /// Runs `count` blocking jobs on their own threads, released together; results in order.
+final class ResultsBox<T>: @unchecked Sendable {
+    var results: [Result<T, any Error>?]
+    let lock = NSLock()
+    init(_ n: Int) { results = Array(repeating: nil, count: n) }
+}
+
 func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<T, any Error>] {
-    final class Box: @unchecked Sendable {
-        var results: [Result<T, any Error>?]
-        let lock = NSLock()
-        init(_ n: Int) { results = Array(repeating: nil, count: n) }
-    }
-    let box = Box(count)
+    let box = ResultsBox<T>(count)
     let group = DispatchGroup()
     let start = DispatchSemaphore(value: 0)
     for i in 0..<count {

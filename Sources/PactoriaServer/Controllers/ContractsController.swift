@@ -33,16 +33,20 @@ struct ContractsController {
     /// The contract named in the path, if the caller's company may see it: else 404, and a
     /// cross-company attempt is a critical security event.
     func contract(_ context: PactoriaRequestContext, _ me: Identity) async throws -> LoadedContract {
+        try await stampedContract(context, me).loaded
+    }
+
+    func stampedContract(_ context: PactoriaRequestContext, _ me: Identity) async throws -> (loaded: LoadedContract, stamp: String) {
         let id = context.parameters.get("id") ?? ""
         guard id.count >= 4, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { throw APIError.notFound("no contract with id \(id)") }
-        let loaded = try await state.read { ws in try state.locator.load(ws, id: id) }
+        let (loaded, stamp) = try await state.read { ws in try state.locator.loadStamped(ws, id: id) }
         guard me.sees(company: loaded.ref.company) else {
             state.securityEvent(
                 "cross_company_access", severity: "critical", context: context,
                 detail: "\(me.email) (\(me.company)) asked for contract \(loaded.contract.id) of \(loaded.ref.company)")
             throw APIError.notFound("no contract with id \(id)")
         }
-        return loaded
+        return (loaded, stamp)
     }
 
     func author(_ me: Identity) async throws -> Author {
@@ -92,7 +96,15 @@ struct ContractsController {
 
     func show(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
         let me = try require(.read, context)
-        return JSONBody.response(Self.json(try await contract(context, me)))
+        let (loaded, stamp) = try await stampedContract(context, me)
+        let bytes: [UInt8]
+        if let cached = state.rendered.get(loaded.ref.yamlPath, stamp: stamp) {
+            bytes = cached
+        } else {
+            bytes = JSONBody.bytes(Self.json(loaded))
+            state.rendered.put(loaded.ref.yamlPath, stamp: stamp, bytes)
+        }
+        return JSONBody.response(bytes: bytes)
     }
 
     func content(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {

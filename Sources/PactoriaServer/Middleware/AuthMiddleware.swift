@@ -23,9 +23,14 @@ struct AuthMiddleware: RouterMiddleware {
             }
             let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
             let claims: TokenClaims
-            do { claims = try JWT.verify(token, key: state.signingKey, now: state.now) } catch {
-                state.securityEvent("invalid_token", severity: "medium", context: context, detail: "token rejected: \(error)")
-                throw APIError.invalidToken
+            if let known = state.tokens.get(token, now: state.now) {
+                claims = known
+            } else {
+                do { claims = try JWT.verify(token, key: state.signingKey, now: state.now) } catch {
+                    state.securityEvent("invalid_token", severity: "medium", context: context, detail: "token rejected: \(error)")
+                    throw APIError.invalidToken
+                }
+                state.tokens.put(token, claims)
             }
             guard let role = Role(rawValue: claims.role), state.userExists(claims.subject) else {
                 state.securityEvent("invalid_token", severity: "medium", context: context, actor: claims.subject, detail: "token for an unknown user or role")

@@ -35,8 +35,10 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
         }
         response.headers[.init("X-Request-ID")!] = context.requestID
         response.headers[.init("X-Process-Time")!] = String(format: "%.3f", ms)
-        context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code)",
+        // Quiet on success for reads (debug level); writes and failures at info.
+        let level: Logger.Level = request.method == .get && response.status.code < 400 ? .debug : .info
+        context.logger.log(
+            level: level, "\(request.method) \(request.uri.path) \(response.status.code)",
             metadata: ["ms": .string(String(format: "%.2f", ms))])
         return response
     }

@@ -66,11 +66,18 @@ public struct APIError: HTTPResponseError, Sendable {
 
 /// JSON responses from plain dictionaries and arrays, snake_case as written.
 enum JSONBody {
+    static func bytes(_ value: Any) -> [UInt8] {
+        Array((try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8))
+    }
+
     static func response(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return Response(
+        response(bytes: bytes(value), status: status)
+    }
+
+    static func response(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func opt(_ v: Any?) -> Any { v ?? NSNull() }

@@ -14,6 +14,10 @@ final class ServerState: Sendable {
     let securityLog: SecurityLog
     let locator: ContractLocator
     let files: FreshFiles
+    /// Rendered contract JSON by path, valid while the file stamp it was rendered from holds.
+    let rendered = RenderCache()
+    /// Verified tokens (their claims), so a busy client is not re-verified on every request.
+    let tokens = TokenCache()
     /// One writer at a time in this process; `WriteLock` (flock) covers other processes.
     private let writes = DispatchQueue(label: "pactoria.server.writes")
     private let reads = DispatchQueue(label: "pactoria.server.reads", attributes: .concurrent)
@@ -66,5 +70,48 @@ final class ServerState: Sendable {
             company: company ?? context.identity?.company, address: context.remoteAddress, requestID: context.requestID,
             detail: detail))
         context.logger.warning("security event", metadata: ["kind": .string(kind), "detail": .string(detail)])
+    }
+}
+
+final class RenderCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (String, [UInt8])] = [:]
+
+    func get(_ path: String, stamp: String) -> [UInt8]? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let e = entries[path], e.0 == stamp else { return nil }
+        return e.1
+    }
+
+    func put(_ path: String, stamp: String, _ bytes: [UInt8]) {
+        lock.lock()
+        if entries.count > 20_000 { entries.removeAll() }
+        entries[path] = (stamp, bytes)
+        lock.unlock()
+    }
+}
+
+final class TokenCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: TokenClaims] = [:]
+
+    /// The claims of a token verified before, if it has not expired since.
+    func get(_ token: String, now: Int64) -> TokenClaims? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let c = entries[token] else { return nil }
+        if now >= c.expiresAt + JWT.leeway {
+            entries[token] = nil
+            return nil
+        }
+        return c
+    }
+
+    func put(_ token: String, _ claims: TokenClaims) {
+        lock.lock()
+        if entries.count > 10_000 { entries.removeAll() }
+        entries[token] = claims
+        lock.unlock()
     }
 }

@@ -9,21 +9,46 @@ public final class ContractLocator: @unchecked Sendable {
     private let lock = NSLock()
     private var byID: [String: ContractRef] = [:]
     private var built = false
+    /// Parsed metadata by file, reused while the file's stamp is unchanged.
+    private var parsed: [ContractRef: (FileSystem.Stamp, LoadedContract)] = [:]
 
     public init(root: String) { self.root = root }
 
     /// The contract with this id (full UUID or a unique prefix of at least 4 characters), read
     /// fresh from disk.
     public func load(_ ws: Workspace, id spec: String) throws(WorkspaceError) -> LoadedContract {
+        try loadStamped(ws, id: spec).loaded
+    }
+
+    /// As `load`, with a key that changes whenever the metadata file changes (for caches built
+    /// on top, such as rendered responses).
+    public func loadStamped(_ ws: Workspace, id spec: String) throws(WorkspaceError) -> (loaded: LoadedContract, stamp: String) {
         let key = spec.lowercased()
-        if let ref = cached(key), let loaded = try? ws.loadContract(ref), loaded.contract.id.lowercased() == key {
-            return loaded
+        if let ref = cached(key), let hit = try? parse(ws, ref), hit.loaded.contract.id.lowercased() == key {
+            return hit
         }
         rebuild(ws)
         guard let ref = cached(key) ?? uniquePrefix(key) else { throw .notFound("no contract with id \(spec)") }
+        let hit = try parse(ws, ref)
+        guard hit.loaded.contract.id.lowercased().hasPrefix(key) else { throw .notFound("no contract with id \(spec)") }
+        return hit
+    }
+
+    private func parse(_ ws: Workspace, _ ref: ContractRef) throws(WorkspaceError) -> (loaded: LoadedContract, stamp: String) {
+        guard let stamp = FileSystem.stamp(ws.absolute(ref.yamlPath)) else {
+            throw .notFound("\(ref.yamlPath): no such contract metadata file")
+        }
+        let key = "\(stamp.size)-\(stamp.mtimeNanos)-\(stamp.ctimeNanos)-\(stamp.inode)"
+        lock.lock()
+        let cached = parsed[ref]
+        lock.unlock()
+        if let cached, cached.0 == stamp { return (cached.1, key) }
         let loaded = try ws.loadContract(ref)
-        guard loaded.contract.id.lowercased().hasPrefix(key) else { throw .notFound("no contract with id \(spec)") }
-        return loaded
+        lock.lock()
+        if parsed.count > 50_000 { parsed.removeAll() }
+        parsed[ref] = (stamp, loaded)
+        lock.unlock()
+        return (loaded, key)
     }
 
     private func cached(_ key: String) -> ContractRef? {
