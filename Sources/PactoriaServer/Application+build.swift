@@ -6,7 +6,7 @@ public import PactoriaWorkspace
 /// Builds the router: the same function serves `pactoria serve` and the tests.
 func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     let router = Router(context: PactoriaRequestContext.self)
-    router.add(middleware: ResponseHeadersMiddleware())
+    router.add(middleware: ResponseHeadersMiddleware(corsOrigins: state.config.corsOrigins))
     router.add(middleware: CORSMiddleware(origins: state.config.corsOrigins, methods: state.config.corsMethods, headers: state.config.corsHeaders))
     router.add(middleware: AuthMiddleware(state: state))
     HealthController(state: state).addRoutes(to: router)

@@ -72,19 +72,18 @@ struct ServerConcurrencyTests {
         let m = try s.token(Self.manager)
         let id = ids[0]
         let before = try await s.commitCount()
-        // All send version 1 (as If-Match: `"version": 1` in the body is refused, see patchRules):
-        // exactly one applies, the rest are 409.
+        // All send the ETag of the version they read: exactly one applies, the rest are 409.
+        let etag = try await s.call("GET", "/api/v1/contracts/\(id)", token: m).header("ETag") ?? ""
+        #expect(!etag.isEmpty)
         let requests = try (0..<20).map { i in
-            try s.jsonRequest("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Edit \(i)"], headers: [HTTPHeader("If-Match", "1")])
+            try s.jsonRequest("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Edit \(i)"], headers: [HTTPHeader("If-Match", etag)])
         }
         let results = try await s.concurrently(requests).map { try $0.get() }
         let statuses = results.map(\.status)
         #expect(statuses.allSatisfy { $0 == 200 || $0 == 409 }, "\(statuses)")
         let applied = results.enumerated().filter { $0.element.status == 200 }
         #expect(!applied.isEmpty)
-        withKnownIssue("A metadata PATCH does not bump `version`, so every writer holding version 1 passes the guard (lost updates)") {
-            #expect(applied.count == 1, "\(statuses)")
-        }
+        #expect(applied.count == 1, "\(statuses)")
         #expect(results.filter { $0.status == 409 }.allSatisfy { $0.json["error"] as? String == "conflict" })
         #expect(try await s.commitCount() == before + applied.count)
         // The final file is the last applied change: HEAD's version of it, and one of the 200s.

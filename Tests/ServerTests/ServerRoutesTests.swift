@@ -168,9 +168,7 @@ struct ServerRoutesTests {
         #expect(badStatus.json["field"] as? String == "status")
         let badType = try await s.call("GET", "/api/v1/contracts?contract_type=bogus", token: m)
         #expect(badType.status == 422)
-        withKnownIssue("ListContracts names the CLI option (--type) so the API's 422 says field 'type', not the query parameter 'contract_type'") {
-            #expect(badType.json["field"] as? String == "contract_type")
-        }
+        #expect(badType.json["field"] as? String == "contract_type")
         #expect(try await s.call("GET", "/api/v1/contracts").status == 401)
 
         // One contract.
@@ -257,14 +255,10 @@ struct ServerRoutesTests {
         let badType = try await post(["title": "X", "contract_type": "handshake", "client": ["name": "A"]])
         #expect(badType.status == 422, "\(badType.text)")
         #expect(badType.json["error"] as? String == "validation_error")
-        withKnownIssue("NewContract maps contract_type to the CLI option --type, so the API's 422 names 'type'") {
-            #expect(badType.json["field"] as? String == "contract_type")
-        }
+        #expect(badType.json["field"] as? String == "contract_type")
         let badAmount = try await post(["title": "X", "contract_type": "nda", "client": ["name": "A"], "contract_value": ["amount": "lots"]])
         #expect(badAmount.status == 422, "\(badAmount.text)")
-        withKnownIssue("NewContract maps contract_value.amount to the CLI option --value, so the API's 422 names 'value'") {
-            #expect(badAmount.json["field"] as? String == "contract_value.amount")
-        }
+        #expect(badAmount.json["field"] as? String == "contract_value.amount")
         let noClient = try await post(["title": "X", "contract_type": "nda"])
         #expect(noClient.status == 422)
         #expect(noClient.json["field"] as? String == "client")
@@ -299,14 +293,10 @@ struct ServerRoutesTests {
         let c = try await s.createContract(m)
         let id = c["id"] as? String ?? ""
         // The version guard, given in the body as the current version (1): must apply.
-        let guarded = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["plain_english_input": "Guarded", "version": 1])
-        withKnownIssue("Fields.int (RequestBody.swift) refuses JSON 0 and 1: on Linux `NSNumber(1) is Bool` is true") {
-            #expect(guarded.status == 200, "\(guarded.text)")
-        }
+        let guarded = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["plain_english_input": "Guarded by the version check", "version": 1])
+        #expect(guarded.status == 200, "\(guarded.text)")
         let guardedTransition = try await s.transition(m, try await s.createContract(m, title: "Other")["id"] as? String ?? "", "submit", version: 1)
-        withKnownIssue("Fields.int refuses `version: 1` on transitions too") {
-            #expect(guardedTransition.status == 200, "\(guardedTransition.text)")
-        }
+        #expect(guardedTransition.status == 200, "\(guardedTransition.text)")
         // The same guard through If-Match works.
         let ok = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Renamed"], headers: [HTTPHeader("If-Match", "1")])
         #expect(ok.status == 200, "\(ok.text)")
@@ -467,9 +457,7 @@ struct ServerRoutesTests {
         #expect(noDesc.json["field"] as? String == "description")
         let shortDesc = try await s.call("POST", "/api/v1/ai/recommend-template", token: m, json: ["description": "ab"])
         #expect(shortDesc.status == 422)
-        withKnownIssue("Drafting.recommend names the CLI argument DESCRIPTION, so the API's 422 names 'DESCRIPTION'") {
-            #expect(shortDesc.json["field"] as? String == "description")
-        }
+        #expect(shortDesc.json["field"] as? String == "description")
         let badTop = try await s.call("POST", "/api/v1/ai/recommend-template", token: m, json: ["description": "web design services", "top": 50])
         #expect(badTop.status == 422)
         #expect(badTop.json["field"] as? String == "top")

@@ -249,9 +249,7 @@ struct ServerSecurityTests {
         // Errors carry it too, so the browser can read them.
         let unauth = try await s.call("GET", "/api/v1/contracts", headers: [HTTPHeader("Origin", origin)])
         #expect(unauth.status == 401)
-        withKnownIssue("CORSMiddleware adds its headers only when the inner handler returns; thrown APIErrors skip it") {
-            #expect(unauth.header("Access-Control-Allow-Origin") == origin)
-        }
+        #expect(unauth.header("Access-Control-Allow-Origin") == origin)
         // Other origins still get nothing.
         let other = try await s.call(
             "OPTIONS", "/api/v1/contracts", headers: [HTTPHeader("Origin", "https://evil.example"), HTTPHeader("Access-Control-Request-Method", "GET")])

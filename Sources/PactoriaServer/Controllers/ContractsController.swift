@@ -104,7 +104,9 @@ struct ContractsController {
             bytes = JSONBody.bytes(Self.json(loaded))
             state.rendered.put(loaded.ref.yamlPath, stamp: stamp, bytes)
         }
-        return JSONBody.response(bytes: bytes)
+        var response = JSONBody.response(bytes: bytes)
+        if let tag = try? await state.read({ ws in ETag.of(ws, loaded.ref) }) ?? nil { response.headers[.eTag] = "\"\(tag)\"" }
+        return response
     }
 
     func content(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
@@ -177,6 +179,16 @@ struct ContractsController {
         return JSONBody.response(body, status: .created)
     }
 
+    /// `If-Match`: a contract version number, or an ETag from GET (quoted).
+    static func ifMatch(_ request: Request) -> (version: Int?, etag: String?) {
+        guard let raw = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty, raw != "*" else {
+            return (nil, nil)
+        }
+        let bare = raw.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        if let n = Int(bare) { return (n, nil) }
+        return (nil, bare)
+    }
+
     static func party(_ o: [String: Any], _ field: String) throws -> Party {
         let f = Fields(object: o)
         do {
@@ -217,11 +229,12 @@ struct ContractsController {
         if f.has("start_date") { ch.startDate = .some(try f.string("start_date")) }
         if f.has("end_date") { ch.endDate = .some(try f.string("end_date")) }
         if f.has("template_id") { ch.templateID = .some(try f.string("template_id")) }
-        let expected = try f.int("version") ?? request.headers[.ifMatch].flatMap { Int($0.trimmingCharacters(in: CharacterSet(charactersIn: "\"W/ "))) }
+        let (ifVersion, ifTag) = Self.ifMatch(request)
+        let expected = try f.int("version") ?? ifVersion
         let who = try await author(me)
         let changes = ch
         let result = try await state.write { ws in
-            try UpdateContract.run(ws, spec: loaded.ref.yamlPath, changes: changes, author: who, expectedVersion: expected)
+            try UpdateContract.run(ws, spec: loaded.ref.yamlPath, changes: changes, author: who, expectedVersion: expected, expectedETag: ifTag)
         }
         let fresh = try await state.read { ws in try ws.loadContract(result.ref) }
         var body = Self.json(fresh)
@@ -238,10 +251,13 @@ struct ContractsController {
         let me = try require(Permission(action), context)
         let loaded = try await contract(context, me)
         let reason = try f.string("reason")
-        let expected = try f.int("version")
+        let (ifVersion, ifTag) = Self.ifMatch(request)
+        let expected = try f.int("version") ?? ifVersion
         let who = try await author(me)
         let o = try await state.write { ws in
-            try Transitions.run(ws, spec: loaded.ref.yamlPath, action: action, reason: reason, author: who, expectedVersion: expected)
+            try Transitions.run(
+                ws, spec: loaded.ref.yamlPath, action: action, reason: reason, author: who, expectedVersion: expected,
+                expectedETag: ifTag)
         }
         let fresh = try await state.read { ws in try ws.loadContract(o.ref) }
         var body = Self.json(fresh)

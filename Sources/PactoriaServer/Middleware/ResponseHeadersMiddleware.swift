@@ -7,6 +7,8 @@ import Logging
 /// reveals nothing (logged with the request id).
 struct ResponseHeadersMiddleware: RouterMiddleware {
     typealias Context = PactoriaRequestContext
+    /// Allowed CORS origins: their responses, errors included, carry Access-Control-Allow-Origin.
+    var corsOrigins: [String] = []
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -34,6 +36,12 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
             response.headers[.cacheControl] = "no-store"
         }
         response.headers[.init("X-Request-ID")!] = context.requestID
+        if let origin = request.headers[.origin], corsOrigins.contains("*") || corsOrigins.contains(origin),
+            response.headers[.accessControlAllowOrigin] == nil
+        {
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.vary] = "Origin"
+        }
         response.headers[.init("X-Process-Time")!] = String(format: "%.3f", ms)
         // Quiet on success for reads (debug level); writes and failures at info.
         let level: Logger.Level = request.method == .get && response.status.code < 400 ? .debug : .info
@@ -65,11 +73,7 @@ struct CORSMiddleware: RouterMiddleware {
             r.headers[.vary] = "Origin"
             return r
         }
-        var response = try await next(request, context)
-        if allowed {
-            response.headers[.accessControlAllowOrigin] = origin
-            response.headers[.vary] = "Origin"
-        }
-        return response
+        // Other requests: ResponseHeadersMiddleware adds the headers, to errors as well.
+        return try await next(request, context)
     }
 }

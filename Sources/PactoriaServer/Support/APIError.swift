@@ -34,11 +34,25 @@ public struct APIError: HTTPResponseError, Sendable {
         APIError(.unprocessableContent, "validation_error", "\(field): \(message)", field: field)
     }
 
+    /// The use cases name CLI options in their errors; the API names its JSON fields.
+    static let optionFields: [String: String] = [
+        "--type": "contract_type", "--value": "contract_value.amount", "--currency": "contract_value.currency",
+        "--client": "client.name", "--client-email": "client.email", "--supplier": "supplier.name",
+        "--supplier-email": "supplier.email", "--start": "start_date", "--end": "end_date",
+        "--input": "plain_english_input", "--title": "title", "--author": "created_by", "--company": "company",
+        "DESCRIPTION": "description", "--top": "top", "--size": "size", "--page": "page", "--status": "status",
+    ]
+
+    static func apiField(_ field: String) -> String {
+        if let f = optionFields[field] { return f }
+        return field.hasPrefix("--") ? String(field.dropFirst(2)).replacingOccurrences(of: "-", with: "_") : field
+    }
+
     /// Domain errors to HTTP, in one place.
     static func from(_ e: WorkspaceError) -> APIError {
         switch e {
         case .invalidInput(let field, let message):
-            return validation(field.hasPrefix("--") ? String(field.dropFirst(2)) : field, message)
+            return validation(apiField(field), message)
         case .invalid(let problems):
             let p = problems.first
             return APIError(.unprocessableContent, "validation_error", problems.map(\.description).joined(separator: "; "), field: p?.field)

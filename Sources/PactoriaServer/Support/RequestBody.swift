@@ -38,15 +38,25 @@ struct Fields {
         return s
     }
 
+    /// JSON true/false, told apart from the numbers 0 and 1 (which bridge to Bool on Linux).
+    static func isBool(_ v: Any) -> Bool {
+        if type(of: v) == Bool.self { return true }
+        if let n = v as? NSNumber {
+            let t = String(cString: n.objCType)
+            return t == "c" || t == "B"
+        }
+        return false
+    }
+
     func bool(_ key: String) throws -> Bool? {
         guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let b = v as? Bool else { throw APIError.validation(key, "must be true or false") }
+        guard Self.isBool(v), let b = v as? Bool else { throw APIError.validation(key, "must be true or false") }
         return b
     }
 
     func int(_ key: String) throws -> Int? {
         guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let n = v as? NSNumber, !(v is Bool), n.doubleValue == n.doubleValue.rounded() else {
+        guard !Self.isBool(v), let n = v as? NSNumber, n.doubleValue == n.doubleValue.rounded() else {
             throw APIError.validation(key, "must be a whole number")
         }
         return n.intValue

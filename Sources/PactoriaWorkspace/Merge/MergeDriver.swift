@@ -12,6 +12,10 @@ public enum MergeDriver {
     public static func run(ancestor: String, ours: String, theirs: String, path: String, workspace: Workspace?) throws(WorkspaceError)
         -> Outcome
     {
+        // git passes relative temporary names (`.merge_file_XXXXXX`), relative to the repo root.
+        let ancestor = FileSystem.absolute(ancestor)
+        let ours = FileSystem.absolute(ours)
+        let theirs = FileSystem.absolute(theirs)
         func read(_ p: String) throws(WorkspaceError) -> String? {
             guard FileSystem.exists(p) else { return nil }
             let text = try FileSystem.readText(p)

@@ -6,7 +6,8 @@ import Glibc
 /// Small, honest file helpers: atomic writes, stat, directory listing.
 enum FileSystem {
     /// Writes `data` to `path` atomically: a temporary file in the same directory, fsync, rename.
-    static func writeAtomically(_ data: [UInt8], to path: String) throws(WorkspaceError) {
+    static func writeAtomically(_ data: [UInt8], to given: String) throws(WorkspaceError) {
+        let path = given.hasPrefix("/") ? given : absolute(given)
         let dir = (path as NSString).deletingLastPathComponent
         try makeDirectories(dir)
         let tmp = dir + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

@@ -152,6 +152,7 @@ public enum Remotes {
                 return PullResult(remote: remoteName, branch: local, outcome: .upToDate)
             case .fastForward:
                 let n = head.flatMap { h in try? repo.aheadBehind(local: h, upstream: theirs).behind } ?? countCommits(repo, theirs)
+                if head == nil { try clearIdenticalUntracked(ws, repo, theirs: theirs) }
                 do { try repo.fastForward(branch: local, to: theirs) } catch {
                     throw .refused("cannot fast-forward: local changes would be overwritten (\(describe(error))); commit them first")
                 }
@@ -167,6 +168,28 @@ public enum Remotes {
                 return PullResult(remote: remoteName, branch: local, outcome: outcome)
             }
         }
+    }
+
+    /// A workspace made by hand (`git init` plus a config) pulling for the first time: untracked
+    /// files identical to the incoming ones are removed so the checkout can write them; any that
+    /// differ are reported and nothing is touched.
+    static func clearIdenticalUntracked(_ ws: Workspace, _ repo: Repository, theirs: ObjectID) throws(WorkspaceError) {
+        let tree: ObjectID
+        let entries: [StatusEntry]
+        do {
+            tree = try repo.treeID(ofCommit: theirs)
+            entries = try repo.status()
+        } catch { throw .repository("cannot compare with the remote", detail: "\(error)") }
+        var identical: [String] = []
+        for e in entries where e.isUntracked {
+            guard let incoming = (try? repo.blobID(inTree: tree, path: e.path)) ?? nil else { continue }
+            let bytes = (try? FileSystem.read(ws.absolute(e.path))) ?? []
+            guard (try? ObjectID.blobID(of: bytes)) == incoming else {
+                throw .refused("\(e.path) exists here and differs from the remote's; move it away, then pull")
+            }
+            identical.append(e.path)
+        }
+        for p in identical { try? FileManager.default.removeItem(atPath: ws.absolute(p)) }
     }
 
     // MARK: - Tracking

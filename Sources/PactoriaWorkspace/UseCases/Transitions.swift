@@ -25,7 +25,7 @@ public enum Transitions {
     public static func run(
         _ ws: Workspace, spec: String, action: LifecycleAction, reason: String?, author: Author,
         commit: Bool = true, today: CalendarDate = .today(), expectedVersion: Int? = nil,
-        message: String? = nil, runHooks: Bool = true
+        message: String? = nil, runHooks: Bool = true, expectedETag: String? = nil
     ) throws(WorkspaceError) -> Outcome {
         let ref = try ContractViews.resolve(ws, spec).ref
         var outcome = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Outcome in
@@ -34,6 +34,7 @@ public enum Transitions {
             if let expectedVersion, loaded.contract.version != expectedVersion {
                 throw .conflict("\(ref) is at version \(loaded.contract.version), not \(expectedVersion); reload and try again")
             }
+            try ETag.check(ws, ref, expectedETag)
             let applied = try apply(
                 action, to: loaded, ws: ws, repo: repo, reason: reason, author: author, today: today)
             try ws.writeContract(applied.contract, ref: ref, original: loaded.document.root)

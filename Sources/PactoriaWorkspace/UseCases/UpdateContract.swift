@@ -31,7 +31,8 @@ public enum UpdateContract {
     }
 
     public static func run(
-        _ ws: Workspace, spec: String, changes: Changes, author: Author, expectedVersion: Int? = nil
+        _ ws: Workspace, spec: String, changes: Changes, author: Author, expectedVersion: Int? = nil,
+        expectedETag: String? = nil
     ) throws(WorkspaceError) -> Result {
         guard !changes.isEmpty else { throw .invalidInput(field: "(body)", message: "no fields to change") }
         let ref = try ContractViews.resolve(ws, spec).ref
@@ -42,6 +43,7 @@ public enum UpdateContract {
             if let expectedVersion, loaded.contract.version != expectedVersion {
                 throw .conflict("\(ref) is at version \(loaded.contract.version), not \(expectedVersion); reload and try again")
             }
+            try ETag.check(ws, ref, expectedETag)
             var c = loaded.contract
             if let v = changes.title { c.title = v.trimmingSpaces() }
             if let v = changes.contractType { c.contractType = v }
@@ -88,6 +90,22 @@ extension NewContract {
                 repo, index: index, tree: tree, head: try Committer.head(repo), message: "New contract: \(r.contract.title)",
                 events: [event], author: author)
             return (r, commit)
+        }
+    }
+}
+
+/// A strong validator for a contract's metadata file: changes with every write, so a client can
+/// say "only if nobody changed it since I read it" (HTTP If-Match).
+public enum ETag {
+    public static func of(_ ws: Workspace, _ ref: ContractRef) -> String? {
+        guard let bytes = try? FileSystem.read(ws.absolute(ref.yamlPath)) else { return nil }
+        return String(Snapshots.contentHash(bytes).prefix(20))
+    }
+
+    static func check(_ ws: Workspace, _ ref: ContractRef, _ expected: String?) throws(WorkspaceError) {
+        guard let expected else { return }
+        if of(ws, ref) != expected {
+            throw .conflict("\(ref) changed since it was read (ETag mismatch); reload and try again")
         }
     }
 }

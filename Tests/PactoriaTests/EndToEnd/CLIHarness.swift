@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaTestSupport
 import Testing
 
 /// Runs the built `pactoria` binary (and git, as an independent reader) in a throw-away directory
@@ -87,24 +88,20 @@ enum E2E {
             try FileManager.default.createDirectory(at: io, withIntermediateDirectories: true)
             for name in ["out", "err"] { _ = FileManager.default.createFile(atPath: io.appendingPathComponent(name).path, contents: nil) }
             try Data((input ?? "").utf8).write(to: io.appendingPathComponent("in"))
-            let p = Process()
-            p.executableURL = exe
-            p.arguments = args
-            p.currentDirectoryURL = URL(fileURLWithPath: path(dir))
-            p.environment = environment(env)
-            p.standardInput = input == nil ? FileHandle.nullDevice : try FileHandle(forReadingFrom: io.appendingPathComponent("in"))
-            p.standardOutput = try FileHandle(forWritingTo: io.appendingPathComponent("out"))
-            p.standardError = try FileHandle(forWritingTo: io.appendingPathComponent("err"))
-            let done = DispatchSemaphore(value: 0)
-            p.terminationHandler = { _ in done.signal() }
-            try p.run()
-            if done.wait(timeout: .now() + 60) == .timedOut {
-                p.terminate()
-                throw HarnessError(description: "timed out after 60s: \(exe.lastPathComponent) \(args.joined(separator: " "))")
+            let executable = exe.path == "/usr/bin/env" ? "/usr/bin/git" : exe.path
+            let arguments = exe.path == "/usr/bin/env" ? Array(args.dropFirst(args.first == "git" ? 1 : 0)) : args
+            let status: Int32
+            do {
+                status = try Spawn.run(
+                    executable, arguments, directory: path(dir), environment: environment(env),
+                    stdin: input == nil ? nil : io.appendingPathComponent("in").path,
+                    stdout: io.appendingPathComponent("out").path, stderr: io.appendingPathComponent("err").path)
+            } catch {
+                throw HarnessError(description: "\(error)")
             }
             let read = { (name: String) in String(decoding: (try? Data(contentsOf: io.appendingPathComponent(name))) ?? Data(), as: UTF8.self) }
             let name = exe.lastPathComponent == "env" ? [String]() : [exe.lastPathComponent]
-            return Result(arguments: name + args, exitCode: p.terminationStatus, stdout: read("out"), stderr: read("err"))
+            return Result(arguments: name + args, exitCode: status, stdout: read("out"), stderr: read("err"))
         }
     }
 
