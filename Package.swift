@@ -77,11 +77,11 @@ let package = Package(
             swiftSettings: upcoming),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient"],
+            dependencies: ["PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "GitSyncTests",
-            dependencies: ["PactoriaGit"],
+            dependencies: ["PactoriaGit", "PactoriaTestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "AITests",

@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaTestSupport
 import PactoriaGit
 import Testing
 
@@ -46,23 +47,8 @@ func git(
     _ args: [String], in dir: String, home: String, allowFailure: Bool = false,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> GitResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-    p.arguments = args
-    p.currentDirectoryURL = URL(fileURLWithPath: dir)
-    p.environment = gitEnvironment(home: home)
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    let result = GitResult(
-        status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+    let r = try Spawn.capture("/usr/bin/git", args, directory: dir, environment: gitEnvironment(home: home))
+    let result = GitResult(status: r.status, stdout: String(decoding: r.stdout, as: UTF8.self), stderr: r.stderr)
     if !allowFailure && result.status != 0 {
         Issue.record(
             "git \(args.joined(separator: " ")) failed (\(result.status)): \(result.stderr)",

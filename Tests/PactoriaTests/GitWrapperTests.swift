@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaTestSupport
 import PactoriaGit
 import Testing
 
@@ -62,31 +63,13 @@ private func git(
     _ args: [String], in dir: String, input: [UInt8]? = nil, allowFailure: Bool = false,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> GitResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["git"] + args
-    p.currentDirectoryURL = URL(fileURLWithPath: dir)
     var env = ProcessInfo.processInfo.environment
     env["GIT_CONFIG_NOSYSTEM"] = "1"
     env["GIT_CONFIG_GLOBAL"] = "/dev/null"
     env["LC_ALL"] = "C"
     env["GIT_PAGER"] = "cat"
-    p.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    let inPipe = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = inPipe
-    try p.run()
-    if let input { inPipe.fileHandleForWriting.write(Data(input)) }
-    try inPipe.fileHandleForWriting.close()
-    // git writes little to stderr, so reading stdout to the end first cannot block it.
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    let result = GitResult(
-        status: p.terminationStatus, stdout: Array(outData), stderr: String(decoding: errData, as: UTF8.self))
+    let r = try Spawn.capture("/usr/bin/git", args, directory: dir, environment: env, input: input ?? [])
+    let result = GitResult(status: r.status, stdout: r.stdout, stderr: r.stderr)
     if !allowFailure && result.status != 0 {
         Issue.record("git \(args.joined(separator: " ")) failed (\(result.status)): \(result.stderr)", sourceLocation: sourceLocation)
     }

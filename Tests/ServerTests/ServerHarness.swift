@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaTestSupport
 import PactoriaCore
 import PactoriaHTTPClient
 import PactoriaServer
@@ -183,28 +184,17 @@ extension LiveServer {
 
 /// Runs git in `root` with a pinned identity; throws on a non-zero exit.
 func runGit(_ root: String, _ args: [String]) throws -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["git", "-C", root] + args
     var env = ProcessInfo.processInfo.environment
     env["GIT_CONFIG_NOSYSTEM"] = "1"
     env["GIT_AUTHOR_NAME"] = "Git User"
     env["GIT_AUTHOR_EMAIL"] = "git@example.co.uk"
     env["GIT_COMMITTER_NAME"] = "Git User"
     env["GIT_COMMITTER_EMAIL"] = "git@example.co.uk"
-    p.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else {
-        throw HarnessFailure(description: "git \(args.joined(separator: " ")) failed: \(String(decoding: errData, as: UTF8.self))")
+    let r = try Spawn.capture("/usr/bin/git", args, directory: root, environment: env)
+    guard r.status == 0 else {
+        throw HarnessFailure(description: "git \(args.joined(separator: " ")) failed: \(r.stderr)")
     }
-    return String(decoding: data, as: UTF8.self)
+    return String(decoding: r.stdout, as: UTF8.self)
 }
 
 struct HarnessFailure: Error, CustomStringConvertible {

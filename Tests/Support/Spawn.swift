@@ -64,3 +64,26 @@ public enum Spawn {
         return 128 + (status & 0x7f)
     }
 }
+
+extension Spawn {
+    /// Runs a program and returns its exit status, standard output (bytes) and standard error.
+    public static func capture(
+        _ executable: String, _ arguments: [String], directory: String, environment: [String: String],
+        input: [UInt8]? = nil, timeout: Duration = .seconds(60)
+    ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
+        let io = NSTemporaryDirectory() + "pactoria-spawn-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: io, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: io) }
+        var stdinPath: String?
+        if let input {
+            stdinPath = io + "/in"
+            FileManager.default.createFile(atPath: stdinPath!, contents: Data(input))
+        }
+        let status = try run(
+            executable, arguments, directory: directory, environment: environment, stdin: stdinPath,
+            stdout: io + "/out", stderr: io + "/err", timeout: timeout)
+        let out = (try? Data(contentsOf: URL(fileURLWithPath: io + "/out"))) ?? Data()
+        let err = (try? Data(contentsOf: URL(fileURLWithPath: io + "/err"))) ?? Data()
+        return (status, Array(out), String(decoding: err, as: UTF8.self))
+    }
+}
