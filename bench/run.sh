@@ -105,12 +105,21 @@ def cmd_rss(args):           # rss CWD -- argv...   -> peak RSS in KiB
     print(f"{kb} {p.returncode} getrusage")
 
 def md_files(ws):
+    # Editable contracts only (draft, pending_review): Pactoria refuses content edits to active
+    # and read-only contracts, so the commit test edits what a person could edit.
     out = []
     base = os.path.join(ws, "companies")
     for co in sorted(os.listdir(base)):
         d = os.path.join(base, co, "contracts")
-        if os.path.isdir(d):
-            out += [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".md")]
+        if not os.path.isdir(d):
+            continue
+        for f in sorted(os.listdir(d)):
+            if not f.endswith(".md"):
+                continue
+            with open(os.path.join(d, f[:-3] + ".yaml"), encoding="utf-8") as y:
+                status = next((l.split(":", 1)[1].strip() for l in y if l.startswith("status:")), "")
+            if status in ("draft", "pending_review"):
+                out.append(os.path.join(d, f))
     return out
 
 def cmd_commit(args):        # commit RUNS WS pactoria|git BIN

@@ -18,6 +18,12 @@ public final class Index {
         try check(git_index_read(pointer, 1), "read index")
     }
 
+    /// Re-reads the index from disk only if the file changed since it was last read (cheap when
+    /// it did not: libgit2 compares the file's stamp and checksum).
+    public func refresh() throws {
+        try check(git_index_read(pointer, 0), "read index")
+    }
+
     /// Stages every file matching `pathspecs`: new, modified and deleted ones (`git add -A`).
     public func addAll(_ pathspecs: [String]) throws {
         try withStrArray(pathspecs) { arr in

@@ -128,6 +128,9 @@ enum WorkingTreeScan {
         var files: FileCache?
         var notInHead: [String] = []
         try Trace.measure("compare") {
+            // Fingerprints first, to know how many directories need a file-by-file look.
+            var prints: [(fp: UInt64, racy: Bool)] = []
+            var dirtyCount = 0
             for (dir, st) in zip(visit, stamps) {
                 var fp = Fingerprint()
                 var racy = false
@@ -138,17 +141,33 @@ enum WorkingTreeScan {
                         if now - max(stamp.mtimeNanos, stamp.ctimeNanos) < racyWindow { racy = true }
                     }
                 }
-                if let rec = dirs[dir.path], rec.clean, rec.headTree == dir.headTree, rec.fingerprint == fp.value {
+                prints.append((fp.value, racy))
+                if let rec = dirs[dir.path], rec.clean, rec.headTree == dir.headTree, rec.fingerprint == fp.value {} else {
+                    dirtyCount += 1
+                }
+            }
+            // A few dirty directories (an edit or two): hashing their files is cheaper than
+            // loading the per-file cache of the whole workspace. Many (a cold start): the cache.
+            let useFileCache = dirtyCount > 8
+            func blob(_ path: String, _ stamp: FileSystem.Stamp) throws -> ObjectID? {
+                if useFileCache {
+                    if files == nil { files = FileCache(ws, now: now) }
+                    return try files!.blob(path, stamp: stamp)
+                }
+                guard let bytes = try? FileSystem.read(ws.absolute(path)) else { return nil }
+                return try ObjectID.blobID(of: bytes)
+            }
+            for ((dir, st), (fpValue, racy)) in zip(zip(visit, stamps), prints) {
+                if let rec = dirs[dir.path], rec.clean, rec.headTree == dir.headTree, rec.fingerprint == fpValue {
                     continue
                 }
-                if files == nil { files = FileCache(ws, now: now) }
                 let head = try listing(dir.headTree)
                 var changed = false
                 let present = Set(dir.files)
                 for (name, stamp) in zip(dir.files, st) {
                     guard let stamp else { continue }
                     let path = dir.path + "/" + name
-                    guard let blob = try files!.blob(path, stamp: stamp) else { continue }
+                    guard let blob = try blob(path, stamp) else { continue }
                     if let h = head[name], !h.isDirectory {
                         if h.id != blob {
                             entries.append(StatusEntry(path: path, flags: .workdirModified))
@@ -164,7 +183,7 @@ enum WorkingTreeScan {
                     changed = true
                 }
                 dirs[dir.path]?.headTree = dir.headTree
-                dirs[dir.path]?.fingerprint = fp.value
+                dirs[dir.path]?.fingerprint = fpValue
                 dirs[dir.path]?.clean = !changed && !racy
                 dirsDirty = true
             }
@@ -175,8 +194,7 @@ enum WorkingTreeScan {
                     if h != nil { entries.append(StatusEntry(path: name, flags: .workdirDeleted)) }
                     continue
                 }
-                if files == nil { files = FileCache(ws, now: now) }
-                guard let blob = try files!.blob(name, stamp: stamp) else { continue }
+                guard let blob = try blob(name, stamp) else { continue }
                 if let h { if h.id != blob { entries.append(StatusEntry(path: name, flags: .workdirModified)) } } else {
                     notInHead.append(name)
                 }

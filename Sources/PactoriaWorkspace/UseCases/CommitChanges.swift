@@ -44,7 +44,7 @@ public enum CommitChanges {
             mergeParents = (try? repo.mergeHeads()) ?? []
         }
         let status: WorkspaceStatus
-        if let precomputed { status = precomputed } else { status = try WorkspaceStatus.compute(ws) }
+        if let precomputed { status = precomputed } else { status = try WorkspaceStatus.compute(ws, counting: false) }
         let problems = status.problems
         if !problems.isEmpty { throw .invalid(problems) }
 
@@ -118,11 +118,16 @@ public enum CommitChanges {
         var paths = Set(status.changedFiles.map(\.path))
         // Changes staged with git but undone in the working tree are invisible to the scan
         // (it compares with HEAD): when the index differs from HEAD, ask libgit2 for them too.
-        if let headTree, let index = try? repo.index(), (try? index.writeTree()) != headTree {
+        let opened: Index
+        do {
+            opened = try Trace.measure("index read") { try repo.index() }
+            try Trace.measure("index reload") { try opened.refresh() }
+        } catch { throw .repository("cannot read the index", detail: "\(error)") }
+        if let headTree, (try? Trace.measure("index tree") { try opened.writeTree() }) != headTree {
             for e in (try? repo.status(pathspecs: WorkspaceStatus.workspacePaths)) ?? [] { paths.insert(e.path) }
         }
         for e in events { paths.insert(e.ref.yamlPath) }
-        let (index, tree) = try Committer.stage(ws, repo, paths: paths, everything: stageEverything)
+        let (index, tree) = try Committer.stage(ws, repo, paths: paths, everything: stageEverything, index: opened)
         let commit = try Committer.commit(
             repo, index: index, tree: tree, head: head, message: trimmed, events: events, author: author,
             allowEmpty: allowEmpty, extraParents: mergeParents)

@@ -6,12 +6,15 @@ import Foundation
 enum Committer {
     /// Stages `paths` in the index (adding what exists, removing what does not) and returns the
     /// index, still open, with the tree it now describes.
-    static func stage(_ ws: Workspace, _ repo: Repository, paths: some Sequence<String>, everything: Bool = false)
-        throws(WorkspaceError) -> (Index, ObjectID)
-    {
+    static func stage(
+        _ ws: Workspace, _ repo: Repository, paths: some Sequence<String>, everything: Bool = false, index opened: Index? = nil
+    ) throws(WorkspaceError) -> (Index, ObjectID) {
         do {
-            let index = try Trace.measure("index read") { try repo.index() }
-            try index.reload()
+            let index: Index
+            if let opened { index = opened } else {
+                index = try Trace.measure("index read") { try repo.index() }
+                try Trace.measure("index reload") { try index.refresh() }
+            }
             if everything { try index.addAll(["."]) }
             for path in Set(paths).sorted() {
                 if FileSystem.exists(ws.absolute(path)) { try index.add(path: path) } else { try index.remove(path: path) }

@@ -44,7 +44,11 @@ public struct WorkspaceStatus: Sendable {
     /// The pathspecs Pactoria stages and watches.
     static let workspacePaths = ["companies", ".pactoria", ".gitignore", ".gitattributes"]
 
-    public static func compute(_ ws: Workspace, index: ContractIndex? = nil) throws(WorkspaceError) -> WorkspaceStatus {
+    /// - Parameter counting: false skips counting every contract by status (a commit needs only
+    ///   the changes, and the ids when contracts are added or renamed).
+    public static func compute(_ ws: Workspace, index: ContractIndex? = nil, counting: Bool = true) throws(WorkspaceError)
+        -> WorkspaceStatus
+    {
         let repo = try ws.repository()
         let scan: WorkingTreeScan.Result
         do {
@@ -127,7 +131,7 @@ public struct WorkspaceStatus: Sendable {
                 ids[s.id.lowercased(), default: []].append(s.ref)
             }
             total = index.summaries.count
-        } else {
+        } else if counting || contracts.contains(where: { $0.change != .modified || $0.part != .content }) {
             do {
                 let c = try Trace.measure("counts") {
                     try ContractCounts.compute(
