@@ -34,10 +34,10 @@ done
 [[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || { echo "run.sh: --runs must be a positive integer" >&2; exit 2; }
 
 if [[ -z $bin ]]; then
-  bin=$repo/.build/release/pactoria
+  bin=$repo/.build-static/release/pactoria
   if [[ ! -x $bin ]]; then
-    echo "== $bin missing: swift build -c release --product pactoria" >&2
-    (cd "$repo" && swift build -c release --product pactoria) >&2
+    echo "== $bin missing: swift build -c release --static-swift-stdlib" >&2
+    (cd "$repo" && swift build -c release --product pactoria --static-swift-stdlib --scratch-path .build-static) >&2
   fi
 fi
 [[ -x $bin ]] || { echo "run.sh: pactoria binary not found or not executable: $bin" >&2; exit 2; }

@@ -29,8 +29,8 @@ while [[ $# -gt 0 ]]; do
 done
 command -v wrk >/dev/null || { echo "serve.sh: wrk not found (apt-get install wrk)" >&2; exit 2; }
 if [[ -z $bin ]]; then
-  bin=$repo/.build/release/pactoria
-  [[ -x $bin ]] || (cd "$repo" && swift build -c release --product pactoria) >&2
+  bin=$repo/.build-static/release/pactoria
+  [[ -x $bin ]] || (cd "$repo" && swift build -c release --product pactoria --static-swift-stdlib --scratch-path .build-static) >&2
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pactoria-serve-bench.XXXXXX")
