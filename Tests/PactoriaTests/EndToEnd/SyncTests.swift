@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaTestSupport
 import Testing
 
 /// Two (or more) workspaces sharing a bare repository in one sandbox, for the sync suite.
@@ -422,7 +423,7 @@ struct SyncTests {
             let made = try sb.git(["init", "-q", "--bare", "-b", "main", "srv/origin.git"])
             try #require(made.exitCode == 0, "\(made)")
             try #require(try sb.git(["config", "http.receivepack", "true"], in: "srv/origin.git").exitCode == 0)
-            let server = try SyncHTTPServer(sb, root: sb.path("srv"), auth: auth)
+            let server = try GitHTTPBridge(root: sb.path("srv"), scriptDirectory: sb.path(), environment: sb.environment(), auth: auth)
             defer { server.stop() }
             let url = server.url("origin.git")
             let creds: [String: String?] = auth.map { ["PACTORIA_GIT_TOKEN": $0] } ?? [:]

@@ -1,15 +1,18 @@
 import Foundation
-import Testing
 
-/// A smart-HTTP git server on 127.0.0.1 for the sync suite: `git http-backend` behind a small
-/// Python CGI bridge (adapted from Tests/GitSyncTests/HTTPTests.swift), optionally demanding HTTP
-/// basic authentication. The bridge is this test's own child process; `stop()` kills it by pid.
-final class SyncHTTPServer {
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A smart-HTTP git server on 127.0.0.1 for tests: `git http-backend` behind a small Python CGI
+/// bridge (it decodes the chunked request bodies libgit2 pushes with), optionally demanding HTTP
+/// basic authentication. The bridge is the test's own child process; `stop()` kills it by pid
+/// (SIGKILL: it holds no state worth a clean shutdown, and SIGTERM is not always delivered to
+/// children of the test runner).
+public final class GitHTTPBridge: @unchecked Sendable {
     let process = Process()
-    let port: Int
+    public let port: Int
 
-    /// Decodes chunked request bodies (libgit2 pushes with them), runs `git http-backend` per
-    /// request and relays its CGI response.
     static let script = #"""
         import base64, http.server, os, subprocess, sys
         root, auth = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "")
@@ -70,14 +73,14 @@ final class SyncHTTPServer {
         server.serve_forever()
         """#
 
-    /// Serves the bare repositories directly under `root` (a sandbox path); with `auth`
-    /// ("user:password") every request needs basic auth.
-    init(_ sb: E2E.Sandbox, root: String, auth: String? = nil) throws {
-        let scriptPath = sb.path("sync-http-bridge.py")
+    /// Serves the repositories directly under `root`; with `auth` ("user:password") every request
+    /// needs basic auth. `scriptDirectory` receives the bridge script.
+    public init(root: String, scriptDirectory: String, environment: [String: String], auth: String? = nil) throws {
+        let scriptPath = scriptDirectory + "/git-http-bridge.py"
         try Data(Self.script.utf8).write(to: URL(fileURLWithPath: scriptPath))
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [scriptPath, root] + (auth.map { [$0] } ?? [])
-        process.environment = sb.environment()
+        process.environment = environment
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -92,14 +95,14 @@ final class SyncHTTPServer {
         guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            throw E2E.HarnessError(description: "the HTTP bridge reported no port")
+            throw Spawn.Failure(description: "the git HTTP bridge reported no port")
         }
         self.port = port
     }
 
-    func url(_ repo: String) -> String { "http://127.0.0.1:\(port)/\(repo)" }
+    public func url(_ repo: String) -> String { "http://127.0.0.1:\(port)/\(repo)" }
 
-    func stop() {
+    public func stop() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
