@@ -134,7 +134,7 @@ struct ContractCounts {
             guard counts.count == agg.counts.count, !agg.contractsText.contains(where: { "\t\n".contains($0) }) else { continue }
             out += key + "\t" + counts.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "\t" + agg.contractsText + "\n"
         }
-        try? FileSystem.writeAtomically(out, to: path)
+        try? FileSystem.writeAtomically(Array(out.utf8), to: path, durable: false)
     }
 }
 

@@ -254,7 +254,7 @@ public struct ContractIndex: Sendable {
             for f in entry.summary.fields { append(f) }
         }
         // The cache is an optimisation: failing to write it is not an error.
-        try? FileSystem.writeAtomically(out, to: path)
+        try? FileSystem.writeAtomically(out, to: path, durable: false)
     }
 
     // MARK: - Lookup

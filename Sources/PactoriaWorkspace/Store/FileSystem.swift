@@ -6,7 +6,9 @@ import Glibc
 /// Small, honest file helpers: atomic writes, stat, directory listing.
 enum FileSystem {
     /// Writes `data` to `path` atomically: a temporary file in the same directory, fsync, rename.
-    static func writeAtomically(_ data: [UInt8], to given: String) throws(WorkspaceError) {
+    /// `durable: false` skips the fsync, for caches (which are validated on read and rebuilt
+    /// when they do not check out).
+    static func writeAtomically(_ data: [UInt8], to given: String, durable: Bool = true) throws(WorkspaceError) {
         let path = given.hasPrefix("/") ? given : absolute(given)
         let dir = (path as NSString).deletingLastPathComponent
         try makeDirectories(dir)
@@ -26,7 +28,7 @@ enum FileSystem {
                 offset += n
             }
         }
-        if ok && fsync(fd) != 0 { ok = false }
+        if ok && durable && fsync(fd) != 0 { ok = false }
         let writeError = errnoText()
         close(fd)
         guard ok else {

@@ -206,10 +206,12 @@ enum WorkingTreeScan {
                 entries.append(StatusEntry(path: path, flags: index.blobID(path: path) != nil ? .indexNew : .workdirNew))
             }
         }
-        files?.save()
-        if dirsDirty {
-            let live = Set(visit.map(\.path))
-            writeDirectories(dirsPath, dirs.filter { live.contains($0.key) })
+        Trace.measure("save caches") {
+            files?.save()
+            if dirsDirty {
+                let live = Set(visit.map(\.path))
+                writeDirectories(dirsPath, dirs.filter { live.contains($0.key) })
+            }
         }
         entries.sort { $0.path < $1.path }
         return Result(entries: entries, headTree: headTree, contractDirectories: contractDirectories)
@@ -367,7 +369,7 @@ enum WorkingTreeScan {
             w.stamp(e.stamp)
             w.oid(e.blob)
         }
-        try? FileSystem.writeAtomically(w.out, to: path)
+        try? FileSystem.writeAtomically(w.out, to: path, durable: false)
     }
 
     static func readDirectories(_ path: String) -> [String: DirectoryRecord] {
@@ -406,6 +408,6 @@ enum WorkingTreeScan {
                 w.out.append(n.isDirectory ? 1 : 0)
             }
         }
-        try? FileSystem.writeAtomically(w.out, to: path)
+        try? FileSystem.writeAtomically(w.out, to: path, durable: false)
     }
 }

@@ -44,7 +44,9 @@ public enum CommitChanges {
             mergeParents = (try? repo.mergeHeads()) ?? []
         }
         let status: WorkspaceStatus
-        if let precomputed { status = precomputed } else { status = try WorkspaceStatus.compute(ws, counting: false) }
+        if let precomputed { status = precomputed } else {
+            status = try Trace.measure("status") { () throws(WorkspaceError) in try WorkspaceStatus.compute(ws, counting: false) }
+        }
         let problems = status.problems
         if !problems.isEmpty { throw .invalid(problems) }
 
