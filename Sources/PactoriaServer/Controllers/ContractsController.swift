@@ -87,7 +87,8 @@ struct ContractsController {
         let query = ListContracts.Query(
             company: company, status: q.get("status"), type: q.get("contract_type"), search: q.get("search"),
             page: try int("page", 1), size: try int("size", 20))
-        let page = try await state.read { ws in try ListContracts.run(ws, query) }
+        let live = state.contracts
+        let page = try await state.read { ws in try ListContracts.run(ws, query, live: live) }
         return JSONBody.response([
             "contracts": page.contracts.map(Self.summaryJSON), "total": page.total, "page": page.page, "size": page.size,
             "pages": page.pages,

@@ -13,6 +13,8 @@ final class ServerState: Sendable {
     let loginGuard: LoginGuard
     let securityLog: SecurityLog
     let locator: ContractLocator
+    /// Contract summaries in memory, kept current through inotify (for lists).
+    let contracts = LiveContractIndex()
     let files: FreshFiles
     /// Rendered contract JSON by path, valid while the file stamp it was rendered from holds.
     let rendered = RenderCache()
@@ -28,7 +30,7 @@ final class ServerState: Sendable {
         signingKey = try UserStore.signingKey(ws)
         loginGuard = LoginGuard(maxFailures: config.lockoutFailures, lockSeconds: config.lockoutSeconds)
         securityLog = SecurityLog(ws)
-        locator = ContractLocator(root: config.root)
+        locator = ContractLocator(root: config.root, live: contracts)
         files = FreshFiles(root: config.root)
     }
 

@@ -137,6 +137,13 @@ public struct ContractIndex: Sendable {
             cache = ContractIndex.readCache(cachePath)
         }
 
+        /// A loader over a cache held in memory (a long-running process); `save` writes nothing.
+        init(_ ws: Workspace, memory: Cache) {
+            self.ws = ws
+            cachePath = ""
+            cache = memory
+        }
+
         /// Parses the file on disk and remembers it under its stamp and blob id.
         mutating func parse(_ ref: ContractRef) throws(WorkspaceError) -> ContractSummary {
             let path = ref.yamlPath
@@ -159,22 +166,35 @@ public struct ContractIndex: Sendable {
         }
 
         func save() {
-            if dirty { ContractIndex.writeCache(cachePath, cache) }
+            if dirty && !cachePath.isEmpty { ContractIndex.writeCache(cachePath, cache) }
         }
     }
 
     /// Summaries of the working tree's contracts, checked by each file's stat data.
     public static func load(_ ws: Workspace, company: String? = nil) -> ContractIndex {
         var loader = Loader(ws)
+        let refs = ws.contractRefs(company: company)
+        let (index, seen) = collect(refs, &loader)
+        if company == nil && loader.cache.count != seen {
+            let live = Set(refs.map(\.yamlPath))
+            loader.cache = loader.cache.filter { live.contains($0.key) }
+            loader.dirty = true
+        }
+        loader.save()
+        return index
+    }
+
+    /// Summaries of `refs`: from `loader`'s cache where a file's stamp still matches, else parsed.
+    /// Also returns how many metadata files exist.
+    static func collect(_ refs: [ContractRef], _ loader: inout Loader) -> (ContractIndex, Int) {
         var summaries: [ContractSummary] = []
         var unreadable: [UnreadableContract] = []
         var orphans: [ContractRef] = []
-        let refs = ws.contractRefs(company: company)
         summaries.reserveCapacity(refs.count)
         var seen = 0
         for ref in refs {
             let path = ref.yamlPath
-            guard let stamp = FileSystem.stamp(ws.absolute(path)) else {
+            guard let stamp = FileSystem.stamp(loader.ws.absolute(path)) else {
                 orphans.append(ref)
                 continue
             }
@@ -190,13 +210,7 @@ public struct ContractIndex: Sendable {
                 loader.forget(path)
             }
         }
-        if company == nil && loader.cache.count != seen {
-            let live = Set(refs.map(\.yamlPath))
-            loader.cache = loader.cache.filter { live.contains($0.key) }
-            loader.dirty = true
-        }
-        loader.save()
-        return ContractIndex(summaries: summaries, unreadable: unreadable, orphans: orphans)
+        return (ContractIndex(summaries: summaries, unreadable: unreadable, orphans: orphans), seen)
     }
 
     /// The cache file: a magic line, then records of length-prefixed UTF-8 fields

@@ -12,7 +12,13 @@ public final class ContractLocator: @unchecked Sendable {
     /// Parsed metadata by file, reused while the file's stamp is unchanged.
     private var parsed: [ContractRef: (FileSystem.Stamp, LoadedContract)] = [:]
 
-    public init(root: String) { self.root = root }
+    private let live: LiveContractIndex?
+
+    /// `live`, when given, is the index the locator rebuilds its map from.
+    public init(root: String, live: LiveContractIndex? = nil) {
+        self.root = root
+        self.live = live
+    }
 
     /// The contract with this id (full UUID or a unique prefix of at least 4 characters), read
     /// fresh from disk.
@@ -66,7 +72,7 @@ public final class ContractLocator: @unchecked Sendable {
     }
 
     private func rebuild(_ ws: Workspace) {
-        let index = ContractIndex.load(ws)
+        let index = live?.index(ws) ?? ContractIndex.load(ws)
         var map: [String: ContractRef] = [:]
         for s in index.summaries { map[s.id.lowercased()] = s.ref }
         lock.lock()

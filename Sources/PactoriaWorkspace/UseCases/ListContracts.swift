@@ -31,7 +31,9 @@ public enum ListContracts {
 
     public static let sizeRange = 1...100
 
-    public static func run(_ ws: Workspace, _ q: Query) throws(WorkspaceError) -> Page {
+    /// Runs the query over `live` when given (a long-running process), else over the working tree
+    /// through the on-disk cache.
+    public static func run(_ ws: Workspace, _ q: Query, live: LiveContractIndex? = nil) throws(WorkspaceError) -> Page {
         guard sizeRange.contains(q.size) else { throw .invalidInput(field: "--size", message: "must be between 1 and 100, got \(q.size)") }
         guard q.page >= 1 else { throw .invalidInput(field: "--page", message: "must be 1 or more, got \(q.page)") }
         if let s = q.status, ContractStatus(rawValue: s) == nil {
@@ -43,7 +45,10 @@ public enum ListContracts {
         if let c = q.company, !ws.companySlugs().contains(c) {
             throw .notFound("no company '\(c)'")
         }
-        let index = ContractIndex.load(ws, company: q.company)
+        let index =
+            if let live { q.company.map { live.index(ws, company: $0) } ?? live.index(ws) } else {
+                ContractIndex.load(ws, company: q.company)
+            }
         let matching = index.summaries.filter { s in
             (q.status == nil || s.status == q.status) && (q.type == nil || s.contractType == q.type)
                 && (q.search.map { s.matches(search: $0) } ?? true)
