@@ -83,6 +83,8 @@ final class SyncContext {
     var tried: Set<Int> = []
     var lastMethod: Int?
     var authenticationGaveUp = false
+    /// The answer of git's credential helpers in use, kept to tell them whether the server took it.
+    var helperAnswer: (helpers: CredentialHelpers, url: String, credential: GitCredential, method: Int)?
     var rejections: [(ref: String, reason: String)] = []
     var updates: [RefUpdate] = []
 
@@ -98,16 +100,31 @@ final class SyncContext {
 
     /// Answers libgit2's credential request; gives up (GIT_EAUTH) when the methods are used up.
     func acquire(
-        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>?, usernameFromURL: String?,
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>?, url: String, usernameFromURL: String?,
         allowed: UInt32
     ) -> Int32 {
         attempts += 1
         // Being asked again means the last credential was refused.
-        if let last = lastMethod { tried.insert(last) }
+        if let last = lastMethod {
+            tried.insert(last)
+            if let h = helperAnswer, h.method == last {
+                h.helpers.reject(h.credential, url: h.url)
+                helperAnswer = nil
+            }
+        }
         lastMethod = nil
-        guard attempts <= credentials.maxAttempts,
-            let answer = credentials.credential(usernameFromURL: usernameFromURL, allowed: allowed, skipping: tried)
-        else {
+        var filled: (CredentialHelpers, GitCredential)?
+        let answer =
+            attempts <= credentials.maxAttempts
+            ? credentials.credential(usernameFromURL: usernameFromURL, allowed: allowed, skipping: tried) { helpers in
+                let found = helpers.fill(url: url, username: usernameFromURL)
+                filled = found.map { (helpers, $0) }
+                return found
+            } : nil
+        if let answer, let filled, case .credentialHelpers = credentials.methods[answer.method] {
+            helperAnswer = (filled.0, url, filled.1, answer.method)
+        }
+        guard let answer else {
             authenticationGaveUp = true
             let what = attempts == 1 ? "no credentials were offered" : "the credentials offered were refused"
             git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "the server requires authentication and \(what)")
@@ -122,8 +139,10 @@ final class SyncContext {
         var cb = git_remote_callbacks()
         try check(git_remote_init_callbacks(&cb, UInt32(GIT_REMOTE_CALLBACKS_VERSION)), "remote callbacks")
         cb.payload = Unmanaged.passUnretained(self).toOpaque()
-        cb.credentials = { out, _, user, allowed, payload in
-            SyncContext.from(payload).acquire(out, usernameFromURL: user.map { String(cString: $0) }, allowed: allowed)
+        cb.credentials = { out, url, user, allowed, payload in
+            SyncContext.from(payload).acquire(
+                out, url: url.map { String(cString: $0) } ?? "", usernameFromURL: user.map { String(cString: $0) },
+                allowed: allowed)
         }
         cb.transfer_progress = { stats, payload in
             let ctx = SyncContext.from(payload)
@@ -158,6 +177,13 @@ final class SyncContext {
             return 0
         }
         return cb
+    }
+
+    /// The server took the credentials: the helpers that gave them are told to `store` them.
+    func credentialsWorked() {
+        guard let h = helperAnswer else { return }
+        helperAnswer = nil
+        h.helpers.approve(h.credential, url: h.url)
     }
 
     /// Sorts a failed libgit2 call into a `SyncError`. `connecting` is true while the connection
@@ -220,6 +246,7 @@ extension Repository {
                 git_remote_fetch(remote.pointer, arr, &opts, "fetch: \(name)")
             }
             if rc < 0 { throw ctx.error(rc, "fetch from \(name)", connecting: false) }
+            ctx.credentialsWorked()
             return FetchResult(updatedReferences: ctx.updates)
         }
     }
@@ -241,7 +268,13 @@ extension Repository {
             try check(git_push_options_init(&opts, UInt32(GIT_PUSH_OPTIONS_VERSION)), "push options")
             opts.callbacks = try ctx.callbacks()
             let rc = withStrArray(refspecs) { arr in git_remote_push(remote.pointer, arr, &opts) }
-            if rc < 0 { throw ctx.error(rc, "push to \(name)", connecting: false, refspecs: refspecs) }
+            if rc < 0 {
+                let error = ctx.error(rc, "push to \(name)", connecting: false, refspecs: refspecs)
+                // A refused update still means the server took the credentials.
+                if case .rejected = error { ctx.credentialsWorked() }
+                throw error
+            }
+            ctx.credentialsWorked()
             if let first = ctx.rejections.first { throw SyncError.rejected(ref: first.ref, reason: first.reason) }
         }
     }

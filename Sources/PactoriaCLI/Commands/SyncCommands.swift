@@ -45,9 +45,10 @@ struct RemoteCommand: ParsableCommand {
     }
 }
 
-/// Credentials from the environment (PACTORIA_GIT_TOKEN, ssh-agent, `pactoria.sshkey` in git config).
+/// Credentials for the workspace's remotes (PACTORIA_GIT_TOKEN, git's credential helpers, ssh-agent,
+/// `git.ssh_key` in the config); see `Remotes.credentials(_:environment:)`.
 func credentials(_ ws: Workspace) -> CredentialProvider {
-    CredentialProvider.standard(environment: ProcessInfo.processInfo.environment, sshKeyPath: ws.config.setting("git.ssh_key"))
+    Remotes.credentials(ws)
 }
 
 /// A progress line on a terminal, for transfers that take more than a moment.
@@ -69,6 +70,10 @@ struct Push: ParsableCommand {
         discussion: """
             Offline (the remote cannot be reached): exit 2, your commits stay safe locally; push again
             later. Rejected (someone pushed first): run `pactoria pull`, then push.
+
+            Credentials: PACTORIA_GIT_TOKEN (a token or user:password), then git's credential
+            helpers for HTTPS (credential.helper in git config; `store` is read natively, `cache`
+            is skipped), then the ssh-agent, then git.ssh_key from the config.
 
             Examples:
               pactoria push
@@ -123,6 +128,7 @@ struct Pull: ParsableCommand {
             common ancestor, the Markdown as text, and the lifecycle rules checked on the result.
             Conflicts are listed by contract and left for `pactoria resolve` and `pactoria commit`
             (or `pactoria merge --abort`). Exit 1 when conflicts remain, 2 when offline.
+            Credentials as for `pactoria push` (PACTORIA_GIT_TOKEN, git's credential helpers, ssh).
 
             Examples:
               pactoria pull
