@@ -81,7 +81,7 @@ public struct APIError: HTTPResponseError, Sendable {
 /// JSON responses from plain dictionaries and arrays, snake_case as written.
 enum JSONBody {
     static func bytes(_ value: Any) -> [UInt8] {
-        Array((try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8))
+        JSONWriter.bytes(value)
     }
 
     static func response(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {

@@ -47,15 +47,30 @@ public struct ContractSummary: Sendable, Equatable {
 
     /// Case-insensitive match against title, parties and plain-English input.
     public func matches(search needle: String) -> Bool {
-        let folded = Array(needle.lowercased().utf8)
+        matches(search: needle, folded: Array(needle.lowercased().utf8))
+    }
+
+    /// As `matches(search:)`, with the needle's lower-cased UTF-8 computed once by the caller.
+    func matches(search needle: String, folded: [UInt8]) -> Bool {
         let ascii = folded.allSatisfy { $0 < 0x80 }
-        for h in [title, clientName, clientCompany, supplierName, supplierCompany, plainEnglishInput] {
-            guard let h else { continue }
-            if ascii ? TextSearch.containsASCIIFolded(h, folded) : h.lowercased().contains(needle.lowercased()) {
-                return true
-            }
-        }
-        return false
+        // Field by field, without gathering them into an array (which would retain each string).
+        return Self.hit(title, needle, folded, ascii) || Self.hit(clientName, needle, folded, ascii)
+            || Self.hit(clientCompany, needle, folded, ascii) || Self.hit(supplierName, needle, folded, ascii)
+            || Self.hit(supplierCompany, needle, folded, ascii) || Self.hit(plainEnglishInput, needle, folded, ascii)
+    }
+
+    /// As `matches(search:folded:)` on the summary `s` points to, reading its fields in place.
+    static func matches(_ s: UnsafePointer<ContractSummary>, search needle: String, folded: [UInt8]) -> Bool {
+        let ascii = folded.allSatisfy { $0 < 0x80 }
+        return hit(s.pointee.title, needle, folded, ascii) || hit(s.pointee.clientName, needle, folded, ascii)
+            || hit(s.pointee.clientCompany, needle, folded, ascii) || hit(s.pointee.supplierName, needle, folded, ascii)
+            || hit(s.pointee.supplierCompany, needle, folded, ascii)
+            || hit(s.pointee.plainEnglishInput, needle, folded, ascii)
+    }
+
+    private static func hit(_ h: String?, _ needle: String, _ folded: [UInt8], _ ascii: Bool) -> Bool {
+        guard let h else { return false }
+        return ascii ? TextSearch.containsASCIIFolded(h, folded) : h.lowercased().contains(needle.lowercased())
     }
 
     // MARK: cache encoding
@@ -314,29 +329,31 @@ enum TextSearch {
     /// True when `haystack` contains `needle` (already lower-cased ASCII bytes), ignoring ASCII case.
     static func containsASCIIFolded(_ haystack: String, _ needle: [UInt8]) -> Bool {
         if needle.isEmpty { return true }
-        var h = haystack
-        return h.withUTF8 { hay in
-            let n = needle.count
-            guard hay.count >= n else { return false }
-            let first = needle[0]
-            var i = 0
-            let last = hay.count - n
-            while i <= last {
-                var c = hay[i]
-                if c >= 65 && c <= 90 { c |= 0x20 }
-                if c == first {
-                    var j = 1
-                    while j < n {
-                        var d = hay[i + j]
-                        if d >= 65 && d <= 90 { d |= 0x20 }
-                        if d != needle[j] { break }
-                        j += 1
-                    }
-                    if j == n { return true }
+        return haystack.utf8.withContiguousStorageIfAvailable({ hay in scan(hay, needle) })
+            ?? Array(haystack.utf8).withUnsafeBufferPointer { scan($0, needle) }
+    }
+
+    private static func scan(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        let n = needle.count
+        guard hay.count >= n else { return false }
+        let first = needle[0]
+        var i = 0
+        let last = hay.count - n
+        while i <= last {
+            var c = hay[i]
+            if c >= 65 && c <= 90 { c |= 0x20 }
+            if c == first {
+                var j = 1
+                while j < n {
+                    var d = hay[i + j]
+                    if d >= 65 && d <= 90 { d |= 0x20 }
+                    if d != needle[j] { break }
+                    j += 1
                 }
-                i += 1
+                if j == n { return true }
             }
-            return false
+            i += 1
         }
+        return false
     }
 }

@@ -49,16 +49,27 @@ public enum ListContracts {
             if let live { q.company.map { live.index(ws, company: $0) } ?? live.index(ws) } else {
                 ContractIndex.load(ws, company: q.company)
             }
-        let matching = index.summaries.filter { s in
-            (q.status == nil || s.status == q.status) && (q.type == nil || s.contractType == q.type)
-                && (q.search.map { s.matches(search: $0) } ?? true)
+        // Match by position and copy only the page: copying every match would retain each of its
+        // strings, which costs more than the matching on a large workspace.
+        let search = q.search.map { Array($0.lowercased().utf8) }
+        var matching: [Int] = []
+        index.summaries.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return }
+            for i in all.indices {
+                let s = base + i  // through the pointer, so no summary is copied
+                if let status = q.status, s.pointee.status != status { continue }
+                if let type = q.type, s.pointee.contractType != type { continue }
+                if let needle = q.search, let search, !ContractSummary.matches(s, search: needle, folded: search) { continue }
+                matching.append(i)
+            }
         }
         let total = matching.count
         let pages = max(1, (total + q.size - 1) / q.size)
         let start = min(total, (q.page - 1) * q.size)
         let end = min(total, start + q.size)
         return Page(
-            contracts: Array(matching[start..<end]), total: total, page: q.page, size: q.size, pages: pages,
+            contracts: matching[start..<end].map { index.summaries[$0] }, total: total, page: q.page, size: q.size,
+            pages: pages,
             unreadable: index.unreadable)
     }
 }
