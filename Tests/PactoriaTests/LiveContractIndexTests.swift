@@ -120,6 +120,8 @@ import Testing
         let live = LiveContractIndex()
         for query in [
             ListContracts.Query(), ListContracts.Query(company: "beta"), ListContracts.Query(search: "contract 1"),
+            ListContracts.Query(search: "CLIENT 2 LTD"), ListContracts.Query(search: "ltdclient"),
+            ListContracts.Query(search: "Ünïcode"), ListContracts.Query(company: "alpha", search: "Alpha"),
             ListContracts.Query(status: "draft", size: 2), ListContracts.Query(page: 2, size: 4),
         ] {
             let a = try ListContracts.run(ws, query, live: live)
@@ -127,5 +129,8 @@ import Testing
             #expect(a.contracts == b.contracts)
             #expect((a.total, a.pages) == (b.total, b.pages))
         }
+        // Case-insensitive, within one field (never across two).
+        #expect(try ListContracts.run(ws, .init(search: "CLIENT 2 LTD"), live: live).total == 2)
+        #expect(try ListContracts.run(ws, .init(search: "ltdclient"), live: live).total == 0)
     }
 }

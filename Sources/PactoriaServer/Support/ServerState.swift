@@ -32,6 +32,11 @@ final class ServerState: Sendable {
         securityLog = SecurityLog(ws)
         locator = ContractLocator(root: config.root, live: contracts)
         files = FreshFiles(root: config.root)
+        // Build the contract index while the server starts, not on the first list request.
+        let (contracts, root) = (self.contracts, config.root)
+        DispatchQueue.global().async {
+            if let ws = try? Workspace.open(root: root) { _ = contracts.index(ws) }
+        }
     }
 
     /// A fresh view of the workspace (its config re-read; the repository opened on demand).

@@ -126,6 +126,8 @@ public struct ContractIndex: Sendable {
     public var unreadable: [UnreadableContract]
     /// Contract `.md` files without metadata.
     public var orphans: [ContractRef]
+    /// The searchable text of `summaries`, laid out for scanning (built by long-running processes).
+    var searchText: SearchText?
 
     static let cacheName = "summaries-v3"
     static let magic = "pactoria-summaries 3\n"
@@ -333,8 +335,10 @@ enum TextSearch {
             ?? Array(haystack.utf8).withUnsafeBufferPointer { scan($0, needle) }
     }
 
-    private static func scan(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+    /// Whether `hay` contains `needle` (lower-cased ASCII), ignoring ASCII case in `hay`.
+    static func scan(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         let n = needle.count
+        guard n > 0 else { return true }
         guard hay.count >= n else { return false }
         let first = needle[0]
         var i = 0
@@ -355,5 +359,49 @@ enum TextSearch {
             i += 1
         }
         return false
+    }
+}
+
+/// The fields `list --search` looks in, for every summary of an index, in one contiguous buffer with
+/// ASCII letters lower-cased: a search scans it without touching (and retaining) any string, which
+/// matters when many requests search the same index at once.
+struct SearchText: Sendable {
+    private var bytes: [UInt8] = []
+    /// `ends[i]` is where summary `i`'s text ends (and `ends[i - 1]` where it starts).
+    private var ends: [Int] = []
+
+    init(_ summaries: [ContractSummary]) {
+        bytes.reserveCapacity(summaries.count * 256)
+        ends.reserveCapacity(summaries.count)
+        for s in summaries {
+            for field in [s.title, s.clientName, s.clientCompany, s.supplierName, s.supplierCompany, s.plainEnglishInput] {
+                guard let field else { continue }
+                for c in field.utf8 { bytes.append(c >= 65 && c <= 90 ? c | 0x20 : c) }
+                bytes.append(0)  // no needle holds a NUL, so no match spans two fields
+            }
+            ends.append(bytes.count)
+        }
+    }
+
+    /// Whether summary `i` contains `needle`: lower-cased ASCII bytes (the caller checks).
+    func matches(_ i: Int, folded needle: [UInt8]) -> Bool {
+        let start = i == 0 ? 0 : ends[i - 1]
+        guard !needle.isEmpty else { return true }
+        return bytes.withUnsafeBufferPointer { all in
+            needle.withUnsafeBufferPointer { n in
+                // The text is already folded, so a plain byte search will do: memchr to the next
+                // candidate first byte, memcmp to confirm.
+                guard let base = all.baseAddress, let n0 = n.baseAddress else { return false }
+                var p = base + start
+                let end = base + ends[i]
+                while end - p >= n.count {
+                    guard let hit = memchr(p, Int32(n0[0]), end - p - n.count + 1) else { return false }
+                    let h = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(h, n0, n.count) == 0 { return true }
+                    p = h + 1
+                }
+                return false
+            }
+        }
     }
 }

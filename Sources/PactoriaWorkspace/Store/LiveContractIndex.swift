@@ -31,6 +31,7 @@ public final class LiveContractIndex: @unchecked Sendable {
             merged.unreadable += slice.unreadable
             merged.orphans += slice.orphans
         }
+        merged.searchText = SearchText(merged.summaries)
         all = merged
         return merged
     }
@@ -82,19 +83,24 @@ public final class LiveContractIndex: @unchecked Sendable {
     }
 
     private func rescanAll(_ ws: Workspace) {
-        var loader = ContractIndex.Loader(ws, memory: stamps)
+        // The first scan starts from the on-disk cache the CLI keeps (and refreshes it).
+        var loader = stamps.isEmpty ? ContractIndex.Loader(ws) : ContractIndex.Loader(ws, memory: stamps)
         var fresh: [String: ContractIndex] = [:]
         for slug in ws.companySlugs() {
             watcher?.watch(company: slug)
             fresh[slug] = scan(ws, company: slug, &loader)
         }
         let live = Set(fresh.values.flatMap { $0.summaries.map(\.ref.yamlPath) + $0.unreadable.map(\.ref.yamlPath) })
-        stamps = loader.cache.filter { live.contains($0.key) }
+        loader.cache = loader.cache.filter { live.contains($0.key) }
+        loader.save()
+        stamps = loader.cache
         slices = fresh
         all = nil
     }
 
     private func scan(_ ws: Workspace, company: String, _ loader: inout ContractIndex.Loader) -> ContractIndex {
-        ContractIndex.collect(ws.contractRefs(company: company), &loader).0
+        var slice = ContractIndex.collect(ws.contractRefs(company: company), &loader).0
+        slice.searchText = SearchText(slice.summaries)
+        return slice
     }
 }

@@ -52,6 +52,7 @@ public enum ListContracts {
         // Match by position and copy only the page: copying every match would retain each of its
         // strings, which costs more than the matching on a large workspace.
         let search = q.search.map { Array($0.lowercased().utf8) }
+        let text = search.flatMap { $0.allSatisfy { $0 < 0x80 } ? index.searchText : nil }
         var matching: [Int] = []
         index.summaries.withUnsafeBufferPointer { all in
             guard let base = all.baseAddress else { return }
@@ -59,7 +60,12 @@ public enum ListContracts {
                 let s = base + i  // through the pointer, so no summary is copied
                 if let status = q.status, s.pointee.status != status { continue }
                 if let type = q.type, s.pointee.contractType != type { continue }
-                if let needle = q.search, let search, !ContractSummary.matches(s, search: needle, folded: search) { continue }
+                if let needle = q.search, let search {
+                    let hit =
+                        text?.matches(i, folded: search)
+                        ?? ContractSummary.matches(s, search: needle, folded: search)
+                    if !hit { continue }
+                }
                 matching.append(i)
             }
         }
