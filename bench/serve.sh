@@ -3,7 +3,7 @@
 #
 #   bench/serve.sh [--contracts 10000] [--connections 32] [--duration 10] [--bin PATH] [--keep]
 #
-# Measures GET /health, GET one contract and GET a filtered list page; prints requests/s and
+# Measures GET /health, GET one contract, GET a filtered list page and a searched one; prints requests/s and
 # latency percentiles for each, and the ratio of one-contract throughput to /health's.
 # Targets (issue #5): one contract >= 50% of /health's throughput; p99 < 10 ms at 32 connections.
 # A report, not a gate: exits 0 once printed. Needs wrk (apt-get install wrk).
@@ -77,12 +77,16 @@ measure() {
 measure health "$base/health"
 measure contract "$base/api/v1/contracts/$id"
 measure list "$base/api/v1/contracts?status=active&size=20&page=2"
+# A client name from the workspace, as a person would search for it.
+client=$(sed -n 's/^  name: //p' "$(ls "$ws/companies/$company/contracts/"*.yaml | head -1)" | head -1 | tr -d "'\"" | cut -d' ' -f1)
+measure search "$base/api/v1/contracts?search=$client&size=20"
 
 printf '\npactoria serve on %s contracts, wrk -t2 -c%s -d%ss, loopback, %s cores\n\n' "$((per * 100))" "$connections" "$duration" "$(nproc)"
 printf '%-34s %12s %10s %10s\n' "request" "requests/s" "p50" "p99"
 printf '%-34s %12s %10s %10s\n' "GET /health" "${rps[health]}" "${p50[health]}" "${p99[health]}"
 printf '%-34s %12s %10s %10s\n' "GET /api/v1/contracts/{id}" "${rps[contract]}" "${p50[contract]}" "${p99[contract]}"
 printf '%-34s %12s %10s %10s\n' "GET /api/v1/contracts?status=..." "${rps[list]}" "${p50[list]}" "${p99[list]}"
+printf '%-34s %12s %10s %10s\n' "GET /api/v1/contracts?search=$client" "${rps[search]}" "${p50[search]}" "${p99[search]}"
 python3 - "${rps[contract]}" "${rps[health]}" "${p99[contract]}" <<'PY'
 import sys, re
 c, h, p99 = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]

@@ -1,4 +1,7 @@
 internal import CLibGit2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The staging area. Writes go through libgit2, which guards the index with `index.lock`.
 public final class Index {
@@ -51,6 +54,40 @@ public final class Index {
     public func writeTree() throws -> ObjectID {
         var oid = git_oid()
         try check(git_index_write_tree(&oid, pointer), "write tree")
+        return ObjectID(oid)
+    }
+
+    /// The tree of `base` with each of `paths` set to what the index stages for it, or removed where
+    /// it stages nothing. When the index otherwise holds exactly `base`, this is the tree
+    /// `writeTree()` returns, built by rewriting only the trees along `paths` (libgit2's write-tree
+    /// re-reads every tree of the commit to rebuild its cache). Throws when a path is conflicted or
+    /// cannot be updated; callers then fall back to `writeTree()`.
+    public func tree(updating base: ObjectID, paths: [String]) throws -> ObjectID {
+        let baseTree = try repository.lookupTree(base)
+        defer { git_tree_free(baseTree) }
+        let cPaths = paths.map { strdup($0) }
+        defer { for p in cPaths { free(p) } }
+        var updates: [git_tree_update] = []
+        updates.reserveCapacity(paths.count)
+        for (i, path) in paths.enumerated() {
+            var update = git_tree_update()
+            update.path = UnsafePointer(cPaths[i])
+            if let entry = git_index_get_bypath(pointer, path, 0) {
+                update.action = GIT_TREE_UPDATE_UPSERT
+                update.id = entry.pointee.id
+                update.filemode = git_filemode_t(entry.pointee.mode)
+            } else {
+                guard git_index_get_bypath(pointer, path, 1) == nil else { throw GitError(code: .conflict, operation: "write tree", message: "\(path) is conflicted") }
+                var gone: OpaquePointer?
+                // Removing what the base does not hold is an error in libgit2: skip it.
+                guard git_tree_entry_bypath(&gone, baseTree, path) == 0 else { continue }
+                git_tree_entry_free(gone)
+                update.action = GIT_TREE_UPDATE_REMOVE
+            }
+            updates.append(update)
+        }
+        var oid = git_oid()
+        try check(git_tree_create_updated(&oid, repository.pointer, baseTree, updates.count, &updates), "write tree")
         return ObjectID(oid)
     }
 

@@ -712,3 +712,47 @@ struct GitWrapperTests {
         #expect(removed.hasSuffix("\n-x\n"))
     }
 }
+
+/// `Index.tree(updating:paths:)` is how `pactoria commit` writes its tree: it must give exactly the
+/// tree libgit2's write-tree gives, for edits, additions in new directories, removals (including the
+/// last file of a directory), an executable bit and paths that were never there.
+struct IndexTreeUpdateTests {
+    @Test func matchesWriteTreeForEveryKindOfChange() throws {
+        try withRepository { repo, dir in
+            for c in ["alpha", "beta", "gamma"] {
+                for i in 0..<4 { try dir.write("companies/\(c)/contracts/c\(i).yaml", "id: \(c)-\(i)\n") }
+            }
+            try dir.write("companies/solo/contracts/only.yaml", "id: only\n")
+            try dir.write("README.md", "hello\n")
+            let head = try commitAll(repo, "base")
+            let base = try repo.treeID(ofCommit: head)
+
+            try dir.write("companies/alpha/contracts/c0.yaml", "id: alpha-0\ntitle: edited\n")
+            try dir.write("companies/delta/contracts/new.yaml", "id: new\n")
+            try dir.delete("companies/beta/contracts/c1.yaml")
+            try dir.delete("companies/solo/contracts/only.yaml")
+            try dir.write("scripts/run.sh", "#!/bin/sh\n")
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path + "/scripts/run.sh")
+            let paths = [
+                "companies/alpha/contracts/c0.yaml", "companies/delta/contracts/new.yaml",
+                "companies/beta/contracts/c1.yaml", "companies/solo/contracts/only.yaml", "scripts/run.sh",
+                "companies/never/contracts/ghost.yaml",
+            ]
+            let index = try repo.index()
+            #expect(try index.writeTree() == base)
+            for p in paths {
+                if FileManager.default.fileExists(atPath: dir.path + "/" + p) {
+                    try index.add(path: p)
+                } else {
+                    try? index.remove(path: p)
+                }
+            }
+            let updated = try index.tree(updating: base, paths: paths)
+            #expect(updated == (try index.writeTree()))
+            // And git reads it the same way: the emptied directory is gone, the script executable.
+            let listing = try git(["ls-tree", "-r", updated.hex], in: dir.path).text
+            #expect(!listing.contains("companies/solo"))
+            #expect(listing.contains("100755 blob") && listing.contains("scripts/run.sh"))
+        }
+    }
+}

@@ -125,11 +125,13 @@ public enum CommitChanges {
             opened = try Trace.measure("index read") { try repo.index() }
             try Trace.measure("index reload") { try opened.refresh() }
         } catch { throw .repository("cannot read the index", detail: "\(error)") }
-        if let headTree, (try? Trace.measure("index tree") { try opened.writeTree() }) != headTree {
+        let indexMatchesHead = headTree != nil && (try? Trace.measure("index tree") { try opened.writeTree() }) == headTree
+        if headTree != nil && !indexMatchesHead {
             for e in (try? repo.status(pathspecs: WorkspaceStatus.workspacePaths)) ?? [] { paths.insert(e.path) }
         }
         for e in events { paths.insert(e.ref.yamlPath) }
-        let (index, tree) = try Committer.stage(ws, repo, paths: paths, everything: stageEverything, index: opened)
+        let (index, tree) = try Committer.stage(
+            ws, repo, paths: paths, everything: stageEverything, index: opened, indexMatches: indexMatchesHead ? headTree : nil)
         let commit = try Committer.commit(
             repo, index: index, tree: tree, head: head, message: trimmed, events: events, author: author,
             allowEmpty: allowEmpty, extraParents: mergeParents)

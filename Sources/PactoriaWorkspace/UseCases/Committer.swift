@@ -7,7 +7,8 @@ enum Committer {
     /// Stages `paths` in the index (adding what exists, removing what does not) and returns the
     /// index, still open, with the tree it now describes.
     static func stage(
-        _ ws: Workspace, _ repo: Repository, paths: some Sequence<String>, everything: Bool = false, index opened: Index? = nil
+        _ ws: Workspace, _ repo: Repository, paths: some Sequence<String>, everything: Bool = false, index opened: Index? = nil,
+        indexMatches base: ObjectID? = nil
     ) throws(WorkspaceError) -> (Index, ObjectID) {
         do {
             let index: Index
@@ -16,10 +17,15 @@ enum Committer {
                 try Trace.measure("index reload") { try index.refresh() }
             }
             if everything { try index.addAll(["."]) }
-            for path in Set(paths).sorted() {
+            let sorted = Set(paths).sorted()
+            for path in sorted {
                 if FileSystem.exists(ws.absolute(path)) { try index.add(path: path) } else { try index.remove(path: path) }
             }
-            let tree = try Trace.measure("write tree") { try index.writeTree() }
+            // When the index held exactly `base` before, only the staged paths' trees change.
+            let tree = try Trace.measure("write tree") {
+                if let base, !everything, let tree = try? index.tree(updating: base, paths: sorted) { return tree }
+                return try index.writeTree()
+            }
             return (index, tree)
         } catch {
             throw .repository("cannot stage the workspace: \(shortGitMessage(error))", detail: "\(error)")
