@@ -97,6 +97,14 @@ public final class Index {
         return ObjectID(entry.pointee.id)
     }
 
+    /// The SHA-1 trailer of the index file as last read or written: equal checksums mean equal
+    /// indexes (nil when the index has never been on disk).
+    public var checksum: ObjectID? {
+        guard let oid = git_index_checksum(pointer) else { return nil }
+        let id = ObjectID(oid.pointee)
+        return id == ObjectID(bytes: [UInt8](repeating: 0, count: 20)) ? nil : id
+    }
+
     public var hasConflicts: Bool { git_index_has_conflicts(pointer) == 1 }
 
     public var entryCount: Int { git_index_entrycount(pointer) }

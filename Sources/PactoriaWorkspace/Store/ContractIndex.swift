@@ -183,7 +183,10 @@ public struct ContractIndex: Sendable {
         }
 
         func save() {
-            if dirty && !cachePath.isEmpty { ContractIndex.writeCache(cachePath, cache) }
+            // Not into a workspace that has gone meanwhile (a server's warm-up, say).
+            if dirty && !cachePath.isEmpty && FileSystem.isDirectory(ws.absolute(".pactoria")) {
+                ContractIndex.writeCache(cachePath, cache)
+            }
         }
     }
 

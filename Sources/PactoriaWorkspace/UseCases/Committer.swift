@@ -43,9 +43,11 @@ enum Committer {
         let signature = Signature(name: author.name, email: author.email, time: Date())
         do {
             try Trace.measure("index write") { try index.write() }
-            return try repo.createCommit(
+            let made = try repo.createCommit(
                 tree: tree, parents: (head.map { [$0] } ?? []) + extraParents, author: signature, committer: signature,
                 message: AuditTrailers.compose(message: message, events: events))
+            if let checksum = index.checksum { IndexRecord.save(repo, checksum: checksum, tree: tree) }
+            return made
         } catch {
             throw .repository("cannot commit: \(shortGitMessage(error))", detail: "\(error)")
         }
@@ -68,5 +70,23 @@ enum Committer {
             return g.message
         }
         return "\(error)"
+    }
+}
+
+/// What the last commit left in the index: the index file's checksum and the tree that index
+/// holds. While the index file is unchanged (same checksum), the next commit knows the index
+/// equals that tree without rebuilding it; any change to the index, by git or anything else,
+/// changes the checksum and the record no longer applies. Kept in `.pactoria/cache/`.
+enum IndexRecord {
+    static func path(_ repo: Repository) -> String { "\(repo.workdir)/\(Workspace.cacheDirectory)/index-tree" }
+
+    static func save(_ repo: Repository, checksum: ObjectID, tree: ObjectID) {
+        try? FileSystem.writeAtomically(Array("\(checksum.hex) \(tree.hex)\n".utf8), to: path(repo), durable: false)
+    }
+
+    /// True when `index` is, by the record, exactly `tree`.
+    static func holds(_ repo: Repository, index: Index, tree: ObjectID) -> Bool {
+        guard let checksum = index.checksum, let bytes = try? FileSystem.read(path(repo)) else { return false }
+        return String(decoding: bytes, as: UTF8.self) == "\(checksum.hex) \(tree.hex)\n"
     }
 }
