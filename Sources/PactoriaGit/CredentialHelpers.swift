@@ -356,6 +356,33 @@ extension Repository {
         var cfg: OpaquePointer?
         try check(git_repository_config_snapshot(&cfg, pointer), "read config")
         defer { git_config_free(cfg) }
+        return try CredentialConfig(reading: cfg!)
+    }
+
+    /// The credential helpers git would ask for `url`, in order (empty when none, or when the
+    /// configuration cannot be read).
+    public func credentialHelpers(for url: String) -> [String] {
+        ((try? credentialConfig())?.settings(for: url).helpers) ?? []
+    }
+}
+
+extension CredentialConfig {
+    /// The `credential.*` entries of git's configuration outside any repository (system, XDG and
+    /// global levels, as `git_config_open_default` finds them), for when there is no repository
+    /// yet, such as before a clone.
+    public static func global() throws -> CredentialConfig {
+        Libgit2.ensure()
+        var cfg: OpaquePointer?
+        try check(git_config_open_default(&cfg), "read global config")
+        defer { git_config_free(cfg) }
+        var snapshot: OpaquePointer?
+        try check(git_config_snapshot(&snapshot, cfg), "read global config")
+        defer { git_config_free(snapshot) }
+        return try CredentialConfig(reading: snapshot!)
+    }
+
+    /// The `credential.*` entries of an open `git_config`, in the order git reads them.
+    init(reading cfg: OpaquePointer) throws {
         var iterator: OpaquePointer?
         try check(git_config_iterator_glob_new(&iterator, cfg, "^credential\\."), "read credential config")
         defer { git_config_iterator_free(iterator) }
@@ -369,13 +396,7 @@ extension Repository {
         }
         // libgit2 lists the most specific level first; git reads the least specific first.
         found.sort { ($0.level, $0.order) < ($1.level, $1.order) }
-        return CredentialConfig(entries: found.map(\.entry))
-    }
-
-    /// The credential helpers git would ask for `url`, in order (empty when none, or when the
-    /// configuration cannot be read).
-    public func credentialHelpers(for url: String) -> [String] {
-        ((try? credentialConfig())?.settings(for: url).helpers) ?? []
+        self.init(entries: found.map(\.entry))
     }
 }
 

@@ -11,7 +11,8 @@ public final class Repository {
     /// The working directory, with a trailing slash stripped.
     public let workdir: String
 
-    private init(pointer: OpaquePointer) {
+    /// Takes ownership of a `git_repository` handle (freed with this object).
+    init(pointer: OpaquePointer) {
         self.pointer = pointer
         var dir = git_repository_workdir(pointer).map { String(cString: $0) } ?? ""
         while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }

@@ -87,6 +87,14 @@ final class SyncContext {
     var helperAnswer: (helpers: CredentialHelpers, url: String, credential: GitCredential, method: Int)?
     var rejections: [(ref: String, reason: String)] = []
     var updates: [RefUpdate] = []
+    /// libgit2 is about to connect (its `remote_ready` callback ran).
+    var connectStarted = false
+    /// Objects or references have come in since: the connection was made.
+    var transferStarted = false
+
+    /// True between the start of the connection and the first transfer: a failure then (other than
+    /// authentication) means the remote could not be reached.
+    var isConnecting: Bool { connectStarted && !transferStarted }
 
     init(remote: String, credentials: CredentialProvider, progress: (@Sendable (SyncProgress) -> Void)?) {
         self.remote = remote
@@ -144,8 +152,13 @@ final class SyncContext {
                 out, url: url.map { String(cString: $0) } ?? "", usernameFromURL: user.map { String(cString: $0) },
                 allowed: allowed)
         }
+        cb.remote_ready = { _, _, payload in
+            SyncContext.from(payload).connectStarted = true
+            return 0
+        }
         cb.transfer_progress = { stats, payload in
             let ctx = SyncContext.from(payload)
+            ctx.transferStarted = true
             if let report = ctx.progress, let s = stats?.pointee {
                 report(
                     SyncProgress(
@@ -169,6 +182,7 @@ final class SyncContext {
         }
         cb.update_tips = { ref, old, new, payload in
             let ctx = SyncContext.from(payload)
+            ctx.transferStarted = true
             func id(_ p: UnsafePointer<git_oid>?) -> ObjectID? {
                 guard let p, git_oid_is_zero(p) == 0 else { return nil }
                 return ObjectID(p)
@@ -205,8 +219,9 @@ final class SyncContext {
             || klass == Int32(GIT_ERROR_HTTP.rawValue)
         {
             // A local path that is missing gets libgit2's "unsupported URL protocol"; say what it is.
-            if url.hasPrefix("/") && !FileManager.default.fileExists(atPath: url) {
-                return .unreachable(remote: remote, detail: "no repository at \(url)")
+            let path = url.hasPrefix("file://") ? String(url.dropFirst("file://".count)) : url
+            if path.hasPrefix("/") && !FileManager.default.fileExists(atPath: path) {
+                return .unreachable(remote: remote, detail: "no repository at \(path)")
             }
             return .unreachable(remote: remote, detail: err.message)
         }

@@ -64,6 +64,53 @@ func progressReporter() -> (@Sendable (SyncProgress) -> Void)? {
     }
 }
 
+struct Clone: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy a shared workspace onto this machine (remote origin, upstream set).",
+        discussion: """
+            Clones the git repository at URL into DIR (default: the URL's last part without .git)
+            and checks that it is a Pactoria workspace; if it is not, nothing is left behind. DIR
+            must not exist or be empty. Offline (the URL cannot be reached): exit 2, no directory
+            is created. Credentials as for `pactoria push` (PACTORIA_GIT_TOKEN, git's credential
+            helpers from the global config, the ssh-agent). git does not clone hooks or config:
+            run `pactoria hooks install` in the clone for the pre-commit check and merge driver.
+
+            Examples:
+              pactoria clone https://git.example.co.uk/brickline/contracts.git
+              pactoria clone /mnt/usb/contracts.git ~/contracts
+              pactoria clone git@git.example.co.uk:brickline/contracts.git --json
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "A path, file://, https:// or ssh URL.") var url: String
+    @Argument(help: "The directory to create (default: the URL's last part without .git).") var directory: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try guarded(global) { () throws(WorkspaceError) in
+            let base = global.directory.map { FileSystemPath.absolute($0) }
+            if !json, isatty(STDERR_FILENO) == 1, let name = directory ?? Remotes.defaultCloneDirectory(for: url) {
+                Terminal.err("Cloning into '\(name)'...")
+            }
+            let r = try Remotes.clone(
+                url: url, into: directory, relativeTo: base, credentials: Remotes.credentials(),
+                progress: progressReporter())
+            if json {
+                JSON.print([
+                    "directory": r.directory, "url": r.url, "remote": r.remote, "branch": JSON.opt(r.branch),
+                    "upstream": JSON.opt(r.upstream), "commit": JSON.opt(r.commit?.hex), "contracts": r.contracts,
+                ])
+                return
+            }
+            let n = "\(r.contracts) contract\(r.contracts == 1 ? "" : "s")"
+            Terminal.out("Cloned into '\(r.name)': \(n) " + (r.branch.map { "on branch \($0)" } ?? "(HEAD detached)"))
+            // git does not clone hooks or config: the pre-commit check and merge driver are per clone.
+            if isatty(STDERR_FILENO) == 1 {
+                Terminal.err("hint: run `pactoria hooks install` in '\(r.name)' so plain git commits and merges are checked too")
+            }
+        }
+    }
+}
+
 struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send your commits to a remote (sets the upstream the first time).",

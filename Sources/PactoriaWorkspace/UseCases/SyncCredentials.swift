@@ -12,4 +12,16 @@ extension Remotes {
         return CredentialProvider.standard(
             environment: environment, sshKeyPath: ws.config.setting("git.ssh_key"), credentialConfig: gitConfig)
     }
+
+    /// The credentials `clone` offers, before there is a workspace: `PACTORIA_GIT_TOKEN`, then the
+    /// credential helpers in `gitConfig` (default: git's global and system configuration, read
+    /// through libgit2), then the ssh-agent. Helpers run with `environment` (default: this
+    /// process's).
+    public static func credentials(environment: [String: String]? = nil, gitConfig: CredentialConfig? = nil)
+        -> CredentialProvider
+    {
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        let gitConfig = gitConfig ?? (try? CredentialConfig.global())
+        return CredentialProvider.standard(environment: environment, credentialConfig: gitConfig)
+    }
 }
