@@ -53,7 +53,8 @@ run review --base HEAD~6 | head -40
 git init -q --bare -b main "$root/remote.git"
 run remote add origin "$root/remote.git"
 run push
-git clone -q "$root/remote.git" "$root/laptop"
+printf '\n\033[1m$ pactoria clone %s %s\033[0m   (a second machine)\n' "$root/remote.git" "$root/laptop"
+"$bin" clone "$root/remote.git" "$root/laptop"
 care=website-care-plan-agreement
 (cd "$root/laptop" && "$bin" submit "$care" -q)
 (cd "$root/laptop" && "$bin" push -q)

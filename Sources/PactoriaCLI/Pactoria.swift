@@ -2,6 +2,10 @@ public import ArgumentParser
 import PactoriaWorkspace
 
 /// The `pactoria` command tree. Commands parse, call a use case in PactoriaWorkspace, and render.
+///
+/// Every command names itself (`commandName:`): otherwise ArgumentParser derives each name from the
+/// type's name through `String(describing:)`, whose protocol-conformance lookups cost about 8 ms of
+/// every run's start-up across this tree.
 public struct Pactoria: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pactoria",

@@ -56,8 +56,9 @@ struct CredentialHelperTests {
     /// its input to `log.input` and prints `answer`.
     private func helperScript(_ dir: String, log: String, answer: String) throws -> String {
         let path = dir + "/helper.sh"
-        try write(
-            dir, "helper.sh",
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Spawn.writeExecutable(
+            path,
             """
             #!/bin/sh
             echo "$1" >> '\(log)'
@@ -69,7 +70,6 @@ struct CredentialHelperTests {
             fi
 
             """)
-        chmod(path, 0o755)
         return path
     }
 
@@ -423,8 +423,8 @@ struct CredentialHelperTests {
 
         // A helper on PATH by name (`git-credential-NAME`).
         let bin = dir.sub("bin")
-        try write(bin, "git-credential-pactoriatest", "#!/bin/sh\necho username=named\necho password=$1-$2\n")
-        chmod(bin + "/git-credential-pactoriatest", 0o755)
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try Spawn.writeExecutable(bin + "/git-credential-pactoriatest", "#!/bin/sh\necho username=named\necho password=$1-$2\n")
         let named = CredentialHelpers(
             config: CredentialConfig([("credential.helper", "pactoriatest --flag")]),
             environment: ["PATH": bin + ":/usr/bin:/bin"])

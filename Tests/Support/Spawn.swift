@@ -12,6 +12,23 @@ public enum Spawn {
         public var description: String
     }
 
+    /// Writes an executable script. The file is opened close-on-exec, so a process another test
+    /// spawns meanwhile cannot inherit it open for writing, which would make running the script
+    /// fail with "Text file busy" (ETXTBSY) for as long as that process lives.
+    public static func writeExecutable(_ path: String, _ text: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw Failure(description: "cannot create \(path): errno \(errno)") }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw Failure(description: "cannot write \(path): errno \(errno)") }
+            written += n
+        }
+        fchmod(fd, 0o755)
+    }
+
     /// Returns the exit status (128 + signal for a signalled child). Times out after `timeout`.
     public static func run(
         _ executable: String, _ arguments: [String], directory: String, environment: [String: String],

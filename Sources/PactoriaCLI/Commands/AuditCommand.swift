@@ -220,6 +220,7 @@ struct HooksCommand: ParsableCommand {
 
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "install",
             abstract: "Install a pre-commit hook (`pactoria check --staged`) and the contract merge driver.",
             discussion: "Example:\n  pactoria hooks install")
         @OptionGroup var global: GlobalOptions

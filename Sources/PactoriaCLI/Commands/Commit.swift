@@ -3,6 +3,7 @@ import PactoriaWorkspace
 
 struct Commit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "commit",
         abstract: "Validate and commit every change in the workspace.",
         discussion: """
             Refuses, listing every problem and committing nothing, if any changed contract is invalid.

@@ -10,6 +10,7 @@ struct CompanyCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a company (a directory under companies/).",
             discussion: """
                 Examples:

@@ -3,6 +3,7 @@ import PactoriaWorkspace
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Show field-by-field metadata changes and a unified diff of the content.",
         discussion: """
             With no revisions: the working tree against HEAD. With one: that revision against the

@@ -88,6 +88,7 @@ func templateJSON(_ t: Template) -> [String: Any] {
 
 struct Recommend: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "recommend",
         abstract: "Recommend templates for a business need described in plain English.",
         discussion: """
             Ranks templates by text relevance (BM25 over name, description and suitable-for keywords,
@@ -128,6 +129,7 @@ struct Recommend: ParsableCommand {
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Generate a contract's content from its template, metadata and plain-English input.",
         discussion: """
             The local provider fills the template and weaves the requirements into the term, fees and
@@ -181,6 +183,7 @@ struct Generate: ParsableCommand {
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "analyze",
         abstract: "UK compliance scores and risk for a contract (or all, or a document outside the workspace).",
         discussion: """
             Scores 0–1 (overall, gdpr, employment_law, consumer_rights, commercial_terms, those that

@@ -3,6 +3,7 @@ import PactoriaWorkspace
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create a workspace, or adopt an existing directory or git repository as one.",
         discussion: """
             Creates the git repository if there is none (through libgit2), writes .pactoria/config.yaml

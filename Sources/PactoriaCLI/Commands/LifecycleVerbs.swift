@@ -62,6 +62,7 @@ func renderTransitions(
 
 struct Submit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "submit",
         abstract: "Submit a draft for review (draft → pending_review).",
         discussion: "Example:\n  pactoria submit website-redesign-services-agreement")
     @OptionGroup var global: GlobalOptions
@@ -86,6 +87,7 @@ struct RequestChanges: ParsableCommand {
 
 struct Finalize: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "finalize",
         abstract: "Record the current Markdown as the human-reviewed final content.",
         discussion: """
             Stores the SHA-256 of the content, who and when under lifecycle.final_content. A contract
@@ -103,6 +105,7 @@ struct Finalize: ParsableCommand {
 
 struct Activate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "activate",
         abstract: "Activate a reviewed contract (pending_review → active).",
         discussion: """
             Refused unless the content is final (see `pactoria finalize`) and the end_date has not
@@ -120,6 +123,7 @@ struct Activate: ParsableCommand {
 
 struct Complete: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "complete",
         abstract: "Mark an active contract as completed (read-only from then on).",
         discussion: "Example:\n  pactoria complete 3f2b --reason \"All deliverables accepted\"")
     @OptionGroup var global: GlobalOptions
@@ -131,6 +135,7 @@ struct Complete: ParsableCommand {
 
 struct Terminate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "terminate",
         abstract: "Terminate a draft, pending or active contract (the reason is required).",
         discussion: """
             Nothing is deleted: termination is the soft delete, and the contract becomes read-only.
@@ -147,6 +152,7 @@ struct Terminate: ParsableCommand {
 
 struct Expire: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "expire",
         abstract: "Expire active contracts whose end date has passed.",
         discussion: """
             With a contract, expires that one (refused unless its end_date is before today). With

@@ -4,6 +4,7 @@ import PactoriaWorkspace
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List contracts, filtered, searched and paged.",
         discussion: """
             --search matches the title, the parties and the plain-English input, ignoring case.

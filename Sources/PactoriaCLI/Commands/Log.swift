@@ -5,6 +5,7 @@ import PactoriaWorkspace
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "log",
         abstract: "Show the history of the workspace, or the versions of one contract.",
         discussion: """
             With a contract (UUID, id prefix, stem, company/stem or path), one line per version,

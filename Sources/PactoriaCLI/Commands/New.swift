@@ -5,6 +5,7 @@ import Foundation
 
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "new",
         abstract: "Create a draft contract: its metadata and a Markdown skeleton.",
         discussion: """
             Writes companies/<company>/contracts/<stem>.yaml and .md (status draft, version 1) and

@@ -7,6 +7,7 @@ import PactoriaWorkspace
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve the workspace over HTTP (reads, generation, analysis, transitions).",
         discussion: """
             Binds to 127.0.0.1 unless --host is given; binding anywhere else prints a warning.

@@ -3,6 +3,7 @@ import PactoriaWorkspace
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show a contract's metadata and content, now or as they were.",
         discussion: """
             Prints the metadata YAML and the Markdown content as one front-matter document.

@@ -4,6 +4,7 @@ import PactoriaWorkspace
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show changed contracts since the last commit, and what is wrong with them.",
         discussion: """
             Like `git status`, in contracts: new, modified (metadata, content or both), deleted and

@@ -10,6 +10,7 @@ struct RemoteCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a remote.",
             discussion: "Examples:\n  pactoria remote add origin https://git.example.co.uk/brickline/contracts.git\n  pactoria remote add backup /mnt/usb/contracts.git")
         @OptionGroup var global: GlobalOptions
@@ -36,7 +37,7 @@ struct RemoteCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a remote.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a remote.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The remote's name.") var name: String
         func run() throws {
@@ -66,6 +67,7 @@ func progressReporter() -> (@Sendable (SyncProgress) -> Void)? {
 
 struct Clone: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "clone",
         abstract: "Copy a shared workspace onto this machine (remote origin, upstream set).",
         discussion: """
             Clones the git repository at URL into DIR (default: the URL's last part without .git)
@@ -113,6 +115,7 @@ struct Clone: ParsableCommand {
 
 struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "push",
         abstract: "Send your commits to a remote (sets the upstream the first time).",
         discussion: """
             Offline (the remote cannot be reached): exit 2, your commits stay safe locally; push again
@@ -169,6 +172,7 @@ func renderPull(_ r: Remotes.PullResult, global: GlobalOptions) {
 
 struct Pull: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "pull",
         abstract: "Fetch a remote's commits and merge them, contract by contract.",
         discussion: """
             Fast-forwards when it can. Otherwise merges: contract metadata field by field against the
@@ -233,6 +237,7 @@ struct SyncCommand: ParsableCommand {
 
 struct Resolve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "resolve",
         abstract: "Resolve a contract's merge conflict.",
         discussion: """
             Examples:

@@ -11,6 +11,7 @@ struct UserCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a user (the password comes from a prompt or --password-stdin).",
             discussion: """
                 Roles: admin (everything, every company), contract_manager (create, update, generate,
@@ -63,7 +64,7 @@ struct UserCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a user.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a user.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Email address.") var email: String
         @Option(help: "Author of the commit, as 'Name <email>'.") var author: String?

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PactoriaTestSupport
 
 /// A realistic pull-request branch on the example workspace, mixing pactoria verbs and plain git.
 enum Branch {
@@ -285,8 +286,8 @@ struct AuditReviewTests {
     static func installHook(_ sb: Sandbox, _ event: String, _ script: String, executable: Bool = true) throws {
         let dir = "demo/.pactoria/hooks"
         try FileManager.default.createDirectory(atPath: sb.path(dir), withIntermediateDirectories: true)
-        try sb.write("#!/bin/sh\n" + script, to: "\(dir)/\(event)")
-        try FileManager.default.setAttributes([.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: sb.path("\(dir)/\(event)"))
+        try Spawn.writeExecutable(sb.path("\(dir)/\(event)"), "#!/bin/sh\n" + script)
+        if !executable { try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: sb.path("\(dir)/\(event)")) }
     }
 
     @Test("A hook receives its event as JSON on stdin, after the commit")
