@@ -45,26 +45,34 @@ public enum History {
         var out: [ContractEntry] = []
         var path: ContractRef? = ref
         do {
-            for c in try repo.walk(from: head, firstParentOnly: true) {
+            // Every commit, newest first and children before parents, as `git log -- PATH` walks:
+            // work done on a branch and merged in shows as the commits that made it. A merge shows
+            // only when its contract differs from every parent's (it resolved or combined changes).
+            for c in try repo.walk(from: head) {
                 // Where is the contract in this commit?
                 var here = try path.flatMap { p in try repo.blobID(inTree: c.treeID, path: p.yamlPath) != nil ? p : nil }
                 if here == nil { here = try find(id: id, in: c.treeID, repo: repo) }
                 guard let current = here else {
-                    if !out.isEmpty { break }  // it did not exist before this point
-                    continue  // deleted later on: keep walking back until it appears
+                    // Not in this commit: deleted later on, or a side branch that never had it.
+                    continue
                 }
                 path = current
-                let parentTree = try c.parents.first.map { try repo.treeID(ofCommit: $0) }
-                var before: ContractRef? = nil
-                if let parentTree {
-                    before = try repo.blobID(inTree: parentTree, path: current.yamlPath) != nil
-                        ? current : try find(id: id, in: parentTree, repo: repo)
+                /// The contract's place and blobs in a parent.
+                func state(in parent: ObjectID) throws -> (ref: ContractRef?, yaml: ObjectID?, md: ObjectID?) {
+                    let tree = try repo.treeID(ofCommit: parent)
+                    let ref = try repo.blobID(inTree: tree, path: current.yamlPath) != nil ? current : try find(id: id, in: tree, repo: repo)
+                    return (ref, try ref.flatMap { try repo.blobID(inTree: tree, path: $0.yamlPath) },
+                            try ref.flatMap { try repo.blobID(inTree: tree, path: $0.markdownPath) })
                 }
                 let yamlNow = try repo.blobID(inTree: c.treeID, path: current.yamlPath)
                 let mdNow = try repo.blobID(inTree: c.treeID, path: current.markdownPath)
-                let yamlBefore = try before.flatMap { b in try parentTree.flatMap { try repo.blobID(inTree: $0, path: b.yamlPath) } }
-                let mdBefore = try before.flatMap { b in try parentTree.flatMap { try repo.blobID(inTree: $0, path: b.markdownPath) } }
-                if before != nil && yamlNow == yamlBefore && mdNow == mdBefore && before == current { continue }
+                let parents = try c.parents.map(state(in:))
+                if parents.contains(where: { $0.ref == current && $0.yaml == yamlNow && $0.md == mdNow }) { continue }
+                // Compared with the first parent that has it (a merge may bring it from its second).
+                let base = parents.first(where: { $0.ref != nil })
+                let before = base?.ref
+                let yamlBefore = base?.yaml
+                let mdBefore = base?.md
 
                 let text = try yamlNow.map { String(decoding: try repo.blob($0), as: UTF8.self) }
                 let contract = text.flatMap { try? Workspace.decodeContract(ref: current, text: $0).contract }
@@ -84,7 +92,7 @@ public enum History {
                 out.append(ContractEntry(
                     commit: c, ref: current, version: contract?.version, status: contract?.status, event: event,
                     inferred: inferred))
-                if before == nil { break }
+                if before == nil { break }  // created here: nothing older concerns it
             }
         } catch let e as WorkspaceError {
             throw e

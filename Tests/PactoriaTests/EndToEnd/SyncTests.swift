@@ -155,6 +155,15 @@ struct SyncTests {
             #expect(merged.contains("\n  submitted:\n"), "a's lifecycle stamp came along: \(merged)")
             #expect(try LC.gitStatus(sb, "b") == "")
             SyncKit.expectOK(try SyncKit.run(sb, ["check"], in: "b"))
+            // The contract's log shows both sides' work, as `git log -- PATH` does: a's submit made
+            // on its own machine, b's value change, and the merge that combined them.
+            let history = try SyncKit.run(sb, ["log", care, "--json"], in: "b")
+            let entries = try #require(
+                try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]], "\(history)")
+            let commits = entries.compactMap { $0["commit"] as? String }
+            #expect(commits.contains(aTip), "a's submit is in b's log of the contract: \(history)")
+            #expect(commits.contains(bBefore), "\(history)")
+            #expect(entries.contains { ($0["event"] as? String) == "contract.submitted" }, "\(history)")
             let pushedB = try SyncKit.run(sb, ["push"], in: "b")
             #expect(pushedB.exitCode == 0 && pushedB.lines == ["pushed 2 commits to origin/main"], "\(pushedB)")
             let ff = try SyncKit.run(sb, ["pull"], in: "a")
