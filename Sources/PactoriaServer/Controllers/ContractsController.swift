@@ -99,14 +99,19 @@ struct ContractsController {
         let me = try require(.read, context)
         let (loaded, stamp) = try await stampedContract(context, me)
         let bytes: [UInt8]
+        var tag: String?
         if let cached = state.rendered.get(loaded.ref.yamlPath, stamp: stamp) {
-            bytes = cached
+            (bytes, tag) = cached
         } else {
             bytes = JSONBody.bytes(Self.json(loaded))
-            state.rendered.put(loaded.ref.yamlPath, stamp: stamp, bytes)
+            // The ETag is of the same file version as the body, or not sent (it changed meanwhile).
+            if let tagged = try? await state.read({ ws in ETag.stamped(ws, loaded.ref) }), tagged.stamp == stamp {
+                tag = tagged.tag
+                state.rendered.put(loaded.ref.yamlPath, stamp: stamp, bytes, tag: tagged.tag)
+            }
         }
         var response = JSONBody.response(bytes: bytes)
-        if let tag = try? await state.read({ ws in ETag.of(ws, loaded.ref) }) ?? nil { response.headers[.eTag] = "\"\(tag)\"" }
+        if let tag { response.headers[.eTag] = "\"\(tag)\"" }
         return response
     }
 

@@ -17,11 +17,11 @@ struct AuthMiddleware: RouterMiddleware {
         let path = request.uri.path
         guard path.hasPrefix("/api/"), request.method != .options else { return try await next(request, context) }
         if !Self.open.contains(path) {
-            guard let auth = request.headers[.authorization], auth.lowercased().hasPrefix("bearer ") else {
+            guard let auth = request.headers[.authorization], auth.prefix(7).lowercased() == "bearer " else {
                 state.securityEvent("missing_token", severity: "low", context: context, detail: "\(request.method) \(path) without a bearer token")
                 throw APIError.invalidToken
             }
-            let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            let token = auth.dropFirst(7).trimmingSpaces()
             let claims: TokenClaims
             if let known = state.tokens.get(token, now: state.now) {
                 claims = known

@@ -80,21 +80,22 @@ final class ServerState: Sendable {
     }
 }
 
+/// Rendered contract JSON and its ETag by path, valid while the file stamp they came from holds.
 final class RenderCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [String: (String, [UInt8])] = [:]
+    private var entries: [String: (stamp: String, bytes: [UInt8], tag: String)] = [:]
 
-    func get(_ path: String, stamp: String) -> [UInt8]? {
+    func get(_ path: String, stamp: String) -> (bytes: [UInt8], tag: String)? {
         lock.lock()
         defer { lock.unlock() }
-        guard let e = entries[path], e.0 == stamp else { return nil }
-        return e.1
+        guard let e = entries[path], e.stamp == stamp else { return nil }
+        return (e.bytes, e.tag)
     }
 
-    func put(_ path: String, stamp: String, _ bytes: [UInt8]) {
+    func put(_ path: String, stamp: String, _ bytes: [UInt8], tag: String) {
         lock.lock()
         if entries.count > 20_000 { entries.removeAll() }
-        entries[path] = (stamp, bytes)
+        entries[path] = (stamp, bytes, tag)
         lock.unlock()
     }
 }

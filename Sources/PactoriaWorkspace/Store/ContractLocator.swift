@@ -44,7 +44,7 @@ public final class ContractLocator: @unchecked Sendable {
         guard let stamp = FileSystem.stamp(ws.absolute(ref.yamlPath)) else {
             throw .notFound("\(ref.yamlPath): no such contract metadata file")
         }
-        let key = "\(stamp.size)-\(stamp.mtimeNanos)-\(stamp.ctimeNanos)-\(stamp.inode)"
+        let key = Self.key(stamp)
         lock.lock()
         let cached = parsed[ref]
         lock.unlock()
@@ -55,6 +55,11 @@ public final class ContractLocator: @unchecked Sendable {
         parsed[ref] = (stamp, loaded)
         lock.unlock()
         return (loaded, key)
+    }
+
+    /// The key `loadStamped` returns for a file with this stat data.
+    static func key(_ stamp: FileSystem.Stamp) -> String {
+        "\(stamp.size)-\(stamp.mtimeNanos)-\(stamp.ctimeNanos)-\(stamp.inode)"
     }
 
     private func cached(_ key: String) -> ContractRef? {

@@ -102,6 +102,15 @@ public enum ETag {
         return String(Snapshots.contentHash(bytes).prefix(20))
     }
 
+    /// The ETag with the stamp key (as `ContractLocator.loadStamped` gives it) of the file it was
+    /// computed from, so a cache can keep both under one key; nil if the file changed meanwhile.
+    public static func stamped(_ ws: Workspace, _ ref: ContractRef) -> (tag: String, stamp: String)? {
+        let path = ws.absolute(ref.yamlPath)
+        guard let before = FileSystem.stamp(path), let bytes = try? FileSystem.read(path), FileSystem.stamp(path) == before
+        else { return nil }
+        return (String(Snapshots.contentHash(bytes).prefix(20)), ContractLocator.key(before))
+    }
+
     static func check(_ ws: Workspace, _ ref: ContractRef, _ expected: String?) throws(WorkspaceError) {
         guard let expected else { return }
         if of(ws, ref) != expected {
