@@ -30,6 +30,8 @@ final class DirectoryWatcher {
     private let root: String
     private let fd: Int32
     private var watches: [Int32: Watched] = [:]
+    /// Where events are read into (kept, as `drain()` runs before every read of the index).
+    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
     /// Nil where inotify is unavailable (another OS, or the per-user limits are reached); callers
     /// then check every file's stat data instead.
@@ -88,7 +90,6 @@ final class DirectoryWatcher {
         var dirty = Set<String>()
         var everything = false
         let headerSize = MemoryLayout<inotify_event>.size
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n <= 0 { break }  // EAGAIN: the queue is empty
