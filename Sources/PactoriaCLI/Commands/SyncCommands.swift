@@ -80,11 +80,13 @@ struct Clone: ParsableCommand {
             Examples:
               pactoria clone https://git.example.co.uk/brickline/contracts.git
               pactoria clone /mnt/usb/contracts.git ~/contracts
+              pactoria clone --branch review https://git.example.co.uk/brickline/contracts.git
               pactoria clone git@git.example.co.uk:brickline/contracts.git --json
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "A path, file://, https:// or ssh URL.") var url: String
     @Argument(help: "The directory to create (default: the URL's last part without .git).") var directory: String?
+    @Option(name: [.customShort("b"), .long], help: "Check out this branch (default: the remote's HEAD).") var branch: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -94,7 +96,7 @@ struct Clone: ParsableCommand {
                 Terminal.err("Cloning into '\(name)'...")
             }
             let r = try Remotes.clone(
-                url: url, into: directory, relativeTo: base, credentials: Remotes.credentials(),
+                url: url, into: directory, relativeTo: base, branch: branch, credentials: Remotes.credentials(),
                 progress: progressReporter())
             if json {
                 JSON.print([

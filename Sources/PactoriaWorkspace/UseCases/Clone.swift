@@ -31,8 +31,8 @@ extension Remotes {
     /// Pactoria workspace (no valid `.pactoria/config.yaml`), everything it created is removed,
     /// leaving no directory behind (an empty target directory that was already there is kept).
     public static func clone(
-        url: String, into directory: String? = nil, relativeTo base: String? = nil, credentials: CredentialProvider,
-        progress: (@Sendable (SyncProgress) -> Void)? = nil
+        url: String, into directory: String? = nil, relativeTo base: String? = nil, branch: String? = nil,
+        credentials: CredentialProvider, progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) throws(WorkspaceError) -> CloneResult {
         guard !url.isEmpty else { throw .invalidInput(field: "URL", message: "the URL is empty") }
         let shown = Repository.redactingPassword(in: url)
@@ -69,9 +69,12 @@ extension Remotes {
 
         let repo: Repository
         do {
-            repo = try Repository.clone(url: source, to: target, credentials: credentials, progress: progress)
+            repo = try Repository.clone(url: source, to: target, branch: branch, credentials: credentials, progress: progress)
         } catch {
             cleanUp()
+            if let branch, case .failed(let g)? = error as? SyncError, g.code == .notFound {
+                throw .notFound("\(shown) has no branch '\(branch)'; nothing was cloned")
+            }
             throw cloneError(error, url: shown)
         }
 
