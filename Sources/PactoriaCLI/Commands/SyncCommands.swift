@@ -46,12 +46,6 @@ struct RemoteCommand: ParsableCommand {
     }
 }
 
-/// Credentials for the workspace's remotes (PACTORIA_GIT_TOKEN, git's credential helpers, ssh-agent,
-/// `git.ssh_key` in the config); see `Remotes.credentials(_:environment:)`.
-func credentials(_ ws: Workspace) -> CredentialProvider {
-    Remotes.credentials(ws)
-}
-
 /// A progress line on a terminal, for transfers that take more than a moment.
 func progressReporter() -> (@Sendable (SyncProgress) -> Void)? {
     guard isatty(STDERR_FILENO) == 1 else { return nil }
@@ -115,6 +109,13 @@ struct Clone: ParsableCommand {
     }
 }
 
+/// "pushed N commits to origin/main", or git's "Everything up-to-date".
+func renderPushed(_ r: Remotes.PushResult) {
+    Terminal.out(
+        r.commits == 0
+            ? "Everything up-to-date" : "pushed \(r.commits) commit\(r.commits == 1 ? "" : "s") to \(r.remote)/\(r.remoteBranch)")
+}
+
 struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push",
@@ -139,11 +140,9 @@ struct Push: ParsableCommand {
     func run() throws {
         try guarded(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
-            let r = try Remotes.push(ws, remote: remote, branch: branch, credentials: credentials(ws), progress: progressReporter())
+            let r = try Remotes.push(ws, remote: remote, branch: branch, credentials: Remotes.credentials(ws), progress: progressReporter())
             if quiet { return }
-            if r.commits == 0 { Terminal.out("Everything up-to-date") } else {
-                Terminal.out("pushed \(r.commits) commit\(r.commits == 1 ? "" : "s") to \(r.remote)/\(r.remoteBranch)")
-            }
+            renderPushed(r)
             if r.setUpstream { Terminal.out("branch '\(r.branch)' set up to track '\(r.remote)/\(r.remoteBranch)'") }
         }
     }
@@ -197,7 +196,7 @@ struct Pull: ParsableCommand {
         try guarded(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
             let who = try ws.resolveAuthor(author)
-            let r = try Remotes.pull(ws, remote: remote, branch: branch, credentials: credentials(ws), author: who, progress: progressReporter())
+            let r = try Remotes.pull(ws, remote: remote, branch: branch, credentials: Remotes.credentials(ws), author: who, progress: progressReporter())
             renderPull(r, global: global)
             if case .conflicts = r.outcome { conflicted = true }
         }
@@ -217,21 +216,15 @@ struct SyncCommand: ParsableCommand {
         var conflicted = false
         try guarded(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
-            let who = try ws.resolveAuthor(author)
-            let creds = credentials(ws)
-            do throws(WorkspaceError) {
-                let r = try Remotes.pull(ws, remote: remote, credentials: creds, author: who, progress: progressReporter())
-                renderPull(r, global: global)
-                if case .conflicts = r.outcome {
-                    conflicted = true
-                    return
-                }
-            } catch {
-                // The remote branch does not exist yet: the push below creates it.
-                guard case .notFound(let m) = error, m.contains("has no branch") else { throw error }
+            let r = try Remotes.sync(
+                ws, remote: remote, credentials: Remotes.credentials(ws), author: try ws.resolveAuthor(author),
+                progress: progressReporter())
+            if let pulled = r.pull { renderPull(pulled, global: global) }
+            guard let pushed = r.push else {
+                conflicted = true
+                return
             }
-            let p = try Remotes.push(ws, remote: remote, credentials: creds, progress: progressReporter())
-            Terminal.out(p.commits == 0 ? "Everything up-to-date" : "pushed \(p.commits) commit\(p.commits == 1 ? "" : "s") to \(p.remote)/\(p.remoteBranch)")
+            renderPushed(try pushed.get())
         }
         if conflicted { throw ExitCode(1) }
     }

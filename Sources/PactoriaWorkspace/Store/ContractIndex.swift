@@ -47,19 +47,11 @@ public struct ContractSummary: Sendable, Equatable {
 
     /// Case-insensitive match against title, parties and plain-English input.
     public func matches(search needle: String) -> Bool {
-        matches(search: needle, folded: Array(needle.lowercased().utf8))
+        withUnsafePointer(to: self) { Self.matches($0, search: needle, folded: Array(needle.lowercased().utf8)) }
     }
 
-    /// As `matches(search:)`, with the needle's lower-cased UTF-8 computed once by the caller.
-    func matches(search needle: String, folded: [UInt8]) -> Bool {
-        let ascii = folded.allSatisfy { $0 < 0x80 }
-        // Field by field, without gathering them into an array (which would retain each string).
-        return Self.hit(title, needle, folded, ascii) || Self.hit(clientName, needle, folded, ascii)
-            || Self.hit(clientCompany, needle, folded, ascii) || Self.hit(supplierName, needle, folded, ascii)
-            || Self.hit(supplierCompany, needle, folded, ascii) || Self.hit(plainEnglishInput, needle, folded, ascii)
-    }
-
-    /// As `matches(search:folded:)` on the summary `s` points to, reading its fields in place.
+    /// As `matches(search:)` on the summary `s` points to, with the needle's lower-cased UTF-8
+    /// computed once by the caller; the fields are read in place, so no summary is copied.
     static func matches(_ s: UnsafePointer<ContractSummary>, search needle: String, folded: [UInt8]) -> Bool {
         let ascii = folded.allSatisfy { $0 < 0x80 }
         return hit(s.pointee.title, needle, folded, ascii) || hit(s.pointee.clientName, needle, folded, ascii)
@@ -383,6 +375,17 @@ struct SearchText: Sendable {
                 bytes.append(0)  // no needle holds a NUL, so no match spans two fields
             }
             ends.append(bytes.count)
+        }
+    }
+
+    /// The texts of several indexes, one after the other (as their summaries are concatenated).
+    init(concatenating parts: [SearchText]) {
+        bytes.reserveCapacity(parts.reduce(0) { $0 + $1.bytes.count })
+        ends.reserveCapacity(parts.reduce(0) { $0 + $1.ends.count })
+        for part in parts {
+            let offset = bytes.count
+            bytes += part.bytes
+            ends += part.ends.map { $0 + offset }
         }
     }
 

@@ -25,13 +25,15 @@ public final class LiveContractIndex: @unchecked Sendable {
         if let all { return all }
         var merged = ContractIndex(summaries: [], unreadable: [], orphans: [])
         merged.summaries.reserveCapacity(stamps.count)
+        var texts: [SearchText] = []
         for slug in slices.keys.sorted() {
             let slice = slices[slug]!
             merged.summaries += slice.summaries
             merged.unreadable += slice.unreadable
             merged.orphans += slice.orphans
+            texts.append(slice.searchText ?? SearchText(slice.summaries))
         }
-        merged.searchText = SearchText(merged.summaries)
+        merged.searchText = SearchText(concatenating: texts)
         all = merged
         return merged
     }

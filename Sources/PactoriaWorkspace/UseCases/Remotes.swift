@@ -115,6 +115,29 @@ public enum Remotes {
         case conflicts(MergeState)
     }
 
+    public struct SyncResult: Sendable {
+        /// Nil when the remote did not have the branch yet (the push creates it).
+        public var pull: PullResult?
+        /// The push, or why it failed (the pull has happened either way); nil when the pull left
+        /// conflicts to resolve first.
+        public var push: Result<PushResult, WorkspaceError>?
+    }
+
+    /// `pactoria sync`: pull, then push unless the pull left conflicts.
+    public static func sync(
+        _ ws: Workspace, remote: String? = nil, credentials: CredentialProvider, author: Author,
+        progress: (@Sendable (SyncProgress) -> Void)? = nil
+    ) throws(WorkspaceError) -> SyncResult {
+        let pulled = try pull(
+            ws, remote: remote, branch: nil, credentials: credentials, author: author, progress: progress,
+            missingBranchIsError: false)
+        if let pulled, case .conflicts = pulled.outcome { return SyncResult(pull: pulled, push: nil) }
+        let pushed = Result { () throws(WorkspaceError) in
+            try push(ws, remote: remote, credentials: credentials, progress: progress)
+        }
+        return SyncResult(pull: pulled, push: pushed)
+    }
+
     public struct PullResult: Sendable {
         public var remote: String
         public var branch: String
@@ -125,6 +148,15 @@ public enum Remotes {
         _ ws: Workspace, remote: String? = nil, branch: String? = nil, credentials: CredentialProvider, author: Author,
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) throws(WorkspaceError) -> PullResult {
+        try pull(ws, remote: remote, branch: branch, credentials: credentials, author: author, progress: progress,
+                 missingBranchIsError: true)!
+    }
+
+    /// As `pull`; nil when the remote has no such branch yet and `missingBranchIsError` is false.
+    static func pull(
+        _ ws: Workspace, remote: String?, branch: String?, credentials: CredentialProvider, author: Author,
+        progress: (@Sendable (SyncProgress) -> Void)?, missingBranchIsError: Bool
+    ) throws(WorkspaceError) -> PullResult? {
         let repo = try ws.repository()
         if repo.repositoryState != .none || MergeState.load(ws) != nil {
             throw .refused("a merge is in progress; resolve it and `pactoria commit`, or `pactoria merge --abort`")
@@ -139,6 +171,7 @@ public enum Remotes {
         }
         let label = "\(remoteName)/\(remoteBranch)"
         guard let theirs = (try? repo.referenceTarget("refs/remotes/\(label)")) ?? nil else {
+            guard missingBranchIsError else { return nil }
             throw .notFound("'\(remoteName)' has no branch '\(remoteBranch)' yet; `pactoria push` creates it")
         }
         return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> PullResult in

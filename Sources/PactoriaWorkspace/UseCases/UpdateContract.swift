@@ -99,8 +99,10 @@ extension NewContract {
 public enum ETag {
     public static func of(_ ws: Workspace, _ ref: ContractRef) -> String? {
         guard let bytes = try? FileSystem.read(ws.absolute(ref.yamlPath)) else { return nil }
-        return String(Snapshots.contentHash(bytes).prefix(20))
+        return tag(bytes)
     }
+
+    private static func tag(_ bytes: [UInt8]) -> String { String(Snapshots.contentHash(bytes).prefix(20)) }
 
     /// The ETag with the stamp key (as `ContractLocator.loadStamped` gives it) of the file it was
     /// computed from, so a cache can keep both under one key; nil if the file changed meanwhile.
@@ -108,7 +110,7 @@ public enum ETag {
         let path = ws.absolute(ref.yamlPath)
         guard let before = FileSystem.stamp(path), let bytes = try? FileSystem.read(path), FileSystem.stamp(path) == before
         else { return nil }
-        return (String(Snapshots.contentHash(bytes).prefix(20)), ContractLocator.key(before))
+        return (tag(bytes), ContractLocator.key(before))
     }
 
     static func check(_ ws: Workspace, _ ref: ContractRef, _ expected: String?) throws(WorkspaceError) {
