@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "pactoria", targets: ["pactoria"]),
         .library(name: "PactoriaWorkspace", targets: ["PactoriaWorkspace"]),
+        .library(name: "PactoriaServer", targets: ["PactoriaServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -20,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Tests only: property-based tests of every text field through the YAML writer and trailers.
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // C libraries, found by pkg-config; each is imported by exactly one wrapper module.
@@ -75,9 +78,26 @@ let package = Package(
             name: "WrapperTests",
             dependencies: ["PactoriaCrypto", "PactoriaHTTPClient", "PactoriaTestSupport"],
             swiftSettings: upcoming),
+        // A live server on 127.0.0.1 over a fresh workspace, shared by the server and security suites.
+        .target(
+            name: "ServerTestSupport",
+            dependencies: ["PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport"],
+            path: "Tests/ServerSupport", swiftSettings: upcoming),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport"],
+            dependencies: [
+                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport",
+                "ServerTestSupport",
+            ],
+            swiftSettings: upcoming),
+        // Issue #11: every attack found by the security review, against a live server or a workspace.
+        .testTarget(
+            name: "SecurityTests",
+            dependencies: [
+                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaCrypto",
+                "PactoriaHTTPClient", "PactoriaAI", "PactoriaTestSupport", "ServerTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: upcoming),
         .testTarget(
             name: "GitSyncTests",

@@ -1,5 +1,6 @@
 import Foundation
 import PactoriaHTTPClient
+import ServerTestSupport
 import Testing
 
 @Suite("Server basics", .serialized)

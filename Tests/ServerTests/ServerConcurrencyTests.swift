@@ -2,6 +2,7 @@ import Foundation
 import PactoriaCore
 import PactoriaHTTPClient
 import PactoriaWorkspace
+import ServerTestSupport
 import Testing
 
 /// Issue #5: concurrent writes, CLI commits seen by the server, and the users store.

@@ -1,6 +1,7 @@
 import Foundation
 import PactoriaHTTPClient
 import PactoriaServer
+import ServerTestSupport
 import Testing
 
 /// Issue #5: `/openapi.json` matches what the server really does, both ways.

@@ -1,6 +1,7 @@
 import Foundation
 import PactoriaHTTPClient
 import PactoriaWorkspace
+import ServerTestSupport
 import Testing
 
 /// Issue #5: every route's success and error cases, through real HTTP on a live server.

@@ -1,6 +1,7 @@
 import Foundation
 import PactoriaHTTPClient
 import PactoriaWorkspace
+import ServerTestSupport
 import Testing
 
 /// Issue #5: tokens, roles, company isolation, lockout, rate limits, headers and CORS.

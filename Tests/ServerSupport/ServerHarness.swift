@@ -1,21 +1,21 @@
-import Foundation
+public import Foundation
 import PactoriaTestSupport
-import PactoriaCore
-import PactoriaHTTPClient
-import PactoriaServer
-import PactoriaWorkspace
-import Testing
+public import PactoriaCore
+public import PactoriaHTTPClient
+public import PactoriaServer
+public import PactoriaWorkspace
+public import Testing
 
 /// A real server on 127.0.0.1 and an ephemeral port, over a fresh workspace, reached with the
 /// real libcurl client.
-final class LiveServer: @unchecked Sendable {
-    let root: String
-    let port: Int
-    private let task: Task<Void, any Error>
-    let client = HTTPClient()
+public final class LiveServer: @unchecked Sendable {
+    public let root: String
+    public let port: Int
+    let task: Task<Void, any Error>
+    public let client = HTTPClient()
 
     /// Starts a server on a new workspace with two companies and a few users.
-    init(configure: (String) throws -> Void = { _ in }) async throws {
+    public init(configure: (String) throws -> Void = { _ in }) async throws {
         root = NSTemporaryDirectory() + "pactoria-server-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         _ = try InitWorkspace.run(directory: root, author: "Admin <admin@example.co.uk>")
@@ -40,8 +40,8 @@ final class LiveServer: @unchecked Sendable {
         port = await it.next() ?? 0
     }
 
-    static let password = "correct-horse-battery"
-    static let users: [(String, Role, String)] = [
+    public static let password = "correct-horse-battery"
+    public static let users: [(String, Role, String)] = [
         ("admin@example.co.uk", .admin, "brickline"),
         ("manager@brickline.co.uk", .contractManager, "brickline"),
         ("legal@brickline.co.uk", .legalReviewer, "brickline"),
@@ -54,9 +54,9 @@ final class LiveServer: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: root)
     }
 
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) throws -> HTTPResponse {
+    public func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) throws -> HTTPResponse {
         var h = headers
         if let token { h.append(.authorization(bearer: token)) }
         var body: [UInt8]?
@@ -67,7 +67,7 @@ final class LiveServer: @unchecked Sendable {
         return try client.send(HTTPRequest(method: method, url: url(path), headers: h, body: body))
     }
 
-    func login(_ email: String, password: String = LiveServer.password) throws -> String {
+    public func login(_ email: String, password: String = LiveServer.password) throws -> String {
         let r = try request("POST", "/api/v1/auth/login", json: ["email": email, "password": password])
         #expect(r.status == 200, "\(r.text)")
         return (r.json["access_token"] as? String) ?? ""
@@ -75,7 +75,7 @@ final class LiveServer: @unchecked Sendable {
 }
 
 extension HTTPResponse {
-    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any]) ?? [:] }
+    public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any]) ?? [:] }
 }
 
 // MARK: - Helpers for the issue #5 suite
@@ -86,13 +86,13 @@ extension HTTPResponse {
 
 extension LiveServer {
     /// A fresh view of the server's workspace (as the CLI would open it).
-    func workspace() throws -> Workspace { try Workspace.open(root: root) }
+    public func workspace() throws -> Workspace { try Workspace.open(root: root) }
 
     /// The workspace's token-signing key (`.pactoria/secrets/jwt.key`).
-    func signingKey() throws -> [UInt8] { try UserStore.signingKey(try workspace()) }
+    public func signingKey() throws -> [UInt8] { try UserStore.signingKey(try workspace()) }
 
     /// A token for `email` minted the way `pactoria token` does (no login, so no login rate limit).
-    func token(_ email: String, lifetime: Int64 = 3600) throws -> String {
+    public func token(_ email: String, lifetime: Int64 = 3600) throws -> String {
         let ws = try workspace()
         guard let user = UserStore.find(try UserStore.load(ws), email: email) else {
             throw HarnessFailure(description: "no user \(email)")
@@ -101,7 +101,7 @@ extension LiveServer {
     }
 
     /// A request off the cooperative pool; `json` is serialised here.
-    func call(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) async throws -> HTTPResponse {
+    public func call(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) async throws -> HTTPResponse {
         var h = headers
         if let token { h.append(.authorization(bearer: token)) }
         var body: [UInt8]?
@@ -115,7 +115,7 @@ extension LiveServer {
     }
 
     /// A request with a raw body and an explicit (or no) content type.
-    func raw(_ method: String, _ path: String, token: String? = nil, body: [UInt8]?, contentType: String?, headers: [HTTPHeader] = []) async throws -> HTTPResponse {
+    public func raw(_ method: String, _ path: String, token: String? = nil, body: [UInt8]?, contentType: String?, headers: [HTTPHeader] = []) async throws -> HTTPResponse {
         var h = headers
         if let token { h.append(.authorization(bearer: token)) }
         if let contentType { h.append(.contentType(contentType)) }
@@ -125,13 +125,13 @@ extension LiveServer {
     }
 
     /// Sends many requests at once, each on its own thread; results in order.
-    func concurrently(_ requests: [HTTPRequest]) async throws -> [Result<HTTPResponse, any Error>] {
+    public func concurrently(_ requests: [HTTPRequest]) async throws -> [Result<HTTPResponse, any Error>] {
         let client = self.client
         return try await blocking { onThreads(requests.count) { i in try client.send(requests[i]) } }
     }
 
     /// A JSON request value, for `concurrently`.
-    func jsonRequest(_ method: String, _ path: String, token: String, json: [String: Any], headers: [HTTPHeader] = []) throws -> HTTPRequest {
+    public func jsonRequest(_ method: String, _ path: String, token: String, json: [String: Any], headers: [HTTPHeader] = []) throws -> HTTPRequest {
         HTTPRequest(
             method: method, url: url(path), headers: [.authorization(bearer: token), .contentType("application/json")] + headers,
             body: Array(try JSONSerialization.data(withJSONObject: json)))
@@ -139,19 +139,19 @@ extension LiveServer {
 
     /// Runs the git CLI in the workspace (an independent reader of the repository).
     @discardableResult
-    func git(_ args: [String]) async throws -> String {
+    public func git(_ args: [String]) async throws -> String {
         let root = self.root
         return try await blocking { try runGit(root, args) }
     }
 
     /// The number of commits reachable from HEAD.
-    func commitCount() async throws -> Int {
+    public func commitCount() async throws -> Int {
         Int(try await git(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
     /// Creates a draft through the API and returns its JSON (records an issue unless 201).
     @discardableResult
-    func createContract(
+    public func createContract(
         _ token: String, title: String = "Website Build", type: String = "service_agreement", extra: [String: Any] = [:],
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> [String: Any] {
@@ -163,7 +163,7 @@ extension LiveServer {
     }
 
     /// POST a lifecycle transition.
-    func transition(_ token: String, _ id: String, _ action: String, reason: String? = nil, version: Int? = nil) async throws -> HTTPResponse {
+    public func transition(_ token: String, _ id: String, _ action: String, reason: String? = nil, version: Int? = nil) async throws -> HTTPResponse {
         var body: [String: Any] = ["action": action]
         if let reason { body["reason"] = reason }
         if let version { body["version"] = version }
@@ -171,19 +171,19 @@ extension LiveServer {
     }
 
     /// The admin's view of the security log, newest first.
-    func securityEvents(size: Int = 100) async throws -> [[String: Any]] {
+    public func securityEvents(size: Int = 100) async throws -> [[String: Any]] {
         let r = try await call("GET", "/api/v1/security/events?size=\(size)", token: try token("admin@example.co.uk"))
         return r.json["events"] as? [[String: Any]] ?? []
     }
 
     /// Logs in off the pool; returns the whole response.
-    func loginResponse(_ email: String, password: String = LiveServer.password) async throws -> HTTPResponse {
+    public func loginResponse(_ email: String, password: String = LiveServer.password) async throws -> HTTPResponse {
         try await call("POST", "/api/v1/auth/login", json: ["email": email, "password": password])
     }
 }
 
 /// Runs git in `root` with a pinned identity; throws on a non-zero exit.
-func runGit(_ root: String, _ args: [String]) throws -> String {
+public func runGit(_ root: String, _ args: [String]) throws -> String {
     var env = ProcessInfo.processInfo.environment
     env["GIT_CONFIG_NOSYSTEM"] = "1"
     env["GIT_AUTHOR_NAME"] = "Git User"
@@ -197,18 +197,18 @@ func runGit(_ root: String, _ args: [String]) throws -> String {
     return String(decoding: r.stdout, as: UTF8.self)
 }
 
-struct HarnessFailure: Error, CustomStringConvertible {
-    var description: String
+public struct HarnessFailure: Error, CustomStringConvertible {
+    public var description: String
 }
 
 /// Runs `count` blocking jobs on their own threads, released together; results in order.
-final class ResultsBox<T>: @unchecked Sendable {
-    var results: [Result<T, any Error>?]
-    let lock = NSLock()
+public final class ResultsBox<T>: @unchecked Sendable {
+    public var results: [Result<T, any Error>?]
+    public let lock = NSLock()
     init(_ n: Int) { results = Array(repeating: nil, count: n) }
 }
 
-func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<T, any Error>] {
+public func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<T, any Error>] {
     let box = ResultsBox<T>(count)
     let group = DispatchGroup()
     let start = DispatchSemaphore(value: 0)
@@ -231,7 +231,7 @@ func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) thro
 }
 
 /// Runs blocking work on its own thread and awaits it.
-func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { (k: CheckedContinuation<T, any Error>) in
         let t = Thread {
             do { k.resume(returning: try body()) } catch { k.resume(throwing: error) }
@@ -242,5 +242,5 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
 }
 
 extension HTTPResponse {
-    var array: [Any] { (try? JSONSerialization.jsonObject(with: Data(self.body)) as? [Any]) ?? [] }
+    public var array: [Any] { (try? JSONSerialization.jsonObject(with: Data(self.body)) as? [Any]) ?? [] }
 }
