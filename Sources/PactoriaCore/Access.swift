@@ -1,4 +1,5 @@
-/// What a user may be: the product's roles.
+/// What a user may be within their company: the product's roles. No role reaches beyond the
+/// user's own company; seeing every company is the separate operator grant (`Grant.operator`).
 public enum Role: String, CaseIterable, Sendable, Codable {
     case admin
     case contractManager = "contract_manager"
@@ -14,8 +15,6 @@ public enum Permission: String, CaseIterable, Sendable {
     case submit, requestChanges = "request_changes", finalize, activate, complete, terminate, expire
     case manageUsers = "manage_users"
     case viewSecurityEvents = "view_security_events"
-    /// Acting on contracts of any company.
-    case allCompanies = "all_companies"
 
     public init(_ action: LifecycleAction) {
         switch action {
@@ -30,10 +29,12 @@ public enum Permission: String, CaseIterable, Sendable {
     }
 }
 
-/// The permission matrix: admin may do everything, in every company; a contract manager drafts
+/// The permission matrix, always within the user's own company: admin may do everything there
+/// (users and security events of that company included); a contract manager drafts
 /// and runs contracts; a legal reviewer reviews (request changes, activate, complete) and runs
 /// compliance analysis; a viewer reads.
 public enum AccessPolicy {
+    /// Whether `role` may do `permission` in the user's own company.
     public static func allows(_ role: Role, _ permission: Permission) -> Bool {
         switch role {
         case .admin:
@@ -45,6 +46,20 @@ public enum AccessPolicy {
         case .viewer:
             return permission == .read
         }
+    }
+}
+
+/// Rights beyond a role that only someone with access to the workspace's machine can give
+/// (`pactoria user grant-operator`): never through registration or the API.
+public enum Grant: String, CaseIterable, Sendable, Codable {
+    /// Sees and acts on every company (within the user's role), and reads every security event.
+    case `operator`
+}
+
+/// Who may see what: a user sees their own company; an operator sees every company.
+public enum Tenancy {
+    public static func sees(company: String, ownCompany: String, isOperator: Bool) -> Bool {
+        isOperator || company == ownCompany
     }
 }
 

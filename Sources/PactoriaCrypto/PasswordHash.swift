@@ -1,4 +1,5 @@
 internal import COpenSSL
+import Foundation
 
 /// Password hashing with PBKDF2-HMAC-SHA256 (`PKCS5_PBKDF2_HMAC`), stored as a
 /// self-describing string:
@@ -16,6 +17,21 @@ public enum PasswordHash {
     /// Encodings claiming more iterations than this are rejected by `verify`, so a forged
     /// record cannot make verification burn unbounded CPU.
     public static let maximumIterations = 10_000_000
+    /// The least cost new hashes get: a committed config may only raise it.
+    public static let minimumIterations = 600_000
+    /// Test-only: an environment variable of the process (never a file in the tree) that may lower
+    /// the cost of new hashes, so test suites can create users quickly. Never set it in production.
+    public static let insecureTestIterationsVariable = "PACTORIA_INSECURE_TEST_PBKDF2_ITERATIONS"
+
+    /// The iteration count for a new hash: at least `minimumIterations`; `configured` (from the
+    /// workspace config) may only raise it. Only `insecureTestIterationsVariable` lowers it.
+    public static func iterations(configured: Int?, environment: [String: String]? = nil) -> Int {
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        if let text = environment[insecureTestIterationsVariable], let n = Int(text), (1...maximumIterations).contains(n) {
+            return n
+        }
+        return min(maximumIterations, max(minimumIterations, configured ?? defaultIterations))
+    }
 
     /// Hashes `password` with a fresh random salt. Pass a lower `iterations` only in tests.
     public static func hash(password: String, iterations: Int = defaultIterations) throws -> String {

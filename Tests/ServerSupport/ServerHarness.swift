@@ -19,9 +19,8 @@ public final class LiveServer: @unchecked Sendable {
         root = NSTemporaryDirectory() + "pactoria-server-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         _ = try InitWorkspace.run(directory: root, author: "Admin <admin@example.co.uk>")
-        var config = try String(contentsOfFile: root + "/.pactoria/config.yaml", encoding: .utf8)
-        config += "security:\n  password_iterations: 1000\n"
-        try config.write(toFile: root + "/.pactoria/config.yaml", atomically: true, encoding: .utf8)
+        // Fast password hashing for tests: only the process environment may lower the floor.
+        setenv(Self.insecureIterationsVariable, "1000", 1)
         try configure(root)
         let ws = try Workspace.open(root: root)
         let author = Author(name: "Admin", email: "admin@example.co.uk")
@@ -29,8 +28,10 @@ public final class LiveServer: @unchecked Sendable {
         _ = try Companies.add(ws, name: "Ancoats Bakehouse Ltd", slug: "ancoats", companyNumber: nil)
         _ = try CommitChanges.run(ws, message: "Companies", author: author, stageEverything: true)
         for (email, role, company) in Self.users {
-            _ = try UserStore.add(ws, email: email, fullName: email, role: role, company: company, password: Self.password, author: author)
+            _ = try UserStore.add(ws, email: email, fullName: email, role: role, company: company, password: Self.password)
         }
+        // The operator grant, as `pactoria user grant-operator` gives it.
+        _ = try UserStore.setOperator(ws, email: Self.operatorEmail, granted: true)
         let ready = AsyncStream<Int>.makeStream()
         let app = try buildApplication(ServerConfiguration(root: root, host: "127.0.0.1", port: 0, config: ws.config)) { port in
             ready.continuation.yield(port)
@@ -47,7 +48,12 @@ public final class LiveServer: @unchecked Sendable {
         ("legal@brickline.co.uk", .legalReviewer, "brickline"),
         ("viewer@brickline.co.uk", .viewer, "brickline"),
         ("manager@ancoats.co.uk", .contractManager, "ancoats"),
+        (LiveServer.operatorEmail, .admin, "ancoats"),
     ]
+    /// An admin of Ancoats who also holds the operator grant: sees every company.
+    public static let operatorEmail = "operator@example.co.uk"
+    /// Test-only: lowers PBKDF2's cost for this process and the `pactoria` processes it starts.
+    public static let insecureIterationsVariable = "PACTORIA_INSECURE_TEST_PBKDF2_ITERATIONS"
 
     deinit {
         task.cancel()
@@ -170,9 +176,9 @@ extension LiveServer {
         return try await call("POST", "/api/v1/contracts/\(id)/transitions", token: token, json: body)
     }
 
-    /// The admin's view of the security log, newest first.
+    /// The operator's view of the security log (every company's events), newest first.
     public func securityEvents(size: Int = 100) async throws -> [[String: Any]] {
-        let r = try await call("GET", "/api/v1/security/events?size=\(size)", token: try token("admin@example.co.uk"))
+        let r = try await call("GET", "/api/v1/security/events?size=\(size)", token: try token(Self.operatorEmail))
         return r.json["events"] as? [[String: Any]] ?? []
     }
 
@@ -180,6 +186,62 @@ extension LiveServer {
     public func loginResponse(_ email: String, password: String = LiveServer.password) async throws -> HTTPResponse {
         try await call("POST", "/api/v1/auth/login", json: ["email": email, "password": password])
     }
+}
+
+/// What a run of the `pactoria` binary printed.
+public struct CLIRun: Sendable, CustomStringConvertible {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+extension LiveServer {
+    /// Runs the built `pactoria` binary in the server's workspace (fast hashing, pinned author),
+    /// with `input` on standard input.
+    public func pactoria(_ args: [String], input: String? = nil, environment: [String: String?] = [:]) async throws -> CLIRun {
+        let root = self.root
+        return try await blocking { try runPactoria(root, args, input: input, environment: environment) }
+    }
+}
+
+/// `$PACTORIA_BIN`, else `pactoria` beside the test bundle (the build products directory).
+public func pactoriaBinary() throws -> String {
+    let fm = FileManager.default
+    if let explicit = ProcessInfo.processInfo.environment["PACTORIA_BIN"], !explicit.isEmpty { return explicit }
+    let starts = [(try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "", CommandLine.arguments.first ?? "", Bundle.main.bundlePath]
+    for start in starts where !start.isEmpty {
+        var dir = URL(fileURLWithPath: start).standardizedFileURL
+        while dir.path != "/" {
+            dir = dir.deletingLastPathComponent()
+            for candidate in [dir.appendingPathComponent("pactoria"), dir.appendingPathComponent("debug/pactoria")] {
+                var isDir: ObjCBool = false
+                if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate.path) {
+                    return candidate.path
+                }
+            }
+        }
+    }
+    throw HarnessFailure(description: "the pactoria binary is not built; run `swift build` or set PACTORIA_BIN")
+}
+
+/// Runs `pactoria` in `root` with a pinned environment; never throws on a non-zero exit.
+public func runPactoria(_ root: String, _ args: [String], input: String? = nil, environment: [String: String?] = [:]) throws -> CLIRun {
+    let io = NSTemporaryDirectory() + "pactoria-cli-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: io, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: io) }
+    try Data((input ?? "").utf8).write(to: URL(fileURLWithPath: io + "/in"))
+    var env = [
+        "HOME": io, "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1", "TZ": "UTC", "LANG": "C.UTF-8",
+        "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        "PACTORIA_AUTHOR": "Admin <admin@example.co.uk>", LiveServer.insecureIterationsVariable: "1000",
+    ]
+    for (k, v) in environment { env[k] = v }
+    let status = try Spawn.run(
+        try pactoriaBinary(), args, directory: root, environment: env, stdin: io + "/in", stdout: io + "/out",
+        stderr: io + "/err")
+    let read = { (name: String) in String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: io + "/" + name))) ?? Data(), as: UTF8.self) }
+    return CLIRun(status: status, stdout: read("out"), stderr: read("err"))
 }
 
 /// Runs git in `root` with a pinned identity; throws on a non-zero exit.

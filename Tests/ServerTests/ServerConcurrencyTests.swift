@@ -185,14 +185,14 @@ struct ServerConcurrencyTests {
         #expect(claims.expiresAt == now + 600)
         #expect(try await s.call("GET", "/api/v1/contracts", token: token).status == 200)
         // A removed user's token stops working at once.
-        try UserStore.remove(try s.workspace(), email: user.email, author: Author(name: "Admin", email: "admin@example.co.uk"))
+        try UserStore.remove(try s.workspace(), email: user.email, actor: "admin@example.co.uk")
         let gone = try await s.call("GET", "/api/v1/contracts", token: token)
         #expect(gone.status == 401)
         #expect(gone.json["detail"] as? String == "invalid token")
         // A user added while the server runs can log in without a restart.
         _ = try UserStore.add(
             try s.workspace(), email: "new@brickline.co.uk", fullName: "New Person", role: .viewer, company: "brickline",
-            password: "another-long-password", author: Author(name: "Admin", email: "admin@example.co.uk"))
+            password: "another-long-password", actor: "admin@example.co.uk")
         let login = try await s.loginResponse("new@brickline.co.uk", password: "another-long-password")
         #expect(login.status == 200, "\(login.text)")
         #expect((login.json["user"] as? [String: Any])?["role"] as? String == "viewer")

@@ -11,7 +11,7 @@ struct ServerOpenAPITests {
     /// added to the server without a test and a document entry fails `servedRoutesAreDocumented`.
     static let exercised: Set<String> = [
         "get /health", "get /ready", "get /openapi.json",
-        "post /api/v1/auth/login", "post /api/v1/auth/register",
+        "post /api/v1/auth/login", "post /api/v1/auth/register", "post /api/v1/auth/logout",
         "get /api/v1/contracts", "post /api/v1/contracts", "get /api/v1/contracts/templates",
         "get /api/v1/contracts/{id}", "patch /api/v1/contracts/{id}",
         "get /api/v1/contracts/{id}/content", "get /api/v1/contracts/{id}/versions", "get /api/v1/contracts/{id}/diff",
@@ -45,7 +45,9 @@ struct ServerOpenAPITests {
                 let secured = !((o["security"] as? [Any]) ?? []).isEmpty
                 // With a token (and a harmless body): the route exists for that method.
                 let json: Any? = ["get", "head"].contains(method) ? nil : [String: Any]()
-                let r = try await s.call(method.uppercased(), Self.concrete(path, id: id), token: admin, json: json)
+                // Logout ends the caller's tokens: it gets a token of its own.
+                let token = path == "/api/v1/auth/logout" ? try s.token("viewer@brickline.co.uk") : admin
+                let r = try await s.call(method.uppercased(), Self.concrete(path, id: id), token: token, json: json)
                 #expect(r.status != 404, "\(method) \(path) answered 404: \(r.text)")
                 #expect(r.status != 405, "\(method) \(path) answered 405")
                 #expect(r.status < 500, "\(method) \(path) answered \(r.status): \(r.text)")
@@ -81,7 +83,8 @@ struct ServerOpenAPITests {
         for path in paths.sorted() {
             for method in ["get", "post", "patch", "put", "delete"] {
                 let json: Any? = method == "get" || method == "delete" ? nil : [String: Any]()
-                let r = try await s.call(method.uppercased(), Self.concrete(path, id: id), token: admin, json: json)
+                let token = path == "/api/v1/auth/logout" ? try s.token("viewer@brickline.co.uk") : admin
+                let r = try await s.call(method.uppercased(), Self.concrete(path, id: id), token: token, json: json)
                 let served = r.status != 404 && r.status != 405
                 if served {
                     #expect(documented.contains("\(method) \(path)"), "\(method) \(path) answered \(r.status) but is not in /openapi.json")

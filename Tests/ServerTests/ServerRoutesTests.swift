@@ -103,7 +103,8 @@ struct ServerRoutesTests {
         #expect(FileManager.default.fileExists(atPath: s.root + "/companies/\(slug)", isDirectory: &isDir) && isDir.boolValue)
         let files = try await s.git(["show", "--name-only", "--format=%an <%ae>", "HEAD"])
         #expect(files.contains("Nia Owner <owner@newco.co.uk>"), "\(files)")
-        #expect(files.contains(".pactoria/users.yaml"), "\(files)")
+        // Issue #11: the user goes to the local store, never into a commit.
+        #expect(!files.contains("users.yaml"), "\(files)")
         #expect(files.contains("companies/\(slug)/"), "\(files)")
         #expect(try await s.git(["status", "--porcelain"]).isEmpty)
         // The token works and the new user is listed.
@@ -568,8 +569,11 @@ struct ServerRoutesTests {
         let theirs = try await s.call("GET", "/api/v1/audit", token: other)
         #expect(theirs.json["total"] as? Int == 1)
         #expect((theirs.json["events"] as? [[String: Any]])?.allSatisfy { $0["company"] as? String == "ancoats" } == true)
+        // Issue #11: a company admin sees their company's trail; only an operator sees every company's.
         let adminView = try await s.call("GET", "/api/v1/audit", token: try s.token(Self.admin))
-        #expect(adminView.json["total"] as? Int == 4)
+        #expect(adminView.json["total"] as? Int == 3)
+        let operatorView = try await s.call("GET", "/api/v1/audit", token: try s.token(LiveServer.operatorEmail))
+        #expect(operatorView.json["total"] as? Int == 4)
         #expect(try await s.call("GET", "/api/v1/audit").status == 401)
 
         // Security events: admins only.

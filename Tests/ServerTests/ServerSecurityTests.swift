@@ -124,8 +124,8 @@ struct ServerSecurityTests {
         #expect(cross.first?["actor"] as? String == "manager@ancoats.co.uk")
         #expect((cross.first?["detail"] as? String)?.contains(id) == true)
         #expect(cross.first?["request_id"] as? String != nil)
-        // The admin sees every company.
-        #expect(try await s.call("GET", "/api/v1/contracts/\(id)", token: try s.token(Self.admin)).status == 200)
+        // Issue #11: only an operator sees every company; Ancoats' admin does not.
+        #expect(try await s.call("GET", "/api/v1/contracts/\(id)", token: try s.token(LiveServer.operatorEmail)).status == 200)
         #expect(events.contains { $0["kind"] as? String == "permission_denied" })
     }
 

@@ -4,7 +4,7 @@ import PactoriaCore
 import PactoriaWorkspace
 
 /// `/api/v1/audit` (the trail, filtered and paged, limited to the caller's company) and
-/// `/api/v1/security/events` (admins only).
+/// `/api/v1/security/events` (admins, their own company's; operators, every company's).
 struct AuditController {
     let state: ServerState
 
@@ -22,8 +22,18 @@ struct AuditController {
             let filter = Audit.Filter(
                 contract: q.get("contract"), event: q.get("event"), actor: q.get("actor"), since: try date("since"),
                 until: try date("until"))
-            let entries = try await state.read { ws in try Audit.run(ws, filter: filter) }
-            let visible = entries.filter { e in e.ref.map { me.sees(company: $0.company) } ?? (me.role == .admin) }
+            // `?contract=` of another company: 404 and a critical event, as for the contract itself.
+            let (entries, askedCompany) = try await state.read { ws in
+                let asked = filter.contract.flatMap { try? ContractViews.resolve(ws, $0) }?.ref.company
+                return (try Audit.run(ws, filter: filter), asked)
+            }
+            let visible = entries.filter { e in e.ref.map { me.sees(company: $0.company) } ?? me.isOperator }
+            if let spec = filter.contract, askedCompany.map({ !me.sees(company: $0) }) ?? (visible.count < entries.count) {
+                state.securityEvent(
+                    "cross_company_access", severity: "critical", context: context,
+                    detail: "\(me.email) (\(me.company)) asked for the audit trail of contract \(spec) of another company")
+                throw APIError.notFound("no contract matches '\(spec)'")
+            }
             let slice = visible.dropFirst((page - 1) * size).prefix(size)
             let iso = ISO8601DateFormatter()
             return JSONBody.response([
@@ -47,8 +57,20 @@ struct AuditController {
             let q = request.uri.queryParameters
             let page = max(1, Int(q.get("page") ?? "1") ?? 1)
             let size = min(100, max(1, Int(q.get("size") ?? "50") ?? 50))
-            let r = state.securityLog.read(limit: size, offset: (page - 1) * size)
-            return JSONBody.response(["events": r.events, "total": r.total, "page": page, "size": size])
+            // A company admin sees their own company's events; only an operator sees all (or asks
+            // for one company with `?company=`).
+            let asked = q.get("company")
+            if let asked, !me.sees(company: asked) {
+                state.securityEvent(
+                    "cross_company_access", severity: "critical", context: context,
+                    detail: "\(me.email) (\(me.company)) asked for the security events of \(asked)")
+                throw APIError.notFound("no such company")
+            }
+            let scope = asked ?? (me.isOperator ? nil : me.company)
+            let r = state.securityLog.read(limit: Int.max, offset: 0)
+            let mine = scope.map { c in r.events.filter { $0["company"] as? String == c } } ?? r.events
+            let slice = Array(mine.dropFirst((page - 1) * size).prefix(size))
+            return JSONBody.response(["events": slice, "total": mine.count, "page": page, "size": size])
         }
     }
 }

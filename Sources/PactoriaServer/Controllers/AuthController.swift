@@ -10,6 +10,7 @@ struct AuthController {
     func addRoutes(to group: RouterGroup<PactoriaRequestContext>) {
         group.post("/auth/login") { request, context in try await login(request, context) }
         group.post("/auth/register") { request, context in try await register(request, context) }
+        group.post("/auth/logout") { request, context in try await logout(request, context) }
     }
 
     func userJSON(_ u: User) -> [String: Any] {
@@ -30,14 +31,16 @@ struct AuthController {
         let user = UserStore.find(users, email: email)
         // Verify against a real hash even for unknown users, so timing says nothing.
         let hash = user?.passwordHash ?? ServerState.decoyHash
-        let ok = await state.verify(password: password, hash: hash) && user != nil
+        let ok = await state.verify(password: password, hash: hash) && user != nil && user?.disabled == false
         guard ok, let user else {
             let locked = state.loginGuard.fail(email, now: state.now)
             state.securityEvent("login_failed", severity: "medium", context: context, actor: email, detail: "wrong email or password")
             if locked {
                 state.securityEvent("account_locked", severity: "high", context: context, actor: email, detail: "locked after \(state.loginGuard.maxFailures) failed logins")
             }
-            throw APIError(.unauthorized, "unauthorized", "wrong email or password")
+            var e = APIError(.unauthorized, "unauthorized", "wrong email or password")
+            e.headers[.wwwAuthenticate] = "Bearer"
+            throw e
         }
         state.loginGuard.succeed(email)
         let token = UserStore.token(for: user, key: state.signingKey, now: state.now, lifetime: state.config.tokenLifetime)
@@ -56,25 +59,23 @@ struct AuthController {
         let password = try f.string("password", required: true)!
         let companyName = try f.string("company_name", required: true)!
         _ = try f.string("timezone")
-        let (user, company) = try await state.write { ws in
-            let author = Author(name: fullName, email: email)
-            let c = try Companies.add(ws, name: companyName, slug: nil, tier: SubscriptionTier.starter.rawValue, companyNumber: nil)
-            do {
-                let u = try UserStore.add(
-                    ws, email: email, fullName: fullName, role: .admin, company: c.slug, password: password, author: author,
-                    extraPaths: [ws.companyPath(c.slug)], message: "Register \(companyName) with admin \(email)")
-                return (u, c)
-            } catch {
-                try? FileManager.default.removeItem(atPath: ws.absolute("companies/\(c.slug)"))
-                throw error
-            }
-        }
+        let input = Registration.Input(email: email, fullName: fullName, password: password, companyName: companyName)
+        let (user, company) = try await state.write { ws in try Registration.register(ws, input) }
         let token = UserStore.token(for: user, key: state.signingKey, now: state.now, lifetime: state.config.tokenLifetime)
         return JSONBody.response(
             [
                 "token": token, "user": userJSON(user),
                 "company": ["name": company.name, "slug": company.slug, "subscription_tier": company.subscriptionTier],
             ], status: .created)
+    }
+}
+
+extension AuthController {
+    /// Ends every token of the caller (this one included): their generation is raised.
+    func logout(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+        let me = try context.caller()
+        _ = try await state.write { ws in try UserStore.revoke(ws, email: me.email, actor: me.email, kind: "logout") }
+        return Response(status: .noContent)
     }
 }
 

@@ -49,6 +49,13 @@ struct ContractsController {
         return (loaded, stamp)
     }
 
+    /// A cross-company attempt: a critical security event, and the 404 that an unknown company gives.
+    func crossCompany(_ context: PactoriaRequestContext, _ me: Identity, _ what: String) -> APIError {
+        state.securityEvent(
+            "cross_company_access", severity: "critical", context: context, detail: "\(me.email) (\(me.company)) \(what)")
+        return APIError.notFound("no such company")
+    }
+
     func author(_ me: Identity) async throws -> Author {
         let users = try await state.read { ws in try state.files.users(ws) }
         let name = UserStore.find(users, email: me.email)?.fullName ?? me.email
@@ -82,8 +89,13 @@ struct ContractsController {
             guard let n = Int(v) else { throw APIError.validation(key, "must be a whole number") }
             return n
         }
-        var company: String? = me.company
-        if me.role == .admin { company = q.get("company") }
+        // `?company=`: the caller's own, or any for an operator (none: every company); another
+        // company's is a 404 and a critical event, as for a contract.
+        var company: String? = me.isOperator ? nil : me.company
+        if let asked = q.get("company") {
+            guard me.sees(company: asked) else { throw crossCompany(context, me, "listed the contracts of \(asked)") }
+            company = asked
+        }
         let query = ListContracts.Query(
             company: company, status: q.get("status"), type: q.get("contract_type"), search: q.get("search"),
             page: try int("page", 1), size: try int("size", 20))
@@ -161,10 +173,7 @@ struct ContractsController {
         let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
         var company = me.company
         if let c = try f.string("company"), c != me.company {
-            guard me.role == .admin else {
-                state.securityEvent("cross_company_access", severity: "critical", context: context, detail: "\(me.email) tried to create a contract in \(c)")
-                throw APIError.forbidden("you may only create contracts in your own company")
-            }
+            guard me.sees(company: c) else { throw crossCompany(context, me, "tried to create a contract in \(c)") }
             company = c
         }
         guard let clientObject = try f.object("client") else { throw APIError.validation("client", "is required") }

@@ -4,7 +4,9 @@ import PactoriaCore
 import PactoriaWorkspace
 
 /// Every `/api/v1` route but login and register needs a valid bearer token of a user who still
-/// exists; anything wrong with the token is a 401 saying only "invalid token". Also applies the
+/// exists, is not disabled and has not revoked the token's generation; the caller's role, company
+/// and grants come from the users store, not the token. Anything wrong with the token is a 401
+/// saying only "invalid token", with `WWW-Authenticate: Bearer`. Also applies the
 /// rate limits, keyed by user (or by address before login).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = PactoriaRequestContext
@@ -22,6 +24,8 @@ struct AuthMiddleware: RouterMiddleware {
                 throw APIError.invalidToken
             }
             let token = auth.dropFirst(7).trimmingSpaces()
+            // The cache holds only signature checks; who the token speaks for is decided below,
+            // from the users store as it is now, so no cached entry can outlive a revocation.
             let claims: TokenClaims
             if let known = state.tokens.get(token, now: state.now) {
                 claims = known
@@ -32,11 +36,13 @@ struct AuthMiddleware: RouterMiddleware {
                 }
                 state.tokens.put(token, claims)
             }
-            guard let role = Role(rawValue: claims.role), state.userExists(claims.subject) else {
-                state.securityEvent("invalid_token", severity: "medium", context: context, actor: claims.subject, detail: "token for an unknown user or role")
+            guard let user = state.currentUser(claims) else {
+                state.securityEvent(
+                    "invalid_token", severity: "medium", context: context, actor: claims.subject,
+                    detail: "token for an unknown, disabled or revoked user")
                 throw APIError.invalidToken
             }
-            context.identity = Identity(email: claims.subject, company: claims.company, role: role)
+            context.identity = Identity(email: user.email, company: user.company, role: user.role, isOperator: user.isOperator)
         }
         // Rate limits.
         let isAI = path.hasSuffix("/generate") || path.hasSuffix("/analyze") || path.hasPrefix("/api/v1/ai/")
@@ -55,8 +61,10 @@ struct AuthMiddleware: RouterMiddleware {
 }
 
 extension ServerState {
-    func userExists(_ email: String) -> Bool {
-        guard let ws = try? workspace(), let users = try? files.users(ws) else { return false }
-        return UserStore.find(users, email: email) != nil
+    /// The user a token speaks for, from the users store (re-read whenever the file changes):
+    /// nil when gone, disabled, or the token's generation was revoked.
+    func currentUser(_ claims: TokenClaims) -> User? {
+        guard let ws = try? workspace(), let users = try? files.users(ws) else { return nil }
+        return UserStore.current(users, for: claims)
     }
 }

@@ -27,7 +27,12 @@ public struct APIError: HTTPResponseError, Sendable {
         return response
     }
 
-    static let invalidToken = APIError(.unauthorized, "unauthorized", "invalid token")
+    /// A 401 for a missing, bad, expired or revoked token (RFC 6750 asks for the challenge).
+    static let invalidToken: APIError = {
+        var e = APIError(.unauthorized, "unauthorized", "invalid token")
+        e.headers[.wwwAuthenticate] = "Bearer"
+        return e
+    }()
     static func notFound(_ what: String = "not found") -> APIError { APIError(.notFound, "not_found", what) }
     static func forbidden(_ what: String) -> APIError { APIError(.forbidden, "forbidden", what) }
     static func validation(_ field: String, _ message: String) -> APIError {

@@ -2,15 +2,26 @@ public import Hummingbird
 import Logging
 public import PactoriaCore
 
-/// Who is calling, from a verified token.
+/// Who is calling: the user a verified token names, as the users store has them now (role,
+/// company and operator grant come from the store on every request, never from the token).
 public struct Identity: Sendable, Equatable {
     public var email: String
     public var company: String
     public var role: Role
+    /// The operator grant (`pactoria user grant-operator`): sees every company.
+    public var isOperator: Bool
 
+    public init(email: String, company: String, role: Role, isOperator: Bool = false) {
+        self.email = email
+        self.company = company
+        self.role = role
+        self.isOperator = isOperator
+    }
+
+    /// Whether the caller's role allows `p` (within the companies the caller sees).
     public func may(_ p: Permission) -> Bool { AccessPolicy.allows(role, p) }
-    /// Whether the caller may see `company`'s contracts.
-    public func sees(company c: String) -> Bool { role == .admin || c == company }
+    /// Whether the caller may see `company`'s contracts, trail and security events.
+    public func sees(company c: String) -> Bool { Tenancy.sees(company: c, ownCompany: company, isOperator: isOperator) }
 }
 
 /// The request context: Hummingbird's core storage plus our request id, caller and address.

@@ -18,7 +18,9 @@ final class ServerState: Sendable {
     let files: FreshFiles
     /// Rendered contract JSON by path, valid while the file stamp it was rendered from holds.
     let rendered = RenderCache()
-    /// Verified tokens (their claims), so a busy client is not re-verified on every request.
+    /// Tokens whose signature checked out (their claims), so a busy client is not re-verified on
+    /// every request. Only the signature check is cached: the user, their generation (revocation),
+    /// role and company are looked up in the users store on every request.
     let tokens = TokenCache()
     /// One writer at a time in this process; `WriteLock` (flock) covers other processes.
     private let writes = DispatchQueue(label: "pactoria.server.writes")
@@ -32,6 +34,10 @@ final class ServerState: Sendable {
         securityLog = SecurityLog(ws)
         locator = ContractLocator(root: config.root, live: contracts)
         files = FreshFiles(root: config.root)
+        // A tracked users file is never trusted for login: say so once, with the way out.
+        if let warning = UserStore.trackedFileWarning(ws) {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
         // Build the contract index while the server starts, not on the first list request.
         let (contracts, root) = (self.contracts, config.root)
         DispatchQueue.global().async {
@@ -100,6 +106,7 @@ final class RenderCache: @unchecked Sendable {
     }
 }
 
+/// Signature-verified tokens and their claims; never a decision about who may do what.
 final class TokenCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: TokenClaims] = [:]

@@ -11,10 +11,13 @@ public struct TokenClaims: Sendable, Equatable {
     public var notBefore: Int64?
     public var issuer: String
     public var audience: String
+    /// The user's token generation when the token was issued (`gen`). A token is honoured only
+    /// while it equals the user's current generation, which every revocation raises.
+    public var generation: Int64?
 
     public init(
         subject: String, company: String, role: String, issuedAt: Int64, expiresAt: Int64, notBefore: Int64? = nil,
-        issuer: String = JWT.issuer, audience: String = JWT.audience
+        issuer: String = JWT.issuer, audience: String = JWT.audience, generation: Int64? = nil
     ) {
         self.subject = subject
         self.company = company
@@ -24,6 +27,7 @@ public struct TokenClaims: Sendable, Equatable {
         self.notBefore = notBefore
         self.issuer = issuer
         self.audience = audience
+        self.generation = generation
     }
 }
 
@@ -45,6 +49,7 @@ public enum JWT {
             "iss": c.issuer, "aud": c.audience,
         ]
         if let nbf = c.notBefore { payload["nbf"] = nbf }
+        if let gen = c.generation { payload["gen"] = gen }
         let body = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])) ?? Data()
         let signingInput = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(body))
         let mac = HMAC.sha256(key: key, message: Array(signingInput.utf8))
@@ -77,7 +82,7 @@ public enum JWT {
         if now + leeway < iat { throw .notYetValid }
         return TokenClaims(
             subject: sub, company: company, role: role, issuedAt: iat, expiresAt: exp, notBefore: nbf, issuer: issuer,
-            audience: audience)
+            audience: audience, generation: int(p["gen"]))
     }
 
     static func int(_ v: Any?) -> Int64? {

@@ -1,0 +1,70 @@
+import Foundation
+import PactoriaCore
+
+/// What a new password must be: at least 12 characters, not one of the 10,000 most common
+/// passwords, and not containing the account's email or its local part.
+public enum PasswordPolicy {
+    public static let minimumLength = 12
+    public static let maximumLength = 1024
+
+    /// The common passwords, lowercase, parsed once from the generated list.
+    static let common: Set<Substring> = Set(CommonPasswordList.text.split(separator: "\n"))
+
+    /// How many common passwords are refused.
+    public static var commonCount: Int { common.count }
+
+    public static func isCommon(_ password: String) -> Bool { common.contains(Substring(password.lowercased())) }
+
+    /// Throws `invalidInput(field: "password")` naming what is wrong; never echoes the password.
+    public static func check(_ password: String, email: String) throws(WorkspaceError) {
+        guard password.count >= minimumLength else {
+            throw .invalidInput(field: "password", message: "must be at least \(minimumLength) characters")
+        }
+        guard password.utf8.count <= maximumLength else {
+            throw .invalidInput(field: "password", message: "must be at most \(maximumLength) bytes")
+        }
+        guard !password.unicodeScalars.contains(where: { $0.value == 0 }) else {
+            throw .invalidInput(field: "password", message: "must not contain a NUL character")
+        }
+        guard !isCommon(password) else {
+            throw .invalidInput(field: "password", message: "is one of the most common passwords; choose another")
+        }
+        let lower = password.lowercased()
+        let address = email.lowercased()
+        let local = address.split(separator: "@").first.map(String.init) ?? address
+        if !address.isEmpty && lower.contains(address) || local.count >= 3 && lower.contains(local) {
+            throw .invalidInput(field: "password", message: "must not contain your email address or its name part")
+        }
+    }
+}
+
+/// Text rules for the names the access layer stores (a minimal local check until the shared
+/// `Validator` text functions land): no NUL, no control characters, no line or paragraph breaks
+/// (U+2028, U+2029, U+0085 included), not blank, bounded length.
+public enum AccessText {
+    /// What is wrong with `text`, or nil.
+    public static func problem(in text: String, maxLength: Int = 200) -> String? {
+        for s in text.unicodeScalars {
+            switch s.properties.generalCategory {
+            case .control: return s.value == 0 ? "must not contain a NUL character" : "must not contain control characters or line breaks"
+            case .lineSeparator, .paragraphSeparator: return "must not contain line breaks"
+            default: continue
+            }
+        }
+        if text.count > maxLength { return "must be at most \(maxLength) characters" }
+        return nil
+    }
+
+    static func check(_ text: String, field: String, maxLength: Int = 200) throws(WorkspaceError) {
+        guard !text.trimmingSpaces().isEmpty else { throw .invalidInput(field: field, message: "must not be empty") }
+        if let p = problem(in: text, maxLength: maxLength) { throw .invalidInput(field: field, message: p) }
+    }
+
+    /// `text` with control characters shown as `?`, for one-line messages.
+    static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.prefix(100).map {
+            $0.properties.generalCategory == .control || $0.properties.generalCategory == .lineSeparator
+                || $0.properties.generalCategory == .paragraphSeparator ? "?" : $0
+        }))
+    }
+}
