@@ -25,12 +25,14 @@ struct ServerSecurityTests {
         let s = try await LiveServer()
         let key = try s.signingKey()
         let now = Int64(Date().timeIntervalSince1970)
+        // Issue #11: a token carries the user's current generation.
+        let gen = UserStore.find(try UserStore.load(try s.workspace()), email: ServerSecurityTests.manager)?.generation
         func claims(
             sub: String = ServerSecurityTests.manager, iat: Int64? = nil, exp: Int64? = nil, nbf: Int64? = nil, iss: String = JWT.issuer, aud: String = JWT.audience
         ) -> TokenClaims {
             TokenClaims(
                 subject: sub, company: "brickline", role: "contract_manager", issuedAt: iat ?? now, expiresAt: exp ?? now + 3600,
-                notBefore: nbf, issuer: iss, audience: aud)
+                notBefore: nbf, issuer: iss, audience: aud, generation: gen)
         }
         let good = JWT.sign(claims(), key: key)
         #expect(try await s.call("GET", "/api/v1/contracts", token: good).status == 200)
