@@ -36,8 +36,11 @@ struct AccessPasswordTests {
         let s = try await LiveServer()
         for weak in ["too-short", "1qaz2wsx3edc", "newbie-at-brickline"] {
             let r = try await s.pactoria(
-                ["user", "add", "newbie@brickline.co.uk", "--name", "New", "--role", "viewer", "--company", "brickline",
-                 "--password-stdin"],
+                [
+                    "user", "add", "newbie@brickline.co.uk", "--name", "New", "--role", "viewer", "--company",
+                    "brickline",
+                    "--password-stdin",
+                ],
                 input: weak + "\n")
             #expect(r.status != 0, "\(weak): \(r)")
             #expect(r.stderr.contains("password"), "\(r)")
@@ -50,8 +53,12 @@ struct AccessPasswordTests {
         #expect(PasswordHash.iterations(configured: 1, environment: [:]) == PasswordHash.minimumIterations)
         #expect(PasswordHash.iterations(configured: nil, environment: [:]) == 600_000)
         #expect(PasswordHash.iterations(configured: 900_000, environment: [:]) == 900_000)
-        #expect(PasswordHash.iterations(configured: 1, environment: [PasswordHash.insecureTestIterationsVariable: "1000"]) == 1000)
-        #expect(PasswordHash.iterations(configured: 1, environment: [PasswordHash.insecureTestIterationsVariable: "junk"]) == 600_000)
+        #expect(
+            PasswordHash.iterations(configured: 1, environment: [PasswordHash.insecureTestIterationsVariable: "1000"])
+                == 1000)
+        #expect(
+            PasswordHash.iterations(configured: 1, environment: [PasswordHash.insecureTestIterationsVariable: "junk"])
+                == 600_000)
     }
 
     @Test func aUserAddedUnderAWeakConfigStillGetsTheFloor() async throws {
@@ -61,7 +68,10 @@ struct AccessPasswordTests {
             try text.write(toFile: file, atomically: true, encoding: .utf8)
         }
         let r = try await s.pactoria(
-            ["user", "add", "newbie@brickline.co.uk", "--name", "New", "--role", "viewer", "--company", "brickline", "--password-stdin"],
+            [
+                "user", "add", "newbie@brickline.co.uk", "--name", "New", "--role", "viewer", "--company", "brickline",
+                "--password-stdin",
+            ],
             input: "a-long-fresh-passphrase\n", environment: [LiveServer.insecureIterationsVariable: nil])
         #expect(r.status == 0, "\(r)")
         let user = try #require(UserStore.find(try UserStore.load(try s.workspace()), email: "newbie@brickline.co.uk"))

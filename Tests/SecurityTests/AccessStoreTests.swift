@@ -13,7 +13,10 @@ struct AccessStoreTests {
     @Test func noHashEverEntersTheTrackedTree() async throws {
         let s = try await LiveServer()
         let added = try await s.pactoria(
-            ["user", "add", "new@brickline.co.uk", "--name", "New Person", "--role", "viewer", "--company", "brickline", "--password-stdin"],
+            [
+                "user", "add", "new@brickline.co.uk", "--name", "New Person", "--role", "viewer", "--company",
+                "brickline", "--password-stdin",
+            ],
             input: "a-long-fresh-passphrase\n")
         #expect(added.status == 0, "\(added)")
         #expect(try await s.pactoria(["user", "remove", "new@brickline.co.uk"]).status == 0)
@@ -51,7 +54,9 @@ struct AccessStoreTests {
         let list = try await s.pactoria(["user", "list"])
         #expect(list.status == 0)
         #expect(!list.stdout.contains("mallory"))
-        #expect(list.stderr.contains("warning: .pactoria/users.yaml is tracked by git and is not used for login"), "\(list)")
+        #expect(
+            list.stderr.contains("warning: .pactoria/users.yaml is tracked by git and is not used for login"), "\(list)"
+        )
         #expect(list.stderr.contains("pactoria user import-tracked"))
 
         // Importing is an explicit, local decision: the user arrives without the grant, and the

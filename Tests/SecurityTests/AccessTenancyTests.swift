@@ -40,7 +40,10 @@ struct AccessTenancyTests {
         let id = try await Self.activeContract(s)
         let r = try await s.call(
             "POST", "/api/v1/auth/register",
-            json: ["email": "mallory@evil.example", "full_name": "Mallory", "password": "a-long-fresh-passphrase", "company_name": "Evil Ltd"])
+            json: [
+                "email": "mallory@evil.example", "full_name": "Mallory", "password": "a-long-fresh-passphrase",
+                "company_name": "Evil Ltd",
+            ])
         #expect(r.status == 201, "\(r.text)")
         let user = r.json["user"] as? [String: Any] ?? [:]
         #expect(user["role"] as? String == "admin")
@@ -79,7 +82,8 @@ struct AccessTenancyTests {
 
     @Test func companyAdminStaysInTheirCompany() async throws {
         let s = try await LiveServer()
-        let theirs = try await s.createContract(try s.token(Self.ancoats), title: "Bakery Supply", type: "supplier_agreement")
+        let theirs = try await s.createContract(
+            try s.token(Self.ancoats), title: "Bakery Supply", type: "supplier_agreement")
         let id = theirs["id"] as? String ?? ""
         let admin = try s.token(Self.admin)
         let commits = try await s.commitCount()
@@ -88,9 +92,10 @@ struct AccessTenancyTests {
         attempts.append(try await s.call("GET", "/api/v1/contracts?company=ancoats", token: admin))
         attempts.append(try await s.call("PATCH", "/api/v1/contracts/\(id)", token: admin, json: ["title": "Mine"]))
         attempts.append(try await s.transition(admin, id, "terminate", reason: "Hostile"))
-        attempts.append(try await s.call(
-            "POST", "/api/v1/contracts", token: admin,
-            json: ["company": "ancoats", "title": "Planted", "contract_type": "nda", "client": ["name": "X Ltd"]]))
+        attempts.append(
+            try await s.call(
+                "POST", "/api/v1/contracts", token: admin,
+                json: ["company": "ancoats", "title": "Planted", "contract_type": "nda", "client": ["name": "X Ltd"]]))
         attempts.append(try await s.call("GET", "/api/v1/audit?contract=\(id)", token: admin))
         attempts.append(try await s.call("GET", "/api/v1/security/events?company=ancoats", token: admin))
         for r in attempts {
@@ -122,13 +127,15 @@ struct AccessTenancyTests {
 
     @Test func operatorGrantComesOnlyFromTheCLI() async throws {
         let s = try await LiveServer(configure: Self.openRegistration)
-        let theirs = try await s.createContract(try s.token(Self.ancoats), title: "Bakery Supply", type: "supplier_agreement")
+        let theirs = try await s.createContract(
+            try s.token(Self.ancoats), title: "Bakery Supply", type: "supplier_agreement")
         let id = theirs["id"] as? String ?? ""
         // Registration cannot ask for it.
         let r = try await s.call(
             "POST", "/api/v1/auth/register",
             json: [
-                "email": "eve@evil.example", "full_name": "Eve", "password": "a-long-fresh-passphrase", "company_name": "Eve Ltd",
+                "email": "eve@evil.example", "full_name": "Eve", "password": "a-long-fresh-passphrase",
+                "company_name": "Eve Ltd",
                 "role": "operator", "operator": true,
             ])
         #expect(r.status == 201, "\(r.text)")
@@ -142,7 +149,9 @@ struct AccessTenancyTests {
         let admin = try s.token(Self.admin)
         #expect(try await s.call("GET", "/api/v1/contracts/\(id)", token: admin).status == 200)
         #expect(try await s.call("GET", "/api/v1/contracts?company=ancoats", token: admin).json["total"] as? Int == 1)
-        #expect(try await s.call("GET", "/api/v1/contracts", token: admin).json["total"] as? Int == 1, "an operator lists every company")
+        #expect(
+            try await s.call("GET", "/api/v1/contracts", token: admin).json["total"] as? Int == 1,
+            "an operator lists every company")
         #expect(try await s.git(["ls-files", ".pactoria"]).contains("users") == false)
         // Taken away: that token ends, and a new one sees Brickline only.
         let revoke = try await s.pactoria(["user", "revoke-operator", Self.admin])

@@ -13,7 +13,9 @@ struct AccessTokenTests {
     static let viewer = "viewer@brickline.co.uk"
     static let legal = "legal@brickline.co.uk"
 
-    static var draft: [String: Any] { ["title": "Website Build", "contract_type": "service_agreement", "client": ["name": "Acme Ltd"]] }
+    static var draft: [String: Any] {
+        ["title": "Website Build", "contract_type": "service_agreement", "client": ["name": "Acme Ltd"]]
+    }
 
     /// Uses the token twice (so any cache holds it) and expects 200 both times.
     static func warm(_ s: LiveServer, _ token: String) async throws {
@@ -63,7 +65,8 @@ struct AccessTokenTests {
         old.generation = nil
         old.company = "brickline"
         old.role = "viewer"
-        #expect(try await s.call("GET", "/api/v1/contracts", token: JWT.sign(old, key: try s.signingKey())).status == 401)
+        #expect(
+            try await s.call("GET", "/api/v1/contracts", token: JWT.sign(old, key: try s.signingKey())).status == 401)
     }
 
     @Test func editingTheUsersFileTakesEffectAtOnce() async throws {
@@ -91,7 +94,8 @@ struct AccessTokenTests {
         // passwd
         let before = try s.token(Self.manager)
         try await Self.warm(s, before)
-        let pw = try await s.pactoria(["user", "passwd", Self.manager, "--password-stdin"], input: "a-brand-new-passphrase\n")
+        let pw = try await s.pactoria(
+            ["user", "passwd", Self.manager, "--password-stdin"], input: "a-brand-new-passphrase\n")
         #expect(pw.status == 0, "\(pw)")
         #expect(try await s.call("GET", "/api/v1/contracts", token: before).status == 401)
         #expect(try await s.loginResponse(Self.manager).status == 401)
@@ -103,7 +107,9 @@ struct AccessTokenTests {
         #expect(try await s.call("GET", "/api/v1/contracts", token: legal).status == 401)
         #expect(try await s.loginResponse(Self.legal).status == 401)
         #expect(try await s.pactoria(["user", "enable", Self.legal]).status == 0)
-        #expect(try await s.call("GET", "/api/v1/contracts", token: legal).status == 401, "enable does not revive old tokens")
+        #expect(
+            try await s.call("GET", "/api/v1/contracts", token: legal).status == 401,
+            "enable does not revive old tokens")
         #expect(try await s.loginResponse(Self.legal).status == 200)
         // revoke
         let viewer = try s.token(Self.viewer)

@@ -13,7 +13,8 @@ struct UserCommand: ParsableCommand {
             add the users there with `pactoria user add`.
             """,
         subcommands: [
-            Add.self, ListUsers.self, Remove.self, SetRole.self, SetCompany.self, Passwd.self, Disable.self, Enable.self,
+            Add.self, ListUsers.self, Remove.self, SetRole.self, SetCompany.self, Passwd.self, Disable.self,
+            Enable.self,
             Revoke.self, GrantOperator.self, RevokeOperator.self, ImportTracked.self,
         ])
 
@@ -46,7 +47,8 @@ struct UserCommand: ParsableCommand {
                 let ws = try global.workspace()
                 let who = try ws.resolveAuthor(author)
                 let password = try readPassword(stdin: passwordStdin)
-                let u = try UserStore.add(ws, email: email, fullName: name, role: r, company: company, password: password, actor: who.email)
+                let u = try UserStore.add(
+                    ws, email: email, fullName: name, role: r, company: company, password: password, actor: who.email)
                 Terminal.out("added \(u.email) (\(u.role.rawValue), \(u.company))")
                 warnTracked(ws)
             }
@@ -63,12 +65,14 @@ struct UserCommand: ParsableCommand {
                 let ws = try global.workspace()
                 let users = try UserStore.load(ws)
                 if json {
-                    JSON.print(users.map {
-                        [
-                            "email": $0.email, "full_name": $0.fullName, "role": $0.role.rawValue, "company": $0.company,
-                            "operator": $0.isOperator, "disabled": $0.disabled,
-                        ] as [String: Any]
-                    })
+                    JSON.print(
+                        users.map {
+                            [
+                                "email": $0.email, "full_name": $0.fullName, "role": $0.role.rawValue,
+                                "company": $0.company,
+                                "operator": $0.isOperator, "disabled": $0.disabled,
+                            ] as [String: Any]
+                        })
                     warnTracked(ws)
                     return
                 }
@@ -84,7 +88,8 @@ struct UserCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a user (their tokens stop working at once).")
+        static let configuration = CommandConfiguration(
+            commandName: "remove", abstract: "Remove a user (their tokens stop working at once).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Email address.") var email: String
         @Option(help: "Who makes the change, as 'Name <email>' (for the security log).") var author: String?
@@ -227,7 +232,8 @@ struct UserCommand: ParsableCommand {
     struct ImportTracked: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import-tracked",
-            abstract: "Move the users of a tracked .pactoria/users.yaml into the local store and stop tracking it (one commit).",
+            abstract:
+                "Move the users of a tracked .pactoria/users.yaml into the local store and stop tracking it (one commit).",
             discussion: """
                 The old file's hashes stay in git history: ask everyone imported to choose a new
                 password (`pactoria user passwd EMAIL`). Nobody imported is an operator.
@@ -239,8 +245,11 @@ struct UserCommand: ParsableCommand {
             try guarded(global) { () throws(WorkspaceError) in
                 let ws = try global.workspace()
                 let imported = try UserStore.importTracked(ws, author: try ws.resolveAuthor(author))
-                Terminal.out("imported \(imported.count) users into \(UserStore.path); \(UserStore.trackedPath) is no longer tracked")
-                Terminal.err("hint: their old hashes remain in git history; have each of them run `pactoria user passwd`")
+                Terminal.out(
+                    "imported \(imported.count) users into \(UserStore.path); \(UserStore.trackedPath) is no longer tracked"
+                )
+                Terminal.err(
+                    "hint: their old hashes remain in git history; have each of them run `pactoria user passwd`")
             }
         }
     }
@@ -265,7 +274,9 @@ struct TokenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
         abstract: "Print an access token for a user, for scripts calling `pactoria serve`.",
-        discussion: "Example:\n  curl -H \"Authorization: Bearer $(pactoria token jane@brickline.co.uk)\" http://127.0.0.1:8000/api/v1/contracts")
+        discussion:
+            "Example:\n  curl -H \"Authorization: Bearer $(pactoria token jane@brickline.co.uk)\" http://127.0.0.1:8000/api/v1/contracts"
+    )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The user's email.") var email: String
     @Option(help: "Lifetime in seconds (default: the server's, 8 hours).") var lifetime: Int64?
@@ -296,6 +307,8 @@ func readPassword(stdin: Bool) throws(WorkspaceError) -> String {
     guard let p = getpass("Password: ") else { throw .invalidInput(field: "password", message: "no password given") }
     let first = String(cString: p)
     guard let q = getpass("Again: ") else { throw .invalidInput(field: "password", message: "no password given") }
-    guard first == String(cString: q) else { throw .invalidInput(field: "password", message: "the two passwords differ") }
+    guard first == String(cString: q) else {
+        throw .invalidInput(field: "password", message: "the two passwords differ")
+    }
     return first
 }

@@ -46,7 +46,9 @@ public enum AccessText {
     public static func problem(in text: String, maxLength: Int = 200) -> String? {
         for s in text.unicodeScalars {
             switch s.properties.generalCategory {
-            case .control: return s.value == 0 ? "must not contain a NUL character" : "must not contain control characters or line breaks"
+            case .control:
+                return s.value == 0
+                    ? "must not contain a NUL character" : "must not contain control characters or line breaks"
             case .lineSeparator, .paragraphSeparator: return "must not contain line breaks"
             default: continue
             }
@@ -62,9 +64,11 @@ public enum AccessText {
 
     /// `text` with control characters shown as `?`, for one-line messages.
     static func printable(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.prefix(100).map {
-            $0.properties.generalCategory == .control || $0.properties.generalCategory == .lineSeparator
-                || $0.properties.generalCategory == .paragraphSeparator ? "?" : $0
-        }))
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.prefix(100).map {
+                    $0.properties.generalCategory == .control || $0.properties.generalCategory == .lineSeparator
+                        || $0.properties.generalCategory == .paragraphSeparator ? "?" : $0
+                }))
     }
 }

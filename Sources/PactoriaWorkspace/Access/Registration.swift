@@ -1,5 +1,5 @@
-public import PactoriaCore
 import Foundation
+public import PactoriaCore
 
 /// Self-service sign-up (`server.open_registration`): a new company and its first user, who is
 /// that company's admin and nothing more. All or nothing: the company folder, its commit and the
@@ -21,7 +21,8 @@ public enum Registration {
 
     /// Errors name the request's fields (`email`, `full_name`, `password`, `company_name`).
     public static func register(_ ws: Workspace, _ input: Input) throws(WorkspaceError) -> (User, Company) {
-        try UserStore.validate(email: input.email, fullName: input.fullName, password: input.password, nameField: "full_name")
+        try UserStore.validate(
+            email: input.email, fullName: input.fullName, password: input.password, nameField: "full_name")
         try AccessText.check(input.companyName, field: "company_name", maxLength: 200)
         let hash = try UserStore.hash(input.password, ws)
         let author = Author(name: input.fullName.trimmingSpaces(), email: input.email)
@@ -32,9 +33,12 @@ public enum Registration {
             }
             let company: Company
             do throws(WorkspaceError) {
-                company = try Companies.add(ws, name: input.companyName, slug: nil, tier: SubscriptionTier.starter.rawValue, companyNumber: nil)
+                company = try Companies.add(
+                    ws, name: input.companyName, slug: nil, tier: SubscriptionTier.starter.rawValue, companyNumber: nil)
             } catch {
-                if case .invalidInput(_, let message) = error { throw .invalidInput(field: "company_name", message: message) }
+                if case .invalidInput(_, let message) = error {
+                    throw .invalidInput(field: "company_name", message: message)
+                }
                 throw error
             }
             let user = User(
@@ -56,7 +60,9 @@ public enum Registration {
             }
             return (user, company)
         }
-        UserStore.event(ws, "user_registered", actor: user.email, company: company.slug, detail: "registered \(company.slug) with admin \(user.email)")
+        UserStore.event(
+            ws, "user_registered", actor: user.email, company: company.slug,
+            detail: "registered \(company.slug) with admin \(user.email)")
         return (user, company)
     }
 }

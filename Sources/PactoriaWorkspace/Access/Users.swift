@@ -1,5 +1,5 @@
-public import PactoriaCore
 import Foundation
+public import PactoriaCore
 import PactoriaCrypto
 
 /// Someone who may use `pactoria serve`.
@@ -35,7 +35,9 @@ public struct User: Sendable, Equatable {
     }
 
     /// Whether this user may see `company`'s contracts, trail and security events.
-    public func sees(company c: String) -> Bool { Tenancy.sees(company: c, ownCompany: company, isOperator: isOperator) }
+    public func sees(company c: String) -> Bool {
+        Tenancy.sees(company: c, ownCompany: company, isOperator: isOperator)
+    }
 }
 
 /// Users live in a local, git-ignored store, `.pactoria/secrets/users.yaml` (mode 0600, written
@@ -53,7 +55,8 @@ public enum UserStore {
         ["users"],
         children: [
             "users": KeyOrder([
-                "email", "full_name", "role", "company", "password_hash", "created_at", "generation", "disabled", "operator",
+                "email", "full_name", "role", "company", "password_hash", "created_at", "generation", "disabled",
+                "operator",
             ])
         ])
 
@@ -72,12 +75,15 @@ public enum UserStore {
     static func load(_ ws: Workspace, file: String) throws(WorkspaceError) -> [User] {
         guard FileSystem.exists(ws.absolute(file)) else { return [] }
         let doc: YAMLDocument
-        do { doc = try YAMLDocument.parse(try FileSystem.readText(ws.absolute(file)), file: file) } catch let e as YAMLError {
+        do { doc = try YAMLDocument.parse(try FileSystem.readText(ws.absolute(file)), file: file) } catch let e
+            as YAMLError
+        {
             throw .yaml(e)
         } catch let e as WorkspaceError { throw e } catch { throw .io(path: file, message: "\(error)") }
         guard case .sequence(let items)? = doc.root["users"] else {
             if doc.root["users"] == nil || doc.root["users"]?.string == nil { return [] }
-            throw .invalid([Problem(file: file, line: doc.line(of: "users"), field: "users", message: "must be a list")])
+            throw .invalid([Problem(file: file, line: doc.line(of: "users"), field: "users", message: "must be a list")]
+            )
         }
         var users: [User] = []
         var problems: [Problem] = []
@@ -87,17 +93,25 @@ public enum UserStore {
                 let roleText = item["role"]?.string, let company = item["company"]?.string,
                 let hash = item["password_hash"]?.string
             else {
-                problems.append(Problem(file: file, line: doc.line(of: "users"), field: field, message: "needs email, full_name, role, company and password_hash"))
+                problems.append(
+                    Problem(
+                        file: file, line: doc.line(of: "users"), field: field,
+                        message: "needs email, full_name, role, company and password_hash"))
                 continue
             }
             guard let role = Role(rawValue: roleText) else {
-                problems.append(Problem(file: file, line: doc.line(of: "users"), field: "\(field).role", message: "unknown role '\(roleText)' (expected one of: \(Role.allNames))"))
+                problems.append(
+                    Problem(
+                        file: file, line: doc.line(of: "users"), field: "\(field).role",
+                        message: "unknown role '\(roleText)' (expected one of: \(Role.allNames))"))
                 continue
             }
-            users.append(User(
-                email: email, fullName: name, role: role, company: company, passwordHash: hash,
-                createdAt: item["created_at"]?.string, generation: item["generation"]?.string.flatMap { Int64($0) } ?? 1,
-                disabled: item["disabled"]?.string == "true", isOperator: item["operator"]?.string == "true"))
+            users.append(
+                User(
+                    email: email, fullName: name, role: role, company: company, passwordHash: hash,
+                    createdAt: item["created_at"]?.string,
+                    generation: item["generation"]?.string.flatMap { Int64($0) } ?? 1,
+                    disabled: item["disabled"]?.string == "true", isOperator: item["operator"]?.string == "true"))
         }
         if !problems.isEmpty { throw .invalid(problems) }
         return users
@@ -156,7 +170,8 @@ public enum UserStore {
 
     /// Adds a user to the local store (no commit: the change is a security event).
     public static func add(
-        _ ws: Workspace, email: String, fullName: String, role: Role, company: String, password: String, actor: String? = nil
+        _ ws: Workspace, email: String, fullName: String, role: Role, company: String, password: String,
+        actor: String? = nil
     ) throws(WorkspaceError) -> User {
         try validate(email: email, fullName: fullName, password: password, nameField: "--name")
         let (companyInfo, _) = try ws.loadCompany(company)
@@ -167,7 +182,9 @@ public enum UserStore {
             let limits = ws.config.planLimits(companyInfo.tier ?? .starter)
             let inCompany = users.filter { $0.company == company }.count
             if inCompany >= limits.users {
-                throw .planLimit("\(company) is on the \(companyInfo.subscriptionTier) plan, which allows \(limits.users) users; remove one or upgrade")
+                throw .planLimit(
+                    "\(company) is on the \(companyInfo.subscriptionTier) plan, which allows \(limits.users) users; remove one or upgrade"
+                )
             }
             let user = User(
                 email: email, fullName: fullName.trimmingSpaces(), role: role, company: company, passwordHash: hash,
@@ -196,7 +213,7 @@ public enum UserStore {
     @discardableResult
     static func change(
         _ ws: Workspace, email: String, kind: String, actor: String?, endsTokens: Bool,
-        _ body: (inout User) throws(WorkspaceError) -> String
+        _ body: (inout User, _ others: [User]) throws(WorkspaceError) -> String
     ) throws(WorkspaceError) -> User {
         let (user, detail) = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> (User, String) in
             var users = try load(ws)
@@ -204,7 +221,7 @@ public enum UserStore {
                 throw .notFound("no user with email \(email)")
             }
             var u = users[i]
-            let detail = try body(&u)
+            let detail = try body(&u, users.enumerated().filter { $0.offset != i }.map(\.element))
             if endsTokens { u.generation += 1 }
             users[i] = u
             try save(ws, users)
@@ -214,52 +231,76 @@ public enum UserStore {
         return user
     }
 
-    public static func setRole(_ ws: Workspace, email: String, role: Role, actor: String? = nil) throws(WorkspaceError) -> User {
-        try change(ws, email: email, kind: "user_role_changed", actor: actor, endsTokens: true) { u throws(WorkspaceError) in
+    public static func setRole(_ ws: Workspace, email: String, role: Role, actor: String? = nil) throws(WorkspaceError)
+        -> User
+    {
+        try change(ws, email: email, kind: "user_role_changed", actor: actor, endsTokens: true) {
+            u, _ throws(WorkspaceError) in
             let old = u.role
             u.role = role
             return "\(u.email): role \(old.rawValue) → \(role.rawValue)"
         }
     }
 
-    public static func setCompany(_ ws: Workspace, email: String, company: String, actor: String? = nil) throws(WorkspaceError) -> User {
-        _ = try ws.loadCompany(company)
-        return try change(ws, email: email, kind: "user_company_changed", actor: actor, endsTokens: true) { u throws(WorkspaceError) in
+    public static func setCompany(_ ws: Workspace, email: String, company: String, actor: String? = nil)
+        throws(WorkspaceError) -> User
+    {
+        let (info, _) = try ws.loadCompany(company)
+        let limit = ws.config.planLimits(info.tier ?? .starter).users
+        return try change(ws, email: email, kind: "user_company_changed", actor: actor, endsTokens: true) {
+            u, others throws(WorkspaceError) in
             let old = u.company
+            if old != company, others.filter({ $0.company == company }).count >= limit {
+                throw .planLimit(
+                    "\(company) is on the \(info.subscriptionTier) plan, which allows \(limit) users; remove one or upgrade"
+                )
+            }
             u.company = company
             return "\(u.email): company \(old) → \(company)"
         }
     }
 
-    public static func setPassword(_ ws: Workspace, email: String, password: String, actor: String? = nil) throws(WorkspaceError) -> User {
+    public static func setPassword(_ ws: Workspace, email: String, password: String, actor: String? = nil)
+        throws(WorkspaceError) -> User
+    {
         try PasswordPolicy.check(password, email: email)
         let hash = try hash(password, ws)
-        return try change(ws, email: email, kind: "user_password_changed", actor: actor, endsTokens: true) { u throws(WorkspaceError) in
+        return try change(ws, email: email, kind: "user_password_changed", actor: actor, endsTokens: true) {
+            u, _ throws(WorkspaceError) in
             u.passwordHash = hash
             return "\(u.email): password changed"
         }
     }
 
-    public static func setDisabled(_ ws: Workspace, email: String, disabled: Bool, actor: String? = nil) throws(WorkspaceError) -> User {
-        try change(ws, email: email, kind: disabled ? "user_disabled" : "user_enabled", actor: actor, endsTokens: disabled) {
-            u throws(WorkspaceError) in
+    public static func setDisabled(_ ws: Workspace, email: String, disabled: Bool, actor: String? = nil)
+        throws(WorkspaceError) -> User
+    {
+        try change(
+            ws, email: email, kind: disabled ? "user_disabled" : "user_enabled", actor: actor, endsTokens: disabled
+        ) {
+            u, _ throws(WorkspaceError) in
             u.disabled = disabled
             return "\(u.email): \(disabled ? "disabled" : "enabled")"
         }
     }
 
     /// Ends every token issued to the user so far (`user revoke`, and logout).
-    public static func revoke(_ ws: Workspace, email: String, actor: String? = nil, kind: String = "user_tokens_revoked") throws(WorkspaceError) -> User {
-        try change(ws, email: email, kind: kind, actor: actor, endsTokens: true) { u throws(WorkspaceError) in
+    public static func revoke(
+        _ ws: Workspace, email: String, actor: String? = nil, kind: String = "user_tokens_revoked"
+    ) throws(WorkspaceError) -> User {
+        try change(ws, email: email, kind: kind, actor: actor, endsTokens: true) { u, _ throws(WorkspaceError) in
             "\(u.email): every earlier token revoked"
         }
     }
 
     /// The operator grant (sees every company): given or taken only here, from the CLI.
-    public static func setOperator(_ ws: Workspace, email: String, granted: Bool, actor: String? = nil) throws(WorkspaceError) -> User {
+    public static func setOperator(_ ws: Workspace, email: String, granted: Bool, actor: String? = nil)
+        throws(WorkspaceError) -> User
+    {
         try change(
-            ws, email: email, kind: granted ? "operator_granted" : "operator_revoked", actor: actor, endsTokens: !granted
-        ) { u throws(WorkspaceError) in
+            ws, email: email, kind: granted ? "operator_granted" : "operator_revoked", actor: actor,
+            endsTokens: !granted
+        ) { u, _ throws(WorkspaceError) in
             u.isOperator = granted
             return "\(u.email): operator grant \(granted ? "given" : "taken away")"
         }
@@ -269,7 +310,9 @@ public enum UserStore {
     /// there are kept as they are), then deletes the tracked file in one commit. Nobody imported
     /// is an operator. Returns the emails imported.
     public static func importTracked(_ ws: Workspace, author: Author) throws(WorkspaceError) -> [String] {
-        guard FileSystem.exists(ws.absolute(trackedPath)) else { throw .notFound("there is no \(trackedPath) to import") }
+        guard FileSystem.exists(ws.absolute(trackedPath)) else {
+            throw .notFound("there is no \(trackedPath) to import")
+        }
         let tracked = try load(ws, file: trackedPath)
         let imported = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> [String] in
             var users = try load(ws)
@@ -290,14 +333,18 @@ public enum UserStore {
                 message: "Stop tracking users: credentials move to the local store", events: [], author: author)
             return imported
         }
-        event(ws, "users_imported", actor: author.email, company: nil, detail: "imported \(imported.count) users from \(trackedPath)")
+        event(
+            ws, "users_imported", actor: author.email, company: nil,
+            detail: "imported \(imported.count) users from \(trackedPath)")
         return imported
     }
 
     static func event(_ ws: Workspace, _ kind: String, actor: String?, company: String?, detail: String) {
-        SecurityLog(ws).record(SecurityLog.Event(
-            time: Timestamp.now().description, kind: kind, severity: "medium", actor: actor ?? "cli", company: company,
-            detail: detail))
+        SecurityLog(ws).record(
+            SecurityLog.Event(
+                time: Timestamp.now().description, kind: kind, severity: "medium", actor: actor ?? "cli",
+                company: company,
+                detail: detail))
     }
 
     /// Constant-time check of a password against a stored hash.
@@ -314,7 +361,9 @@ public enum UserStore {
             return key
         }
         let key: [UInt8]
-        do { key = try SecureRandom.bytes(32) } catch { throw .repository("cannot generate a signing key", detail: "\(error)") }
+        do { key = try SecureRandom.bytes(32) } catch {
+            throw .repository("cannot generate a signing key", detail: "\(error)")
+        }
         try FileSystem.makeDirectories((file as NSString).deletingLastPathComponent)
         try FileSystem.writeAtomically(Base64URL.encode(key) + "\n", to: file)
         chmod(file, 0o600)
@@ -325,7 +374,8 @@ public enum UserStore {
     public static func token(for user: User, key: [UInt8], now: Int64, lifetime: Int64) -> String {
         JWT.sign(
             TokenClaims(
-                subject: user.email, company: user.company, role: user.role.rawValue, issuedAt: now, expiresAt: now + lifetime,
+                subject: user.email, company: user.company, role: user.role.rawValue, issuedAt: now,
+                expiresAt: now + lifetime,
                 generation: user.generation),
             key: key)
     }
