@@ -27,6 +27,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         try guarded(global) { () throws(WorkspaceError) in
+            guard (0...65535).contains(port) else { throw .invalidInput(field: "--port", message: "must be between 0 and 65535, got \(port)") }
             let ws = try global.workspace()
             let config = ServerConfiguration(root: ws.root, host: host ?? "127.0.0.1", port: port, config: ws.config)
             if !config.isLoopback {
@@ -35,6 +36,10 @@ struct Serve: ParsableCommand {
             let root = ws.root
             let app = try buildApplication(config) { bound in
                 Terminal.err("pactoria serve: listening on http://\(config.host):\(bound) (workspace \(root))")
+            }
+            // SIGTERM or SIGINT starts a graceful shutdown; this ends the process 10 s later if it has not finished.
+            ShutdownDeadline.arm(seconds: 10) {
+                Terminal.err("pactoria serve: requests still running 10 s after the signal; exiting")
             }
             let done = DispatchSemaphore(value: 0)
             let failure = FailureBox()

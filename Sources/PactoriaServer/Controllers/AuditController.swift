@@ -12,8 +12,7 @@ struct AuditController {
         group.get("/audit") { request, context in
             let me = try context.caller()
             let q = request.uri.queryParameters
-            let page = max(1, Int(q.get("page") ?? "1") ?? 1)
-            let size = min(100, max(1, Int(q.get("size") ?? "50") ?? 50))
+            let paging = try Paging(q)
             func date(_ key: String) throws -> CalendarDate? {
                 guard let v = q.get(key) else { return nil }
                 guard let d = CalendarDate(v) else { throw APIError.validation(key, "must be a date YYYY-MM-DD") }
@@ -24,7 +23,7 @@ struct AuditController {
                 until: try date("until"))
             let entries = try await state.read { ws in try Audit.run(ws, filter: filter) }
             let visible = entries.filter { e in e.ref.map { me.sees(company: $0.company) } ?? (me.role == .admin) }
-            let slice = visible.dropFirst((page - 1) * size).prefix(size)
+            let slice = paging.slice(visible)
             let iso = ISO8601DateFormatter()
             return JSONBody.response([
                 "events": slice.map { e in
@@ -35,7 +34,7 @@ struct AuditController {
                         "version": JSONBody.opt(e.version), "inferred": e.inferred, "details": e.details,
                     ] as [String: Any]
                 },
-                "total": visible.count, "page": page, "size": size, "pages": max(1, (visible.count + size - 1) / size),
+                "total": visible.count, "page": paging.page, "size": paging.size, "pages": paging.pages(visible.count),
             ])
         }
         group.get("/security/events") { request, context in
@@ -45,10 +44,9 @@ struct AuditController {
                 throw APIError.forbidden("security events are for admins")
             }
             let q = request.uri.queryParameters
-            let page = max(1, Int(q.get("page") ?? "1") ?? 1)
-            let size = min(100, max(1, Int(q.get("size") ?? "50") ?? 50))
-            let r = state.securityLog.read(limit: size, offset: (page - 1) * size)
-            return JSONBody.response(["events": r.events, "total": r.total, "page": page, "size": size])
+            let paging = try Paging(q)
+            let r = state.securityLog.read(limit: paging.size, offset: paging.offset)
+            return JSONBody.response(["events": r.events, "total": r.total, "page": paging.page, "size": paging.size])
         }
     }
 }
