@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import HummingbirdCore
 import NIOCore
 public import PactoriaWorkspace
 

@@ -200,10 +200,11 @@ public final class SecurityLog: @unchecked Sendable {
     private var windows: [String: (start: Int64, seen: Int, pending: Event?)] = [:]
     private var lastSweep: Int64 = 0
 
-    public init(_ ws: Workspace, limits: Limits = .init(), clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    /// `clock` gives the time in seconds (the system clock unless a test sets one).
+    public init(_ ws: Workspace, limits: Limits = .init(), clock: (@Sendable () -> Int64)? = nil) {
         file = ws.absolute(Self.path)
         self.limits = limits
-        self.clock = clock
+        self.clock = clock ?? { Int64(Date().timeIntervalSince1970) }
         try? FileManager.default.createDirectory(
             atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     }
