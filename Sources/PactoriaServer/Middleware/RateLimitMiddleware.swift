@@ -23,14 +23,13 @@ struct RateLimitMiddleware: RouterMiddleware {
         case .address:
             try limit("address", rule: state.config.addressRate, key: address, context: context)
             if path == Self.login { try limit("login", rule: state.config.loginRate, key: address, context: context) }
-            // Requests refused as unauthenticated use up a small allowance of their own; once it is
-            // gone, that address's requests get 429 before any token is looked at.
-            let unauthenticated = "unauthenticated:" + address
-            if let retry = state.rateLimiter.blocked(unauthenticated, rule: state.config.unauthenticatedRate, now: state.now) {
-                throw refusal("unauthenticated", rule: state.config.unauthenticatedRate, retry: retry, context: context)
-            }
+            // Requests refused as unauthenticated (401) use up a small allowance of their own; past
+            // it, such requests from that address get 429 (signed-in callers there are unaffected).
             do { return try await next(request, context) } catch let e as APIError where e.status == .unauthorized {
-                _ = state.rateLimiter.hit(unauthenticated, rule: state.config.unauthenticatedRate, now: state.now)
+                let rule = state.config.unauthenticatedRate
+                if let retry = state.rateLimiter.hit("unauthenticated:" + address, rule: rule, now: state.now) {
+                    throw refusal("unauthenticated", rule: rule, retry: retry, context: context)
+                }
                 throw e
             }
         case .identity:

@@ -17,14 +17,6 @@ public final class RateLimiter: @unchecked Sendable {
 
     public init() {}
 
-    /// Seconds until `key` may go again when its window is used up, else nil (counts nothing).
-    public func blocked(_ key: String, rule: Rule, now: Int64) -> Int64? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let w = windows[key], now < w.start + rule.window, w.count >= rule.limit else { return nil }
-        return max(1, w.start + rule.window - now)
-    }
-
     /// Counts one request; returns nil when allowed, else the seconds until the window resets.
     public func hit(_ key: String, rule: Rule, now: Int64) -> Int64? {
         lock.lock()
