@@ -15,7 +15,7 @@ struct ServerLockoutTests {
         let wrong = #"{"email":"admin@example.co.uk","password":"not-the-password"}"#
         var statuses: [Int] = []
         for _ in 0..<8 {
-            let r = try RawConnection.request(
+            let r = try await RawConnection.call(
                 port: s.port, from: "127.0.0.2", "POST", "/api/v1/auth/login", headers: ["Content-Type: application/json"], body: wrong)
             statuses.append(r.status)
         }
@@ -23,7 +23,7 @@ struct ServerLockoutTests {
         #expect(statuses.suffix(3).allSatisfy { $0 == 423 }, "\(statuses)")
         // The attacker's address is delayed even with the right password...
         let right = #"{"email":"admin@example.co.uk","password":"\#(LiveServer.password)"}"#
-        let attacker = try RawConnection.request(
+        let attacker = try await RawConnection.call(
             port: s.port, from: "127.0.0.2", "POST", "/api/v1/auth/login", headers: ["Content-Type: application/json"], body: right)
         #expect(attacker.status == 423)
         // ...while the admin, from their own address, signs in.

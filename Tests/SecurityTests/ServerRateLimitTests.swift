@@ -44,7 +44,7 @@ struct ServerRateLimitTests {
     @Test func encodedSlashesAndEscapesAboveTheRootAreRefused() async throws {
         let s = try await LiveServer()
         for path in ["/api/v1/auth%2Flogin", "/api/v1/auth%2flogin", "/api/../../etc/passwd", "/api/v1/contracts/%2e%2e", "/api\\v1\\contracts"] {
-            let r = try RawConnection.request(port: s.port, "POST", path, headers: ["Content-Type: application/json"], body: "{}")
+            let r = try await RawConnection.call(port: s.port, "POST", path, headers: ["Content-Type: application/json"], body: "{}")
             #expect(r.status == 404 || r.status == 400, "\(path): \(r.text)")
         }
         #expect(try await s.call("GET", "/health").status == 200)
@@ -78,7 +78,7 @@ struct ServerRateLimitTests {
         var last = 0
         for _ in 0..<11 { last = try await s.call("GET", "/api/v1/contracts", token: v).status }
         #expect(last == 429)
-        let other = try RawConnection.request(port: s.port, from: "127.0.0.2", "GET", "/api/v1/contracts", headers: ["Authorization: Bearer \(v)"])
+        let other = try await RawConnection.call(port: s.port, from: "127.0.0.2", "GET", "/api/v1/contracts", headers: ["Authorization: Bearer \(v)"])
         #expect(other.status == 200, "another address: \(other.text)")
         #expect(try await s.call("GET", "/health").status == 200)
     }

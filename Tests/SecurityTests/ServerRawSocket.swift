@@ -1,4 +1,5 @@
 import Foundation
+import ServerTestSupport
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -76,6 +77,13 @@ final class RawConnection {
         let r = c.readAll(timeout: 10)
         let status = r.text.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
         return (status, r.text)
+    }
+
+    /// `request` on a thread of its own (never block the cooperative pool the server runs on).
+    static func call(
+        port: Int, from source: String? = nil, _ method: String, _ path: String, headers: [String] = [], body: String = ""
+    ) async throws -> (status: Int, text: String) {
+        try await blocking { try request(port: port, from: source, method, path, headers: headers, body: body) }
     }
 
     /// The JSON body of a raw response.

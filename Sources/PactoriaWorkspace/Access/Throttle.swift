@@ -118,8 +118,9 @@ public final class LoginGuard: @unchecked Sendable {
 
 /// Security events, appended as JSON lines to `.pactoria/secrets/security-events.jsonl`
 /// (local, git-ignored, append-only). A flood cannot fill the disk: within a window the first few
-/// events of one kind, actor and address are written in full and the rest are counted into one
-/// event with a `count`; past `maxBytes` the file is rotated (`.1`, `.2`; older ones dropped).
+/// low or medium events of one kind, actor and address are written in full and the rest are
+/// counted into one event with a `count` (high and critical ones are always written); past
+/// `maxBytes` the file is rotated (`.1`, `.2`; older ones dropped).
 public final class SecurityLog: @unchecked Sendable {
     public static let path = ".pactoria/secrets/security-events.jsonl"
     public struct Event: Sendable, Equatable {
@@ -208,6 +209,8 @@ public final class SecurityLog: @unchecked Sendable {
         defer { lock.unlock() }
         let now = clock()
         sweep(now, force: false)
+        // High and critical events (a lockout, a cross-company attempt) are always written in full.
+        guard e.severity == "low" || e.severity == "medium" else { return append(e) }
         let key = e.key
         var w = windows[key] ?? (now, 0, nil)
         if now >= w.start + limits.window {
