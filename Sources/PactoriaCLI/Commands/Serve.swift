@@ -14,7 +14,9 @@ struct Serve: ParsableCommand {
             Every request but /health, /ready, /openapi.json and login needs a bearer token (see
             `pactoria user add` and `pactoria token`). Settings live under `server:` in
             .pactoria/config.yaml (token_lifetime, max_body_bytes, open_registration, cors,
-            rate_limits, lockout).
+            rate_limits.{login,ai,default,address,unauthenticated}, lockout.{failures,delay,seconds},
+            max_connections, idle_timeout). SIGTERM or SIGINT stops the server gracefully, and
+            within 10 seconds in any case.
 
             Examples:
               pactoria serve
