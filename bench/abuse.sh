@@ -30,6 +30,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "abuse.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
+if [[ -n $bin ]]; then bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin"); fi
 if [[ -z $bin ]]; then
   bin=$repo/.build/release/pactoria
   [[ -x $bin ]] || (cd "$repo" && swift build -c release --product pactoria) >&2
@@ -104,9 +105,16 @@ def health_ms():
         ok = False
     return (time.monotonic() - t) * 1000, ok
 
+# Each flood comes from its own loopback address (127.0.0.10, .11, …), so one flood's rate limits
+# do not decide the next; /health is probed from 127.0.0.1.
+src = "127.0.0.10"
+
+def connect(timeout=5):
+    return socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(src, 0))
+
 def raw(method, path, body=b"", headers=()):
     try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        s = connect()
         head = f"{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {len(body)}\r\n"
         head += "".join(h + "\r\n" for h in headers) + "\r\n"
         s.sendall(head.encode() + body)
@@ -119,6 +127,8 @@ def raw(method, path, body=b"", headers=()):
 results = []
 
 def flood(name, attack, threads=8):
+    global src
+    src = f"127.0.0.{10 + len(results)}"
     stop = threading.Event()
     counts = {}
     lock = threading.Lock()
@@ -167,10 +177,7 @@ def idle_flood(i, stop):
     for _ in range(idle // 4):
         if stop.is_set(): break
         try:
-            s = socket.socket()
-            s.settimeout(2)
-            s.connect(("127.0.0.1", port))
-            held.append(s)
+            held.append(connect(timeout=2))
         except OSError:
             time.sleep(0.01)
     stop.wait()
@@ -183,7 +190,7 @@ def slowloris(i, stop):
     conns = []
     for _ in range(250):
         try:
-            s = socket.create_connection(("127.0.0.1", port), timeout=2)
+            s = connect(timeout=2)
             s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
             conns.append(s)
         except OSError:
@@ -209,6 +216,8 @@ path = os.path.join(ws, "companies", company, "contracts", "bomb.yaml")
 os.makedirs(os.path.dirname(path), exist_ok=True)
 open(path, "w").write(bomb)
 token = os.popen(f"cd {ws} && {os.environ.get('PACTORIA', 'pactoria')} token admin@bench.example 2>/dev/null").read().strip()
+if not token:
+    print("warning: no token from `pactoria token`; the alias-bomb flood runs unauthenticated", flush=True)
 flood("alias-bomb", lambda i, stop: raw("GET", "/api/v1/contracts?size=100", headers=[f"Authorization: Bearer {token}"]), threads=2)
 
 # SIGTERM while a request is in flight.
@@ -227,4 +236,6 @@ for r in results:
     print(f"{r['flood']:18} {r['requests']:>7} {r['peak_rss_mb']:>7} {r['peak_fds']:>6} {r['health_p50_ms']:>7} {r['health_p99_ms']:>7} "
           f"{r['health_failures']:>5} {r['log_growth_bytes']:>8} {r['log_kb_per_min']:>7} {r['alive']}")
 print(f"SIGTERM while busy: stopped after {stop_s:.1f} s")
+print("(security events are aggregated per 60 s window, so a flood's growth is front-loaded: "
+      "KB/min above extrapolates a short flood and overstates a long one)")
 PY

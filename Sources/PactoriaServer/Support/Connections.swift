@@ -156,17 +156,24 @@ enum DescriptorLimit {
 /// Exits the process when a graceful shutdown takes too long: armed by the first SIGTERM or
 /// SIGINT, it calls `_exit` after `seconds` unless the process has ended by then. (Graceful
 /// shutdown waits for requests in flight; a request stuck on hostile input would hold it forever.)
+/// The signal is handled on a queue of its own and the wait runs on a thread of its own, so busy
+/// worker threads cannot delay either.
 public enum ShutdownDeadline {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    private static let queue = DispatchQueue(label: "pactoria.shutdown-deadline")
 
     public static func arm(seconds: Int = 10, onExpiry: @escaping @Sendable () -> Void = {}) {
+        let armed = Mutex(false)
         for sig in [SIGTERM, SIGINT] {
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler {
-                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) {
+                guard armed.withLock({ was in defer { was = true }; return !was }) else { return }
+                let timer = Thread {
+                    sleep(UInt32(max(1, seconds)))
                     onExpiry()
                     _exit(1)
                 }
+                timer.start()
             }
             source.resume()
             sources.append(source)
