@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import HummingbirdCore
 import NIOCore
 public import PactoriaWorkspace
 
@@ -8,7 +9,9 @@ func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     let router = Router(context: PactoriaRequestContext.self)
     router.add(middleware: ResponseHeadersMiddleware(corsOrigins: state.config.corsOrigins))
     router.add(middleware: CORSMiddleware(origins: state.config.corsOrigins, methods: state.config.corsMethods, headers: state.config.corsHeaders))
+    router.add(middleware: RateLimitMiddleware(state: state, stage: .address))
     router.add(middleware: AuthMiddleware(state: state))
+    router.add(middleware: RateLimitMiddleware(state: state, stage: .identity))
     HealthController(state: state).addRoutes(to: router)
     router.get("/openapi.json") { _, _ in OpenAPIDocument.response() }
     let api = router.group("/api/v1")
@@ -20,15 +23,70 @@ func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
 }
 
 /// Builds the application for a workspace. `onRunning` receives the bound port (useful with port 0).
+///
+/// Around the router: every path is made canonical before routing and rate limiting see it
+/// (`CanonicalPathResponder`); each connection passes a `ConnectionGate` (a budget well below
+/// the descriptor limit, which is raised to its hard maximum here); a connection that sends no
+/// whole request head for `idleTimeout` seconds is closed (slowloris); and every log line is
+/// escaped (`EscapingLogHandler`).
 public func buildApplication(
     _ config: ServerConfiguration, logger: Logger? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws(WorkspaceError) -> some ApplicationProtocol {
     let state = try ServerState(config: config)
     var log = logger ?? Logger(label: "pactoria.serve")
     if logger == nil { log.logLevel = .info }
+    if !(log.handler is EscapingLogHandler) { log.handler = EscapingLogHandler(wrapping: log.handler) }
+    let descriptors = DescriptorLimit.raise()
+    // Served connections stay under a quarter of the descriptors, and all of them under a half.
+    let budget = ConnectionBudget(
+        limit: max(16, min(config.maxConnections, descriptors / 4)), ceiling: max(32, 2 * config.maxConnections, descriptors / 2))
+    let http = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [ConnectionGate(budget: budget)], idleTimeout: .seconds(config.idleTimeout))
     return Application(
-        router: buildRouter(state),
+        responder: CanonicalPathResponder(next: buildRouter(state).buildResponder()),
+        server: .http1(configuration: http),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "pactoria"),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) },
         logger: log)
+}
+
+/// Rewrites each request's path to its canonical form before anything routes or counts it:
+/// `//` collapsed, a trailing `/` dropped, `.` and `..` resolved, an absolute-form target reduced
+/// to its path. A path that cannot be made canonical safely (an encoded `/`, `\` or `.`, a
+/// backslash, a NUL, or `..` above the root) goes to `CanonicalPath.refused`, answered 404.
+struct CanonicalPathResponder<Next: HTTPResponder>: HTTPResponder where Next.Context == PactoriaRequestContext {
+    typealias Context = PactoriaRequestContext
+    let next: Next
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        let canonical = CanonicalPath.make(path) ?? CanonicalPath.refused
+        guard canonical != path || request.head.path?.hasPrefix("/") != true else {
+            return try await next.respond(to: request, context: context)
+        }
+        var head = request.head
+        head.path = canonical + (request.uri.query.map { "?" + $0 } ?? "")
+        return try await next.respond(to: Request(head: head, body: request.body), context: context)
+    }
+}
+
+enum CanonicalPath {
+    /// Where a path that is refused is routed (no route has it; the headers middleware answers 404).
+    static let refused = "/.refused-path"
+
+    static func make(_ path: String) -> String? {
+        let lower = path.lowercased()
+        for bad in ["%2f", "%5c", "%2e", "%00", "\\", "\u{0}"] where lower.contains(bad) { return nil }
+        var out: [Substring] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch segment {
+            case ".": continue
+            case "..":
+                guard !out.isEmpty else { return nil }
+                out.removeLast()
+            default: out.append(segment)
+            }
+        }
+        return "/" + out.joined(separator: "/")
+    }
 }

@@ -13,7 +13,7 @@ struct ServerBasicsTests {
         #expect(r.header("X-Content-Type-Options") == "nosniff")
         #expect(r.header("X-Frame-Options") == "DENY")
         #expect(r.header("Referrer-Policy") == "strict-origin-when-cross-origin")
-        #expect(r.header("X-Process-Time") != nil)
+        #expect(r.header("X-Process-Time") == nil)  // issue #11: no timing oracle
         #expect(r.header("X-Request-ID") != nil)
     }
 

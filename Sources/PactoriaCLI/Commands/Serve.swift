@@ -14,7 +14,9 @@ struct Serve: ParsableCommand {
             Every request but /health, /ready, /openapi.json and login needs a bearer token (see
             `pactoria user add` and `pactoria token`). Settings live under `server:` in
             .pactoria/config.yaml (token_lifetime, max_body_bytes, open_registration, cors,
-            rate_limits, lockout).
+            rate_limits.{login,ai,default,address,unauthenticated}, lockout.{failures,delay,seconds},
+            max_connections, idle_timeout). SIGTERM or SIGINT stops the server gracefully, and
+            within 10 seconds in any case.
 
             Examples:
               pactoria serve
@@ -27,6 +29,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         try guarded(global) { () throws(WorkspaceError) in
+            guard (0...65535).contains(port) else { throw .invalidInput(field: "--port", message: "must be between 0 and 65535, got \(port)") }
             let ws = try global.workspace()
             let config = ServerConfiguration(root: ws.root, host: host ?? "127.0.0.1", port: port, config: ws.config)
             if !config.isLoopback {
@@ -35,6 +38,10 @@ struct Serve: ParsableCommand {
             let root = ws.root
             let app = try buildApplication(config) { bound in
                 Terminal.err("pactoria serve: listening on http://\(config.host):\(bound) (workspace \(root))")
+            }
+            // SIGTERM or SIGINT starts a graceful shutdown; this ends the process 10 s later if it has not finished.
+            ShutdownDeadline.arm(seconds: 10) {
+                Terminal.err("pactoria serve: requests still running 10 s after the signal; exiting")
             }
             let done = DispatchSemaphore(value: 0)
             let failure = FailureBox()

@@ -12,8 +12,7 @@ struct AuditController {
         group.get("/audit") { request, context in
             let me = try context.caller()
             let q = request.uri.queryParameters
-            let page = max(1, Int(q.get("page") ?? "1") ?? 1)
-            let size = min(100, max(1, Int(q.get("size") ?? "50") ?? 50))
+            let paging = try Paging(q)
             func date(_ key: String) throws -> CalendarDate? {
                 guard let v = q.get(key) else { return nil }
                 guard let d = CalendarDate(v) else { throw APIError.validation(key, "must be a date YYYY-MM-DD") }
@@ -34,7 +33,7 @@ struct AuditController {
                     detail: "\(me.email) (\(me.company)) asked for the audit trail of contract \(spec) of another company")
                 throw APIError.notFound("no contract matches '\(spec)'")
             }
-            let slice = visible.dropFirst((page - 1) * size).prefix(size)
+            let slice = paging.slice(visible)
             let iso = ISO8601DateFormatter()
             return JSONBody.response([
                 "events": slice.map { e in
@@ -45,7 +44,7 @@ struct AuditController {
                         "version": JSONBody.opt(e.version), "inferred": e.inferred, "details": e.details,
                     ] as [String: Any]
                 },
-                "total": visible.count, "page": page, "size": size, "pages": max(1, (visible.count + size - 1) / size),
+                "total": visible.count, "page": paging.page, "size": paging.size, "pages": paging.pages(visible.count),
             ])
         }
         group.get("/security/events") { request, context in
@@ -55,8 +54,7 @@ struct AuditController {
                 throw APIError.forbidden("security events are for admins")
             }
             let q = request.uri.queryParameters
-            let page = max(1, Int(q.get("page") ?? "1") ?? 1)
-            let size = min(100, max(1, Int(q.get("size") ?? "50") ?? 50))
+            let paging = try Paging(q)
             // A company admin sees their own company's events; only an operator sees all (or asks
             // for one company with `?company=`).
             let asked = q.get("company")
@@ -69,8 +67,9 @@ struct AuditController {
             let scope = asked ?? (me.isOperator ? nil : me.company)
             let r = state.securityLog.read(limit: Int.max, offset: 0)
             let mine = scope.map { c in r.events.filter { $0["company"] as? String == c } } ?? r.events
-            let slice = Array(mine.dropFirst((page - 1) * size).prefix(size))
-            return JSONBody.response(["events": slice, "total": mine.count, "page": page, "size": size])
+            return JSONBody.response([
+                "events": paging.slice(mine), "total": mine.count, "page": paging.page, "size": paging.size,
+            ])
         }
     }
 }

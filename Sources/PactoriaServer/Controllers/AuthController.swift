@@ -21,7 +21,7 @@ struct AuthController {
         let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
         let email = try f.string("email", required: true)!
         let password = try f.string("password", required: true)!
-        if let left = state.loginGuard.lockedFor(email, now: state.now) {
+        if let left = state.loginGuard.lockedFor(email, address: context.remoteAddress, now: state.now) {
             state.securityEvent("login_locked", severity: "high", context: context, actor: email, detail: "login attempt on a locked account")
             var e = APIError(HTTPResponse.Status(code: 423, reasonPhrase: "Locked"), "account_locked", "too many failed logins; try again in \(left) seconds")
             e.headers[HTTPField.Name.retryAfter] = String(left)
@@ -33,16 +33,16 @@ struct AuthController {
         let hash = user?.passwordHash ?? ServerState.decoyHash
         let ok = await state.verify(password: password, hash: hash) && user != nil && user?.disabled == false
         guard ok, let user else {
-            let locked = state.loginGuard.fail(email, now: state.now)
+            let locked = state.loginGuard.fail(email, address: context.remoteAddress, now: state.now) != nil
             state.securityEvent("login_failed", severity: "medium", context: context, actor: email, detail: "wrong email or password")
             if locked {
-                state.securityEvent("account_locked", severity: "high", context: context, actor: email, detail: "locked after \(state.loginGuard.maxFailures) failed logins")
+                state.securityEvent("account_locked", severity: "high", context: context, actor: email, detail: "logins delayed after repeated failures from this address")
             }
             var e = APIError(.unauthorized, "unauthorized", "wrong email or password")
             e.headers[.wwwAuthenticate] = "Bearer"
             throw e
         }
-        state.loginGuard.succeed(email)
+        state.loginGuard.succeed(email, address: context.remoteAddress)
         let token = UserStore.token(for: user, key: state.signingKey, now: state.now, lifetime: state.config.tokenLifetime)
         return JSONBody.response([
             "access_token": token, "token_type": "bearer", "expires_in": state.config.tokenLifetime, "user": userJSON(user),

@@ -84,11 +84,6 @@ struct ContractsController {
     func list(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
         let me = try require(.read, context)
         let q = request.uri.queryParameters
-        func int(_ key: String, _ def: Int) throws -> Int {
-            guard let v = q.get(key) else { return def }
-            guard let n = Int(v) else { throw APIError.validation(key, "must be a whole number") }
-            return n
-        }
         // `?company=`: the caller's own, or any for an operator (none: every company); another
         // company's is a 404 and a critical event, as for a contract.
         var company: String? = me.isOperator ? nil : me.company
@@ -98,7 +93,8 @@ struct ContractsController {
         }
         let query = ListContracts.Query(
             company: company, status: q.get("status"), type: q.get("contract_type"), search: q.get("search"),
-            page: try int("page", 1), size: try int("size", 20))
+            page: try Paging.int(q, "page", default: 1, range: 1...Paging.maxPage),
+            size: try Paging.int(q, "size", default: 20, range: ListContracts.sizeRange))
         let live = state.contracts
         let page = try await state.read { ws in try ListContracts.run(ws, query, live: live) }
         return JSONBody.response([

@@ -6,8 +6,8 @@ import PactoriaWorkspace
 /// Every `/api/v1` route but login and register needs a valid bearer token of a user who still
 /// exists, is not disabled and has not revoked the token's generation; the caller's role, company
 /// and grants come from the users store, not the token. Anything wrong with the token is a 401
-/// saying only "invalid token", with `WWW-Authenticate: Bearer`. Also applies the
-/// rate limits, keyed by user (or by address before login).
+/// saying only "invalid token", with `WWW-Authenticate: Bearer`. (The rate limits are
+/// `RateLimitMiddleware`, on either side of this one.)
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = PactoriaRequestContext
     let state: ServerState
@@ -43,18 +43,6 @@ struct AuthMiddleware: RouterMiddleware {
                 throw APIError.invalidToken
             }
             context.identity = Identity(email: user.email, company: user.company, role: user.role, isOperator: user.isOperator)
-        }
-        // Rate limits.
-        let isAI = path.hasSuffix("/generate") || path.hasSuffix("/analyze") || path.hasPrefix("/api/v1/ai/")
-            && request.method == .post
-        let rule = path == "/api/v1/auth/login" ? state.config.loginRate : isAI ? state.config.aiRate : state.config.defaultRate
-        let bucket = path == "/api/v1/auth/login" ? "login" : isAI ? "ai" : "default"
-        let who = context.identity?.email ?? "addr:" + (context.remoteAddress ?? "?")
-        if let retry = state.rateLimiter.hit("\(bucket):\(who)", rule: rule, now: state.now) {
-            state.securityEvent("rate_limited", severity: "low", context: context, detail: "\(bucket) limit of \(rule.limit) per \(rule.window)s reached")
-            var e = APIError(.tooManyRequests, "rate_limited", "too many requests; try again in \(retry) seconds")
-            e.headers[HTTPField.Name.retryAfter] = String(retry)
-            throw e
         }
         return try await next(request, context)
     }

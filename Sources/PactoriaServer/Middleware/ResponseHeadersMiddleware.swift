@@ -3,8 +3,10 @@ import Hummingbird
 import Logging
 
 /// Outermost: a request id in every log line and response, the security headers on every
-/// response, `X-Process-Time`, and any error that is not an `APIError` turned into a 500 that
-/// reveals nothing (logged with the request id).
+/// response (a `Content-Security-Policy` that lets a JSON response load nothing and be framed by
+/// nobody), and any error that is not an `APIError` turned into a 500 that reveals nothing (logged
+/// with the request id). No timing header: `X-Process-Time` told a login's caller how long the
+/// password check took.
 struct ResponseHeadersMiddleware: RouterMiddleware {
     typealias Context = PactoriaRequestContext
     /// Allowed CORS origins: their responses, errors included, carry Access-Control-Allow-Origin.
@@ -14,6 +16,9 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         var response: Response
         do {
+            if request.uri.path == CanonicalPath.refused {
+                throw APIError.notFound("no such path (encoded slashes, backslashes or dots, or `..` above the root, are refused)")
+            }
             response = try await next(request, context)
         } catch let e as APIError {
             response = try e.response(from: request, context: context)
@@ -32,6 +37,7 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
         response.headers[.init("X-Content-Type-Options")!] = "nosniff"
         response.headers[.init("X-Frame-Options")!] = "DENY"
         response.headers[.init("Referrer-Policy")!] = "strict-origin-when-cross-origin"
+        response.headers[.init("Content-Security-Policy")!] = Self.contentSecurityPolicy(response.headers[.contentType])
         if request.uri.path.hasPrefix("/api/") || request.uri.path == "/openapi.json" {
             response.headers[.cacheControl] = "no-store"
         }
@@ -42,13 +48,21 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
             response.headers[.accessControlAllowOrigin] = origin
             response.headers[.vary] = "Origin"
         }
-        response.headers[.init("X-Process-Time")!] = String(format: "%.3f", ms)
         // Quiet on success for reads (debug level); writes and failures at info.
         let level: Logger.Level = request.method == .get && response.status.code < 400 ? .debug : .info
         context.logger.log(
             level: level, "\(request.method) \(request.uri.path) \(response.status.code)",
             metadata: ["ms": .string(String(format: "%.2f", ms))])
         return response
+    }
+
+    /// JSON and everything else: load nothing, be framed by nobody. HTML (none is served today) may
+    /// show its own images and styles but run no script.
+    static func contentSecurityPolicy(_ contentType: String?) -> String {
+        if contentType?.lowercased().hasPrefix("text/html") == true {
+            return "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        }
+        return "default-src 'none'; frame-ancestors 'none'"
     }
 }
 

@@ -2,11 +2,11 @@ import Foundation
 import Hummingbird
 
 extension Request {
-    /// The body as a JSON object: 415 unless it is JSON, 413 over the size limit, 400 if it does
-    /// not parse as an object.
+    /// The body as a JSON object: 415 unless it is `application/json` (parameters allowed), 413
+    /// over the size limit, 400 if it nests too deep, repeats a key, holds an oversized number or
+    /// does not parse as an object.
     func jsonObject(limit: Int) async throws -> [String: Any] {
-        let type = headers[.contentType]?.lowercased() ?? ""
-        guard type.hasPrefix("application/json") else {
+        guard Self.isJSON(headers[.contentType]) else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the body as application/json")
         }
         if let length = headers[.contentLength].flatMap(Int.init), length > limit {
@@ -17,11 +17,84 @@ extension Request {
             throw APIError(.contentTooLarge, "payload_too_large", "the body is larger than \(limit) bytes")
         }
         guard buffer.readableBytes > 0 else { return [:] }
+        if let problem = JSONShape.problem(buffer.readableBytesView) {
+            throw APIError(.badRequest, "bad_request", "the body is not acceptable JSON: \(problem)")
+        }
         let data = Data(buffer.readableBytesView)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw APIError(.badRequest, "bad_request", "the body is not a JSON object")
         }
         return object
+    }
+}
+
+extension Request {
+    /// `application/json`, any case, optionally followed by parameters (`; charset=utf-8`); nothing
+    /// else (`application/jsonp`, `application/json-seq`, `text/json` are refused).
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return type.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+}
+
+/// A single pass over a JSON body before it is parsed: the parser is never handed a body that
+/// nests deeper than `maxDepth`, repeats a key in one object, or has a number longer than
+/// `maxNumberLength` characters.
+enum JSONShape {
+    static let maxDepth = 32
+    static let maxNumberLength = 40
+
+    /// What is wrong with the body, or nil. Malformed JSON is left for the parser to refuse.
+    static func problem<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
+        // One entry per open container: the keys seen (objects) or nil (arrays).
+        var stack: [Set<[UInt8]>?] = []
+        var i = bytes.startIndex
+        var number = 0
+        while i != bytes.endIndex {
+            let c = bytes[i]
+            switch c {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                number = 0
+                if stack.count >= maxDepth { return "it nests deeper than \(maxDepth) levels" }
+                stack.append(c == UInt8(ascii: "{") ? Set() : nil)
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                number = 0
+                if !stack.isEmpty { stack.removeLast() }
+            case UInt8(ascii: "\""):
+                number = 0
+                var text: [UInt8] = []
+                i = bytes.index(after: i)
+                while i != bytes.endIndex, bytes[i] != UInt8(ascii: "\"") {
+                    if bytes[i] == UInt8(ascii: "\\") {
+                        text.append(bytes[i])
+                        i = bytes.index(after: i)
+                        if i == bytes.endIndex { break }
+                    }
+                    text.append(bytes[i])
+                    i = bytes.index(after: i)
+                }
+                if i == bytes.endIndex { return nil }
+                // A string followed by `:` is a key of the innermost object.
+                var j = bytes.index(after: i)
+                while j != bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[j]) { j = bytes.index(after: j) }
+                if j != bytes.endIndex, bytes[j] == UInt8(ascii: ":"), let top = stack.last, var keys = top {
+                    if keys.contains(text) {
+                        return "the key \"\(String(decoding: text.prefix(64), as: UTF8.self))\" appears twice in one object"
+                    }
+                    keys.insert(text)
+                    stack[stack.count - 1] = keys
+                }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
+                number += 1
+                if number > maxNumberLength { return "a number is longer than \(maxNumberLength) characters" }
+            default:
+                number = 0
+            }
+            i = bytes.index(after: i)
+        }
+        return nil
     }
 }
 
@@ -56,10 +129,12 @@ struct Fields {
 
     func int(_ key: String) throws -> Int? {
         guard let v = object[key], !(v is NSNull) else { return nil }
-        guard !Self.isBool(v), let n = v as? NSNumber, n.doubleValue == n.doubleValue.rounded() else {
-            throw APIError.validation(key, "must be a whole number")
-        }
-        return n.intValue
+        guard !Self.isBool(v), let n = v as? NSNumber else { throw APIError.validation(key, "must be a whole number") }
+        // Integers as parsed; anything else must be a whole double that fits (no trapping conversion).
+        let type = String(cString: n.objCType)
+        if ["q", "l", "i", "s", "c"].contains(type) { return Int(n.int64Value) }
+        guard let i = Int(exactly: n.doubleValue) else { throw APIError.validation(key, "must be a whole number") }
+        return i
     }
 
     func object(_ key: String) throws -> [String: Any]? {

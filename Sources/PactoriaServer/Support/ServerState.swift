@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import PactoriaCore
+import Logging
 import PactoriaWorkspace
 
 /// What the server keeps between requests: settings, the signing key, throttles, the security
@@ -30,7 +31,7 @@ final class ServerState: Sendable {
         self.config = config
         let ws = try Workspace.open(root: config.root)
         signingKey = try UserStore.signingKey(ws)
-        loginGuard = LoginGuard(maxFailures: config.lockoutFailures, lockSeconds: config.lockoutSeconds)
+        loginGuard = LoginGuard(maxFailures: config.lockoutFailures, lockSeconds: config.lockoutSeconds, baseDelay: config.lockoutDelay)
         securityLog = SecurityLog(ws)
         locator = ContractLocator(root: config.root, live: contracts)
         files = FreshFiles(root: config.root)
@@ -82,7 +83,9 @@ final class ServerState: Sendable {
             time: Timestamp.now().description, kind: kind, severity: severity, actor: actor ?? context.identity?.email,
             company: company ?? context.identity?.company, address: context.remoteAddress, requestID: context.requestID,
             detail: detail))
-        context.logger.warning("security event", metadata: ["kind": .string(kind), "detail": .string(detail)])
+        var metadata: Logger.Metadata = ["kind": .string(kind), "detail": .string(detail)]
+        if let actor = actor ?? context.identity?.email { metadata["actor"] = .string(actor) }
+        context.logger.warning("security event", metadata: metadata)
     }
 }
 

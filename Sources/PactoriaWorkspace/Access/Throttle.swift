@@ -34,55 +34,93 @@ public final class RateLimiter: @unchecked Sendable {
     }
 }
 
-/// Locks an account after repeated failed logins.
+/// Locks out guessing, not the account: failures are counted per (account, address) and per
+/// address, and each lock is a delay that doubles with every further failure up to a cap. An
+/// attacker elsewhere cannot lock the owner out, because the owner's address has its own count.
 public final class LoginGuard: @unchecked Sendable {
+    /// Failures (per account and address) before the first delay.
     public let maxFailures: Int
+    /// The longest delay, in seconds.
     public let lockSeconds: Int64
+    /// The first delay, in seconds; each further failure doubles it.
+    public let baseDelay: Int64
+    /// Failures from one address, over every account, before that address is delayed.
+    public let addressFailures: Int
     private let lock = NSLock()
-    private var failures: [String: (count: Int, lockedUntil: Int64?)] = [:]
+    private var entries: [String: (count: Int, lockedUntil: Int64?, last: Int64)] = [:]
 
-    public init(maxFailures: Int = 5, lockSeconds: Int64 = 15 * 60) {
-        self.maxFailures = maxFailures
-        self.lockSeconds = lockSeconds
+    public init(maxFailures: Int = 5, lockSeconds: Int64 = 15 * 60, baseDelay: Int64 = 30, addressFailures: Int? = nil) {
+        self.maxFailures = max(1, maxFailures)
+        self.lockSeconds = max(1, lockSeconds)
+        self.baseDelay = max(1, min(baseDelay, lockSeconds))
+        self.addressFailures = addressFailures ?? max(1, maxFailures) * 4
     }
 
-    /// Seconds left on a lock, or nil when the account may try.
-    public func lockedFor(_ account: String, now: Int64) -> Int64? {
+    private static func accountKey(_ account: String, _ address: String?) -> String {
+        "acct:\(account.lowercased())|\(address ?? "?")"
+    }
+
+    private static func addressKey(_ address: String?) -> String { "addr:\(address ?? "?")" }
+
+    /// Seconds left on a delay for this account from this address, or nil when it may try.
+    public func lockedFor(_ account: String, address: String? = nil, now: Int64) -> Int64? {
         lock.lock()
         defer { lock.unlock() }
-        guard let until = failures[account.lowercased()]?.lockedUntil else { return nil }
-        if now >= until {
-            failures[account.lowercased()] = nil
-            return nil
+        var left: Int64?
+        for key in [Self.accountKey(account, address), Self.addressKey(address)] {
+            guard let until = entries[key]?.lockedUntil, now < until else { continue }
+            left = max(left ?? 0, until - now)
         }
-        return until - now
+        return left
     }
 
-    /// Records a failure; returns true when this failure locked the account.
-    public func fail(_ account: String, now: Int64) -> Bool {
+    /// Records a failure; returns the delay it started (in seconds), or nil when it started none.
+    @discardableResult
+    public func fail(_ account: String, address: String? = nil, now: Int64) -> Int64? {
         lock.lock()
         defer { lock.unlock() }
-        var f = failures[account.lowercased()] ?? (0, nil)
-        f.count += 1
-        var locked = false
-        if f.count >= maxFailures {
-            f.lockedUntil = now + lockSeconds
-            f.count = 0
-            locked = true
+        if entries.count > 100_000 { entries = entries.filter { now - $0.value.last < lockSeconds * 4 } }
+        var started: Int64?
+        for (key, threshold) in [(Self.accountKey(account, address), maxFailures), (Self.addressKey(address), addressFailures)] {
+            var e = entries[key] ?? (0, nil, now)
+            // A quiet spell as long as the cap forgives earlier failures.
+            if now - e.last >= lockSeconds * 4 { e = (0, nil, now) }
+            e.count += 1
+            e.last = now
+            if e.count >= threshold {
+                let delay = Self.delay(after: e.count - threshold, base: baseDelay, cap: lockSeconds)
+                e.lockedUntil = now + delay
+                started = max(started ?? 0, delay)
+            }
+            entries[key] = e
         }
-        failures[account.lowercased()] = f
-        return locked
+        return started
     }
 
-    public func succeed(_ account: String) {
+    /// `base × 2^steps`, no more than `cap`, without overflowing.
+    static func delay(after steps: Int, base: Int64, cap: Int64) -> Int64 {
+        var d = base
+        for _ in 0..<min(steps, 62) {
+            let (doubled, overflow) = d.multipliedReportingOverflow(by: 2)
+            if overflow || doubled >= cap { return cap }
+            d = doubled
+        }
+        return min(d, cap)
+    }
+
+    /// A successful login clears the account's count from that address.
+    public func succeed(_ account: String, address: String? = nil) {
         lock.lock()
-        failures[account.lowercased()] = nil
+        entries[Self.accountKey(account, address)] = nil
         lock.unlock()
     }
 }
 
 /// Security events, appended as JSON lines to `.pactoria/secrets/security-events.jsonl`
-/// (local, git-ignored, append-only).
+/// (local, git-ignored, append-only). A flood cannot fill the disk: within a window the first few
+/// low or medium events of one kind, actor and address are written in full and the rest are
+/// counted into one event with a `count` (high and critical ones are always written); past
+/// `maxBytes` the file is rotated (`.1`, `.2`; older ones dropped).
 public final class SecurityLog: @unchecked Sendable {
     public static let path = ".pactoria/secrets/security-events.jsonl"
     public struct Event: Sendable, Equatable {
@@ -94,10 +132,12 @@ public final class SecurityLog: @unchecked Sendable {
         public var address: String?
         public var requestID: String?
         public var detail: String
+        /// How many events this line stands for (more than 1 for an aggregate).
+        public var count: Int
 
         public init(
             time: String, kind: String, severity: String, actor: String? = nil, company: String? = nil,
-            address: String? = nil, requestID: String? = nil, detail: String
+            address: String? = nil, requestID: String? = nil, detail: String, count: Int = 1
         ) {
             self.time = time
             self.kind = kind
@@ -107,6 +147,7 @@ public final class SecurityLog: @unchecked Sendable {
             self.address = address
             self.requestID = requestID
             self.detail = detail
+            self.count = count
         }
 
         var json: [String: Any] {
@@ -115,37 +156,136 @@ public final class SecurityLog: @unchecked Sendable {
             if let company { o["company"] = company }
             if let address { o["address"] = address }
             if let requestID { o["request_id"] = requestID }
+            if count != 1 { o["count"] = count }
             return o
+        }
+
+        var key: String { "\(kind)\u{0}\(actor ?? "")\u{0}\(address ?? "")" }
+    }
+
+    /// Limits on the log's growth.
+    public struct Limits: Sendable {
+        /// Events of one kind, actor and address written in full per window.
+        public var burst: Int
+        /// The aggregation window, in seconds.
+        public var window: Int64
+        /// The size at which the file is rotated.
+        public var maxBytes: Int
+        /// Rotated files kept.
+        public var keep: Int
+        /// Keys tracked at once; beyond it the pending counts are written out.
+        public var maxKeys: Int
+
+        public init(burst: Int = 5, window: Int64 = 60, maxBytes: Int = 5 << 20, keep: Int = 2, maxKeys: Int = 10_000) {
+            self.burst = max(1, burst)
+            self.window = max(1, window)
+            self.maxBytes = max(4096, maxBytes)
+            self.keep = max(0, keep)
+            self.maxKeys = max(1, maxKeys)
         }
     }
 
     private let file: String
+    public let limits: Limits
     private let lock = NSLock()
+    private let clock: @Sendable () -> Int64
+    /// Per key: the window's start, events seen in it, and the newest one not yet written.
+    private var windows: [String: (start: Int64, seen: Int, pending: Event?)] = [:]
+    private var lastSweep: Int64 = 0
 
-    public init(_ ws: Workspace) {
+    /// `clock` gives the time in seconds (the system clock unless a test sets one).
+    public init(_ ws: Workspace, limits: Limits = .init(), clock: (@Sendable () -> Int64)? = nil) {
         file = ws.absolute(Self.path)
+        self.limits = limits
+        self.clock = clock ?? { Int64(Date().timeIntervalSince1970) }
         try? FileManager.default.createDirectory(
             atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     }
 
+    deinit { flush() }
+
     public func record(_ e: Event) {
-        guard let data = try? JSONSerialization.data(withJSONObject: e.json, options: [.sortedKeys]) else { return }
         lock.lock()
         defer { lock.unlock() }
-        let fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        let now = clock()
+        sweep(now, force: false)
+        // High and critical events (a lockout, a cross-company attempt) are always written in full.
+        guard e.severity == "low" || e.severity == "medium" else { return append(e) }
+        let key = e.key
+        var w = windows[key] ?? (now, 0, nil)
+        if now >= w.start + limits.window {
+            if let p = w.pending { append(p) }
+            w = (now, 0, nil)
+        }
+        w.seen += 1
+        if w.seen <= limits.burst {
+            append(e)
+        } else {
+            var p = e
+            p.count = w.seen - limits.burst
+            p.detail = "\(e.detail) (\(p.count) more like this since the last entry)"
+            w.pending = p
+        }
+        windows[key] = w
+        if windows.count > limits.maxKeys { sweep(now, force: true) }
+    }
+
+    /// Writes out every pending count (done before reading, and when the log is released).
+    public func flush() {
+        lock.lock()
+        sweep(clock(), force: true)
+        lock.unlock()
+    }
+
+    /// Writes the counts of ended windows (all of them when `force`). Called with the lock held.
+    private func sweep(_ now: Int64, force: Bool) {
+        guard force || now - lastSweep >= limits.window else { return }
+        lastSweep = now
+        for (key, w) in windows where force || now >= w.start + limits.window {
+            if let p = w.pending { append(p) }
+            windows[key] = nil
+        }
+    }
+
+    /// Appends one line, rotating first when it would pass the size cap. Called with the lock held.
+    private func append(_ e: Event) {
+        guard let data = try? JSONSerialization.data(withJSONObject: e.json, options: [.sortedKeys]) else { return }
+        var st = stat()
+        if stat(file, &st) == 0, Int(st.st_size) + data.count + 1 > limits.maxBytes { rotate() }
+        let fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { return }
         defer { close(fd) }
         let line = Array(data) + [0x0A]
         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
 
+    private func rotate() {
+        guard limits.keep > 0 else {
+            unlink(file)
+            return
+        }
+        unlink("\(file).\(limits.keep)")
+        if limits.keep > 1 {
+            for i in stride(from: limits.keep - 1, through: 1, by: -1) { rename("\(file).\(i)", "\(file).\(i + 1)") }
+        }
+        rename(file, "\(file).1")
+    }
+
+    /// The files holding events, newest first (the live file, then the rotated ones).
+    public var files: [String] { [file] + (0..<limits.keep).map { "\(file).\($0 + 1)" } }
+
     /// The newest events first.
     public func read(limit: Int = 100, offset: Int = 0) -> (events: [[String: Any]], total: Int) {
         lock.lock()
-        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        sweep(clock(), force: true)
+        let texts = files.map { (try? String(contentsOfFile: $0, encoding: .utf8)) ?? "" }
         lock.unlock()
-        let lines = text.split(separator: "\n").reversed()
-        let all = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        return (Array(all.dropFirst(offset).prefix(limit)), all.count)
+        let all = texts.flatMap { text in
+            text.split(separator: "\n").reversed().compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+        }
+        guard limit > 0, offset >= 0, offset < all.count else { return ([], all.count) }
+        return (Array(all[offset...].prefix(limit)), all.count)
     }
 }

@@ -71,7 +71,9 @@ public enum ListContracts {
         }
         let total = matching.count
         let pages = max(1, (total + q.size - 1) / q.size)
-        let start = min(total, (q.page - 1) * q.size)
+        // A page past the end is empty; `page × size` must not overflow on the way (page can be Int.max).
+        let (offset, overflow) = (q.page - 1).multipliedReportingOverflow(by: q.size)
+        let start = overflow ? total : min(total, offset)
         let end = min(total, start + q.size)
         return Page(
             contracts: matching[start..<end].map { index.summaries[$0] }, total: total, page: q.page, size: q.size,
