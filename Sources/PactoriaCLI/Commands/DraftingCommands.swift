@@ -172,6 +172,7 @@ struct Generate: ParsableCommand {
                 return
             }
             if r.outcome.fellBack { Terminal.err("warning: \(r.outcome.fallbackReason ?? "the AI provider failed"); used the local provider instead") }
+            if r.outcome.fellBack, global.verbose, let detail = r.outcome.fallbackDetail { Terminal.err("detail: \(detail)") }
             Terminal.out("generated \(r.ref.markdownPath) from \(rec.templateID) with \(rec.provider.rawValue) (\(rec.model)), v\(r.version), confidence \(String(format: "%.2f", rec.confidenceScore))")
             if let u = rec.tokenUsage { Terminal.out("tokens: \(u.prompt) prompt + \(u.completion) completion = \(u.total)") }
             if !r.outcome.unfilled.isEmpty {

@@ -205,7 +205,8 @@ public final class Workspace {
     // MARK: - Companies
 
     public func companySlugs() -> [String] {
-        FileSystem.list(absolute("companies")).filter { FileSystem.isDirectory(absolute("companies/\($0)")) && !$0.hasPrefix(".") }.sorted()
+        // A symbolic link is never a company, whatever it points at.
+        FileSystem.list(absolute("companies")).filter { FileSystem.kind(absolute("companies/\($0)")) == .directory && !$0.hasPrefix(".") }.sorted()
     }
 
     public func companyPath(_ slug: String) -> String { "companies/\(slug)/company.yaml" }
@@ -216,7 +217,7 @@ public final class Workspace {
             throw .notFound("no company '\(slug)' (no \(rel))")
         }
         let doc: YAMLDocument
-        do { doc = try YAMLDocument.parse(try FileSystem.readText(absolute(rel)), file: rel) } catch let e as YAMLError { throw .yaml(e) } catch let e as WorkspaceError { throw e } catch { throw .io(path: rel, message: "\(error)") }
+        do { doc = try YAMLDocument.parse(try readText(rel), file: rel) } catch let e as YAMLError { throw .yaml(e) } catch let e as WorkspaceError { throw e } catch { throw .io(path: rel, message: "\(error)") }
         let (company, issues) = CompanyCodec.decode(doc.root)
         let all = issues + Company.validate(company, directorySlug: slug)
         return (company, all.map { $0.problem(file: rel, document: doc) })
@@ -242,7 +243,7 @@ public final class Workspace {
         guard FileSystem.exists(absolute(ref.yamlPath)) else {
             throw .notFound("\(ref.yamlPath): no such contract metadata file")
         }
-        return try Self.decodeContract(ref: ref, text: try FileSystem.readText(absolute(ref.yamlPath)))
+        return try Self.decodeContract(ref: ref, text: try readText(ref.yamlPath))
     }
 
     /// Parses and validates contract YAML text (from disk or from a commit).
@@ -269,8 +270,20 @@ public final class Workspace {
         try FileSystem.writeAtomically(ContractCodec.render(contract, into: original), to: absolute(ref.yamlPath))
     }
 
+    /// A contract's content; nil when there is none, or when it is not a regular file inside its
+    /// company's folder (a symbolic link or special file is never read).
     public func readMarkdown(_ ref: ContractRef) -> [UInt8]? {
-        FileSystem.exists(absolute(ref.markdownPath)) ? try? FileSystem.read(absolute(ref.markdownPath)) : nil
+        FileSystem.exists(absolute(ref.markdownPath)) ? try? read(ref.markdownPath) : nil
+    }
+
+    /// Reads a workspace file: a regular file reached without following a symbolic link in any
+    /// component of `relative`, and without leaving the workspace.
+    public func read(_ relative: String) throws(WorkspaceError) -> [UInt8] {
+        try FileSystem.readInside(root: root, relative)
+    }
+
+    func readText(_ relative: String) throws(WorkspaceError) -> String {
+        String(decoding: try read(relative), as: UTF8.self)
     }
 
     // MARK: - Authors
