@@ -90,6 +90,12 @@ struct CheckCommand: ParsableCommand {
             down, deleted contract files, transitions without their required fields. Catches
             commits made with plain git as well as pactoria's. Exit 1 if anything is wrong.
 
+            Files: a symbolic link, submodule link or other non-regular entry anywhere in the tree
+            is an error (also with --staged). With --base, a change to .pactoria/hooks/** is an
+            error (hooks are code; approve them per machine with `pactoria hooks approve`), and a
+            change to .pactoria/config.yaml, .pactoria/users.yaml, .gitignore or .gitattributes is
+            a warning (printed, exit 0 if nothing else is wrong).
+
             Examples:
               pactoria check
               pactoria check --base origin/main --format github

@@ -172,8 +172,8 @@ public final class Workspace {
 
     /// Opens the workspace rooted exactly at `root`.
     public static func open(root: String) throws(WorkspaceError) -> Workspace {
-        let path = root + "/" + configPath
-        let text = try FileSystem.readText(path)
+        // Read without following a link anywhere below the root (`.pactoria -> elsewhere`).
+        let text = String(decoding: try FileSystem.readInside(root: root, configPath), as: UTF8.self)
         let doc: YAMLDocument
         do { doc = try YAMLDocument.parse(text, file: configPath) } catch { throw .yaml(error) }
         return Workspace(root: root, config: try WorkspaceConfig.decode(doc, file: configPath))
