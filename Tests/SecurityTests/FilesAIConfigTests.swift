@@ -108,9 +108,10 @@ struct FilesAIConfigTests {
         #expect(r.outcome.fallbackReason?.contains("127.0.0.1") == false)
         let yaml = try String(contentsOfFile: s.root + "/" + path, encoding: .utf8)
         #expect(!yaml.contains("127.0.0.1:1"))
-        do {
+        let ws = try s.workspace()
+        do throws(WorkspaceError) {
             _ = try Drafting.generate(
-                try s.workspace(), spec: path, regenerate: true, provider: .ai, allowFallback: false, author: FilesKit.author,
+                ws, spec: path, regenerate: true, provider: .ai, allowFallback: false, author: FilesKit.author,
                 templateID: template, environment: env)
             Issue.record("generation without fallback succeeded")
         } catch {

@@ -8,6 +8,8 @@ import Testing
 /// Helpers shared by the hostile-file suites: a contract's files on disk, the built binary,
 /// git as an independent reader.
 enum FilesKit {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
     static let author = Author(name: "Admin", email: "admin@example.co.uk")
 
     /// The stem of the contract with `id` in `company`'s folder.
@@ -17,7 +19,7 @@ enum FilesKit {
             let text = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
             if text.contains(id) { return String(name.dropLast(5)) }
         }
-        throw HarnessFailure(description: "no file for \(id) in \(dir)")
+        throw FilesKit.Failure(description: "no file for \(id) in \(dir)")
     }
 
     /// Replaces `path` (relative to the workspace) with a symbolic link to `target`.
@@ -49,7 +51,7 @@ enum FilesKit {
                 }
             }
         }
-        throw HarnessFailure(description: "the pactoria binary is not built; run `swift build` first")
+        throw FilesKit.Failure(description: "the pactoria binary is not built; run `swift build` first")
     }
 
     /// Runs the built binary in `directory` with a pinned environment plus `extra`.

@@ -112,11 +112,11 @@ public enum Hooks {
             let rel = "\(directory)/\(e.event)"
             let path = ws.absolute(rel)
             guard FileSystem.kind(path) != nil else { continue }
-            let status = status(ws, event: e.event, approved: approved)
-            guard status.state == .approved else {
+            let hook = status(ws, event: e.event, approved: approved)
+            guard hook.state == .approved else {
                 // Reported once per run, however many events it was due for.
                 if skipped.insert(e.event).inserted {
-                    let why = status.state == .refused ? "is not a regular file and never runs" : status.state == .changed
+                    let why = hook.state == .refused ? "is not a regular file and never runs" : hook.state == .changed
                         ? "changed since it was approved on this machine; run `pactoria hooks approve \(e.event)` after reading it"
                         : "is not approved on this machine; run `pactoria hooks approve \(e.event)` after reading it"
                     runs.append(HookRun(event: e.event, path: rel, exitCode: -1, output: "hook \(rel) \(why)", skipped: true))
@@ -166,7 +166,8 @@ public enum Hooks {
             collected.set(output.fileHandleForReading.readDataToEndOfFile())
         }
         reader.start()
-        input.fileHandleForWriting.write(Data(payload))
+        // A hook that exits without reading its input closes the pipe: EPIPE, not a crash.
+        try? input.fileHandleForWriting.write(contentsOf: Data(payload))
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
         while !collected.isSet { usleep(1_000) }
