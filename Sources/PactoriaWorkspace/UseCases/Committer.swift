@@ -16,7 +16,9 @@ enum Committer {
                 index = try Trace.measure("index read") { try repo.index() }
                 try Trace.measure("index reload") { try index.refresh() }
             }
-            if everything { try index.addAll(WorkspaceStatus.workspacePaths) }
+            // Only `init` stages everything (adopting a directory, README and all); links and
+            // special files below `companies/` and `.pactoria/` were refused by the status scan.
+            if everything { try index.addAll(["."]) }
             let sorted = Set(paths).filter(isStageable).sorted()
             for path in sorted {
                 if let kind = FileSystem.kind(ws.absolute(path)) {
