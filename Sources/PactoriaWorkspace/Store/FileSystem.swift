@@ -226,8 +226,14 @@ enum FileSystem {
         var mtimeNanos: Int64
         var ctimeNanos: Int64
         var inode: UInt64
-        /// Not part of the cache files: a stamp read back from a cache is of a regular file.
+        /// What the entry is. Not in the cache files, nor in equality: replacing a file by a
+        /// link or a FIFO changes its inode and ctime anyway, and a directory's cached stamp must
+        /// still match once read back. Callers that care check `kind` itself.
         var kind: Kind = .regular
+
+        static func == (a: Stamp, b: Stamp) -> Bool {
+            a.size == b.size && a.mtimeNanos == b.mtimeNanos && a.ctimeNanos == b.ctimeNanos && a.inode == b.inode
+        }
     }
 
     /// The stamp of `path` itself: a symbolic link is not followed (its `kind` says so).
