@@ -157,3 +157,24 @@ struct FilesSymlinkTests {
         return false
     }
 }
+
+/// Writes never leave the workspace through a linked folder.
+@Suite("Security: writes through a linked contracts folder")
+struct FilesLinkedFolderWriteTests {
+    @Test("a company whose contracts folder is a link gets no new contract written outside the workspace")
+    func newContractRefused() async throws {
+        let s = try await LiveServer()
+        let outside = NSTemporaryDirectory() + "pactoria-outside-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        try? FileManager.default.removeItem(atPath: s.root + "/companies/brickline/contracts")
+        try FilesKit.plantLink(s.root, "companies/brickline/contracts", to: outside)
+        let manager = try s.token("manager@brickline.co.uk")
+        let r = try await s.call(
+            "POST", "/api/v1/contracts", token: manager,
+            json: ["title": "Escape", "contract_type": "service_agreement", "client": ["name": "Acme Ltd"]])
+        #expect(r.status == 400 && r.text.contains("not a folder"), "\(r.status) \(r.text)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty, "a file was written outside the workspace")
+        #expect(try await s.call("GET", "/health").status == 200)
+    }
+}

@@ -265,8 +265,22 @@ public final class Workspace {
             problems: issues.map { $0.problem(file: ref.yamlPath, document: doc) })
     }
 
+    /// Refuses a write below `relative` when a folder on its way is a symbolic link or special
+    /// file (`companies/acme/contracts -> /elsewhere`): writes stay inside the workspace.
+    public func refuseLinkedFolders(_ relative: String) throws(WorkspaceError) {
+        var dir = ""
+        for part in relative.split(separator: "/").dropLast() {
+            guard part != ".." && part != "." else { throw .refused("\(relative): not a path inside the workspace; refused") }
+            dir += dir.isEmpty ? String(part) : "/" + part
+            if let kind = FileSystem.kind(absolute(dir)), kind != .directory {
+                throw .refused("\(relative): \(dir) is a \(kind.noun), not a folder; refused")
+            }
+        }
+    }
+
     /// Writes a contract's metadata in canonical form, keeping unknown keys from `original`.
     public func writeContract(_ contract: Contract, ref: ContractRef, original: YAMLNode? = nil) throws(WorkspaceError) {
+        try refuseLinkedFolders(ref.yamlPath)
         try FileSystem.writeAtomically(ContractCodec.render(contract, into: original), to: absolute(ref.yamlPath))
     }
 

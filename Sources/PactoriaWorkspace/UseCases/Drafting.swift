@@ -162,6 +162,7 @@ public enum Drafting {
             c.updatedAt = Timestamp.now().description
             var root = ContractCodec.encode(c, into: loaded.document.root)
             root.set("generation", generationNode(outcome))
+            try ws.refuseLinkedFolders(ref.markdownPath)
             try FileSystem.writeAtomically(Array(outcome.markdown.utf8), to: ws.absolute(ref.markdownPath))
             try FileSystem.writeAtomically(CanonicalYAML.render(root, order: ContractCodec.order), to: ws.absolute(ref.yamlPath))
             let (index, tree) = try Committer.stage(ws, repo, paths: [ref.yamlPath, ref.markdownPath])
