@@ -91,6 +91,17 @@ public final class Index {
         return ObjectID(oid)
     }
 
+    /// The staged mode of `path`, if it is staged.
+    public func mode(path: String) -> FileMode? {
+        guard let entry = git_index_get_bypath(pointer, path, 0) else { return nil }
+        return FileMode(raw: entry.pointee.mode)
+    }
+
+    /// Unstages every entry below the directory `directory` (nothing when there is none).
+    public func removeDirectory(_ directory: String) throws {
+        try check(git_index_remove_directory(pointer, directory, 0), "unstage \(directory)")
+    }
+
     /// The staged blob id of `path`, if any.
     public func blobID(path: String) -> ObjectID? {
         guard let entry = git_index_get_bypath(pointer, path, 0) else { return nil }

@@ -184,6 +184,37 @@ public final class Repository {
         return box.out
     }
 
+    /// The mode of the entry at `path` in `tree`; nil when there is none.
+    public func mode(inTree tree: ObjectID, path: String) throws -> FileMode? {
+        let root = try lookupTree(tree)
+        defer { git_tree_free(root) }
+        var entry: OpaquePointer?
+        let rc = git_tree_entry_bypath(&entry, root, path)
+        if rc == GIT_ENOTFOUND.rawValue { return nil }
+        try check(rc, "look up \(path)")
+        defer { git_tree_entry_free(entry) }
+        return FileMode(raw: git_tree_entry_filemode(entry).rawValue)
+    }
+
+    /// Every entry of `tree` (recursively) that is neither a directory nor a plain file: symbolic
+    /// links, submodule links and unknown modes, as path → mode.
+    public func nonPlainEntries(inTree tree: ObjectID) throws -> [(path: String, mode: FileMode)] {
+        let root = try lookupTree(tree)
+        defer { git_tree_free(root) }
+        final class Box { var out: [(String, FileMode)] = [] }
+        let box = Box()
+        let rc = git_tree_walk(root, GIT_TREEWALK_PRE, { dir, entry, payload in
+            guard let entry, let payload else { return 0 }
+            let mode = FileMode(raw: git_tree_entry_filemode(entry).rawValue)
+            if mode == .directory || mode.isPlainFile { return 0 }
+            let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
+            box.out.append(((dir.map { String(cString: $0) } ?? "") + String(cString: git_tree_entry_name(entry)), mode))
+            return 0
+        }, Unmanaged.passUnretained(box).toOpaque())
+        try check(rc, "walk tree")
+        return box.out.map { (path: $0.0, mode: $0.1) }
+    }
+
     /// The entries directly inside the directory `path` of `tree` ("" for the root): name, id, and
     /// whether it is a directory. Empty when there is no such directory.
     public func directoryEntries(inTree tree: ObjectID, path: String) throws -> [(name: String, id: ObjectID, isDirectory: Bool)] {

@@ -75,7 +75,10 @@ public struct ContractGenerationService: Sendable {
                 confidence: confidence)
         } catch {
             guard allowFallback else { throw error }
-            return local(fallbackReason: "\(error.message); used the local generator instead")
+            // Committed with the contract: the kind of failure only, never a URL, host or key.
+            var outcome = local(fallbackReason: "\(error.publicMessage); used the local generator instead")
+            outcome.fallbackDetail = error.message
+            return outcome
         }
     }
 

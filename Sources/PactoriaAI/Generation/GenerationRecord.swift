@@ -66,8 +66,11 @@ public struct GenerationOutcome: Sendable, Equatable {
     public var record: GenerationRecord
     /// The AI provider was asked for and failed, so the local generator wrote the content.
     public var fellBack: Bool
-    /// Why it fell back, in one line (no secrets).
+    /// Why it fell back, in one line (no secrets, no URL or host: it is committed).
     public var fallbackReason: String?
+    /// The provider's full error (may name the endpoint), for `--verbose` output and local logs
+    /// only; never committed nor sent in an API body.
+    public var fallbackDetail: String?
     /// Placeholders left as `[TO COMPLETE: …]`.
     public var unfilled: [String]
     public var confidence: ConfidenceAssessment

@@ -9,11 +9,14 @@ public struct AIProviderSettings: Sendable, Equatable {
     public var connectTimeoutSeconds: Int?
     /// Seconds.
     public var requestTimeoutSeconds: Int?
+    /// Hosts this machine confirmed for a committed `baseURL` (from a local, untracked config).
+    public var confirmedHosts: [String] = []
 
     public init(
         baseURL: String? = nil, model: String? = nil, connectTimeoutSeconds: Int? = nil,
-        requestTimeoutSeconds: Int? = nil
+        requestTimeoutSeconds: Int? = nil, confirmedHosts: [String] = []
     ) {
+        self.confirmedHosts = confirmedHosts
         self.baseURL = baseURL
         self.model = model
         self.connectTimeoutSeconds = connectTimeoutSeconds
@@ -35,6 +38,8 @@ public struct AIProviderConfiguration: Sendable, Equatable {
     public static let apiKeyVariables = ["PACTORIA_AI_API_KEY", "GROQ_API_KEY"]
     public static let baseURLVariable = "PACTORIA_AI_BASE_URL"
     public static let modelVariable = "PACTORIA_AI_MODEL"
+    /// Hosts (comma-separated) this machine lets the committed config send the key to.
+    public static let allowHostVariable = "PACTORIA_AI_ALLOW_HOST"
 
     /// The bearer token; nil when no provider is configured.
     public var apiKey: String?
@@ -46,6 +51,9 @@ public struct AIProviderConfiguration: Sendable, Equatable {
     public var requestTimeout: Duration
     /// Retries on 429 and 5xx (honouring `Retry-After`) and on connection failures and timeouts.
     public var retryPolicy: RetryPolicy
+    /// Set when the base URL came from the committed workspace config and names a host this
+    /// machine has not confirmed: the client then refuses to send anything (the key included).
+    public var unconfirmedHost: String?
 
     public init(
         apiKey: String?, baseURL: String = defaultBaseURL, model: String = defaultModel,
@@ -86,12 +94,51 @@ public struct AIProviderConfiguration: Sendable, Equatable {
             return text
         }
         let key = apiKeyVariables.lazy.compactMap(value).first
-        return AIProviderConfiguration(
+        var config = AIProviderConfiguration(
             apiKey: key,
             baseURL: value(baseURLVariable) ?? nonBlank(settings.baseURL) ?? defaultBaseURL,
             model: value(modelVariable) ?? nonBlank(settings.model) ?? defaultModel,
             connectTimeout: settings.connectTimeoutSeconds.map { .seconds(max(1, $0)) } ?? defaultConnectTimeout,
             requestTimeout: settings.requestTimeoutSeconds.map { .seconds(max(1, $0)) } ?? defaultRequestTimeout)
+        // A base URL from the committed config (not from this machine's environment) may only
+        // name the default host, or one this machine confirmed.
+        if value(baseURLVariable) == nil, let committed = nonBlank(settings.baseURL) {
+            let host = Self.host(of: committed) ?? committed
+            let allowed = Set(
+                (value(allowHostVariable) ?? "").split(separator: ",").map { String($0).trimmingCharacters().lowercased() }
+                    + settings.confirmedHosts.map { $0.lowercased() })
+            if host != Self.host(of: defaultBaseURL), !allowed.contains(host) { config.unconfirmedHost = host }
+        }
+        return config
+    }
+
+    /// The host of an `http(s)://` URL, lower-cased, without port, user or brackets; nil when the
+    /// URL has no `scheme://host`.
+    public static func host(of url: String) -> String? {
+        guard let scheme = url.range(of: "://") else { return nil }
+        var rest = Substring(url[scheme.upperBound...])
+        if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+            return String(rest[rest.index(after: rest.startIndex)..<close]).lowercased()
+        }
+        if let colon = rest.lastIndex(of: ":") { rest = rest[..<colon] }
+        return rest.isEmpty ? nil : rest.lowercased()
+    }
+
+    /// Why the key must not be sent to `baseURL`, or nil: it must be `https://`, except plain
+    /// `http://` to this machine's loopback (`127.0.0.1`, `localhost`, `[::1]`), for tests.
+    public var endpointProblem: String? {
+        if let host = unconfirmedHost {
+            return "the committed .pactoria/config.yaml sends AI requests to \(host), which this machine has not confirmed;"
+                + " set \(Self.allowHostVariable)=\(host) (or \(Self.baseURLVariable)), or put ai.base_url in .git/pactoria/config.yaml"
+        }
+        let lower = baseURL.lowercased()
+        if lower.hasPrefix("https://"), Self.host(of: lower) != nil { return nil }
+        if lower.hasPrefix("http://"), let host = Self.host(of: lower), ["127.0.0.1", "localhost", "::1"].contains(host) {
+            return nil
+        }
+        return "ai.base_url must be an https:// URL (plain http:// only to 127.0.0.1, localhost or [::1])"
     }
 }
 

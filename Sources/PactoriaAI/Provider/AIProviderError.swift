@@ -14,6 +14,9 @@ public enum AIProviderError: Error, Sendable, Equatable {
     case malformedResponse(String)
     /// The request could not be made (an invalid base URL, …).
     case invalidRequest(String)
+    /// The endpoint is not trusted with the key (plain HTTP to another machine, or a host set by
+    /// the committed config that this machine has not confirmed); nothing was sent.
+    case untrustedEndpoint(String)
 
     public var message: String {
         switch self {
@@ -29,6 +32,23 @@ public enum AIProviderError: Error, Sendable, Equatable {
             return "AI provider returned a malformed response: \(detail)"
         case .invalidRequest(let detail):
             return "AI provider request invalid: \(detail)"
+        case .untrustedEndpoint(let detail):
+            return "AI provider endpoint refused, the API key was not sent: \(detail)"
+        }
+    }
+
+    /// The message for API error bodies and for what is committed (`generation.fallback_reason`):
+    /// no URL, host, provider text or key material, only what kind of failure it was. `message`
+    /// keeps the detail, for `--verbose` output and the local server log.
+    public var publicMessage: String {
+        switch self {
+        case .notConfigured: return message
+        case .couldNotConnect: return "AI provider unreachable (could not connect)"
+        case .timedOut: return "AI provider unreachable (timeout)"
+        case .httpStatus(let status, _): return "AI provider returned HTTP \(status)"
+        case .malformedResponse: return "AI provider returned a malformed response"
+        case .invalidRequest: return "AI provider request invalid"
+        case .untrustedEndpoint: return "AI provider endpoint not confirmed on this machine; the API key was not sent"
         }
     }
 
@@ -49,6 +69,7 @@ public enum AIProviderError: Error, Sendable, Equatable {
         case .httpStatus(let status, let detail): return .httpStatus(status, clean(detail))
         case .malformedResponse(let detail): return .malformedResponse(clean(detail))
         case .invalidRequest(let detail): return .invalidRequest(clean(detail))
+        case .untrustedEndpoint(let detail): return .untrustedEndpoint(clean(detail))
         }
     }
 }

@@ -37,6 +37,8 @@ public struct ChatCompletionsClient: Sendable {
 
     private func send(_ request: ChatCompletionRequest) throws(AIProviderError) -> ChatCompletion {
         guard let apiKey = configuration.apiKey, !apiKey.isEmpty else { throw .notConfigured }
+        // Checked before anything is sent: the key goes only to a trusted, encrypted endpoint.
+        if let problem = configuration.endpointProblem { throw .untrustedEndpoint(problem) }
         let body = try Self.encodeBody(request, model: configuration.model)
         var httpRequest = HTTPRequest.postJSON(
             configuration.chatCompletionsURL, json: body,

@@ -90,6 +90,12 @@ struct CheckCommand: ParsableCommand {
             down, deleted contract files, transitions without their required fields. Catches
             commits made with plain git as well as pactoria's. Exit 1 if anything is wrong.
 
+            Files: a symbolic link, submodule link or other non-regular entry anywhere in the tree
+            is an error (also with --staged). With --base, a change to .pactoria/hooks/** is an
+            error (hooks are code; approve them per machine with `pactoria hooks approve`), and a
+            change to .pactoria/config.yaml, .pactoria/users.yaml, .gitignore or .gitattributes is
+            a warning (printed, exit 0 if nothing else is wrong).
+
             Examples:
               pactoria check
               pactoria check --base origin/main --format github
@@ -121,7 +127,7 @@ struct CheckCommand: ParsableCommand {
                     "findings": report.findings.map { f in
                         [
                             "file": f.file, "line": JSON.opt(f.line), "commit": JSON.opt(f.commit?.hex), "rule": f.rule,
-                            "message": f.message,
+                            "message": f.message, "severity": f.severity.rawValue,
                         ] as [String: Any]
                     },
                 ])
@@ -131,7 +137,7 @@ struct CheckCommand: ParsableCommand {
                     if let l = f.line { props += ",line=\(l)" }
                     props += ",title=\(escapeProperty("pactoria " + f.rule))"
                     let msg = f.message + (f.commit.map { " (commit \($0.short))" } ?? "")
-                    Terminal.out("::error \(props)::\(escapeData(msg))")
+                    Terminal.out("::\(f.severity.rawValue) \(props)::\(escapeData(msg))")
                 }
                 Terminal.out(summary(report))
             case .text:
@@ -139,9 +145,10 @@ struct CheckCommand: ParsableCommand {
                 for f in report.findings {
                     let place = f.file + (f.line.map { ":\($0)" } ?? "")
                     let commit = f.commit.map { " (commit \($0.short))" } ?? ""
-                    Terminal.out("\(place): \(t.paint("error", .red)): \(f.message) [\(f.rule)]\(commit)")
+                    let label = f.severity == .error ? t.paint("error", .red) : t.paint("warning", .yellow)
+                    Terminal.out("\(place): \(label): \(f.message) [\(f.rule)]\(commit)")
                 }
-                if !staged || !report.passed { Terminal.out(summary(report)) }
+                if !staged || !report.findings.isEmpty { Terminal.out(summary(report)) }
             }
         }
         if failed { throw ExitCode(1) }
@@ -150,7 +157,10 @@ struct CheckCommand: ParsableCommand {
     func summary(_ r: Check.Report) -> String {
         let what = staged ? "staged changes" : "\(r.contractsChecked) contract\(r.contractsChecked == 1 ? "" : "s")"
             + (base != nil ? " and \(r.commitsChecked) commit\(r.commitsChecked == 1 ? "" : "s")" : "")
-        return r.passed ? "pactoria check: \(what) OK" : "pactoria check: \(r.findings.count) problem\(r.findings.count == 1 ? "" : "s") in \(what)"
+        let warned = r.warnings.isEmpty ? "" : " (\(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s"): protected files changed)"
+        return r.passed
+            ? "pactoria check: \(what) OK" + warned
+            : "pactoria check: \(r.errors.count) problem\(r.errors.count == 1 ? "" : "s") in \(what)" + warned
     }
 
     func escapeData(_ s: String) -> String {
@@ -196,6 +206,10 @@ struct ReviewCommand: ParsableCommand {
                 JSON.print([
                     "base": r.base, "base_commit": r.baseCommit.hex, "head_commit": r.headCommit.hex, "commits": r.commits,
                     "check_passed": r.check.passed,
+                    "sensitive_files": r.sensitiveFindings.map { f in
+                        ["file": f.file, "rule": f.rule, "message": f.message, "severity": f.severity.rawValue,
+                         "commit": JSON.opt(f.commit?.hex)] as [String: Any]
+                    },
                     "contracts": r.contracts.map { c in
                         [
                             "kind": c.kind.rawValue, "path": c.ref.yamlPath, "id": c.id, "title": c.title, "company": c.company,
@@ -215,8 +229,45 @@ struct ReviewCommand: ParsableCommand {
 struct HooksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hooks",
-        abstract: "Install git hooks so plain git follows Pactoria's rules.",
-        subcommands: [Install.self])
+        abstract: "Install git hooks; list and approve the workspace's domain-event hooks.",
+        discussion: """
+            Domain-event hooks (`.pactoria/hooks/<event>`) are tracked, so anyone who can push can
+            change them. A hook runs on this machine only when its exact content is approved here
+            (`pactoria hooks approve EVENT`, stored in .git/pactoria/approved-hooks, never pushed);
+            an unapproved or changed hook is skipped with a warning.
+            """,
+        subcommands: [Install.self, List.self, Approve.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the domain-event hooks, their SHA-256 and whether this machine runs them.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try guarded(global) { () throws(WorkspaceError) in
+                let hooks = Hooks.list(try global.workspace())
+                if hooks.isEmpty { Terminal.out("no hooks in \(Hooks.directory)") }
+                for h in hooks { Terminal.out("\(h.state.rawValue): \(h.path) sha256:\(h.sha256 ?? "-")") }
+            }
+        }
+    }
+
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "approve",
+            abstract: "Let this machine run a hook's current content (read it first).",
+            discussion: "Example:\n  pactoria hooks approve contract.activated")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The event (file name in .pactoria/hooks); every hook when omitted.") var event: String?
+
+        func run() throws {
+            try guarded(global) { () throws(WorkspaceError) in
+                for h in try Hooks.approve(try global.workspace(), event: event) {
+                    Terminal.out("approved \(h.path) sha256:\(h.sha256 ?? "-")")
+                }
+            }
+        }
+    }
 
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -35,8 +35,8 @@ struct Commit: ParsableCommand {
                 return
             }
             for h in r.hooks where !h.succeeded {
-                Terminal.err("warning: hook \(h.path) failed (exit \(h.exitCode)); the commit stands")
-                if !h.output.isEmpty { for line in h.output.split(separator: "\n").prefix(20) { Terminal.err("  \(line)") } }
+                Terminal.err("warning: \(h.warning ?? "")")
+                if !h.skipped, !h.output.isEmpty { for line in h.output.split(separator: "\n").prefix(20) { Terminal.err("  \(line)") } }
             }
             if quiet { return }
             let branch = (try? ws.repository().currentBranch()) ?? nil

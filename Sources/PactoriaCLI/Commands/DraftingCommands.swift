@@ -139,6 +139,12 @@ struct Generate: ParsableCommand {
             local provider is used instead, unless --no-fallback. Records a `generation` section,
             bumps the version and commits.
 
+            The key is sent only over https (plain http only to 127.0.0.1, localhost or [::1]). An
+            ai.base_url in the committed .pactoria/config.yaml on another host than the default is
+            used only once this machine confirms it: PACTORIA_AI_ALLOW_HOST=host, or ai.base_url /
+            ai.allow_hosts in the untracked .git/pactoria/config.yaml. Errors and the committed
+            fallback_reason never name the endpoint; --verbose prints the provider's full error.
+
             Examples:
               pactoria generate website-care-plan-agreement
               pactoria generate 3f2b --provider ai --regenerate
@@ -172,6 +178,7 @@ struct Generate: ParsableCommand {
                 return
             }
             if r.outcome.fellBack { Terminal.err("warning: \(r.outcome.fallbackReason ?? "the AI provider failed"); used the local provider instead") }
+            if r.outcome.fellBack, global.verbose, let detail = r.outcome.fallbackDetail { Terminal.err("detail: \(detail)") }
             Terminal.out("generated \(r.ref.markdownPath) from \(rec.templateID) with \(rec.provider.rawValue) (\(rec.model)), v\(r.version), confidence \(String(format: "%.2f", rec.confidenceScore))")
             if let u = rec.tokenUsage { Terminal.out("tokens: \(u.prompt) prompt + \(u.completion) completion = \(u.total)") }
             if !r.outcome.unfilled.isEmpty {

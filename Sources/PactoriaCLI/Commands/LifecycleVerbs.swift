@@ -55,8 +55,8 @@ func renderTransitions(
         if commit == nil && !outcomes.isEmpty { Terminal.out("staged, not committed; run `pactoria commit` when ready") }
     }
     for h in hooks where !h.succeeded {
-        Terminal.err("warning: hook \(h.path) failed (exit \(h.exitCode)); the commit stands")
-        if !h.output.isEmpty { for line in h.output.split(separator: "\n").prefix(20) { Terminal.err("  \(line)") } }
+        Terminal.err("warning: \(h.warning ?? "")")
+        if !h.skipped, !h.output.isEmpty { for line in h.output.split(separator: "\n").prefix(20) { Terminal.err("  \(line)") } }
     }
 }
 

@@ -41,7 +41,7 @@ public final class ContractLocator: @unchecked Sendable {
     }
 
     private func parse(_ ws: Workspace, _ ref: ContractRef) throws(WorkspaceError) -> (loaded: LoadedContract, stamp: String) {
-        guard let stamp = FileSystem.stamp(ws.absolute(ref.yamlPath)) else {
+        guard let stamp = FileSystem.stamp(ws.absolute(ref.yamlPath)), stamp.kind == .regular else {
             throw .notFound("\(ref.yamlPath): no such contract metadata file")
         }
         let key = Self.key(stamp)

@@ -46,13 +46,65 @@ enum FileSystem {
         try writeAtomically(Array(text.utf8), to: path)
     }
 
+    /// Reads a regular file. A symbolic link (as the last component), a directory, a FIFO, a
+    /// device or a socket is refused without being followed or blocked on: the file is opened
+    /// with `O_NOFOLLOW | O_NONBLOCK` and checked with `fstat` before a byte is read.
     static func read(_ path: String) throws(WorkspaceError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(path: path, message: "cannot read: \(errnoText())") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw .io(path: path, message: notRegular) }
+            throw .io(path: path, message: "cannot read: \(errnoText())")
+        }
+        return try readOpened(fd, path: path)
+    }
+
+    /// The refusal of a symbolic link or special file, as one line.
+    static let notRegular = "not a regular file (a symbolic link or special file); refused"
+
+    /// Reads `relative` below the directory `root` without following a symbolic link in any
+    /// component (`companies/acme -> /etc` is refused as well as `leak.md -> /etc/passwd`) and
+    /// without leaving `root`: empty, `.` and `..` components are refused.
+    static func readInside(root: String, _ relative: String) throws(WorkspaceError) -> [UInt8] {
+        let shown = relative
+        let parts = relative.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard !relative.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            throw .io(path: shown, message: "not a path inside the workspace; refused")
+        }
+        var dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dir >= 0 else { throw .io(path: shown, message: "cannot read: \(errnoText())") }
+        for part in parts.dropLast() {
+            let next = openat(dir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let e = errno
+            close(dir)
+            guard next >= 0 else {
+                // ELOOP: a symbolic link; ENOTDIR: a file or special file where a folder should be.
+                if e == ELOOP || e == ENOTDIR {
+                    throw .io(path: shown, message: "a folder on the path is not a real directory (a symbolic link or special file); refused")
+                }
+                throw .io(path: shown, message: "cannot read: \(String(cString: strerror(e)))")
+            }
+            dir = next
+        }
+        let fd = openat(dir, parts[parts.count - 1], O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        let e = errno
+        close(dir)
+        guard fd >= 0 else {
+            if e == ELOOP { throw .io(path: shown, message: notRegular) }
+            throw .io(path: shown, message: "cannot read: \(String(cString: strerror(e)))")
+        }
+        return try readOpened(fd, path: shown)
+    }
+
+    /// Reads an open descriptor to the end after checking that it is a regular file; closes it.
+    private static func readOpened(_ fd: Int32, path: String) throws(WorkspaceError) -> [UInt8] {
         defer { close(fd) }
         var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .io(path: path, message: "cannot read: \(errnoText())") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .io(path: path, message: notRegular) }
+        // A regular file never blocks; clear the flag so reads behave as usual.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var out: [UInt8] = []
-        if fstat(fd, &st) == 0 { out.reserveCapacity(Int(st.st_size)) }
+        out.reserveCapacity(Int(st.st_size))
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
@@ -71,6 +123,37 @@ enum FileSystem {
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// What is at `path`, without following a symbolic link; nil when nothing is.
+    static func kind(_ path: String) -> Kind? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        return Kind(mode: UInt32(st.st_mode))
+    }
+
+    /// The type of a directory entry, as `lstat` reports it.
+    enum Kind: Equatable, Sendable {
+        case regular, directory, symbolicLink, special
+
+        init(mode: UInt32) {
+            switch mode & UInt32(S_IFMT) {
+            case UInt32(S_IFREG): self = .regular
+            case UInt32(S_IFDIR): self = .directory
+            case UInt32(S_IFLNK): self = .symbolicLink
+            default: self = .special
+            }
+        }
+
+        /// How a refusal names it.
+        var noun: String {
+            switch self {
+            case .regular: "regular file"
+            case .directory: "directory"
+            case .symbolicLink: "symbolic link"
+            case .special: "special file (FIFO, device or socket)"
+            }
+        }
+    }
 
     static func isDirectory(_ path: String) -> Bool {
         var st = stat()
@@ -111,7 +194,7 @@ enum FileSystem {
             }
             if name == "." || name == ".." { continue }
             var isDir = entry.pointee.d_type == UInt8(DT_DIR)
-            if entry.pointee.d_type == UInt8(DT_UNKNOWN) { isDir = isDirectory(path + "/" + name) }
+            if entry.pointee.d_type == UInt8(DT_UNKNOWN) { isDir = kind(path + "/" + name) == .directory }
             out.append((name, isDir))
         }
         return out
@@ -134,7 +217,7 @@ enum FileSystem {
             size: Int64(st.st_size),
             mtimeNanos: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
             ctimeNanos: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec),
-            inode: UInt64(st.st_ino))
+            inode: UInt64(st.st_ino), kind: Kind(mode: UInt32(st.st_mode)))
     }
 
     /// What identifies a file's version cheaply: size, modification and change times, inode.
@@ -143,16 +226,21 @@ enum FileSystem {
         var mtimeNanos: Int64
         var ctimeNanos: Int64
         var inode: UInt64
+        /// What the entry is. Not in the cache files, nor in equality: replacing a file by a
+        /// link or a FIFO changes its inode and ctime anyway, and a directory's cached stamp must
+        /// still match once read back. Callers that care check `kind` itself.
+        var kind: Kind = .regular
+
+        static func == (a: Stamp, b: Stamp) -> Bool {
+            a.size == b.size && a.mtimeNanos == b.mtimeNanos && a.ctimeNanos == b.ctimeNanos && a.inode == b.inode
+        }
     }
 
+    /// The stamp of `path` itself: a symbolic link is not followed (its `kind` says so).
     static func stamp(_ path: String) -> Stamp? {
         var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return Stamp(
-            size: Int64(st.st_size),
-            mtimeNanos: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
-            ctimeNanos: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec),
-            inode: UInt64(st.st_ino))
+        guard lstat(path, &st) == 0 else { return nil }
+        return stamp(st)
     }
 
     static func remove(_ path: String) { unlink(path) }

@@ -22,6 +22,9 @@ enum WorkingTreeScan {
         var headTree: ObjectID?
         /// HEAD's tree id of each `companies/<slug>/contracts` directory.
         var contractDirectories: [(company: String, tree: ObjectID)]
+        /// Symbolic links and special files (FIFOs, devices, sockets) found where only regular
+        /// files and directories belong; never read, never staged.
+        var specialFiles: [(path: String, kind: FileSystem.Kind)] = []
     }
 
     typealias HeadListing = [String: (id: ObjectID, isDirectory: Bool)]
@@ -61,6 +64,7 @@ enum WorkingTreeScan {
         var visit: [Dir] = []
         var entries: [StatusEntry] = []
         var contractDirectories: [(String, ObjectID)] = []
+        var specialFiles: [(path: String, kind: FileSystem.Kind)] = []
 
         func deletedBelow(_ dir: String) throws {
             guard let headTree else { return }
@@ -73,6 +77,11 @@ enum WorkingTreeScan {
             if dir == Workspace.cacheDirectory || dir == ".pactoria/secrets" { return }
             guard let stamp = FileSystem.stamp(ws.absolute(dir)) else {
                 if headID != nil { try deletedBelow(dir) }
+                return
+            }
+            // `companies -> /etc` or `.pactoria -> elsewhere`: reported, never followed.
+            guard stamp.kind == .directory else {
+                specialFiles.append((dir, stamp.kind))
                 return
             }
             var names: [(name: String, isDirectory: Bool)]
@@ -138,6 +147,7 @@ enum WorkingTreeScan {
                     fp.add(name)
                     if let stamp {
                         fp.add(stamp)
+                        fp.byte(stamp.kind == .regular ? 1 : 2)
                         if now - max(stamp.mtimeNanos, stamp.ctimeNanos) < racyWindow { racy = true }
                     }
                 }
@@ -167,6 +177,12 @@ enum WorkingTreeScan {
                 for (name, stamp) in zip(dir.files, st) {
                     guard let stamp else { continue }
                     let path = dir.path + "/" + name
+                    guard stamp.kind == .regular else {
+                        // A symbolic link (to a file or a directory) or a special file.
+                        specialFiles.append((path, stamp.kind))
+                        changed = true
+                        continue
+                    }
                     guard let blob = try blob(path, stamp) else { continue }
                     if let h = head[name], !h.isDirectory {
                         if h.id != blob {
@@ -194,6 +210,10 @@ enum WorkingTreeScan {
                     if h != nil { entries.append(StatusEntry(path: name, flags: .workdirDeleted)) }
                     continue
                 }
+                guard stamp.kind == .regular else {
+                    specialFiles.append((name, stamp.kind))
+                    continue
+                }
                 guard let blob = try blob(name, stamp) else { continue }
                 if let h { if h.id != blob { entries.append(StatusEntry(path: name, flags: .workdirModified)) } } else {
                     notInHead.append(name)
@@ -214,7 +234,8 @@ enum WorkingTreeScan {
             }
         }
         entries.sort { $0.path < $1.path }
-        return Result(entries: entries, headTree: headTree, contractDirectories: contractDirectories)
+        specialFiles.sort { $0.path < $1.path }
+        return Result(entries: entries, headTree: headTree, contractDirectories: contractDirectories, specialFiles: specialFiles)
     }
 
     /// FNV-1a, 64-bit: a fingerprint that is the same in every process (Swift's Hasher is not).

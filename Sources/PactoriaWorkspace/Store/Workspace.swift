@@ -172,8 +172,8 @@ public final class Workspace {
 
     /// Opens the workspace rooted exactly at `root`.
     public static func open(root: String) throws(WorkspaceError) -> Workspace {
-        let path = root + "/" + configPath
-        let text = try FileSystem.readText(path)
+        // Read without following a link anywhere below the root (`.pactoria -> elsewhere`).
+        let text = String(decoding: try FileSystem.readInside(root: root, configPath), as: UTF8.self)
         let doc: YAMLDocument
         do { doc = try YAMLDocument.parse(text, file: configPath) } catch { throw .yaml(error) }
         return Workspace(root: root, config: try WorkspaceConfig.decode(doc, file: configPath))
@@ -205,7 +205,8 @@ public final class Workspace {
     // MARK: - Companies
 
     public func companySlugs() -> [String] {
-        FileSystem.list(absolute("companies")).filter { FileSystem.isDirectory(absolute("companies/\($0)")) && !$0.hasPrefix(".") }.sorted()
+        // A symbolic link is never a company, whatever it points at.
+        FileSystem.list(absolute("companies")).filter { FileSystem.kind(absolute("companies/\($0)")) == .directory && !$0.hasPrefix(".") }.sorted()
     }
 
     public func companyPath(_ slug: String) -> String { "companies/\(slug)/company.yaml" }
@@ -216,7 +217,7 @@ public final class Workspace {
             throw .notFound("no company '\(slug)' (no \(rel))")
         }
         let doc: YAMLDocument
-        do { doc = try YAMLDocument.parse(try FileSystem.readText(absolute(rel)), file: rel) } catch let e as YAMLError { throw .yaml(e) } catch let e as WorkspaceError { throw e } catch { throw .io(path: rel, message: "\(error)") }
+        do { doc = try YAMLDocument.parse(try readText(rel), file: rel) } catch let e as YAMLError { throw .yaml(e) } catch let e as WorkspaceError { throw e } catch { throw .io(path: rel, message: "\(error)") }
         let (company, issues) = CompanyCodec.decode(doc.root)
         let all = issues + Company.validate(company, directorySlug: slug)
         return (company, all.map { $0.problem(file: rel, document: doc) })
@@ -242,7 +243,7 @@ public final class Workspace {
         guard FileSystem.exists(absolute(ref.yamlPath)) else {
             throw .notFound("\(ref.yamlPath): no such contract metadata file")
         }
-        return try Self.decodeContract(ref: ref, text: try FileSystem.readText(absolute(ref.yamlPath)))
+        return try Self.decodeContract(ref: ref, text: try readText(ref.yamlPath))
     }
 
     /// Parses and validates contract YAML text (from disk or from a commit).
@@ -264,13 +265,39 @@ public final class Workspace {
             problems: issues.map { $0.problem(file: ref.yamlPath, document: doc) })
     }
 
+    /// Refuses a write below `relative` when a folder on its way is a symbolic link or special
+    /// file (`companies/acme/contracts -> /elsewhere`): writes stay inside the workspace.
+    public func refuseLinkedFolders(_ relative: String) throws(WorkspaceError) {
+        var dir = ""
+        for part in relative.split(separator: "/").dropLast() {
+            guard part != ".." && part != "." else { throw .refused("\(relative): not a path inside the workspace; refused") }
+            dir += dir.isEmpty ? String(part) : "/" + part
+            if let kind = FileSystem.kind(absolute(dir)), kind != .directory {
+                throw .refused("\(relative): \(dir) is a \(kind.noun), not a folder; refused")
+            }
+        }
+    }
+
     /// Writes a contract's metadata in canonical form, keeping unknown keys from `original`.
     public func writeContract(_ contract: Contract, ref: ContractRef, original: YAMLNode? = nil) throws(WorkspaceError) {
+        try refuseLinkedFolders(ref.yamlPath)
         try FileSystem.writeAtomically(ContractCodec.render(contract, into: original), to: absolute(ref.yamlPath))
     }
 
+    /// A contract's content; nil when there is none, or when it is not a regular file inside its
+    /// company's folder (a symbolic link or special file is never read).
     public func readMarkdown(_ ref: ContractRef) -> [UInt8]? {
-        FileSystem.exists(absolute(ref.markdownPath)) ? try? FileSystem.read(absolute(ref.markdownPath)) : nil
+        FileSystem.exists(absolute(ref.markdownPath)) ? try? read(ref.markdownPath) : nil
+    }
+
+    /// Reads a workspace file: a regular file reached without following a symbolic link in any
+    /// component of `relative`, and without leaving the workspace.
+    public func read(_ relative: String) throws(WorkspaceError) -> [UInt8] {
+        try FileSystem.readInside(root: root, relative)
+    }
+
+    func readText(_ relative: String) throws(WorkspaceError) -> String {
+        String(decoding: try read(relative), as: UTF8.self)
     }
 
     // MARK: - Authors

@@ -5,19 +5,24 @@ public import PactoriaGit
 /// every contract against the lifecycle rules, however the commit was made.
 public enum Check {
     public struct Finding: Sendable, Equatable {
+        public enum Severity: String, Sendable { case error, warning }
         public var file: String
         public var line: Int?
         /// The commit that introduced it (nil: found in HEAD's tree, or in the index).
         public var commit: ObjectID?
         public var rule: String
         public var message: String
+        /// A warning is shown as loudly but does not fail the check.
+        public var severity: Severity = .error
     }
 
     public struct Report: Sendable {
         public var findings: [Finding]
         public var contractsChecked: Int
         public var commitsChecked: Int
-        public var passed: Bool { findings.isEmpty }
+        public var passed: Bool { !findings.contains { $0.severity == .error } }
+        public var errors: [Finding] { findings.filter { $0.severity == .error } }
+        public var warnings: [Finding] { findings.filter { $0.severity == .warning } }
     }
 
     /// What to check: HEAD's tree, plus every commit since `base`, or the index against HEAD.
@@ -34,6 +39,7 @@ public enum Check {
                 throw .repository("cannot read the index", detail: "\(error)")
             }
             findings += try changeFindings(repo, from: headTree, to: indexTree, commit: nil, policy: policy)
+            findings += try fileFindings(repo, from: headTree, to: indexTree, commit: nil).filter { $0.rule == Rule.notRegular }
             return Report(findings: findings, contractsChecked: 0, commitsChecked: 0)
         }
         guard let head = try Committer.head(repo) else { return Report(findings: [], contractsChecked: 0, commitsChecked: 0) }
@@ -50,7 +56,16 @@ public enum Check {
                 }
                 if parentTrees.count <= 1 {
                     findings += try changeFindings(repo, from: parentTrees.first, to: c.treeID, commit: c.id, policy: policy)
+                    findings += try fileFindings(repo, from: parentTrees.first, to: c.treeID, commit: c.id)
                 } else {
+                    // What the merge itself changed: the paths that differ from every parent.
+                    var own: Set<String>? = nil
+                    for p in parentTrees {
+                        let paths = Set(try fileFindings(repo, from: p, to: c.treeID, commit: c.id).map(\.file))
+                        own = own.map { $0.intersection(paths) } ?? paths
+                    }
+                    findings += try fileFindings(repo, from: parentTrees[0], to: c.treeID, commit: c.id)
+                        .filter { own?.contains($0.file) == true }
                     // A merge: what it did itself is what differs from every parent; check that
                     // against the first parent (the branch merged into).
                     findings += try mergeFindings(repo, parents: parentTrees, tree: c.treeID, commit: c.id, policy: policy)
@@ -91,13 +106,66 @@ public enum Check {
         throw .refused("\(base) and HEAD share no history")
     }
 
-    /// Every contract in `tree` parses and follows the field rules; ids are unique.
+    /// Rule names of the findings about files rather than contracts.
+    public enum Rule {
+        /// A symbolic link, submodule link or other non-regular entry in the tree: an error.
+        public static let notRegular = "not-a-regular-file"
+        /// A change to `.pactoria/hooks/**`: code that would run on the machines that approve it.
+        public static let hookChanged = "hook-changed"
+        /// A change to the committed config, the users file, `.gitignore` or `.gitattributes`.
+        public static let protectedChanged = "protected-file-changed"
+    }
+
+    /// Files a pull request must not change unnoticed (besides `.pactoria/hooks/**`).
+    public static let protectedFiles = [".pactoria/config.yaml", ".pactoria/users.yaml", ".gitignore", ".gitattributes"]
+
+    /// What a change does to files other than contract metadata: a symbolic link or other
+    /// non-regular entry added anywhere (error), a hook added, changed or removed (error), the
+    /// config, users, `.gitignore` or `.gitattributes` changed (warning).
+    static func fileFindings(_ repo: Repository, from old: ObjectID?, to new: ObjectID, commit: ObjectID?) throws(WorkspaceError) -> [Finding] {
+        let changes: [TreeChange]
+        do { changes = try repo.changedPaths(from: old, to: new) } catch {
+            throw .repository("cannot compare trees", detail: "\(error)")
+        }
+        var out: [Finding] = []
+        for ch in changes {
+            let path = ch.kind == .deleted ? ch.oldPath : ch.newPath
+            if ch.kind != .deleted, let mode = try? repo.mode(inTree: new, path: path), !mode.isPlainFile {
+                out.append(Finding(
+                    file: path, line: nil, commit: commit, rule: Rule.notRegular,
+                    message: "\(path) is a \(mode.description); only regular files belong in the workspace"))
+            }
+            let verb = ch.kind == .added ? "added" : ch.kind == .deleted ? "removed" : "changed"
+            if path.hasPrefix(Hooks.directory + "/") {
+                out.append(Finding(
+                    file: path, line: nil, commit: commit, rule: Rule.hookChanged,
+                    message: "hook \(verb): \(path) is code that runs on every machine that approves it; read it before `pactoria hooks approve`"))
+            } else if protectedFiles.contains(path) {
+                out.append(Finding(
+                    file: path, line: nil, commit: commit, rule: Rule.protectedChanged,
+                    message: "\(path) \(verb): it governs settings, users or what git tracks; review it line by line", severity: .warning))
+            }
+        }
+        return out
+    }
+
+    /// Every contract in `tree` parses and follows the field rules; ids are unique; every entry is
+    /// a regular file or a directory.
     static func validateTree(_ repo: Repository, _ tree: ObjectID) throws(WorkspaceError) -> ([Finding], Int) {
         let files: [String: ObjectID]
         do { files = try repo.files(inTree: tree, under: "companies") } catch {
             throw .repository("cannot read HEAD's tree", detail: "\(error)")
         }
         var findings: [Finding] = []
+        do {
+            for e in try repo.nonPlainEntries(inTree: tree) {
+                findings.append(Finding(
+                    file: e.path, line: nil, commit: nil, rule: Rule.notRegular,
+                    message: "\(e.path) is a \(e.mode.description); only regular files belong in the workspace"))
+            }
+        } catch {
+            throw .repository("cannot read HEAD's tree", detail: "\(error)")
+        }
         var ids: [String: [ContractRef]] = [:]
         var count = 0
         for (path, blob) in files.sorted(by: { $0.key < $1.key }) {

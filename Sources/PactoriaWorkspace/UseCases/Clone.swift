@@ -28,7 +28,8 @@ extension Remotes {
     ///
     /// Refuses a target that exists and is not an empty directory, writing nothing. When the clone
     /// fails (unreachable: `.offline`; credentials refused: `.refused`) or what it brings is not a
-    /// Pactoria workspace (no valid `.pactoria/config.yaml`), everything it created is removed,
+    /// Pactoria workspace (no valid `.pactoria/config.yaml`, or a symbolic link or submodule link
+    /// anywhere in its tree), everything it created is removed,
     /// leaving no directory behind (an empty target directory that was already there is kept).
     public static func clone(
         url: String, into directory: String? = nil, relativeTo base: String? = nil, branch: String? = nil,
@@ -80,6 +81,17 @@ extension Remotes {
 
         let ws: Workspace
         do throws(WorkspaceError) {
+            // A symbolic link (`leak.md -> ../../.pactoria/secrets/jwt.key`, `companies/acme ->
+            // /etc`) or a submodule link in the tree: refused, and nothing kept.
+            let links: [(path: String, mode: FileMode)]
+            do { links = try repo.headCommitID().map { try repo.nonPlainEntries(inTree: try repo.treeID(ofCommit: $0)) } ?? [] } catch {
+                throw .repository("cannot read the tree of \(shown); nothing was kept", detail: "\(error)")
+            }
+            if let first = links.first {
+                let more = links.count > 1 ? " (and \(links.count - 1) more)" : ""
+                throw .refused(
+                    "\(shown) holds \(first.path), a \(first.mode.description)\(more); a workspace holds only regular files, so nothing was kept")
+            }
             guard FileSystem.exists(target + "/" + Workspace.configPath) else {
                 throw .repository(
                     "\(shown) is a git repository but not a pactoria workspace (no \(Workspace.configPath)); nothing was kept",

@@ -16,10 +16,25 @@ enum Committer {
                 index = try Trace.measure("index read") { try repo.index() }
                 try Trace.measure("index reload") { try index.refresh() }
             }
+            // Only `init` stages everything (adopting a directory, README and all); links and
+            // special files below `companies/` and `.pactoria/` were refused by the status scan.
             if everything { try index.addAll(["."]) }
-            let sorted = Set(paths).sorted()
+            let sorted = Set(paths).filter(isStageable).sorted()
             for path in sorted {
-                if FileSystem.exists(ws.absolute(path)) { try index.add(path: path) } else { try index.remove(path: path) }
+                if let kind = FileSystem.kind(ws.absolute(path)) {
+                    try refuseUnlessRegular(ws, path, kind)
+                    try index.add(path: path)
+                } else {
+                    try index.remove(path: path)
+                }
+            }
+            // Whatever `.gitignore` says (a pull request can delete its lines), the signing key,
+            // local users and caches never enter the index, nor does a link of any kind.
+            for dir in neverStaged { try index.removeDirectory(dir) }
+            for path in sorted {
+                if let mode = index.mode(path: path), !mode.isPlainFile {
+                    throw WorkspaceError.refused("\(path) is staged as a \(mode.description); only regular files are committed")
+                }
             }
             // When the index held exactly `base` before, only the staged paths' trees change.
             let tree = try Trace.measure("write tree") {
@@ -27,8 +42,38 @@ enum Committer {
                 return try index.writeTree()
             }
             return (index, tree)
+        } catch let e as WorkspaceError {
+            throw e
         } catch {
             throw .repository("cannot stage the workspace: \(shortGitMessage(error))", detail: "\(error)")
+        }
+    }
+
+    /// Local-only directories: never staged, whatever `.gitignore` says.
+    static let neverStaged = [".pactoria/secrets", Workspace.cacheDirectory]
+
+    /// Whether Pactoria may stage `path`: a tracked workspace file (below `companies/` or
+    /// `.pactoria/`, or the top-level `.gitignore` and `.gitattributes`), never a local secret or
+    /// cache, never a path with `..`.
+    static func isStageable(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else { return false }
+        if path == ".gitignore" || path == ".gitattributes" { return true }
+        guard path.hasPrefix("companies/") || path.hasPrefix(".pactoria/") else { return false }
+        return !neverStaged.contains { path == $0 || path.hasPrefix($0 + "/") }
+    }
+
+    /// Refuses a symbolic link or special file, and a path through a symbolically linked folder.
+    static func refuseUnlessRegular(_ ws: Workspace, _ path: String, _ kind: FileSystem.Kind) throws(WorkspaceError) {
+        var dir = ""
+        for part in path.split(separator: "/").dropLast() {
+            dir += dir.isEmpty ? String(part) : "/" + part
+            if let k = FileSystem.kind(ws.absolute(dir)), k != .directory {
+                throw .refused("\(dir) is a \(k.noun), not a folder; refusing to commit \(path)")
+            }
+        }
+        guard kind == .regular else {
+            throw .refused("\(path) is a \(kind.noun); only regular files inside their company's folder are committed (remove it)")
         }
     }
 

@@ -62,15 +62,38 @@ public enum Drafting {
 
     /// The AI provider: key from the environment only; base URL and model from the environment or
     /// the config's `ai:` section.
+    ///
+    /// The committed config is written by anyone who can push, so a base URL it sets on another
+    /// host than the default is used only when this machine confirms that host: the environment
+    /// (`PACTORIA_AI_BASE_URL`, `PACTORIA_AI_ALLOW_HOST=host`) or the local, untracked
+    /// `.git/pactoria/config.yaml` (`ai.base_url`, which wins, or `ai.allow_hosts`). Otherwise
+    /// the client refuses before sending the key.
     public static func aiConfiguration(_ ws: Workspace, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> AIProviderConfiguration
     {
-        AIProviderConfiguration.fromEnvironment(
+        let local = localConfig(ws)
+        let localBase = local?.setting("ai.base_url")
+        var confirmed = local?.list("ai.allow_hosts") ?? []
+        if let localBase, let host = AIProviderConfiguration.host(of: localBase) { confirmed.append(host) }
+        return AIProviderConfiguration.fromEnvironment(
             environment,
             settings: AIProviderSettings(
-                baseURL: ws.config.setting("ai.base_url"), model: ws.config.setting("ai.model"),
+                baseURL: localBase ?? ws.config.setting("ai.base_url"), model: ws.config.setting("ai.model"),
                 connectTimeoutSeconds: ws.config.setting("ai.connect_timeout").flatMap { Int($0) },
-                requestTimeoutSeconds: ws.config.setting("ai.timeout").flatMap { Int($0) }))
+                requestTimeoutSeconds: ws.config.setting("ai.timeout").flatMap { Int($0) },
+                confirmedHosts: confirmed))
+    }
+
+    /// This machine's own settings, `<git dir>/pactoria/config.yaml`: never cloned or pushed.
+    static let localConfigName = "pactoria/config.yaml"
+
+    static func localConfig(_ ws: Workspace) -> WorkspaceConfig? {
+        guard let dir = try? InstallHooks.gitDirectory(ws), let text = try? FileSystem.readText(dir + "/" + localConfigName),
+            let doc = try? YAMLDocument.parse(text, file: ".git/" + localConfigName)
+        else { return nil }
+        var c = WorkspaceConfig()
+        c.tree = doc.root
+        return c
     }
 
     // MARK: - Generation
@@ -124,7 +147,7 @@ public enum Drafting {
             outcome = try service.generate(
                 contract: c, template: template, extraValues: extra, provider: provider, allowFallback: allowFallback, createdAt: Timestamp.now().description)
         } catch {
-            throw .offline("AI generation failed: \(error.message); nothing was changed", detail: "\(error)")
+            throw .offline("AI generation failed: \(error.publicMessage); nothing was changed", detail: error.message)
         }
         return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> GenerateResult in
             let repo = try ws.repository()
@@ -139,6 +162,7 @@ public enum Drafting {
             c.updatedAt = Timestamp.now().description
             var root = ContractCodec.encode(c, into: loaded.document.root)
             root.set("generation", generationNode(outcome))
+            try ws.refuseLinkedFolders(ref.markdownPath)
             try FileSystem.writeAtomically(Array(outcome.markdown.utf8), to: ws.absolute(ref.markdownPath))
             try FileSystem.writeAtomically(CanonicalYAML.render(root, order: ContractCodec.order), to: ws.absolute(ref.yamlPath))
             let (index, tree) = try Committer.stage(ws, repo, paths: [ref.yamlPath, ref.markdownPath])
@@ -261,7 +285,7 @@ public enum Drafting {
         if provider == .ai {
             let config = ws.map { aiConfiguration($0, environment: environment) } ?? AIProviderConfiguration.fromEnvironment(environment)
             do { return try AIContractAnalyzer(client: ChatCompletionsClient(configuration: config)).analyze(text: text, type: type) } catch {
-                throw .offline("AI analysis failed: \(error.message); nothing was changed", detail: "\(error)")
+                throw .offline("AI analysis failed: \(error.publicMessage); nothing was changed", detail: error.message)
             }
         }
         return LocalContractAnalyzer().analyze(text: text, type: type)
@@ -273,7 +297,7 @@ public enum Drafting {
         guard provider == .ai else { return LocalContractAnalyzer().analyze(markdown: markdown, contract: contract) }
         let client = ChatCompletionsClient(configuration: aiConfiguration(ws, environment: environment))
         do { return try AIContractAnalyzer(client: client).analyze(markdown: markdown, contract: contract) } catch {
-            throw .offline("AI analysis failed: \(error.message); nothing was changed", detail: "\(error)")
+            throw .offline("AI analysis failed: \(error.publicMessage); nothing was changed", detail: error.message)
         }
     }
 

@@ -1,26 +1,128 @@
 public import PactoriaGit
+import PactoriaCrypto
 import Foundation
 
-/// What happened when a domain-event hook ran.
+/// What happened when a domain-event hook was due to run.
 public struct HookRun: Sendable {
     public var event: String
     public var path: String
     public var exitCode: Int32
     public var output: String
-    public var succeeded: Bool { exitCode == 0 }
+    /// True when the hook was not run: it is not approved on this machine (or changed since).
+    public var skipped: Bool = false
+    public var succeeded: Bool { exitCode == 0 && !skipped }
+
+    /// One line for the user when the hook failed or was skipped.
+    public var warning: String? {
+        if skipped { return output }
+        return succeeded ? nil : "hook \(path) failed (exit \(exitCode)); the commit stands"
+    }
 }
 
-/// Domain events as hooks: an executable at `.pactoria/hooks/<event>` (for example
+/// A tracked hook and whether this machine runs it.
+public struct HookStatus: Sendable, Equatable {
+    public enum State: String, Sendable {
+        /// Its current content is on this machine's allow-list.
+        case approved
+        /// Never approved here.
+        case notApproved = "not approved"
+        /// Approved once, but its content changed since.
+        case changed
+        /// Not a regular file (a symbolic link or special file): never run, cannot be approved.
+        case refused
+    }
+
+    public var event: String
+    public var path: String
+    /// SHA-256 of the content, hex (nil for a refused entry).
+    public var sha256: String?
+    public var state: State
+}
+
+/// Domain events as hooks: a file at `.pactoria/hooks/<event>` (for example
 /// `.pactoria/hooks/contract.activated`) runs after the commit with the event as JSON on standard
 /// input. A failing hook is reported; it never undoes the commit.
+///
+/// The hooks directory is tracked, so anyone who can push can write a hook: a hook runs only when
+/// its exact content (SHA-256) is on this machine's allow-list, `<git dir>/pactoria/approved-hooks`,
+/// which is never cloned or pushed and is written only by `pactoria hooks approve`. An unapproved
+/// or changed hook is skipped and reported once per run; it is never executed.
 public enum Hooks {
     public static let directory = ".pactoria/hooks"
 
+    /// Lines `<sha256> <event>`.
+    static func approvalsPath(_ ws: Workspace) throws(WorkspaceError) -> String {
+        try InstallHooks.gitDirectory(ws) + "/pactoria/approved-hooks"
+    }
+
+    static func approvals(_ ws: Workspace) -> [String: Set<String>] {
+        guard let path = try? approvalsPath(ws), let text = try? FileSystem.readText(path) else { return [:] }
+        var out: [String: Set<String>] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            out[String(parts[1]), default: []].insert(String(parts[0]))
+        }
+        return out
+    }
+
+    /// Every file in `.pactoria/hooks/`, with its hash and whether this machine runs it.
+    public static func list(_ ws: Workspace) -> [HookStatus] {
+        let approved = approvals(ws)
+        return FileSystem.list(ws.absolute(directory)).filter { !$0.hasPrefix(".") }.sorted().map { event in
+            status(ws, event: event, approved: approved)
+        }
+    }
+
+    static func status(_ ws: Workspace, event: String, approved: [String: Set<String>]) -> HookStatus {
+        let rel = "\(directory)/\(event)"
+        guard let bytes = try? ws.read(rel) else { return HookStatus(event: event, path: rel, sha256: nil, state: .refused) }
+        let hash = Digest.sha256Hex(bytes)
+        let state: HookStatus.State =
+            approved[event]?.contains(hash) == true ? .approved : approved[event] == nil ? .notApproved : .changed
+        return HookStatus(event: event, path: rel, sha256: hash, state: state)
+    }
+
+    /// Puts the current content of the hook for `event` (every hook when nil) on this machine's
+    /// allow-list, replacing earlier approvals of the same event. Returns what was approved.
+    public static func approve(_ ws: Workspace, event: String?) throws(WorkspaceError) -> [HookStatus] {
+        var chosen = list(ws)
+        if let event {
+            chosen = chosen.filter { $0.event == event }
+            guard !chosen.isEmpty else { throw .notFound("no hook \(directory)/\(event)") }
+        }
+        if let bad = chosen.first(where: { $0.state == .refused }) {
+            throw .refused("\(bad.path) is not a regular file (a symbolic link or special file); it cannot be approved")
+        }
+        var approved = approvals(ws)
+        for h in chosen { if let hash = h.sha256 { approved[h.event] = [hash] } }
+        var text = ""
+        for (event, hashes) in approved.sorted(by: { $0.key < $1.key }) {
+            for hash in hashes.sorted() { text += "\(hash) \(event)\n" }
+        }
+        try FileSystem.writeAtomically(text, to: try approvalsPath(ws))
+        return chosen.map { var h = $0; h.state = .approved; return h }
+    }
+
     public static func run(_ ws: Workspace, events: [ContractEvent], commit: ObjectID) -> [HookRun] {
         var runs: [HookRun] = []
+        var skipped = Set<String>()
+        let approved = approvals(ws)
         for e in events {
             let rel = "\(directory)/\(e.event)"
             let path = ws.absolute(rel)
+            guard FileSystem.kind(path) != nil else { continue }
+            let hook = status(ws, event: e.event, approved: approved)
+            guard hook.state == .approved else {
+                // Reported once per run, however many events it was due for.
+                if skipped.insert(e.event).inserted {
+                    let why = hook.state == .refused ? "is not a regular file and never runs" : hook.state == .changed
+                        ? "changed since it was approved on this machine; run `pactoria hooks approve \(e.event)` after reading it"
+                        : "is not approved on this machine; run `pactoria hooks approve \(e.event)` after reading it"
+                    runs.append(HookRun(event: e.event, path: rel, exitCode: -1, output: "hook \(rel) \(why)", skipped: true))
+                }
+                continue
+            }
             guard FileManager.default.isExecutableFile(atPath: path) else { continue }
             runs.append(execute(path: path, relative: rel, payload: payload(e, commit: commit), workspace: ws.root, event: e.event))
         }
@@ -64,7 +166,8 @@ public enum Hooks {
             collected.set(output.fileHandleForReading.readDataToEndOfFile())
         }
         reader.start()
-        input.fileHandleForWriting.write(Data(payload))
+        // A hook that exits without reading its input closes the pipe: EPIPE, not a crash.
+        try? input.fileHandleForWriting.write(contentsOf: Data(payload))
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
         while !collected.isSet { usleep(1_000) }

@@ -90,6 +90,7 @@ public enum NewContract {
         }
         let ref = ContractRef(company: slug, stem: stem)
         try FileSystem.makeDirectories(dir)
+        try ws.refuseLinkedFolders(ref.markdownPath)
         try FileSystem.writeAtomically(skeleton(contract), to: ws.absolute(ref.markdownPath))
         try ws.writeContract(contract, ref: ref)
         return Result(ref: ref, contract: contract)

@@ -41,6 +41,13 @@ public enum Review {
         public var commits: Int
         public var contracts: [ContractReview]
         public var check: Check.Report
+
+        /// Findings about links, hooks, config, users and ignore rules (shown first).
+        public var sensitiveFindings: [Check.Finding] { check.findings.filter(Review.isSensitive) }
+    }
+
+    static func isSensitive(_ f: Check.Finding) -> Bool {
+        [Check.Rule.notRegular, Check.Rule.hookChanged, Check.Rule.protectedChanged].contains(f.rule)
     }
 
     public static func run(_ ws: Workspace, base: String) throws(WorkspaceError) -> Report {
@@ -163,9 +170,19 @@ public enum ReviewMarkdown {
         var out = "## Contract review\n\n"
         let n = r.contracts.count
         out += "\(n) contract\(n == 1 ? "" : "s") changed in \(r.commits) commit\(r.commits == 1 ? "" : "s") since `\(r.base)` (\(r.baseCommit.short)..\(r.headCommit.short)). "
+        let errors = r.check.errors.count
         out += r.check.passed
             ? "✅ `pactoria check` passed.\n"
-            : "❌ `pactoria check` found \(r.check.findings.count) problem\(r.check.findings.count == 1 ? "" : "s").\n"
+            : "❌ `pactoria check` found \(errors) problem\(errors == 1 ? "" : "s").\n"
+        // First, where no reviewer can miss it: links, hooks, config, users, ignore rules.
+        let sensitive = r.sensitiveFindings
+        if !sensitive.isEmpty {
+            out += "\n### ⚠️ Sensitive files changed — review these first\n\n"
+            for f in sensitive {
+                let mark = f.severity == .error ? "❌" : "⚠️"
+                out += "- \(mark) `\(f.file)`: \(escape(f.message)) (`\(f.rule)`\(f.commit.map { ", commit \($0.short)" } ?? ""))\n"
+            }
+        }
         for c in r.contracts {
             out += "\n### \(escape(c.title))\n\n"
             var facts: [String] = []
@@ -210,7 +227,9 @@ public enum ReviewMarkdown {
                 }
             }
         }
-        let other = r.check.findings.filter { f in !r.contracts.contains { $0.ref.yamlPath == f.file || $0.ref.markdownPath == f.file } }
+        let other = r.check.findings.filter { f in
+            !Review.isSensitive(f) && !r.contracts.contains { $0.ref.yamlPath == f.file || $0.ref.markdownPath == f.file }
+        }
         if !other.isEmpty {
             out += "\n### Other problems\n\n"
             for f in other { out += "- ❌ `\(f.file)\(f.line.map { ":\($0)" } ?? "")`: \(escape(f.message)) (`\(f.rule)`)\n" }

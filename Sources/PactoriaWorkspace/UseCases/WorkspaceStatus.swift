@@ -77,6 +77,13 @@ public struct WorkspaceStatus: Sendable {
                 others.append(OtherChange(path: e.path, change: change(of: e), problems: problems))
             }
         }
+        // Symbolic links and special files: a problem naming each, so `commit` refuses them.
+        for special in scan.specialFiles {
+            let problem = Problem(
+                file: special.path,
+                message: "is a \(special.kind.noun); workspace files must be regular files inside their company's folder (remove it)")
+            others.append(OtherChange(path: special.path, change: .untracked, problems: [problem]))
+        }
 
         var contracts: [ContractChange] = []
         var loadedByRef: [ContractRef: LoadedContract] = [:]

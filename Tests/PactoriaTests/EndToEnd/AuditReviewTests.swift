@@ -303,6 +303,8 @@ struct AuditReviewTests {
                 """)
             try Self.installHook(sb, "contract.finalized", "touch '\(out)/finalized-ran'\n", executable: false)
             #expect(try LC.run(sb, ["commit", "-m", "Add an activation hook"]).exitCode == 0)
+            // Issue #11: a tracked hook runs only once approved on this machine.
+            #expect(try LC.run(sb, ["hooks", "approve"]).exitCode == 0)
 
             let ref = LC.pendingFlour
             #expect(try LC.run(sb, ["finalize", ref]).exitCode == 0)
@@ -338,6 +340,8 @@ struct AuditReviewTests {
             try LC.adopt(sb)
             try Self.installHook(sb, "contract.terminated", "cat > /dev/null\necho 'cannot reach the CRM' >&2\nexit 3\n")
             #expect(try LC.run(sb, ["commit", "-m", "Add a termination hook"]).exitCode == 0)
+            // Issue #11: a tracked hook runs only once approved on this machine.
+            #expect(try LC.run(sb, ["hooks", "approve"]).exitCode == 0)
             let before = try LC.head(sb)
             let r = try LC.run(sb, ["terminate", LC.activeHarbour, "--reason", "Client cancelled the wharf project"])
             #expect(r.exitCode == 0, "\(r)")
@@ -365,6 +369,8 @@ struct AuditReviewTests {
             try LC.adopt(sb)
             try Self.installHook(sb, "contract.submitted", "cat > '\(sb.path("submitted.json"))'\n")
             #expect(try LC.run(sb, ["commit", "-m", "Add a submission hook"]).exitCode == 0)
+            // Issue #11: a tracked hook runs only once approved on this machine.
+            #expect(try LC.run(sb, ["hooks", "approve"]).exitCode == 0)
             #expect(try LC.run(sb, ["submit", LC.draftCare, "--no-commit"]).exitCode == 0)
             #expect(!sb.exists("submitted.json"), "nothing committed, nothing announced")
             let c = try LC.run(sb, ["commit", "-m", "Submit the care plan"])
