@@ -47,7 +47,8 @@ per=$(( (contracts + 99) / 100 ))
 echo "== generating $((per * 100)) contracts" >&2
 python3 "$here/genworkspace.py" "$ws" --companies 100 --per-company "$per" --quiet
 company=$(ls "$ws/companies" | head -1)
-printf 'security:\n  password_iterations: 1000\nserver:\n  rate_limits:\n    default: 100000000/hour\n' >> "$ws/.pactoria/config.yaml"
+export PACTORIA_INSECURE_TEST_PBKDF2_ITERATIONS=1000  # bench only: hash fast
+printf 'server:\n  rate_limits:\n    default: 100000000/hour\n' >> "$ws/.pactoria/config.yaml"
 (cd "$ws" && git add -A && git commit -qm "bench config" && echo "bench-password-1" | "$bin" user add admin@bench.example --name Bench --role admin --company "$company" --password-stdin >/dev/null)
 token=$(cd "$ws" && "$bin" token admin@bench.example)
 id=$(sed -n 's/^id: //p' "$(ls "$ws/companies/$company/contracts/"*.yaml | head -1)")

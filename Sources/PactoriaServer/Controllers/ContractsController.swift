@@ -126,7 +126,13 @@ struct ContractsController {
     func content(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
         let me = try require(.read, context)
         let loaded = try await contract(context, me)
-        let bytes = try await state.read { ws in ws.readMarkdown(loaded.ref) ?? [] }
+        // A link or special file where the Markdown should be is a conflict naming the file, not
+        // an empty body (and never the link's target).
+        let bytes: [UInt8] = try await state.read { ws in
+            do throws(WorkspaceError) { return try ws.markdown(loaded.ref) ?? [] } catch {
+                throw APIError(.conflict, "not_a_regular_file", "\(loaded.ref.markdownPath) is not a regular file; refused")
+            }
+        }
         return Response(
             status: .ok, headers: [.contentType: "text/markdown; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -270,6 +276,9 @@ struct ContractsController {
                 ws, spec: loaded.ref.yamlPath, action: action, reason: reason, author: who, expectedVersion: expected,
                 expectedETag: ifTag)
         }
+        // A hook that failed or was skipped (not approved on this machine) is the operator's to
+        // see in the server log; the caller's request succeeded all the same.
+        for h in o.hooks { if let w = h.warning { context.logger.warning("\(w)", metadata: ["event": .string(h.event)]) } }
         let fresh = try await state.read { ws in try ws.loadContract(o.ref) }
         var body = Self.json(fresh)
         body["commit"] = JSONBody.opt(o.commit?.hex)

@@ -290,6 +290,14 @@ public final class Workspace {
         FileSystem.exists(absolute(ref.markdownPath)) ? try? read(ref.markdownPath) : nil
     }
 
+    /// A contract's Markdown: nil when there is no entry at all, else the bytes of a regular
+    /// file; a link or special file in its place is an error naming it (never its target).
+    public func markdown(_ ref: ContractRef) throws(WorkspaceError) -> [UInt8]? {
+        var st = stat()
+        guard lstat(absolute(ref.markdownPath), &st) == 0 else { return nil }
+        return try read(ref.markdownPath)
+    }
+
     /// Reads a workspace file: a regular file reached without following a symbolic link in any
     /// component of `relative`, and without leaving the workspace.
     public func read(_ relative: String) throws(WorkspaceError) -> [UInt8] {

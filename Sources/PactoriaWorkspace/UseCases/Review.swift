@@ -180,7 +180,7 @@ public enum ReviewMarkdown {
             out += "\n### ⚠️ Sensitive files changed — review these first\n\n"
             for f in sensitive {
                 let mark = f.severity == .error ? "❌" : "⚠️"
-                out += "- \(mark) `\(f.file)`: \(escape(f.message)) (`\(f.rule)`\(f.commit.map { ", commit \($0.short)" } ?? ""))\n"
+                out += "- \(mark) \(code(f.file)): \(escape(f.message)) (`\(f.rule)`\(f.commit.map { ", commit \($0.short)" } ?? ""))\n"
             }
         }
         for c in r.contracts {
@@ -194,9 +194,9 @@ public enum ReviewMarkdown {
             case .modified: facts.append("**File:** `\(c.ref.yamlPath)`")
             }
             if let from = c.statusFrom, let to = c.statusTo, from != to {
-                facts.append("**Status:** \(from) → **\(to)**")
+                facts.append("**Status:** \(word(from)) → **\(word(to))**")
             } else if let s = c.statusTo ?? c.statusFrom {
-                facts.append("**Status:** \(s)")
+                facts.append("**Status:** \(word(s))")
             }
             if let vf = c.versionFrom, let vt = c.versionTo, vf != vt {
                 facts.append("**Version:** \(vf) → \(vt)")
@@ -232,20 +232,43 @@ public enum ReviewMarkdown {
         }
         if !other.isEmpty {
             out += "\n### Other problems\n\n"
-            for f in other { out += "- ❌ `\(f.file)\(f.line.map { ":\($0)" } ?? "")`: \(escape(f.message)) (`\(f.rule)`)\n" }
+            for f in other { out += "- ❌ \(code(f.file + (f.line.map { ":\($0)" } ?? ""))): \(escape(f.message)) (`\(f.rule)`)\n" }
         }
         return out
     }
 
     static func cell(_ s: String?) -> String { s.map { escape($0).replacingPipes } ?? "–" }
 
+    /// Text from the tree (titles, names, messages: anyone who can push wrote them) as inert
+    /// Markdown: one line, every character Markdown or HTML gives a meaning backslash-escaped.
     static func escape(_ s: String) -> String {
         var out = ""
-        for ch in s {
-            if "\\`*_[]<>".contains(ch) { out.append("\\") }
+        for ch in oneLine(s) {
+            if "\\`*_[]<>&~".contains(ch) { out.append("\\") }
             out.append(ch)
         }
         return out
+    }
+
+    /// A status word as written (`pending_review`), escaped only if it is something else.
+    static func word(_ s: String) -> String {
+        s.allSatisfy { ($0.isASCII && $0.isLowercase) || $0 == "_" } ? s : escape(s)
+    }
+
+    /// A path or name from the tree as a code span that nothing inside can close.
+    static func code(_ s: String) -> String {
+        let text = oneLine(s)
+        var fence = "`"
+        while text.contains(fence) { fence += "`" }
+        let pad = text.hasPrefix("`") || text.hasSuffix("`") ? " " : ""
+        return fence + pad + text + pad + fence
+    }
+
+    /// Line breaks of every kind (and other control characters) become spaces.
+    static func oneLine(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { u in
+            u.properties.generalCategory == .control || u == "\u{2028}" || u == "\u{2029}" ? " " : u
+        }))
     }
 }
 
