@@ -25,7 +25,9 @@ extension Validator {
         }
         let count = text.count
         if count > maxLength {
+            // Too long already: no need to scan (perhaps megabytes) for markup.
             issues.append(ValidationIssue(field: field, message: "must be at most \(maxLength) characters (has \(count))"))
+            return issues
         }
         if markup, let hit = markupOrScript(in: text) {
             issues.append(ValidationIssue(field: field, message: "must not contain markup or script ('\(hit)')"))

@@ -128,6 +128,9 @@ struct YAMLPrescanner {
         }
         var inline = 0
         var tokenStart = true
+        // The column of the line's first node after any `- ` or `? `: a block scalar's content
+        // must be indented more than the mapping that holds its key.
+        var nodeColumn: Int?
         while i < end {
             let c = b[i]
             if c == Self.space || c == Self.tab {
@@ -161,6 +164,7 @@ struct YAMLPrescanner {
                 i += 1
                 continue
             }
+            if nodeColumn == nil { nodeColumn = i - start }
             switch c {
             case Self.amp, Self.bang:
                 i = endOfWord(b, i + 1, end)
@@ -186,7 +190,7 @@ struct YAMLPrescanner {
                 i += 1
             case Self.pipe, Self.gt:
                 try countNode()
-                blockScalarParent = indents.last ?? 0
+                blockScalarParent = nodeColumn.map { $0 == i - start ? column : $0 } ?? column
                 return
             default:
                 try countNode()

@@ -29,7 +29,7 @@ struct TextYAMLLimitsTests {
     @Test func aliasBombIsRefusedQuicklyNamingTheFile() throws {
         var caught: YAMLError?
         let took = elapsed {
-            do { _ = try YAMLDocument.parse(Self.aliasBomb, file: "companies/x/contracts/bomb.yaml") } catch { caught = error }
+            do { _ = try YAMLDocument.parse(Self.aliasBomb, file: "companies/x/contracts/bomb.yaml") } catch let e as YAMLError { caught = e } catch {}
         }
         let error = try #require(caught)
         #expect(error.description.hasPrefix("companies/x/contracts/bomb.yaml"))
@@ -44,7 +44,7 @@ struct TextYAMLLimitsTests {
         #expect(text.utf8.count < YAMLLimits.standard.maxBytes)
         var caught: YAMLError?
         let took = elapsed {
-            do { _ = try YAMLDocument.parse(text, file: "big.yaml") } catch { caught = error }
+            do { _ = try YAMLDocument.parse(text, file: "big.yaml") } catch let e as YAMLError { caught = e } catch {}
         }
         let error = try #require(caught)
         #expect(error.description.contains("bytes of text"), "\(error)")
@@ -57,7 +57,7 @@ struct TextYAMLLimitsTests {
         for i in 0..<400_000 { text += "k\(i): v\n" }
         var caught: YAMLError?
         let took = elapsed {
-            do { _ = try YAMLDocument.parse(text, file: "keys.yaml") } catch { caught = error }
+            do { _ = try YAMLDocument.parse(text, file: "keys.yaml") } catch let e as YAMLError { caught = e } catch {}
         }
         let error = try #require(caught)
         #expect(error.description.contains("keys.yaml"))
@@ -84,7 +84,7 @@ struct TextYAMLLimitsTests {
     ])
     func deepNestingIsRefused(_ text: String) throws {
         var caught: YAMLError?
-        do { _ = try YAMLDocument.parse(text, file: "deep.yaml") } catch { caught = error }
+        do { _ = try YAMLDocument.parse(text, file: "deep.yaml") } catch let e as YAMLError { caught = e } catch {}
         let error = try #require(caught)
         #expect(error.description.hasPrefix("deep.yaml"))
         #expect(error.message.contains("nesting"), "\(error)")

@@ -32,7 +32,8 @@ public struct ContractEvent: Sendable, Equatable {
 ///
 /// Every trailer value is encoded so that no input can end its line: `%`, CR, LF, NUL and every
 /// other control character, NEL, U+2028, U+2029 and leading or trailing spaces are written as
-/// `%XX` (UTF-8 bytes, upper-case hex); everything else stays as typed, so plain text reads as is.
+/// `%XX` (UTF-8 bytes, upper-case hex), and the empty value as a lone `%`; everything else stays
+/// as typed, so plain text reads as is.
 /// The message itself cannot carry trailers of its own: NUL and controls are dropped from it and a
 /// line that looks like a `Pactoria-` trailer, or a `---` line (after which git reads no
 /// trailers), is quoted with `> `.
@@ -106,6 +107,9 @@ public enum AuditTrailers {
 
     /// A trailer value that stays on one line and keeps its exact text (see the type's comment).
     public static func encode(_ s: String) -> String {
+        // libgit2 reads an empty value's next line as its continuation: write a lone `%` instead
+        // (never produced otherwise, since `%` itself is always encoded).
+        if s.isEmpty { return "%" }
         let scalars = Array(s.unicodeScalars)
         // git trims a value's surrounding whitespace; keep it by encoding it.
         let firstKept = scalars.firstIndex(where: { !$0.properties.isWhitespace }) ?? scalars.count
@@ -127,6 +131,7 @@ public enum AuditTrailers {
     /// as written (trailers from before the encoding existed read as they did).
     public static func decode(_ s: String) -> String {
         guard s.contains("%") else { return s }
+        if s == "%" { return "" }
         var bytes: [UInt8] = []
         let utf8 = Array(s.utf8)
         var i = 0
@@ -147,7 +152,8 @@ public enum AuditTrailers {
                 i += 1
             }
         }
-        return String(validating: bytes, as: UTF8.self) ?? s
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        return decoded.utf8.elementsEqual(bytes) ? decoded : s
     }
 
     /// The commit message with nothing that could cut it short or pass for a Pactoria trailer.
