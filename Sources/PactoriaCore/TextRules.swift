@@ -67,9 +67,9 @@ extension Validator {
         if compact.contains("expression(") { return "expression(" }
         // With only the characters browsers drop from URLs removed (tab, line breaks, controls).
         let url = String(String.UnicodeScalarView(decoded.unicodeScalars.filter { !isIgnorable($0) && !($0.value < 0x20) }))
-        if let hit = dataURL(in: url) { return hit }
-        if let hit = tag(in: url) { return hit }
-        return eventHandler(in: url)
+        if let hit = dataURL(in: url) ?? eventHandler(in: url) { return hit }
+        // Any other tag or comment (`<img`, `<svg`, `<form`, `<!--`): named last, as the least specific.
+        return tag(in: url)
     }
 
     /// `data:` followed by a media type (`data:text/html`, `data:image/svg+xml;base64,…`) and not
