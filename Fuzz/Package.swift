@@ -8,11 +8,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(name: "Pactoria", path: "..")],
     targets: [
+        // Declares libFuzzer's driver entry point for the targets' main.swift.
+        .target(name: "FuzzDriver"),
         .executableTarget(
             name: "fuzz-yaml",
-            dependencies: [.product(name: "PactoriaWorkspace", package: "Pactoria")]),
+            dependencies: ["FuzzDriver", .product(name: "PactoriaWorkspace", package: "Pactoria")]),
         .executableTarget(
             name: "fuzz-trailers",
-            dependencies: [.product(name: "PactoriaWorkspace", package: "Pactoria")]),
+            dependencies: ["FuzzDriver", .product(name: "PactoriaWorkspace", package: "Pactoria")]),
     ]
 )

@@ -9,7 +9,7 @@ seconds=${2:-120}
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 swift build -c release --product "$name" --scratch-path .build-fuzz \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >&2
+    -Xswiftc -sanitize=fuzzer,address >&2
 bin=$(swift build -c release --scratch-path .build-fuzz --show-bin-path)/"$name"
 seeds=corpus/${name#fuzz-}
 mkdir -p "work/$name" "artifacts/$name"

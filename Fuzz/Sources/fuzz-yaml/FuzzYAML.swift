@@ -1,3 +1,4 @@
+import Foundation
 import PactoriaWorkspace
 
 /// Bytes → the limited YAML reader. When the bytes parse, the canonical writer's output must
