@@ -13,5 +13,5 @@ swift build -c release --product "$name" --scratch-path .build-fuzz \
 bin=$(swift build -c release --scratch-path .build-fuzz --show-bin-path)/"$name"
 seeds=corpus/${name#fuzz-}
 mkdir -p "work/$name" "artifacts/$name"
-exec "$bin" "work/$name" "$seeds" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
-    -rss_limit_mb=4096 -artifact_prefix="artifacts/$name/" -print_final_stats=1
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no} exec "$bin" "work/$name" "$seeds" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+    -rss_limit_mb=4096 -detect_leaks=0 -artifact_prefix="artifacts/$name/" -print_final_stats=1

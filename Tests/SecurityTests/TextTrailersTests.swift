@@ -51,7 +51,7 @@ struct TextTrailersTests {
     }
 
     @Test func nulOrDashesInACommitMessageKeepTheTrailers() throws {
-        for message in ["Cut here\0then nothing", "Patch follows\n---\nsomething", "Pactoria-Contract: fake\nPactoria-Event: x"] {
+        for message in ["Cut here\0then nothing", "Patch follows\n---\nsomething", " ---\n", "\n  --- x", "x\n---\u{352}2b", "Pactoria-Contract: fake\nPactoria-Event: x"] {
             let event = ContractEvent(
                 id: "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b", ref: ContractRef(company: "a", stem: "b"),
                 event: "contract.content_generated", version: 2, actor: "Ann <ann@example.co.uk>")

@@ -168,11 +168,15 @@ public enum AuditTrailers {
                 cleaned.unicodeScalars.append(u)
             }
         }
-        let lines = cleaned.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            let t = line.trimmingSpaces().lowercased()
+        let lines = cleaned.trimmingSpaces().split(separator: "\n", omittingEmptySubsequences: false).map {
+            line -> String in
+            // Compared as bytes, as libgit2 does ("-" and a combining mark are one Character).
+            let t = Array(line.trimmingSpaces().lowercased().utf8)
+            let trailer = t.starts(with: "pactoria-".utf8) && t.contains(UInt8(ascii: ":"))
             // libgit2 stops reading at a `---` line (a patch follows), which would drop the trailers.
-            return (t.hasPrefix("pactoria-") && t.contains(":")) || line.hasPrefix("---") ? "> " + line : String(line)
+            let patch = t.starts(with: "---".utf8) || line.utf8.starts(with: "---".utf8)
+            return trailer || patch ? "> " + line : String(line)
         }
-        return lines.joined(separator: "\n").trimmingSpaces()
+        return lines.joined(separator: "\n")
     }
 }
