@@ -23,8 +23,8 @@ public struct Company: Sendable, Equatable {
         var issues: [ValidationIssue] = []
         if c.name.trimmingSpaces().isEmpty {
             issues.append(ValidationIssue(field: "name", message: "must not be empty"))
-        } else if c.name.count > 200 {
-            issues.append(ValidationIssue(field: "name", message: "must be at most 200 characters"))
+        } else {
+            issues += Validator.validateText(c.name, field: "name", maxLength: Validator.maxCompanyLength)
         }
         issues += Validator.validateSlug(c.slug, field: "slug")
         if let dir = directorySlug, dir != c.slug {

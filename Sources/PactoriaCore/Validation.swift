@@ -20,6 +20,7 @@ public enum Validator {
     /// Markup or script that must never appear in free text a person typed.
     public static let dangerousPatterns = [
         "<script", "</script", "javascript:", "vbscript:", "data:text/html", "<iframe", "<object", "<embed",
+        "<form", "srcdoc=",
     ]
 
     /// Every problem with `contract`, in field order.
@@ -75,7 +76,42 @@ public enum Validator {
         {
             add("updated_at", "\(u) is before created_at \(c)")
         }
+        issues += validateLifecycleText(contract.lifecycle)
+        // No control character in any other field, whatever its own rule says about it.
+        let others: [(String, String?)] = [
+            ("id", contract.id), ("contract_type", contract.contractType), ("status", contract.status),
+            ("contract_value.amount", contract.value?.amount), ("contract_value.currency", contract.value?.currency),
+            ("start_date", contract.startDate), ("end_date", contract.endDate), ("template_id", contract.templateID),
+            ("created_by", contract.createdBy), ("created_at", contract.createdAt), ("updated_at", contract.updatedAt),
+        ]
+        for (field, value) in others {
+            guard let value, let bad = forbiddenCharacter(in: value, multiline: false) else { continue }
+            issues.removeAll { $0.field == field }
+            add(field, bad)
+        }
         return issues
+    }
+
+    /// The lifecycle stamps' text: `by` a single line, `reason` free text of at most 2,000 characters.
+    public static func validateLifecycleText(_ record: LifecycleRecord?) -> [ValidationIssue] {
+        guard let record else { return [] }
+        var issues: [ValidationIssue] = []
+        if let f = record.finalContent {
+            for (key, value) in [("sha256", f.sha256), ("by", f.by), ("at", f.at)] {
+                issues += validateText(value, field: "lifecycle.final_content.\(key)", maxLength: maxAuthorLength, markup: false)
+            }
+        }
+        for (key, stamp) in record.events.sorted(by: { $0.key < $1.key }) {
+            issues += validateText(stamp.by, field: "lifecycle.\(key).by", maxLength: maxAuthorLength, markup: false)
+            issues += validateText(stamp.at, field: "lifecycle.\(key).at", maxLength: maxAuthorLength, markup: false)
+            if let reason = stamp.reason { issues += validateReason(reason, field: "lifecycle.\(key).reason") }
+        }
+        return issues
+    }
+
+    /// A lifecycle reason: several lines allowed, at most 2,000 characters, no markup.
+    public static func validateReason(_ reason: String, field: String = "reason") -> [ValidationIssue] {
+        validateText(reason, field: field, maxLength: maxReasonLength, multiline: true)
     }
 
     public static func validateTitle(_ title: String, field: String = "title") -> [ValidationIssue] {
@@ -92,6 +128,11 @@ public enum Validator {
         }
         if title.contains(where: { $0.isNewline }) {
             issues.append(ValidationIssue(field: field, message: "must be a single line"))
+        } else if let bad = forbiddenCharacter(in: title, multiline: false) {
+            issues.append(ValidationIssue(field: field, message: bad))
+        }
+        if bad.isEmpty, let hit = markupOrScript(in: title) {
+            issues.append(ValidationIssue(field: field, message: "must not contain markup or script ('\(hit)')"))
         }
         return issues
     }
@@ -104,10 +145,8 @@ public enum Validator {
                 field: field,
                 message: "must be \(plainEnglishRange.lowerBound) to \(plainEnglishRange.upperBound) characters (has \(count))"))
         }
-        let lower = text.lowercased().filter { !$0.isWhitespace }
-        if let hit = dangerousPatterns.first(where: { lower.contains($0) }) ?? eventHandler(in: text.lowercased()) {
-            issues.append(ValidationIssue(field: field, message: "must not contain markup or script ('\(hit)')"))
-        }
+        // The length rule above counts trimmed text; the shared rules add characters and markup.
+        issues += validateText(text, field: field, maxLength: Int.max, multiline: true)
         return issues
     }
 
@@ -122,7 +161,7 @@ public enum Validator {
                 while j < c.count && ("a"..."z").contains(c[j]) { j += 1 }
                 let letters = j - (i + 2)
                 var k = j
-                while k < c.count && (c[k] == " " || c[k] == "\t") { k += 1 }
+                while k < c.count && (c[k].properties.isWhitespace || c[k].value < 0x20 || isIgnorable(c[k])) { k += 1 }
                 if letters >= 3 && k < c.count && c[k] == "=" {
                     var s = ""
                     s.unicodeScalars.append(contentsOf: c[i...k])
@@ -138,13 +177,26 @@ public enum Validator {
         var issues: [ValidationIssue] = []
         if party.name.trimmingSpaces().isEmpty {
             issues.append(ValidationIssue(field: "\(field).name", message: "must not be empty"))
-        } else if party.name.count > 200 {
-            issues.append(ValidationIssue(field: "\(field).name", message: "must be at most 200 characters"))
+        } else {
+            issues += validateText(party.name, field: "\(field).name", maxLength: maxNameLength)
         }
-        if let email = party.email, !isEmail(email) {
-            issues.append(ValidationIssue(field: "\(field).email", message: "'\(email)' is not a valid email address"))
+        if let email = party.email {
+            if let bad = forbiddenCharacter(in: email, multiline: false) {
+                issues.append(ValidationIssue(field: "\(field).email", message: bad))
+            } else if !isEmail(email) {
+                let shown = email.count > 80 ? String(email.prefix(80)) + "…" : email
+                issues.append(ValidationIssue(field: "\(field).email", message: "'\(shown)' is not a valid email address"))
+            }
         }
-        if let number = party.companyNumber, !isCompanyNumber(number) {
+        if let company = party.company {
+            issues += validateText(company, field: "\(field).company", maxLength: maxCompanyLength)
+        }
+        if let role = party.role {
+            issues += validateText(role, field: "\(field).role", maxLength: maxRoleLength)
+        }
+        if let number = party.companyNumber, let bad = forbiddenCharacter(in: number, multiline: false) {
+            issues.append(ValidationIssue(field: "\(field).company_number", message: bad))
+        } else if let number = party.companyNumber, !isCompanyNumber(number) {
             issues.append(ValidationIssue(
                 field: "\(field).company_number",
                 message: "'\(number)' is not a Companies House number (8 characters: digits, or two letters and six digits)"))

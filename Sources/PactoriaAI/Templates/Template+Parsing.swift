@@ -154,6 +154,9 @@ private struct FrontMatter {
         self.path = path
         self.closingLine = closingLine
         let root: Node?
+        do { try YAMLLimits.standard.prescan(yaml) } catch {
+            throw .invalidYAML(path: path, line: (error.line ?? 1) + Self.lineOffset, message: error.message)
+        }
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {

@@ -1,4 +1,5 @@
 public import PactoriaCore
+import PactoriaGit
 
 /// One contract's part in a commit, as written in (and read back from) its audit trailers:
 /// `Pactoria-Contract`, `-Event`, `-From`, `-To`, `-Actor`, `-Reason`, `-Version`.
@@ -27,33 +28,46 @@ public struct ContractEvent: Sendable, Equatable {
     }
 }
 
+/// Writes and reads the `Pactoria-*` trailers of a commit message.
+///
+/// Every trailer value is encoded so that no input can end its line: `%`, CR, LF, NUL and every
+/// other control character, NEL, U+2028, U+2029 and leading or trailing spaces are written as
+/// `%XX` (UTF-8 bytes, upper-case hex), and the empty value as a lone `%`; everything else stays
+/// as typed, so plain text reads as is.
+/// The message itself cannot carry trailers of its own: NUL and controls are dropped from it and a
+/// line that looks like a `Pactoria-` trailer, or a `---` line (after which git reads no
+/// trailers), is quoted with `> `.
 public enum AuditTrailers {
     /// The message followed by one block of trailers per contract event.
     public static func compose(message: String, events: [ContractEvent]) -> String {
-        var out = message.trimmingSpaces() + "\n"
+        var out = safeMessage(message) + "\n"
         guard !events.isEmpty else { return out }
         out += "\n"
         for e in events {
-            out += "Pactoria-Contract: \(e.id)\nPactoria-Event: \(e.event)\n"
-            if let f = e.from { out += "Pactoria-From: \(f)\n" }
-            if let t = e.to { out += "Pactoria-To: \(t)\n" }
-            if let a = e.actor { out += "Pactoria-Actor: \(a)\n" }
-            if let r = e.reason { out += "Pactoria-Reason: \(oneLine(r))\n" }
+            out += "Pactoria-Contract: \(encode(e.id))\nPactoria-Event: \(encode(e.event))\n"
+            if let f = e.from { out += "Pactoria-From: \(encode(f))\n" }
+            if let t = e.to { out += "Pactoria-To: \(encode(t))\n" }
+            if let a = e.actor { out += "Pactoria-Actor: \(encode(a))\n" }
+            if let r = e.reason { out += "Pactoria-Reason: \(encode(r))\n" }
             out += "Pactoria-Version: \(e.version)\n"
         }
         return out
     }
 
-    /// Reads the trailer blocks back; each `Pactoria-Contract` starts a block.
+    /// Reads the trailer blocks back; each `Pactoria-Contract` starts a block, and a key met twice
+    /// in one block (which `compose` never writes) keeps its first value.
     public static func parse(_ trailers: [(key: String, value: String)]) -> [ContractEvent] {
         var out: [ContractEvent] = []
-        for (key, value) in trailers {
+        var seen = Set<String>()
+        for (key, raw) in trailers {
             let k = key.lowercased()
+            let value = decode(raw)
             if k == "pactoria-contract" {
                 out.append(ContractEvent(id: value, ref: ContractRef(company: "", stem: ""), event: "", version: 0))
+                seen = [k]
                 continue
             }
-            guard !out.isEmpty else { continue }
+            guard !out.isEmpty, k.hasPrefix("pactoria-"), seen.insert(k).inserted else { continue }
             switch k {
             case "pactoria-event": out[out.count - 1].event = value
             case "pactoria-version": out[out.count - 1].version = Int(value) ?? 0
@@ -67,8 +81,102 @@ public enum AuditTrailers {
         return out
     }
 
-    /// Trailer values are single lines.
-    static func oneLine(_ s: String) -> String {
-        s.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingSpaces() }.joined(separator: " ")
+    /// The trailers of a whole commit message, read by libgit2 as `git interpret-trailers` would.
+    public static func trailerLines(of message: String) -> [(key: String, value: String)] {
+        Trailers.parse(message)
+    }
+
+    /// The events of a whole commit message.
+    public static func events(inMessage message: String) -> [ContractEvent] { parse(trailerLines(of: message)) }
+
+    /// `e` as it reads back after compose and parse: unchanged, except the ref (not written).
+    public static func normalised(_ e: ContractEvent) -> ContractEvent {
+        var out = e
+        out.ref = ContractRef(company: "", stem: "")
+        return out
+    }
+
+    // MARK: - Encoding
+
+    /// True for a character written as `%XX` in a trailer value.
+    static func mustEncode(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        return u == "%" || v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029
+            || v == 0xFEFF
+    }
+
+    /// A trailer value that stays on one line and keeps its exact text (see the type's comment).
+    public static func encode(_ s: String) -> String {
+        // libgit2 reads an empty value's next line as its continuation: write a lone `%` instead
+        // (never produced otherwise, since `%` itself is always encoded).
+        if s.isEmpty { return "%" }
+        let scalars = Array(s.unicodeScalars)
+        // git trims a value's surrounding whitespace; keep it by encoding it.
+        let firstKept = scalars.firstIndex(where: { !$0.properties.isWhitespace }) ?? scalars.count
+        let lastKept = scalars.lastIndex(where: { !$0.properties.isWhitespace }) ?? -1
+        var out = ""
+        for (i, u) in scalars.enumerated() {
+            if mustEncode(u) || i < firstKept || i > lastKept {
+                for byte in String(u).utf8 {
+                    out += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+                }
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
+    /// Undoes `encode`. A `%` not followed by two hex digits, or bytes that are not UTF-8, are kept
+    /// as written (trailers from before the encoding existed read as they did).
+    public static func decode(_ s: String) -> String {
+        guard s.contains("%") else { return s }
+        if s == "%" { return "" }
+        var bytes: [UInt8] = []
+        let utf8 = Array(s.utf8)
+        var i = 0
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: return c - 0x30
+            case 0x41...0x46: return c - 0x41 + 10
+            case 0x61...0x66: return c - 0x61 + 10
+            default: return nil
+            }
+        }
+        while i < utf8.count {
+            if utf8[i] == 0x25, i + 2 < utf8.count, let h = hex(utf8[i + 1]), let l = hex(utf8[i + 2]) {
+                bytes.append(h << 4 | l)
+                i += 3
+            } else {
+                bytes.append(utf8[i])
+                i += 1
+            }
+        }
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        return decoded.utf8.elementsEqual(bytes) ? decoded : s
+    }
+
+    /// The commit message with nothing that could cut it short or pass for a Pactoria trailer.
+    static func safeMessage(_ message: String) -> String {
+        var cleaned = ""
+        for u in message.unicodeScalars {
+            if u == "\n" || u == "\t" {
+                cleaned.unicodeScalars.append(u)
+            } else if u == "\r" || u == "\u{85}" || u == "\u{2028}" || u == "\u{2029}" {
+                cleaned += "\n"
+            } else if !mustEncode(u) || u == "%" {
+                cleaned.unicodeScalars.append(u)
+            }
+        }
+        let lines = cleaned.trimmingSpaces().split(separator: "\n", omittingEmptySubsequences: false).map {
+            line -> String in
+            // Compared as bytes, as libgit2 does ("-" and a combining mark are one Character).
+            let t = Array(line.trimmingSpaces().lowercased().utf8)
+            let trailer = t.starts(with: "pactoria-".utf8) && t.contains(UInt8(ascii: ":"))
+            // libgit2 stops reading at a `---` line (a patch follows), which would drop the trailers.
+            let patch = t.starts(with: "---".utf8) || line.utf8.starts(with: "---".utf8)
+            return trailer || patch ? "> " + line : String(line)
+        }
+        return lines.joined(separator: "\n")
     }
 }

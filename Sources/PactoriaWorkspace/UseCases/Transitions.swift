@@ -110,6 +110,9 @@ public enum Transitions {
         let contentHash = markdown.map(Snapshots.contentHash)
         let snapshot = ContractSnapshot(contract: loaded.contract, contentSHA256: contentHash)
         let trimmedReason = reason.map { $0.trimmingSpaces() }.flatMap { $0.isEmpty ? nil : $0 }
+        if let r = trimmedReason, let first = Validator.validateReason(r).first {
+            throw .invalidInput(field: first.field, message: first.message)
+        }
         if let v = Lifecycle.precheck(action, on: snapshot, reason: trimmedReason, today: today, policy: ws.config.policy) {
             throw .rule(ref: ref, v)
         }

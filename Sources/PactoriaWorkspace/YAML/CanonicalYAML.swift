@@ -40,7 +40,9 @@ public enum CanonicalYAML {
     static func writeMapping(_ entries: [YAMLEntry], order: KeyOrder, indent: Int, into out: inout String) {
         let pad = String(repeating: " ", count: indent)
         for entry in sorted(entries, by: order) {
-            out += pad + formatKey(entry.key) + ":"
+            let key = formatKey(entry.key)
+            // YAML allows an implicit key of at most 1024 characters; a longer one is explicit.
+            out += key.utf8.count > 1000 ? pad + "? " + key + "\n" + pad + ":" : pad + key + ":"
             writeValue(
                 entry.value, order: order.children[entry.key] ?? .none, indent: indent, into: &out,
                 inlineAfterKey: true)
@@ -96,7 +98,7 @@ public enum CanonicalYAML {
         switch style {
         case .null: return "null"
         case .quoted: return doubleQuoted(s)
-        case .typed: return isPlainSafe(s) ? s : doubleQuoted(s)
+        case .typed: return isPlainSafe(s) && !isNullWord(s) ? s : doubleQuoted(s)
         case .string: return isPlainSafe(s) && !looksTyped(s) ? s : doubleQuoted(s)
         }
     }
@@ -110,16 +112,13 @@ public enum CanonicalYAML {
             return false
         }
         if s.hasSuffix(":") || s.contains(": ") || s.contains(" #") || s.contains(":\t") { return false }
-        for u in s.unicodeScalars {
-            if u.value < 0x20 || u.value == 0x7f || u == "\u{FEFF}" || u == "\u{85}" || u == "\u{2028}"
-                || u == "\u{2029}"
-            {
-                return false
-            }
-        }
+        for u in s.unicodeScalars where u.value < 0x20 || mustEscape(u) { return false }
         if s == "---" || s == "..." { return false }
         return true
     }
+
+    /// True when plain `s` reads as null.
+    static func isNullWord(_ s: String) -> Bool { ["~", "null", "Null", "NULL"].contains(s) }
 
     /// True when plain `s` would be read by YAML 1.1 or 1.2 as something other than a string:
     /// null, a boolean, a number or a date.
@@ -155,9 +154,7 @@ public enum CanonicalYAML {
             case "\r": out += "\\r"
             case "\u{0}": out += "\\0"
             default:
-                if u.value < 0x20 || u.value == 0x7f || u == "\u{85}" || u == "\u{2028}" || u == "\u{2029}"
-                    || u == "\u{FEFF}"
-                {
+                if mustEscape(u) {
                     let hex = String(u.value, radix: 16, uppercase: true)
                     if u.value <= 0xff {
                         out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
@@ -172,13 +169,22 @@ public enum CanonicalYAML {
         return out + "\""
     }
 
+    /// True for a character that may only appear escaped in a double-quoted scalar: C0 and C1
+    /// controls (CR, NUL, NEL U+0085…), DEL, the Unicode line and paragraph separators (which
+    /// libyaml and other readers treat as line breaks), the byte-order mark and the non-characters
+    /// U+FFFE and U+FFFF (which libyaml refuses to read). Tab and LF are escaped by the caller.
+    static func mustEscape(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        return v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || v == 0xFEFF
+            || v == 0xFFFE || v == 0xFFFF
+    }
+
     /// A literal block (`|-`, `|` or `|+`) for multi-line text, or nil when the text cannot be
-    /// written as one faithfully (control characters, a first line that starts with a space).
+    /// written as one faithfully: any character besides LF that a reader could take for a line
+    /// break or that must be escaped (CR, NEL, U+2028, U+2029, controls), a tab, or a first line
+    /// that starts with a space. Such text is written double-quoted with escapes instead.
     static func literalBlock(_ s: String, indent: Int) -> String? {
-        for u in s.unicodeScalars where (u.value < 0x20 && u != "\n") || u.value == 0x7f || u == "\u{FEFF}" {
-            _ = u
-            return nil
-        }
+        for u in s.unicodeScalars where u != "\n" && (u == "\t" || mustEscape(u)) { return nil }
         var body = Substring(s)
         var trailingNewlines = 0
         while body.hasSuffix("\n") {

@@ -1,5 +1,6 @@
 internal import Yams
 import Foundation
+public import PactoriaCore
 
 /// A YAML document as an ordered tree of strings, so that Pactoria can rewrite a file it read
 /// without losing keys it does not know, and without any number passing through a `Double`.
@@ -71,8 +72,14 @@ public struct YAMLDocument: Sendable {
         }
     }
 
-    /// Parses YAML text; errors carry the line and column libyaml reports.
-    public static func parse(_ text: String, file: String) throws(YAMLError) -> YAMLDocument {
+    /// Parses YAML text within `limits`; errors carry the line and column libyaml reports, or the
+    /// limit that was broken. Every YAML file Pactoria reads goes through here.
+    public static func parse(_ text: String, file: String, limits: YAMLLimits = .standard) throws(YAMLError)
+        -> YAMLDocument
+    {
+        do { try limits.prescan(text) } catch {
+            throw YAMLError(file: file, line: error.line, column: nil, message: error.message)
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -85,15 +92,43 @@ public struct YAMLDocument: Sendable {
             return YAMLDocument(root: .mapping([]), lines: [:])
         }
         var lines: [String: Int] = [:]
-        let root = try convert(node, path: "", lines: &lines, file: file)
+        var budget = Budget(limits: limits, file: file)
+        let root = try convert(node, path: "", depth: 0, lines: &lines, budget: &budget)
         return YAMLDocument(root: root, lines: lines)
     }
 
-    private static func convert(_ node: Node, path: String, lines: inout [String: Int], file: String)
-        throws(YAMLError) -> YAMLNode
-    {
+    /// What is left to spend while walking a composed tree, whose aliased nodes are shared: a
+    /// 751-byte alias bomb is small until walked.
+    struct Budget {
+        let limits: YAMLLimits
+        let file: String
+        var nodes = 0
+        var scalarBytes = 0
+
+        mutating func spend(_ node: Node, scalar: String?, depth: Int) throws(YAMLError) {
+            nodes += 1
+            if let scalar { scalarBytes += scalar.utf8.count }
+            let message: String
+            if nodes > limits.maxNodes {
+                message = "more than \(limits.maxNodes) values (counting every use of an alias)"
+            } else if scalarBytes > limits.maxScalarBytes {
+                message = "more than \(limits.maxScalarBytes) bytes of text (counting every use of an alias)"
+            } else if depth > limits.maxDepth {
+                message = "nesting is deeper than \(limits.maxDepth) levels"
+            } else {
+                return
+            }
+            throw YAMLError(file: file, line: node.mark?.line, column: nil, message: message)
+        }
+    }
+
+    private static func convert(
+        _ node: Node, path: String, depth: Int, lines: inout [String: Int], budget: inout Budget
+    ) throws(YAMLError) -> YAMLNode {
+        let file = budget.file
         switch node {
         case .scalar(let s):
+            try budget.spend(node, scalar: s.string, depth: depth)
             if s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string) {
                 return .scalar("", .null)
             }
@@ -103,6 +138,7 @@ public struct YAMLDocument: Sendable {
             default: return .scalar(s.string, .string)
             }
         case .mapping(let m):
+            try budget.spend(node, scalar: nil, depth: depth)
             var entries: [YAMLEntry] = []
             var seen = Set<String>()
             for (k, v) in m {
@@ -111,25 +147,45 @@ public struct YAMLDocument: Sendable {
                         file: file, line: k.mark?.line, column: k.mark?.column, message: "mapping keys must be plain text")
                 }
                 let key = keyScalar.string
+                try budget.spend(k, scalar: key, depth: depth + 1)
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
                 if !seen.insert(key).inserted {
                     throw YAMLError(
                         file: file, line: k.mark?.line, column: k.mark?.column, message: "duplicate key '\(childPath)'")
                 }
                 if let line = k.mark?.line { lines[childPath] = line }
-                entries.append(YAMLEntry(key: key, value: try convert(v, path: childPath, lines: &lines, file: file)))
+                entries.append(YAMLEntry(
+                    key: key, value: try convert(v, path: childPath, depth: depth + 1, lines: &lines, budget: &budget)))
             }
             return .mapping(entries)
         case .sequence(let seq):
+            try budget.spend(node, scalar: nil, depth: depth)
             var items: [YAMLNode] = []
             for (i, v) in seq.enumerated() {
                 let childPath = "\(path).\(i)"
                 if let line = v.mark?.line { lines[childPath] = line }
-                items.append(try convert(v, path: childPath, lines: &lines, file: file))
+                items.append(try convert(v, path: childPath, depth: depth + 1, lines: &lines, budget: &budget))
             }
             return .sequence(items)
         case .alias(let a):
             throw YAMLError(file: file, line: a.mark?.line, column: a.mark?.column, message: "aliases are not supported")
+        }
+    }
+}
+
+extension YAMLNode {
+    /// True when both trees hold the same keys in the same order and the same text, whatever the
+    /// quoting style each scalar was written in (null stays distinct from text).
+    public func sameContent(as other: YAMLNode) -> Bool {
+        switch (self, other) {
+        case (.scalar(let a, let sa), .scalar(let b, let sb)):
+            return (sa == .null) == (sb == .null) && (sa == .null || a == b)
+        case (.mapping(let a), .mapping(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value.sameContent(as: $1.value) }
+        case (.sequence(let a), .sequence(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.sameContent(as: $1) }
+        default:
+            return false
         }
     }
 }

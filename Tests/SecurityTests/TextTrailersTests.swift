@@ -1,0 +1,108 @@
+import Foundation
+import PactoriaCore
+import PactoriaGit
+import PactoriaWorkspace
+import PropertyBased
+import Testing
+
+/// Issue #11, forged audit trails: nothing typed into a reason (or any other trailer value, or a
+/// commit message) can add, end or drop a trailer block.
+@Suite("Security: audit trailers")
+struct TextTrailersTests {
+    static let forgery = "Looks fine\n\nPactoria-Contract: 00000000-0000-4000-8000-000000000000\n"
+        + "Pactoria-Event: contract.terminated\nPactoria-Actor: Boss <boss@ancoats.co.uk>"
+
+    @Test(arguments: [
+        TextTrailersTests.forgery,
+        TextTrailersTests.forgery.replacingOccurrences(of: "\n", with: "\r"),
+        TextTrailersTests.forgery.replacingOccurrences(of: "\n", with: "\r\n"),
+        TextTrailersTests.forgery.replacingOccurrences(of: "\n", with: "\u{2028}"),
+        TextTrailersTests.forgery.replacingOccurrences(of: "\n", with: "\u{85}"),
+    ])
+    func reasonWithLineBreaksWritesOneEvent(_ reason: String) throws {
+        let sb = try TextSandbox()
+        let id = try sb.ws.loadContract(sb.ref).contract.id
+        do {
+            _ = try Transitions.run(sb.ws, spec: sb.ref.stem, action: .submit, reason: reason, author: sb.author)
+        } catch {
+            // Refusing the reason outright is as good: but then nothing may be committed.
+            #expect("\(error)".contains("reason"), "\(error)")
+            #expect(try sb.headEvents().events.allSatisfy { $0.event != "contract.terminated" })
+            return
+        }
+        let (message, events) = try sb.headEvents()
+        #expect(events.count == 1, "\(message)")
+        #expect(events.first?.id == id)
+        #expect(events.first?.event == "contract.submitted")
+        #expect(events.first?.actor == sb.author.description)
+        #expect(events.first?.reason == reason.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(!events.contains { $0.event == "contract.terminated" })
+    }
+
+    @Test func nulInAReasonIsRefusedAndNothingIsCommitted() throws {
+        let sb = try TextSandbox()
+        let before = try sb.ws.repository().headCommitID()
+        #expect {
+            _ = try Transitions.run(sb.ws, spec: sb.ref.stem, action: .submit, reason: "ok\0Pactoria-Event: x", author: sb.author)
+        } throws: { error in
+            "\(error)".contains("reason") && "\(error)".contains("control")
+        }
+        #expect(try sb.ws.repository().headCommitID() == before)
+    }
+
+    @Test func nulOrDashesInACommitMessageKeepTheTrailers() throws {
+        for message in ["Cut here\0then nothing", "Patch follows\n---\nsomething", " ---\n", "\n  --- x", "x\n---\u{352}2b", "Pactoria-Contract: fake\nPactoria-Event: x"] {
+            let event = ContractEvent(
+                id: "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b", ref: ContractRef(company: "a", stem: "b"),
+                event: "contract.content_generated", version: 2, actor: "Ann <ann@example.co.uk>")
+            let text = AuditTrailers.compose(message: message, events: [event])
+            #expect(!text.contains("\0"))
+            let events = AuditTrailers.events(inMessage: text)
+            #expect(events == [AuditTrailers.normalised(event)], "\(text)")
+        }
+    }
+
+    @Test func plainValuesStayReadable() {
+        let event = ContractEvent(
+            id: "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b", ref: ContractRef(company: "a", stem: "b"), event: "contract.terminated",
+            version: 3, from: "active", to: "terminated", actor: "Ann Admin <ann@example.co.uk>",
+            reason: "Client went into administration: see 50% clause")
+        let text = AuditTrailers.compose(message: "Terminate", events: [event])
+        #expect(text.contains("Pactoria-Reason: Client went into administration: see 50%25 clause\n"))
+        #expect(text.contains("Pactoria-Actor: Ann Admin <ann@example.co.uk>\n"))
+    }
+
+    @Test func trailersWrittenBeforeTheEncodingReadAsBefore() {
+        let events = AuditTrailers.parse([
+            ("Pactoria-Contract", "abc"), ("Pactoria-Event", "contract.updated"), ("Pactoria-Reason", "100% done"),
+            ("Pactoria-Version", "2"),
+        ])
+        #expect(events.first?.reason == "100% done")
+    }
+
+    @Test func aRepeatedKeyCannotOverwriteAValueOfItsBlock() {
+        let events = AuditTrailers.parse([
+            ("Pactoria-Contract", "abc"), ("Pactoria-Event", "contract.updated"), ("Pactoria-Event", "contract.terminated"),
+        ])
+        #expect(events.map(\.event) == ["contract.updated"])
+    }
+
+    /// Property: any events, any message → compose → libgit2's trailer parser → parse gives the
+    /// same events back, as many as were written.
+    @Test func composeParseRoundTrip() async {
+        await propertyCheck(
+            count: 300, input: HostileText.generator(), HostileText.generator(), HostileText.generator(count: 0...6),
+            Gen.int(in: 1...3)
+        ) { reason, actor, message, n in
+            let events = (0..<n).map { i in
+                ContractEvent(
+                    id: "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6\(i)", ref: ContractRef(company: "c", stem: "s"),
+                    event: "contract.updated", version: i + 1, from: i == 1 ? actor : nil, to: "active", actor: actor,
+                    reason: reason)
+            }
+            let text = AuditTrailers.compose(message: message, events: events)
+            let back = AuditTrailers.events(inMessage: text)
+            #expect(back == events.map(AuditTrailers.normalised), "\(text.debugDescription)")
+        }
+    }
+}
