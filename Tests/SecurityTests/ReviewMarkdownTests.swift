@@ -30,7 +30,7 @@ struct ReviewMarkdownTests {
         let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(!lines.contains { $0.hasPrefix("## ✅") }, "a forged heading:\n\(markdown)")
         #expect(markdown.contains("img src"), "the title is quoted:\n\(markdown)")
-        for special in ["<", "&", "[", "~"] {
+        for special: Character in ["<", "&", "[", "~"] {
             #expect(!Self.unescaped(special, in: markdown), "an unescaped \(special):\n\(markdown)")
         }
     }

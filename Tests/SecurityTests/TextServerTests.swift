@@ -55,8 +55,8 @@ struct TextServerTests {
         ["title": "Care\0plan"], ["client": ["name": "Finchley", "company": String(repeating: "A", count: 5_000)]],
         ["client": ["name": "Finchley", "role": "java&#x09;script:alert(1)"]],
         ["plain_english_input": "Please draft terms &#106;avascript:alert(1) for the client"],
-    ] as [[String: Any & Sendable]])
-    func badContractFieldsAreRefusedWith422(_ fields: [String: Any & Sendable]) async throws {
+    ] as [[String: any Sendable]])
+    func badContractFieldsAreRefusedWith422(_ fields: [String: any Sendable]) async throws {
         let s = try await LiveServer()
         let token = try s.token("manager@brickline.co.uk")
         var body: [String: Any] = ["title": "Care plan", "contract_type": "service_agreement", "client": ["name": "Finchley"]]
