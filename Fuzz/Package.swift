@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// libFuzzer targets for the parsers that read hostile text: the YAML reader with the canonical
-/// writer, and the audit-trailer codec. Built separately so the main package needs no fuzzer flags.
+/// writer, the audit-trailer codec, and the server's JSON request-body check. Built separately so the main package needs no fuzzer flags.
 let package = Package(
     name: "PactoriaFuzz",
     platforms: [.macOS(.v14)],
@@ -13,6 +13,9 @@ let package = Package(
         .executableTarget(
             name: "fuzz-yaml",
             dependencies: ["FuzzDriver", .product(name: "PactoriaWorkspace", package: "Pactoria")]),
+        // The server's request-body check, compiled from the server's own source file (linked in
+        // `Sources/fuzz-json/`), so the fuzzer needs no HTTP stack.
+        .executableTarget(name: "fuzz-json", dependencies: ["FuzzDriver"]),
         .executableTarget(
             name: "fuzz-trailers",
             dependencies: ["FuzzDriver", .product(name: "PactoriaWorkspace", package: "Pactoria")]),

@@ -4,7 +4,7 @@
 #   Fuzz/run.sh fuzz-trailers 600
 # Crashes land in Fuzz/artifacts/NAME/; the growing corpus in Fuzz/work/NAME/.
 set -eu
-name=${1:?usage: run.sh fuzz-yaml|fuzz-trailers SECONDS}
+name=${1:?usage: run.sh fuzz-yaml|fuzz-trailers|fuzz-json SECONDS}
 seconds=${2:-120}
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"

@@ -1,0 +1,1 @@
+../../../Sources/PactoriaServer/Support/JSONShape.swift
