@@ -38,28 +38,21 @@ public enum PasswordPolicy {
     }
 }
 
-/// Text rules for the names the access layer stores (a minimal local check until the shared
-/// `Validator` text functions land): no NUL, no control characters, no line or paragraph breaks
-/// (U+2028, U+2029, U+0085 included), not blank, bounded length.
-public enum AccessText {
-    /// What is wrong with `text`, or nil.
-    public static func problem(in text: String, maxLength: Int = 200) -> String? {
-        for s in text.unicodeScalars {
-            switch s.properties.generalCategory {
-            case .control:
-                return s.value == 0
-                    ? "must not contain a NUL character" : "must not contain control characters or line breaks"
-            case .lineSeparator, .paragraphSeparator: return "must not contain line breaks"
-            default: continue
-            }
+/// The names the access layer stores (a user's full name, a registrant's company) follow the
+/// shared free-text rules of `Validator`: one line, no control characters, no markup, bounded.
+enum AccessText {
+    static func check(_ text: String, field: String, maxLength: Int) throws(WorkspaceError) {
+        guard !text.trimmingSpaces().isEmpty else { throw .invalidInput(field: field, message: "must not be empty") }
+        if let first = Validator.validateText(text, field: field, maxLength: maxLength).first {
+            throw .invalidInput(field: field, message: first.message)
         }
-        if text.count > maxLength { return "must be at most \(maxLength) characters" }
-        return nil
     }
 
-    static func check(_ text: String, field: String, maxLength: Int = 200) throws(WorkspaceError) {
-        guard !text.trimmingSpaces().isEmpty else { throw .invalidInput(field: field, message: "must not be empty") }
-        if let p = problem(in: text, maxLength: maxLength) { throw .invalidInput(field: field, message: p) }
+    /// An email address: the syntax, and nothing `Validator` refuses in text.
+    static func checkEmail(_ email: String) throws(WorkspaceError) {
+        guard Validator.isEmail(email), Validator.forbiddenCharacter(in: email, multiline: false) == nil,
+            email.count <= Validator.maxEmailLength
+        else { throw .invalidInput(field: "email", message: "'\(printable(email))' is not an email address") }
     }
 
     /// `text` with control characters shown as `?`, for one-line messages.

@@ -23,7 +23,7 @@ public enum Registration {
     public static func register(_ ws: Workspace, _ input: Input) throws(WorkspaceError) -> (User, Company) {
         try UserStore.validate(
             email: input.email, fullName: input.fullName, password: input.password, nameField: "full_name")
-        try AccessText.check(input.companyName, field: "company_name", maxLength: 200)
+        try AccessText.check(input.companyName, field: "company_name", maxLength: Validator.maxCompanyLength)
         let hash = try UserStore.hash(input.password, ws)
         let author = Author(name: input.fullName.trimmingSpaces(), email: input.email)
         let (user, company) = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> (User, Company) in

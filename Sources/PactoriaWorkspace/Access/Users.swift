@@ -161,10 +161,8 @@ public enum UserStore {
 
     /// Checks a new user's fields; errors name the field (`nameField` for the full name).
     static func validate(email: String, fullName: String, password: String, nameField: String) throws(WorkspaceError) {
-        guard Validator.isEmail(email), AccessText.problem(in: email) == nil else {
-            throw .invalidInput(field: "email", message: "'\(AccessText.printable(email))' is not an email address")
-        }
-        try AccessText.check(fullName, field: nameField, maxLength: 200)
+        try AccessText.checkEmail(email)
+        try AccessText.check(fullName, field: nameField, maxLength: Validator.maxNameLength)
         try PasswordPolicy.check(password, email: email)
     }
 

@@ -157,7 +157,7 @@ public struct ContractIndex: Sendable {
         mutating func parse(_ ref: ContractRef) throws(WorkspaceError) -> ContractSummary {
             let path = ref.yamlPath
             let stamp = FileSystem.stamp(ws.absolute(path))
-            let bytes = try ws.read(path)
+            let bytes = try ws.read(path, maxBytes: YAMLLimits.standard.maxBytes)
             let loaded = try Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
             let summary = ContractSummary(ref: ref, contract: loaded.contract)
             if var stamp {

@@ -58,13 +58,16 @@ enum FileSystem {
         return try readOpened(fd, path: path)
     }
 
+    /// The largest workspace file Pactoria reads (contract Markdown included): 64 MiB.
+    static let maxFileBytes = 64 << 20
+
     /// The refusal of a symbolic link or special file, as one line.
     static let notRegular = "not a regular file (a symbolic link or special file); refused"
 
     /// Reads `relative` below the directory `root` without following a symbolic link in any
     /// component (`companies/acme -> /etc` is refused as well as `leak.md -> /etc/passwd`) and
     /// without leaving `root`: empty, `.` and `..` components are refused.
-    static func readInside(root: String, _ relative: String) throws(WorkspaceError) -> [UInt8] {
+    static func readInside(root: String, _ relative: String, maxBytes: Int? = nil) throws(WorkspaceError) -> [UInt8] {
         let shown = relative
         let parts = relative.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard !relative.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
@@ -92,22 +95,37 @@ enum FileSystem {
             if e == ELOOP { throw .io(path: shown, message: notRegular) }
             throw .io(path: shown, message: "cannot read: \(String(cString: strerror(e)))")
         }
-        return try readOpened(fd, path: shown)
+        return try readOpened(fd, path: shown, maxBytes: maxBytes)
     }
 
     /// Reads an open descriptor to the end after checking that it is a regular file; closes it.
-    private static func readOpened(_ fd: Int32, path: String) throws(WorkspaceError) -> [UInt8] {
+    /// With `maxBytes` (YAML files), at most that many bytes plus one are ever read: a larger file
+    /// is refused as invalid YAML naming the file, before it costs memory or time.
+    private static func readOpened(_ fd: Int32, path: String, maxBytes: Int? = nil) throws(WorkspaceError) -> [UInt8] {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .io(path: path, message: "cannot read: \(errnoText())") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw .io(path: path, message: notRegular) }
         // A regular file never blocks; clear the flag so reads behave as usual.
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        // YAML has its own limit (an invalid-YAML problem naming the file); any other workspace
+        // file stops at `maxFileBytes`, so a huge or sparse file costs neither memory nor minutes.
+        let cap = maxBytes ?? maxFileBytes
+        func tooLarge(_ size: Int) -> WorkspaceError {
+            let message = "file is \(size) bytes or more; the limit is \(cap) bytes"
+            return maxBytes != nil
+                ? .yaml(YAMLError(file: path, line: nil, column: nil, message: message))
+                : .io(path: path, message: message + "; refused")
+        }
+        if st.st_size > cap { throw tooLarge(Int(st.st_size)) }
         var out: [UInt8] = []
-        out.reserveCapacity(Int(st.st_size))
+        out.reserveCapacity(min(Int(st.st_size), cap + 1))
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            // The file may grow while it is read: never take more than the limit plus one byte.
+            if out.count > cap { throw tooLarge(out.count) }
+            let want = min(chunk.count, cap + 1 - out.count)
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, want) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .io(path: path, message: "cannot read: \(errnoText())")

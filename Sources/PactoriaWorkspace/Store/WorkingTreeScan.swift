@@ -183,7 +183,9 @@ enum WorkingTreeScan {
                         changed = true
                         continue
                     }
-                    guard let blob = try blob(path, stamp) else { continue }
+                    // A file that cannot be hashed (unreadable, or past the size limit) is never
+                    // silently clean: it counts as changed, and validation names its problem.
+                    let blob = try blob(path, stamp)
                     if let h = head[name], !h.isDirectory {
                         if h.id != blob {
                             entries.append(StatusEntry(path: path, flags: .workdirModified))

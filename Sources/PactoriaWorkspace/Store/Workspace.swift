@@ -173,7 +173,8 @@ public final class Workspace {
     /// Opens the workspace rooted exactly at `root`.
     public static func open(root: String) throws(WorkspaceError) -> Workspace {
         // Read without following a link anywhere below the root (`.pactoria -> elsewhere`).
-        let text = String(decoding: try FileSystem.readInside(root: root, configPath), as: UTF8.self)
+        let text = String(
+            decoding: try FileSystem.readInside(root: root, configPath, maxBytes: YAMLLimits.standard.maxBytes), as: UTF8.self)
         let doc: YAMLDocument
         do { doc = try YAMLDocument.parse(text, file: configPath) } catch { throw .yaml(error) }
         return Workspace(root: root, config: try WorkspaceConfig.decode(doc, file: configPath))
@@ -217,7 +218,7 @@ public final class Workspace {
             throw .notFound("no company '\(slug)' (no \(rel))")
         }
         let doc: YAMLDocument
-        do { doc = try YAMLDocument.parse(try readText(rel), file: rel) } catch let e as YAMLError { throw .yaml(e) } catch let e as WorkspaceError { throw e } catch { throw .io(path: rel, message: "\(error)") }
+        do { doc = try YAMLDocument.parse(try readYAMLText(rel), file: rel) } catch let e as YAMLError { throw .yaml(e) } catch let e as WorkspaceError { throw e } catch { throw .io(path: rel, message: "\(error)") }
         let (company, issues) = CompanyCodec.decode(doc.root)
         let all = issues + Company.validate(company, directorySlug: slug)
         return (company, all.map { $0.problem(file: rel, document: doc) })
@@ -243,7 +244,7 @@ public final class Workspace {
         guard FileSystem.exists(absolute(ref.yamlPath)) else {
             throw .notFound("\(ref.yamlPath): no such contract metadata file")
         }
-        return try Self.decodeContract(ref: ref, text: try readText(ref.yamlPath))
+        return try Self.decodeContract(ref: ref, text: try readYAMLText(ref.yamlPath))
     }
 
     /// Parses and validates contract YAML text (from disk or from a commit).
@@ -300,8 +301,13 @@ public final class Workspace {
 
     /// Reads a workspace file: a regular file reached without following a symbolic link in any
     /// component of `relative`, and without leaving the workspace.
-    public func read(_ relative: String) throws(WorkspaceError) -> [UInt8] {
-        try FileSystem.readInside(root: root, relative)
+    public func read(_ relative: String, maxBytes: Int? = nil) throws(WorkspaceError) -> [UInt8] {
+        try FileSystem.readInside(root: root, relative, maxBytes: maxBytes)
+    }
+
+    /// A YAML file of the workspace, read as `read` does but never past the YAML size limit.
+    func readYAMLText(_ relative: String) throws(WorkspaceError) -> String {
+        String(decoding: try FileSystem.readInside(root: root, relative, maxBytes: YAMLLimits.standard.maxBytes), as: UTF8.self)
     }
 
     func readText(_ relative: String) throws(WorkspaceError) -> String {
