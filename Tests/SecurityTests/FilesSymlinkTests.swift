@@ -77,7 +77,7 @@ struct FilesSymlinkTests {
         #expect(mkfifo(s.root + "/" + path, 0o644) == 0)
         let started = ContinuousClock.now
         let r = try await s.call("GET", "/api/v1/contracts/\(id)/content", token: manager)
-        #expect(ContinuousClock.now - started < .seconds(5), "reading a FIFO blocked")
+        #expect(ContinuousClock.now - started < .seconds(30), "reading a FIFO blocked (a hang guard, not a speed target)")
         #expect(r.status == 409, "\(r.status) \(r.text)")
         let ws = try s.workspace()
         let status = try WorkspaceStatus.compute(ws)

