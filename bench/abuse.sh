@@ -51,7 +51,7 @@ echo "== generating $((per * 10)) contracts" >&2
 python3 "$here/genworkspace.py" "$ws" --companies 10 --per-company "$per" --quiet
 company=$(ls "$ws/companies" | head -1)
 export PACTORIA_INSECURE_TEST_PBKDF2_ITERATIONS=1000  # bench only: hash fast
-(cd "$ws" && git add -A && git commit -qm "bench config" \
+(cd "$ws" \
   && echo "bench-password-1" | "$bin" user add admin@bench.example --name Bench --role admin --company "$company" --password-stdin >/dev/null)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export PACTORIA="$bin"
