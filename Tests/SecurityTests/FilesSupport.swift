@@ -37,22 +37,7 @@ enum FilesKit {
     }
 
     /// The built `pactoria` (`$PACTORIA_BIN`, else beside this test bundle).
-    static func binary() throws -> String {
-        let fm = FileManager.default
-        if let explicit = ProcessInfo.processInfo.environment["PACTORIA_BIN"], !explicit.isEmpty { return explicit }
-        let starts = [(try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "", CommandLine.arguments.first ?? "", Bundle.main.bundlePath]
-        for start in starts where !start.isEmpty {
-            var dir = URL(fileURLWithPath: start).standardizedFileURL
-            while dir.path != "/" {
-                dir = dir.deletingLastPathComponent()
-                for c in [dir.appendingPathComponent("pactoria").path, dir.appendingPathComponent("debug/pactoria").path] {
-                    var isDir: ObjCBool = false
-                    if fm.fileExists(atPath: c, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: c) { return c }
-                }
-            }
-        }
-        throw FilesKit.Failure(description: "the pactoria binary is not built; run `swift build` first")
-    }
+    static func binary() throws -> String { try pactoriaBinary() }
 
     /// Runs the built binary in `directory` with a pinned environment plus `extra`.
     static func pactoria(_ args: [String], in directory: String, env extra: [String: String] = [:]) throws

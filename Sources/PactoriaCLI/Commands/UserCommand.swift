@@ -160,10 +160,8 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "Email address.") var email: String
 
         func run() throws {
-            try guarded(global) { () throws(WorkspaceError) in
-                let ws = try global.workspace()
-                let u = try UserStore.setDisabled(ws, email: email, disabled: true, actor: actorEmail(ws))
-                Terminal.out("disabled \(u.email)")
+            try changeUser(global, email) { ws, actor throws(WorkspaceError) in
+                "disabled \(try UserStore.setDisabled(ws, email: email, disabled: true, actor: actor).email)"
             }
         }
     }
@@ -175,10 +173,8 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "Email address.") var email: String
 
         func run() throws {
-            try guarded(global) { () throws(WorkspaceError) in
-                let ws = try global.workspace()
-                let u = try UserStore.setDisabled(ws, email: email, disabled: false, actor: actorEmail(ws))
-                Terminal.out("enabled \(u.email)")
+            try changeUser(global, email) { ws, actor throws(WorkspaceError) in
+                "enabled \(try UserStore.setDisabled(ws, email: email, disabled: false, actor: actor).email)"
             }
         }
     }
@@ -190,10 +186,8 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "Email address.") var email: String
 
         func run() throws {
-            try guarded(global) { () throws(WorkspaceError) in
-                let ws = try global.workspace()
-                let u = try UserStore.revoke(ws, email: email, actor: actorEmail(ws))
-                Terminal.out("revoked every earlier token of \(u.email)")
+            try changeUser(global, email) { ws, actor throws(WorkspaceError) in
+                "revoked every earlier token of \(try UserStore.revoke(ws, email: email, actor: actor).email)"
             }
         }
     }
@@ -206,10 +200,8 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "Email address.") var email: String
 
         func run() throws {
-            try guarded(global) { () throws(WorkspaceError) in
-                let ws = try global.workspace()
-                let u = try UserStore.setOperator(ws, email: email, granted: true, actor: actorEmail(ws))
-                Terminal.out("\(u.email) is an operator: sees every company")
+            try changeUser(global, email) { ws, actor throws(WorkspaceError) in
+                "\(try UserStore.setOperator(ws, email: email, granted: true, actor: actor).email) is an operator: sees every company"
             }
         }
     }
@@ -221,10 +213,9 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "Email address.") var email: String
 
         func run() throws {
-            try guarded(global) { () throws(WorkspaceError) in
-                let ws = try global.workspace()
-                let u = try UserStore.setOperator(ws, email: email, granted: false, actor: actorEmail(ws))
-                Terminal.out("\(u.email) sees only \(u.company)")
+            try changeUser(global, email) { ws, actor throws(WorkspaceError) in
+                let u = try UserStore.setOperator(ws, email: email, granted: false, actor: actor)
+                return "\(u.email) sees only \(u.company)"
             }
         }
     }
@@ -264,6 +255,17 @@ func parseRole(_ text: String) throws(WorkspaceError) -> Role {
 
 /// Who runs a user command, for the security log (the git identity, else "cli").
 func actorEmail(_ ws: Workspace) -> String? { (try? ws.resolveAuthor(nil))?.email }
+
+/// One change to one user of the local store: opens the workspace, runs `change` with the acting
+/// person's email, and prints the one line it returns.
+func changeUser(
+    _ global: GlobalOptions, _ email: String, _ change: (Workspace, String?) throws(WorkspaceError) -> String
+) throws(ExitCode) {
+    try guardedRun(global) { () throws(WorkspaceError) in
+        let ws = try global.workspace()
+        Terminal.out(try change(ws, actorEmail(ws)))
+    }
+}
 
 /// The one-line warning about a tracked users file, on standard error.
 func warnTracked(_ ws: Workspace) {
