@@ -62,7 +62,8 @@ public final class LiveServer: @unchecked Sendable {
 
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    public func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) throws -> HTTPResponse {
+    /// A request value: the bearer token and, with `json`, the serialised body and its type.
+    public func httpRequest(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) throws -> HTTPRequest {
         var h = headers
         if let token { h.append(.authorization(bearer: token)) }
         var body: [UInt8]?
@@ -70,7 +71,11 @@ public final class LiveServer: @unchecked Sendable {
             body = Array(try JSONSerialization.data(withJSONObject: json))
             h.append(.contentType("application/json"))
         }
-        return try client.send(HTTPRequest(method: method, url: url(path), headers: h, body: body))
+        return HTTPRequest(method: method, url: url(path), headers: h, body: body)
+    }
+
+    public func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) throws -> HTTPResponse {
+        try client.send(try httpRequest(method, path, token: token, json: json, headers: headers))
     }
 
     public func login(_ email: String, password: String = LiveServer.password) throws -> String {
@@ -108,14 +113,7 @@ extension LiveServer {
 
     /// A request off the cooperative pool; `json` is serialised here.
     public func call(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) async throws -> HTTPResponse {
-        var h = headers
-        if let token { h.append(.authorization(bearer: token)) }
-        var body: [UInt8]?
-        if let json {
-            body = Array(try JSONSerialization.data(withJSONObject: json))
-            h.append(.contentType("application/json"))
-        }
-        let request = HTTPRequest(method: method, url: url(path), headers: h, body: body)
+        let request = try httpRequest(method, path, token: token, json: json, headers: headers)
         let client = self.client
         return try await blocking { try client.send(request) }
     }

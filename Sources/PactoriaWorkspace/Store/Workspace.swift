@@ -288,7 +288,7 @@ public final class Workspace {
     /// A contract's content; nil when there is none, or when it is not a regular file inside its
     /// company's folder (a symbolic link or special file is never read).
     public func readMarkdown(_ ref: ContractRef) -> [UInt8]? {
-        FileSystem.exists(absolute(ref.markdownPath)) ? try? read(ref.markdownPath) : nil
+        (try? markdown(ref)) ?? nil
     }
 
     /// A contract's Markdown: nil when there is no entry at all, else the bytes of a regular
