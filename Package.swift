@@ -99,6 +99,14 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: upcoming),
+        // Issue #12: crash safety, git-state recovery and the rules on every path (fault injection included).
+        .testTarget(
+            name: "IntegrityTests",
+            dependencies: [
+                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaHTTPClient",
+                "PactoriaTestSupport", "ServerTestSupport",
+            ],
+            swiftSettings: upcoming),
         .testTarget(
             name: "GitSyncTests",
             dependencies: ["PactoriaGit", "PactoriaTestSupport"],
