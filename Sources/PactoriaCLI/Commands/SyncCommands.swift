@@ -165,6 +165,7 @@ func renderPull(_ r: Remotes.PullResult, global: GlobalOptions) {
             for f in c.fields { Terminal.out("    ✗ \(f)") }
             for v in c.violations { Terminal.out("    ✗ \(v)") }
             if c.content { Terminal.out("    ✗ content: conflict markers in \(c.ref.markdownPath)") }
+            if c.deletion { Terminal.out("    ✗ deleted by \(state.theirsLabel): keep it (`--ours`) or accept the deletion (`--theirs`)") }
         }
         for p in state.otherPaths { Terminal.out("  \(p): conflict markers") }
         Terminal.out("Resolve with `pactoria resolve C --ours|--theirs|--field NAME=VALUE`, then `pactoria commit`; or `pactoria merge --abort`.")
@@ -263,7 +264,7 @@ struct Resolve: ParsableCommand {
             let c = try ContractAwareMerge.resolve(ws, spec: contract, side: ours ? .ours : theirs ? .theirs : nil, field: pair, content: content)
             if c.isResolved {
                 Terminal.out("resolved \(c.ref)")
-                if MergeState.load(ws)?.unresolved.isEmpty ?? true { Terminal.out("all conflicts resolved; run `pactoria commit` to finish the merge") }
+                if MergeState.current(ws)?.unresolved.isEmpty ?? true { Terminal.out("all conflicts resolved; run `pactoria commit` to finish the merge") }
             } else {
                 Terminal.out("\(c.ref): still to resolve: " + (c.fields.map(\.field) + (c.content ? ["content"] : [])).joined(separator: ", "))
             }
@@ -297,7 +298,9 @@ struct MergeDriverCommand: ParsableCommand {
     func run() throws {
         do {
             let ws = try? Workspace.discover()
-            let outcome = try MergeDriver.run(ancestor: ancestor, ours: ours, theirs: theirs, path: path, workspace: ws)
+            // git names the commit being merged in `GITHEAD_<sha>` for merge drivers.
+            let merging = ProcessInfo.processInfo.environment.keys.first { $0.hasPrefix("GITHEAD_") }.map { String($0.dropFirst("GITHEAD_".count)) }
+            let outcome = try MergeDriver.run(ancestor: ancestor, ours: ours, theirs: theirs, path: path, workspace: ws, theirsCommit: merging)
             for m in outcome.messages { Terminal.err("pactoria: \(m)") }
             if !outcome.clean { throw ExitCode(1) }
         } catch let e as WorkspaceError {
