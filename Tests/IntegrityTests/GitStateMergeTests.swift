@@ -102,6 +102,34 @@ import Testing
         #expect(committed.contains("version: \(max(a, b) + 1)\n"))
     }
 
+    // #12.18 (the merge driver, under plain `git merge`)
+    @Test func mergeDriverBumpsTheVersionOfTwoMarkdownEdits() throws {
+        let sb = try GitSandbox.shared()
+        try Self.installHooks(sb)
+        let draft = try #require(try sb.contracts(status: "draft", in: "a").first)
+        let md = try sb.read("a/\(draft).md")
+        try sb.git(["checkout", "-q", "-b", "other"], in: "a")
+        try sb.write(md + "\nEdited at the end on other.\n", "a/\(draft).md")
+        // (a change to a different field too, so both sides' metadata differ and git asks the driver)
+        try sb.setLine("a/\(draft).yaml", prefix: "title: ", to: "title: Title On Other")
+        try sb.ok(sb.pactoria(["commit", "-m", "other's edit"], in: "a"))
+        let theirs = try sb.read("a/\(draft).yaml")
+        try sb.git(["checkout", "-q", "main"], in: "a")
+        try sb.write("Edited at the top on main.\n\n" + md, "a/\(draft).md")
+        try sb.ok(sb.pactoria(["commit", "-m", "main's edit"], in: "a"))
+        let ours = try sb.read("a/\(draft).yaml")
+        func version(_ yaml: String) -> Int? {
+            yaml.split(separator: "\n").first { $0.hasPrefix("version: ") }.flatMap { Int($0.dropFirst("version: ".count)) }
+        }
+        let top = try #require(max(try #require(version(ours)), try #require(version(theirs))))
+        let merged = try sb.gitRun(["merge", "--no-edit", "other"], in: "a")
+        #expect(merged.status == 0, "\(merged)")
+        let committed = try sb.git(["show", "HEAD:\(draft).yaml"], in: "a")
+        #expect(version(committed) == top + 1, "\(committed)")
+        let text = try sb.read("a/\(draft).md")
+        #expect(text.contains("Edited at the top on main.") && text.contains("Edited at the end on other."))
+    }
+
     /// Installs the pre-commit hook and merge driver in `a` and commits `.gitattributes`.
     static func installHooks(_ sb: GitSandbox) throws {
         try sb.ok(sb.pactoria(["hooks", "install"], in: "a"))
