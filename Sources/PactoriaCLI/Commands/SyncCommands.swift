@@ -181,6 +181,11 @@ struct Pull: ParsableCommand {
             common ancestor, the Markdown as text, and the lifecycle rules checked on the result.
             Conflicts are listed by contract and left for `pactoria resolve` and `pactoria commit`
             (or `pactoria merge --abort`). Exit 1 when conflicts remain, 2 when offline.
+            A contract the remote deleted that is not a draft is a conflict too: keep it
+            (`pactoria resolve C --ours`) or accept the deletion (`--theirs`).
+            The merge is recorded before any file changes: if a pull is interrupted (killed, power
+            cut), `pactoria merge --abort` returns to where it began, keeping your other edits, and
+            running `pactoria pull` again finishes it.
             Credentials as for `pactoria push` (PACTORIA_GIT_TOKEN, git's credential helpers, ssh).
 
             Examples:
@@ -275,7 +280,14 @@ struct Resolve: ParsableCommand {
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge", abstract: "Control a merge in progress.",
-        discussion: "Example:\n  pactoria merge --abort")
+        discussion: """
+            Works on a merge left by `pactoria pull` (conflicts, or a pull that was interrupted) and
+            on one left by plain `git merge`: the files the merge brought in are put back as they
+            were; other uncommitted edits stay.
+
+            Example:
+              pactoria merge --abort
+            """)
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Give up the merge and return to where the pull began.") var abort = false
 
