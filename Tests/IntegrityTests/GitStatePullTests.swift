@@ -63,6 +63,8 @@ import Testing
         let status = try sb.pactoria(["status"], in: "a")
         #expect(status.stdout.contains("pactoria merge --abort"), "\(status)")
         #expect(status.stdout.contains("`pactoria pull`"), "\(status)")
+        let checked = try sb.pactoria(["status", "--check"], in: "a")
+        #expect(checked.status == 1, "\(checked)")
         // Nothing can be committed over the half-applied pull.
         let commit = try sb.pactoria(["commit", "-m", "oops"], in: "a")
         #expect(commit.status != 0 && commit.stderr.contains("interrupted"), "\(commit)")

@@ -35,7 +35,7 @@ struct Status: ParsableCommand {
             let st = try WorkspaceStatus.compute(ws)
             let tracking = Remotes.tracking(ws)
             let merge = MergeState.current(ws)
-            failed = check && (!st.problems.isEmpty || !(merge?.unresolved.isEmpty ?? true))
+            failed = check && (!st.problems.isEmpty || !(merge?.unresolved.isEmpty ?? true) || merge?.applying == true)
             if json {
                 renderJSON(st, tracking: tracking, merge: merge)
             } else if porcelain {
