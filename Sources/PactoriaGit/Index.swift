@@ -9,9 +9,13 @@ public final class Index {
     // Keeps the repository alive as long as its index is in use.
     let repository: Repository
 
-    init(pointer: OpaquePointer, repository: Repository) {
+    /// True for an index opened by path, which libgit2 does not tie to the repository.
+    let standalone: Bool
+
+    init(pointer: OpaquePointer, repository: Repository, standalone: Bool = false) {
         self.pointer = pointer
         self.repository = repository
+        self.standalone = standalone
     }
 
     deinit { git_index_free(pointer) }
@@ -53,6 +57,10 @@ public final class Index {
     /// Writes the index's content as a tree and returns its id.
     public func writeTree() throws -> ObjectID {
         var oid = git_oid()
+        if standalone {
+            try check(git_index_write_tree_to(&oid, pointer, repository.pointer), "write tree")
+            return ObjectID(oid)
+        }
         try check(git_index_write_tree(&oid, pointer), "write tree")
         return ObjectID(oid)
     }
@@ -119,4 +127,15 @@ public final class Index {
     public var hasConflicts: Bool { git_index_has_conflicts(pointer) == 1 }
 
     public var entryCount: Int { git_index_entrycount(pointer) }
+}
+
+extension Repository {
+    /// Opens an index file by path (such as the temporary index git names in `GIT_INDEX_FILE`
+    /// while it runs a pre-commit hook for `git commit -a` or `git commit PATH`). The index is
+    /// read-only here: write its tree with `writeTree()`; never `write()` it.
+    public func index(atPath path: String) throws -> Index {
+        var idx: OpaquePointer?
+        try check(git_index_open(&idx, path), "read index \(path)")
+        return Index(pointer: idx!, repository: self, standalone: true)
+    }
 }

@@ -262,17 +262,25 @@ extension Repository {
     ///
     /// Safe: a file with local changes the merge would overwrite stops the checkout with a
     /// `.conflict` error before anything is written.
-    public func checkout(_ merge: MergeResult, labels: MergeLabels = MergeLabels()) throws {
-        try labels.ancestor.withCString { al in
-            try labels.ours.withCString { ol in
-                try labels.theirs.withCString { tl in
-                    var opts = try checkoutOptions(
-                        GIT_CHECKOUT_SAFE.rawValue | GIT_CHECKOUT_ALLOW_CONFLICTS.rawValue
-                            | GIT_CHECKOUT_CONFLICT_STYLE_MERGE.rawValue)
-                    opts.ancestor_label = al
-                    opts.our_label = ol
-                    opts.their_label = tl
-                    try check(git_checkout_index(pointer, merge.pointer, &opts), "check out merge result")
+    ///
+    /// `onFile` is called with each path as the checkout writes or removes it.
+    public func checkout(
+        _ merge: MergeResult, labels: MergeLabels = MergeLabels(), onFile: ((String) -> Void)? = nil
+    ) throws {
+        let box = CheckoutFileBox(onFile)
+        try withExtendedLifetime(box) {
+            try labels.ancestor.withCString { al in
+                try labels.ours.withCString { ol in
+                    try labels.theirs.withCString { tl in
+                        var opts = try checkoutOptions(
+                            GIT_CHECKOUT_SAFE.rawValue | GIT_CHECKOUT_ALLOW_CONFLICTS.rawValue
+                                | GIT_CHECKOUT_CONFLICT_STYLE_MERGE.rawValue)
+                        opts.ancestor_label = al
+                        opts.our_label = ol
+                        opts.their_label = tl
+                        box.install(&opts)
+                        try check(git_checkout_index(pointer, merge.pointer, &opts), "check out merge result")
+                    }
                 }
             }
         }
@@ -281,25 +289,72 @@ extension Repository {
     /// Updates the working tree and index to the tree of `commit` (a commit or tree id) without
     /// moving HEAD. Safe unless `force`: local changes that would be overwritten stop it with
     /// `.conflict`.
-    public func checkoutTree(_ commit: ObjectID, force: Bool = false) throws {
+    public func checkoutTree(_ commit: ObjectID, force: Bool = false, onFile: ((String) -> Void)? = nil) throws {
         let obj = try lookupObject(commit)
         defer { git_object_free(obj) }
         var opts = try checkoutOptions(force ? GIT_CHECKOUT_FORCE.rawValue : GIT_CHECKOUT_SAFE.rawValue)
-        try check(git_checkout_tree(pointer, obj, &opts), "check out \(commit.short)")
+        let box = CheckoutFileBox(onFile)
+        try withExtendedLifetime(box) {
+            box.install(&opts)
+            try check(git_checkout_tree(pointer, obj, &opts), "check out \(commit.short)")
+        }
+    }
+
+    /// Puts exactly `paths` back as they are in `commit` (a commit or tree; nil: the empty tree),
+    /// in the index and the working tree: files the commit lacks are removed, tracked or not;
+    /// any conflict recorded for them is dropped. Other paths are not touched.
+    public func restore(paths: [String], from commit: ObjectID?) throws {
+        guard !paths.isEmpty else { return }
+        var index: OpaquePointer?
+        try check(git_repository_index(&index, pointer), "read index")
+        defer { git_index_free(index) }
+        for p in paths {
+            let rc = git_index_conflict_remove(index, p)
+            if rc != GIT_ENOTFOUND.rawValue { try check(rc, "resolve \(p)") }
+            if commit == nil {
+                let rc = git_index_remove(index, p, 0)
+                if rc != GIT_ENOTFOUND.rawValue { try check(rc, "unstage \(p)") }
+            }
+        }
+        try check(git_index_write(index), "write index")
+        guard let commit else {
+            for p in paths { unlink(workdirPath + p) }
+            return
+        }
+        let obj = try lookupObject(commit)
+        defer { git_object_free(obj) }
+        var opts = try checkoutOptions(
+            GIT_CHECKOUT_FORCE.rawValue | GIT_CHECKOUT_REMOVE_UNTRACKED.rawValue
+                | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH.rawValue)
+        try withStrArray(paths) { arr in
+            opts.paths = arr!.pointee
+            try check(git_checkout_tree(pointer, obj, &opts), "restore \(paths.count) files from \(commit.short)")
+        }
+    }
+
+    /// The working directory, with a trailing slash.
+    var workdirPath: String {
+        guard let p = git_repository_workdir(pointer) else { return "" }
+        var dir = String(cString: p)
+        if !dir.hasSuffix("/") { dir += "/" }
+        return dir
     }
 
     /// Fast-forwards `branch` (short name or `refs/heads/...`; it may be unborn) to `target`: checks
     /// out the target's tree safely (local changes in the way stop it with `.conflict`, nothing
     /// moved), then moves the branch and points HEAD at it. Throws `.nonFastForward` when the branch
     /// has commits `target` lacks.
-    public func fastForward(branch: String, to target: ObjectID) throws {
+    public func fastForward(
+        branch: String, to target: ObjectID, onFile: ((String) -> Void)? = nil, afterCheckout: (() -> Void)? = nil
+    ) throws {
         let refname = branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)"
         if let current = try referenceTarget(refname), current != target, try !isDescendant(target, of: current) {
             throw GitError(
                 code: .nonFastForward, operation: "fast-forward \(branch)",
                 message: "\(target.short) does not contain \(current.short)")
         }
-        try checkoutTree(target)
+        try checkoutTree(target, onFile: onFile)
+        afterCheckout?()
         try setReference(refname, to: target, message: "fast-forward to \(target.short)")
         var head: OpaquePointer?
         let isHead =
@@ -416,5 +471,20 @@ extension Repository {
         try check(git_checkout_options_init(&opts, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "checkout options")
         opts.checkout_strategy = strategy
         return opts
+    }
+}
+
+/// Carries a per-file callback through libgit2's checkout progress callback.
+final class CheckoutFileBox {
+    let onFile: ((String) -> Void)?
+    init(_ onFile: ((String) -> Void)?) { self.onFile = onFile }
+
+    func install(_ opts: inout git_checkout_options) {
+        guard onFile != nil else { return }
+        opts.progress_payload = Unmanaged.passUnretained(self).toOpaque()
+        opts.progress_cb = { path, _, _, payload in
+            guard let path, let payload else { return }
+            Unmanaged<CheckoutFileBox>.fromOpaque(payload).takeUnretainedValue().onFile?(String(cString: path))
+        }
     }
 }

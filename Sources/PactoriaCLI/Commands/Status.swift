@@ -34,8 +34,8 @@ struct Status: ParsableCommand {
             let ws = try global.workspace()
             let st = try WorkspaceStatus.compute(ws)
             let tracking = Remotes.tracking(ws)
-            let merge = MergeState.load(ws)
-            failed = check && (!st.problems.isEmpty || !(merge?.unresolved.isEmpty ?? true))
+            let merge = MergeState.current(ws)
+            failed = check && (!st.problems.isEmpty || !(merge?.unresolved.isEmpty ?? true) || merge?.applying == true)
             if json {
                 renderJSON(st, tracking: tracking, merge: merge)
             } else if porcelain {
@@ -57,6 +57,7 @@ struct Status: ParsableCommand {
     }
 
     func renderPorcelain(_ st: WorkspaceStatus, merge: MergeState?) {
+        if merge?.applying == true { Terminal.out("! .git: \(merge?.commitRefusal() ?? "")") }
         for c in merge?.unresolved ?? [] { Terminal.out("U - \(c.ref)") }
         for c in st.contracts {
             let part = c.part.map { String($0.rawValue.prefix(1)) } ?? "-"
@@ -88,9 +89,11 @@ struct Status: ParsableCommand {
             "total": st.total,
             "upstream": JSON.opt(tracking?.upstream), "ahead": JSON.opt(tracking?.ahead), "behind": JSON.opt(tracking?.behind),
             "merging": merge != nil,
+            "pull_interrupted": merge?.applying ?? false,
             "conflicts": (merge?.unresolved ?? []).map { c -> [String: Any] in
                 [
                     "path": c.ref.yamlPath, "id": c.id, "title": c.title, "content": c.content, "violations": c.violations,
+                    "deletion": c.deletion,
                     "fields": c.fields.map { ["field": $0.field, "ours": JSON.opt($0.ours), "theirs": JSON.opt($0.theirs), "base": JSON.opt($0.ancestor)] },
                 ]
             },
@@ -99,7 +102,10 @@ struct Status: ParsableCommand {
 
     func renderText(_ st: WorkspaceStatus, _ t: Terminal, tracking: Remotes.Tracking?, merge: MergeState?) {
         if let b = st.branch { Terminal.out("On branch \(b)") }
-        if let tr = tracking {
+        // #12.19: during a merge, `pull` is refused; the tracking line suggests nothing then.
+        if let tr = tracking, merge != nil {
+            Terminal.out("Your branch tracks '\(tr.upstream)'.")
+        } else if let tr = tracking {
             switch (tr.ahead, tr.behind) {
             case (0, 0): Terminal.out("Your branch is up to date with '\(tr.upstream)' (as of the last fetch).")
             case (let a, 0): Terminal.out("Your branch is ahead of '\(tr.upstream)' by \(a) commit\(a == 1 ? "" : "s"); run `pactoria push`.")
@@ -107,7 +113,12 @@ struct Status: ParsableCommand {
             case (let a, let b): Terminal.out("Your branch and '\(tr.upstream)' have diverged: \(a) and \(b) different commits; run `pactoria pull`.")
             }
         }
-        if let merge {
+        if let merge, merge.applying {
+            // #12.3: an interrupted pull: one command either way.
+            Terminal.out("\n" + t.paint("A pull of \(merge.theirsLabel) was interrupted while it updated the files.", .red))
+            Terminal.out("  Run `pactoria merge --abort` to return to where it began (your other edits are kept),")
+            Terminal.out("  or `pactoria pull` to finish it.")
+        } else if let merge {
             let open = merge.unresolved
             Terminal.out("\nYou are merging \(merge.theirsLabel).")
             if open.isEmpty {
@@ -119,7 +130,9 @@ struct Status: ParsableCommand {
                     for f in c.fields { Terminal.out("      \(t.paint("✗ " + f.description, .red))") }
                     for v in c.violations { Terminal.out("      \(t.paint("✗ " + v, .red))") }
                     if c.content { Terminal.out("      \(t.paint("✗ content: conflict markers in " + c.ref.markdownPath + " (edit, then `pactoria resolve C --content`)", .red))") }
+                    if c.deletion { Terminal.out("      \(t.paint("✗ deleted by " + merge.theirsLabel + ": keep it (`pactoria resolve " + c.ref.description + " --ours`) or accept the deletion (`--theirs`)", .red))") }
                 }
+                Terminal.out("  Then `pactoria commit` to conclude the merge.")
             }
         }
         if st.headCommit == nil { Terminal.out("\nNo commits yet") }

@@ -165,6 +165,7 @@ func renderPull(_ r: Remotes.PullResult, global: GlobalOptions) {
             for f in c.fields { Terminal.out("    ✗ \(f)") }
             for v in c.violations { Terminal.out("    ✗ \(v)") }
             if c.content { Terminal.out("    ✗ content: conflict markers in \(c.ref.markdownPath)") }
+            if c.deletion { Terminal.out("    ✗ deleted by \(state.theirsLabel): keep it (`--ours`) or accept the deletion (`--theirs`)") }
         }
         for p in state.otherPaths { Terminal.out("  \(p): conflict markers") }
         Terminal.out("Resolve with `pactoria resolve C --ours|--theirs|--field NAME=VALUE`, then `pactoria commit`; or `pactoria merge --abort`.")
@@ -180,6 +181,11 @@ struct Pull: ParsableCommand {
             common ancestor, the Markdown as text, and the lifecycle rules checked on the result.
             Conflicts are listed by contract and left for `pactoria resolve` and `pactoria commit`
             (or `pactoria merge --abort`). Exit 1 when conflicts remain, 2 when offline.
+            A contract the remote deleted that is not a draft is a conflict too: keep it
+            (`pactoria resolve C --ours`) or accept the deletion (`--theirs`).
+            The merge is recorded before any file changes: if a pull is interrupted (killed, power
+            cut), `pactoria merge --abort` returns to where it began, keeping your other edits, and
+            running `pactoria pull` again finishes it.
             Credentials as for `pactoria push` (PACTORIA_GIT_TOKEN, git's credential helpers, ssh).
 
             Examples:
@@ -263,7 +269,7 @@ struct Resolve: ParsableCommand {
             let c = try ContractAwareMerge.resolve(ws, spec: contract, side: ours ? .ours : theirs ? .theirs : nil, field: pair, content: content)
             if c.isResolved {
                 Terminal.out("resolved \(c.ref)")
-                if MergeState.load(ws)?.unresolved.isEmpty ?? true { Terminal.out("all conflicts resolved; run `pactoria commit` to finish the merge") }
+                if MergeState.current(ws)?.unresolved.isEmpty ?? true { Terminal.out("all conflicts resolved; run `pactoria commit` to finish the merge") }
             } else {
                 Terminal.out("\(c.ref): still to resolve: " + (c.fields.map(\.field) + (c.content ? ["content"] : [])).joined(separator: ", "))
             }
@@ -274,7 +280,14 @@ struct Resolve: ParsableCommand {
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge", abstract: "Control a merge in progress.",
-        discussion: "Example:\n  pactoria merge --abort")
+        discussion: """
+            Works on a merge left by `pactoria pull` (conflicts, or a pull that was interrupted) and
+            on one left by plain `git merge`: the files the merge brought in are put back as they
+            were; other uncommitted edits stay.
+
+            Example:
+              pactoria merge --abort
+            """)
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Give up the merge and return to where the pull began.") var abort = false
 
@@ -297,7 +310,9 @@ struct MergeDriverCommand: ParsableCommand {
     func run() throws {
         do {
             let ws = try? Workspace.discover()
-            let outcome = try MergeDriver.run(ancestor: ancestor, ours: ours, theirs: theirs, path: path, workspace: ws)
+            // git names the commit being merged in `GITHEAD_<sha>` for merge drivers.
+            let merging = ProcessInfo.processInfo.environment.keys.first { $0.hasPrefix("GITHEAD_") }.map { String($0.dropFirst("GITHEAD_".count)) }
+            let outcome = try MergeDriver.run(ancestor: ancestor, ours: ours, theirs: theirs, path: path, workspace: ws, theirsCommit: merging)
             for m in outcome.messages { Terminal.err("pactoria: \(m)") }
             if !outcome.clean { throw ExitCode(1) }
         } catch let e as WorkspaceError {

@@ -75,6 +75,18 @@ public enum ContractAwareMerge {
                     content: contentConflict))
             }
         }
+        // #12.12: a contract the other side deleted outright (not a draft) is a lifecycle event,
+        // never a silent change: keep ours in the result and ask (keep / accept the deletion).
+        for (ref, ch) in theirsChanged.sorted(by: { $0.key < $1.key }) where oursChanged[ref] == nil {
+            guard ch.afterRef == nil, let before = ch.before, before.contract.status != ContractStatus.draft.rawValue else { continue }
+            for path in [ref.yamlPath, ref.markdownPath] {
+                let blob = try repo.blobID(inTree: oursTree, path: path)
+                if blob != nil || gitConflicts.contains(path) { try result.resolve(path: path, with: blob) }
+            }
+            conflicts.append(MergeState.ContractConflict(
+                ref: ref, id: before.contract.id, title: before.contract.title, fields: [],
+                violations: [], content: false, deletion: true))
+        }
         // Conflicted paths no contract rule explains: other files, or a contract only one side
         // changed in a way git could not merge (cannot happen for contracts, but say so if it does).
         let handled = Set(conflicts.flatMap { [$0.ref.yamlPath, $0.ref.markdownPath] } + merged.map(\.yamlPath))
@@ -91,8 +103,17 @@ public enum ContractAwareMerge {
 
         let labels = MergeLabels(ancestor: "base", ours: branch, theirs: label)
         let message = "Merge \(label) into \(branch)"
+        // #12.3: the merge is recorded, durably, before the working tree changes: an interrupted
+        // pull is then undone by `pactoria merge --abort` or finished by `pactoria pull`.
+        var state = MergeState(
+            theirs: theirs.hex, origHead: ours.hex, theirsLabel: label, contracts: conflicts.sorted { $0.ref < $1.ref },
+            otherPaths: others, kind: .pull, applying: true)
+        try state.save(ws)
+        try repo.beginMerge(theirs: theirs, message: message)
+        Fault.point("pull.after-merge-state")
+        try repo.checkout(result, labels: labels, onFile: { _ in Fault.point("pull.checkout-file") })
+        Fault.point("pull.after-checkout")
         if conflicts.isEmpty && others.isEmpty {
-            try repo.checkout(result, labels: labels)
             let tree = try result.writeTree()
             let events = merged.compactMap { ref -> ContractEvent? in
                 guard let c = Snapshots.inTree(repo, tree, ref)?.contract else { return nil }
@@ -102,18 +123,25 @@ public enum ContractAwareMerge {
             let commit = try repo.createCommit(
                 tree: tree, parents: [ours, theirs], author: signature, committer: signature,
                 message: AuditTrailers.compose(message: message, events: events))
+            Fault.point("pull.after-commit")
+            try repo.cleanupState()
+            MergeState.remove(ws)
             return .merged(commit: commit, contracts: merged)
         }
-        try repo.checkout(result, labels: labels)
         for (ref, text) in rewrite {
             try FileSystem.writeAtomically(text, to: ws.absolute(ref.yamlPath))
         }
-        try repo.beginMerge(theirs: theirs, message: message)
-        let state = MergeState(
-            theirs: theirs.hex, origHead: ours.hex, theirsLabel: label, contracts: conflicts.sorted { $0.ref < $1.ref },
-            otherPaths: others)
+        state.applying = false
         try state.save(ws)
         return .conflicts(state)
+    }
+
+    /// True when moving from `from` to `to` deletes a contract that is not a draft (#12.12).
+    static func deletesLiveContract(_ repo: Repository, from: ObjectID, to: ObjectID) throws -> Bool {
+        let changes = try ContractTreeDiff.changes(repo, from: try repo.treeID(ofCommit: from), to: try repo.treeID(ofCommit: to))
+        return changes.contains { ch in
+            ch.afterRef == nil && ch.before.map { $0.contract.status != ContractStatus.draft.rawValue } == true
+        }
     }
 
     // MARK: - Finishing
@@ -125,7 +153,10 @@ public enum ContractAwareMerge {
     public static func resolve(
         _ ws: Workspace, spec: String, side: Side? = nil, field: (String, String)? = nil, content: Bool = false
     ) throws(WorkspaceError) -> MergeState.ContractConflict {
-        guard var state = MergeState.load(ws) else { throw .refused("no merge in progress") }
+        guard var state = MergeState.current(ws) else { throw .refused("no merge in progress") }
+        if state.applying {
+            throw .refused(state.commitRefusal() ?? "a pull was interrupted")
+        }
         let repo = try ws.repository()
         let key = spec.lowercased()
         guard let i = state.contracts.firstIndex(where: { c in
@@ -144,9 +175,13 @@ public enum ContractAwareMerge {
                     try? FileManager.default.removeItem(atPath: ws.absolute(path))
                 }
             }
+            c.acceptedDeletion = c.deletion && side == .theirs
             c.fields = []
             c.violations = []
             c.content = false
+            c.deletion = false
+        } else if c.deletion {
+            throw .refused("\(c.ref) was deleted by \(state.theirsLabel): keep it with `--ours` or accept the deletion with `--theirs`")
         } else if let (name, value) = field {
             guard c.fields.contains(where: { $0.field == name }) else {
                 throw .invalidInput(field: "--field", message: "\(name) is not in conflict (conflicting: \(c.fields.map(\.field).joined(separator: ", ")))")
@@ -179,19 +214,62 @@ public enum ContractAwareMerge {
         return c
     }
 
-    /// `pactoria merge --abort`: back to where the pull began.
+    /// `pactoria merge --abort`: back to where the pull (or plain `git merge`) began. Only the
+    /// files the merge brings in are put back; other uncommitted edits stay as they are.
     public static func abort(_ ws: Workspace) throws(WorkspaceError) {
         let repo = try ws.repository()
-        let state = MergeState.load(ws)
-        guard state != nil || repo.repositoryState == .merge else { throw .refused("no merge in progress") }
+        guard let state = MergeState.current(ws) else { throw .refused("no merge in progress") }
         do {
-            let target = try state.flatMap { ObjectID(hex: $0.origHead) } ?? Committer.head(repo)
-            if let target { try repo.resetHard(to: target) }
-            try repo.cleanupState()
+            try undo(ws, repo, state)
         } catch let e as WorkspaceError { throw e } catch {
             throw .repository("cannot abort the merge", detail: "\(error)")
         }
+    }
+
+    static func undo(_ ws: Workspace, _ repo: Repository, _ state: MergeState) throws {
+        let head = try Committer.head(repo)
+        let origin = ObjectID(hex: state.origHead) ?? head
+        var paths = Set<String>()
+        if let theirs = ObjectID(hex: state.theirs) {
+            let from = try origin.map { try repo.treeID(ofCommit: $0) }
+            for ch in try repo.changedPaths(from: from, to: try repo.treeID(ofCommit: theirs)) {
+                paths.insert(ch.oldPath)
+                paths.insert(ch.newPath)
+            }
+        }
+        // A commit made by the interrupted pull (or a branch moved by a fast-forward) is undone.
+        if let origin, let head, head != origin {
+            let since = try repo.changedPaths(from: try repo.treeID(ofCommit: origin), to: try repo.treeID(ofCommit: head))
+            for ch in since { paths.insert(ch.oldPath); paths.insert(ch.newPath) }
+        }
+        for c in state.contracts { paths.insert(c.ref.yamlPath); paths.insert(c.ref.markdownPath) }
+        for p in state.otherPaths { paths.insert(p) }
+        for c in (try? repo.index().conflicts()) ?? [] { paths.insert(c.path) }
+        paths.remove("")
+        if let origin, let head, head != origin, let branch = repo.currentBranch() {
+            let ref = branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)"
+            try repo.setReference(ref, to: origin, message: "merge --abort: back to \(origin.short)")
+        }
+        try repo.restore(paths: paths.sorted(), from: origin)
+        if repo.repositoryState == .merge { try repo.cleanupState() }
         MergeState.remove(ws)
+    }
+
+    /// A pull interrupted while it updated the files (#12.3), before a new pull starts: if it got
+    /// as far as its commit, the record is cleared; otherwise the files are put back as they were.
+    static func recoverInterrupted(_ ws: Workspace, _ repo: Repository, _ state: MergeState) throws(WorkspaceError) {
+        do {
+            let head = try Committer.head(repo)
+            let finished = try head.flatMap { h in try ObjectID(hex: state.theirs).map { t in try h == t || repo.isDescendant(h, of: t) } } ?? false
+            if finished {
+                if repo.repositoryState == .merge { try repo.cleanupState() }
+                MergeState.remove(ws)
+                return
+            }
+            try undo(ws, repo, state)
+        } catch let e as WorkspaceError { throw e } catch {
+            throw .repository("cannot recover the interrupted pull", detail: "\(error)")
+        }
     }
 }
 

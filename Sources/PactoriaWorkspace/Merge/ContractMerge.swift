@@ -59,8 +59,10 @@ public enum ContractMerge {
         let (tc, _) = ContractCodec.decode(t)
         var (mc, _) = ContractCodec.decode(merged)
         conflicts.removeAll { $0.field == "version" || $0.field == "updated_at" }
-        let topVersion = max(oc.version, tc.version)
-        mc.version = topVersion
+        // #12.18: two different Markdown edits merged make a new edition.
+        mc.version = MergeVersion.merged(
+            ours: oc.version, theirs: tc.version, oursContent: oursContent, theirsContent: theirsContent,
+            mergedContent: mergedContent)
         mc.updatedAt = [oc.updatedAt, tc.updatedAt].compactMap { $0 }.max()
         merged = ContractCodec.encode(mc, into: merged)
 

@@ -14,6 +14,11 @@ import Darwin
 /// `commit.after-object`, `pull.after-checkout-start`. `Fault.steps` lists every one, so the
 /// fault suite and `bench/faults.sh` can walk them all.
 public enum Fault {
+    /// Every step a fault can be injected at (shared with `bench/faults.sh`).
+    public static let steps: [String] = [
+        "pull.after-fetch", "pull.after-merge-state", "pull.checkout-file", "pull.after-checkout", "pull.after-commit",
+    ]
+
     /// The exit status of an injected fault (distinct from any status Pactoria exits with).
     public static let exitStatus: Int32 = 86
 

@@ -34,10 +34,9 @@ public enum Check {
         if staged {
             let head = try Committer.head(repo)
             let headTree = head.flatMap { try? repo.treeID(ofCommit: $0) }
-            let indexTree: ObjectID
-            do { indexTree = try repo.index().writeTree() } catch {
-                throw .repository("cannot read the index", detail: "\(error)")
-            }
+            // #12.20: the index git is committing (GIT_INDEX_FILE), however it was staged.
+            let indexTree = try Hooks.stagedTree(repo)
+            findings += Hooks.mergeFindings(ws)
             findings += try changeFindings(repo, from: headTree, to: indexTree, commit: nil, policy: policy)
             findings += try fileFindings(repo, from: headTree, to: indexTree, commit: nil).filter { $0.rule == Rule.notRegular }
             return Report(findings: findings, contractsChecked: 0, commitsChecked: 0)

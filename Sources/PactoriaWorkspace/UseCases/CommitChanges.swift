@@ -34,14 +34,11 @@ public enum CommitChanges {
         let repo = try ws.repository()
         // Finishing a merge: every conflict resolved, then a commit with both parents.
         var mergeParents: [ObjectID] = []
-        if let state = MergeState.load(ws) {
-            let open = state.unresolved
-            if !open.isEmpty {
-                throw .refused("unresolved merge conflicts in \(open.map(\.ref.description).joined(separator: ", ")); see `pactoria status`, then `pactoria resolve`")
-            }
+        // #12.3, #12.17: an interrupted pull or an unresolved conflict (Pactoria's or git's own).
+        let mergeState = MergeState.current(ws)
+        if let state = mergeState {
+            if let refusal = state.commitRefusal() { throw .refused(refusal) }
             mergeParents = ObjectID(hex: state.theirs).map { [$0] } ?? []
-        } else if repo.repositoryState == .merge {
-            mergeParents = (try? repo.mergeHeads()) ?? []
         }
         // Read the index (about a fifth of a commit's time on a large workspace) on another thread,
         // through a second handle on the repository, while the working tree is scanned.
@@ -50,7 +47,9 @@ public enum CommitChanges {
         if let precomputed { status = precomputed } else {
             status = try Trace.measure("status") { () throws(WorkspaceError) in try WorkspaceStatus.compute(ws, counting: false) }
         }
-        let problems = status.problems
+        // A deletion accepted with `pactoria resolve --theirs` is the merge's to make (#12.12).
+        let acceptedDeletions = Set((mergeState?.contracts ?? []).filter(\.acceptedDeletion).flatMap { [$0.ref.yamlPath, $0.ref.markdownPath] })
+        let problems = status.problems.filter { !acceptedDeletions.contains($0.file) }
         if !problems.isEmpty { throw .invalid(problems) }
 
         let head: ObjectID?
@@ -95,6 +94,10 @@ public enum CommitChanges {
                 }
                 let contentChanged = currentMarkdown != previousMarkdown
                 if contentChanged, contract.version <= previous.version { contract.version = previous.version + 1 }
+                if let theirs = mergeParents.first {
+                    contract.version = MergeVersion.concluding(repo, theirs: theirs, ref: change.ref, ours: previous,
+                        oursMarkdown: previousMarkdown, markdown: currentMarkdown, version: contract.version)
+                }
                 if let from = previous.statusValue, let to = contract.statusValue, from != to,
                     let action = Lifecycle.action(from: from, to: to)
                 {

@@ -183,3 +183,40 @@ public enum Hooks {
         var data: Data { lock.lock(); defer { lock.unlock() }; return value ?? Data() }
     }
 }
+
+// MARK: - The pre-commit hook: what is being committed
+
+extension Hooks {
+    /// The tree of what is being committed (#12.20). git runs the pre-commit hook with
+    /// `GIT_INDEX_FILE` naming the index it is about to commit: `.git/index` after `git add`, a
+    /// locked copy for `git commit -a`, a temporary one for `git commit PATH`. That index is read,
+    /// never the working tree; without the variable, the repository's own index.
+    public static func stagedTree(_ repo: Repository, environment: [String: String]? = nil) throws(WorkspaceError) -> ObjectID {
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        do {
+            if let file = environment["GIT_INDEX_FILE"], !file.isEmpty {
+                let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+                return try repo.index(atPath: path).writeTree()
+            }
+            return try repo.index().writeTree()
+        } catch {
+            throw .repository("cannot read the index being committed", detail: "\(error)")
+        }
+    }
+
+    /// Findings that stop any commit during a merge (#12.3, #12.17): a pull interrupted while it
+    /// changed the files, or a conflict (a field, a rule, a deletion, conflict markers) not yet
+    /// resolved with `pactoria resolve`.
+    public static func mergeFindings(_ ws: Workspace) -> [Check.Finding] {
+        guard let state = MergeState.current(ws) else { return [] }
+        if state.applying {
+            return [Check.Finding(file: ".git", line: nil, commit: nil, rule: "merge-interrupted", message: state.commitRefusal() ?? "")]
+        }
+        return state.unresolved.map { c in
+            let what = c.fields.map(\.field) + (c.content ? ["content"] : []) + (c.deletion ? ["deleted by \(state.theirsLabel)"] : []) + c.violations
+            return Check.Finding(
+                file: c.ref.yamlPath, line: nil, commit: nil, rule: "merge-conflict",
+                message: "unresolved merge conflict (\(what.joined(separator: "; "))); run `pactoria resolve \(c.ref) --ours|--theirs|--field NAME=VALUE`, then commit")
+        }
+    }
+}

@@ -158,7 +158,13 @@ public enum Remotes {
         progress: (@Sendable (SyncProgress) -> Void)?, missingBranchIsError: Bool
     ) throws(WorkspaceError) -> PullResult? {
         let repo = try ws.repository()
-        if repo.repositoryState != .none || MergeState.load(ws) != nil {
+        // #12.3: a pull interrupted while it changed the files is finished or undone first.
+        if let interrupted = MergeState.load(ws), interrupted.applying {
+            try WriteLock.withLock(ws) { () throws(WorkspaceError) in
+                try ContractAwareMerge.recoverInterrupted(ws, repo, interrupted)
+            }
+        }
+        if repo.repositoryState != .none || MergeState.current(ws) != nil {
             throw .refused("a merge is in progress; resolve it and `pactoria commit`, or `pactoria merge --abort`")
         }
         let (remoteName, local, remoteBranch) = try target(repo, remote: remote, branch: branch)
@@ -169,6 +175,7 @@ public enum Remotes {
         } catch {
             throw .repository("fetch failed: \(describe(error))", detail: "\(error)")
         }
+        Fault.point("pull.after-fetch")
         let label = "\(remoteName)/\(remoteBranch)"
         guard let theirs = (try? repo.referenceTarget("refs/remotes/\(label)")) ?? nil else {
             guard missingBranchIsError else { return nil }
@@ -176,9 +183,14 @@ public enum Remotes {
         }
         return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> PullResult in
             let head = try Committer.head(repo)
-            let analysis: MergeAnalysis
+            var analysis: MergeAnalysis
             do { analysis = try repo.mergeAnalysis(ourHead: head, theirs: theirs) } catch {
                 throw .repository("cannot compare with \(label)", detail: "\(error)")
+            }
+            // #12.12: a deletion of a contract that is not a draft is merged (as a conflict to
+            // resolve), never fast-forwarded in silently.
+            if analysis == .fastForward, let head, (try? ContractAwareMerge.deletesLiveContract(repo, from: head, to: theirs)) == true {
+                analysis = .normal
             }
             switch analysis {
             case .upToDate:
@@ -186,9 +198,25 @@ public enum Remotes {
             case .fastForward:
                 let n = head.flatMap { h in try? repo.aheadBehind(local: h, upstream: theirs).behind } ?? countCommits(repo, theirs)
                 if head == nil { try clearIdenticalUntracked(ws, repo, theirs: theirs) }
-                do { try repo.fastForward(branch: local, to: theirs) } catch {
+                // #12.3: recorded before the files change, so an interrupted fast-forward is undone
+                // by `pactoria merge --abort` or finished by `pactoria pull`.
+                if let head {
+                    try MergeState(
+                        theirs: theirs.hex, origHead: head.hex, theirsLabel: label, contracts: [], otherPaths: [],
+                        kind: .fastForward, applying: true
+                    ).save(ws)
+                    Fault.point("pull.after-merge-state")
+                }
+                do {
+                    try repo.fastForward(
+                        branch: local, to: theirs, onFile: { _ in Fault.point("pull.checkout-file") },
+                        afterCheckout: { Fault.point("pull.after-checkout") })
+                } catch {
+                    MergeState.remove(ws)
                     throw .refused("cannot fast-forward: local changes would be overwritten (\(describe(error))); commit them first")
                 }
+                Fault.point("pull.after-commit")
+                MergeState.remove(ws)
                 if (try? repo.upstream(of: local)) == nil { try? repo.setUpstream(branch: local, remote: remoteName, remoteBranch: remoteBranch) }
                 return PullResult(remote: remoteName, branch: local, outcome: .fastForwarded(commits: n, to: theirs))
             case .normal:
