@@ -43,7 +43,8 @@ extension IntegritySuite {
         static func fill(_ dir: String, spare: Int) throws {
             let keep = dir + "/spare"
             if spare > 0 { FileManager.default.createFile(atPath: keep, contents: Data(count: spare)) }
-            let fd = open(dir + "/filler", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            // Close-on-exec: a process another test spawns meanwhile must not keep the space taken.
+            let fd = open(dir + "/filler", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw DurabilityKit.Failure(description: "cannot create the filler") }
             defer { close(fd) }
             let chunk = [UInt8](repeating: 0, count: 64 * 1024)
@@ -119,6 +120,10 @@ extension IntegritySuite {
                 }
                 let ok = try server.request("POST", "/api/v1/contracts", token: token, json: DurabilityFaults.leaseBody)
                 statuses.append(ok.status)
+                if ok.status != 201 {
+                    let journal = FileManager.default.fileExists(atPath: root + "/.git/pactoria/journal")
+                    throw DurabilityKit.Failure(description: "create after freeing space: \(statuses) \(ok.text); journal: \(journal); \(server.stderrText); \((try? runGit(root, ["status", "--porcelain"])) ?? "")")
+                }
                 return statuses
             }
             #expect(results.dropLast().contains { $0 >= 500 }, "the disk was never full: \(results)")

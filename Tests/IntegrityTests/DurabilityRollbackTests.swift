@@ -77,6 +77,12 @@ extension IntegritySuite {
             var isDir: ObjCBool = false
             #expect(FileManager.default.fileExists(atPath: root + "/.git/pactoria/tmp", isDirectory: &isDir) && isDir.boolValue)
 
+            // A dead process's temporary file in the scratch folder is cleared by the next write.
+            let dead = root + "/.git/pactoria/tmp/\(first.stem).yaml.tmp-4194303-77"
+            FileManager.default.createFile(atPath: dead, contents: Data("half".utf8))
+            #expect(try DurabilityKit.cli(root, ["finalize", first.description]).status == 0)
+            #expect(!FileManager.default.fileExists(atPath: dead), "the dead writer's temporary file is still there")
+
             // A leftover of an older version (or of the fallback on another filesystem).
             let leftover = "companies/acme/contracts/.\(first.stem).yaml.tmp-4242-123456"
             try Data("status: active\n".utf8).write(to: URL(fileURLWithPath: root + "/" + leftover))

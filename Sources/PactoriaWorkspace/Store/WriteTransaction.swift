@@ -420,21 +420,33 @@ public enum Recovery {
         guard FileSystem.kind(journal) != nil else { return [] }
         // Never touch a live writer's journal: recover only if the lock is free right now.
         let file = ws.absolute(WriteLock.path)
-        let fd = open(file, O_RDWR | O_CLOEXEC)
+        try? FileSystem.makeDirectories((file as NSString).deletingLastPathComponent)
+        let fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return [] }
         defer { close(fd) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return [] }
         defer { flock(fd, LOCK_UN) }
         do { return try recover(ws) } catch {
-            return ["could not finish an interrupted write: \(error.description)"]
+            // Said once per process (a server opens the workspace for every request).
+            let note = "could not finish an interrupted write: \(error.description)"
+            lock.lock()
+            defer { lock.unlock() }
+            if lastFailure == note { return [] }
+            lastFailure = note
+            return [note]
         }
     }
+
+    nonisolated(unsafe) private static var lastFailure: String?
 
     /// At the start of every write, holding the write lock.
     static func recoverHoldingLock(_ ws: Workspace) throws(WorkspaceError) {
         guard let gitDir = gitDirectory(ws) else { return }
         FileSystem.registerScratch(root: ws.root, dir: gitDir + "/pactoria/tmp")
-        guard FileSystem.kind(gitDir + "/pactoria/journal") != nil else { return }
+        guard FileSystem.kind(gitDir + "/pactoria/journal") != nil else {
+            clearScratch(gitDir + "/pactoria/tmp")
+            return
+        }
         for note in try recover(ws) {
             FileHandle.standardError.write(Data("pactoria: \(note)\n".utf8))
         }
@@ -462,7 +474,7 @@ public enum Recovery {
             rename(journal, aside)
             out.append("set aside an unreadable write journal as \(aside); nothing was rolled back")
         }
-        clearScratch(repo)
+        clearScratch(repo.gitDirectoryPath + "/pactoria/tmp")
         lock.lock()
         done += out
         lock.unlock()
@@ -470,8 +482,7 @@ public enum Recovery {
     }
 
     /// Removes temporary files of dead processes from `<git dir>/pactoria/tmp/`.
-    static func clearScratch(_ repo: Repository) {
-        let dir = repo.gitDirectoryPath + "/pactoria/tmp"
+    static func clearScratch(_ dir: String) {
         for name in FileSystem.list(dir) {
             // `<name>.tmp-<pid>-<n>`: remove it unless that process is alive.
             let parts = name.split(separator: "-")

@@ -138,6 +138,8 @@ public enum CommitChanges {
             return result
         } catch {
             if let tx { throw tx.fail(error) }
+            // The index or a commit object found the disk full: say so (#12.9).
+            if error.isDiskFull { throw .diskFull(path: ".git") }
             throw error
         }
     }
