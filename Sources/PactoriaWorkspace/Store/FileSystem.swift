@@ -358,7 +358,7 @@ extension WorkspaceError {
     }
 
     /// Whether this error is a full disk (ours, or libgit2's "No space left on device").
-    var isDiskFull: Bool {
+    public var isDiskFull: Bool {
         switch self {
         case .io(_, let message): return message.hasPrefix("the disk is full")
         case .repository(let message, let detail):

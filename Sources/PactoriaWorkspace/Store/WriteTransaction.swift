@@ -497,6 +497,6 @@ public enum Recovery {
     /// `status`; nil when there is none.
     public static func pending(_ ws: Workspace) -> String? {
         guard let gitDir = gitDirectory(ws), FileSystem.kind(gitDir + "/pactoria/journal") != nil else { return nil }
-        return "another pactoria process is writing to this workspace (its journal is \(gitDir)/pactoria/journal)"
+        return "a write journal is present (\(gitDir)/pactoria/journal): another pactoria process is writing, or an interrupted write could not be finished yet (any pactoria command retries it)"
     }
 }
