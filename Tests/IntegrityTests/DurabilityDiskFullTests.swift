@@ -121,11 +121,24 @@ extension IntegritySuite {
                     }
                     Self.free(mount)
                 }
-                let ok = try server.request("POST", "/api/v1/contracts", token: token, json: DurabilityFaults.leaseBody)
+                // The space comes back once no process holds the filler (bounded poll).
+                var ok = try server.request("POST", "/api/v1/contracts", token: token, json: DurabilityFaults.leaseBody)
+                let deadline = ContinuousClock.now + .seconds(30)
+                while ok.status == 507, ContinuousClock.now < deadline {
+                    usleep(200_000)
+                    ok = try server.request("POST", "/api/v1/contracts", token: token, json: DurabilityFaults.leaseBody)
+                }
                 statuses.append(ok.status)
                 if ok.status != 201 {
-                    let journal = FileManager.default.fileExists(atPath: root + "/.git/pactoria/journal")
-                    throw DurabilityKit.Failure(description: "create after freeing space: \(statuses) \(ok.text); journal: \(journal); \(server.stderrText); \((try? runGit(root, ["status", "--porcelain"])) ?? "")")
+                    var fs = statvfs()
+                    statvfs(mount, &fs)
+                    let holders = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { pid -> String? in
+                        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+                        let hits = fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)") }
+                            .filter { $0.hasPrefix(mount) }
+                        return hits.isEmpty ? nil : "\(pid): \(hits)"
+                    } ?? []
+                    throw DurabilityKit.Failure(description: "create after freeing space: \(statuses) \(ok.text); free \(fs.f_bavail * fs.f_bsize); open below the mount: \(holders)")
                 }
                 return statuses
             }
