@@ -48,7 +48,10 @@ struct GlobalOptions: ParsableArguments {
 
     /// The workspace around the directory the user means.
     func workspace() throws(WorkspaceError) -> Workspace {
-        try Workspace.discover(from: directory)
+        let ws = try Workspace.discover(from: directory)
+        // Finish a write a killed process left half-done (one stat when there is none).
+        for note in Recovery.onOpen(ws) { Terminal.err("pactoria: \(note)") }
+        return ws
     }
 
     var terminal: Terminal { Terminal(noColor: noColor) }

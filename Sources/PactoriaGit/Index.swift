@@ -127,6 +127,37 @@ public final class Index {
     public var hasConflicts: Bool { git_index_has_conflicts(pointer) == 1 }
 
     public var entryCount: Int { git_index_entrycount(pointer) }
+
+    /// The staged entry of `path` (stage 0): its blob id and raw git mode; nil when not staged.
+    public func entry(path: String) -> (id: ObjectID, mode: UInt32)? {
+        guard let e = git_index_get_bypath(pointer, path, 0) else { return nil }
+        return (ObjectID(e.pointee.id), e.pointee.mode)
+    }
+
+    /// Puts back a staged entry exactly (blob id and mode; the blob must exist), or removes it
+    /// with nil. The stat data is left empty, so git re-reads the file when it next compares it.
+    public func setEntry(path: String, _ value: (id: ObjectID, mode: UInt32)?) throws {
+        guard let value else {
+            if git_index_get_bypath(pointer, path, 0) != nil { try remove(path: path) }
+            return
+        }
+        var e = git_index_entry()
+        e.mode = value.mode
+        e.id = value.id.raw
+        try path.withCString { p in
+            e.path = p
+            try check(git_index_add(pointer, &e), "restore \(path) in the index")
+        }
+    }
+}
+
+extension Repository {
+    /// The git directory (`.git`, or where a `.git` file points), without a trailing slash.
+    public var gitDirectoryPath: String {
+        var dir = String(cString: git_repository_path(pointer))
+        while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
+        return dir
+    }
 }
 
 extension Repository {

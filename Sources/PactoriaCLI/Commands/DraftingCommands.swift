@@ -148,10 +148,14 @@ struct Generate: ParsableCommand {
             Examples:
               pactoria generate website-care-plan-agreement
               pactoria generate 3f2b --provider ai --regenerate
+
+            --regenerate refuses when the Markdown has changes not yet committed (they would be lost,
+            as they are not in git's history): commit them first, or add --force to discard them.
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The contract.") var contract: String
-    @Flag(help: "Replace content that already exists.") var regenerate = false
+    @Flag(help: "Replace content that already exists (committed content stays in git's history).") var regenerate = false
+    @Flag(help: "With --regenerate: replace content even if it has uncommitted changes (they are lost).") var force = false
     @Option(help: "local or ai (default: ai when a key is configured, else local).") var provider: ProviderOption?
     @Flag(name: .customLong("no-fallback"), help: "Fail instead of falling back to the local provider.") var noFallback = false
     @Option(name: .customLong("template"), help: "Use this template (recorded as template_id).") var templateID: String?
@@ -165,7 +169,7 @@ struct Generate: ParsableCommand {
             let chosen = provider?.value ?? (Drafting.aiConfiguration(ws).isConfigured ? .ai : .local)
             let r = try Drafting.generate(
                 ws, spec: contract, regenerate: regenerate, provider: chosen, allowFallback: !noFallback, author: who,
-                templateID: templateID)
+                templateID: templateID, force: force)
             let rec = r.outcome.record
             if json {
                 JSON.print([

@@ -88,6 +88,7 @@ struct Status: ParsableCommand {
             "counts": st.countsByStatus,
             "total": st.total,
             "upstream": JSON.opt(tracking?.upstream), "ahead": JSON.opt(tracking?.ahead), "behind": JSON.opt(tracking?.behind),
+            "leftovers": st.leftovers, "recovery": st.recovery,
             "merging": merge != nil,
             "pull_interrupted": merge?.applying ?? false,
             "conflicts": (merge?.unresolved ?? []).map { c -> [String: Any] in
@@ -164,6 +165,14 @@ struct Status: ParsableCommand {
                 Terminal.out("    \(t.paint(o.change.rawValue + ": " + o.path, .green))")
                 for p in o.problems { Terminal.out("      \(t.paint("✗ " + p.description, .red))") }
             }
+        }
+        if !st.recovery.isEmpty {
+            Terminal.out("\nInterrupted writes:")
+            for note in st.recovery { Terminal.out("    \(note)") }
+        }
+        if !st.leftovers.isEmpty {
+            Terminal.out("\nLeftover temporary files of an interrupted write (never committed; safe to delete, from the workspace root):")
+            Terminal.out("    rm -- " + st.leftovers.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " "))
         }
         let problemCount = st.problems.count
         if problemCount > 0 {

@@ -77,6 +77,11 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(.forbidden, "plan_limit", e.description)
         case .offline:
             return APIError(.badGateway, "offline", e.description)
+        case .io where e.isDiskFull, .repository where e.isDiskFull:
+            // Rolled back (#12.9); the path stays in the server's log, not in the response.
+            return APIError(
+                HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "disk_full",
+                "the server's disk is full; nothing was changed — try again once space is freed")
         case .notAWorkspace, .io, .yaml, .repository:
             return APIError(.internalServerError, "internal_error", "the server could not complete the request")
         }

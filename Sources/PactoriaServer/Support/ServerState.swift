@@ -30,6 +30,8 @@ final class ServerState: Sendable {
     init(config: ServerConfiguration) throws(WorkspaceError) {
         self.config = config
         let ws = try Workspace.open(root: config.root)
+        // Finish a write a killed process (or this server, before a restart) left half-done.
+        for note in Recovery.onOpen(ws) { FileHandle.standardError.write(Data("pactoria: \(note)\n".utf8)) }
         signingKey = try UserStore.signingKey(ws)
         loginGuard = LoginGuard(maxFailures: config.lockoutFailures, lockSeconds: config.lockoutSeconds, baseDelay: config.lockoutDelay)
         securityLog = SecurityLog(ws)

@@ -33,7 +33,7 @@ public enum Registration {
             }
             let company: Company
             do throws(WorkspaceError) {
-                company = try Companies.add(
+                company = try Companies.addLocked(
                     ws, name: input.companyName, slug: nil, tier: SubscriptionTier.starter.rawValue, companyNumber: nil)
             } catch {
                 if case .invalidInput(_, let message) = error {

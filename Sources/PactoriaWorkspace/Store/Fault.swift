@@ -56,4 +56,17 @@ public enum Fault {
         }
         _exit(exitStatus)
     }
+
+    /// Every step, for the fault suite and `bench/faults.sh` (helpers append their areas' steps).
+    public static let steps: [String] = [
+        // A write transaction (`WriteTransaction`): journal written; files written; changes staged
+        // (and, without a commit, the index written); commit made, journal not yet removed.
+        "write.after-journal", "write.after-files", "write.after-index", "write.after-commit",
+        // `pactoria new`: the Markdown written, the metadata not yet.
+        "new.after-markdown",
+        // `Committer.commit`: the index written, no commit yet; the commit made (HEAD moved).
+        "commit.after-index", "commit.after-commit",
+        // `pactoria commit`: versions bumped in the working tree, nothing staged yet.
+        "commit.after-bumps",
+    ]
 }

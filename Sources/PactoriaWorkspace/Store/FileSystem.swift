@@ -5,41 +5,117 @@ import Glibc
 
 /// Small, honest file helpers: atomic writes, stat, directory listing.
 enum FileSystem {
-    /// Writes `data` to `path` atomically: a temporary file in the same directory, fsync, rename.
-    /// `durable: false` skips the fsync, for caches (which are validated on read and rebuilt
-    /// when they do not check out).
+    /// Writes `data` to `path` atomically: a temporary file, fsync, rename, fsync of the folder.
+    /// The temporary file is made in the workspace's scratch folder (`<git dir>/pactoria/tmp/`,
+    /// which git never sees) when `path` is inside a workspace registered with `registerScratch`,
+    /// so a kill between the write and the rename leaves nothing in the working tree; on another
+    /// filesystem (EXDEV) it falls back to a dot-file beside the target (`.<name>.tmp-<pid>-<n>`,
+    /// which is never staged and which `status` reports). `durable: false` skips the fsyncs, for
+    /// caches (which are validated on read and rebuilt when they do not check out).
+    ///
+    /// A full disk (ENOSPC or EDQUOT) throws `diskFull` naming the file; nothing new is left.
     static func writeAtomically(_ data: [UInt8], to given: String, durable: Bool = true) throws(WorkspaceError) {
         let path = given.hasPrefix("/") ? given : absolute(given)
         let dir = (path as NSString).deletingLastPathComponent
         try makeDirectories(dir)
-        let tmp = dir + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(path: path, message: "cannot write: \(errnoText())") }
-        var ok = true
+        let name = (path as NSString).lastPathComponent
+        if let scratch = scratchDirectory(for: path) {
+            do {
+                try writeAndRename(data, tmp: scratch + "/\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", to: path, durable: durable)
+                return
+            } catch let e as ScratchUnusable {
+                _ = e  // another filesystem, or no scratch folder: write beside the target instead
+            } catch let e as WorkspaceError {
+                throw e
+            } catch {}
+        }
+        do {
+            try writeAndRename(data, tmp: dir + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", to: path, durable: durable)
+        } catch let e as WorkspaceError {
+            throw e
+        } catch {
+            throw .io(path: path, message: "cannot write")
+        }
+    }
+
+    /// The scratch folder could not be used (EXDEV on rename, or it cannot be created).
+    private struct ScratchUnusable: Error {}
+
+    private static func writeAndRename(_ data: [UInt8], tmp: String, to path: String, durable: Bool) throws {
+        var fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 && errno == ENOENT {
+            // The scratch folder is made on first use.
+            let folder = (tmp as NSString).deletingLastPathComponent
+            if (try? makeDirectories(folder)) != nil { fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+        }
+        guard fd >= 0 else {
+            if errno == ENOSPC || errno == EDQUOT { throw WorkspaceError.diskFull(path: path) }
+            if !tmp.hasPrefix((path as NSString).deletingLastPathComponent + "/.") { throw ScratchUnusable() }
+            throw WorkspaceError.io(path: path, message: "cannot write: \(errnoText())")
+        }
+        var failure: Int32 = 0
         data.withUnsafeBytes { buf in
             var offset = 0
             while offset < buf.count {
                 let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    ok = false
+                    failure = errno
                     break
                 }
                 offset += n
             }
         }
-        if ok && durable && fsync(fd) != 0 { ok = false }
-        let writeError = errnoText()
-        close(fd)
-        guard ok else {
+        if failure == 0 && durable && fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0 && failure == 0 { failure = errno }
+        guard failure == 0 else {
             unlink(tmp)
-            throw .io(path: path, message: "cannot write: \(writeError)")
+            if failure == ENOSPC || failure == EDQUOT { throw WorkspaceError.diskFull(path: path) }
+            throw WorkspaceError.io(path: path, message: "cannot write: \(String(cString: strerror(failure)))")
         }
         if rename(tmp, path) != 0 {
-            let e = errnoText()
+            let e = errno
             unlink(tmp)
-            throw .io(path: path, message: "cannot replace: \(e)")
+            if e == EXDEV { throw ScratchUnusable() }
+            if e == ENOSPC || e == EDQUOT { throw WorkspaceError.diskFull(path: path) }
+            throw WorkspaceError.io(path: path, message: "cannot replace: \(String(cString: strerror(e)))")
         }
+        if durable { syncDirectory((path as NSString).deletingLastPathComponent) }
+    }
+
+    /// Flushes a folder's entries (a rename or unlink in it) to disk; best effort.
+    static func syncDirectory(_ dir: String) {
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
+    nonisolated(unsafe) private static var scratch: [(root: String, dir: String)] = []
+    private static let scratchLock = NSLock()
+
+    /// Temporary files of writes below `root` go to `dir` (created on first use; the same
+    /// filesystem as the workspace in the usual layout, since it is inside the git directory).
+    static func registerScratch(root: String, dir: String) {
+        scratchLock.lock()
+        defer { scratchLock.unlock() }
+        if scratch.contains(where: { $0.root == root }) { return }
+        scratch.append((root, dir))
+    }
+
+    static func scratchDirectory(for path: String) -> String? {
+        scratchLock.lock()
+        defer { scratchLock.unlock() }
+        return scratch.first { path.hasPrefix($0.root + "/") }?.dir
+    }
+
+    /// Whether a file name is the temporary file of an interrupted atomic write
+    /// (`.<name>.tmp-<pid>-<n>`, left beside the target by older versions or the EXDEV fallback).
+    static func isLeftoverTemporary(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard name.hasPrefix("."), let r = name.range(of: ".tmp-", options: .backwards) else { return false }
+        let tail = name[r.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        return tail.count == 2 && tail.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
     }
 
     static func writeAtomically(_ text: String, to path: String) throws(WorkspaceError) {
@@ -180,11 +256,13 @@ enum FileSystem {
 
     static func makeDirectories(_ path: String) throws(WorkspaceError) {
         if isDirectory(path) { return }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw .io(path: path, message: "cannot create directory")
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makeDirectories(parent) }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            if errno == ENOSPC || errno == EDQUOT { throw .diskFull(path: path) }
+            throw .io(path: path, message: "cannot create directory: \(errnoText())")
         }
+        guard isDirectory(path) else { throw .io(path: path, message: "cannot create directory: a file is in the way") }
     }
 
     /// Names in a directory (not `.`/`..`), unsorted; empty when it does not exist.
@@ -270,5 +348,22 @@ enum FileSystem {
     static func absolute(_ path: String, relativeTo base: String? = nil) -> String {
         let p = path.hasPrefix("/") ? path : (base ?? currentDirectory()) + "/" + path
         return (p as NSString).standardizingPath
+    }
+}
+
+extension WorkspaceError {
+    /// A write that found the disk full (ENOSPC or EDQUOT); the write it belongs to is undone.
+    static func diskFull(path: String) -> WorkspaceError {
+        .io(path: path, message: "the disk is full; nothing was changed — free some space and try again")
+    }
+
+    /// Whether this error is a full disk (ours, or libgit2's "No space left on device").
+    public var isDiskFull: Bool {
+        switch self {
+        case .io(_, let message): return message.hasPrefix("the disk is full")
+        case .repository(let message, let detail):
+            return [message, detail].contains { $0.contains("No space left on device") || $0.contains("Disk quota exceeded") }
+        default: return false
+        }
     }
 }

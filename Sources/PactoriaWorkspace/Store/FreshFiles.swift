@@ -12,6 +12,13 @@ public final class FreshFiles: @unchecked Sendable {
 
     /// The workspace, its config parsed once per change of `.pactoria/config.yaml`.
     public func workspace() throws(WorkspaceError) -> Workspace {
+        let ws = try opened()
+        // A write a killed process left half-done is finished before anyone reads (one stat).
+        for note in Recovery.onOpen(ws) { FileHandle.standardError.write(Data("pactoria: \(note)\n".utf8)) }
+        return ws
+    }
+
+    private func opened() throws(WorkspaceError) -> Workspace {
         let stamp = FileSystem.stamp(root + "/" + Workspace.configPath)
         lock.lock()
         let cached = config

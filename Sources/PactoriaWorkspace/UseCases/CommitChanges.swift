@@ -16,7 +16,7 @@ public enum CommitChanges {
         _ ws: Workspace, message: String, author: Author, allowEmpty: Bool = false,
         stageEverything: Bool = false, precomputed: WorkspaceStatus? = nil
     ) throws(WorkspaceError) -> Result {
-        var r = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Result in
+        var r = try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> Result in
             try locked(
                 ws, message: message, author: author, allowEmpty: allowEmpty, stageEverything: stageEverything,
                 precomputed: precomputed)
@@ -71,6 +71,7 @@ public enum CommitChanges {
         }
 
         var events: [ContractEvent] = []
+        var bumps: [WriteTransaction.Write] = []
         let now = Timestamp.now().description
         for change in status.contracts where change.change != .deleted {
             var loaded = try ws.loadContract(change.ref)
@@ -112,7 +113,7 @@ public enum CommitChanges {
                 contract.updatedAt = now
             }
             if contract != loaded.contract {
-                try ws.writeContract(contract, ref: change.ref, original: loaded.document.root)
+                bumps.append(.init(path: change.ref.yamlPath, bytes: Array(ContractCodec.render(contract, into: loaded.document.root).utf8)))
                 loaded.contract = contract
             }
             event.version = contract.version
@@ -121,16 +122,42 @@ public enum CommitChanges {
         // Only renames get here: a contract file deleted outright is refused by the status rules.
         _ = deletedByID
 
-        // Stage exactly the files status found changed (as `git add -A` on the workspace would),
-        // plus the metadata rewritten above.
-        var paths = Set(status.changedFiles.map(\.path))
-        // Changes staged with git but undone in the working tree are invisible to the scan
-        // (it compares with HEAD): when the index differs from HEAD, ask libgit2 for them too.
+        // The metadata rewritten above (versions, updated_at) is journalled: if the commit fails or
+        // the process dies before it, the user's files are put back byte for byte (#12.1).
         let opened: Index
         do {
             opened = try Trace.measure("index read") { try early.wait() ?? repo.index() }
             try Trace.measure("index reload") { try opened.refresh() }
         } catch { throw .repository("cannot read the index", detail: "\(error)") }
+        var tx: WriteTransaction?
+        if !bumps.isEmpty { tx = try WriteTransaction.begin(ws, repo, operation: "commit", writes: bumps, index: opened) }
+        do throws(WorkspaceError) {
+            try tx?.writeFiles()
+            Fault.point("commit.after-bumps")
+            let result = try stageAndCommit(
+                ws, repo, status: status, opened: opened, events: events, head: head, headTree: headTree, message: trimmed,
+                author: author, allowEmpty: allowEmpty, stageEverything: stageEverything, mergeParents: mergeParents)
+            tx?.end()
+            return result
+        } catch {
+            if let tx { throw tx.fail(error) }
+            // The index or a commit object found the disk full: say so (#12.9).
+            if error.isDiskFull { throw .diskFull(path: ".git") }
+            throw error
+        }
+    }
+
+    static func stageAndCommit(
+        _ ws: Workspace, _ repo: Repository, status: WorkspaceStatus, opened: Index, events: [ContractEvent], head: ObjectID?,
+        headTree: ObjectID?, message trimmed: String, author: Author, allowEmpty: Bool, stageEverything: Bool,
+        mergeParents: [ObjectID]
+    ) throws(WorkspaceError) -> Result {
+
+        // Stage exactly the files status found changed (as `git add -A` on the workspace would),
+        // plus the metadata rewritten above.
+        var paths = Set(status.changedFiles.map(\.path))
+        // Changes staged with git but undone in the working tree are invisible to the scan
+        // (it compares with HEAD): when the index differs from HEAD, ask libgit2 for them too.
         let indexMatchesHead =
             if let headTree {
                 IndexRecord.holds(repo, index: opened, tree: headTree)

@@ -60,6 +60,8 @@ enum Committer {
         guard !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else { return false }
         if path == ".gitignore" || path == ".gitattributes" { return true }
         guard path.hasPrefix("companies/") || path.hasPrefix(".pactoria/") else { return false }
+        // The temporary file of an interrupted write (`.<name>.tmp-<pid>-<n>`) is never committed.
+        if FileSystem.isLeftoverTemporary(path) { return false }
         return !neverStaged.contains { path == $0 || path.hasPrefix($0 + "/") }
     }
 
@@ -88,9 +90,11 @@ enum Committer {
         let signature = Signature(name: author.name, email: author.email, time: Date())
         do {
             try Trace.measure("index write") { try index.write() }
+            Fault.point("commit.after-index")
             let made = try repo.createCommit(
                 tree: tree, parents: (head.map { [$0] } ?? []) + extraParents, author: signature, committer: signature,
                 message: AuditTrailers.compose(message: message, events: events))
+            Fault.point("commit.after-commit")
             if let checksum = index.checksum { IndexRecord.save(repo, checksum: checksum, tree: tree) }
             return made
         } catch {

@@ -5,6 +5,15 @@ public enum Companies {
     public static func add(
         _ ws: Workspace, name: String, slug explicitSlug: String?, tier: String = "starter", companyNumber: String?
     ) throws(WorkspaceError) -> Company {
+        try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> Company in
+            try addLocked(ws, name: name, slug: explicitSlug, tier: tier, companyNumber: companyNumber)
+        }
+    }
+
+    /// `add`, for a caller that holds the write lock already.
+    static func addLocked(
+        _ ws: Workspace, name: String, slug explicitSlug: String?, tier: String = "starter", companyNumber: String?
+    ) throws(WorkspaceError) -> Company {
         let slug = explicitSlug ?? Validator.slugify(Companies.withoutLegalSuffix(name), maxLength: 40)
         let company = Company(
             name: name.trimmingSpaces(), slug: slug, companyNumber: companyNumber, subscriptionTier: tier,
@@ -18,8 +27,11 @@ public enum Companies {
         if FileSystem.exists(ws.absolute(rel)) {
             throw .refused("company '\(slug)' already exists (\(rel))")
         }
+        // The company file (and its folder) or nothing; then the empty contracts folder.
+        try WriteTransaction.run(
+            ws, operation: "company add \(slug)", writes: [.init(path: rel, bytes: Array(CompanyCodec.render(company).utf8))],
+            finish: .files)
         try FileSystem.makeDirectories(ws.absolute("companies/\(slug)/contracts"))
-        try FileSystem.writeAtomically(CompanyCodec.render(company), to: ws.absolute(rel))
         return company
     }
 

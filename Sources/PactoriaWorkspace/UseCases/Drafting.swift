@@ -107,9 +107,11 @@ public enum Drafting {
 
     /// `pactoria generate`: writes the content from the template, metadata and plain-English
     /// input; records `generation`; bumps the version; commits (`contract.content_generated`).
+    /// - Parameter force: replace content with uncommitted changes (they are lost: they were never
+    ///   committed). Without it, such content is refused, as `git checkout` refuses.
     public static func generate(
         _ ws: Workspace, spec: String, regenerate: Bool, provider: GenerationProvider, allowFallback: Bool, author: Author,
-        templateID: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+        templateID: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment, force: Bool = false
     ) throws(WorkspaceError) -> GenerateResult {
         let ref = try ContractViews.resolve(ws, spec).ref
         let loaded = try ws.loadContract(ref)
@@ -118,8 +120,12 @@ public enum Drafting {
         guard let status = c.statusValue, Lifecycle.editable.contains(status) else {
             throw .rule(ref: ref, RuleViolation(.readOnly, field: "status", "cannot generate content for a \(c.status) contract; only draft and pending_review contracts are editable"))
         }
-        if let existing = ws.readMarkdown(ref), !regenerate, !isSkeleton(existing, c) {
-            throw .refused("\(ref) already has content; pass --regenerate to replace it (the old text stays in git's history)")
+        if let existing = ws.readMarkdown(ref), !isSkeleton(existing, c) {
+            let committed = try isCommitted(ws, ref, existing)
+            if !regenerate {
+                throw .refused("\(ref) already has content; pass --regenerate to replace it" + (committed ? " (the committed text stays in git's history)" : ""))
+            }
+            if !committed && !force { throw uncommittedRefusal(ref) }
         }
         guard let tid = templateID ?? c.templateID else {
             throw .refused("\(ref) has no template_id; pick one with `pactoria recommend`, then `pactoria generate --template ID`")
@@ -149,9 +155,13 @@ public enum Drafting {
         } catch {
             throw .offline("AI generation failed: \(error.publicMessage); nothing was changed", detail: error.message)
         }
-        return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> GenerateResult in
+        return try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> GenerateResult in
             let repo = try ws.repository()
             let head = try Committer.head(repo)
+            // Edited while the text was generated? Refuse as above (#12.4).
+            if !force, let existing = ws.readMarkdown(ref), !isSkeleton(existing, c), !(try isCommitted(ws, ref, existing)) {
+                throw uncommittedRefusal(ref)
+            }
             let before = head.flatMap { try? repo.treeID(ofCommit: $0) }.flatMap { Snapshots.inTree(repo, $0, ref) }
             if let before, before.contentSHA256 != nil, before.contentSHA256 != Snapshots.contentHash(Array(outcome.markdown.utf8)),
                 c.version <= before.contract.version
@@ -162,19 +172,36 @@ public enum Drafting {
             c.updatedAt = Timestamp.now().description
             var root = ContractCodec.encode(c, into: loaded.document.root)
             root.set("generation", generationNode(outcome))
-            try ws.refuseLinkedFolders(ref.markdownPath)
-            try FileSystem.writeAtomically(Array(outcome.markdown.utf8), to: ws.absolute(ref.markdownPath))
-            try FileSystem.writeAtomically(CanonicalYAML.render(root, order: ContractCodec.order), to: ws.absolute(ref.yamlPath))
-            let (index, tree) = try Committer.stage(ws, repo, paths: [ref.yamlPath, ref.markdownPath])
             let event = ContractEvent(
                 id: c.id, ref: ref, event: "contract.content_generated", version: c.version, actor: author.description,
                 reason: outcome.fellBack ? outcome.fallbackReason : nil)
-            let commit = try Committer.commit(
-                repo, index: index, tree: tree, head: head,
-                message: "Generate content of \(c.title) from \(template.id) (\(outcome.record.provider.rawValue))",
-                events: [event], author: author, allowEmpty: true)
+            // Content, metadata and commit, all or nothing (#12.1).
+            let made = try WriteTransaction.run(
+                ws, operation: "generate of \(ref)",
+                writes: [
+                    .init(path: ref.markdownPath, bytes: Array(outcome.markdown.utf8)),
+                    .init(path: ref.yamlPath, bytes: Array(CanonicalYAML.render(root, order: ContractCodec.order).utf8)),
+                ],
+                finish: .commit(
+                    message: "Generate content of \(c.title) from \(template.id) (\(outcome.record.provider.rawValue))",
+                    events: [event], author: author, allowEmpty: true))
+            guard let commit = made else { throw .nothingToCommit }
             return GenerateResult(ref: ref, outcome: outcome, version: c.version, commit: commit)
         }
+    }
+
+    /// Whether `bytes` are the contract's content as HEAD has it (so replacing them loses nothing).
+    static func isCommitted(_ ws: Workspace, _ ref: ContractRef, _ bytes: [UInt8]) throws(WorkspaceError) -> Bool {
+        let repo = try ws.repository()
+        guard let head = try Committer.head(repo), let tree = try? repo.treeID(ofCommit: head),
+            let committed = (try? repo.blobID(inTree: tree, path: ref.markdownPath)) ?? nil
+        else { return false }
+        return (try? ObjectID.blobID(of: bytes)) == committed
+    }
+
+    static func uncommittedRefusal(_ ref: ContractRef) -> WorkspaceError {
+        .refused(
+            "\(ref.markdownPath) has uncommitted changes that regenerating would destroy (they are not in git's history); commit them first with `pactoria commit -m MESSAGE`, or pass --force to discard them")
     }
 
     /// `pactoria new` writes an outline; generation may replace it without --regenerate.
@@ -260,18 +287,19 @@ public enum Drafting {
             return (ref, .notRecorded(result, reason: "\(status.rawValue) contracts are read-only"))
         }
         guard commit else { return (ref, .notRecorded(result, reason: "not recorded")) }
-        let made = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> ObjectID in
-            let repo = try ws.repository()
+        let made = try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> ObjectID in
             let fresh = try ws.loadContract(ref)
             var root = fresh.document.root
             root.set("compliance", complianceNode(result))
-            try FileSystem.writeAtomically(CanonicalYAML.render(root, order: ContractCodec.order), to: ws.absolute(ref.yamlPath))
-            let (index, tree) = try Committer.stage(ws, repo, paths: [ref.yamlPath])
             let event = ContractEvent(id: fresh.contract.id, ref: ref, event: "contract.analyzed", version: fresh.contract.version, actor: author.description)
-            return try Committer.commit(
-                repo, index: index, tree: tree, head: try Committer.head(repo),
-                message: "Analyse \(fresh.contract.title): \(result.complianceLevel.rawValue), risk \(result.riskScore)/10",
-                events: [event], author: author, allowEmpty: true)
+            let made = try WriteTransaction.run(
+                ws, operation: "analyze of \(ref)",
+                writes: [.init(path: ref.yamlPath, bytes: Array(CanonicalYAML.render(root, order: ContractCodec.order).utf8))],
+                finish: .commit(
+                    message: "Analyse \(fresh.contract.title): \(result.complianceLevel.rawValue), risk \(result.riskScore)/10",
+                    events: [event], author: author, allowEmpty: true))
+            guard let made else { throw .nothingToCommit }
+            return made
         }
         return (ref, .recorded(result, commit: made))
     }

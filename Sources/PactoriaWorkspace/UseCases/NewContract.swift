@@ -50,7 +50,18 @@ public enum NewContract {
         "plain_english_input": "--input", "created_by": "--author",
     ]
 
+    /// Writes the draft's two files, both or neither (a kill between them, a full disk or any
+    /// error leaves neither behind). Nothing is committed.
     public static func run(_ ws: Workspace, _ input: Input) throws(WorkspaceError) -> Result {
+        try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> Result in
+            let planned = try plan(ws, input)
+            try WriteTransaction.run(ws, operation: "new contract \(planned.result.ref)", writes: planned.writes, finish: .files)
+            return planned.result
+        }
+    }
+
+    /// The draft and its two files (Markdown first), checked and ready to write.
+    static func plan(_ ws: Workspace, _ input: Input) throws(WorkspaceError) -> (result: Result, writes: [WriteTransaction.Write]) {
         let slug = input.company
         guard Validator.isSlug(slug) else {
             throw .invalidInput(field: "--company", message: "'\(slug)' must be lower-case letters, digits and single hyphens")
@@ -63,7 +74,7 @@ public enum NewContract {
         try checkMonthlyLimit(ws, company: slug)
         let author = try ws.resolveAuthor(input.author)
         let now = Timestamp.now().description
-        var contract = Contract(
+        let contract = Contract(
             id: UUID().uuidString.lowercased(), title: input.title.trimmingSpaces(), contractType: input.type,
             status: ContractStatus.draft.rawValue, plainEnglishInput: input.plainEnglishInput, client: input.client,
             supplier: input.supplier,
@@ -89,11 +100,12 @@ public enum NewContract {
             n += 1
         }
         let ref = ContractRef(company: slug, stem: stem)
-        try FileSystem.makeDirectories(dir)
         try ws.refuseLinkedFolders(ref.markdownPath)
-        try FileSystem.writeAtomically(skeleton(contract), to: ws.absolute(ref.markdownPath))
-        try ws.writeContract(contract, ref: ref)
-        return Result(ref: ref, contract: contract)
+        let writes: [WriteTransaction.Write] = [
+            .init(path: ref.markdownPath, bytes: Array(skeleton(contract).utf8), faultAfter: "new.after-markdown"),
+            .init(path: ref.yamlPath, bytes: Array(ContractCodec.render(contract).utf8)),
+        ]
+        return (Result(ref: ref, contract: contract), writes)
     }
 
     /// The company's plan allows so many new contracts a month (server and CLI alike).

@@ -28,7 +28,7 @@ public enum Transitions {
         message: String? = nil, runHooks: Bool = true, expectedETag: String? = nil
     ) throws(WorkspaceError) -> Outcome {
         let ref = try ContractViews.resolve(ws, spec).ref
-        var outcome = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Outcome in
+        var outcome = try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> Outcome in
             let repo = try ws.repository()
             let loaded = try ws.loadContract(ref)
             if let expectedVersion, loaded.contract.version != expectedVersion {
@@ -37,19 +37,13 @@ public enum Transitions {
             try ETag.check(ws, ref, expectedETag)
             let applied = try apply(
                 action, to: loaded, ws: ws, repo: repo, reason: reason, author: author, today: today)
-            try ws.writeContract(applied.contract, ref: ref, original: loaded.document.root)
-            let paths = [ref.yamlPath, ref.markdownPath]
-            let (index, tree) = try Committer.stage(ws, repo, paths: paths)
-            var made: ObjectID?
-            if commit {
-                let head = try Committer.head(repo)
-                let subject = message ?? defaultMessage(action, title: loaded.contract.title, reason: reason)
-                made = try Committer.commit(
-                    repo, index: index, tree: tree, head: head, message: subject, events: [applied.event], author: author,
-                    allowEmpty: true)
-            } else {
-                try Committer.writeIndex(index)
-            }
+            // The metadata is written and the content staged with it, all or nothing.
+            let subject = message ?? defaultMessage(action, title: loaded.contract.title, reason: reason)
+            let made = try WriteTransaction.run(
+                ws, operation: "\(action.verb) of \(ref)",
+                writes: [.init(path: ref.yamlPath, bytes: Array(ContractCodec.render(applied.contract, into: loaded.document.root).utf8))],
+                alsoStage: [ref.markdownPath],
+                finish: commit ? .commit(message: subject, events: [applied.event], author: author, allowEmpty: true) : .stage)
             return Outcome(
                 ref: ref, id: applied.contract.id, title: applied.contract.title, action: action,
                 from: loaded.contract.status, to: applied.contract.status, version: applied.contract.version,
@@ -69,29 +63,27 @@ public enum Transitions {
             s.status == ContractStatus.active.rawValue && (s.endDate.flatMap(CalendarDate.init).map { $0 < today } ?? false)
         }.sorted { $0.ref < $1.ref }
         guard !due.isEmpty else { return ([], nil, []) }
-        let result = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> ([Outcome], ObjectID?) in
+        let result = try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> ([Outcome], ObjectID?) in
             let repo = try ws.repository()
             var outcomes: [Outcome] = []
-            var paths: [String] = []
+            var writes: [WriteTransaction.Write] = []
+            var contents: [String] = []
             for s in due {
                 let loaded = try ws.loadContract(s.ref)
                 let applied = try apply(.expire, to: loaded, ws: ws, repo: repo, reason: nil, author: author, today: today)
-                try ws.writeContract(applied.contract, ref: s.ref, original: loaded.document.root)
-                paths += [s.ref.yamlPath, s.ref.markdownPath]
+                writes.append(.init(path: s.ref.yamlPath, bytes: Array(ContractCodec.render(applied.contract, into: loaded.document.root).utf8)))
+                contents.append(s.ref.markdownPath)
                 outcomes.append(Outcome(
                     ref: s.ref, id: applied.contract.id, title: applied.contract.title, action: .expire,
                     from: loaded.contract.status, to: applied.contract.status, version: applied.contract.version,
                     event: applied.event, commit: nil, hooks: []))
             }
-            let (index, tree) = try Committer.stage(ws, repo, paths: paths)
-            guard commit else {
-                try Committer.writeIndex(index)
-                return (outcomes, nil)
-            }
             let subject = "Expire \(outcomes.count) contract\(outcomes.count == 1 ? "" : "s") past their end date"
-            let made = try Committer.commit(
-                repo, index: index, tree: tree, head: try Committer.head(repo), message: subject,
-                events: outcomes.map(\.event), author: author, allowEmpty: true)
+            let made = try WriteTransaction.run(
+                ws, operation: "expire of \(outcomes.count) contract\(outcomes.count == 1 ? "" : "s")", writes: writes,
+                alsoStage: contents,
+                finish: commit ? .commit(message: subject, events: outcomes.map(\.event), author: author, allowEmpty: true) : .stage)
+            guard let made else { return (outcomes, nil) }
             return (outcomes.map { var o = $0; o.commit = made; return o }, made)
         }
         let hooks = result.1.map { Hooks.run(ws, events: result.0.map(\.event), commit: $0) } ?? []

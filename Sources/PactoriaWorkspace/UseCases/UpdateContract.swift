@@ -36,8 +36,7 @@ public enum UpdateContract {
     ) throws(WorkspaceError) -> Result {
         guard !changes.isEmpty else { throw .invalidInput(field: "(body)", message: "no fields to change") }
         let ref = try ContractViews.resolve(ws, spec).ref
-        return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Result in
-            let repo = try ws.repository()
+        return try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> Result in
             let loaded = try ws.loadContract(ref)
             if !loaded.problems.isEmpty { throw .invalid(loaded.problems) }
             if let expectedVersion, loaded.contract.version != expectedVersion {
@@ -65,12 +64,13 @@ public enum UpdateContract {
                 throw .rule(ref: ref, v)
             }
             c.updatedAt = Timestamp.now().description
-            try ws.writeContract(c, ref: ref, original: loaded.document.root)
-            let (index, tree) = try Committer.stage(ws, repo, paths: [ref.yamlPath])
             let event = ContractEvent(id: c.id, ref: ref, event: "contract.updated", version: c.version, actor: author.description)
-            let commit = try Committer.commit(
-                repo, index: index, tree: tree, head: try Committer.head(repo),
-                message: "Update \(fields.joined(separator: ", ")) of \(c.title)", events: [event], author: author)
+            // All or nothing: a commit that fails leaves the metadata exactly as it was (#12.1).
+            let made = try WriteTransaction.run(
+                ws, operation: "update of \(ref)",
+                writes: [.init(path: ref.yamlPath, bytes: Array(ContractCodec.render(c, into: loaded.document.root).utf8))],
+                finish: .commit(message: "Update \(fields.joined(separator: ", ")) of \(c.title)", events: [event], author: author, allowEmpty: false))
+            guard let commit = made else { throw .nothingToCommit }
             return Result(ref: ref, contract: c, commit: commit, changedFields: fields)
         }
     }
@@ -79,17 +79,18 @@ public enum UpdateContract {
 extension NewContract {
     /// Creates a draft and commits it at once (the server's POST), within the plan's monthly limit.
     public static func create(_ ws: Workspace, _ input: Input, author: Author) throws(WorkspaceError) -> (Result, ObjectID) {
-        try WriteLock.withLock(ws) { () throws(WorkspaceError) -> (Result, ObjectID) in
+        try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> (Result, ObjectID) in
             var input = input
             input.author = author.description
-            let r = try run(ws, input)
-            let repo = try ws.repository()
-            let (index, tree) = try Committer.stage(ws, repo, paths: [r.ref.yamlPath, r.ref.markdownPath])
-            let event = ContractEvent(id: r.contract.id, ref: r.ref, event: "contract.created", version: 1, actor: author.description)
-            let commit = try Committer.commit(
-                repo, index: index, tree: tree, head: try Committer.head(repo), message: "New contract: \(r.contract.title)",
-                events: [event], author: author)
-            return (r, commit)
+            let planned = try plan(ws, input)
+            let event = ContractEvent(
+                id: planned.result.contract.id, ref: planned.result.ref, event: "contract.created", version: 1, actor: author.description)
+            // Both files and their commit, or nothing at all (a full disk leaves no orphan, #12.9).
+            let made = try WriteTransaction.run(
+                ws, operation: "new contract \(planned.result.ref)", writes: planned.writes,
+                finish: .commit(message: "New contract: \(planned.result.contract.title)", events: [event], author: author, allowEmpty: false))
+            guard let commit = made else { throw .nothingToCommit }
+            return (planned.result, commit)
         }
     }
 }

@@ -38,6 +38,12 @@ public struct WorkspaceStatus: Sendable {
     /// Every changed file, as git reported it.
     public var changedFiles: [StatusEntry]
 
+    /// Temporary files an interrupted write left beside workspace files (`.<name>.tmp-<pid>-<n>`):
+    /// never staged, safe to delete.
+    public var leftovers: [String] = []
+    /// What recovery did when this process opened the workspace, and a write still in progress.
+    public var recovery: [String] = []
+
     public var problems: [Problem] { contracts.flatMap(\.problems) + others.flatMap(\.problems) }
     public var isClean: Bool { contracts.isEmpty && others.isEmpty }
 
@@ -167,9 +173,15 @@ public struct WorkspaceStatus: Sendable {
         }
         contracts.sort { $0.ref < $1.ref }
         others.sort { $0.path < $1.path }
-        return WorkspaceStatus(
+        // Temporary files of interrupted writes are leftovers to delete, not changes to commit.
+        let leftovers = others.filter { $0.change == .untracked && FileSystem.isLeftoverTemporary($0.path) }.map(\.path)
+        others.removeAll { $0.change == .untracked && FileSystem.isLeftoverTemporary($0.path) }
+        var status = WorkspaceStatus(
             branch: repo.currentBranch(), headCommit: head ?? nil, contracts: contracts, others: others,
             countsByStatus: counts, total: total, changedFiles: entries)
+        status.leftovers = leftovers
+        status.recovery = Recovery.notes + (Recovery.pending(ws).map { [$0] } ?? [])
+        return status
     }
 
     /// Checks each changed contract against HEAD with the lifecycle rules (a rename is checked
