@@ -14,11 +14,6 @@ import Darwin
 /// `commit.after-object`, `pull.after-checkout-start`. `Fault.steps` lists every one, so the
 /// fault suite and `bench/faults.sh` can walk them all.
 public enum Fault {
-    /// Every step a fault can be injected at (shared with `bench/faults.sh`).
-    public static let steps: [String] = [
-        "pull.after-fetch", "pull.after-merge-state", "pull.checkout-file", "pull.after-checkout", "pull.after-commit",
-    ]
-
     /// The exit status of an injected fault (distinct from any status Pactoria exits with).
     public static let exitStatus: Int32 = 86
 
@@ -68,5 +63,8 @@ public enum Fault {
         "commit.after-index", "commit.after-commit",
         // `pactoria commit`: versions bumped in the working tree, nothing staged yet.
         "commit.after-bumps",
+        // `pactoria pull`: fetched; merge state recorded; once per file the checkout writes; checkout
+        // done; merge commit made.
+        "pull.after-fetch", "pull.after-merge-state", "pull.checkout-file", "pull.after-checkout", "pull.after-commit",
     ]
 }
