@@ -77,6 +77,11 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(.forbidden, "plan_limit", e.description)
         case .offline:
             return APIError(.badGateway, "offline", e.description)
+        case .locked(_, _, let alive):
+            // A live holder finishes soon: ask the client to retry. A stale lock needs an admin.
+            var error = APIError(.serviceUnavailable, "locked", e.description)
+            if alive { error.headers[.retryAfter] = "1" }
+            return error
         case .notAWorkspace, .io, .yaml, .repository:
             return APIError(.internalServerError, "internal_error", "the server could not complete the request")
         }

@@ -37,6 +37,8 @@ public struct WorkspaceStatus: Sendable {
     public var total: Int
     /// Every changed file, as git reported it.
     public var changedFiles: [StatusEntry]
+    /// Git lock files present (stale or held), see `WorkspaceStatus+Locks.swift`.
+    public var locks: [GitLock] = []
 
     public var problems: [Problem] { contracts.flatMap(\.problems) + others.flatMap(\.problems) }
     public var isClean: Bool { contracts.isEmpty && others.isEmpty }
@@ -167,9 +169,11 @@ public struct WorkspaceStatus: Sendable {
         }
         contracts.sort { $0.ref < $1.ref }
         others.sort { $0.path < $1.path }
-        return WorkspaceStatus(
+        var status = WorkspaceStatus(
             branch: repo.currentBranch(), headCommit: head ?? nil, contracts: contracts, others: others,
             countsByStatus: counts, total: total, changedFiles: entries)
+        status.locks = gitLocks(ws)
+        return status
     }
 
     /// Checks each changed contract against HEAD with the lifecycle rules (a rename is checked
