@@ -39,7 +39,7 @@ struct LocksTests {
     static func holder(_ file: String) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "exec 3>\"$1\"; exec sleep 120", "sh", file]
+        p.arguments = ["-c", "exec 3>\"$1\"; exec sleep 60", "sh", file]
         try p.run()
         // Wait (bounded) until the file exists and the process has it open.
         let deadline = Date().addingTimeInterval(30)
@@ -96,7 +96,7 @@ struct LocksTests {
         let refLock = s.root + "/.git/refs/heads/\(branch).lock"
         let child = try Self.holder(refLock)
         defer {
-            child.terminate()
+            kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             unlink(refLock)
         }

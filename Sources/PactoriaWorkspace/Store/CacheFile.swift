@@ -179,14 +179,19 @@ enum CRC32 {
                 var c: UInt32 = 0xFFFF_FFFF
                 var i = 0
                 let n = b.count
-                while i + 8 <= n {
-                    let lo = c ^ (UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24)
-                    let hi = UInt32(b[i + 4]) | UInt32(b[i + 5]) << 8 | UInt32(b[i + 6]) << 16 | UInt32(b[i + 7]) << 24
-                    c = t[7 * 256 + Int(lo & 0xff)] ^ t[6 * 256 + Int((lo >> 8) & 0xff)]
-                        ^ t[5 * 256 + Int((lo >> 16) & 0xff)] ^ t[4 * 256 + Int(lo >> 24)]
-                        ^ t[3 * 256 + Int(hi & 0xff)] ^ t[2 * 256 + Int((hi >> 8) & 0xff)]
-                        ^ t[1 * 256 + Int((hi >> 16) & 0xff)] ^ t[0 * 256 + Int(hi >> 24)]
-                    i += 8
+                if let base = b.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    let tp = t.baseAddress!
+                    while i + 8 <= n {
+                        let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                        let lo = c ^ UInt32(truncatingIfNeeded: w)
+                        let hi = UInt32(truncatingIfNeeded: w >> 32)
+                        c = tp[1792 + Int(lo & 0xff)] ^ tp[1536 + Int((lo >> 8) & 0xff)]
+                            ^ tp[1280 + Int((lo >> 16) & 0xff)] ^ tp[1024 + Int(lo >> 24)]
+                            ^ tp[768 + Int(hi & 0xff)] ^ tp[512 + Int((hi >> 8) & 0xff)]
+                            ^ tp[256 + Int((hi >> 16) & 0xff)] ^ tp[Int(hi >> 24)]
+                        i += 8
+                    }
                 }
                 while i < n {
                     c = t[Int((c ^ UInt32(b[i])) & 0xff)] ^ (c >> 8)
