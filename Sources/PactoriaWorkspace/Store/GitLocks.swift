@@ -159,7 +159,7 @@ public enum GitLocks {
     }
 
     static func shown(_ file: String, root: String) -> String {
-        file.hasPrefix(root + "/") ? String(file.dropFirst(root.count + 1)) : file
+        !root.isEmpty && file.hasPrefix(root + "/") ? String(file.dropFirst(root.count + 1)) : file
     }
 
     static func describe(age: Double) -> String {

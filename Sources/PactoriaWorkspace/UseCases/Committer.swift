@@ -111,7 +111,9 @@ enum Committer {
 
     /// How long a write waits for a git lock held by another process (a shell prompt's `git
     /// status` holds `index.lock` for milliseconds): 5 ms, doubling, each wait at most 250 ms,
-    /// until 3 s have passed since the first failure; then the lock error stands.
+    /// until 3 s have passed since the first failure; then the lock error stands. A lock found
+    /// stale at the first failure (no live holder, at least 2 s old: left by a crash) is not
+    /// waited on, since no wait frees it.
     static let lockBackoff = (first: Duration.milliseconds(5), cap: Duration.milliseconds(250), total: Duration.seconds(3))
 
     /// Runs `body`, again after a backoff while libgit2 reports a lock (`GIT_ELOCKED`).
@@ -122,6 +124,11 @@ enum Committer {
             do {
                 return try body()
             } catch let e as GitError where e.code == .locked {
+                if deadline == nil, let path = lockPath(in: e.message), let lock = GitLocks.lock(at: path, root: root(of: path)),
+                    lock.isStale, lock.age >= 2
+                {
+                    throw e
+                }
                 let now = ContinuousClock.now
                 let end = deadline ?? now + lockBackoff.total
                 deadline = end
@@ -140,7 +147,7 @@ enum Committer {
         if let g = error as? GitError, g.code == .locked {
             let named = lockPath(in: g.message)
             var root = given
-            if root.isEmpty, let named, let r = named.range(of: "/.git/") { root = String(named[..<r.lowerBound]) }
+            if root.isEmpty, let named { root = self.root(of: named) }
             let lock = named.flatMap { GitLocks.lock(at: $0, root: root) }
                 ?? GitLocks.inspect(root: root).first
             guard let lock else {
@@ -156,6 +163,12 @@ enum Committer {
             return .locked("\(what): \(lock.description)", hint: lock.hint, holderAlive: true)
         }
         return .repository("\(what): \(shortGitMessage(error))", detail: "\(error)")
+    }
+
+    /// The work tree of the git folder holding `lock` (`/r` for `/r/.git/index.lock`).
+    static func root(of lock: String) -> String {
+        guard let r = lock.range(of: "/.git/", options: .backwards) else { return "" }
+        return String(lock[..<r.lowerBound])
     }
 
     /// The lock file libgit2 names in its message (`failed to lock file '/r/.git/index.lock' for
