@@ -87,8 +87,8 @@ enum Committer {
         }
         let signature = Signature(name: author.name, email: author.email, time: Date())
         do {
-            try Trace.measure("index write") { try waitingOutLocks { try index.write() } }
-            let made = try waitingOutLocks {
+            try Trace.measure("index write") { try waitingOutLocks(root: repo.workdir) { try index.write() } }
+            let made = try waitingOutLocks(root: repo.workdir) {
                 try repo.createCommit(
                     tree: tree, parents: (head.map { [$0] } ?? []) + extraParents, author: signature, committer: signature,
                     message: AuditTrailers.compose(message: message, events: events))
@@ -101,9 +101,9 @@ enum Committer {
     }
 
     /// Writes the index only (for `--no-commit`).
-    static func writeIndex(_ index: Index, root: String = "") throws(WorkspaceError) {
-        do { try waitingOutLocks { try index.write() } } catch {
-            throw failure("cannot write the index", error, root: root)
+    static func writeIndex(_ index: Index) throws(WorkspaceError) {
+        do { try waitingOutLocks(root: index.workdir) { try index.write() } } catch {
+            throw failure("cannot write the index", error, root: index.workdir)
         }
     }
 
@@ -117,14 +117,14 @@ enum Committer {
     static let lockBackoff = (first: Duration.milliseconds(5), cap: Duration.milliseconds(250), total: Duration.seconds(3))
 
     /// Runs `body`, again after a backoff while libgit2 reports a lock (`GIT_ELOCKED`).
-    static func waitingOutLocks<T>(_ body: () throws -> T) throws -> T {
+    static func waitingOutLocks<T>(root: String, _ body: () throws -> T) throws -> T {
         var delay = lockBackoff.first
         var deadline: ContinuousClock.Instant?
         while true {
             do {
                 return try body()
             } catch let e as GitError where e.code == .locked {
-                if deadline == nil, let path = lockPath(in: e.message), let lock = GitLocks.lock(at: path, root: root(of: path)),
+                if deadline == nil, let path = lockFile(e, root: root), let lock = GitLocks.lock(at: path, root: root),
                     lock.isStale, lock.age >= 2
                 {
                     throw e
@@ -145,7 +145,7 @@ enum Committer {
     /// and the safe command; otherwise libgit2's message.
     static func failure(_ what: String, _ error: any Error, root given: String) -> WorkspaceError {
         if let g = error as? GitError, g.code == .locked {
-            let named = lockPath(in: g.message)
+            let named = lockFile(g, root: given)
             var root = given
             if root.isEmpty, let named { root = self.root(of: named) }
             let lock = named.flatMap { GitLocks.lock(at: $0, root: root) }
@@ -169,6 +169,16 @@ enum Committer {
     static func root(of lock: String) -> String {
         guard let r = lock.range(of: "/.git/", options: .backwards) else { return "" }
         return String(lock[..<r.lowerBound])
+    }
+
+    /// The lock file behind a lock error: the one libgit2 names, or the index's own (libgit2
+    /// says only "the index is locked").
+    static func lockFile(_ e: GitError, root: String) -> String? {
+        if let named = lockPath(in: e.message) { return named }
+        if e.message.contains("index is locked"), !root.isEmpty, let dir = GitLocks.gitDirectory(root: root) {
+            return dir + "/index.lock"
+        }
+        return nil
     }
 
     /// The lock file libgit2 names in its message (`failed to lock file '/r/.git/index.lock' for
