@@ -82,3 +82,9 @@ enum Libgit2 {
 
     static func ensure() { _ = initialized }
 }
+
+extension Index {
+    /// The work tree of the repository this index belongs to (so a lock error can name the
+    /// index's own `index.lock`, which libgit2's message does not).
+    public var workdir: String { repository.workdir }
+}

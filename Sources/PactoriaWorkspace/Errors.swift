@@ -45,6 +45,9 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case planLimit(String)
     /// A remote could not be reached; nothing was lost.
     case offline(String, detail: String)
+    /// A lock (git's or Pactoria's) stops the write: the message names it and its holder, the
+    /// hint is the safe command (wait for a live holder, or remove a stale lock).
+    case locked(String, hint: String?, holderAlive: Bool)
 
     public var description: String {
         switch self {
@@ -77,6 +80,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
             return what
         case .offline(let what, _):
             return what
+        case .locked(let what, _, _):
+            return what
         }
     }
 
@@ -85,6 +90,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .notAWorkspace: return "run `pactoria init` to make one, or pass -C DIR"
         case .ambiguous: return "use more characters of the id, or company/stem"
+        case .locked(_, let hint, _): return hint
         case .invalid(let problems) where problems.count > 1: return nil
         default: return nil
         }

@@ -86,6 +86,7 @@ struct Status: ParsableCommand {
             },
             "others": st.others.map { ["path": $0.path, "change": $0.change.rawValue, "problems": problems($0.problems)] },
             "counts": st.countsByStatus,
+            "locks": st.locks.map(LockJSON.object),
             "total": st.total,
             "upstream": JSON.opt(tracking?.upstream), "ahead": JSON.opt(tracking?.ahead), "behind": JSON.opt(tracking?.behind),
             "leftovers": st.leftovers, "recovery": st.recovery,
@@ -102,6 +103,7 @@ struct Status: ParsableCommand {
     }
 
     func renderText(_ st: WorkspaceStatus, _ t: Terminal, tracking: Remotes.Tracking?, merge: MergeState?) {
+        for l in st.locks { Terminal.out(t.paint("✗ git lock: \(l.description)", .red) + "\n  hint: \(l.hint)") }
         if let b = st.branch { Terminal.out("On branch \(b)") }
         // #12.19: during a merge, `pull` is refused; the tracking line suggests nothing then.
         if let tr = tracking, merge != nil {

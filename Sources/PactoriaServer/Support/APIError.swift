@@ -82,6 +82,11 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(
                 HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "disk_full",
                 "the server's disk is full; nothing was changed — try again once space is freed")
+        case .locked(_, _, let alive):
+            // A live holder finishes soon: ask the client to retry. A stale lock needs an admin.
+            var error = APIError(.serviceUnavailable, "locked", e.description)
+            if alive { error.headers[.retryAfter] = "1" }
+            return error
         case .notAWorkspace, .io, .yaml, .repository:
             return APIError(.internalServerError, "internal_error", "the server could not complete the request")
         }

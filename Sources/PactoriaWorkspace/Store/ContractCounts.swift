@@ -110,8 +110,10 @@ struct ContractCounts {
     }
 
     // One line per directory: tree id, TAB, status=n,…, TAB, id:stem,…
+    // Framed by `CacheFile` (magic, version, length, CRC-32).
     static func readCache(_ path: String) -> [String: Aggregate] {
-        guard let text = try? FileSystem.readText(path) else { return [:] }
+        guard let bytes = CacheFile.read(path, name: cacheName, version: 1) else { return [:] }
+        let text = String(decoding: bytes, as: UTF8.self)
         var out: [String: Aggregate] = [:]
         for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
             let parts = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
@@ -134,7 +136,7 @@ struct ContractCounts {
             guard counts.count == agg.counts.count, !agg.contractsText.contains(where: { "\t\n".contains($0) }) else { continue }
             out += key + "\t" + counts.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "\t" + agg.contractsText + "\n"
         }
-        try? FileSystem.writeAtomically(Array(out.utf8), to: path, durable: false)
+        CacheFile.write(Array(out.utf8), to: path, name: cacheName, version: 1)
     }
 }
 

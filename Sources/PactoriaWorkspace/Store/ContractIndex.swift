@@ -122,7 +122,7 @@ public struct ContractIndex: Sendable {
     var searchText: SearchText?
 
     static let cacheName = "summaries-v3"
-    static let magic = "pactoria-summaries 3\n"
+    static let formatVersion: UInt32 = 3
 
     struct Entry {
         var stamp: FileSystem.Stamp
@@ -225,14 +225,14 @@ public struct ContractIndex: Sendable {
         return (ContractIndex(summaries: summaries, unreadable: unreadable, orphans: orphans), seen)
     }
 
-    /// The cache file: a magic line, then records of length-prefixed UTF-8 fields
+    /// The cache file, framed by `CacheFile`: records of length-prefixed UTF-8 fields
     /// (path, size, mtime, ctime, inode, then the summary's fields), each length a UInt32 LE.
     static func readCache(_ path: String) -> Cache {
-        guard let bytes = try? FileSystem.read(path), bytes.starts(with: Array(magic.utf8)) else { return [:] }
+        guard let bytes = CacheFile.read(path, name: cacheName, version: formatVersion) else { return [:] }
         let perRecord = 6 + ContractSummary.fieldCount
         var out: Cache = [:]
         bytes.withUnsafeBufferPointer { buf in
-            var i = magic.utf8.count
+            var i = 0
             var fields: [String] = []
             fields.reserveCapacity(perRecord)
             func nextField() -> String? {
@@ -262,7 +262,7 @@ public struct ContractIndex: Sendable {
     }
 
     static func writeCache(_ path: String, _ cache: Cache) {
-        var out = [UInt8](magic.utf8)
+        var out: [UInt8] = []
         out.reserveCapacity(cache.count * 700)
         func append(_ f: String) {
             let n = f.utf8.count
@@ -280,7 +280,7 @@ public struct ContractIndex: Sendable {
             for f in entry.summary.fields { append(f) }
         }
         // The cache is an optimisation: failing to write it is not an error.
-        try? FileSystem.writeAtomically(out, to: path, durable: false)
+        CacheFile.write(out, to: path, name: cacheName, version: formatVersion)
     }
 
     // MARK: - Lookup

@@ -15,7 +15,8 @@ import Foundation
 enum WorkingTreeScan {
     static let filesCacheName = "files-v1"
     static let dirsCacheName = "dirs-v1"
-    static let magic = Array("pactoria-files 1\n".utf8)
+    /// Both caches are framed by `CacheFile` (magic, version, length, CRC-32).
+    static let formatVersion: UInt32 = 1
 
     struct Result {
         var entries: [StatusEntry]
@@ -110,7 +111,10 @@ enum WorkingTreeScan {
                     try deletedBelow(dir + "/" + name)
                 }
             }
-            visit.append(Dir(path: dir, stamp: stamp, files: names.filter { !$0.isDirectory }.map(\.name), headTree: headID))
+            // `.pactoria/cache` is Pactoria's own, whatever it is (a file or a link in place of the
+            // folder makes Pactoria work without a cache; it is never a workspace change).
+            let files = names.filter { !$0.isDirectory && !(dir == ".pactoria" && $0.name == "cache") }.map(\.name)
+            visit.append(Dir(path: dir, stamp: stamp, files: files, headTree: headID))
         }
 
         let root = try Trace.measure("head root") { try listing(headTree) }
@@ -373,10 +377,10 @@ enum WorkingTreeScan {
     }
 
     static func readFiles(_ path: String) -> [String: (stamp: FileSystem.Stamp, blob: ObjectID)] {
-        guard let bytes = try? FileSystem.read(path), bytes.starts(with: magic) else { return [:] }
+        guard let bytes = CacheFile.read(path, name: filesCacheName, version: formatVersion) else { return [:] }
         var out: [String: (stamp: FileSystem.Stamp, blob: ObjectID)] = [:]
         bytes.withUnsafeBufferPointer { buf in
-            var r = Reader(buf: buf, i: magic.count)
+            var r = Reader(buf: buf, i: 0)
             while r.i < buf.count {
                 guard let p = r.string(), let s = r.stamp(), let id = r.oid() else { return }
                 out[p] = (s, id)
@@ -386,25 +390,27 @@ enum WorkingTreeScan {
     }
 
     static func writeFiles(_ path: String, _ entries: [String: (stamp: FileSystem.Stamp, blob: ObjectID)]) {
-        var w = Writer(out: magic)
+        var w = Writer(out: [])
         for (p, e) in entries {
             w.string(p)
             w.stamp(e.stamp)
             w.oid(e.blob)
         }
-        try? FileSystem.writeAtomically(w.out, to: path, durable: false)
+        CacheFile.write(w.out, to: path, name: filesCacheName, version: formatVersion)
     }
 
     static func readDirectories(_ path: String) -> [String: DirectoryRecord] {
-        guard let bytes = try? FileSystem.read(path), bytes.starts(with: magic) else { return [:] }
+        guard let bytes = CacheFile.read(path, name: dirsCacheName, version: formatVersion) else { return [:] }
         var out: [String: DirectoryRecord] = [:]
         bytes.withUnsafeBufferPointer { buf in
-            var r = Reader(buf: buf, i: magic.count)
+            var r = Reader(buf: buf, i: 0)
             while r.i < buf.count {
                 guard let p = r.string(), let stamp = r.stamp() else { return }
                 let tree = r.oid()
                 guard let fp = r.u64(), let flags = r.u64(), let count = r.u64() else { return }
                 var names: [(String, Bool)] = []
+                // Never reserve from a length field: at most one name per remaining 3 bytes.
+                guard count <= UInt64(buf.count - r.i) / 3 else { return }
                 names.reserveCapacity(Int(count))
                 for _ in 0..<count {
                     guard let n = r.string(), r.i < buf.count else { return }
@@ -418,7 +424,7 @@ enum WorkingTreeScan {
     }
 
     static func writeDirectories(_ path: String, _ dirs: [String: DirectoryRecord]) {
-        var w = Writer(out: magic)
+        var w = Writer(out: [])
         for (p, d) in dirs {
             w.string(p)
             w.stamp(d.stamp)
@@ -431,6 +437,6 @@ enum WorkingTreeScan {
                 w.out.append(n.isDirectory ? 1 : 0)
             }
         }
-        try? FileSystem.writeAtomically(w.out, to: path, durable: false)
+        CacheFile.write(w.out, to: path, name: dirsCacheName, version: formatVersion)
     }
 }

@@ -45,7 +45,7 @@ enum Committer {
         } catch let e as WorkspaceError {
             throw e
         } catch {
-            throw .repository("cannot stage the workspace: \(shortGitMessage(error))", detail: "\(error)")
+            throw failure("cannot stage the workspace", error, root: ws.root)
         }
     }
 
@@ -89,24 +89,107 @@ enum Committer {
         }
         let signature = Signature(name: author.name, email: author.email, time: Date())
         do {
-            try Trace.measure("index write") { try index.write() }
+            try Trace.measure("index write") { try waitingOutLocks(root: repo.workdir) { try index.write() } }
             Fault.point("commit.after-index")
-            let made = try repo.createCommit(
-                tree: tree, parents: (head.map { [$0] } ?? []) + extraParents, author: signature, committer: signature,
-                message: AuditTrailers.compose(message: message, events: events))
+            let made = try waitingOutLocks(root: repo.workdir) {
+                try repo.createCommit(
+                    tree: tree, parents: (head.map { [$0] } ?? []) + extraParents, author: signature, committer: signature,
+                    message: AuditTrailers.compose(message: message, events: events))
+            }
             Fault.point("commit.after-commit")
             if let checksum = index.checksum { IndexRecord.save(repo, checksum: checksum, tree: tree) }
             return made
         } catch {
-            throw .repository("cannot commit: \(shortGitMessage(error))", detail: "\(error)")
+            throw failure("cannot commit", error, root: repo.workdir)
         }
     }
 
     /// Writes the index only (for `--no-commit`).
     static func writeIndex(_ index: Index) throws(WorkspaceError) {
-        do { try index.write() } catch {
-            throw .repository("cannot write the index: \(shortGitMessage(error))", detail: "\(error)")
+        do { try waitingOutLocks(root: index.workdir) { try index.write() } } catch {
+            throw failure("cannot write the index", error, root: index.workdir)
         }
+    }
+
+    // MARK: - Git's locks
+
+    /// How long a write waits for a git lock held by another process (a shell prompt's `git
+    /// status` holds `index.lock` for milliseconds): 5 ms, doubling, each wait at most 250 ms,
+    /// until 3 s have passed since the first failure; then the lock error stands. A lock found
+    /// stale at the first failure (no live holder, at least 2 s old: left by a crash) is not
+    /// waited on, since no wait frees it.
+    static let lockBackoff = (first: Duration.milliseconds(5), cap: Duration.milliseconds(250), total: Duration.seconds(3))
+
+    /// Runs `body`, again after a backoff while libgit2 reports a lock (`GIT_ELOCKED`).
+    static func waitingOutLocks<T>(root: String, _ body: () throws -> T) throws -> T {
+        var delay = lockBackoff.first
+        var deadline: ContinuousClock.Instant?
+        while true {
+            do {
+                return try body()
+            } catch let e as GitError where e.code == .locked {
+                if deadline == nil, let path = lockFile(e, root: root), let lock = GitLocks.lock(at: path, root: root),
+                    lock.isStale, lock.age >= 2
+                {
+                    throw e
+                }
+                let now = ContinuousClock.now
+                let end = deadline ?? now + lockBackoff.total
+                deadline = end
+                guard now < end else { throw e }
+                let wait = min(delay, end - now)
+                let c = wait.components
+                usleep(UInt32(c.seconds * 1_000_000 + c.attoseconds / 1_000_000_000_000))
+                delay = min(delay * 2, lockBackoff.cap)
+            }
+        }
+    }
+
+    /// The error for a failed git step: for a lock, which lock file, whether its holder is alive
+    /// and the safe command; otherwise libgit2's message.
+    static func failure(_ what: String, _ error: any Error, root given: String) -> WorkspaceError {
+        if let g = error as? GitError, g.code == .locked {
+            let named = lockFile(g, root: given)
+            var root = given
+            if root.isEmpty, let named { root = self.root(of: named) }
+            let lock = named.flatMap { GitLocks.lock(at: $0, root: root) }
+                ?? GitLocks.inspect(root: root).first
+            guard let lock else {
+                // Gone by now: the holder finished just after the last try.
+                let shown = named.map { GitLocks.shown($0, root: root) } ?? "a git lock"
+                return .locked(
+                    "\(what): \(shown) was held by another process; it is free now, try again",
+                    hint: nil, holderAlive: true)
+            }
+            if case .stale = lock.state {
+                return .locked("\(what): \(lock.description)", hint: lock.hint, holderAlive: false)
+            }
+            return .locked("\(what): \(lock.description)", hint: lock.hint, holderAlive: true)
+        }
+        return .repository("\(what): \(shortGitMessage(error))", detail: "\(error)")
+    }
+
+    /// The work tree of the git folder holding `lock` (`/r` for `/r/.git/index.lock`).
+    static func root(of lock: String) -> String {
+        guard let r = lock.range(of: "/.git/", options: .backwards) else { return "" }
+        return String(lock[..<r.lowerBound])
+    }
+
+    /// The lock file behind a lock error: the one libgit2 names, or the index's own (libgit2
+    /// says only "the index is locked").
+    static func lockFile(_ e: GitError, root: String) -> String? {
+        if let named = lockPath(in: e.message) { return named }
+        if e.message.contains("index is locked"), !root.isEmpty, let dir = GitLocks.gitDirectory(root: root) {
+            return dir + "/index.lock"
+        }
+        return nil
+    }
+
+    /// The lock file libgit2 names in its message (`failed to lock file '/r/.git/index.lock' for
+    /// writing`), if any.
+    static func lockPath(in message: String) -> String? {
+        let parts = message.split(separator: "'", omittingEmptySubsequences: false)
+        return parts.enumerated().first { $0.offset % 2 == 1 && $0.element.hasSuffix(".lock") }.map { String($0.element) }
     }
 
     static func head(_ repo: Repository) throws(WorkspaceError) -> ObjectID? {
@@ -115,7 +198,9 @@ enum Committer {
 
     static func shortGitMessage(_ error: any Error) -> String {
         if let g = error as? GitError {
-            if g.code == .locked { return "another process holds the repository lock (index.lock); try again" }
+            if g.code == .locked, let path = lockPath(in: g.message) {
+                return "\(path) is held by another process"
+            }
             return g.message
         }
         return "\(error)"
@@ -130,12 +215,14 @@ enum IndexRecord {
     static func path(_ repo: Repository) -> String { "\(repo.workdir)/\(Workspace.cacheDirectory)/index-tree" }
 
     static func save(_ repo: Repository, checksum: ObjectID, tree: ObjectID) {
-        try? FileSystem.writeAtomically(Array("\(checksum.hex) \(tree.hex)\n".utf8), to: path(repo), durable: false)
+        CacheFile.write(Array("\(checksum.hex) \(tree.hex)\n".utf8), to: path(repo), name: "index-tree", version: 1)
     }
 
     /// True when `index` is, by the record, exactly `tree`.
     static func holds(_ repo: Repository, index: Index, tree: ObjectID) -> Bool {
-        guard let checksum = index.checksum, let bytes = try? FileSystem.read(path(repo)) else { return false }
+        guard let checksum = index.checksum, let bytes = CacheFile.read(path(repo), name: "index-tree", version: 1) else {
+            return false
+        }
         return String(decoding: bytes, as: UTF8.self) == "\(checksum.hex) \(tree.hex)\n"
     }
 }

@@ -37,6 +37,8 @@ public struct WorkspaceStatus: Sendable {
     public var total: Int
     /// Every changed file, as git reported it.
     public var changedFiles: [StatusEntry]
+    /// Git lock files present (stale or held), see `WorkspaceStatus+Locks.swift`.
+    public var locks: [GitLock] = []
 
     /// Temporary files an interrupted write left beside workspace files (`.<name>.tmp-<pid>-<n>`):
     /// never staged, safe to delete.
@@ -181,6 +183,7 @@ public struct WorkspaceStatus: Sendable {
             countsByStatus: counts, total: total, changedFiles: entries)
         status.leftovers = leftovers
         status.recovery = Recovery.notes + (Recovery.pending(ws).map { [$0] } ?? [])
+        status.locks = gitLocks(ws)
         return status
     }
 
