@@ -35,7 +35,7 @@ struct Status: ParsableCommand {
             let st = try WorkspaceStatus.compute(ws)
             let tracking = Remotes.tracking(ws)
             let merge = MergeState.load(ws)
-            failed = check && (!st.problems.isEmpty || !(merge?.unresolved.isEmpty ?? true))
+            failed = check && (!st.problems.isEmpty || !st.workspaceProblems.isEmpty || !(merge?.unresolved.isEmpty ?? true))
             if json {
                 renderJSON(st, tracking: tracking, merge: merge)
             } else if porcelain {
@@ -67,6 +67,7 @@ struct Status: ParsableCommand {
             Terminal.out("\(Self.letter(o.change)) - \(o.path)")
             for p in o.problems { Terminal.out("! \(p)") }
         }
+        for p in st.workspaceProblems { Terminal.out("! \(p)") }
     }
 
     func renderJSON(_ st: WorkspaceStatus, tracking: Remotes.Tracking?, merge: MergeState?) {
@@ -84,6 +85,7 @@ struct Status: ParsableCommand {
                 ]
             },
             "others": st.others.map { ["path": $0.path, "change": $0.change.rawValue, "problems": problems($0.problems)] },
+            "workspace_problems": problems(st.workspaceProblems),
             "counts": st.countsByStatus,
             "total": st.total,
             "upstream": JSON.opt(tracking?.upstream), "ahead": JSON.opt(tracking?.ahead), "behind": JSON.opt(tracking?.behind),
@@ -151,6 +153,10 @@ struct Status: ParsableCommand {
                 Terminal.out("    \(t.paint(o.change.rawValue + ": " + o.path, .green))")
                 for p in o.problems { Terminal.out("      \(t.paint("✗ " + p.description, .red))") }
             }
+        }
+        if !st.workspaceProblems.isEmpty {
+            Terminal.out("\nCommitted problems:")
+            for p in st.workspaceProblems { Terminal.out("      \(t.paint("✗ " + p.description, .red))") }
         }
         let problemCount = st.problems.count
         if problemCount > 0 {
