@@ -296,7 +296,7 @@ public enum Lifecycle {
             let changed = changedProtectedFields(before, after)
             if contentChanged || !changed.isEmpty {
                 out.append(RuleViolation(
-                    .readOnly, field: b.status != a.status ? "status" : changed.first,
+                    .readOnly, field: b.status != a.status ? "status" : changedFields(b, a).first,
                     "\(from.rawValue) contracts are read-only; \(describe(before, after, contentChanged: contentChanged)) is refused"))
             }
             return out
@@ -341,7 +341,7 @@ public enum Lifecycle {
             // Active (staying so, or leaving through a verb): only the verbs' bookkeeping and a
             // re-finalized content may change with it. Everything else the verbs own is protected.
             // `final_content` changes only as a finalize does: to the hash of the new content.
-            let refinalized = a.lifecycle?.finalContent.map { $0.sha256 == after.contentSHA256 } ?? false
+            let refinalized = contentChanged && (a.lifecycle?.finalContent.map { $0.sha256 == after.contentSHA256 } ?? false)
             var allowed: Set<String> = refinalized ? ["status", "version", "lifecycle.final_content"] : ["status", "version"]
             if let transition { allowed.insert("lifecycle.\(transition.stampKey)") }
             let changed = changedProtectedFields(before, after).filter { !allowed.contains($0) }

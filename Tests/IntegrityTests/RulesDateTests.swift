@@ -13,7 +13,10 @@ struct RulesDateTests {
     func handActivationPastEndDate() throws {
         let flour = RulesKit.pendingFlour
         // Its end date is before today (and before the plain git commit's date below).
-        let root = try RulesKit.adopt { root in try RulesKit.setField(root, flour, "end_date", "2026-06-30") }
+        let root = try RulesKit.adopt { root in
+            try RulesKit.setField(root, flour, "start_date", "2026-01-04")
+            try RulesKit.setField(root, flour, "end_date", "2026-06-30")
+        }
         defer { RulesKit.cleanUp(root) }
 
         // The verb (finalized content, so only the date stands in its way).

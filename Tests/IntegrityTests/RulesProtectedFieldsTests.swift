@@ -32,9 +32,10 @@ struct RulesProtectedFieldsTests {
             try RulesKit.replace(root, path, "    by: Grace Whitworth <grace@ancoatsbakehouse.co.uk>\n    at: 2026-04-29", "    by: Mallory Jones <mallory@example.co.uk>\n    at: 2026-04-29")
             try RulesKit.expectRefusedEverywhere(root, rule: "active-metadata-edit", message: "lifecycle.activated changed")
         case .finalContentBy:
-            let text = try RulesKit.read(root, path)
-            let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("    by: ") })
-            try RulesKit.replace(root, path, String(line) + "\n", "    by: Mallory Jones <mallory@example.co.uk>\n")
+            // final_content's own stamp (at: the contract's updated_at), content unchanged.
+            try RulesKit.replace(
+                root, path, "    by: Grace Whitworth <grace@ancoatsbakehouse.co.uk>\n    at: 2025-09-26",
+                "    by: Mallory Jones <mallory@example.co.uk>\n    at: 2025-09-26")
             try RulesKit.expectRefusedEverywhere(root, rule: "active-metadata-edit", message: "lifecycle.final_content changed")
         case .complianceScore:
             try RulesKit.replace(root, path, "overall_score: 72", "overall_score: 98")
