@@ -58,4 +58,20 @@ struct RulesUTF8Tests {
         #expect(!list.text.contains(id) || (list.json["problems"] as? [[String: Any]])?.first?["path"] as? String == path, "\(list.text)")
         #expect((list.json["contracts"] as? [[String: Any]])?.contains { $0["id"] as? String == id } == false, "\(list.text)")
     }
+
+    // #12.14
+    @Test("the server's content reader answers 422 for Markdown that is not UTF-8")
+    func serverContent() async throws {
+        let s = try await LiveServer()
+        let token = try s.token("manager@brickline.co.uk")
+        let made = try await s.createContract(token)
+        let id = try #require(made["id"] as? String)
+        let md = String(try #require(made["path"] as? String).dropLast(5)) + ".md"
+        try Data("# Website Build\n\nScope.\n".utf8).write(to: URL(fileURLWithPath: s.root + "/" + md))
+        #expect(try await s.call("GET", "/api/v1/contracts/\(id)/content", token: token).status == 200)
+        let offset = try Self.corrupt(s.root + "/" + md, at: "# Website")
+        let r = try await s.call("GET", "/api/v1/contracts/\(id)/content", token: token)
+        #expect(r.status == 422, "\(r.status) \(r.text)")
+        #expect(r.text.contains("\(md): invalid UTF-8 at byte \(offset)"), "\(r.text)")
+    }
 }

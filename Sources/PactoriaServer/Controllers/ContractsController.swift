@@ -179,6 +179,10 @@ struct ContractsController {
                 throw APIError(.conflict, "not_a_regular_file", "\(loaded.ref.markdownPath) is not a regular file; refused")
             }
         }
+        // Served as UTF-8, so it must be UTF-8: otherwise a 422 naming the file and the byte.
+        if let offset = TextRules.invalidUTF8Offset(bytes) {
+            throw APIError(.unprocessableContent, "invalid_content", "\(loaded.ref.markdownPath): invalid UTF-8 at byte \(offset)")
+        }
         return Response(
             status: .ok, headers: [.contentType: "text/markdown; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
