@@ -25,7 +25,7 @@ public struct Pactoria: ParsableCommand {
             Terminate.self, Expire.self, ExpiringCommand.self, AuditCommand.self, CheckCommand.self,
             ReviewCommand.self, HooksCommand.self, UserCommand.self, TokenCommand.self, Serve.self, RemoteCommand.self, Clone.self, Push.self, Pull.self,
             SyncCommand.self, Resolve.self, MergeCommand.self, MergeDriverCommand.self, TemplatesCommand.self,
-            Recommend.self, Generate.self, Analyze.self, Unlock.self,
+            Recommend.self, Generate.self, Analyze.self, Move.self, Unlock.self,
         ])
 
     public init() {}

@@ -106,6 +106,10 @@ public struct RuleViolation: Sendable, Equatable, CustomStringConvertible {
         case idChanged = "id-changed"
         case pastEndDate = "past-end-date"
         case notYetEnded = "not-yet-ended"
+        /// The Markdown of a contract that had some was deleted (any status).
+        case contentDeleted = "content-deleted"
+        /// A contract moved to another company's folder without `pactoria move`.
+        case companyChanged = "company-changed"
     }
 
     public var rule: Rule
@@ -126,10 +130,18 @@ public struct RuleViolation: Sendable, Equatable, CustomStringConvertible {
 public struct ContractSnapshot: Sendable, Equatable {
     public var contract: Contract
     public var contentSHA256: String?
+    /// The company whose folder holds it (nil: not known to the caller; then not compared).
+    public var company: String?
+    /// Every key of the metadata the `Contract` model does not hold (`compliance`, `generation`,
+    /// unknown keys; `lifecycle.<unknown>`), each rendered as text. nil: not read by the caller
+    /// (then not compared).
+    public var otherFields: [String: String]?
 
-    public init(contract: Contract, contentSHA256: String?) {
+    public init(contract: Contract, contentSHA256: String?, company: String? = nil, otherFields: [String: String]? = nil) {
         self.contract = contract
         self.contentSHA256 = contentSHA256
+        self.company = company
+        self.otherFields = otherFields
     }
 }
 
@@ -221,11 +233,43 @@ public enum Lifecycle {
         return text
     }
 
+    /// Every field of a contract that the lifecycle verbs own, in one place: on a read-only
+    /// contract none of these (nor any field people edit) may change; on an active one only the
+    /// verbs' own bookkeeping may (`status` through an allowed transition, that transition's
+    /// stamp, `lifecycle.final_content` with matching content, `version` upward).
+    /// `lifecycle.<event>` stands for every event stamp; `(other keys)` for every key the model
+    /// does not hold (`compliance`, `generation`, unknown keys), which verbs alone write.
+    public static let verbOwnedFields = [
+        "status", "version", "lifecycle.final_content", "lifecycle.<event>", "compliance", "generation", "(other keys)",
+    ]
+
+    /// Every field (dotted) that differs between two snapshots, people's fields first, then the
+    /// verb-owned ones of `verbOwnedFields` (content not included).
+    public static func changedProtectedFields(_ before: ContractSnapshot, _ after: ContractSnapshot) -> [String] {
+        let b = before.contract
+        let a = after.contract
+        var out = changedFields(b, a)
+        if b.status != a.status { out.append("status") }
+        if b.version != a.version { out.append("version") }
+        if b.lifecycle?.finalContent != a.lifecycle?.finalContent { out.append("lifecycle.final_content") }
+        let events = Set((b.lifecycle?.events ?? [:]).keys).union((a.lifecycle?.events ?? [:]).keys)
+        for key in events.sorted() where b.lifecycle?.events[key] != a.lifecycle?.events[key] {
+            out.append("lifecycle.\(key)")
+        }
+        if let bo = before.otherFields, let ao = after.otherFields {
+            for key in Set(bo.keys).union(ao.keys).sorted() where bo[key] != ao[key] { out.append(key) }
+        }
+        return out
+    }
+
     /// Checks one change to a contract (`before` nil: created; `after` nil: deleted) against every
     /// rule. `versionBumpIsAutomatic` is true where pactoria bumps the version itself (at commit).
+    /// `today` (the day of the change) enables the date rules of a hand-made transition: an
+    /// activation after the end date, an expiry before it. Every path passes it: the working tree
+    /// and the index use today, history uses the commit's date.
     public static func check(
         before: ContractSnapshot?, after: ContractSnapshot?, policy: LifecyclePolicy,
-        versionBumpIsAutomatic: Bool = false
+        versionBumpIsAutomatic: Bool = false, today: CalendarDate? = nil
     ) -> [RuleViolation] {
         guard let before else { return [] }
         guard let after else {
@@ -237,27 +281,39 @@ public enum Lifecycle {
         if !b.id.isEmpty, a.id.lowercased() != b.id.lowercased() {
             out.append(RuleViolation(.idChanged, field: "id", "id changed from \(b.id) to \(a.id); a contract's id never changes"))
         }
+        if let from = before.company, let to = after.company, from != to {
+            out.append(RuleViolation(
+                .companyChanged,
+                "moved from company '\(from)' to '\(to)'; a contract's company is part of its identity (move it back; `pactoria move` moves it on the record)"))
+        }
         let contentChanged = before.contentSHA256 != after.contentSHA256
+        let contentDeleted = before.contentSHA256 != nil && after.contentSHA256 == nil
         let metadataChanged = !sameMetadata(b, a)
         guard let from = b.statusValue else { return out }
         let to = a.statusValue
 
         if readOnly.contains(from) {
-            if contentChanged || metadataChanged || b.status != a.status || b.lifecycle != a.lifecycle
-                || b.version != a.version
-            {
+            let changed = changedProtectedFields(before, after)
+            if contentChanged || !changed.isEmpty {
                 out.append(RuleViolation(
                     .readOnly, field: b.status != a.status ? "status" : changedFields(b, a).first,
-                    "\(from.rawValue) contracts are read-only; \(describe(b, a, contentChanged: contentChanged)) is refused"))
+                    "\(from.rawValue) contracts are read-only; \(describe(before, after, contentChanged: contentChanged)) is refused"))
             }
             return out
         }
+        if contentDeleted {
+            out.append(RuleViolation(
+                .contentDeleted,
+                "the content (.md) of a \(from.rawValue) contract must not be deleted; restore it, or terminate the contract"))
+        }
+        var transition: LifecycleAction?
         if let to, to != from {
             if !isAllowed(from: from, to: to, policy: policy) {
                 out.append(RuleViolation(
                     .illegalTransition, field: "status",
                     "status changed from \(from.rawValue) to \(to.rawValue), which the lifecycle does not allow"))
             } else if let action = action(from: from, to: to) {
+                transition = action
                 let stamp = a.lifecycle?.events[action.stampKey]
                 if action.requiresReason, (stamp?.reason ?? "").trimmingSpaces().isEmpty {
                     out.append(RuleViolation(
@@ -269,17 +325,34 @@ public enum Lifecycle {
                         .contentNotFinal, field: "lifecycle.final_content",
                         "activated without final content: lifecycle.final_content.sha256 must match the Markdown"))
                 }
+                // The date rules the verbs apply, for a status changed by hand.
+                if let today, action == .activate, let end = a.end, end < today {
+                    out.append(RuleViolation(
+                        .pastEndDate, field: "end_date", "activated after its end_date \(end) had passed (on \(today))"))
+                }
+                if let today, action == .expire, !(a.end.map { $0 < today } ?? false) {
+                    let when = a.end.map { "its end_date is \($0)" } ?? "it has no end_date"
+                    out.append(RuleViolation(
+                        .notYetEnded, field: "end_date", "expired while \(when), not before \(today)"))
+                }
             }
         }
         if from == .active {
             // Active (staying so, or leaving through a verb): only the verbs' bookkeeping and a
-            // re-finalized content may change with it.
-            if metadataChanged {
+            // re-finalized content may change with it. Everything else the verbs own is protected.
+            // `final_content` changes only as a finalize does: to the hash of the new content.
+            let refinalized = contentChanged && (a.lifecycle?.finalContent.map { $0.sha256 == after.contentSHA256 } ?? false)
+            var allowed: Set<String> = refinalized ? ["status", "version", "lifecycle.final_content"] : ["status", "version"]
+            if let transition { allowed.insert("lifecycle.\(transition.stampKey)") }
+            let changed = changedProtectedFields(before, after).filter { !allowed.contains($0) }
+            if metadataChanged || !changed.isEmpty {
                 out.append(RuleViolation(
-                    .activeMetadataEdit, field: changedFields(b, a).first,
-                    "active contracts take no metadata edits (\(changedFields(b, a).joined(separator: ", ")) changed); use the lifecycle verbs"))
+                    .activeMetadataEdit, field: changed.first,
+                    "active contracts take no metadata edits (\(changed.joined(separator: ", ")) changed); use the lifecycle verbs"))
             }
-            if contentChanged, a.lifecycle?.finalContent?.sha256 != after.contentSHA256 {
+            // Without a final_content record, HEAD's content is the content that was activated:
+            // any change needs a finalize; a deletion is never allowed (reported above).
+            if contentChanged, !contentDeleted, a.lifecycle?.finalContent?.sha256 != after.contentSHA256 {
                 out.append(RuleViolation(
                     .contentNotFinal, field: "lifecycle.final_content",
                     "the content of an active contract changed without being finalized again; run `pactoria finalize`"))
@@ -313,7 +386,9 @@ public enum Lifecycle {
 
     static func sameMetadata(_ b: Contract, _ a: Contract) -> Bool { changedFields(b, a).isEmpty }
 
-    static func describe(_ b: Contract, _ a: Contract, contentChanged: Bool) -> String {
+    static func describe(_ before: ContractSnapshot, _ after: ContractSnapshot, contentChanged: Bool) -> String {
+        let b = before.contract
+        let a = after.contract
         var parts: [String] = []
         if b.status != a.status { parts.append("changing status to \(a.status)") }
         let fields = changedFields(b, a)
@@ -321,6 +396,7 @@ public enum Lifecycle {
         if contentChanged { parts.append("changing the content") }
         if parts.isEmpty, b.lifecycle != a.lifecycle { parts.append("rewriting its lifecycle record") }
         if parts.isEmpty, b.version != a.version { parts.append("changing its version from \(b.version) to \(a.version)") }
+        if parts.isEmpty, let field = changedProtectedFields(before, after).first { parts.append("changing \(field)") }
         return parts.isEmpty ? "any change" : parts.joined(separator: " and ")
     }
 }

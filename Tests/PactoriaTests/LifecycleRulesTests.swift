@@ -130,6 +130,7 @@ struct LifecycleTransitionTableTests {
         #expect(RuleViolation.Rule.allCases.map(\.rawValue) == [
             "illegal-transition", "read-only", "active-metadata-edit", "content-not-final", "version-not-bumped",
             "version-decreased", "contract-deleted", "missing-reason", "id-changed", "past-end-date", "not-yet-ended",
+            "content-deleted", "company-changed",
         ])
         let v = RuleViolation(.missingReason, field: "reason", "terminate needs a reason (--reason)")
         #expect(v.description == "terminate needs a reason (--reason) [missing-reason]")
@@ -286,9 +287,16 @@ struct LifecycleCheckTests {
             name: "pending_review: content change bumped by pactoria", before: R.snap(pending),
             after: R.snap(pending, content: R.hashB), automaticBump: true, expected: []))
         out.append(RuleCase(
-            name: "active: bookkeeping only (updated_at, lifecycle)", before: R.snap(active),
-            after: R.snap(edited(active) { $0.updatedAt = "2026-03-15T10:00:00Z"; $0.lifecycle?.events["activated"] = R.stamp }),
+            name: "active: bookkeeping only (updated_at)", before: R.snap(active),
+            after: R.snap(edited(active) { $0.updatedAt = "2026-03-15T10:00:00Z" }),
             expected: []))
+        // #12.11: a lifecycle stamp of an active contract is the verbs' record, not an edit.
+        out.append(RuleCase(
+            name: "active: a lifecycle stamp rewritten by hand", before: R.snap(active),
+            after: R.snap(edited(active) { $0.updatedAt = "2026-03-15T10:00:00Z"; $0.lifecycle?.events["activated"] = R.stamp }),
+            expected: [RuleViolation(
+                .activeMetadataEdit, field: "lifecycle.activated",
+                "active contracts take no metadata edits (lifecycle.activated changed); use the lifecycle verbs")]))
         out.append(RuleCase(
             name: "active: content re-finalized and bumped", before: R.snap(active),
             after: R.snap(edited(active) { $0.version = 4; $0.lifecycle?.finalContent?.sha256 = R.hashB }, content: R.hashB),

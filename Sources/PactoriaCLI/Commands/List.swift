@@ -9,6 +9,11 @@ struct List: ParsableCommand {
         discussion: """
             --search matches the title, the parties and the plain-English input, ignoring case.
 
+            A contract whose metadata cannot be read (invalid or truncated YAML, a required field
+            missing, bytes that are not UTF-8) is never listed as a contract: each is reported on
+            stderr as `error: <file>: <problem>` (in --json, under "problems"), the readable ones
+            are listed, and the exit status is 1, as `ls` does with an entry it cannot read.
+
             Examples:
               pactoria list
               pactoria list --status active --company brickline-digital
@@ -26,11 +31,13 @@ struct List: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
+        var failed = false
         try guarded(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
             let r = try ListContracts.run(
                 ws, .init(company: company, status: status, type: type, search: search, page: page, size: size))
-            for u in r.unreadable { Terminal.err("warning: skipped \(u.ref.yamlPath): \(u.error)") }
+            failed = !r.unreadable.isEmpty
+            for u in r.unreadable { Terminal.err("error: \(ListContracts.problem(u))") }
             if json {
                 JSON.print([
                     "contracts": r.contracts.map { s -> [String: Any] in
@@ -43,6 +50,7 @@ struct List: ParsableCommand {
                         ]
                     },
                     "total": r.total, "page": r.page, "size": r.size, "pages": r.pages,
+                    "problems": r.unreadable.map { ["path": $0.ref.yamlPath, "message": ListContracts.problem($0)] },
                 ])
                 return
             }
@@ -62,5 +70,6 @@ struct List: ParsableCommand {
             for (i, line) in table.render().enumerated() { Terminal.out(i == 0 ? t.paint(line, .bold) : line) }
             if r.pages > 1 { Terminal.out(t.paint("page \(r.page) of \(r.pages) (\(r.total) contracts)", .dim)) }
         }
+        if failed { throw ExitCode(1) }
     }
 }

@@ -35,7 +35,7 @@ struct Status: ParsableCommand {
             let st = try WorkspaceStatus.compute(ws)
             let tracking = Remotes.tracking(ws)
             let merge = MergeState.current(ws)
-            failed = check && (!st.problems.isEmpty || !(merge?.unresolved.isEmpty ?? true) || merge?.applying == true)
+            failed = check && (!st.problems.isEmpty || !st.workspaceProblems.isEmpty || !(merge?.unresolved.isEmpty ?? true) || merge?.applying == true)
             if json {
                 renderJSON(st, tracking: tracking, merge: merge)
             } else if porcelain {
@@ -68,6 +68,7 @@ struct Status: ParsableCommand {
             Terminal.out("\(Self.letter(o.change)) - \(o.path)")
             for p in o.problems { Terminal.out("! \(p)") }
         }
+        for p in st.workspaceProblems { Terminal.out("! \(p)") }
     }
 
     func renderJSON(_ st: WorkspaceStatus, tracking: Remotes.Tracking?, merge: MergeState?) {
@@ -85,6 +86,7 @@ struct Status: ParsableCommand {
                 ]
             },
             "others": st.others.map { ["path": $0.path, "change": $0.change.rawValue, "problems": problems($0.problems)] },
+            "workspace_problems": problems(st.workspaceProblems),
             "counts": st.countsByStatus,
             "locks": st.locks.map(LockJSON.object),
             "total": st.total,
@@ -175,6 +177,10 @@ struct Status: ParsableCommand {
         if !st.leftovers.isEmpty {
             Terminal.out("\nLeftover temporary files of an interrupted write (never committed; safe to delete, from the workspace root):")
             Terminal.out("    rm -- " + st.leftovers.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " "))
+        }
+        if !st.workspaceProblems.isEmpty {
+            Terminal.out("\nCommitted problems:")
+            for p in st.workspaceProblems { Terminal.out("      \(t.paint("✗ " + p.description, .red))") }
         }
         let problemCount = st.problems.count
         if problemCount > 0 {

@@ -39,7 +39,43 @@ struct ContractsController {
     func stampedContract(_ context: PactoriaRequestContext, _ me: Identity) async throws -> (loaded: LoadedContract, stamp: String) {
         let id = context.parameters.get("id") ?? ""
         guard id.count >= 4, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { throw APIError.notFound("no contract with id \(id)") }
-        let (loaded, stamp) = try await state.read { ws in try state.locator.loadStamped(ws, id: id) }
+        // Problems are answered only about contracts the caller's company may see: a duplicate id
+        // is a 409 naming the files, unreadable metadata a 422 naming the file and the problem.
+        let outcome: Result<(LoadedContract, String), WorkspaceError> = try await state.read { ws in
+            do throws(WorkspaceError) { return .success(try state.locator.loadStamped(ws, id: id)) } catch { return .failure(error) }
+        }
+        let loaded: LoadedContract
+        let stamp: String
+        switch outcome {
+        case .success(let hit): (loaded, stamp) = hit
+        case .failure(let error):
+            switch error {
+            case .conflict, .invalid:
+                let companies: [String]
+                if case .invalid(let problems) = error {
+                    companies = problems.compactMap { ContractRef(path: $0.file)?.company }
+                } else {
+                    companies = (state.locator.duplicates(of: id) ?? []).map(\.company)
+                }
+                guard !companies.isEmpty, companies.allSatisfy({ me.sees(company: $0) }) else {
+                    throw APIError.notFound("no contract with id \(id)")
+                }
+                if case .conflict = error { throw APIError(.conflict, "duplicate_id", error.description) }
+                throw APIError.from(error)
+            default:
+                throw APIError.from(error)
+            }
+        }
+        // A contract moved into another company's folder without `pactoria move` is not that
+        // company's: a 409 for a caller who sees both companies, a 404 for anyone else.
+        if let home = try await state.read({ ws in ContractLocator.homeCompany(ws, loaded) }) {
+            guard me.sees(company: home), me.sees(company: loaded.ref.company) else {
+                throw APIError.notFound("no contract with id \(id)")
+            }
+            throw APIError(
+                .conflict, "moved_company",
+                "\(loaded.ref.yamlPath): this contract is committed under company '\(home)'; it was moved without `pactoria move` (move it back)")
+        }
         guard me.sees(company: loaded.ref.company) else {
             state.securityEvent(
                 "cross_company_access", severity: "critical", context: context,
@@ -96,10 +132,20 @@ struct ContractsController {
             page: try Paging.int(q, "page", default: 1, range: 1...Paging.maxPage),
             size: try Paging.int(q, "size", default: 20, range: ListContracts.sizeRange))
         let live = state.contracts
-        let page = try await state.read { ws in try ListContracts.run(ws, query, live: live) }
+        var page = try await state.read { ws in try ListContracts.run(ws, query, live: live) }
+        // Contracts moved in from another company by plain file moves are not listed as theirs.
+        let shown = page.contracts
+        let misplaced = try await state.read { ws in
+            Set(ContractLocator.homeCompanies(ws, shown.map { ($0.ref, $0.id) }).keys)
+        }
+        if !misplaced.isEmpty { page.contracts.removeAll { misplaced.contains($0.ref) } }
         return JSONBody.response([
             "contracts": page.contracts.map(Self.summaryJSON), "total": page.total, "page": page.page, "size": page.size,
             "pages": page.pages,
+            // Files that hold no readable contract: flagged with their problem, never shown as one.
+            "problems": page.unreadable.filter { me.sees(company: $0.ref.company) }.map { u -> [String: Any] in
+                ["company": u.ref.company, "path": u.ref.yamlPath, "message": ListContracts.problem(u)]
+            },
         ])
     }
 
@@ -132,6 +178,10 @@ struct ContractsController {
             do throws(WorkspaceError) { return try ws.markdown(loaded.ref) ?? [] } catch {
                 throw APIError(.conflict, "not_a_regular_file", "\(loaded.ref.markdownPath) is not a regular file; refused")
             }
+        }
+        // Served as UTF-8, so it must be UTF-8: otherwise a 422 naming the file and the byte.
+        if let offset = TextRules.invalidUTF8Offset(bytes) {
+            throw APIError(.unprocessableContent, "invalid_content", "\(loaded.ref.markdownPath): invalid UTF-8 at byte \(offset)")
         }
         return Response(
             status: .ok, headers: [.contentType: "text/markdown; charset=utf-8"],

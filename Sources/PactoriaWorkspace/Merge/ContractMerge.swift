@@ -69,9 +69,14 @@ public enum ContractMerge {
         // The rules, against each side.
         var violations: [RuleViolation] = []
         let mergedSnap = ContractSnapshot(contract: mc, contentSHA256: mergedContent.map(Snapshots.contentHash))
+        // Both sides have content and the merge has none: the content is in conflict, not deleted
+        // (the rules see it again at `pactoria commit`, once resolved).
+        let contentUnknown = mergedContent == nil && oursContent != nil && theirsContent != nil
         for (side, content) in [(oc, oursContent), (tc, theirsContent)] {
             let before = ContractSnapshot(contract: side, contentSHA256: content.map(Snapshots.contentHash))
-            for v in Lifecycle.check(before: before, after: mergedSnap, policy: policy, versionBumpIsAutomatic: true)
+            var after = mergedSnap
+            if contentUnknown { after.contentSHA256 = before.contentSHA256 }
+            for v in Lifecycle.check(before: before, after: after, policy: policy, versionBumpIsAutomatic: true)
             where !violations.contains(v) {
                 violations.append(v)
             }

@@ -158,7 +158,11 @@ public struct ContractIndex: Sendable {
             let path = ref.yamlPath
             let stamp = FileSystem.stamp(ws.absolute(path))
             let bytes = try ws.read(path, maxBytes: YAMLLimits.standard.maxBytes)
-            let loaded = try Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
+            let loaded = try Workspace.decodeContract(ref: ref, text: try Workspace.utf8Text(bytes, file: path))
+            // Metadata without its required fields (a truncated file, say) is a problem to show,
+            // never a contract to invent from what is left.
+            let missing = loaded.problems.filter { $0.message == "is required" || $0.message == "must be a YAML mapping of fields" }
+            if !missing.isEmpty { throw .invalid(missing) }
             let summary = ContractSummary(ref: ref, contract: loaded.contract)
             if var stamp {
                 // A file changed within the last two seconds may change again within the same

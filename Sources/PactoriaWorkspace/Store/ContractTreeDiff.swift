@@ -19,12 +19,8 @@ public struct ContractTreeChange: Sendable {
     public var ref: ContractRef { afterRef ?? beforeRef! }
     public var id: String? { after?.contract.id ?? before?.contract.id }
 
-    public var beforeSnapshot: ContractSnapshot? {
-        before.map { ContractSnapshot(contract: $0.contract, contentSHA256: beforeContent.map(Snapshots.contentHash)) }
-    }
-    public var afterSnapshot: ContractSnapshot? {
-        after.map { ContractSnapshot(contract: $0.contract, contentSHA256: afterContent.map(Snapshots.contentHash)) }
-    }
+    public var beforeSnapshot: ContractSnapshot? { before.map { Snapshots.snapshot($0, content: beforeContent) } }
+    public var afterSnapshot: ContractSnapshot? { after.map { Snapshots.snapshot($0, content: afterContent) } }
 }
 
 /// Contract-by-contract differences between two trees (renames paired by id).

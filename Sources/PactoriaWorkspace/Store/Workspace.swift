@@ -22,9 +22,27 @@ public struct WorkspaceConfig: Sendable {
         tree = .mapping([])
     }
 
+    /// Problems that do not stop the workspace from opening but that `status`, `commit` and
+    /// `check` report (an emptied config, which would otherwise silently mean the defaults).
+    public var problems: [Problem] = []
+
+    /// The problem with a config file's text that holds no settings at all, else nil.
+    public static func emptinessProblem(_ text: String) -> String? {
+        guard let doc = try? YAMLDocument.parse(text, file: Workspace.configPath) else { return nil }
+        guard doc.root.entries?.isEmpty == false else {
+            return "is empty, so every setting would silently fall back to its default"
+        }
+        return nil
+    }
+
     static func decode(_ doc: YAMLDocument, file: String) throws(WorkspaceError) -> WorkspaceConfig {
         var c = WorkspaceConfig()
         c.tree = doc.root
+        if doc.root.entries?.isEmpty != false {
+            c.problems.append(Problem(
+                file: file,
+                message: "is empty, so every setting would silently fall back to its default; restore it: git checkout HEAD -- \(file)"))
+        }
         var problems: [Problem] = []
         if let v = doc.root["schema_version"]?.string {
             if let n = Int(v) { c.schemaVersion = n } else {
@@ -173,8 +191,8 @@ public final class Workspace {
     /// Opens the workspace rooted exactly at `root`.
     public static func open(root: String) throws(WorkspaceError) -> Workspace {
         // Read without following a link anywhere below the root (`.pactoria -> elsewhere`).
-        let text = String(
-            decoding: try FileSystem.readInside(root: root, configPath, maxBytes: YAMLLimits.standard.maxBytes), as: UTF8.self)
+        let text = try utf8Text(
+            try FileSystem.readInside(root: root, configPath, maxBytes: YAMLLimits.standard.maxBytes), file: configPath)
         let doc: YAMLDocument
         do { doc = try YAMLDocument.parse(text, file: configPath) } catch { throw .yaml(error) }
         return Workspace(root: root, config: try WorkspaceConfig.decode(doc, file: configPath))
@@ -305,9 +323,26 @@ public final class Workspace {
         try FileSystem.readInside(root: root, relative, maxBytes: maxBytes)
     }
 
-    /// A YAML file of the workspace, read as `read` does but never past the YAML size limit.
+    /// A YAML file of the workspace, read as `read` does but never past the YAML size limit; bytes
+    /// that are not UTF-8 are an error naming the file and the offset (never replaced silently).
     func readYAMLText(_ relative: String) throws(WorkspaceError) -> String {
-        String(decoding: try FileSystem.readInside(root: root, relative, maxBytes: YAMLLimits.standard.maxBytes), as: UTF8.self)
+        try Self.utf8Text(try FileSystem.readInside(root: root, relative, maxBytes: YAMLLimits.standard.maxBytes), file: relative)
+    }
+
+    /// `bytes` as text, or an error `file: invalid UTF-8 at byte N`.
+    public static func utf8Text(_ bytes: [UInt8], file: String) throws(WorkspaceError) -> String {
+        if let offset = TextRules.invalidUTF8Offset(bytes) { throw .invalid([invalidUTF8(file: file, offset: offset)]) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func invalidUTF8(file: String, offset: Int) -> Problem {
+        Problem(file: file, message: "invalid UTF-8 at byte \(offset)")
+    }
+
+    /// The problem with a contract's Markdown bytes on disk (not UTF-8), if any.
+    public func markdownProblem(_ ref: ContractRef) -> Problem? {
+        guard let bytes = readMarkdown(ref), let offset = TextRules.invalidUTF8Offset(bytes) else { return nil }
+        return Self.invalidUTF8(file: ref.markdownPath, offset: offset)
     }
 
     func readText(_ relative: String) throws(WorkspaceError) -> String {

@@ -1,5 +1,6 @@
 public import PactoriaCore
 public import PactoriaGit
+import Foundation
 
 /// `pactoria check`: validates every contract at HEAD and, with a base, every commit's change to
 /// every contract against the lifecycle rules, however the commit was made.
@@ -37,8 +38,11 @@ public enum Check {
             // #12.20: the index git is committing (GIT_INDEX_FILE), however it was staged.
             let indexTree = try Hooks.stagedTree(repo)
             findings += Hooks.mergeFindings(ws)
-            findings += try changeFindings(repo, from: headTree, to: indexTree, commit: nil, policy: policy)
-            findings += try fileFindings(repo, from: headTree, to: indexTree, commit: nil).filter { $0.rule == Rule.notRegular }
+            findings += try changeFindings(
+                repo, from: headTree, to: indexTree, commit: nil, policy: policy, today: CalendarDate.today())
+            findings += try fileFindings(repo, from: headTree, to: indexTree, commit: nil).filter {
+                $0.rule == Rule.notRegular || $0.rule == Rule.invalidText || $0.rule == Rule.requiredFile
+            }
             return Report(findings: findings, contractsChecked: 0, commitsChecked: 0)
         }
         guard let head = try Committer.head(repo) else { return Report(findings: [], contractsChecked: 0, commitsChecked: 0) }
@@ -53,8 +57,11 @@ public enum Check {
                 let parentTrees = try c.parents.map { (p: ObjectID) throws(WorkspaceError) -> ObjectID in
                     do { return try repo.treeID(ofCommit: p) } catch { throw .repository("cannot read \(p.short)", detail: "\(error)") }
                 }
+                let day = Timestamp(secondsSinceEpoch: Int64(c.committer.time.timeIntervalSince1970)).date
+                let moves = Set(AuditTrailers.events(inMessage: c.message).filter { $0.event == MoveContract.event }.map { $0.id.lowercased() })
                 if parentTrees.count <= 1 {
-                    findings += try changeFindings(repo, from: parentTrees.first, to: c.treeID, commit: c.id, policy: policy)
+                    findings += try changeFindings(
+                        repo, from: parentTrees.first, to: c.treeID, commit: c.id, policy: policy, today: day, movedIDs: moves)
                     findings += try fileFindings(repo, from: parentTrees.first, to: c.treeID, commit: c.id)
                 } else {
                     // What the merge itself changed: the paths that differ from every parent.
@@ -67,7 +74,7 @@ public enum Check {
                         .filter { own?.contains($0.file) == true }
                     // A merge: what it did itself is what differs from every parent; check that
                     // against the first parent (the branch merged into).
-                    findings += try mergeFindings(repo, parents: parentTrees, tree: c.treeID, commit: c.id, policy: policy)
+                    findings += try mergeFindings(repo, parents: parentTrees, tree: c.treeID, commit: c.id, policy: policy, today: day)
                 }
             }
         }
@@ -113,6 +120,12 @@ public enum Check {
         public static let hookChanged = "hook-changed"
         /// A change to the committed config, the users file, `.gitignore` or `.gitattributes`.
         public static let protectedChanged = "protected-file-changed"
+        /// A `.md` or `.yaml` of the workspace that is not valid UTF-8.
+        public static let invalidText = "invalid-utf8"
+        /// A file the workspace needs (a company's `company.yaml`, the config) deleted or emptied.
+        public static let requiredFile = "required-file"
+        /// Two contracts with one id.
+        public static let duplicateID = "duplicate-id"
     }
 
     /// Files a pull request must not change unnoticed (besides `.pactoria/hooks/**`).
@@ -134,6 +147,16 @@ public enum Check {
                     file: path, line: nil, commit: commit, rule: Rule.notRegular,
                     message: "\(path) is a \(mode.description); only regular files belong in the workspace"))
             }
+            if ch.kind != .deleted, path.hasSuffix(".md") || path.hasSuffix(".yaml"),
+                let blob = try? repo.blobID(inTree: new, path: path), let bytes = try? repo.blob(blob),
+                let offset = TextRules.invalidUTF8Offset(bytes)
+            {
+                out.append(Finding(
+                    file: path, line: nil, commit: commit, rule: Rule.invalidText, message: "invalid UTF-8 at byte \(offset)"))
+            }
+            if let problem = requiredFileProblem(path, deleted: ch.kind == .deleted, repo: repo, tree: new) {
+                out.append(Finding(file: path, line: nil, commit: commit, rule: Rule.requiredFile, message: problem))
+            }
             let verb = ch.kind == .added ? "added" : ch.kind == .deleted ? "removed" : "changed"
             if path.hasPrefix(Hooks.directory + "/") {
                 out.append(Finding(
@@ -146,6 +169,23 @@ public enum Check {
             }
         }
         return out
+    }
+
+    /// A company's `company.yaml` deleted while the company's folder remains, or the workspace
+    /// config deleted or emptied: the message, else nil.
+    static func requiredFileProblem(_ path: String, deleted: Bool, repo: Repository, tree: ObjectID) -> String? {
+        if path == Workspace.configPath {
+            if deleted { return "the workspace config was deleted; restore it: git checkout HEAD~1 -- \(path)" }
+            let text = (try? repo.blobID(inTree: tree, path: path)).flatMap { $0 }.flatMap { try? repo.blob($0) }
+                .map { String(decoding: $0, as: UTF8.self) } ?? ""
+            return WorkspaceConfig.emptinessProblem(text).map { "\($0); restore it from the commit before" }
+        }
+        let parts = path.split(separator: "/")
+        if deleted, parts.count == 3, parts[0] == "companies", parts[2] == "company.yaml" {
+            let left = (try? repo.files(inTree: tree, under: "companies/\(parts[1])")) ?? [:]
+            if !left.isEmpty { return WorkspaceStatus.companyDeletedMessage(String(parts[1])) }
+        }
+        return nil
     }
 
     /// Every contract in `tree` parses and follows the field rules; ids are unique; every entry is
@@ -165,10 +205,31 @@ public enum Check {
         } catch {
             throw .repository("cannot read HEAD's tree", detail: "\(error)")
         }
+        // The files a workspace needs: the config (not emptied) and each company's record.
+        if let problem = requiredFileProblem(Workspace.configPath, deleted: false, repo: repo, tree: tree) {
+            findings.append(Finding(
+                file: Workspace.configPath, line: nil, commit: nil, rule: Rule.requiredFile,
+                message: problem.replacingOccurrences(of: "; restore it from the commit before", with: "")))
+        }
+        var companies = Set<String>()
+        for path in files.keys {
+            let parts = path.split(separator: "/")
+            if parts.count > 2 { companies.insert(String(parts[1])) }
+        }
+        for c in companies.sorted() where files["companies/\(c)/company.yaml"] == nil {
+            findings.append(Finding(
+                file: "companies/\(c)/company.yaml", line: nil, commit: nil, rule: Rule.requiredFile,
+                message: "company '\(c)' has contracts but no company.yaml"))
+        }
         var ids: [String: [ContractRef]] = [:]
         var count = 0
         for (path, blob) in files.sorted(by: { $0.key < $1.key }) {
             guard let ref = ContractRef(path: path) else { continue }
+            let raw = (try? repo.blob(blob)) ?? []
+            if let offset = TextRules.invalidUTF8Offset(raw) {
+                findings.append(Finding(file: path, line: nil, commit: nil, rule: Rule.invalidText, message: "invalid UTF-8 at byte \(offset)"))
+                continue
+            }
             if path.hasSuffix(".md") {
                 if files[ref.yamlPath] == nil {
                     findings.append(Finding(file: path, line: nil, commit: nil, rule: "orphan-content", message: "content without metadata: \(ref.yamlPath) is missing"))
@@ -176,7 +237,7 @@ public enum Check {
                 continue
             }
             count += 1
-            let text = String(decoding: (try? repo.blob(blob)) ?? [], as: UTF8.self)
+            let text = String(decoding: raw, as: UTF8.self)
             do {
                 let loaded = try Workspace.decodeContract(ref: ref, text: text)
                 for p in loaded.problems {
@@ -190,7 +251,7 @@ public enum Check {
         for (id, refs) in ids where refs.count > 1 {
             for r in refs {
                 findings.append(Finding(
-                    file: r.yamlPath, line: nil, commit: nil, rule: "duplicate-id",
+                    file: r.yamlPath, line: nil, commit: nil, rule: Rule.duplicateID,
                     message: "id \(id) is also used by \(refs.filter { $0 != r }.map(\.description).joined(separator: ", "))"))
             }
         }
@@ -199,7 +260,8 @@ public enum Check {
 
     /// The rules applied to every contract that differs between two trees.
     static func changeFindings(
-        _ repo: Repository, from old: ObjectID?, to new: ObjectID, commit: ObjectID?, policy: LifecyclePolicy
+        _ repo: Repository, from old: ObjectID?, to new: ObjectID, commit: ObjectID?, policy: LifecyclePolicy,
+        today: CalendarDate?, movedIDs: Set<String> = []
     ) throws(WorkspaceError) -> [Finding] {
         var out: [Finding] = []
         for ch in try ContractTreeDiff.changes(repo, from: old, to: new) {
@@ -216,7 +278,9 @@ public enum Check {
                     out.append(Finding(file: p.file, line: p.line, commit: nil, rule: "invalid-metadata", message: fieldMessage(p)))
                 }
             }
-            let violations = Lifecycle.check(before: ch.beforeSnapshot, after: ch.afterSnapshot, policy: policy)
+            var violations = Lifecycle.check(before: ch.beforeSnapshot, after: ch.afterSnapshot, policy: policy, today: today)
+            // A move made with `pactoria move` is recorded as such in the commit's trailers.
+            if let id = ch.id?.lowercased(), movedIDs.contains(id) { violations.removeAll { $0.rule == .companyChanged } }
             for v in violations {
                 out.append(Finding(
                     file: ch.ref.yamlPath, line: v.field.flatMap { ch.after?.document.line(of: $0) }, commit: commit,
@@ -227,7 +291,8 @@ public enum Check {
     }
 
     static func mergeFindings(
-        _ repo: Repository, parents: [ObjectID], tree: ObjectID, commit: ObjectID, policy: LifecyclePolicy
+        _ repo: Repository, parents: [ObjectID], tree: ObjectID, commit: ObjectID, policy: LifecyclePolicy,
+        today: CalendarDate?
     ) throws(WorkspaceError) -> [Finding] {
         var changedFromAll: Set<String>? = nil
         for p in parents {
@@ -235,7 +300,7 @@ public enum Check {
             changedFromAll = changedFromAll.map { $0.intersection(paths) } ?? paths
         }
         guard let own = changedFromAll, !own.isEmpty else { return [] }
-        return try changeFindings(repo, from: parents[0], to: tree, commit: commit, policy: policy).filter { own.contains($0.file) || own.contains($0.file.replacingOccurrences(of: ".md", with: ".yaml")) }
+        return try changeFindings(repo, from: parents[0], to: tree, commit: commit, policy: policy, today: today).filter { own.contains($0.file) || own.contains($0.file.replacingOccurrences(of: ".md", with: ".yaml")) }
     }
 
     static func fieldMessage(_ p: Problem) -> String {
@@ -246,6 +311,11 @@ public enum Check {
     static func finding(from error: WorkspaceError, file: String, commit: ObjectID?) -> Finding {
         if case .yaml(let y) = error {
             return Finding(file: y.file, line: y.line, commit: commit, rule: "invalid-yaml", message: "invalid YAML: \(y.message)")
+        }
+        if case .invalid(let problems) = error, problems.count == 1 {
+            let p = problems[0]
+            let rule = p.message.hasPrefix("invalid UTF-8") ? Rule.invalidText : "invalid-metadata"
+            return Finding(file: p.file, line: p.line, commit: commit, rule: rule, message: fieldMessage(p))
         }
         return Finding(file: file, line: nil, commit: commit, rule: "invalid-metadata", message: error.description)
     }

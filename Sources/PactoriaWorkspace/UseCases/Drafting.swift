@@ -283,8 +283,10 @@ public enum Drafting {
         }
         let markdown = String(decoding: bytes, as: UTF8.self)
         let result = try runAnalyzer(ws, markdown: markdown, contract: loaded.contract, provider: provider, environment: environment)
-        if let status = loaded.contract.statusValue, Lifecycle.readOnly.contains(status) {
-            return (ref, .notRecorded(result, reason: "\(status.rawValue) contracts are read-only"))
+        if let status = loaded.contract.statusValue, Lifecycle.readOnly.contains(status) || status == .active {
+            // The compliance results of an active contract are part of what was approved (#12.11).
+            let why = status == .active ? "active contracts keep the analysis they were approved with" : "\(status.rawValue) contracts are read-only"
+            return (ref, .notRecorded(result, reason: why))
         }
         guard commit else { return (ref, .notRecorded(result, reason: "not recorded")) }
         let made = try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> ObjectID in

@@ -80,4 +80,17 @@ public enum ListContracts {
             pages: pages,
             unreadable: index.unreadable)
     }
+
+    /// One line naming the file and what is wrong with it.
+    public static func problem(_ u: UnreadableContract) -> String {
+        switch u.error {
+        case .invalid(let problems) where problems.count == 1: return problems[0].description
+        case .invalid(let problems): return "\(u.ref.yamlPath): " + problems.map { p in
+            (p.field.map { "\($0): " } ?? "") + p.message }.joined(separator: "; ")
+        case .yaml(let e): return e.description.hasPrefix(u.ref.yamlPath) ? e.description : "\(u.ref.yamlPath): \(e.description)"
+        default:
+            let text = u.error.description
+            return text.hasPrefix(u.ref.yamlPath) ? text : "\(u.ref.yamlPath): \(text)"
+        }
+    }
 }

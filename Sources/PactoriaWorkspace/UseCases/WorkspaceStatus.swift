@@ -46,6 +46,11 @@ public struct WorkspaceStatus: Sendable {
     /// What recovery did when this process opened the workspace, and a write still in progress.
     public var recovery: [String] = []
 
+    /// Problems of the workspace as a whole that no change of this commit made (two committed
+    /// contracts sharing an id): `status` shows them and `status --check` fails; they do not
+    /// block a commit that does not touch them. Found when counting.
+    public var workspaceProblems: [Problem] = []
+
     public var problems: [Problem] { contracts.flatMap(\.problems) + others.flatMap(\.problems) }
     public var isClean: Bool { contracts.isEmpty && others.isEmpty }
 
@@ -79,10 +84,22 @@ public struct WorkspaceStatus: Sendable {
                 let parts = e.path.split(separator: "/")
                 if parts.count == 3, parts[0] == "companies", parts[2] == "company.yaml", !isDeleted(e) {
                     do { problems = try ws.loadCompany(String(parts[1])).1 } catch {
-                        problems = [Problem(file: e.path, message: "\(error)")]
+                        problems = [problem(from: error, file: e.path)]
                     }
+                } else if parts.count == 3, parts[0] == "companies", parts[2] == "company.yaml",
+                    FileSystem.kind(ws.absolute("companies/\(parts[1])")) == .directory
+                {
+                    problems = [Problem(file: e.path, message: companyDeletedMessage(String(parts[1])))]
                 }
                 others.append(OtherChange(path: e.path, change: change(of: e), problems: problems))
+            }
+        }
+        // An emptied config: the defaults would apply without a word.
+        if !ws.config.problems.isEmpty {
+            if let i = others.firstIndex(where: { $0.path == Workspace.configPath }) {
+                others[i].problems += ws.config.problems
+            } else {
+                others.append(OtherChange(path: Workspace.configPath, change: .modified, problems: ws.config.problems))
             }
         }
         // Symbolic links and special files: a problem naming each, so `commit` refuses them.
@@ -121,6 +138,7 @@ public struct WorkspaceStatus: Sendable {
                         c.id = loaded.contract.id
                         c.title = loaded.contract.title
                         c.problems = loaded.problems
+                        if files.md != nil, let p = ws.markdownProblem(ref) { c.problems.append(p) }
                         loadedByRef[ref] = loaded
                         if files.yaml != nil { working[ref] = ContractSummary(ref: ref, contract: loaded.contract) }
                     } catch {
@@ -151,7 +169,7 @@ public struct WorkspaceStatus: Sendable {
                 let c = try Trace.measure("counts") {
                     try ContractCounts.compute(
                         ws, repo: repo, headTree: scan.headTree, changes: entries, working: working,
-                        needIDs: contracts.contains { $0.change != .modified || $0.part != .content })
+                        needIDs: counting || contracts.contains { $0.change != .modified || $0.part != .content })
                 }
                 counts = c.byStatus
                 total = c.total
@@ -170,6 +188,15 @@ public struct WorkspaceStatus: Sendable {
                     message: "\(loaded.contract.id) is also the id of \(dupes.map(\.description).joined(separator: ", "))"))
             }
         }
+        // Duplicates among contracts that did not change: reported for the workspace.
+        var workspaceProblems: [Problem] = []
+        let changedRefs = Set(loadedByRef.keys)
+        for (id, refs) in ids where refs.count > 1 && !refs.contains(where: changedRefs.contains) {
+            for r in refs.sorted() {
+                let others = refs.filter { $0 != r }.sorted().map(\.yamlPath).joined(separator: ", ")
+                workspaceProblems.append(Problem(file: r.yamlPath, field: "id", message: "\(id) is also the id of \(others)"))
+            }
+        }
         if let headTree = scan.headTree {
             applyLifecycleRules(ws, repo: repo, headTree: headTree, contracts: &contracts, loaded: loadedByRef)
         }
@@ -180,7 +207,7 @@ public struct WorkspaceStatus: Sendable {
         others.removeAll { $0.change == .untracked && FileSystem.isLeftoverTemporary($0.path) }
         var status = WorkspaceStatus(
             branch: repo.currentBranch(), headCommit: head ?? nil, contracts: contracts, others: others,
-            countsByStatus: counts, total: total, changedFiles: entries)
+            countsByStatus: counts, total: total, changedFiles: entries, workspaceProblems: workspaceProblems.sorted { $0.file < $1.file })
         status.leftovers = leftovers
         status.recovery = Recovery.notes + (Recovery.pending(ws).map { [$0] } ?? [])
         status.locks = gitLocks(ws)
@@ -208,14 +235,20 @@ public struct WorkspaceStatus: Sendable {
                 before = deleted.removeValue(forKey: current.contract.id.lowercased())?.snapshot
             }
             guard let before else { continue }
-            let after = ContractSnapshot(contract: current.contract, contentSHA256: ws.readMarkdown(ref).map(Snapshots.contentHash))
-            let violations = Lifecycle.check(before: before, after: after, policy: policy, versionBumpIsAutomatic: true)
+            let after = Snapshots.snapshot(current, content: ws.readMarkdown(ref))
+            let violations = Lifecycle.check(
+                before: before, after: after, policy: policy, versionBumpIsAutomatic: true, today: CalendarDate.today())
             contracts[i].problems += Snapshots.problems(violations, ref: ref, document: current.document)
         }
         for (_, d) in deleted {
             let violations = Lifecycle.check(before: d.snapshot, after: nil, policy: policy)
             contracts[d.index].problems += Snapshots.problems(violations, ref: contracts[d.index].ref, document: nil)
         }
+    }
+
+    /// A company's record deleted while its folder (and contracts) remain.
+    static func companyDeletedMessage(_ slug: String) -> String {
+        "company '\(slug)' lost its company.yaml while its folder remains; restore it: git checkout HEAD -- companies/\(slug)/company.yaml"
     }
 
     static func isDeleted(_ e: StatusEntry) -> Bool {
@@ -230,6 +263,7 @@ public struct WorkspaceStatus: Sendable {
     }
 
     static func problem(from error: WorkspaceError, file: String) -> Problem {
+        if case .invalid(let problems) = error, problems.count == 1 { return problems[0] }
         if case .yaml(let y) = error { return Problem(file: y.file, line: y.line, field: nil, message: "invalid YAML: \(y.message)") }
         return Problem(file: file, message: error.description)
     }

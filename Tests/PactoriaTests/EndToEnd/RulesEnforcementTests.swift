@@ -213,7 +213,8 @@ struct RulesEnforcementTests {
             #expect(r.exitCode == 1)
             #expect(r.lines == [
                 "::error file=\(LC.yaml(LC.terminatedLaser)),line=2,title=pactoria read-only::terminated contracts are read-only; editing title is refused (commit \(short))",
-                "::error file=\(LC.yaml(LC.activeWebsite)),title=pactoria missing-reason::active → terminated needs a reason recorded under lifecycle.terminated.reason (commit \(short))",
+                // The line of its `lifecycle:` section (#12.5 gave example-repo's active contracts one).
+                "::error file=\(LC.yaml(LC.activeWebsite)),line=31,title=pactoria missing-reason::active → terminated needs a reason recorded under lifecycle.terminated.reason (commit \(short))",
                 "pactoria check: 2 problems in 15 contracts and 1 commit",
             ], "\(r)")
 
