@@ -203,8 +203,9 @@ struct CacheTests {
             let verb = try await s.pactoria(["submit", id])
             #expect(verb.status == 0, "\(kind): \(verb)")
             #expect(try await s.commitCount() == before + 1)
-            // Only plain git sees the file (the workspace's `.gitignore` names the folder); it is never committed.
-            #expect(try await s.git(["status", "--porcelain"]).split(separator: "\n") == ["?? .pactoria/cache"])
+            // The workspace's `.gitignore` names `.pactoria/cache` as a file or a folder: plain git does
+            // not see it either, and it is never committed.
+            #expect(try await s.git(["status", "--porcelain"]).isEmpty)
             #expect(!(try await s.git(["ls-files"])).contains(".pactoria/cache"))
             #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
         }

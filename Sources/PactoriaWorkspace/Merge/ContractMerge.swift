@@ -68,12 +68,20 @@ public enum ContractMerge {
 
         // The rules, against each side.
         var violations: [RuleViolation] = []
-        let mergedSnap = ContractSnapshot(contract: mc, contentSHA256: mergedContent.map(Snapshots.contentHash))
+        // One rule set on every path (#12): the company and the fields outside the model are
+        // compared here as at `commit` and `check` (a merge cannot move a contract or rewrite a
+        // read-only contract's approval records).
+        let company = ContractRef(path: path)?.company
+        let mergedSnap = ContractSnapshot(
+            contract: mc, contentSHA256: mergedContent.map(Snapshots.contentHash), company: company,
+            otherFields: Snapshots.otherFields(merged))
         // Both sides have content and the merge has none: the content is in conflict, not deleted
         // (the rules see it again at `pactoria commit`, once resolved).
         let contentUnknown = mergedContent == nil && oursContent != nil && theirsContent != nil
-        for (side, content) in [(oc, oursContent), (tc, theirsContent)] {
-            let before = ContractSnapshot(contract: side, contentSHA256: content.map(Snapshots.contentHash))
+        for (side, node, content) in [(oc, o, oursContent), (tc, t, theirsContent)] {
+            let before = ContractSnapshot(
+                contract: side, contentSHA256: content.map(Snapshots.contentHash), company: company,
+                otherFields: Snapshots.otherFields(node))
             var after = mergedSnap
             if contentUnknown { after.contentSHA256 = before.contentSHA256 }
             for v in Lifecycle.check(before: before, after: after, policy: policy, versionBumpIsAutomatic: true)

@@ -12,7 +12,7 @@ public enum InitWorkspace {
         public var contracts: Int
     }
 
-    static let gitignoreLines = [".pactoria/cache/", ".pactoria/secrets/"]
+    static let gitignoreLines = [".pactoria/cache", ".pactoria/secrets/"]
 
     public static func run(directory: String, author explicitAuthor: String?, defaultCurrency: String = "GBP")
         throws(WorkspaceError) -> Result
