@@ -38,12 +38,8 @@ struct RulesReadersTests {
     // #12.15
     @Test("API: a truncated YAML is flagged in the list and GET answers 422 naming the file")
     func apiTruncated() async throws {
-        let s = try await LiveServer()
-        let token = try s.token("manager@brickline.co.uk")
-        let made = try await s.createContract(token)
-        let id = try #require(made["id"] as? String)
-        let path = try #require(made["path"] as? String)
-        #expect(try await s.call("GET", "/api/v1/contracts/\(id)", token: token).status == 200)
+        let draft = try await ServedDraft.make()
+        let (s, token, id, path) = (draft.server, draft.token, draft.id, draft.path)
         try Self.truncate(s.root + "/" + path)
         let list = try await s.call("GET", "/api/v1/contracts", token: token)
         #expect(list.status == 200)
@@ -82,12 +78,8 @@ struct RulesReadersTests {
     // #12.16
     @Test("API: an id held by two files is a 409 naming both, neither picked")
     func duplicateAPI() async throws {
-        let s = try await LiveServer()
-        let token = try s.token("manager@brickline.co.uk")
-        let made = try await s.createContract(token)
-        let id = try #require(made["id"] as? String)
-        let path = try #require(made["path"] as? String)
-        #expect(try await s.call("GET", "/api/v1/contracts/\(id)", token: token).status == 200)
+        let draft = try await ServedDraft.make()
+        let (s, token, id, path) = (draft.server, draft.token, draft.id, draft.path)
         let copy = String(path.dropLast(5)) + "-copy.yaml"
         try FileManager.default.copyItem(atPath: s.root + "/" + path, toPath: s.root + "/" + copy)
         _ = try runGit(s.root, ["add", "-A", "companies"])

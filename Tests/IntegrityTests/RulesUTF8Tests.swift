@@ -44,12 +44,8 @@ struct RulesUTF8Tests {
     // #12.14
     @Test("the server's readers answer 422 naming the file and the offset, not a mangled contract")
     func server() async throws {
-        let s = try await LiveServer()
-        let token = try s.token("manager@brickline.co.uk")
-        let made = try await s.createContract(token)
-        let id = try #require(made["id"] as? String)
-        let path = try #require(made["path"] as? String)
-        #expect(try await s.call("GET", "/api/v1/contracts/\(id)", token: token).status == 200)
+        let draft = try await ServedDraft.make()
+        let (s, token, id, path) = (draft.server, draft.token, draft.id, draft.path)
         let offset = try Self.corrupt(s.root + "/" + path, at: "title: Website")
         let r = try await s.call("GET", "/api/v1/contracts/\(id)", token: token)
         #expect(r.status == 422, "\(r.status) \(r.text)")
