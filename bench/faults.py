@@ -9,7 +9,8 @@ also holds an *uncommitted edit* of an unrelated draft, planted before the fault
   kill     kill -9 at a random moment while a command runs
   disk     a small tmpfs filled to a chosen level (root only), then a write
 
-After each fault the campaign checks, before anyone repairs anything:
+After each fault and the first Pactoria command (`pactoria status`, which finishes or undoes an
+interrupted write), before anyone repairs anything, the campaign checks:
   - `git fsck` is clean;
   - the planted uncommitted edit is byte for byte in the working tree and not committed;
   - no stray file (temp file, half a contract) is staged or left in companies/;
@@ -68,6 +69,7 @@ class Campaign:
         self.rows = collections.OrderedDict()  # kind -> Counter
         self.failures = []
         self.n = 0
+        self.inflight = 0
 
     # ---- plumbing -------------------------------------------------------------------------
     def p(self, ws, *args, env=None, input=None, timeout=120):
@@ -125,7 +127,16 @@ class Campaign:
 
     # ---- invariants -----------------------------------------------------------------------
     def invariants(self, ws, planted, quiet_paths=()):
-        """Problems visible right after a fault, before any repair: (manual_repair, silent)."""
+        """Silent wrong answers after a fault and the first Pactoria command (`status`, which
+        finishes or undoes an interrupted write): no repair by hand has happened yet. What plain
+        git saw before that command (a write in flight: changed files, a staged path) is counted
+        apart, as `in flight`: it is what git itself shows after a crash mid-write."""
+        staged = self.git(ws, "diff", "--cached", "--name-only").stdout.split()
+        dirty = self.git(ws, "status", "--porcelain").stdout.splitlines()
+        planted_rel = os.path.relpath(planted[0], ws) if planted else None
+        if [p for p in staged if p not in quiet_paths] or [d for d in dirty if d[3:] != planted_rel and d[3:] not in quiet_paths]:
+            self.inflight += 1
+        self.p(ws, "status")
         silent = []
         fsck = self.git(ws, "fsck", "--no-progress", "--no-dangling")
         if fsck.returncode != 0:
@@ -381,7 +392,7 @@ class Campaign:
         # The remote side: new contracts and an edit, so the checkout writes many files.
         for i in range(12):
             self.p(other, "new", "--company", "ancoats-bakehouse", "--title", f"Remote Supply {self.n}-{i}",
-                   "--type", "supply_agreement", "--client", "Remote Ltd", env={"PACTORIA_AUTHOR": "Remote <r@example.co.uk>"})
+                   "--type", "supplier_agreement", "--client", "Remote Ltd", env={"PACTORIA_AUTHOR": "Remote <r@example.co.uk>"})
         self.p(other, "commit", "-m", "Remote drafts", env={"PACTORIA_AUTHOR": "Remote <r@example.co.uk>"})
         self.p(other, "push")
         if merge:  # a local commit too, so the pull is a true merge
@@ -546,9 +557,7 @@ def main():
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--keep", action="store_true")
     a = ap.parse_args()
-    os.environ.update({"NO_COLOR": "1", "PACTORIA_INSECURE_TEST_PBKDF2_ITERATIONS": "1000",
-                       "GIT_AUTHOR_NAME": "Plain Git", "GIT_AUTHOR_EMAIL": "plain@example.co.uk",
-                       "GIT_COMMITTER_NAME": "Plain Git", "GIT_COMMITTER_EMAIL": "plain@example.co.uk"})
+    os.environ.update({"NO_COLOR": "1", "PACTORIA_INSECURE_TEST_PBKDF2_ITERATIONS": "1000"})
     work = tempfile.mkdtemp(prefix="pactoria-faults.")
     c = Campaign(a.bin, work, a.seed, a.verbose)
     started = time.time()
@@ -595,7 +604,8 @@ def main():
         table, total = c.table()
         print(table)
         print(f"\n{total['faults']} faults injected in {time.time() - started:.0f} s; "
-              f"{total['manual']} needing manual repair, {total['silent']} silent wrong answers.")
+              f"{total['manual']} needing manual repair, {total['silent']} silent wrong answers. "
+              f"In {c.inflight} faults plain git saw the write in flight until the first Pactoria command.")
         for f in c.failures[:40]:
             print("  - " + f)
         if a.keep:
