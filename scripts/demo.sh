@@ -65,4 +65,12 @@ run pull
 run log "$care" -n 3
 run push
 run status
+
+# A crash in the middle of a write (simulated with the test-only fault hook): nothing half-done.
+drone=drone-survey-subcontract-agreement
+printf '\n\033[1m$ PACTORIA_FAULT=write.after-files pactoria submit %s\033[0m   (killed after writing its files)\n' "$drone"
+(cd "$demo" && PACTORIA_FAULT=write.after-files "$bin" submit "$drone") || echo "killed (exit code $?)"
+run status
+run submit "$drone"
+run log "$drone" -n 1
 printf '\nThe demo workspace is at %s (a git repository: try `git -C %s log --graph`).\n' "$demo" "$demo"

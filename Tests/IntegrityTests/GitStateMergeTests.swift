@@ -172,6 +172,32 @@ import Testing
         #expect(clean.stdout.contains("working tree clean"), "\(clean)")
     }
 
+    // #12.17: the merge driver sees the Markdown of both sides, so a contract activated (with its
+    // final_content record) on one branch is not reported as "activated without final content"
+    // when the other branch changed its metadata too; the real conflict is still named.
+    @Test func mergeDriverSeesTheMarkdownOfAnActivatedContract() throws {
+        let sb = try GitSandbox.shared()
+        try Self.installHooks(sb)
+        let pending = try #require(try sb.contracts(status: "pending_review", in: "a").first)
+        let stem = Self.stem(pending)
+        try sb.git(["checkout", "-q", "-b", "other"], in: "a")
+        try sb.ok(sb.pactoria(["finalize", stem, "-q"], in: "a"))
+        try sb.ok(sb.pactoria(["activate", stem, "-q"], in: "a"))
+        try sb.git(["checkout", "-q", "main"], in: "a")
+        try sb.ok(sb.pactoria(["analyze", stem], in: "a"))
+
+        let merge = try sb.gitRun(["merge", "--no-edit", "other"], in: "a")
+        let status = try sb.pactoria(["status"], in: "a")
+        let said = merge.out + merge.err + status.stdout + status.stderr
+        #expect(!said.contains("without final content") && !said.contains("not been finalized"), "\(said)")
+        // Analysis results recorded on the pending copy cannot ride into the active contract.
+        #expect(merge.status != 0 && status.stdout.contains(stem) && status.stdout.contains("compliance"), "\(said)")
+        // Taking theirs (the activation) concludes cleanly.
+        try sb.ok(sb.pactoria(["resolve", stem, "--theirs"], in: "a"))
+        try sb.ok(sb.pactoria(["commit", "-m", "Merge the activation"], in: "a"))
+        #expect(try sb.git(["show", "HEAD:\(pending).yaml"], in: "a").contains("status: active"))
+    }
+
     // #12.20
     @Test(arguments: ["add-then-commit", "commit -a", "commit PATH"])
     func preCommitHookChecksWhatIsBeingCommitted(_ how: String) throws {

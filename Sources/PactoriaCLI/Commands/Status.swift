@@ -170,9 +170,12 @@ struct Status: ParsableCommand {
                 for p in o.problems { Terminal.out("      \(t.paint("✗ " + p.description, .red))") }
             }
         }
-        if !st.recovery.isEmpty {
+        // What this process's own recovery did is already on stderr (one line); the section is for
+        // what is still pending (a journal a live writer holds).
+        let unseen = st.recovery.filter { !Recovery.notes.contains($0) }
+        if !unseen.isEmpty {
             Terminal.out("\nInterrupted writes:")
-            for note in st.recovery { Terminal.out("    \(note)") }
+            for note in unseen { Terminal.out("    \(note)") }
         }
         if !st.leftovers.isEmpty {
             Terminal.out("\nLeftover temporary files of an interrupted write (never committed; safe to delete, from the workspace root):")

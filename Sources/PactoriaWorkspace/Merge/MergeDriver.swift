@@ -80,7 +80,7 @@ public enum MergeDriver {
         var state = MergeState.load(ws)
         if let s = state, s.kind != .git || (theirs != nil && s.theirs != theirs!.hex) || s.origHead != head { state = nil }
         var s = state ?? MergeState(
-            theirs: theirs?.hex ?? "", origHead: head, theirsLabel: theirs.map { "merge of \($0.short)" } ?? "MERGE_HEAD",
+            theirs: theirs?.hex ?? "", origHead: head, theirsLabel: theirs.map { "commit \($0.short)" } ?? "MERGE_HEAD",
             contracts: [], otherPaths: [], kind: .git)
         let (c, _) = ContractCodec.decode((try? YAMLDocument.parse(m.text, file: ref.yamlPath).root) ?? .mapping([]))
         let conflict = MergeState.ContractConflict(
