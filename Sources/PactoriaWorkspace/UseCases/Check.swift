@@ -38,6 +38,19 @@ public enum Check {
             // #12.20: the index git is committing (GIT_INDEX_FILE), however it was staged.
             let indexTree = try Hooks.stagedTree(repo)
             findings += Hooks.mergeFindings(ws)
+            // A Pactoria write in flight (a live writer, or a killed one whose journal could not be
+            // finished because git holds the index lock): plain git must not commit its half.
+            // When this very check (opening the workspace) has just finished or undone such a write,
+            // git's snapshot of the files (`git commit -a`) may still hold its half: refuse once.
+            if let pending = Recovery.pending(ws) {
+                findings.append(Finding(
+                    file: ".git/pactoria/journal", line: nil, commit: nil, rule: "write-in-flight",
+                    message: "\(pending); run `pactoria status` (it finishes or undoes the write), then commit again"))
+            } else if !Recovery.notes.isEmpty {
+                findings.append(Finding(
+                    file: ".git/pactoria/journal", line: nil, commit: nil, rule: "write-in-flight",
+                    message: "a pactoria write was in flight and has just been finished (\(Recovery.notes.joined(separator: "; "))); what git was about to commit may hold its half: see `pactoria status`, then commit again"))
+            }
             findings += try changeFindings(
                 repo, from: headTree, to: indexTree, commit: nil, policy: policy, today: CalendarDate.today())
             findings += try fileFindings(repo, from: headTree, to: indexTree, commit: nil).filter {
