@@ -6,7 +6,7 @@
 # Targets: 0 manual repair, 0 silent wrong answers. The fault hook is PACTORIA_FAULT (see
 # Sources/PactoriaWorkspace/Store/Fault.swift); the full-disk faults need root (tmpfs mounts).
 #
-#   bench/faults.sh [--bin PATH] [--kills 160] [--seed 12] [--verbose] [--keep]
+#   bench/faults.sh [--bin PATH] [--kills 200] [--seed 12] [--verbose] [--keep]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
