@@ -101,13 +101,38 @@ final class ServeProcess {
 
     init(root: String, fault: String? = nil) throws {
         self.root = root
-        port = Int(try LoopbackHTTPServer.unusedPort())
         var env = [
             "HOME": root + "/.git", "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1", "TZ": "UTC", "LANG": "C.UTF-8",
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             LiveServer.insecureIterationsVariable: "1000",
         ]
         if let fault { env["PACTORIA_FAULT"] = fault }
+        // A port found free can be taken by a parallel test before the server binds it: on a start
+        // that fails to bind, try another port (three times at most).
+        var attempt = 0
+        while true {
+            attempt += 1
+            let port = Int(try LoopbackHTTPServer.unusedPort())
+            let pid = try Self.spawn(root: root, port: port, env: env)
+            switch Self.waitUntilReady(pid: pid, port: port, client: client) {
+            case .ready:
+                self.pid = pid
+                self.port = port
+                return
+            case .exited:
+                let text = (try? String(contentsOfFile: root + "/.git/serve-stderr", encoding: .utf8)) ?? ""
+                if attempt < 3, text.contains("in use") || text.contains("bind") { continue }
+                throw DurabilityKit.Failure(description: "pactoria serve exited at start: \(text)")
+            case .silent:
+                kill(pid, SIGKILL)
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+                throw DurabilityKit.Failure(description: "pactoria serve did not answer within 30 s")
+            }
+        }
+    }
+
+    private static func spawn(root: String, port: Int, env: [String: String]) throws -> pid_t {
         let args: [String] = ["/usr/bin/env", "-C", root, try pactoriaBinary(), "serve", "--port", String(port)]
         let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -124,15 +149,21 @@ final class ServeProcess {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
         guard rc == 0 else { throw DurabilityKit.Failure(description: "cannot start pactoria serve: \(rc)") }
-        self.pid = pid
-        // Ready when /health answers (bounded).
+        return pid
+    }
+
+    private enum Start { case ready, exited, silent }
+
+    /// Ready when /health answers (bounded); `exited` when the process ended first (reaped).
+    private static func waitUntilReady(pid: pid_t, port: Int, client: HTTPClient) -> Start {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if let r = try? client.send(.get(url("/health"))), r.status == 200 { return }
-            if exited() != nil { throw DurabilityKit.Failure(description: "pactoria serve exited at start: \(stderrText)") }
+            if let r = try? client.send(.get("http://127.0.0.1:\(port)/health")), r.status == 200 { return .ready }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { return .exited }
             usleep(20_000)
         }
-        throw DurabilityKit.Failure(description: "pactoria serve did not answer within 30 s")
+        return .silent
     }
 
     var stderrText: String { (try? String(contentsOfFile: root + "/.git/serve-stderr", encoding: .utf8)) ?? "" }

@@ -39,6 +39,24 @@ final class WriteTransaction {
         case link(String)
     }
 
+    /// What is at `abs` now: nothing, a regular file (its bytes and mode) or a symbolic link; nil
+    /// for a folder or a special file.
+    static func state(of abs: String) throws(WorkspaceError) -> Prior? {
+        switch FileSystem.kind(abs) {
+        case nil: return .absent
+        case .regular?:
+            var st = stat()
+            lstat(abs, &st)
+            return .file(try FileSystem.read(abs), mode: UInt32(st.st_mode) & 0o7777)
+        case .symbolicLink?:
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: abs) else {
+                throw .io(path: abs, message: "cannot read the symbolic link")
+            }
+            return .link(target)
+        default: return nil
+        }
+    }
+
     struct Entry {
         var path: String
         /// False for a path that is only staged (its working file is left as it is).
@@ -134,19 +152,10 @@ final class WriteTransaction {
             try ws.refuseLinkedFolders(w.path)
             let abs = ws.absolute(w.path)
             let prior: Prior
-            switch FileSystem.kind(abs) {
-            case nil: prior = .absent
-            case .regular?:
-                var st = stat()
-                lstat(abs, &st)
-                prior = .file(try FileSystem.read(abs), mode: UInt32(st.st_mode) & 0o7777)
-            case .symbolicLink?:
-                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: abs) else {
-                    throw .io(path: w.path, message: "cannot read the symbolic link")
-                }
-                prior = .link(target)
-            case let k?:
-                throw .refused("\(w.path) is a \(k.noun); refusing to write over it")
+            switch try Self.state(of: abs) {
+            case .some(let p): prior = p
+            case .none:
+                throw .refused("\(w.path) is a \(FileSystem.kind(abs)?.noun ?? "special file"); refusing to write over it")
             }
             let intended: ObjectID?
             do { intended = try w.bytes.map(ObjectID.blobID(of:)) } catch {
@@ -235,16 +244,9 @@ final class WriteTransaction {
         // Files first.
         for e in entries where e.written {
             let abs = ws.absolute(e.path)
+            // Unreadable now: something is there that is not what the write left (never ours).
             let current: Prior
-            switch FileSystem.kind(abs) {
-            case nil: current = .absent
-            case .regular?:
-                var st = stat()
-                lstat(abs, &st)
-                current = .file((try? FileSystem.read(abs)) ?? [], mode: UInt32(st.st_mode) & 0o7777)
-            case .symbolicLink?: current = .link((try? FileManager.default.destinationOfSymbolicLink(atPath: abs)) ?? "")
-            default: current = .absent
-            }
+            do { current = try Self.state(of: abs) ?? .absent } catch { current = .file([], mode: 0) }
             if current == e.prior { continue }
             let ours: Bool
             switch current {
