@@ -65,6 +65,23 @@ extension IntegritySuite {
             #expect(status.stdout == "M c \(other)\n", "\(status)")
         }
 
+        // #12.7 with #12.8: when `.pactoria/cache` is a file, writers lock in the git folder, and
+        // recovery on open takes that same lock, so a reader still undoes a killed write.
+        @Test("with .pactoria/cache a file, status still rolls back a killed submit")
+        func recoveryWithoutACacheFolder() throws {
+            let (root, first, _) = try DurabilityKit.workspace()
+            defer { DurabilityKit.remove(root) }
+            try FileManager.default.removeItem(atPath: root + "/.pactoria/cache")
+            try Data("not a folder\n".utf8).write(to: URL(fileURLWithPath: root + "/.pactoria/cache"))
+            let killed = try DurabilityKit.cli(root, ["submit", first.description], fault: "write.after-files")
+            #expect(killed.status == Fault.exitStatus, "\(killed)")
+            #expect(try DurabilityKit.statusField(root, first) == "pending_review")
+            let status = try DurabilityKit.cli(root, ["status"])
+            #expect(status.stderr.contains("rolled back an interrupted submit of \(first)"), "\(status)")
+            #expect(try DurabilityKit.statusField(root, first) == "draft")
+            try DurabilityKit.expectSound(root)
+        }
+
         // #12.7, as the issue puts it: an interrupted `activate`, then a plain `activate` succeeds.
         @Test("activate killed after the files: list and status show it not active; a plain re-run activates")
         func activateRerun() throws {

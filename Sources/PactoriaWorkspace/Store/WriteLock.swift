@@ -124,16 +124,7 @@ public enum WriteLock {
     public static func withLock<T>(
         _ ws: Workspace, timeout: Duration = .seconds(30), _ body: () throws(WorkspaceError) -> T
     ) throws(WorkspaceError) -> T {
-        let rel = relativePath(ws)
-        let file = ws.absolute(rel)
-        if rel == path {
-            try? FileManager.default.createDirectory(
-                atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        }
-        let fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else {
-            throw .io(path: rel, message: "cannot open the write lock: \(String(cString: strerror(errno)))")
-        }
+        let (fd, rel) = try openLockFile(ws)
         defer { close(fd) }
         let deadline = ContinuousClock.now + timeout
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -152,6 +143,38 @@ public enum WriteLock {
             }
             usleep(5_000)
         }
+        return try holding(fd, body)
+    }
+
+    /// Runs `body` holding the write lock if no other process holds it right now; nil when one
+    /// does (or the lock file cannot be opened). For work that must never wait on, or race, a
+    /// live writer: finishing what a dead one left (`Recovery.onOpen`).
+    static func ifFree<T>(_ ws: Workspace, _ body: () -> T) -> T? {
+        guard let (fd, _) = try? openLockFile(ws) else { return nil }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return nil }
+        return holding(fd, body)
+    }
+
+    /// The lock file, opened (and its folder made): `.pactoria/cache/write.lock`, or the fallback
+    /// in the git folder when `.pactoria/cache` is not a folder; never through a link.
+    private static func openLockFile(_ ws: Workspace) throws(WorkspaceError) -> (fd: Int32, relative: String) {
+        let rel = relativePath(ws)
+        let file = ws.absolute(rel)
+        if rel == path {
+            try? FileManager.default.createDirectory(
+                atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        }
+        let fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else {
+            throw .io(path: rel, message: "cannot open the write lock: \(String(cString: strerror(errno)))")
+        }
+        return (fd, rel)
+    }
+
+    /// With the flock on `fd` taken: records this process as the holder, runs `body`, then
+    /// clears the record and releases the flock.
+    private static func holding<T, E: Error>(_ fd: Int32, _ body: () throws(E) -> T) throws(E) -> T {
         let me = getpid()
         let holder = Holder(
             pid: me, startTime: Processes.startTime(me), command: command, since: Date().timeIntervalSince1970)

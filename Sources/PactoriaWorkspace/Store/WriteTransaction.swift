@@ -403,12 +403,8 @@ public enum Recovery {
 
     static func journalPath(_ repo: Repository) -> String { repo.gitDirectoryPath + "/pactoria/journal" }
 
-    /// The git directory, found with one `stat` in the usual layout.
-    static func gitDirectory(_ ws: Workspace) -> String? {
-        let dotGit = ws.absolute(".git")
-        if FileSystem.isDirectory(dotGit) { return dotGit }
-        return (try? ws.repository())?.gitDirectoryPath
-    }
+    /// The git directory, found with one `stat` in the usual layout (no repository opened).
+    static func gitDirectory(_ ws: Workspace) -> String? { GitLocks.gitDirectory(root: ws.root) }
 
     /// Called whenever a command or the server opens the workspace: one `stat` of the journal
     /// when there is none. When there is one and no live process holds the write lock, the
@@ -420,23 +416,18 @@ public enum Recovery {
         FileSystem.registerScratch(root: ws.root, dir: gitDir + "/pactoria/tmp")
         let journal = gitDir + "/pactoria/journal"
         guard FileSystem.kind(journal) != nil else { return [] }
-        // Never touch a live writer's journal: recover only if the lock is free right now.
-        let file = ws.absolute(WriteLock.path)
-        try? FileSystem.makeDirectories((file as NSString).deletingLastPathComponent)
-        let fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return [] }
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return [] }
-        defer { flock(fd, LOCK_UN) }
-        do { return try recover(ws) } catch {
-            // Said once per process (a server opens the workspace for every request).
-            let note = "could not finish an interrupted write: \(error.description)"
-            lock.lock()
-            defer { lock.unlock() }
-            if lastFailure == note { return [] }
-            lastFailure = note
-            return [note]
-        }
+        // Never touch a live writer's journal: recover only if the write lock is free right now.
+        return WriteLock.ifFree(ws) { () -> [String] in
+            do throws(WorkspaceError) { return try recover(ws) } catch {
+                // Said once per process (a server opens the workspace for every request).
+                let note = "could not finish an interrupted write: \(error.description)"
+                lock.lock()
+                defer { lock.unlock() }
+                if lastFailure == note { return [] }
+                lastFailure = note
+                return [note]
+            }
+        } ?? []
     }
 
     nonisolated(unsafe) private static var lastFailure: String?

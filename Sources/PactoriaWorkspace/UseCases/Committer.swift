@@ -161,10 +161,7 @@ enum Committer {
                     "\(what): \(shown) was held by another process; it is free now, try again",
                     hint: nil, holderAlive: true)
             }
-            if case .stale = lock.state {
-                return .locked("\(what): \(lock.description)", hint: lock.hint, holderAlive: false)
-            }
-            return .locked("\(what): \(lock.description)", hint: lock.hint, holderAlive: true)
+            return .locked("\(what): \(lock.description)", hint: lock.hint, holderAlive: !lock.isStale)
         }
         return .repository("\(what): \(shortGitMessage(error))", detail: "\(error)")
     }
