@@ -304,7 +304,7 @@ public enum Lifecycle {
         if contentDeleted {
             out.append(RuleViolation(
                 .contentDeleted,
-                "the content (.md) of a \(from.rawValue) contract must not be deleted; restore it, or terminate the contract"))
+                "the content (.md) of \(from == .active || from == .expired ? "an" : "a") \(from.rawValue) contract must not be deleted; restore it, or terminate the contract"))
         }
         var transition: LifecycleAction?
         if let to, to != from {
