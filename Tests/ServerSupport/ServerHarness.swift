@@ -205,22 +205,10 @@ extension LiveServer {
 
 /// `$PACTORIA_BIN`, else `pactoria` beside the test bundle (the build products directory).
 public func pactoriaBinary() throws -> String {
-    let fm = FileManager.default
-    if let explicit = ProcessInfo.processInfo.environment["PACTORIA_BIN"], !explicit.isEmpty { return explicit }
-    let starts = [(try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "", CommandLine.arguments.first ?? "", Bundle.main.bundlePath]
-    for start in starts where !start.isEmpty {
-        var dir = URL(fileURLWithPath: start).standardizedFileURL
-        while dir.path != "/" {
-            dir = dir.deletingLastPathComponent()
-            for candidate in [dir.appendingPathComponent("pactoria"), dir.appendingPathComponent("debug/pactoria")] {
-                var isDir: ObjCBool = false
-                if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate.path) {
-                    return candidate.path
-                }
-            }
-        }
+    switch PactoriaBinary.find() {
+    case .success(let path): return path
+    case .failure(let f): throw HarnessFailure(description: f.description)
     }
-    throw HarnessFailure(description: "the pactoria binary is not built; run `swift build` or set PACTORIA_BIN")
 }
 
 /// Runs `pactoria` in `root` with a pinned environment; never throws on a non-zero exit.

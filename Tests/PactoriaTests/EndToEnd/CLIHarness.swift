@@ -21,32 +21,8 @@ enum E2E {
     }
 
     /// `$PACTORIA_BIN`, else `pactoria` in the build products directory this test bundle ran from.
-    static let binary: Swift.Result<URL, HarnessError> = {
-        let fm = FileManager.default
-        if let explicit = ProcessInfo.processInfo.environment["PACTORIA_BIN"], !explicit.isEmpty {
-            return fm.isExecutableFile(atPath: explicit)
-                ? .success(URL(fileURLWithPath: explicit)) : .failure(HarnessError(description: "PACTORIA_BIN=\(explicit) is not an executable"))
-        }
-        let starts = [(try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "", CommandLine.arguments.first ?? "", Bundle.main.bundlePath]
-        var looked: [String] = []
-        for start in starts where !start.isEmpty {
-            var dir = URL(fileURLWithPath: start).standardizedFileURL
-            while dir.path != "/" {
-                dir = dir.deletingLastPathComponent()
-                for candidate in [dir.appendingPathComponent("pactoria"), dir.appendingPathComponent("debug/pactoria")] {
-                    var isDir: ObjCBool = false
-                    if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate.path) {
-                        return .success(candidate)
-                    }
-                }
-                if looked.count < 3 { looked.append(dir.path) }
-            }
-        }
-        return .failure(HarnessError(description: """
-            the pactoria binary is not built (looked beside the test bundle: \(looked.joined(separator: ", ")), …). \
-            Run `swift build` first, with the same --scratch-path as `swift test`, or set PACTORIA_BIN.
-            """))
-    }()
+    static let binary: Swift.Result<URL, HarnessError> = PactoriaBinary.find()
+        .map { URL(fileURLWithPath: $0) }.mapError { HarnessError(description: $0.description) }
 
     /// A temporary directory holding a pinned HOME (an empty .gitconfig) and whatever a test makes.
     struct Sandbox {
