@@ -398,6 +398,10 @@ struct GitWrapperTests {
             #expect(try repo.status().isEmpty)
 
             try dir.write("modified.txt", "two\n")
+            // Same size, possibly the same second as the base: give the edit an mtime no stat cache
+            // can confuse with the base's ("racy git"), so real git's answer below is deterministic.
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: dir.path + "/modified.txt")
             try dir.delete("deleted.txt")
             try dir.write("untracked/new.txt", "new\n")
             try dir.write("staged.txt", "staged\n")
