@@ -81,7 +81,9 @@ let package = Package(
         // A live server on 127.0.0.1 over a fresh workspace, shared by the server and security suites.
         .target(
             name: "ServerTestSupport",
-            dependencies: ["PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport"],
+            dependencies: [
+                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport",
+            ],
             path: "Tests/ServerSupport", swiftSettings: upcoming),
         .testTarget(
             name: "ServerTests",

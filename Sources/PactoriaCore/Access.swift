@@ -40,7 +40,8 @@ public enum AccessPolicy {
         case .admin:
             return true
         case .contractManager:
-            return [.read, .create, .update, .generate, .analyze, .submit, .finalize, .terminate, .expire].contains(permission)
+            return [.read, .create, .update, .generate, .analyze, .submit, .finalize, .terminate, .expire].contains(
+                permission)
         case .legalReviewer:
             return [.read, .analyze, .requestChanges, .activate, .complete, .expire].contains(permission)
         case .viewer:

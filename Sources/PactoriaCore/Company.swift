@@ -31,14 +31,17 @@ public struct Company: Sendable, Equatable {
             issues.append(ValidationIssue(field: "slug", message: "'\(c.slug)' does not match its directory '\(dir)'"))
         }
         if let n = c.companyNumber, !Validator.isCompanyNumber(n) {
-            issues.append(ValidationIssue(
-                field: "company_number",
-                message: "'\(n)' is not a Companies House number (8 characters: digits, or two letters and six digits)"))
+            issues.append(
+                ValidationIssue(
+                    field: "company_number",
+                    message:
+                        "'\(n)' is not a Companies House number (8 characters: digits, or two letters and six digits)"))
         }
         if c.tier == nil {
-            issues.append(ValidationIssue(
-                field: "subscription_tier",
-                message: "unknown tier '\(c.subscriptionTier)' (expected one of: \(SubscriptionTier.allNames))"))
+            issues.append(
+                ValidationIssue(
+                    field: "subscription_tier",
+                    message: "unknown tier '\(c.subscriptionTier)' (expected one of: \(SubscriptionTier.allNames))"))
         }
         if let t = c.createdAt, Timestamp(t) == nil {
             issues.append(ValidationIssue(field: "created_at", message: "must be an ISO 8601 timestamp, got '\(t)'"))

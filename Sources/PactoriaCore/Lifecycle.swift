@@ -137,7 +137,9 @@ public struct ContractSnapshot: Sendable, Equatable {
     /// (then not compared).
     public var otherFields: [String: String]?
 
-    public init(contract: Contract, contentSHA256: String?, company: String? = nil, otherFields: [String: String]? = nil) {
+    public init(
+        contract: Contract, contentSHA256: String?, company: String? = nil, otherFields: [String: String]? = nil
+    ) {
         self.contract = contract
         self.contentSHA256 = contentSHA256
         self.company = company
@@ -192,7 +194,8 @@ public enum Lifecycle {
         }
         if action == .finalize {
             if readOnly.contains(status) {
-                return RuleViolation(.readOnly, "\(status.rawValue) contracts are read-only; their content cannot be finalized")
+                return RuleViolation(
+                    .readOnly, "\(status.rawValue) contracts are read-only; their content cannot be finalized")
             }
             if snapshot.contentSHA256 == nil {
                 return RuleViolation(.contentNotFinal, "there is no content to finalize (the .md file is missing)")
@@ -201,11 +204,13 @@ public enum Lifecycle {
         }
         guard let target = action.target else { return nil }
         guard isAllowed(from: status, to: target, policy: policy) else {
-            return RuleViolation(.illegalTransition, field: "status", transitionRefusal(action, from: status, policy: policy))
+            return RuleViolation(
+                .illegalTransition, field: "status", transitionRefusal(action, from: status, policy: policy))
         }
         if action == .activate {
             if snapshot.contentSHA256 == nil || c.lifecycle?.finalContent?.sha256 != snapshot.contentSHA256 {
-                let why = c.lifecycle?.finalContent == nil
+                let why =
+                    c.lifecycle?.finalContent == nil
                     ? "its content has not been finalized" : "its content changed after it was finalized"
                 return RuleViolation(.contentNotFinal, "cannot activate: \(why); run `pactoria finalize` first")
             }
@@ -216,7 +221,8 @@ public enum Lifecycle {
         if action == .expire {
             guard let end = c.end, end < today else {
                 let when = c.end.map { "its end_date is \($0)" } ?? "it has no end_date"
-                return RuleViolation(.notYetEnded, field: "end_date", "cannot expire: \(when), not before today (\(today))")
+                return RuleViolation(
+                    .notYetEnded, field: "end_date", "cannot expire: \(when), not before today (\(today))")
             }
         }
         return nil
@@ -279,12 +285,16 @@ public enum Lifecycle {
         let b = before.contract
         let a = after.contract
         if !b.id.isEmpty, a.id.lowercased() != b.id.lowercased() {
-            out.append(RuleViolation(.idChanged, field: "id", "id changed from \(b.id) to \(a.id); a contract's id never changes"))
+            out.append(
+                RuleViolation(
+                    .idChanged, field: "id", "id changed from \(b.id) to \(a.id); a contract's id never changes"))
         }
         if let from = before.company, let to = after.company, from != to {
-            out.append(RuleViolation(
-                .companyChanged,
-                "moved from company '\(from)' to '\(to)'; a contract's company is part of its identity (move it back; `pactoria move` moves it on the record)"))
+            out.append(
+                RuleViolation(
+                    .companyChanged,
+                    "moved from company '\(from)' to '\(to)'; a contract's company is part of its identity (move it back; `pactoria move` moves it on the record)"
+                ))
         }
         let contentChanged = before.contentSHA256 != after.contentSHA256
         let contentDeleted = before.contentSHA256 != nil && after.contentSHA256 == nil
@@ -295,45 +305,58 @@ public enum Lifecycle {
         if readOnly.contains(from) {
             let changed = changedProtectedFields(before, after)
             if contentChanged || !changed.isEmpty {
-                out.append(RuleViolation(
-                    .readOnly, field: b.status != a.status ? "status" : changedFields(b, a).first,
-                    "\(from.rawValue) contracts are read-only; \(describe(before, after, contentChanged: contentChanged)) is refused"))
+                out.append(
+                    RuleViolation(
+                        .readOnly, field: b.status != a.status ? "status" : changedFields(b, a).first,
+                        "\(from.rawValue) contracts are read-only; \(describe(before, after, contentChanged: contentChanged)) is refused"
+                    ))
             }
             return out
         }
         if contentDeleted {
-            out.append(RuleViolation(
-                .contentDeleted,
-                "the content (.md) of \(from == .active || from == .expired ? "an" : "a") \(from.rawValue) contract must not be deleted; restore it, or terminate the contract"))
+            out.append(
+                RuleViolation(
+                    .contentDeleted,
+                    "the content (.md) of \(from == .active || from == .expired ? "an" : "a") \(from.rawValue) contract must not be deleted; restore it, or terminate the contract"
+                ))
         }
         var transition: LifecycleAction?
         if let to, to != from {
             if !isAllowed(from: from, to: to, policy: policy) {
-                out.append(RuleViolation(
-                    .illegalTransition, field: "status",
-                    "status changed from \(from.rawValue) to \(to.rawValue), which the lifecycle does not allow"))
+                out.append(
+                    RuleViolation(
+                        .illegalTransition, field: "status",
+                        "status changed from \(from.rawValue) to \(to.rawValue), which the lifecycle does not allow"))
             } else if let action = action(from: from, to: to) {
                 transition = action
                 let stamp = a.lifecycle?.events[action.stampKey]
                 if action.requiresReason, (stamp?.reason ?? "").trimmingSpaces().isEmpty {
-                    out.append(RuleViolation(
-                        .missingReason, field: "lifecycle.\(action.stampKey).reason",
-                        "\(from.rawValue) → \(to.rawValue) needs a reason recorded under lifecycle.\(action.stampKey).reason"))
+                    out.append(
+                        RuleViolation(
+                            .missingReason, field: "lifecycle.\(action.stampKey).reason",
+                            "\(from.rawValue) → \(to.rawValue) needs a reason recorded under lifecycle.\(action.stampKey).reason"
+                        ))
                 }
-                if action == .activate, after.contentSHA256 == nil || a.lifecycle?.finalContent?.sha256 != after.contentSHA256 {
-                    out.append(RuleViolation(
-                        .contentNotFinal, field: "lifecycle.final_content",
-                        "activated without final content: lifecycle.final_content.sha256 must match the Markdown"))
+                if action == .activate,
+                    after.contentSHA256 == nil || a.lifecycle?.finalContent?.sha256 != after.contentSHA256
+                {
+                    out.append(
+                        RuleViolation(
+                            .contentNotFinal, field: "lifecycle.final_content",
+                            "activated without final content: lifecycle.final_content.sha256 must match the Markdown"))
                 }
                 // The date rules the verbs apply, for a status changed by hand.
                 if let today, action == .activate, let end = a.end, end < today {
-                    out.append(RuleViolation(
-                        .pastEndDate, field: "end_date", "activated after its end_date \(end) had passed (on \(today))"))
+                    out.append(
+                        RuleViolation(
+                            .pastEndDate, field: "end_date",
+                            "activated after its end_date \(end) had passed (on \(today))"))
                 }
                 if let today, action == .expire, !(a.end.map { $0 < today } ?? false) {
                     let when = a.end.map { "its end_date is \($0)" } ?? "it has no end_date"
-                    out.append(RuleViolation(
-                        .notYetEnded, field: "end_date", "expired while \(when), not before \(today)"))
+                    out.append(
+                        RuleViolation(
+                            .notYetEnded, field: "end_date", "expired while \(when), not before \(today)"))
                 }
             }
         }
@@ -341,28 +364,37 @@ public enum Lifecycle {
             // Active (staying so, or leaving through a verb): only the verbs' bookkeeping and a
             // re-finalized content may change with it. Everything else the verbs own is protected.
             // `final_content` changes only as a finalize does: to the hash of the new content.
-            let refinalized = contentChanged && (a.lifecycle?.finalContent.map { $0.sha256 == after.contentSHA256 } ?? false)
-            var allowed: Set<String> = refinalized ? ["status", "version", "lifecycle.final_content"] : ["status", "version"]
+            let refinalized =
+                contentChanged && (a.lifecycle?.finalContent.map { $0.sha256 == after.contentSHA256 } ?? false)
+            var allowed: Set<String> =
+                refinalized ? ["status", "version", "lifecycle.final_content"] : ["status", "version"]
             if let transition { allowed.insert("lifecycle.\(transition.stampKey)") }
             let changed = changedProtectedFields(before, after).filter { !allowed.contains($0) }
             if metadataChanged || !changed.isEmpty {
-                out.append(RuleViolation(
-                    .activeMetadataEdit, field: changed.first,
-                    "active contracts take no metadata edits (\(changed.joined(separator: ", ")) changed); use the lifecycle verbs"))
+                out.append(
+                    RuleViolation(
+                        .activeMetadataEdit, field: changed.first,
+                        "active contracts take no metadata edits (\(changed.joined(separator: ", ")) changed); use the lifecycle verbs"
+                    ))
             }
             // Without a final_content record, HEAD's content is the content that was activated:
             // any change needs a finalize; a deletion is never allowed (reported above).
             if contentChanged, !contentDeleted, a.lifecycle?.finalContent?.sha256 != after.contentSHA256 {
-                out.append(RuleViolation(
-                    .contentNotFinal, field: "lifecycle.final_content",
-                    "the content of an active contract changed without being finalized again; run `pactoria finalize`"))
+                out.append(
+                    RuleViolation(
+                        .contentNotFinal, field: "lifecycle.final_content",
+                        "the content of an active contract changed without being finalized again; run `pactoria finalize`"
+                    ))
             }
         }
         if a.version < b.version {
-            out.append(RuleViolation(.versionDecreased, field: "version", "version went down from \(b.version) to \(a.version)"))
+            out.append(
+                RuleViolation(
+                    .versionDecreased, field: "version", "version went down from \(b.version) to \(a.version)"))
         } else if contentChanged, a.version == b.version, !versionBumpIsAutomatic {
-            out.append(RuleViolation(
-                .versionNotBumped, field: "version", "the content changed but version stayed at \(b.version)"))
+            out.append(
+                RuleViolation(
+                    .versionNotBumped, field: "version", "the content changed but version stayed at \(b.version)"))
         }
         return out
     }
@@ -395,7 +427,9 @@ public enum Lifecycle {
         if !fields.isEmpty { parts.append("editing \(fields.joined(separator: ", "))") }
         if contentChanged { parts.append("changing the content") }
         if parts.isEmpty, b.lifecycle != a.lifecycle { parts.append("rewriting its lifecycle record") }
-        if parts.isEmpty, b.version != a.version { parts.append("changing its version from \(b.version) to \(a.version)") }
+        if parts.isEmpty, b.version != a.version {
+            parts.append("changing its version from \(b.version) to \(a.version)")
+        }
         if parts.isEmpty, let field = changedProtectedFields(before, after).first { parts.append("changing \(field)") }
         return parts.isEmpty ? "any change" : parts.joined(separator: " and ")
     }

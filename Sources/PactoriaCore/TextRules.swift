@@ -26,7 +26,8 @@ extension Validator {
         let count = text.count
         if count > maxLength {
             // Too long already: no need to scan (perhaps megabytes) for markup.
-            issues.append(ValidationIssue(field: field, message: "must be at most \(maxLength) characters (has \(count))"))
+            issues.append(
+                ValidationIssue(field: field, message: "must be at most \(maxLength) characters (has \(count))"))
             return issues
         }
         if markup, let hit = markupOrScript(in: text) {
@@ -61,12 +62,16 @@ extension Validator {
     public static func markupOrScript(in text: String) -> String? {
         let decoded = normalisedForMatching(text)
         // With every space and control removed: `java\tscript:`, `j a v a s c r i p t :`.
-        let compact = String(String.UnicodeScalarView(decoded.unicodeScalars.filter { !isIgnorable($0) && !$0.properties.isWhitespace }))
+        let compact = String(
+            String.UnicodeScalarView(decoded.unicodeScalars.filter { !isIgnorable($0) && !$0.properties.isWhitespace }))
         if let hit = dangerousPatterns.first(where: { compact.contains($0) }) { return hit }
-        for scheme in ["javascript:", "vbscript:", "livescript:", "mocha:"] where compact.contains(scheme) { return scheme }
+        for scheme in ["javascript:", "vbscript:", "livescript:", "mocha:"] where compact.contains(scheme) {
+            return scheme
+        }
         if compact.contains("expression(") { return "expression(" }
         // With only the characters browsers drop from URLs removed (tab, line breaks, controls).
-        let url = String(String.UnicodeScalarView(decoded.unicodeScalars.filter { !isIgnorable($0) && !($0.value < 0x20) }))
+        let url = String(
+            String.UnicodeScalarView(decoded.unicodeScalars.filter { !isIgnorable($0) && !($0.value < 0x20) }))
         if let hit = dataURL(in: url) ?? eventHandler(in: url) { return hit }
         // Any other tag or comment (`<img`, `<svg`, `<form`, `<!--`): named last, as the least specific.
         return tag(in: url)
@@ -111,7 +116,8 @@ extension Validator {
     /// Zero-width and formatting characters a filter must not let split a keyword.
     static func isIgnorable(_ u: Unicode.Scalar) -> Bool {
         let v = u.value
-        return v == 0xAD || (0x200B...0x200F).contains(v) || (0x202A...0x202E).contains(v) || (0x2060...0x206F).contains(v)
+        return v == 0xAD || (0x200B...0x200F).contains(v) || (0x202A...0x202E).contains(v)
+            || (0x2060...0x206F).contains(v)
             || v == 0xFEFF || v == 0x7F || (0x80...0x9F).contains(v)
     }
 

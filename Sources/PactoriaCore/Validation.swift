@@ -28,10 +28,14 @@ public enum Validator {
         var issues: [ValidationIssue] = []
         func add(_ field: String, _ message: String) { issues.append(ValidationIssue(field: field, message: message)) }
 
-        if !isUUID(contract.id) { add("id", "must be a UUID (for example 3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b), got '\(contract.id)'") }
+        if !isUUID(contract.id) {
+            add("id", "must be a UUID (for example 3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b), got '\(contract.id)'")
+        }
         issues += validateTitle(contract.title)
         if contract.type == nil {
-            add("contract_type", "unknown contract type '\(contract.contractType)' (expected one of: \(ContractType.allNames))")
+            add(
+                "contract_type",
+                "unknown contract type '\(contract.contractType)' (expected one of: \(ContractType.allNames))")
         }
         if contract.statusValue == nil {
             add("status", "unknown status '\(contract.status)' (expected one of: \(ContractStatus.allNames))")
@@ -46,7 +50,9 @@ public enum Validator {
         if let value = contract.value {
             issues += validateAmount(value.amount, field: "contract_value.amount")
             if value.currencyValue == nil {
-                add("contract_value.currency", "unknown currency '\(value.currency)' (expected one of: \(Currency.allNames))")
+                add(
+                    "contract_value.currency",
+                    "unknown currency '\(value.currency)' (expected one of: \(Currency.allNames))")
             }
         }
         var start: CalendarDate?
@@ -98,7 +104,8 @@ public enum Validator {
         var issues: [ValidationIssue] = []
         if let f = record.finalContent {
             for (key, value) in [("sha256", f.sha256), ("by", f.by), ("at", f.at)] {
-                issues += validateText(value, field: "lifecycle.final_content.\(key)", maxLength: maxAuthorLength, markup: false)
+                issues += validateText(
+                    value, field: "lifecycle.final_content.\(key)", maxLength: maxAuthorLength, markup: false)
             }
         }
         for (key, stamp) in record.events.sorted(by: { $0.key < $1.key }) {
@@ -119,7 +126,9 @@ public enum Validator {
         if trimmed.isEmpty { return [ValidationIssue(field: field, message: "must not be empty")] }
         var issues: [ValidationIssue] = []
         if title.count > maxTitleLength {
-            issues.append(ValidationIssue(field: field, message: "must be at most \(maxTitleLength) characters (has \(title.count))"))
+            issues.append(
+                ValidationIssue(
+                    field: field, message: "must be at most \(maxTitleLength) characters (has \(title.count))"))
         }
         let bad = Set(title.filter { forbiddenTitleCharacters.contains($0) })
         if !bad.isEmpty {
@@ -141,9 +150,12 @@ public enum Validator {
         var issues: [ValidationIssue] = []
         let count = text.trimmingSpaces().count
         if !plainEnglishRange.contains(count) {
-            issues.append(ValidationIssue(
-                field: field,
-                message: "must be \(plainEnglishRange.lowerBound) to \(plainEnglishRange.upperBound) characters (has \(count))"))
+            issues.append(
+                ValidationIssue(
+                    field: field,
+                    message:
+                        "must be \(plainEnglishRange.lowerBound) to \(plainEnglishRange.upperBound) characters (has \(count))"
+                ))
         }
         // The length rule above counts trimmed text; the shared rules add characters and markup.
         issues += validateText(text, field: field, maxLength: Int.max, multiline: true)
@@ -185,7 +197,8 @@ public enum Validator {
                 issues.append(ValidationIssue(field: "\(field).email", message: bad))
             } else if !isEmail(email) {
                 let shown = email.count > 80 ? String(email.prefix(80)) + "…" : email
-                issues.append(ValidationIssue(field: "\(field).email", message: "'\(shown)' is not a valid email address"))
+                issues.append(
+                    ValidationIssue(field: "\(field).email", message: "'\(shown)' is not a valid email address"))
             }
         }
         if let company = party.company {
@@ -197,9 +210,12 @@ public enum Validator {
         if let number = party.companyNumber, let bad = forbiddenCharacter(in: number, multiline: false) {
             issues.append(ValidationIssue(field: "\(field).company_number", message: bad))
         } else if let number = party.companyNumber, !isCompanyNumber(number) {
-            issues.append(ValidationIssue(
-                field: "\(field).company_number",
-                message: "'\(number)' is not a Companies House number (8 characters: digits, or two letters and six digits)"))
+            issues.append(
+                ValidationIssue(
+                    field: "\(field).company_number",
+                    message:
+                        "'\(number)' is not a Companies House number (8 characters: digits, or two letters and six digits)"
+                ))
         }
         return issues
     }
@@ -230,9 +246,11 @@ public enum Validator {
     public static func validateSlug(_ s: String, field: String) -> [ValidationIssue] {
         isSlug(s)
             ? []
-            : [ValidationIssue(
-                field: field,
-                message: "'\(s)' must be lower-case letters, digits and single hyphens (at most 64 characters)")]
+            : [
+                ValidationIssue(
+                    field: field,
+                    message: "'\(s)' must be lower-case letters, digits and single hyphens (at most 64 characters)")
+            ]
     }
 
     /// Makes a slug from free text: "Website Redesign (Phase 2)" → "website-redesign-phase-2".

@@ -60,7 +60,9 @@ public enum AESGCM {
         var written = 0
         try ciphertext.withUnsafeMutableBufferPointer { out in
             if plaintextLength > 0 {
-                try check(EVP_EncryptUpdate(ctx, out.baseAddress, &outLength, plaintext, plaintextLength), "EVP_EncryptUpdate")
+                try check(
+                    EVP_EncryptUpdate(ctx, out.baseAddress, &outLength, plaintext, plaintextLength), "EVP_EncryptUpdate"
+                )
                 written = Int(outLength)
             }
             try check(EVP_EncryptFinal_ex(ctx, out.baseAddress! + written, &outLength), "EVP_EncryptFinal_ex")

@@ -1,5 +1,5 @@
-public import Foundation
 internal import COpenSSL
+public import Foundation
 
 /// The one error type thrown by `PactoriaCrypto`.
 ///

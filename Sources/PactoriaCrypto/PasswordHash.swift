@@ -27,7 +27,9 @@ public enum PasswordHash {
     /// workspace config) may only raise it. Only `insecureTestIterationsVariable` lowers it.
     public static func iterations(configured: Int?, environment: [String: String]? = nil) -> Int {
         let environment = environment ?? ProcessInfo.processInfo.environment
-        if let text = environment[insecureTestIterationsVariable], let n = Int(text), (1...maximumIterations).contains(n) {
+        if let text = environment[insecureTestIterationsVariable], let n = Int(text),
+            (1...maximumIterations).contains(n)
+        {
             return n
         }
         return min(maximumIterations, max(minimumIterations, configured ?? defaultIterations))
@@ -36,7 +38,8 @@ public enum PasswordHash {
     /// Hashes `password` with a fresh random salt. Pass a lower `iterations` only in tests.
     public static func hash(password: String, iterations: Int = defaultIterations) throws -> String {
         guard (1...maximumIterations).contains(iterations) else {
-            throw CryptoError.invalidArgument("PBKDF2 iteration count \(iterations) is outside 1...\(maximumIterations)")
+            throw CryptoError.invalidArgument(
+                "PBKDF2 iteration count \(iterations) is outside 1...\(maximumIterations)")
         }
         let salt = try SecureRandom.bytes(saltByteCount)
         let key = try pbkdf2SHA256(
@@ -54,8 +57,9 @@ public enum PasswordHash {
             let salt = Base64URL.decode(String(fields[2])), !salt.isEmpty,
             let expected = Base64URL.decode(String(fields[3])), (16...64).contains(expected.count)
         else { return false }
-        guard let actual = try? pbkdf2SHA256(
-            password: Array(password.utf8), salt: salt, iterations: iterations, keyByteCount: expected.count)
+        guard
+            let actual = try? pbkdf2SHA256(
+                password: Array(password.utf8), salt: salt, iterations: iterations, keyByteCount: expected.count)
         else { return false }
         return constantTimeEquals(actual, expected)
     }

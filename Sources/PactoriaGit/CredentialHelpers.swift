@@ -2,7 +2,7 @@ internal import CLibGit2
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // git's credential helpers (gitcredentials(7), git-credential(1)), without the git binary: the

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a credential helper through `/bin/sh -c` with posix_spawn (Foundation's `Process` has

@@ -1,6 +1,7 @@
 internal import CLibGit2
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The staging area. Writes go through libgit2, which guards the index with `index.lock`.
@@ -85,7 +86,9 @@ public final class Index {
                 update.id = entry.pointee.id
                 update.filemode = git_filemode_t(entry.pointee.mode)
             } else {
-                guard git_index_get_bypath(pointer, path, 1) == nil else { throw GitError(code: .conflict, operation: "write tree", message: "\(path) is conflicted") }
+                guard git_index_get_bypath(pointer, path, 1) == nil else {
+                    throw GitError(code: .conflict, operation: "write tree", message: "\(path) is conflicted")
+                }
                 var gone: OpaquePointer?
                 // Removing what the base does not hold is an error in libgit2: skip it.
                 guard git_tree_entry_bypath(&gone, baseTree, path) == 0 else { continue }

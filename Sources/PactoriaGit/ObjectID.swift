@@ -41,7 +41,13 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable 
         var n = 0
         for ch in hex.utf8 {
             guard n < 40, let v = Self.nibble(ch) else { return nil }
-            if n < 16 { a = a << 4 | UInt64(v) } else if n < 32 { b = b << 4 | UInt64(v) } else { c = c << 4 | UInt32(v) }
+            if n < 16 {
+                a = a << 4 | UInt64(v)
+            } else if n < 32 {
+                b = b << 4 | UInt64(v)
+            } else {
+                c = c << 4 | UInt32(v)
+            }
             n += 1
         }
         guard n == 40 else { return nil }

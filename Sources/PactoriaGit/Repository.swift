@@ -30,7 +30,8 @@ public final class Repository {
             "open repository at \(path)")
         let r = Repository(pointer: repo!)
         if git_repository_is_bare(repo!) == 1 {
-            throw GitError(code: .other(-1), operation: "open repository at \(path)", message: "it is a bare repository")
+            throw GitError(
+                code: .other(-1), operation: "open repository at \(path)", message: "it is a bare repository")
         }
         return r
     }
@@ -172,14 +173,16 @@ public final class Repository {
             init(base: String) { self.base = base }
         }
         let box = Box(base: prefix.isEmpty ? "" : prefix + "/")
-        let rc = git_tree_walk(start, GIT_TREEWALK_PRE, { root, entry, payload in
-            guard let entry, let payload, git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
-            let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
-            let dir = root.map { String(cString: $0) } ?? ""
-            let name = String(cString: git_tree_entry_name(entry))
-            box.out[box.base + dir + name] = ObjectID(git_tree_entry_id(entry)!)
-            return 0
-        }, Unmanaged.passUnretained(box).toOpaque())
+        let rc = git_tree_walk(
+            start, GIT_TREEWALK_PRE,
+            { root, entry, payload in
+                guard let entry, let payload, git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
+                let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
+                let dir = root.map { String(cString: $0) } ?? ""
+                let name = String(cString: git_tree_entry_name(entry))
+                box.out[box.base + dir + name] = ObjectID(git_tree_entry_id(entry)!)
+                return 0
+            }, Unmanaged.passUnretained(box).toOpaque())
         try check(rc, "walk tree")
         return box.out
     }
@@ -203,21 +206,26 @@ public final class Repository {
         defer { git_tree_free(root) }
         final class Box { var out: [(String, FileMode)] = [] }
         let box = Box()
-        let rc = git_tree_walk(root, GIT_TREEWALK_PRE, { dir, entry, payload in
-            guard let entry, let payload else { return 0 }
-            let mode = FileMode(raw: git_tree_entry_filemode(entry).rawValue)
-            if mode == .directory || mode.isPlainFile { return 0 }
-            let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
-            box.out.append(((dir.map { String(cString: $0) } ?? "") + String(cString: git_tree_entry_name(entry)), mode))
-            return 0
-        }, Unmanaged.passUnretained(box).toOpaque())
+        let rc = git_tree_walk(
+            root, GIT_TREEWALK_PRE,
+            { dir, entry, payload in
+                guard let entry, let payload else { return 0 }
+                let mode = FileMode(raw: git_tree_entry_filemode(entry).rawValue)
+                if mode == .directory || mode.isPlainFile { return 0 }
+                let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
+                box.out.append(
+                    ((dir.map { String(cString: $0) } ?? "") + String(cString: git_tree_entry_name(entry)), mode))
+                return 0
+            }, Unmanaged.passUnretained(box).toOpaque())
         try check(rc, "walk tree")
         return box.out.map { (path: $0.0, mode: $0.1) }
     }
 
     /// The entries directly inside the directory `path` of `tree` ("" for the root): name, id, and
     /// whether it is a directory. Empty when there is no such directory.
-    public func directoryEntries(inTree tree: ObjectID, path: String) throws -> [(name: String, id: ObjectID, isDirectory: Bool)] {
+    public func directoryEntries(inTree tree: ObjectID, path: String) throws -> [(
+        name: String, id: ObjectID, isDirectory: Bool
+    )] {
         if path.isEmpty { return try directoryEntries(ofTree: tree) }
         let root = try lookupTree(tree)
         defer { git_tree_free(root) }
@@ -239,7 +247,11 @@ public final class Repository {
         out.reserveCapacity(n)
         for i in 0..<n {
             guard let e = git_tree_entry_byindex(t, i) else { continue }
-            out.append((String(cString: git_tree_entry_name(e)), ObjectID(git_tree_entry_id(e)!), git_tree_entry_type(e) == GIT_OBJECT_TREE))
+            out.append(
+                (
+                    String(cString: git_tree_entry_name(e)), ObjectID(git_tree_entry_id(e)!),
+                    git_tree_entry_type(e) == GIT_OBJECT_TREE
+                ))
         }
         return out
     }

@@ -144,7 +144,9 @@ final class EasyHandle {
         body = storage
         storage.copyBytes(from: bytes)
         try check(pactoria_curl_setopt_long(handle, CURLOPT_POST, 1), "CURLOPT_POST")
-        try check(pactoria_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
+        try check(
+            pactoria_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)),
+            "CURLOPT_POSTFIELDSIZE_LARGE")
         try check(pactoria_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, storage.baseAddress), "CURLOPT_POSTFIELDS")
     }
 

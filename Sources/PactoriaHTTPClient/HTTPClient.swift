@@ -1,5 +1,5 @@
-internal import Foundation
 internal import CCurl
+internal import Foundation
 
 /// A blocking HTTP/1.1 client over libcurl. Each `send` uses its own easy handle, so one
 /// client may be used from many threads at once.
@@ -28,7 +28,8 @@ public struct HTTPClient: Sendable {
         try handle.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https", "CURLOPT_REDIR_PROTOCOLS_STR")
         try handle.set(CURLOPT_FOLLOWLOCATION, 0, "CURLOPT_FOLLOWLOCATION")
         try handle.set(CURLOPT_NOSIGNAL, 1, "CURLOPT_NOSIGNAL")
-        try handle.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout), "CURLOPT_CONNECTTIMEOUT_MS")
+        try handle.set(
+            CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout), "CURLOPT_CONNECTTIMEOUT_MS")
         try handle.set(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.totalTimeout), "CURLOPT_TIMEOUT_MS")
         try handle.set(CURLOPT_NOPROXY, Self.noProxyList, "CURLOPT_NOPROXY")
         if request.header("User-Agent") == nil, !userAgent.isEmpty {
@@ -136,7 +137,8 @@ public struct HTTPClient: Sendable {
         }
         let lowerURL = request.url.lowercased()
         guard lowerURL.hasPrefix("http://") || lowerURL.hasPrefix("https://") else {
-            throw HTTPClientError.invalidRequest("only http and https URLs are allowed, got \"\(redactURL(request.url))\"")
+            throw HTTPClientError.invalidRequest(
+                "only http and https URLs are allowed, got \"\(redactURL(request.url))\"")
         }
         guard !request.url.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
             throw HTTPClientError.invalidRequest("URL contains spaces or control characters")
@@ -158,7 +160,8 @@ public struct HTTPClient: Sendable {
     /// RFC 9110 `tchar`.
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
             return "!#$%&'*+-.^_`|~".utf8.contains(byte)

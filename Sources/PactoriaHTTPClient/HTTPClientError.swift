@@ -1,5 +1,5 @@
-public import Foundation
 internal import CCurl
+public import Foundation
 
 /// The one error type thrown by `PactoriaHTTPClient`. HTTP error statuses are not errors;
 /// these are failures to get a response at all.

@@ -15,7 +15,9 @@ public struct HTTPHeader: Sendable, Hashable {
     public static func contentType(_ value: String) -> HTTPHeader { HTTPHeader("Content-Type", value) }
     public static func accept(_ value: String) -> HTTPHeader { HTTPHeader("Accept", value) }
     public static func authorization(_ value: String) -> HTTPHeader { HTTPHeader("Authorization", value) }
-    public static func authorization(bearer token: String) -> HTTPHeader { HTTPHeader("Authorization", "Bearer \(token)") }
+    public static func authorization(bearer token: String) -> HTTPHeader {
+        HTTPHeader("Authorization", "Bearer \(token)")
+    }
 
     /// Headers whose values are credentials: never printed, logged or put in error messages.
     static let sensitiveNames: Set<String> = [
@@ -106,7 +108,8 @@ extension HTTPRequest: CustomStringConvertible, CustomDebugStringConvertible, Cu
     public var description: String {
         let shownHeaders = headers.map { "\($0.name): \($0.isSensitive ? "<redacted>" : $0.value)" }
         let bodyText = body.map { "\($0.count) bytes" } ?? "none"
-        return "HTTPRequest(\(method) \(redactedURL), headers: [\(shownHeaders.joined(separator: ", "))], body: \(bodyText))"
+        return
+            "HTTPRequest(\(method) \(redactedURL), headers: [\(shownHeaders.joined(separator: ", "))], body: \(bodyText))"
     }
 
     public var debugDescription: String { description }

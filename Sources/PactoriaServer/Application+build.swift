@@ -1,6 +1,6 @@
 public import Hummingbird
-public import Logging
 import HummingbirdCore
+public import Logging
 import NIOCore
 public import PactoriaWorkspace
 
@@ -8,7 +8,9 @@ public import PactoriaWorkspace
 func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     let router = Router(context: PactoriaRequestContext.self)
     router.add(middleware: ResponseHeadersMiddleware(corsOrigins: state.config.corsOrigins))
-    router.add(middleware: CORSMiddleware(origins: state.config.corsOrigins, methods: state.config.corsMethods, headers: state.config.corsHeaders))
+    router.add(
+        middleware: CORSMiddleware(
+            origins: state.config.corsOrigins, methods: state.config.corsMethods, headers: state.config.corsHeaders))
     router.add(middleware: RateLimitMiddleware(state: state, stage: .address))
     router.add(middleware: AuthMiddleware(state: state))
     router.add(middleware: RateLimitMiddleware(state: state, stage: .identity))
@@ -39,7 +41,8 @@ public func buildApplication(
     let descriptors = DescriptorLimit.raise()
     // Served connections stay under a quarter of the descriptors, and all of them under a half.
     let budget = ConnectionBudget(
-        limit: max(16, min(config.maxConnections, descriptors / 4)), ceiling: max(32, 2 * config.maxConnections, descriptors / 2))
+        limit: max(16, min(config.maxConnections, descriptors / 4)),
+        ceiling: max(32, 2 * config.maxConnections, descriptors / 2))
     let http = HTTP1Channel.Configuration(
         additionalChannelHandlers: [ConnectionGate(budget: budget)], idleTimeout: .seconds(config.idleTimeout))
     return Application(

@@ -20,28 +20,98 @@ public enum OpenAPIDocument {
     static let byID = [401, 403, 404, 429, 500]
 
     public static let operations: [Operation] = [
-        .init(method: "get", path: "/health", summary: "Liveness: status, version and time", secured: false, success: 200, errors: [], body: nil, query: []),
-        .init(method: "get", path: "/ready", summary: "Readiness: workspace readable and git repository healthy", secured: false, success: 200, errors: [503], body: nil, query: []),
-        .init(method: "get", path: "/openapi.json", summary: "This document", secured: false, success: 200, errors: [], body: nil, query: []),
-        .init(method: "post", path: "/api/v1/auth/login", summary: "Exchange email and password for a bearer token", secured: false, success: 200, errors: [400, 401, 415, 422, 423, 429], body: ["email": "string", "password": "string"], query: []),
-        .init(method: "post", path: "/api/v1/auth/register", summary: "Create a company (starter tier) and its admin user, when open registration is enabled", secured: false, success: 201, errors: [400, 403, 415, 422, 429], body: ["email": "string", "full_name": "string", "password": "string", "company_name": "string", "timezone": "string"], query: []),
-        .init(method: "post", path: "/api/v1/auth/logout", summary: "End every token of the caller (this one included)", secured: true, success: 204, errors: common, body: nil, query: []),
-        .init(method: "get", path: "/api/v1/contracts", summary: "List the caller's company's contracts, filtered and paged", secured: true, success: 200, errors: common + [403, 422], body: nil, query: ["page", "size", "contract_type", "status", "search"]),
-        .init(method: "post", path: "/api/v1/contracts", summary: "Create a draft contract (one commit)", secured: true, success: 201, errors: common + [400, 403, 404, 413, 415, 422], body: ["title": "string", "contract_type": "string", "client": "object", "supplier": "object", "contract_value": "object", "start_date": "string", "end_date": "string", "plain_english_input": "string", "template_id": "string"], query: []),
-        .init(method: "get", path: "/api/v1/contracts/templates", summary: "The UK contract templates", secured: true, success: 200, errors: common, body: nil, query: ["category"]),
-        .init(method: "get", path: "/api/v1/contracts/{id}", summary: "One contract's metadata", secured: true, success: 200, errors: byID, body: nil, query: []),
-        .init(method: "patch", path: "/api/v1/contracts/{id}", summary: "Edit metadata within the lifecycle rules (one commit); `version` guards against concurrent edits", secured: true, success: 200, errors: byID + [400, 409, 413, 415, 422], body: ["title": "string", "contract_type": "string", "client": "object", "supplier": "object", "contract_value": "object", "start_date": "string", "end_date": "string", "plain_english_input": "string", "template_id": "string", "version": "integer"], query: []),
-        .init(method: "get", path: "/api/v1/contracts/{id}/content", summary: "The contract's Markdown", secured: true, success: 200, errors: byID, body: nil, query: []),
-        .init(method: "get", path: "/api/v1/contracts/{id}/versions", summary: "The contract's history", secured: true, success: 200, errors: byID, body: nil, query: []),
-        .init(method: "get", path: "/api/v1/contracts/{id}/diff", summary: "Field and content differences between two revisions", secured: true, success: 200, errors: byID, body: nil, query: ["from", "to"]),
-        .init(method: "post", path: "/api/v1/contracts/{id}/generate", summary: "Generate the contract's content from its template (one commit)", secured: true, success: 200, errors: byID + [400, 409, 415, 422, 502], body: ["regenerate": "boolean", "provider": "string", "no_fallback": "boolean"], query: []),
-        .init(method: "post", path: "/api/v1/contracts/{id}/analyze", summary: "UK compliance and risk analysis (one commit)", secured: true, success: 200, errors: byID + [400, 415, 422, 502], body: ["force_reanalysis": "boolean", "provider": "string"], query: []),
-        .init(method: "post", path: "/api/v1/contracts/{id}/transitions", summary: "A lifecycle transition (one commit)", secured: true, success: 200, errors: byID + [400, 409, 415, 422], body: ["action": "string", "reason": "string", "version": "integer"], query: []),
-        .init(method: "post", path: "/api/v1/ai/recommend-template", summary: "Rank templates for a plain-English need", secured: true, success: 200, errors: common + [415, 422], body: ["description": "string", "top": "integer"], query: []),
-        .init(method: "post", path: "/api/v1/ai/analyze-contract", summary: "Analyse text that is not in the workspace", secured: true, success: 200, errors: common + [403, 413, 415, 422, 502], body: ["text": "string", "contract_type": "string"], query: []),
-        .init(method: "get", path: "/api/v1/ai/health", summary: "Whether an AI provider is configured", secured: true, success: 200, errors: common, body: nil, query: []),
-        .init(method: "get", path: "/api/v1/audit", summary: "The audit trail, filtered and paged", secured: true, success: 200, errors: common + [422], body: nil, query: ["contract", "event", "actor", "since", "until", "page", "size"]),
-        .init(method: "get", path: "/api/v1/security/events", summary: "Security events (admins only)", secured: true, success: 200, errors: common + [403], body: nil, query: ["page", "size"]),
+        .init(
+            method: "get", path: "/health", summary: "Liveness: status, version and time", secured: false, success: 200,
+            errors: [], body: nil, query: []),
+        .init(
+            method: "get", path: "/ready", summary: "Readiness: workspace readable and git repository healthy",
+            secured: false, success: 200, errors: [503], body: nil, query: []),
+        .init(
+            method: "get", path: "/openapi.json", summary: "This document", secured: false, success: 200, errors: [],
+            body: nil, query: []),
+        .init(
+            method: "post", path: "/api/v1/auth/login", summary: "Exchange email and password for a bearer token",
+            secured: false, success: 200, errors: [400, 401, 415, 422, 423, 429],
+            body: ["email": "string", "password": "string"], query: []),
+        .init(
+            method: "post", path: "/api/v1/auth/register",
+            summary: "Create a company (starter tier) and its admin user, when open registration is enabled",
+            secured: false, success: 201, errors: [400, 403, 415, 422, 429],
+            body: [
+                "email": "string", "full_name": "string", "password": "string", "company_name": "string",
+                "timezone": "string",
+            ], query: []),
+        .init(
+            method: "post", path: "/api/v1/auth/logout", summary: "End every token of the caller (this one included)",
+            secured: true, success: 204, errors: common, body: nil, query: []),
+        .init(
+            method: "get", path: "/api/v1/contracts",
+            summary: "List the caller's company's contracts, filtered and paged", secured: true, success: 200,
+            errors: common + [403, 422], body: nil, query: ["page", "size", "contract_type", "status", "search"]),
+        .init(
+            method: "post", path: "/api/v1/contracts", summary: "Create a draft contract (one commit)", secured: true,
+            success: 201, errors: common + [400, 403, 404, 413, 415, 422],
+            body: [
+                "title": "string", "contract_type": "string", "client": "object", "supplier": "object",
+                "contract_value": "object", "start_date": "string", "end_date": "string",
+                "plain_english_input": "string", "template_id": "string",
+            ], query: []),
+        .init(
+            method: "get", path: "/api/v1/contracts/templates", summary: "The UK contract templates", secured: true,
+            success: 200, errors: common, body: nil, query: ["category"]),
+        .init(
+            method: "get", path: "/api/v1/contracts/{id}", summary: "One contract's metadata", secured: true,
+            success: 200, errors: byID, body: nil, query: []),
+        .init(
+            method: "patch", path: "/api/v1/contracts/{id}",
+            summary: "Edit metadata within the lifecycle rules (one commit); `version` guards against concurrent edits",
+            secured: true, success: 200, errors: byID + [400, 409, 413, 415, 422],
+            body: [
+                "title": "string", "contract_type": "string", "client": "object", "supplier": "object",
+                "contract_value": "object", "start_date": "string", "end_date": "string",
+                "plain_english_input": "string", "template_id": "string", "version": "integer",
+            ], query: []),
+        .init(
+            method: "get", path: "/api/v1/contracts/{id}/content", summary: "The contract's Markdown", secured: true,
+            success: 200, errors: byID, body: nil, query: []),
+        .init(
+            method: "get", path: "/api/v1/contracts/{id}/versions", summary: "The contract's history", secured: true,
+            success: 200, errors: byID, body: nil, query: []),
+        .init(
+            method: "get", path: "/api/v1/contracts/{id}/diff",
+            summary: "Field and content differences between two revisions", secured: true, success: 200, errors: byID,
+            body: nil, query: ["from", "to"]),
+        .init(
+            method: "post", path: "/api/v1/contracts/{id}/generate",
+            summary: "Generate the contract's content from its template (one commit)", secured: true, success: 200,
+            errors: byID + [400, 409, 415, 422, 502],
+            body: ["regenerate": "boolean", "provider": "string", "no_fallback": "boolean"], query: []),
+        .init(
+            method: "post", path: "/api/v1/contracts/{id}/analyze",
+            summary: "UK compliance and risk analysis (one commit)", secured: true, success: 200,
+            errors: byID + [400, 415, 422, 502], body: ["force_reanalysis": "boolean", "provider": "string"], query: []),
+        .init(
+            method: "post", path: "/api/v1/contracts/{id}/transitions", summary: "A lifecycle transition (one commit)",
+            secured: true, success: 200, errors: byID + [400, 409, 415, 422],
+            body: ["action": "string", "reason": "string", "version": "integer"], query: []),
+        .init(
+            method: "post", path: "/api/v1/ai/recommend-template", summary: "Rank templates for a plain-English need",
+            secured: true, success: 200, errors: common + [415, 422],
+            body: ["description": "string", "top": "integer"], query: []),
+        .init(
+            method: "post", path: "/api/v1/ai/analyze-contract", summary: "Analyse text that is not in the workspace",
+            secured: true, success: 200, errors: common + [403, 413, 415, 422, 502],
+            body: ["text": "string", "contract_type": "string"], query: []),
+        .init(
+            method: "get", path: "/api/v1/ai/health", summary: "Whether an AI provider is configured", secured: true,
+            success: 200, errors: common, body: nil, query: []),
+        .init(
+            method: "get", path: "/api/v1/audit", summary: "The audit trail, filtered and paged", secured: true,
+            success: 200, errors: common + [422], body: nil,
+            query: ["contract", "event", "actor", "since", "until", "page", "size"]),
+        .init(
+            method: "get", path: "/api/v1/security/events", summary: "Security events (admins only)", secured: true,
+            success: 200, errors: common + [403], body: nil, query: ["page", "size"]),
     ]
 
     public static var document: [String: Any] {
@@ -49,17 +119,25 @@ public enum OpenAPIDocument {
         for op in operations {
             var responses: [String: Any] = ["\(op.success)": ["description": "Success"]]
             for e in op.errors { responses["\(e)"] = ["$ref": "#/components/responses/Error"] }
-            var o: [String: Any] = ["summary": op.summary, "responses": responses, "operationId": "\(op.method)_\(op.path)"]
+            var o: [String: Any] = [
+                "summary": op.summary, "responses": responses, "operationId": "\(op.method)_\(op.path)",
+            ]
             var params: [[String: Any]] = []
             if op.path.contains("{id}") {
                 params.append(["name": "id", "in": "path", "required": true, "schema": ["type": "string"]])
             }
-            for q in op.query { params.append(["name": q, "in": "query", "required": false, "schema": ["type": "string"]]) }
+            for q in op.query {
+                params.append(["name": q, "in": "query", "required": false, "schema": ["type": "string"]])
+            }
             if !params.isEmpty { o["parameters"] = params }
             if let body = op.body {
                 o["requestBody"] = [
                     "required": true,
-                    "content": ["application/json": ["schema": ["type": "object", "properties": body.mapValues { ["type": $0] }]]],
+                    "content": [
+                        "application/json": [
+                            "schema": ["type": "object", "properties": body.mapValues { ["type": $0] }]
+                        ]
+                    ],
                 ]
             }
             o["security"] = op.secured ? [["bearerAuth": [String]()]] : [[String: [String]]]()
@@ -67,7 +145,10 @@ public enum OpenAPIDocument {
         }
         return [
             "openapi": "3.0.3",
-            "info": ["title": "Pactoria", "version": ServerInfo.version, "description": "A git-native contract repository for UK small businesses."],
+            "info": [
+                "title": "Pactoria", "version": ServerInfo.version,
+                "description": "A git-native contract repository for UK small businesses.",
+            ],
             "servers": [["url": "http://127.0.0.1:8000"]],
             "paths": paths,
             "components": [
@@ -81,7 +162,9 @@ public enum OpenAPIDocument {
                 "schemas": [
                     "Error": [
                         "type": "object", "required": ["error", "detail"],
-                        "properties": ["error": ["type": "string"], "detail": ["type": "string"], "field": ["type": "string"]],
+                        "properties": [
+                            "error": ["type": "string"], "detail": ["type": "string"], "field": ["type": "string"],
+                        ],
                     ]
                 ],
             ],

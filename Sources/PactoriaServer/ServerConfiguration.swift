@@ -1,5 +1,5 @@
-public import PactoriaWorkspace
 import Foundation
+public import PactoriaWorkspace
 
 /// How `pactoria serve` runs; the defaults are safe (loopback only), the rest comes from the
 /// workspace's `.pactoria/config.yaml` (`server:` section).
@@ -52,7 +52,8 @@ public struct ServerConfiguration: Sendable {
         aiRate = Self.rule(config.setting("server.rate_limits.ai")) ?? .init(limit: 20, window: 3600)
         defaultRate = Self.rule(config.setting("server.rate_limits.default")) ?? .init(limit: 1000, window: 3600)
         addressRate = Self.rule(config.setting("server.rate_limits.address")) ?? .init(limit: 3000, window: 60)
-        unauthenticatedRate = Self.rule(config.setting("server.rate_limits.unauthenticated")) ?? .init(limit: 100, window: 60)
+        unauthenticatedRate =
+            Self.rule(config.setting("server.rate_limits.unauthenticated")) ?? .init(limit: 100, window: 60)
         lockoutFailures = Int(int("server.lockout.failures", 5, 1...1000))
         lockoutSeconds = int("server.lockout.seconds", 15 * 60, 1...(7 * 86400))
         lockoutDelay = min(lockoutSeconds, int("server.lockout.delay", 30, 1...86400))

@@ -61,7 +61,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
         case .notFound(let what):
             return what
         case .ambiguous(let what, let candidates):
-            return "\(what) is ambiguous: it matches \(candidates.count) contracts (\(candidates.prefix(10).joined(separator: ", ")))"
+            return
+                "\(what) is ambiguous: it matches \(candidates.count) contracts (\(candidates.prefix(10).joined(separator: ", ")))"
         case .refused(let why):
             return why
         case .nothingToCommit:

@@ -52,7 +52,9 @@ import Testing
     func template() throws -> Template { try Fixtures.catalog.require(id: "template-service-001") }
 
     @Test func generationSucceedsWithTokenUsage() throws {
-        let server = try LoopbackHTTPServer(responses: [.json(Self.completion("```markdown\n\(Self.generatedMarkdown)\n```"))])
+        let server = try LoopbackHTTPServer(responses: [
+            .json(Self.completion("```markdown\n\(Self.generatedMarkdown)\n```"))
+        ])
         defer { server.stop() }
         let service = ContractGenerationService(aiClient: Self.client(server))
         let contract = Fixtures.servicesContract()
@@ -88,9 +90,12 @@ import Testing
         #expect(prompt.contains("rebuild the customer portal"))  // the requirements
         #expect(prompt.contains("UK GDPR") && prompt.contains("Late Payment of Commercial Debts (Interest) Act 1998"))
         #expect(prompt.contains("## 8. Limitation of liability"))  // the template
-        #expect(outcome.record.promptSHA256 == PromptBuilder.sha256(of: messages.map {
-            ChatMessage(role: ChatMessage.Role(rawValue: $0["role"]!)!, content: $0["content"]!)
-        }))
+        #expect(
+            outcome.record.promptSHA256
+                == PromptBuilder.sha256(
+                    of: messages.map {
+                        ChatMessage(role: ChatMessage.Role(rawValue: $0["role"]!)!, content: $0["content"]!)
+                    }))
     }
 
     @Test func rateLimitedThenSuccessRetriesHonouringRetryAfter() throws {
@@ -100,8 +105,9 @@ import Testing
         ])
         defer { server.stop() }
         let recorder = SleepRecorder()
-        let completion = try Self.client(server, sleep: recorder.sleep).complete(ChatCompletionRequest(
-            messages: [.user("hello")], temperature: ChatCompletionsClient.generationTemperature))
+        let completion = try Self.client(server, sleep: recorder.sleep).complete(
+            ChatCompletionRequest(
+                messages: [.user("hello")], temperature: ChatCompletionsClient.generationTemperature))
         #expect(server.requests.count == 2)
         #expect(completion.attempts == 2)
         #expect(recorder.delays == [.seconds(2)])
@@ -193,7 +199,9 @@ import Testing
             Issue.record("expected HTTP 401, got \(error)")
             return
         }
-        for text in [error.message, error.description, error.localizedDescription, "\(error)", String(reflecting: error)] {
+        for text in [
+            error.message, error.description, error.localizedDescription, "\(error)", String(reflecting: error),
+        ] {
             #expect(!text.contains(Self.apiKey))
             #expect(!text.contains("SECRET"))
         }
@@ -217,7 +225,9 @@ import Testing
             """
         let server = try LoopbackHTTPServer(responses: [.json(Self.completion(analysis))])
         defer { server.stop() }
-        let (contract, markdown) = (Fixtures.servicesContract(), "# Agreement\n\nGoverned by the law of England and Wales.")
+        let (contract, markdown) = (
+            Fixtures.servicesContract(), "# Agreement\n\nGoverned by the law of England and Wales."
+        )
         let result = try AIContractAnalyzer(client: Self.client(server)).analyze(markdown: markdown, contract: contract)
         #expect(result.analyzerName == AIContractAnalyzer.name)
         #expect(result.model == "openai/gpt-oss-120b")
@@ -273,9 +283,13 @@ import Testing
         #expect(groq.apiKey == "gsk_1")
 
         let both = AIProviderConfiguration.fromEnvironment(
-            ["PACTORIA_AI_API_KEY": "pk_1", "GROQ_API_KEY": "gsk_1", "PACTORIA_AI_BASE_URL": "http://localhost:8080/v1/",
-                "PACTORIA_AI_MODEL": "llama-3.3-70b"],
-            settings: AIProviderSettings(baseURL: "https://example.invalid/v1", model: "other", requestTimeoutSeconds: 30))
+            [
+                "PACTORIA_AI_API_KEY": "pk_1", "GROQ_API_KEY": "gsk_1",
+                "PACTORIA_AI_BASE_URL": "http://localhost:8080/v1/",
+                "PACTORIA_AI_MODEL": "llama-3.3-70b",
+            ],
+            settings: AIProviderSettings(
+                baseURL: "https://example.invalid/v1", model: "other", requestTimeoutSeconds: 30))
         #expect(both.apiKey == "pk_1")
         #expect(both.baseURL == "http://localhost:8080/v1/")
         #expect(both.chatCompletionsURL == "http://localhost:8080/v1/chat/completions")
@@ -283,7 +297,8 @@ import Testing
         #expect(both.requestTimeout == .seconds(30))
 
         let workspace = AIProviderConfiguration.fromEnvironment(
-            ["PACTORIA_AI_API_KEY": "  "], settings: AIProviderSettings(baseURL: "https://example.invalid/v1", model: "m"))
+            ["PACTORIA_AI_API_KEY": "  "],
+            settings: AIProviderSettings(baseURL: "https://example.invalid/v1", model: "m"))
         #expect(!workspace.isConfigured)
         #expect(workspace.baseURL == "https://example.invalid/v1" && workspace.model == "m")
     }

@@ -35,14 +35,17 @@ import Testing
         #expect(result.gaps.isEmpty, "\(result.gaps.map(\.message))")
         #expect(result.scores.gdpr == 1 && result.scores.commercialTerms == 1)
         #expect(result.scores.employmentLaw == nil && result.scores.consumerRights == nil)
-        #expect(result.analyzerName == LocalContractAnalyzer.name && result.analyzerVersion == LocalContractAnalyzer.version)
+        #expect(
+            result.analyzerName == LocalContractAnalyzer.name && result.analyzerVersion == LocalContractAnalyzer.version
+        )
         #expect(result.contentSHA256.count == 64)
         #expect(result.dataClassification == .restricted)
-        #expect(Set(result.clausesFound).isSuperset(of: [
-            "governing_law", "data_protection", "limitation_of_liability", "liability_cap", "termination",
-            "payment_terms", "late_payment", "intellectual_property", "confidentiality", "dispute_resolution",
-            "force_majeure",
-        ]))
+        #expect(
+            Set(result.clausesFound).isSuperset(of: [
+                "governing_law", "data_protection", "limitation_of_liability", "liability_cap", "termination",
+                "payment_terms", "late_payment", "intellectual_property", "confidentiality", "dispute_resolution",
+                "force_majeure",
+            ]))
     }
 
     @Test func removingProtectiveClausesLowersScoresAndNamesExactlyThoseGaps() throws {
@@ -130,8 +133,9 @@ import Testing
         #expect(result.scores.employmentLaw == nil)
         let stripped = removing(
             removing(markdown, from: "## 4. Your right to cancel", until: ["## "]),
-            from: "## 5. If there is a problem", until: ["## "])
-            .replacingOccurrences(of: "Consumer Rights Act 2015", with: "law")
+            from: "## 5. If there is a problem", until: ["## "]
+        )
+        .replacingOccurrences(of: "Consumer Rights Act 2015", with: "law")
         let worse = analyzer.analyze(text: stripped, type: .termsAndConditions)
         #expect(worse.scores.consumerRights! < 0.6)
         #expect(Set(worse.gaps.map(\.clause)).isSuperset(of: ["consumer_cancellation", "consumer_statutory_remedies"]))

@@ -32,7 +32,8 @@ enum Fixtures {
             id: "acme-portal", title: "Customer Portal Rebuild", contractType: "service_agreement",
             plainEnglishInput: plainEnglish,
             client: Party(name: "Acme Widgets Ltd", email: "legal@acme.example", companyNumber: "01234567"),
-            supplier: Party(name: "Brightline Digital Ltd", email: "hello@brightline.example", companyNumber: "07654321"),
+            supplier: Party(
+                name: "Brightline Digital Ltd", email: "hello@brightline.example", companyNumber: "07654321"),
             value: value, startDate: startDate, endDate: endDate, templateID: "template-service-001")
     }
 
@@ -43,7 +44,8 @@ enum Fixtures {
             plainEnglishInput: "Twelve months of work for the client, including monthly progress reports. "
                 + "Fees of £2,000 a month.",
             client: Party(name: "Acme Widgets Ltd", email: "legal@acme.example", companyNumber: "01234567"),
-            supplier: Party(name: "Brightline Digital Ltd", email: "hello@brightline.example", companyNumber: "07654321"),
+            supplier: Party(
+                name: "Brightline Digital Ltd", email: "hello@brightline.example", companyNumber: "07654321"),
             value: ContractValue(amount: "24000.00", currency: "GBP"), startDate: "2026-01-05",
             endDate: "2027-01-04", templateID: template.id)
     }

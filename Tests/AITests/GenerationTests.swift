@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct GenerationTests {
     @Test func extractsDurationAmountsNoticeAndScope() {
-        let brief = "We need three months of consulting with Acme to redesign their checkout. "
+        let brief =
+            "We need three months of consulting with Acme to redesign their checkout. "
             + "Fees of £5,000 a month plus VAT, paid within 14 days. Either side can end it on 30 days' notice."
         let found = RequirementsExtractor.extract(brief)
         #expect(found.duration == ContractDuration(count: 3, unit: .month, text: "three months"))
@@ -15,10 +16,11 @@ import Testing
         #expect(found.paymentTermsDays == 14)
         #expect(found.noticePeriod?.count == 30 && found.noticePeriod?.unit == .day)
         // The fees sentence says nothing else and goes to the fees clause only.
-        #expect(found.scopeItems == [
-            "We need three months of consulting with Acme to redesign their checkout.",
-            "Either side can end it on 30 days' notice.",
-        ])
+        #expect(
+            found.scopeItems == [
+                "We need three months of consulting with Acme to redesign their checkout.",
+                "Either side can end it on 30 days' notice.",
+            ])
     }
 
     @Test func extractsOtherPhrasings() {
@@ -47,12 +49,17 @@ import Testing
         #expect(scope.contains("- Three months of web development consulting for Acme: rebuild the customer portal"))
         let term = try #require(section(md, "## 3. Term"))
         #expect(term.contains("continues until 30 April 2026"))
-        #expect(term.contains("**Agreed term.** The parties have agreed a term of three months, from 1 February 2026 to 30 April 2026."))
+        #expect(
+            term.contains(
+                "**Agreed term.** The parties have agreed a term of three months, from 1 February 2026 to 30 April 2026."
+            ))
         let fees = try #require(section(md, "## 4. Charges and payment"))
         #expect(fees.contains("GBP 15,000.00"))
         #expect(fees.contains("invoice the Client monthly in arrears"))
         #expect(fees.contains("within 14 days of receiving it"))
-        #expect(fees.contains("**Agreed fees.** The fees agreed for this engagement are £5,000.00 a month (£15,000.00 in total"))
+        #expect(
+            fees.contains(
+                "**Agreed fees.** The fees agreed for this engagement are £5,000.00 a month (£15,000.00 in total"))
         #expect(!md.contains("{{"))
         #expect(result.rendered.unfilled.isEmpty)
         #expect(result.derivedValues["end_date"] == "30 April 2026")
@@ -66,7 +73,10 @@ import Testing
         #expect(!result.markdown.contains("{{"))
         #expect(result.markdown.contains("[TO COMPLETE: client's name]"))
         #expect(result.markdown.contains("[TO COMPLETE: description of the services or requirements]"))
-        #expect(Set(result.rendered.unfilled).isSuperset(of: ["client.name", "supplier.name", "contract_value", "start_date"]))
+        #expect(
+            Set(result.rendered.unfilled).isSuperset(of: [
+                "client.name", "supplier.name", "contract_value", "start_date",
+            ]))
         #expect(result.rendered.defaulted.contains("payment_terms_days"))
         // Defaults still fill optional variables.
         #expect(result.markdown.contains("within 30 days of receiving it"))
@@ -135,7 +145,8 @@ import Testing
     @Test func confidenceHeuristicRewardsCompleteness() throws {
         let template = try Fixtures.catalog.require(id: "template-service-001")
         let complete = LocalContractGenerator().generate(contract: Fixtures.servicesContract(), template: template)
-        let stub = ConfidenceAssessment.assess(markdown: "# Agreement\n\n[TO COMPLETE: everything]\n", template: template)
+        let stub = ConfidenceAssessment.assess(
+            markdown: "# Agreement\n\n[TO COMPLETE: everything]\n", template: template)
         #expect(complete.confidence.score > 0.9)
         #expect(stub.score < 0.3)
         #expect(stub.placeholdersLeft == 1)

@@ -7,31 +7,45 @@ import Testing
 
     /// Realistic descriptions and the templates a small-business adviser would reach for first.
     static let cases: [(query: String, expected: Set<String>)] = [
-        ("I run a web development consultancy and need contracts for client projects",
-            ["template-it-001", "template-service-001"]),
+        (
+            "I run a web development consultancy and need contracts for client projects",
+            ["template-it-001", "template-service-001"]
+        ),
         ("We're hiring our first full-time employee to work in our office", ["template-employment-001"]),
         ("Taking on a part-time receptionist for 20 hours a week", ["template-employment-002"]),
         ("I need an NDA before sharing my product design with a manufacturer for a quote", ["template-nda-002"]),
-        ("Two companies exploring a joint venture will share confidential information both ways",
-            ["template-nda-001"]),
+        (
+            "Two companies exploring a joint venture will share confidential information both ways",
+            ["template-nda-001"]
+        ),
         ("I sell handmade candles to customers through my online shop", ["template-terms-003"]),
         ("We are renting a small office from a landlord for our business", ["template-lease-001"]),
         ("A director wants to lend money to the company, repayable over two years", ["template-loan-001"]),
         ("We are a startup selling our cloud software to businesses on a monthly subscription", ["template-saas-001"]),
-        ("Engaging a freelance developer through their limited company and we are worried about IR35",
-            ["template-contractor-001"]),
-        ("We manufacture products and supply them wholesale to trade customers who reorder every month",
-            ["template-supplier-001"]),
-        ("Our payroll bureau will process our staff's personal data and we need GDPR processor terms",
-            ["template-dpa-001"]),
-        ("My friend and I are starting a business together as partners and sharing the profits",
-            ["template-partnership-001"]),
+        (
+            "Engaging a freelance developer through their limited company and we are worried about IR35",
+            ["template-contractor-001"]
+        ),
+        (
+            "We manufacture products and supply them wholesale to trade customers who reorder every month",
+            ["template-supplier-001"]
+        ),
+        (
+            "Our payroll bureau will process our staff's personal data and we need GDPR processor terms",
+            ["template-dpa-001"]
+        ),
+        (
+            "My friend and I are starting a business together as partners and sharing the profits",
+            ["template-partnership-001"]
+        ),
         ("Our creative agency runs social media and advertising campaigns for clients", ["template-agency-001"]),
         ("Terms of use for visitors to our small business website and blog", ["template-terms-001"]),
         ("We license our desktop software to business customers", ["template-licence-001"]),
         ("Management consultant giving strategy advice to a client on a day rate", ["template-consulting-001"]),
-        ("We buy goods from vendors using purchase orders and want buyer-friendly terms",
-            ["template-procurement-001"]),
+        (
+            "We buy goods from vendors using purchase orders and want buyer-friendly terms",
+            ["template-procurement-001"]
+        ),
     ]
 
     @Test(arguments: 0..<cases.count)

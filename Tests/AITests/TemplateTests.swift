@@ -23,7 +23,8 @@ import Testing
         for name in template.placeholders {
             #expect(declared.contains(name) || BuiltInPlaceholders.contains(name), "\(id): {{\(name)}} undeclared")
         }
-        let generated = LocalContractGenerator().generate(contract: Fixtures.contract(for: template), template: template)
+        let generated = LocalContractGenerator().generate(
+            contract: Fixtures.contract(for: template), template: template)
         #expect(!generated.markdown.contains("{{"), "\(id) left a placeholder")
         #expect(!generated.markdown.contains("}}"))
         // Anything not filled is clearly marked, never silently empty.
@@ -35,15 +36,17 @@ import Testing
     @Test func coversTheRequiredKinds() {
         let catalog = Fixtures.catalog
         let names = catalog.templates.map { $0.name.lowercased() }.joined(separator: "|")
-        for kind in ["professional services", "it services", "consultancy", "full time", "part time", "contractor",
+        for kind in [
+            "professional services", "it services", "consultancy", "full time", "part time", "contractor",
             "supply", "purchase", "mutual non-disclosure", "one-way non-disclosure", "website terms",
             "business terms", "consumer terms", "data processing", "software licence", "saas", "agency",
-            "partnership", "lease", "loan"]
-        {
+            "partnership", "lease", "loan",
+        ] {
             #expect(names.contains(kind), "no template for \(kind)")
         }
-        #expect(Set(catalog.categories.map { $0.lowercased() })
-            .isSuperset(of: ["service agreements", "employment", "supplier", "ndas", "terms and conditions"]))
+        #expect(
+            Set(catalog.categories.map { $0.lowercased() })
+                .isSuperset(of: ["service agreements", "employment", "supplier", "ndas", "terms and conditions"]))
     }
 
     @Test func lookupAndCategoryFilter() throws {
@@ -63,9 +66,12 @@ import Testing
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/broken.md"
-        let text = Self.minimalTemplate(id: "template-broken-001", body: "# {{title}}\n\nPaid by {{client.name}}.\n\nSee {{payment_method}} for details.\n")
+        let text = Self.minimalTemplate(
+            id: "template-broken-001",
+            body: "# {{title}}\n\nPaid by {{client.name}}.\n\nSee {{payment_method}} for details.\n")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let bodyLine = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let bodyLine =
+            text.split(separator: "\n", omittingEmptySubsequences: false)
             .firstIndex { $0.contains("payment_method") }! + 1
 
         #expect {
@@ -113,11 +119,15 @@ import Testing
 
     @Test func builtInPlaceholdersNeedNoDeclaration() throws {
         let text = Self.minimalTemplate(
-            id: "template-x-001", body: "# {{title}}\n\n{{client.name}} and {{supplier.name}}: {{contract_value_formatted}} from {{start_date}}.\n")
+            id: "template-x-001",
+            body:
+                "# {{title}}\n\n{{client.name}} and {{supplier.name}}: {{contract_value_formatted}} from {{start_date}}.\n"
+        )
         let template = try Template.parse(text: text, path: "x.md")
         let contract = Fixtures.servicesContract()
         let rendered = TemplateRenderer.render(template, values: PlaceholderValues.from(contract: contract))
-        #expect(rendered.markdown.contains("Acme Widgets Ltd and Brightline Digital Ltd: £15,000.00 from 1 February 2026."))
+        #expect(
+            rendered.markdown.contains("Acme Widgets Ltd and Brightline Digital Ltd: £15,000.00 from 1 February 2026."))
         #expect(rendered.unfilled.isEmpty)
     }
 

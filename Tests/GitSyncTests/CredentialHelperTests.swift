@@ -424,7 +424,8 @@ struct CredentialHelperTests {
         // A helper on PATH by name (`git-credential-NAME`).
         let bin = dir.sub("bin")
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        try Spawn.writeExecutable(bin + "/git-credential-pactoriatest", "#!/bin/sh\necho username=named\necho password=$1-$2\n")
+        try Spawn.writeExecutable(
+            bin + "/git-credential-pactoriatest", "#!/bin/sh\necho username=named\necho password=$1-$2\n")
         let named = CredentialHelpers(
             config: CredentialConfig([("credential.helper", "pactoriatest --flag")]),
             environment: ["PATH": bin + ":/usr/bin:/bin"])

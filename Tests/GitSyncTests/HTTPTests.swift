@@ -1,6 +1,6 @@
 import Foundation
-import PactoriaTestSupport
 import PactoriaGit
+import PactoriaTestSupport
 import Testing
 
 /// A smart-HTTP git server on 127.0.0.1: `git http-backend` behind a small Python CGI bridge,
@@ -14,7 +14,8 @@ struct HTTPTests {
         defer { origin.remove() }
         try git(["config", "http.receivepack", "true"], in: origin.bare, home: origin.home)
         let server = try GitHTTPBridge(
-            root: origin.root.path, scriptDirectory: origin.root.path + "/..", environment: gitEnvironment(home: origin.home),
+            root: origin.root.path, scriptDirectory: origin.root.path + "/..",
+            environment: gitEnvironment(home: origin.home),
             auth: auth)
         defer { server.stop() }
         let url = server.url("origin.git")

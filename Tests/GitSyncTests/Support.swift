@@ -1,6 +1,6 @@
 import Foundation
-import PactoriaTestSupport
 import PactoriaGit
+import PactoriaTestSupport
 import Testing
 
 // Shared set-up for the sync and merge suites: temporary directories, the git CLI as the peer

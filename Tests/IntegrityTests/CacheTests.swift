@@ -6,7 +6,7 @@ import ServerTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue #12, finding 8: a damaged cache is discarded and rebuilt, never trusted or crashed on;
@@ -27,16 +27,23 @@ struct CacheTests {
         }
         for slug in ["brickline", "ancoats"] + (0..<10).map({ "cache\($0)" }) {
             _ = try NewContract.run(
-                ws, .init(company: slug, title: "Supply Agreement \(slug)", type: "service_agreement",
-                          client: Party(name: "Client of \(slug) Ltd"), author: "Admin <admin@example.co.uk>"))
+                ws,
+                .init(
+                    company: slug, title: "Supply Agreement \(slug)", type: "service_agreement",
+                    client: Party(name: "Client of \(slug) Ltd"), author: "Admin <admin@example.co.uk>"))
         }
-        _ = try CommitChanges.run(ws, message: "Drafts", author: Author(name: "Admin", email: "admin@example.co.uk"), stageEverything: true)
+        _ = try CommitChanges.run(
+            ws, message: "Drafts", author: Author(name: "Admin", email: "admin@example.co.uk"), stageEverything: true)
         let edited = try #require(ContractIndex.load(ws).summaries.first { $0.ref.company == "cache3" })
         let md = s.root + "/" + edited.ref.markdownPath
-        try (try String(contentsOfFile: md, encoding: .utf8) + "\nAn uncommitted edit.\n").write(toFile: md, atomically: true, encoding: .utf8)
+        try (try String(contentsOfFile: md, encoding: .utf8) + "\nAn uncommitted edit.\n").write(
+            toFile: md, atomically: true, encoding: .utf8)
         _ = try NewContract.run(
-            ws, .init(company: "cache5", title: "Untracked Draft", type: "service_agreement", client: Party(name: "Someone Ltd"),
-                      author: "Admin <admin@example.co.uk>"))
+            ws,
+            .init(
+                company: "cache5", title: "Untracked Draft", type: "service_agreement",
+                client: Party(name: "Someone Ltd"),
+                author: "Admin <admin@example.co.uk>"))
         // Setup, not an assertion: files younger than two seconds are never cached as clean.
         usleep(2_100_000)
         return s
@@ -47,7 +54,8 @@ struct CacheTests {
         let st = try WorkspaceStatus.compute(ws)
         var out = "clean \(st.isClean) total \(st.total) counts \(st.countsByStatus.sorted { $0.key < $1.key })\n"
         for c in st.contracts {
-            out += "\(c.ref) \(c.change) \(String(describing: c.part)) \(c.id ?? "-") \(c.problems.map(\.description))\n"
+            out +=
+                "\(c.ref) \(c.change) \(String(describing: c.part)) \(c.id ?? "-") \(c.problems.map(\.description))\n"
         }
         for o in st.others { out += "\(o.path) \(o.change) \(o.problems.map(\.description))\n" }
         let index = ContractIndex.load(ws)
@@ -83,7 +91,8 @@ struct CacheTests {
         let s = try await Self.workspace()
         let ws = try s.workspace()
         // index-tree is written by a commit.
-        _ = try CommitChanges.run(ws, message: "Edit", author: Author(name: "Admin", email: "admin@example.co.uk"), stageEverything: true)
+        _ = try CommitChanges.run(
+            ws, message: "Edit", author: Author(name: "Admin", email: "admin@example.co.uk"), stageEverything: true)
         usleep(2_100_000)
         let (cold, files) = try Self.coldAndCaches(s)
         #expect(Set(files.keys) == Set(Self.caches.filter { $0 != "index-tree" }), "\(files.keys.sorted())")
@@ -125,7 +134,8 @@ struct CacheTests {
             bytes[i] ^= 0x10
             try Data(bytes).write(to: URL(fileURLWithPath: record))
             let md = s.root + "/" + target.ref.markdownPath
-            try (try String(contentsOfFile: md, encoding: .utf8) + "\nEdit \(n).\n").write(toFile: md, atomically: true, encoding: .utf8)
+            try (try String(contentsOfFile: md, encoding: .utf8) + "\nEdit \(n).\n").write(
+                toFile: md, atomically: true, encoding: .utf8)
             _ = try CommitChanges.run(ws, message: "Edit \(n)", author: author)
             #expect(try await s.git(["status", "--porcelain", "--untracked-files=no"]).isEmpty)
             #expect(try await s.git(["diff", "--stat", "HEAD~1", "HEAD"]).contains(target.ref.markdownPath))
@@ -159,7 +169,10 @@ struct CacheTests {
             #expect(status.stdout == cold.stdout, "\(name): \(status)")
             #expect(list.stdout == coldList.stdout, "\(name): \(list)")
             let notices = (status.stderr + list.stderr).split(separator: "\n")
-            #expect(notices == ["pactoria: discarded a damaged cache (.pactoria/cache/\(name): checksum mismatch); rebuilt it"], "\(name): \(notices)")
+            #expect(
+                notices == [
+                    "pactoria: discarded a damaged cache (.pactoria/cache/\(name): checksum mismatch); rebuilt it"
+                ], "\(name): \(notices)")
             // Rebuilt: the next run is quiet.
             let again = try await s.pactoria(["status", "--porcelain"])
             #expect(again.stderr.isEmpty && again.stdout == cold.stdout, "\(name): \(again)")

@@ -6,7 +6,7 @@ import ServerTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A full disk (#12.9): on main `pactoria new` or a server create left an orphan `.md`, and every
@@ -23,7 +23,9 @@ extension IntegritySuite {
             }
             let dir = NSTemporaryDirectory() + "pactoria-full-\(UUID().uuidString)"
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            guard let r = try? Spawn.capture("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", dir], directory: "/", environment: [:]),
+            guard
+                let r = try? Spawn.capture(
+                    "/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", dir], directory: "/", environment: [:]),
                 r.status == 0
             else {
                 print("skipped: cannot mount a tmpfs here")
@@ -67,7 +69,10 @@ extension IntegritySuite {
             guard let mount = Self.mountTmpfs(size: "16m") else { return }
             defer { Self.unmount(mount) }
             let (root, _, _) = try DurabilityKit.workspace(in: mount)
-            let args = ["new", "--company", "acme", "--title", "Office Lease", "--type", "lease", "--client", "Harbour Foods Ltd"]
+            let args = [
+                "new", "--company", "acme", "--title", "Office Lease", "--type", "lease", "--client",
+                "Harbour Foods Ltd",
+            ]
             var failures = 0
             // Free 0 to 3 pages: the journal, the Markdown or the metadata finds the disk full.
             for spare in [0, 4096, 8192, 12288] {
@@ -75,12 +80,18 @@ extension IntegritySuite {
                 let r = try DurabilityKit.cli(root, args)
                 if r.status != 0 {
                     failures += 1
-                    #expect(r.stderr.hasPrefix("error: companies/acme/contracts/office-lease.md: the disk is full; nothing was changed — free some space and try again"), "\(r)")
+                    #expect(
+                        r.stderr.hasPrefix(
+                            "error: companies/acme/contracts/office-lease.md: the disk is full; nothing was changed — free some space and try again"
+                        ), "\(r)")
                     #expect(Self.orphans(root).isEmpty, "left behind: \(Self.orphans(root))")
                     #expect(!FileManager.default.fileExists(atPath: root + "/.git/pactoria/journal"))
                 } else {
                     // Enough room after all: both files, and nothing else.
-                    #expect(Self.orphans(root) == ["companies/acme/contracts/office-lease.md", "companies/acme/contracts/office-lease.yaml"])
+                    #expect(
+                        Self.orphans(root) == [
+                            "companies/acme/contracts/office-lease.md", "companies/acme/contracts/office-lease.yaml",
+                        ])
                     for p in Self.orphans(root) { unlink(root + "/" + p) }
                 }
                 Self.free(mount)
@@ -106,17 +117,25 @@ extension IntegritySuite {
                 var statuses: [Int] = []
                 for spare in [0, 4096, 8192, 12288, 16384] {
                     try Self.fill(mount, spare: spare)
-                    let r = try server.request("POST", "/api/v1/contracts", token: token, json: DurabilityFaults.leaseBody)
+                    let r = try server.request(
+                        "POST", "/api/v1/contracts", token: token, json: DurabilityFaults.leaseBody)
                     statuses.append(r.status)
                     if r.status != 201 {
                         guard r.status == 507, r.text.contains("disk is full") else {
                             throw DurabilityKit.Failure(description: "not the disk-full error: \(r.status) \(r.text)")
                         }
-                        guard Self.orphans(root).isEmpty else { throw DurabilityKit.Failure(description: "left behind: \(Self.orphans(root))") }
+                        guard Self.orphans(root).isEmpty else {
+                            throw DurabilityKit.Failure(description: "left behind: \(Self.orphans(root))")
+                        }
                     } else {
                         // Committed; remove it again so the next round starts alike.
                         Self.free(mount)
-                        _ = try runGit(root, ["rm", "-q", "companies/acme/contracts/office-lease.md", "companies/acme/contracts/office-lease.yaml"])
+                        _ = try runGit(
+                            root,
+                            [
+                                "rm", "-q", "companies/acme/contracts/office-lease.md",
+                                "companies/acme/contracts/office-lease.yaml",
+                            ])
                         _ = try runGit(root, ["commit", "-q", "-m", "Undo", "--no-verify"])
                     }
                     Self.free(mount)
@@ -132,13 +151,19 @@ extension IntegritySuite {
                 if ok.status != 201 {
                     var fs = statvfs()
                     statvfs(mount, &fs)
-                    let holders = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { pid -> String? in
-                        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
-                        let hits = fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)") }
+                    let holders =
+                        (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { pid -> String? in
+                            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+                            let hits = fds.compactMap {
+                                try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")
+                            }
                             .filter { $0.hasPrefix(mount) }
-                        return hits.isEmpty ? nil : "\(pid): \(hits)"
-                    } ?? []
-                    throw DurabilityKit.Failure(description: "create after freeing space: \(statuses) \(ok.text); free \(fs.f_bavail * fs.f_bsize); open below the mount: \(holders)")
+                            return hits.isEmpty ? nil : "\(pid): \(hits)"
+                        } ?? []
+                    throw DurabilityKit.Failure(
+                        description:
+                            "create after freeing space: \(statuses) \(ok.text); free \(fs.f_bavail * fs.f_bsize); open below the mount: \(holders)"
+                    )
                 }
                 return statuses
             }

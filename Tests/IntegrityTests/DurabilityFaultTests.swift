@@ -21,14 +21,17 @@ extension IntegritySuite {
         ]
 
         // #12.7 and #12.1: a lifecycle verb killed at every step; the next command recovers.
-        @Test("submit killed at each step: recovered on the next open, then the verb completes", arguments: committingSteps.map(\.0))
+        @Test(
+            "submit killed at each step: recovered on the next open, then the verb completes",
+            arguments: committingSteps.map(\.0))
         func lifecycleVerb(step: String) throws {
             let acknowledged = Self.committingSteps.first { $0.0 == step }!.1
             let (root, first, other) = try DurabilityKit.workspace()
             defer { DurabilityKit.remove(root) }
             // An uncommitted edit of another contract, which nothing may touch.
             let planted = root + "/" + other.markdownPath
-            try Data((try String(contentsOfFile: planted, encoding: .utf8) + "\nA clause drafted by hand.\n").utf8).write(to: URL(fileURLWithPath: planted))
+            try Data((try String(contentsOfFile: planted, encoding: .utf8) + "\nA clause drafted by hand.\n").utf8)
+                .write(to: URL(fileURLWithPath: planted))
             let before = DurabilityKit.files(root)
             let head = try DurabilityKit.head(root)
 
@@ -44,14 +47,17 @@ extension IntegritySuite {
                 #expect(try DurabilityKit.committed(root, first.yamlPath).contains("status: pending_review"))
                 #expect(try DurabilityKit.statusField(root, first) == "pending_review")
             } else {
-                #expect(list.stderr.contains("rolled back an interrupted submit of \(first) (nothing was committed)"), "\(list)")
+                #expect(
+                    list.stderr.contains("rolled back an interrupted submit of \(first) (nothing was committed)"),
+                    "\(list)")
                 #expect(list.stdout.contains("\"draft\""), "\(list)")
                 #expect(!list.stdout.contains("pending_review"), "\(list)")
                 #expect(try DurabilityKit.head(root) == head)
                 #expect(DurabilityKit.files(root) == before, "the files are not as they were")
             }
             try DurabilityKit.expectSound(root)
-            #expect(DurabilityKit.files(root)[other.markdownPath] == before[other.markdownPath], "the planted edit changed")
+            #expect(
+                DurabilityKit.files(root)[other.markdownPath] == before[other.markdownPath], "the planted edit changed")
 
             // Full function: the verb runs (again, when it was not acknowledged) and commits.
             if !acknowledged {
@@ -97,7 +103,9 @@ extension IntegritySuite {
             #expect(try DurabilityKit.statusField(root, first) == "active")
             let status = try DurabilityKit.cli(root, ["status"])
             #expect(status.status == 0, "\(status)")
-            #expect(status.stderr == "pactoria: rolled back an interrupted activate of \(first) (nothing was committed)\n", "\(status)")
+            #expect(
+                status.stderr == "pactoria: rolled back an interrupted activate of \(first) (nothing was committed)\n",
+                "\(status)")
             // Said once, on stderr, by the recovery that `status` itself ran (not repeated on stdout).
             #expect(!status.stdout.contains("rolled back"), "\(status)")
             #expect(status.stdout.contains("nothing to commit, working tree clean"), "\(status)")
@@ -110,12 +118,17 @@ extension IntegritySuite {
         }
 
         // #12.9 and #12.7: `new` writes both files or neither.
-        @Test("new killed at each step: neither file stays; a re-run creates the draft", arguments: ["write.after-journal", "new.after-markdown", "write.after-files"])
+        @Test(
+            "new killed at each step: neither file stays; a re-run creates the draft",
+            arguments: ["write.after-journal", "new.after-markdown", "write.after-files"])
         func new(step: String) throws {
             let (root, _, _) = try DurabilityKit.workspace()
             defer { DurabilityKit.remove(root) }
             let before = DurabilityKit.files(root)
-            let args = ["new", "--company", "acme", "--title", "Office Lease", "--type", "lease", "--client", "Harbour Foods Ltd"]
+            let args = [
+                "new", "--company", "acme", "--title", "Office Lease", "--type", "lease", "--client",
+                "Harbour Foods Ltd",
+            ]
             let killed = try DurabilityKit.cli(root, args, fault: step)
             #expect(killed.status == Fault.exitStatus, "\(killed)")
             let status = try DurabilityKit.cli(root, ["status", "--porcelain"])
@@ -130,15 +143,19 @@ extension IntegritySuite {
         }
 
         // #12.1: `pactoria commit` killed at each step; the user's edits survive byte for byte.
-        @Test("commit killed at each step: the edit is kept byte for byte, the bumped version undone", arguments: [
-            "write.after-journal", "write.after-files", "commit.after-bumps", "commit.after-index", "commit.after-commit",
-        ])
+        @Test(
+            "commit killed at each step: the edit is kept byte for byte, the bumped version undone",
+            arguments: [
+                "write.after-journal", "write.after-files", "commit.after-bumps", "commit.after-index",
+                "commit.after-commit",
+            ])
         func commit(step: String) throws {
             let acknowledged = step == "commit.after-commit"
             let (root, first, other) = try DurabilityKit.workspace()
             defer { DurabilityKit.remove(root) }
             let md = root + "/" + other.markdownPath
-            try Data((try String(contentsOfFile: md, encoding: .utf8) + "\nA clause drafted by hand.\n").utf8).write(to: URL(fileURLWithPath: md))
+            try Data((try String(contentsOfFile: md, encoding: .utf8) + "\nA clause drafted by hand.\n").utf8).write(
+                to: URL(fileURLWithPath: md))
             let before = DurabilityKit.files(root)
             let head = try DurabilityKit.head(root)
             let killed = try DurabilityKit.cli(root, ["commit", "-m", "Hand edit"], fault: step)
@@ -151,7 +168,8 @@ extension IntegritySuite {
                 #expect(try DurabilityKit.committed(root, other.markdownPath).contains("A clause drafted by hand."))
                 #expect(try DurabilityKit.committed(root, other.yamlPath).contains("version: 2"))
             } else {
-                #expect(status.stderr.contains("rolled back an interrupted commit (nothing was committed)"), "\(status)")
+                #expect(
+                    status.stderr.contains("rolled back an interrupted commit (nothing was committed)"), "\(status)")
                 #expect(try DurabilityKit.head(root) == head)
                 #expect(DurabilityKit.files(root) == before, "the working tree is not as it was")
                 #expect(status.stdout == "M c \(other)\n", "\(status)")
@@ -160,7 +178,9 @@ extension IntegritySuite {
                 #expect(try DurabilityKit.committed(root, other.yamlPath).contains("version: 2"))
             }
             try DurabilityKit.expectSound(root)
-            #expect(try DurabilityKit.committed(root, first.yamlPath) == String(decoding: before[first.yamlPath]!, as: UTF8.self))
+            #expect(
+                try DurabilityKit.committed(root, first.yamlPath)
+                    == String(decoding: before[first.yamlPath]!, as: UTF8.self))
         }
 
         // #12.1: `generate` (the local provider, from a template) killed at each step.
@@ -170,7 +190,8 @@ extension IntegritySuite {
             let (root, first, _) = try DurabilityKit.workspace()
             defer { DurabilityKit.remove(root) }
             let before = DurabilityKit.files(root)
-            let killed = try DurabilityKit.cli(root, ["generate", first.description, "--provider", "local"], fault: step)
+            let killed = try DurabilityKit.cli(
+                root, ["generate", first.description, "--provider", "local"], fault: step)
             #expect(killed.status == Fault.exitStatus, "\(killed)")
             let status = try DurabilityKit.cli(root, ["status", "--porcelain"])
             #expect(status.stdout.isEmpty, "\(status)")
@@ -187,12 +208,16 @@ extension IntegritySuite {
             try DurabilityKit.expectSound(root)
         }
 
-        static var leaseBody: [String: Any] { ["title": "Office Lease", "contract_type": "lease", "client": ["name": "Harbour Foods Ltd"]] }
+        static var leaseBody: [String: Any] {
+            ["title": "Office Lease", "contract_type": "lease", "client": ["name": "Harbour Foods Ltd"]]
+        }
 
         // #12.1 and #12.9: the server killed in the middle of a create; a restart recovers.
-        @Test("server killed during a create: the restart rolls it back; the next create succeeds", arguments: [
-            "write.after-journal", "write.after-files", "commit.after-index", "write.after-commit",
-        ])
+        @Test(
+            "server killed during a create: the restart rolls it back; the next create succeeds",
+            arguments: [
+                "write.after-journal", "write.after-files", "commit.after-index", "write.after-commit",
+            ])
         func server(step: String) async throws {
             let acknowledged = step == "write.after-commit"
             let (root, _, _) = try DurabilityKit.workspace()
@@ -211,7 +236,9 @@ extension IntegritySuite {
                 defer { server.stop() }
                 let r = try server.request("GET", "/api/v1/contracts", token: token)
                 let created = try server.request("POST", "/api/v1/contracts", token: token, json: Self.leaseBody)
-                guard created.status == 201 else { throw DurabilityKit.Failure(description: "create after restart: \(created.status) \(created.text)") }
+                guard created.status == 201 else {
+                    throw DurabilityKit.Failure(description: "create after restart: \(created.status) \(created.text)")
+                }
                 return (r.text, server.stderrText)
             }
             if acknowledged {
@@ -221,7 +248,9 @@ extension IntegritySuite {
                 #expect(stderr.contains("rolled back an interrupted new contract acme/office-lease"), "\(stderr)")
                 #expect(!listed.contains("Office Lease"), "the API shows the uncommitted create")
                 // Only the create made after the restart is in history.
-                #expect(try runGit(root, ["rev-list", "--count", "\(head)..HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+                #expect(
+                    try runGit(root, ["rev-list", "--count", "\(head)..HEAD"]).trimmingCharacters(
+                        in: .whitespacesAndNewlines) == "1")
                 var now = DurabilityKit.files(root)
                 for path in now.keys where path.contains("office-lease") { now[path] = nil }
                 #expect(now == before)

@@ -25,11 +25,14 @@ extension IntegritySuite {
             // Another git process holds the index lock for longer than any wait.
             let lock = s.root + "/.git/index.lock"
             FileManager.default.createFile(atPath: lock, contents: Data())
-            let patched = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: token, json: ["title": "Renamed While Locked"])
+            let patched = try await s.call(
+                "PATCH", "/api/v1/contracts/\(id)", token: token, json: ["title": "Renamed While Locked"])
             #expect(patched.status >= 400, "\(patched.status) \(patched.text)")
             let moved = try await s.transition(token, id, "submit")
             #expect(moved.status >= 400, "\(moved.status) \(moved.text)")
-            #expect(try Data(contentsOf: URL(fileURLWithPath: yaml)) == before, "the failed write stayed in the working tree")
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: yaml)) == before,
+                "the failed write stayed in the working tree")
             let shown = try await s.call("GET", "/api/v1/contracts/\(id)", token: token)
             #expect(shown.json["title"] as? String == "Website Build")
             #expect(shown.json["status"] as? String == "draft")
@@ -67,7 +70,9 @@ extension IntegritySuite {
 
         // #12.6: on main a kill left `.<stem>.yaml.tmp-*` beside the contract and the next commit
         // committed it.
-        @Test("temporary files: made outside the working tree; a leftover is reported with its rm command and never committed")
+        @Test(
+            "temporary files: made outside the working tree; a leftover is reported with its rm command and never committed"
+        )
         func temporaryFiles() throws {
             let (root, first, _) = try DurabilityKit.workspace()
             defer { DurabilityKit.remove(root) }
@@ -75,7 +80,9 @@ extension IntegritySuite {
             #expect(try DurabilityKit.cli(root, ["submit", first.description]).status == 0)
             #expect(DurabilityKit.files(root).keys.allSatisfy { !$0.contains(".tmp-") })
             var isDir: ObjCBool = false
-            #expect(FileManager.default.fileExists(atPath: root + "/.git/pactoria/tmp", isDirectory: &isDir) && isDir.boolValue)
+            #expect(
+                FileManager.default.fileExists(atPath: root + "/.git/pactoria/tmp", isDirectory: &isDir)
+                    && isDir.boolValue)
 
             // A dead process's temporary file in the scratch folder is cleared by the next write.
             let dead = root + "/.git/pactoria/tmp/\(first.stem).yaml.tmp-4194303-77"
@@ -90,12 +97,15 @@ extension IntegritySuite {
             #expect(status.stdout.contains("rm -- '\(leftover)'"), "\(status)")
             #expect(status.stdout.contains("nothing to commit, working tree clean"), "\(status)")
             let json = try DurabilityKit.cli(root, ["status", "--json"])
-            #expect(json.stdout.contains(leftover.replacingOccurrences(of: "/", with: "\\/")) || json.stdout.contains(leftover), "\(json)")
+            #expect(
+                json.stdout.contains(leftover.replacingOccurrences(of: "/", with: "\\/"))
+                    || json.stdout.contains(leftover), "\(json)")
             let check = try DurabilityKit.cli(root, ["status", "--check"])
             #expect(check.status == 0, "\(check)")
             // Committing anything else never stages it.
             let md = root + "/" + first.markdownPath
-            try Data((try String(contentsOfFile: md, encoding: .utf8) + "\nMore.\n").utf8).write(to: URL(fileURLWithPath: md))
+            try Data((try String(contentsOfFile: md, encoding: .utf8) + "\nMore.\n").utf8).write(
+                to: URL(fileURLWithPath: md))
             let commit = try DurabilityKit.cli(root, ["commit", "-m", "Edit"])
             #expect(commit.status == 0, "\(commit)")
             #expect(!(try runGit(root, ["ls-files"])).contains(".tmp-"))
@@ -109,7 +119,9 @@ extension IntegritySuite {
 
         // #12.4: on main `generate --regenerate` overwrote uncommitted Markdown while saying the
         // old text stays in git's history.
-        @Test("generate --regenerate refuses uncommitted Markdown edits unless --force, and claims history only when true")
+        @Test(
+            "generate --regenerate refuses uncommitted Markdown edits unless --force, and claims history only when true"
+        )
         func regenerate() throws {
             let (root, first, _) = try DurabilityKit.workspace()
             defer { DurabilityKit.remove(root) }
@@ -120,34 +132,42 @@ extension IntegritySuite {
             #expect(plain.stderr.contains("(the committed text stays in git's history)"), "\(plain)")
 
             let md = root + "/" + first.markdownPath
-            let edited = try String(contentsOfFile: md, encoding: .utf8) + "\n## 9. Hand-written clause\n\nNot committed yet.\n"
+            let edited =
+                try String(contentsOfFile: md, encoding: .utf8) + "\n## 9. Hand-written clause\n\nNot committed yet.\n"
             try Data(edited.utf8).write(to: URL(fileURLWithPath: md))
             let head = try DurabilityKit.head(root)
             let noClaim = try DurabilityKit.cli(root, ["generate", first.description, "--provider", "local"])
             #expect(noClaim.status != 0)
             #expect(!noClaim.stderr.contains("history)"), "claims the uncommitted text is in history: \(noClaim)")
-            let refused = try DurabilityKit.cli(root, ["generate", first.description, "--provider", "local", "--regenerate"])
+            let refused = try DurabilityKit.cli(
+                root, ["generate", first.description, "--provider", "local", "--regenerate"])
             #expect(refused.status == 1, "\(refused)")
             #expect(refused.stderr.hasPrefix("error: \(first.markdownPath) has uncommitted changes"), "\(refused)")
             #expect(refused.stderr.contains("--force"), "\(refused)")
             #expect(try String(contentsOfFile: md, encoding: .utf8) == edited, "the uncommitted edit was destroyed")
             #expect(try DurabilityKit.head(root) == head)
 
-            let forced = try DurabilityKit.cli(root, ["generate", first.description, "--provider", "local", "--regenerate", "--force"])
+            let forced = try DurabilityKit.cli(
+                root, ["generate", first.description, "--provider", "local", "--regenerate", "--force"])
             #expect(forced.status == 0, "\(forced)")
             #expect(!(try String(contentsOfFile: md, encoding: .utf8)).contains("Hand-written clause"))
             // Committed first, the edit may be regenerated without --force (and stays in history).
             try Data(edited.utf8).write(to: URL(fileURLWithPath: md))
             #expect(try DurabilityKit.cli(root, ["commit", "-m", "Hand clause"]).status == 0)
-            let regenerated = try DurabilityKit.cli(root, ["generate", first.description, "--provider", "local", "--regenerate"])
+            let regenerated = try DurabilityKit.cli(
+                root, ["generate", first.description, "--provider", "local", "--regenerate"])
             #expect(regenerated.status == 0, "\(regenerated)")
-            #expect(try runGit(root, ["log", "-p", "-1", "HEAD~1", "--", first.markdownPath]).contains("Hand-written clause"))
+            #expect(
+                try runGit(root, ["log", "-p", "-1", "HEAD~1", "--", first.markdownPath]).contains(
+                    "Hand-written clause"))
         }
 
         func stemOf(_ root: String, company: String, id: String) throws -> String {
             let dir = root + "/companies/\(company)/contracts"
             for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name.hasSuffix(".yaml") {
-                if try String(contentsOfFile: dir + "/" + name, encoding: .utf8).contains(id) { return String(name.dropLast(5)) }
+                if try String(contentsOfFile: dir + "/" + name, encoding: .utf8).contains(id) {
+                    return String(name.dropLast(5))
+                }
             }
             throw DurabilityKit.Failure(description: "no file for \(id)")
         }

@@ -8,7 +8,7 @@ import ServerTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Helpers of the durability suites (issue #12, findings 1, 4, 6, 7, 9): a small real workspace,
@@ -36,7 +36,8 @@ enum DurabilityKit {
                 startDate: "2027-01-04", endDate: "2027-12-31", templateID: "template-consulting-001"),
             author: author)
         let other = try NewContract.create(
-            ws, .init(company: "acme", title: "Mutual NDA", type: "nda", client: Party(name: "Harbour Foods Ltd")), author: author)
+            ws, .init(company: "acme", title: "Mutual NDA", type: "nda", client: Party(name: "Harbour Foods Ltd")),
+            author: author)
         return (root, first.0.ref, other.0.ref)
     }
 
@@ -76,7 +77,9 @@ enum DurabilityKit {
         #expect(staged.isEmpty, "staged but not committed: \(staged)", sourceLocation: sourceLocation)
         let temporaries = files(root).keys.filter { $0.contains(".tmp-") }
         #expect(temporaries.isEmpty, "temporary files left: \(temporaries)", sourceLocation: sourceLocation)
-        #expect(!FileManager.default.fileExists(atPath: root + "/.git/pactoria/journal"), "the journal is still there", sourceLocation: sourceLocation)
+        #expect(
+            !FileManager.default.fileExists(atPath: root + "/.git/pactoria/journal"), "the journal is still there",
+            sourceLocation: sourceLocation)
     }
 
     /// The contract's metadata as HEAD has it.
@@ -216,7 +219,9 @@ final class ServeProcess {
     static func adminToken(_ root: String, company: String) throws -> String {
         let ws = try Workspace.open(root: root)
         let email = "admin-\(UUID().uuidString.prefix(6).lowercased())@example.co.uk"
-        let user = try UserStore.add(ws, email: email, fullName: "Admin", role: .admin, company: company, password: DurabilityKit.password)
-        return UserStore.token(for: user, key: try UserStore.signingKey(ws), now: Int64(Date().timeIntervalSince1970), lifetime: 3600)
+        let user = try UserStore.add(
+            ws, email: email, fullName: "Admin", role: .admin, company: company, password: DurabilityKit.password)
+        return UserStore.token(
+            for: user, key: try UserStore.signingKey(ws), now: Int64(Date().timeIntervalSince1970), lifetime: 3600)
     }
 }

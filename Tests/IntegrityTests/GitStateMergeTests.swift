@@ -73,7 +73,9 @@ import Testing
         // What it suggests works.
         try sb.ok(sb.pactoria(["resolve", Self.stem(draft), "--theirs"], in: "a"))
         let resolved = try sb.pactoria(["status"], in: "a")
-        #expect(!resolved.stdout.contains("run `pactoria pull`") && resolved.stdout.contains("pactoria commit"), "\(resolved)")
+        #expect(
+            !resolved.stdout.contains("run `pactoria pull`") && resolved.stdout.contains("pactoria commit"),
+            "\(resolved)")
         try sb.ok(sb.pactoria(["commit", "-m", "merged"], in: "a"))
     }
 
@@ -88,7 +90,8 @@ import Testing
         try sb.ok(sb.pactoria(["commit", "-m", "b's edit"], in: "b"))
         try sb.ok(sb.pactoria(["push"], in: "b"))
         func version(_ dir: String) throws -> Int {
-            let line = try #require(try sb.read("\(dir)/\(draft).yaml").split(separator: "\n").first { $0.hasPrefix("version: ") })
+            let line = try #require(
+                try sb.read("\(dir)/\(draft).yaml").split(separator: "\n").first { $0.hasPrefix("version: ") })
             return try #require(Int(line.dropFirst("version: ".count)))
         }
         let a = try version("a")
@@ -119,7 +122,9 @@ import Testing
         try sb.ok(sb.pactoria(["commit", "-m", "main's edit"], in: "a"))
         let ours = try sb.read("a/\(draft).yaml")
         func version(_ yaml: String) -> Int? {
-            yaml.split(separator: "\n").first { $0.hasPrefix("version: ") }.flatMap { Int($0.dropFirst("version: ".count)) }
+            yaml.split(separator: "\n").first { $0.hasPrefix("version: ") }.flatMap {
+                Int($0.dropFirst("version: ".count))
+            }
         }
         let top = try #require(max(try #require(version(ours)), try #require(version(theirs))))
         let merged = try sb.gitRun(["merge", "--no-edit", "other"], in: "a")

@@ -19,7 +19,8 @@ final class GitSandbox: @unchecked Sendable {
     func path(_ rel: String) -> String { root + "/" + rel }
 
     static var exampleRepo: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("example-repo").path
     }
 
@@ -27,7 +28,9 @@ final class GitSandbox: @unchecked Sendable {
     static func shared() throws -> GitSandbox {
         let sb = try GitSandbox()
         try FileManager.default.copyItem(atPath: exampleRepo, toPath: sb.path("a"))
-        for leftover in [".pactoria/cache", ".git"] { try? FileManager.default.removeItem(atPath: sb.path("a/" + leftover)) }
+        for leftover in [".pactoria/cache", ".git"] {
+            try? FileManager.default.removeItem(atPath: sb.path("a/" + leftover))
+        }
         try sb.ok(sb.pactoria(["init", "a"], in: ""))
         _ = try runGit(sb.root, ["init", "-q", "--bare", "-b", "main", "origin.git"])
         try sb.ok(sb.pactoria(["remote", "add", "origin", sb.path("origin.git")], in: "a"))
@@ -51,7 +54,9 @@ final class GitSandbox: @unchecked Sendable {
     func git(_ args: [String], in dir: String) throws -> String { try runGit(path(dir), args) }
 
     /// git, whatever its exit status.
-    func gitRun(_ args: [String], in dir: String, env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    func gitRun(_ args: [String], in dir: String, env: [String: String] = [:]) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         for k in ["GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"] { environment[k] = "Git User" }
@@ -67,7 +72,9 @@ final class GitSandbox: @unchecked Sendable {
     }
 
     func read(_ rel: String) throws -> String { try String(contentsOfFile: path(rel), encoding: .utf8) }
-    func write(_ text: String, _ rel: String) throws { try text.write(toFile: path(rel), atomically: true, encoding: .utf8) }
+    func write(_ text: String, _ rel: String) throws {
+        try text.write(toFile: path(rel), atomically: true, encoding: .utf8)
+    }
     func exists(_ rel: String) -> Bool { FileManager.default.fileExists(atPath: path(rel)) }
 
     /// Contract paths (company/contracts/stem) by status, from the example repository.
@@ -76,9 +83,12 @@ final class GitSandbox: @unchecked Sendable {
         var out: [String] = []
         for company in try FileManager.default.contentsOfDirectory(atPath: companies).sorted() {
             let dirPath = "\(companies)/\(company)/contracts"
-            for f in ((try? FileManager.default.contentsOfDirectory(atPath: dirPath)) ?? []).sorted() where f.hasSuffix(".yaml") {
+            for f in ((try? FileManager.default.contentsOfDirectory(atPath: dirPath)) ?? []).sorted()
+            where f.hasSuffix(".yaml") {
                 let text = try String(contentsOfFile: "\(dirPath)/\(f)", encoding: .utf8)
-                if text.contains("\nstatus: \(status)\n") { out.append("companies/\(company)/contracts/\(f.dropLast(5))") }
+                if text.contains("\nstatus: \(status)\n") {
+                    out.append("companies/\(company)/contracts/\(f.dropLast(5))")
+                }
             }
         }
         return out

@@ -6,7 +6,7 @@ import ServerTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue #12, findings 1 (a transient git lock is waited on) and 2 (stale locks after a crash).
@@ -19,7 +19,8 @@ struct LocksTests {
         let s = try await LiveServer()
         let m = try s.token(manager)
         let id = try await s.createContract(m, title: "Lock Test Agreement")["id"] as? String ?? ""
-        let branch = try await s.git(["symbolic-ref", "--short", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let branch = try await s.git(["symbolic-ref", "--short", "HEAD"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         return (s, id, branch)
     }
 
@@ -45,8 +46,13 @@ struct LocksTests {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(p.processIdentifier)/fd")) ?? []
-            let open = fds.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(p.processIdentifier)/fd/\($0)")) == file }
-            if open, let comm = try? String(contentsOfFile: "/proc/\(p.processIdentifier)/comm", encoding: .utf8), comm.hasPrefix("sleep") {
+            let open = fds.contains {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(p.processIdentifier)/fd/\($0)"))
+                    == file
+            }
+            if open, let comm = try? String(contentsOfFile: "/proc/\(p.processIdentifier)/comm", encoding: .utf8),
+                comm.hasPrefix("sleep")
+            {
                 return p
             }
             usleep(10_000)
@@ -74,11 +80,13 @@ struct LocksTests {
         #expect(submit.status == 0, "\(submit)")
 
         _ = Self.holdBriefly(lock, ms: 300)
-        let patch = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Renamed While Locked"])
+        let patch = try await s.call(
+            "PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Renamed While Locked"])
         #expect(patch.status == 200, "\(patch.status) \(patch.text)")
 
         // The ref lock is waited on too.
-        let branch = try await s.git(["symbolic-ref", "--short", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let branch = try await s.git(["symbolic-ref", "--short", "HEAD"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         _ = Self.holdBriefly(s.root + "/.git/refs/heads/\(branch).lock", ms: 300)
         let again = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Renamed Again"])
         #expect(again.status == 200, "\(again.status) \(again.text)")
@@ -119,7 +127,9 @@ struct LocksTests {
         // status reports it as held (not stale), before anything else, in text and JSON.
         let status = try await s.pactoria(["status"])
         #expect(status.status == 0, "\(status)")
-        #expect(status.stdout.hasPrefix("✗ git lock: .git/refs/heads/\(branch).lock is held by PID \(pid) (sleep)"), "\(status)")
+        #expect(
+            status.stdout.hasPrefix("✗ git lock: .git/refs/heads/\(branch).lock is held by PID \(pid) (sleep)"),
+            "\(status)")
         let json = try await s.pactoria(["status", "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any] ?? [:]
         let locks = object["locks"] as? [[String: Any]] ?? []
@@ -152,7 +162,9 @@ struct LocksTests {
             try Self.leaveStale(s.root + "/" + name)
             let submit = try await s.pactoria(["submit", id])
             #expect(submit.status != 0, "\(submit)")
-            #expect(submit.stderr.contains("\(name) is stale (left by a process that is no longer running, 1 hour old)"), "\(submit)")
+            #expect(
+                submit.stderr.contains("\(name) is stale (left by a process that is no longer running, 1 hour old)"),
+                "\(submit)")
             #expect(submit.stderr.contains("hint: rm \(name)\n"), "\(submit)")
 
             let patch = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Never Written"])
@@ -210,8 +222,11 @@ struct LocksTests {
             try WriteLock.withLock(ws, timeout: .milliseconds(200)) { () throws(WorkspaceError) in }
             Issue.record("took a lock another writer holds")
         } catch {
-            #expect(error.description.hasPrefix("another pactoria process (PID \(getpid()), \(live.command), since "), "\(error)")
-            #expect(error.description.hasSuffix(") is writing to this workspace; try again when it finishes"), "\(error)")
+            #expect(
+                error.description.hasPrefix("another pactoria process (PID \(getpid()), \(live.command), since "),
+                "\(error)")
+            #expect(
+                error.description.hasSuffix(") is writing to this workspace; try again when it finishes"), "\(error)")
             #expect(error.hint == "wait for PID \(getpid()) (\(live.command)) to finish")
         }
         release.signal()

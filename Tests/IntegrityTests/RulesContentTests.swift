@@ -19,7 +19,8 @@ struct RulesContentTests {
             guard let names = try? fm.contentsOfDirectory(atPath: dir) else { continue }
             for name in names.sorted() where name.hasSuffix(".yaml") {
                 let ref = ContractRef(company: company, stem: String(name.dropLast(5)))
-                let loaded = try Workspace.decodeContract(ref: ref, text: try String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8))
+                let loaded = try Workspace.decodeContract(
+                    ref: ref, text: try String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8))
                 let status = try #require(loaded.contract.statusValue, "\(name)")
                 let md = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(ref.stem).md")))
                 let record = loaded.contract.lifecycle?.finalContent
@@ -28,7 +29,9 @@ struct RulesContentTests {
                     checked += 1
                 }
                 if let record {
-                    #expect(record.sha256 == Snapshots.contentHash(md), "\(ref): final_content.sha256 does not match its Markdown")
+                    #expect(
+                        record.sha256 == Snapshots.contentHash(md),
+                        "\(ref): final_content.sha256 does not match its Markdown")
                 }
             }
         }

@@ -12,7 +12,8 @@ struct RulesMoveTests {
     static func moveFiles(_ root: String, _ ref: String, to company: String) throws {
         let stem = ref.split(separator: "/")[1]
         for (from, ext) in [(RulesKit.yaml(ref), "yaml"), (RulesKit.markdown(ref), "md")] {
-            try FileManager.default.moveItem(atPath: root + "/" + from, toPath: root + "/companies/\(company)/contracts/\(stem).\(ext)")
+            try FileManager.default.moveItem(
+                atPath: root + "/" + from, toPath: root + "/companies/\(company)/contracts/\(stem).\(ext)")
         }
     }
 
@@ -22,7 +23,8 @@ struct RulesMoveTests {
         let root = try RulesKit.adopt()
         defer { RulesKit.cleanUp(root) }
         try Self.moveFiles(root, RulesKit.draftCare, to: "ancoats-bakehouse")
-        try RulesKit.expectRefusedEverywhere(root, rule: "company-changed", message: "moved from company 'brickline-digital' to 'ancoats-bakehouse'")
+        try RulesKit.expectRefusedEverywhere(
+            root, rule: "company-changed", message: "moved from company 'brickline-digital' to 'ancoats-bakehouse'")
     }
 
     // #12.10
@@ -39,7 +41,9 @@ struct RulesMoveTests {
         #expect(!FileManager.default.fileExists(atPath: root + "/" + RulesKit.yaml(RulesKit.draftCare)))
         let message = try runGit(root, ["log", "-1", "--format=%B"])
         #expect(message.contains("Pactoria-Event: contract.moved"), "\(message)")
-        #expect(message.contains("Pactoria-From: brickline-digital") && message.contains("Pactoria-To: ancoats-bakehouse"), "\(message)")
+        #expect(
+            message.contains("Pactoria-From: brickline-digital") && message.contains("Pactoria-To: ancoats-bakehouse"),
+            "\(message)")
         #expect(try runGit(root, ["status", "--porcelain"]) == "", "the move is committed whole")
         let check = try RulesKit.pactoria(root, ["check", "--base", base])
         #expect(check.status == 0, "\(check)")
@@ -73,10 +77,12 @@ struct RulesMoveTests {
         let path = try #require(made["path"] as? String)
         let ancoats = try s.token("manager@ancoats.co.uk")
         let stem = (path as NSString).lastPathComponent.dropLast(5)
-        try FileManager.default.createDirectory(atPath: s.root + "/companies/ancoats/contracts", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: s.root + "/companies/ancoats/contracts", withIntermediateDirectories: true)
         for ext in ["yaml", "md"] where FileManager.default.fileExists(atPath: s.root + "/" + path.dropLast(4) + ext) {
             try FileManager.default.moveItem(
-                atPath: s.root + "/" + path.dropLast(4) + ext, toPath: s.root + "/companies/ancoats/contracts/\(stem).\(ext)")
+                atPath: s.root + "/" + path.dropLast(4) + ext,
+                toPath: s.root + "/companies/ancoats/contracts/\(stem).\(ext)")
         }
         let r = try await s.call("GET", "/api/v1/contracts/\(id)", token: ancoats)
         #expect(r.status == 404, "\(r.status) \(r.text)")

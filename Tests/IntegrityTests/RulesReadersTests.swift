@@ -43,7 +43,9 @@ struct RulesReadersTests {
         try Self.truncate(s.root + "/" + path)
         let list = try await s.call("GET", "/api/v1/contracts", token: token)
         #expect(list.status == 200)
-        #expect((list.json["contracts"] as? [[String: Any]])?.contains { $0["id"] as? String == id } == false, "\(list.text)")
+        #expect(
+            (list.json["contracts"] as? [[String: Any]])?.contains { $0["id"] as? String == id } == false,
+            "\(list.text)")
         let problems = list.json["problems"] as? [[String: Any]] ?? []
         #expect(problems.map { $0["path"] as? String } == [path], "\(list.text)")
         let r = try await s.call("GET", "/api/v1/contracts/\(id)", token: token)
@@ -61,17 +63,23 @@ struct RulesReadersTests {
         defer { RulesKit.cleanUp(root) }
         let fm = FileManager.default
         let copy = "brickline-digital/website-care-plan-agreement-copy"
-        try fm.copyItem(atPath: root + "/" + RulesKit.yaml(RulesKit.draftCare), toPath: root + "/" + RulesKit.yaml(copy))
-        try fm.copyItem(atPath: root + "/" + RulesKit.markdown(RulesKit.draftCare), toPath: root + "/" + RulesKit.markdown(copy))
+        try fm.copyItem(
+            atPath: root + "/" + RulesKit.yaml(RulesKit.draftCare), toPath: root + "/" + RulesKit.yaml(copy))
+        try fm.copyItem(
+            atPath: root + "/" + RulesKit.markdown(RulesKit.draftCare), toPath: root + "/" + RulesKit.markdown(copy))
         try RulesKit.plainCommit(root, "Copy with plain git")
         let status = try RulesKit.pactoria(root, ["status", "--check", "--porcelain"])
         #expect(status.status == 1, "\(status)")
-        #expect(status.stdout.contains(RulesKit.yaml(RulesKit.draftCare)) && status.stdout.contains(RulesKit.yaml(copy)), "\(status)")
+        #expect(
+            status.stdout.contains(RulesKit.yaml(RulesKit.draftCare)) && status.stdout.contains(RulesKit.yaml(copy)),
+            "\(status)")
         let text = try RulesKit.pactoria(root, ["status"])
         #expect(text.stdout.contains("is also the id of"), "\(text)")
         let check = try RulesKit.pactoria(root, ["check", "--format", "json"])
         #expect(check.status == 1, "\(check)")
-        let rules = (RulesKit.json(check.stdout)["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+        let rules = (RulesKit.json(check.stdout)["findings"] as? [[String: Any]] ?? []).compactMap {
+            $0["rule"] as? String
+        }
         #expect(rules.filter { $0 == "duplicate-id" }.count == 2, "\(check)")
     }
 

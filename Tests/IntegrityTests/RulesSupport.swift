@@ -22,7 +22,8 @@ enum RulesKit {
     static let terminatedLaser = "avon-gorge-engineering/laser-scanner-equipment-hire-agreement"  // terminated
 
     static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
     static var exampleRepo: String { packageRoot.appendingPathComponent("example-repo").path }
 
@@ -39,7 +40,9 @@ enum RulesKit {
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         let root = parent + "/demo"
         try FileManager.default.copyItem(atPath: exampleRepo, toPath: root)
-        for leftover in [".pactoria/cache", ".git"] { try? FileManager.default.removeItem(atPath: root + "/" + leftover) }
+        for leftover in [".pactoria/cache", ".git"] {
+            try? FileManager.default.removeItem(atPath: root + "/" + leftover)
+        }
         try prepare(root)
         let r = try runPactoria(parent, ["init", "demo"], environment: ["PACTORIA_TODAY": today])
         guard r.status == 0 else { throw Failure(description: "init failed: \(r)") }
@@ -125,7 +128,9 @@ enum RulesKit {
         _ = try runGit(root, ["add", "-A"])
         let staged = try pactoria(root, ["check", "--staged", "--format", "json"])
         #expect(staged.status == 1, "check --staged (the hook): \(staged)", sourceLocation: sourceLocation)
-        let stagedRules = (json(staged.stdout)["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+        let stagedRules = (json(staged.stdout)["findings"] as? [[String: Any]] ?? []).compactMap {
+            $0["rule"] as? String
+        }
         #expect(stagedRules.contains(rule), "check --staged: \(staged)", sourceLocation: sourceLocation)
         _ = try runGit(root, ["reset", "-q"])
 
@@ -134,7 +139,9 @@ enum RulesKit {
         #expect(checked.status == 1, "check --base: \(checked)", sourceLocation: sourceLocation)
         let findings = json(checked.stdout)["findings"] as? [[String: Any]] ?? []
         #expect(
-            findings.contains { ($0["rule"] as? String) == rule && (($0["message"] as? String) ?? "").contains(message) },
+            findings.contains {
+                ($0["rule"] as? String) == rule && (($0["message"] as? String) ?? "").contains(message)
+            },
             "check --base: \(checked)", sourceLocation: sourceLocation)
     }
 }

@@ -12,7 +12,8 @@ struct RulesUTF8Tests {
     static func corrupt(_ path: String, at marker: String) throws -> Int {
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         let m = Array(marker.utf8)
-        let i = try #require((0...(bytes.count - m.count)).first { bytes[$0..<$0 + m.count].elementsEqual(m) }, "\(marker) in \(path)")
+        let i = try #require(
+            (0...(bytes.count - m.count)).first { bytes[$0..<$0 + m.count].elementsEqual(m) }, "\(marker) in \(path)")
         let offset = i + m.count
         bytes.insert(0xFF, at: offset)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -51,8 +52,12 @@ struct RulesUTF8Tests {
         #expect(r.status == 422, "\(r.status) \(r.text)")
         #expect(r.text.contains("\(path): invalid UTF-8 at byte \(offset)"), "\(r.text)")
         let list = try await s.call("GET", "/api/v1/contracts", token: token)
-        #expect(!list.text.contains(id) || (list.json["problems"] as? [[String: Any]])?.first?["path"] as? String == path, "\(list.text)")
-        #expect((list.json["contracts"] as? [[String: Any]])?.contains { $0["id"] as? String == id } == false, "\(list.text)")
+        #expect(
+            !list.text.contains(id) || (list.json["problems"] as? [[String: Any]])?.first?["path"] as? String == path,
+            "\(list.text)")
+        #expect(
+            (list.json["contracts"] as? [[String: Any]])?.contains { $0["id"] as? String == id } == false,
+            "\(list.text)")
     }
 
     // #12.14

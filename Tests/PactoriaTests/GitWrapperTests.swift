@@ -1,6 +1,6 @@
 import Foundation
-import PactoriaTestSupport
 import PactoriaGit
+import PactoriaTestSupport
 import Testing
 
 // The libgit2 wrapper (PactoriaGit) on real repositories in temporary directories. The git
@@ -71,13 +71,16 @@ private func git(
     let r = try Spawn.capture("/usr/bin/git", args, directory: dir, environment: env, input: input ?? [])
     let result = GitResult(status: r.status, stdout: r.stdout, stderr: r.stderr)
     if !allowFailure && result.status != 0 {
-        Issue.record("git \(args.joined(separator: " ")) failed (\(result.status)): \(result.stderr)", sourceLocation: sourceLocation)
+        Issue.record(
+            "git \(args.joined(separator: " ")) failed (\(result.status)): \(result.stderr)",
+            sourceLocation: sourceLocation)
     }
     return result
 }
 
 private let jane = Signature(
-    name: "Jane Smith", email: "jane@x.co.uk", time: Date(timeIntervalSince1970: 1_768_904_100), timeZoneOffsetMinutes: 60)
+    name: "Jane Smith", email: "jane@x.co.uk", time: Date(timeIntervalSince1970: 1_768_904_100),
+    timeZoneOffsetMinutes: 60)
 private let sam = Signature(
     name: "Sam Committer", email: "sam@example.com", time: Date(timeIntervalSince1970: 1_768_907_700),
     timeZoneOffsetMinutes: -300)
@@ -168,8 +171,10 @@ struct GitWrapperTests {
         try dir.write("a.txt", "from the CLI\n")
         try git(["add", "a.txt"], in: dir.path)
         try git(
-            ["-c", "user.name=Cli User", "-c", "user.email=cli@example.com", "commit", "-q", "-m", "CLI commit",
-             "--date=2026-01-20T10:15:00+01:00"], in: dir.path)
+            [
+                "-c", "user.name=Cli User", "-c", "user.email=cli@example.com", "commit", "-q", "-m", "CLI commit",
+                "--date=2026-01-20T10:15:00+01:00",
+            ], in: dir.path)
         let head = try git(["rev-parse", "HEAD"], in: dir.path).trimmed
 
         let repo = try Repository.open(at: dir.path)
@@ -266,9 +271,10 @@ struct GitWrapperTests {
             let walked = try repo.walk(from: ids.last!).map(\.id)
             #expect(walked == ids.reversed())
             #expect(try repo.walk(from: ids[1]).map(\.id) == [ids[1], ids[0]])
-            #expect(try repo.walk(from: ids.last!, firstParentOnly: true).map(\.summary) == [
-                "Commit 4", "Commit 3", "Commit 2", "Commit 1",
-            ])
+            #expect(
+                try repo.walk(from: ids.last!, firstParentOnly: true).map(\.summary) == [
+                    "Commit 4", "Commit 3", "Commit 2", "Commit 1",
+                ])
             let cli = try git(["rev-list", "HEAD"], in: dir.path).trimmed.split(separator: "\n").map(String.init)
             #expect(walked.map(\.hex) == cli)
         }
@@ -414,7 +420,10 @@ struct GitWrapperTests {
 
             let entries = try repo.status()
             let byPath = Dictionary(uniqueKeysWithValues: entries.map { ($0.path, $0) })
-            #expect(Set(byPath.keys) == ["modified.txt", "deleted.txt", "untracked/new.txt", "staged.txt", "staged-mod.txt"])
+            #expect(
+                Set(byPath.keys) == [
+                    "modified.txt", "deleted.txt", "untracked/new.txt", "staged.txt", "staged-mod.txt",
+                ])
 
             #expect(byPath["modified.txt"]?.flags == .workdirModified)
             #expect(byPath["deleted.txt"]?.flags == .workdirDeleted)
@@ -428,9 +437,10 @@ struct GitWrapperTests {
             // git agrees.
             let porcelain = try git(["status", "--porcelain", "-uall"], in: dir.path).trimmed
                 .split(separator: "\n").map(String.init)
-            #expect(Set(porcelain) == [
-                " M modified.txt", " D deleted.txt", "?? untracked/new.txt", "A  staged.txt", "M  staged-mod.txt",
-            ])
+            #expect(
+                Set(porcelain) == [
+                    " M modified.txt", " D deleted.txt", "?? untracked/new.txt", "A  staged.txt", "M  staged-mod.txt",
+                ])
 
             // Path specs and untracked files.
             #expect(try repo.status(pathspecs: ["modified.txt"]).map(\.path) == ["modified.txt"])
@@ -472,7 +482,8 @@ struct GitWrapperTests {
             let index = try repo.index()
             try index.addAll(["."])
             try index.write()
-            let porcelain = try git(["status", "--porcelain"], in: dir.path).trimmed.split(separator: "\n").map(String.init)
+            let porcelain = try git(["status", "--porcelain"], in: dir.path).trimmed.split(separator: "\n").map(
+                String.init)
             #expect(Set(porcelain) == ["M  change.txt", "D  remove.txt", "A  add.txt"])
             #expect(index.entryCount == 3)
             #expect(!index.hasConflicts)
@@ -499,14 +510,16 @@ struct GitWrapperTests {
             let changes = try repo.changedPaths(from: t1, to: t2)
             var kinds: [String: TreeChange.Kind] = [:]
             for c in changes { kinds[c.newPath] = c.kind }
-            #expect(kinds == [
-                "edit.txt": .modified, "old.txt": .deleted, "new.txt": .added, "sub/x.txt": .modified,
-                "subway.txt": .modified,
-            ])
+            #expect(
+                kinds == [
+                    "edit.txt": .modified, "old.txt": .deleted, "new.txt": .added, "sub/x.txt": .modified,
+                    "subway.txt": .modified,
+                ])
             let cli = try git(["diff", "--name-status", "--no-renames", first.hex, second.hex], in: dir.path).trimmed
-            #expect(Set(cli.split(separator: "\n").map(String.init)) == [
-                "M\tedit.txt", "D\told.txt", "A\tnew.txt", "M\tsub/x.txt", "M\tsubway.txt",
-            ])
+            #expect(
+                Set(cli.split(separator: "\n").map(String.init)) == [
+                    "M\tedit.txt", "D\told.txt", "A\tnew.txt", "M\tsub/x.txt", "M\tsubway.txt",
+                ])
 
             // From the empty tree everything is added; to it everything is deleted.
             let fromEmpty = try repo.changedPaths(from: nil, to: t1)
@@ -616,14 +629,16 @@ struct GitWrapperTests {
 
             """
         let trailers = Trailers.parse(message)
-        #expect(trailers.map(\.key) == [
-            "Pactoria-Contract", "Pactoria-Event", "Pactoria-Version", "Pactoria-Contract", "Pactoria-Event",
-            "Pactoria-Version",
-        ])
-        #expect(trailers.map(\.value) == [
-            "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b", "updated", "4", "8daa7e6b-37da-4f64-bc8b-947f880b6bf8",
-            "status:active", "1",
-        ])
+        #expect(
+            trailers.map(\.key) == [
+                "Pactoria-Contract", "Pactoria-Event", "Pactoria-Version", "Pactoria-Contract", "Pactoria-Event",
+                "Pactoria-Version",
+            ])
+        #expect(
+            trailers.map(\.value) == [
+                "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b", "updated", "4", "8daa7e6b-37da-4f64-bc8b-947f880b6bf8",
+                "status:active", "1",
+            ])
         let dir = try TempDir()
         defer { dir.remove() }
         let cli = try git(["interpret-trailers", "--parse"], in: dir.path, input: bytes(message)).trimmed
@@ -642,7 +657,8 @@ struct GitWrapperTests {
     @Test func commitInfoExposesItsTrailers() throws {
         try withRepository { repo, dir in
             try dir.write("a.txt", "a\n")
-            let id = try commitAll(repo, "Add contract\n\nPactoria-Contract: abc\nPactoria-Event: created\nPactoria-Version: 1\n")
+            let id = try commitAll(
+                repo, "Add contract\n\nPactoria-Contract: abc\nPactoria-Event: created\nPactoria-Version: 1\n")
             let info = try repo.commit(id)
             #expect(info.summary == "Add contract")
             #expect(info.trailers.map(\.key) == ["Pactoria-Contract", "Pactoria-Event", "Pactoria-Version"])
@@ -672,7 +688,8 @@ struct GitWrapperTests {
         defer { dir.remove() }
         try dir.write("old/a.md", old)
         try dir.write("new/a.md", new)
-        let cli = try git(["diff", "--no-index", "--no-color", "old/a.md", "new/a.md"], in: dir.path, allowFailure: true)
+        let cli = try git(
+            ["diff", "--no-index", "--no-color", "old/a.md", "new/a.md"], in: dir.path, allowFailure: true)
         #expect(cli.status == 1)
         let cliHunks = cli.text[cli.text.range(of: "\n@@")!.upperBound...]
         let ourHunks = diff[diff.range(of: "\n@@")!.upperBound...]
@@ -736,7 +753,8 @@ struct IndexTreeUpdateTests {
             try dir.delete("companies/beta/contracts/c1.yaml")
             try dir.delete("companies/solo/contracts/only.yaml")
             try dir.write("scripts/run.sh", "#!/bin/sh\n")
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path + "/scripts/run.sh")
+            try FileManager.default.setAttributes(
+                [.posixPermissions: 0o755], ofItemAtPath: dir.path + "/scripts/run.sh")
             let paths = [
                 "companies/alpha/contracts/c0.yaml", "companies/delta/contracts/new.yaml",
                 "companies/beta/contracts/c1.yaml", "companies/solo/contracts/only.yaml", "scripts/run.sh",

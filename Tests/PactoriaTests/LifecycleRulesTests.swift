@@ -63,16 +63,23 @@ private enum R {
 
 @Suite("Lifecycle rules: transitions")
 struct LifecycleTransitionTableTests {
-    @Test("isAllowed: every pair of statuses, review required", arguments: ContractStatus.allCases, ContractStatus.allCases)
+    @Test(
+        "isAllowed: every pair of statuses, review required", arguments: ContractStatus.allCases,
+        ContractStatus.allCases)
     func everyPair(from: ContractStatus, to: ContractStatus) {
         let expected = R.allowedPairs.contains("\(from.rawValue)>\(to.rawValue)")
-        #expect(Lifecycle.isAllowed(from: from, to: to, policy: R.review) == expected, "\(from.rawValue) → \(to.rawValue)")
+        #expect(
+            Lifecycle.isAllowed(from: from, to: to, policy: R.review) == expected, "\(from.rawValue) → \(to.rawValue)")
     }
 
-    @Test("isAllowed: without review, draft → active is the only extra transition", arguments: ContractStatus.allCases, ContractStatus.allCases)
+    @Test(
+        "isAllowed: without review, draft → active is the only extra transition", arguments: ContractStatus.allCases,
+        ContractStatus.allCases)
     func everyPairWithoutReview(from: ContractStatus, to: ContractStatus) {
         let expected = R.allowedPairs.contains("\(from.rawValue)>\(to.rawValue)") || (from == .draft && to == .active)
-        #expect(Lifecycle.isAllowed(from: from, to: to, policy: R.noReview) == expected, "\(from.rawValue) → \(to.rawValue)")
+        #expect(
+            Lifecycle.isAllowed(from: from, to: to, policy: R.noReview) == expected, "\(from.rawValue) → \(to.rawValue)"
+        )
     }
 
     @Test("No status moves to itself, and nothing leaves a read-only status")
@@ -82,7 +89,8 @@ struct LifecycleTransitionTableTests {
         }
         for from in Lifecycle.readOnly {
             for to in ContractStatus.allCases {
-                #expect(!Lifecycle.isAllowed(from: from, to: to, policy: R.noReview), "\(from.rawValue) → \(to.rawValue)")
+                #expect(
+                    !Lifecycle.isAllowed(from: from, to: to, policy: R.noReview), "\(from.rawValue) → \(to.rawValue)")
             }
         }
         #expect(Lifecycle.readOnly == [.completed, .expired, .terminated])
@@ -127,11 +135,13 @@ struct LifecycleTransitionTableTests {
 
     @Test("Rule identifiers are stable (scripts and CI annotations use them)")
     func ruleIdentifiers() {
-        #expect(RuleViolation.Rule.allCases.map(\.rawValue) == [
-            "illegal-transition", "read-only", "active-metadata-edit", "content-not-final", "version-not-bumped",
-            "version-decreased", "contract-deleted", "missing-reason", "id-changed", "past-end-date", "not-yet-ended",
-            "content-deleted", "company-changed",
-        ])
+        #expect(
+            RuleViolation.Rule.allCases.map(\.rawValue) == [
+                "illegal-transition", "read-only", "active-metadata-edit", "content-not-final", "version-not-bumped",
+                "version-decreased", "contract-deleted", "missing-reason", "id-changed", "past-end-date",
+                "not-yet-ended",
+                "content-deleted", "company-changed",
+            ])
         let v = RuleViolation(.missingReason, field: "reason", "terminate needs a reason (--reason)")
         #expect(v.description == "terminate needs a reason (--reason) [missing-reason]")
     }
@@ -148,7 +158,8 @@ struct LifecyclePrecheckTests {
     @Test("Allowed, or refused with its message", arguments: LifecycleAction.allCases, ContractStatus.allCases)
     func matrix(action: LifecycleAction, status: ContractStatus) throws {
         let reason: String? = action.requiresReason ? "Client went into administration" : nil
-        let v = Lifecycle.precheck(action, on: Self.ready(for: action, from: status), reason: reason, today: R.today, policy: R.review)
+        let v = Lifecycle.precheck(
+            action, on: Self.ready(for: action, from: status), reason: reason, today: R.today, policy: R.review)
         let allowed = R.allowedFrom[action]!.contains(status)
         if allowed {
             #expect(v == nil, "\(action.verb) from \(status.rawValue): \(String(describing: v))")
@@ -157,7 +168,8 @@ struct LifecyclePrecheckTests {
         let violation = try #require(v, "\(action.verb) from \(status.rawValue) must be refused")
         if action == .finalize {
             #expect(violation.rule == .readOnly)
-            #expect(violation.message == "\(status.rawValue) contracts are read-only; their content cannot be finalized")
+            #expect(
+                violation.message == "\(status.rawValue) contracts are read-only; their content cannot be finalized")
             return
         }
         #expect(violation.rule == .illegalTransition)
@@ -172,15 +184,21 @@ struct LifecyclePrecheckTests {
     @Test("require_review: a draft is activated directly only when the workspace allows it")
     func requireReviewPolicy() throws {
         let draft = R.snap(R.contract(.draft))
-        let refused = try #require(Lifecycle.precheck(.activate, on: draft, reason: nil, today: R.today, policy: R.review))
+        let refused = try #require(
+            Lifecycle.precheck(.activate, on: draft, reason: nil, today: R.today, policy: R.review))
         #expect(refused.rule == .illegalTransition)
-        #expect(refused.message.hasSuffix("draft contract (activate is allowed only from pending_review)"), "\(refused.message)")
+        #expect(
+            refused.message.hasSuffix("draft contract (activate is allowed only from pending_review)"),
+            "\(refused.message)")
         #expect(Lifecycle.precheck(.activate, on: draft, reason: nil, today: R.today, policy: R.noReview) == nil)
 
         // Without review the refusal for other statuses names both starting points.
         let done = R.snap(R.contract(.completed))
         let v = try #require(Lifecycle.precheck(.activate, on: done, reason: nil, today: R.today, policy: R.noReview))
-        #expect(v.message.hasSuffix("(activate is allowed only from draft or pending_review); completed contracts are read-only"), "\(v.message)")
+        #expect(
+            v.message.hasSuffix(
+                "(activate is allowed only from draft or pending_review); completed contracts are read-only"),
+            "\(v.message)")
 
         // The same holds for a hand edit checked against the rules.
         let active = R.snap(R.contract(.active, events: ["activated": R.stamp]))
@@ -190,15 +208,22 @@ struct LifecyclePrecheckTests {
         #expect(illegal.first?.message == "status changed from draft to active, which the lifecycle does not allow")
     }
 
-    @Test("Missing reason: terminate and request-changes need one; complete does not", arguments: [nil, "", "   "] as [String?])
+    @Test(
+        "Missing reason: terminate and request-changes need one; complete does not",
+        arguments: [nil, "", "   "] as [String?])
     func missingReason(reason: String?) throws {
-        for (action, status) in [(LifecycleAction.terminate, ContractStatus.active), (.requestChanges, .pendingReview)] {
-            let v = try #require(Lifecycle.precheck(action, on: R.snap(R.contract(status)), reason: reason, today: R.today, policy: R.review))
+        for (action, status) in [(LifecycleAction.terminate, ContractStatus.active), (.requestChanges, .pendingReview)]
+        {
+            let v = try #require(
+                Lifecycle.precheck(
+                    action, on: R.snap(R.contract(status)), reason: reason, today: R.today, policy: R.review))
             #expect(v.rule == .missingReason)
             #expect(v.field == "reason")
             #expect(v.message == "\(action.verb) needs a reason (--reason)")
         }
-        #expect(Lifecycle.precheck(.complete, on: R.snap(R.contract(.active)), reason: reason, today: R.today, policy: R.review) == nil)
+        #expect(
+            Lifecycle.precheck(
+                .complete, on: R.snap(R.contract(.active)), reason: reason, today: R.today, policy: R.review) == nil)
     }
 
     @Test("Activate needs final content that matches the Markdown")
@@ -211,13 +236,18 @@ struct LifecyclePrecheckTests {
         let stale = R.snap(R.contract(.pendingReview, finalized: R.hashA), content: R.hashB)
         let v2 = try #require(Lifecycle.precheck(.activate, on: stale, reason: nil, today: R.today, policy: R.review))
         #expect(v2.rule == .contentNotFinal)
-        #expect(v2.message == "cannot activate: its content changed after it was finalized; run `pactoria finalize` first")
+        #expect(
+            v2.message == "cannot activate: its content changed after it was finalized; run `pactoria finalize` first")
 
         let noMarkdown = R.snap(R.contract(.pendingReview, finalized: R.hashA), content: nil)
-        #expect(Lifecycle.precheck(.activate, on: noMarkdown, reason: nil, today: R.today, policy: R.review)?.rule == .contentNotFinal)
+        #expect(
+            Lifecycle.precheck(.activate, on: noMarkdown, reason: nil, today: R.today, policy: R.review)?.rule
+                == .contentNotFinal)
 
         // finalize itself needs content to record.
-        let v3 = try #require(Lifecycle.precheck(.finalize, on: R.snap(R.contract(.draft), content: nil), reason: nil, today: R.today, policy: R.review))
+        let v3 = try #require(
+            Lifecycle.precheck(
+                .finalize, on: R.snap(R.contract(.draft), content: nil), reason: nil, today: R.today, policy: R.review))
         #expect(v3.rule == .contentNotFinal)
         #expect(v3.message == "there is no content to finalize (the .md file is missing)")
     }
@@ -229,19 +259,33 @@ struct LifecyclePrecheckTests {
         #expect(v.rule == .pastEndDate)
         #expect(v.field == "end_date")
         #expect(v.message == "cannot activate: its end_date 2026-03-14 has passed")
-        #expect(Lifecycle.precheck(.activate, on: R.snap(R.contract(.pendingReview, end: "2026-03-15")), reason: nil, today: R.today, policy: R.review) == nil)
-        #expect(Lifecycle.precheck(.activate, on: R.snap(R.contract(.pendingReview, end: nil)), reason: nil, today: R.today, policy: R.review) == nil)
+        #expect(
+            Lifecycle.precheck(
+                .activate, on: R.snap(R.contract(.pendingReview, end: "2026-03-15")), reason: nil, today: R.today,
+                policy: R.review) == nil)
+        #expect(
+            Lifecycle.precheck(
+                .activate, on: R.snap(R.contract(.pendingReview, end: nil)), reason: nil, today: R.today,
+                policy: R.review) == nil)
     }
 
     @Test("Expire only once end_date is before today")
     func expireNotYetEnded() throws {
-        let onDay = try #require(Lifecycle.precheck(.expire, on: R.snap(R.contract(.active, end: "2026-03-15")), reason: nil, today: R.today, policy: R.review))
+        let onDay = try #require(
+            Lifecycle.precheck(
+                .expire, on: R.snap(R.contract(.active, end: "2026-03-15")), reason: nil, today: R.today,
+                policy: R.review))
         #expect(onDay.rule == .notYetEnded)
         #expect(onDay.field == "end_date")
         #expect(onDay.message == "cannot expire: its end_date is 2026-03-15, not before today (2026-03-15)")
-        let none = try #require(Lifecycle.precheck(.expire, on: R.snap(R.contract(.active, end: nil)), reason: nil, today: R.today, policy: R.review))
+        let none = try #require(
+            Lifecycle.precheck(
+                .expire, on: R.snap(R.contract(.active, end: nil)), reason: nil, today: R.today, policy: R.review))
         #expect(none.message == "cannot expire: it has no end_date, not before today (2026-03-15)")
-        #expect(Lifecycle.precheck(.expire, on: R.snap(R.contract(.active, end: "2026-03-14")), reason: nil, today: R.today, policy: R.review) == nil)
+        #expect(
+            Lifecycle.precheck(
+                .expire, on: R.snap(R.contract(.active, end: "2026-03-14")), reason: nil, today: R.today,
+                policy: R.review) == nil)
     }
 
     @Test("An unknown status is refused for every action")
@@ -250,7 +294,9 @@ struct LifecyclePrecheckTests {
         c.status = "archived"
         for action in LifecycleAction.allCases {
             let v = Lifecycle.precheck(action, on: R.snap(c), reason: "why", today: R.today, policy: R.review)
-            #expect(v == RuleViolation(.illegalTransition, field: "status", "status 'archived' is not a known status"), "\(action.verb)")
+            #expect(
+                v == RuleViolation(.illegalTransition, field: "status", "status 'archived' is not a known status"),
+                "\(action.verb)")
         }
     }
 }
@@ -279,138 +325,237 @@ struct LifecycleCheckTests {
         let active = R.contract(.active)
         var out: [RuleCase] = []
         // Allowed edits.
-        out.append(RuleCase(name: "draft: metadata edit", before: R.snap(draft), after: R.snap(edited(draft) { $0.title = "New title" }), expected: []))
-        out.append(RuleCase(
-            name: "draft: content change with a version bump", before: R.snap(draft),
-            after: R.snap(edited(draft) { $0.version = 4 }, content: R.hashB), expected: []))
-        out.append(RuleCase(
-            name: "pending_review: content change bumped by pactoria", before: R.snap(pending),
-            after: R.snap(pending, content: R.hashB), automaticBump: true, expected: []))
-        out.append(RuleCase(
-            name: "active: bookkeeping only (updated_at)", before: R.snap(active),
-            after: R.snap(edited(active) { $0.updatedAt = "2026-03-15T10:00:00Z" }),
-            expected: []))
+        out.append(
+            RuleCase(
+                name: "draft: metadata edit", before: R.snap(draft),
+                after: R.snap(edited(draft) { $0.title = "New title" }), expected: []))
+        out.append(
+            RuleCase(
+                name: "draft: content change with a version bump", before: R.snap(draft),
+                after: R.snap(edited(draft) { $0.version = 4 }, content: R.hashB), expected: []))
+        out.append(
+            RuleCase(
+                name: "pending_review: content change bumped by pactoria", before: R.snap(pending),
+                after: R.snap(pending, content: R.hashB), automaticBump: true, expected: []))
+        out.append(
+            RuleCase(
+                name: "active: bookkeeping only (updated_at)", before: R.snap(active),
+                after: R.snap(edited(active) { $0.updatedAt = "2026-03-15T10:00:00Z" }),
+                expected: []))
         // #12.11: a lifecycle stamp of an active contract is the verbs' record, not an edit.
-        out.append(RuleCase(
-            name: "active: a lifecycle stamp rewritten by hand", before: R.snap(active),
-            after: R.snap(edited(active) { $0.updatedAt = "2026-03-15T10:00:00Z"; $0.lifecycle?.events["activated"] = R.stamp }),
-            expected: [RuleViolation(
-                .activeMetadataEdit, field: "lifecycle.activated",
-                "active contracts take no metadata edits (lifecycle.activated changed); use the lifecycle verbs")]))
-        out.append(RuleCase(
-            name: "active: content re-finalized and bumped", before: R.snap(active),
-            after: R.snap(edited(active) { $0.version = 4; $0.lifecycle?.finalContent?.sha256 = R.hashB }, content: R.hashB),
-            expected: []))
+        out.append(
+            RuleCase(
+                name: "active: a lifecycle stamp rewritten by hand", before: R.snap(active),
+                after: R.snap(
+                    edited(active) {
+                        $0.updatedAt = "2026-03-15T10:00:00Z"; $0.lifecycle?.events["activated"] = R.stamp
+                    }),
+                expected: [
+                    RuleViolation(
+                        .activeMetadataEdit, field: "lifecycle.activated",
+                        "active contracts take no metadata edits (lifecycle.activated changed); use the lifecycle verbs"
+                    )
+                ]))
+        out.append(
+            RuleCase(
+                name: "active: content re-finalized and bumped", before: R.snap(active),
+                after: R.snap(
+                    edited(active) {
+                        $0.version = 4; $0.lifecycle?.finalContent?.sha256 = R.hashB
+                    }, content: R.hashB),
+                expected: []))
         out.append(RuleCase(name: "created", before: nil, after: R.snap(draft), expected: []))
 
         // Content without a version bump; version going down.
-        out.append(RuleCase(
-            name: "draft: content change without a version bump", before: R.snap(draft), after: R.snap(draft, content: R.hashB),
-            expected: [RuleViolation(.versionNotBumped, field: "version", "the content changed but version stayed at 3")]))
-        out.append(RuleCase(
-            name: "draft: version decreased", before: R.snap(draft), after: R.snap(edited(draft) { $0.version = 2 }),
-            expected: [RuleViolation(.versionDecreased, field: "version", "version went down from 3 to 2")]))
-        out.append(RuleCase(
-            name: "draft: version decreased even where pactoria bumps", before: R.snap(draft),
-            after: R.snap(edited(draft) { $0.version = 1 }, content: R.hashB), automaticBump: true,
-            expected: [RuleViolation(.versionDecreased, field: "version", "version went down from 3 to 1")]))
+        out.append(
+            RuleCase(
+                name: "draft: content change without a version bump", before: R.snap(draft),
+                after: R.snap(draft, content: R.hashB),
+                expected: [
+                    RuleViolation(.versionNotBumped, field: "version", "the content changed but version stayed at 3")
+                ]))
+        out.append(
+            RuleCase(
+                name: "draft: version decreased", before: R.snap(draft),
+                after: R.snap(edited(draft) { $0.version = 2 }),
+                expected: [RuleViolation(.versionDecreased, field: "version", "version went down from 3 to 2")]))
+        out.append(
+            RuleCase(
+                name: "draft: version decreased even where pactoria bumps", before: R.snap(draft),
+                after: R.snap(edited(draft) { $0.version = 1 }, content: R.hashB), automaticBump: true,
+                expected: [RuleViolation(.versionDecreased, field: "version", "version went down from 3 to 1")]))
 
         // Active contracts.
-        out.append(RuleCase(
-            name: "active: metadata edit", before: R.snap(active),
-            after: R.snap(edited(active) { $0.title = "Renamed"; $0.value = ContractValue(amount: "1.00", currency: "GBP") }),
-            expected: [RuleViolation(
-                .activeMetadataEdit, field: "title",
-                "active contracts take no metadata edits (title, contract_value changed); use the lifecycle verbs")]))
-        out.append(RuleCase(
-            name: "active: content changed without finalize", before: R.snap(active),
-            after: R.snap(edited(active) { $0.version = 4 }, content: R.hashB),
-            expected: [RuleViolation(
-                .contentNotFinal, field: "lifecycle.final_content",
-                "the content of an active contract changed without being finalized again; run `pactoria finalize`")]))
-        out.append(RuleCase(
-            name: "active: content changed without finalize or bump", before: R.snap(active),
-            after: R.snap(active, content: R.hashB),
-            expected: [
-                RuleViolation(
-                    .contentNotFinal, field: "lifecycle.final_content",
-                    "the content of an active contract changed without being finalized again; run `pactoria finalize`"),
-                RuleViolation(.versionNotBumped, field: "version", "the content changed but version stayed at 3"),
-            ]))
+        out.append(
+            RuleCase(
+                name: "active: metadata edit", before: R.snap(active),
+                after: R.snap(
+                    edited(active) {
+                        $0.title = "Renamed"; $0.value = ContractValue(amount: "1.00", currency: "GBP")
+                    }),
+                expected: [
+                    RuleViolation(
+                        .activeMetadataEdit, field: "title",
+                        "active contracts take no metadata edits (title, contract_value changed); use the lifecycle verbs"
+                    )
+                ]))
+        out.append(
+            RuleCase(
+                name: "active: content changed without finalize", before: R.snap(active),
+                after: R.snap(edited(active) { $0.version = 4 }, content: R.hashB),
+                expected: [
+                    RuleViolation(
+                        .contentNotFinal, field: "lifecycle.final_content",
+                        "the content of an active contract changed without being finalized again; run `pactoria finalize`"
+                    )
+                ]))
+        out.append(
+            RuleCase(
+                name: "active: content changed without finalize or bump", before: R.snap(active),
+                after: R.snap(active, content: R.hashB),
+                expected: [
+                    RuleViolation(
+                        .contentNotFinal, field: "lifecycle.final_content",
+                        "the content of an active contract changed without being finalized again; run `pactoria finalize`"
+                    ),
+                    RuleViolation(.versionNotBumped, field: "version", "the content changed but version stayed at 3"),
+                ]))
 
         // Transitions made by hand.
-        out.append(RuleCase(
-            name: "illegal: draft → completed", before: R.snap(draft), after: R.snap(edited(draft) { $0.status = "completed" }),
-            expected: [RuleViolation(
-                .illegalTransition, field: "status", "status changed from draft to completed, which the lifecycle does not allow")]))
-        out.append(RuleCase(
-            name: "illegal: active → draft", before: R.snap(active), after: R.snap(edited(active) { $0.status = "draft" }),
-            expected: [RuleViolation(
-                .illegalTransition, field: "status", "status changed from active to draft, which the lifecycle does not allow")]))
-        out.append(RuleCase(
-            name: "terminate without a reason", before: R.snap(active),
-            after: R.snap(edited(active) { $0.status = "terminated"; $0.lifecycle?.events["terminated"] = R.stamp }),
-            expected: [RuleViolation(
-                .missingReason, field: "lifecycle.terminated.reason",
-                "active → terminated needs a reason recorded under lifecycle.terminated.reason")]))
+        out.append(
+            RuleCase(
+                name: "illegal: draft → completed", before: R.snap(draft),
+                after: R.snap(edited(draft) { $0.status = "completed" }),
+                expected: [
+                    RuleViolation(
+                        .illegalTransition, field: "status",
+                        "status changed from draft to completed, which the lifecycle does not allow")
+                ]))
+        out.append(
+            RuleCase(
+                name: "illegal: active → draft", before: R.snap(active),
+                after: R.snap(edited(active) { $0.status = "draft" }),
+                expected: [
+                    RuleViolation(
+                        .illegalTransition, field: "status",
+                        "status changed from active to draft, which the lifecycle does not allow")
+                ]))
+        out.append(
+            RuleCase(
+                name: "terminate without a reason", before: R.snap(active),
+                after: R.snap(
+                    edited(active) {
+                        $0.status = "terminated"; $0.lifecycle?.events["terminated"] = R.stamp
+                    }),
+                expected: [
+                    RuleViolation(
+                        .missingReason, field: "lifecycle.terminated.reason",
+                        "active → terminated needs a reason recorded under lifecycle.terminated.reason")
+                ]))
         var withReason = R.stamp
         withReason.reason = "Client went into administration"
-        out.append(RuleCase(
-            name: "terminate with a reason", before: R.snap(active),
-            after: R.snap(edited(active) { $0.status = "terminated"; $0.lifecycle?.events["terminated"] = withReason }),
-            expected: []))
-        out.append(RuleCase(
-            name: "request changes without a reason", before: R.snap(pending),
-            after: R.snap(edited(pending) { $0.status = "draft" }),
-            expected: [RuleViolation(
-                .missingReason, field: "lifecycle.changes_requested.reason",
-                "pending_review → draft needs a reason recorded under lifecycle.changes_requested.reason")]))
-        out.append(RuleCase(
-            name: "activated without final content", before: R.snap(pending),
-            after: R.snap(edited(pending) { $0.status = "active" }),
-            expected: [RuleViolation(
-                .contentNotFinal, field: "lifecycle.final_content",
-                "activated without final content: lifecycle.final_content.sha256 must match the Markdown")]))
-        out.append(RuleCase(
-            name: "submitted by hand", before: R.snap(draft), after: R.snap(edited(draft) { $0.status = "pending_review" }),
-            expected: []))
+        out.append(
+            RuleCase(
+                name: "terminate with a reason", before: R.snap(active),
+                after: R.snap(
+                    edited(active) {
+                        $0.status = "terminated"; $0.lifecycle?.events["terminated"] = withReason
+                    }),
+                expected: []))
+        out.append(
+            RuleCase(
+                name: "request changes without a reason", before: R.snap(pending),
+                after: R.snap(edited(pending) { $0.status = "draft" }),
+                expected: [
+                    RuleViolation(
+                        .missingReason, field: "lifecycle.changes_requested.reason",
+                        "pending_review → draft needs a reason recorded under lifecycle.changes_requested.reason")
+                ]))
+        out.append(
+            RuleCase(
+                name: "activated without final content", before: R.snap(pending),
+                after: R.snap(edited(pending) { $0.status = "active" }),
+                expected: [
+                    RuleViolation(
+                        .contentNotFinal, field: "lifecycle.final_content",
+                        "activated without final content: lifecycle.final_content.sha256 must match the Markdown")
+                ]))
+        out.append(
+            RuleCase(
+                name: "submitted by hand", before: R.snap(draft),
+                after: R.snap(edited(draft) { $0.status = "pending_review" }),
+                expected: []))
 
         // Read-only statuses.
         for s in [ContractStatus.completed, .expired, .terminated] {
             let c = R.contract(s)
-            out.append(RuleCase(
-                name: "\(s.rawValue): metadata edit", before: R.snap(c), after: R.snap(edited(c) { $0.endDate = "2026-12-31" }),
-                expected: [RuleViolation(.readOnly, field: "end_date", "\(s.rawValue) contracts are read-only; editing end_date is refused")]))
-            out.append(RuleCase(
-                name: "\(s.rawValue): content change", before: R.snap(c), after: R.snap(edited(c) { $0.version = 4 }, content: R.hashB),
-                expected: [RuleViolation(.readOnly, field: nil, "\(s.rawValue) contracts are read-only; changing the content is refused")]))
-            out.append(RuleCase(
-                name: "\(s.rawValue): back to active", before: R.snap(c), after: R.snap(edited(c) { $0.status = "active" }),
-                expected: [RuleViolation(.readOnly, field: "status", "\(s.rawValue) contracts are read-only; changing status to active is refused")]))
+            out.append(
+                RuleCase(
+                    name: "\(s.rawValue): metadata edit", before: R.snap(c),
+                    after: R.snap(edited(c) { $0.endDate = "2026-12-31" }),
+                    expected: [
+                        RuleViolation(
+                            .readOnly, field: "end_date",
+                            "\(s.rawValue) contracts are read-only; editing end_date is refused")
+                    ]))
+            out.append(
+                RuleCase(
+                    name: "\(s.rawValue): content change", before: R.snap(c),
+                    after: R.snap(edited(c) { $0.version = 4 }, content: R.hashB),
+                    expected: [
+                        RuleViolation(
+                            .readOnly, field: nil,
+                            "\(s.rawValue) contracts are read-only; changing the content is refused")
+                    ]))
+            out.append(
+                RuleCase(
+                    name: "\(s.rawValue): back to active", before: R.snap(c),
+                    after: R.snap(edited(c) { $0.status = "active" }),
+                    expected: [
+                        RuleViolation(
+                            .readOnly, field: "status",
+                            "\(s.rawValue) contracts are read-only; changing status to active is refused")
+                    ]))
         }
         let done = R.contract(.completed)
-        out.append(RuleCase(
-            name: "completed: several changes at once", before: R.snap(done),
-            after: R.snap(edited(done) { $0.title = "X"; $0.status = "draft" }, content: R.hashB),
-            expected: [RuleViolation(
-                .readOnly, field: "status",
-                "completed contracts are read-only; changing status to draft and editing title and changing the content is refused")]))
+        out.append(
+            RuleCase(
+                name: "completed: several changes at once", before: R.snap(done),
+                after: R.snap(
+                    edited(done) {
+                        $0.title = "X"; $0.status = "draft"
+                    }, content: R.hashB),
+                expected: [
+                    RuleViolation(
+                        .readOnly, field: "status",
+                        "completed contracts are read-only; changing status to draft and editing title and changing the content is refused"
+                    )
+                ]))
 
         // Deleted, id changed.
-        out.append(RuleCase(
-            name: "deleted", before: R.snap(draft), after: nil,
-            expected: [RuleViolation(.deleted, "contract files must not be deleted; terminate the contract instead")]))
-        out.append(RuleCase(
-            name: "id changed", before: R.snap(draft), after: R.snap(edited(draft) { $0.id = "00000000-0000-4000-8000-000000000000" }),
-            expected: [RuleViolation(
-                .idChanged, field: "id",
-                "id changed from 3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b to 00000000-0000-4000-8000-000000000000; a contract's id never changes")]))
+        out.append(
+            RuleCase(
+                name: "deleted", before: R.snap(draft), after: nil,
+                expected: [
+                    RuleViolation(.deleted, "contract files must not be deleted; terminate the contract instead")
+                ]))
+        out.append(
+            RuleCase(
+                name: "id changed", before: R.snap(draft),
+                after: R.snap(edited(draft) { $0.id = "00000000-0000-4000-8000-000000000000" }),
+                expected: [
+                    RuleViolation(
+                        .idChanged, field: "id",
+                        "id changed from 3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b to 00000000-0000-4000-8000-000000000000; a contract's id never changes"
+                    )
+                ]))
         return out
     }()
 
     @Test("Each change, with the rules it breaks and their messages", arguments: cases)
     func change(_ c: RuleCase) {
-        let got = Lifecycle.check(before: c.before, after: c.after, policy: R.review, versionBumpIsAutomatic: c.automaticBump)
+        let got = Lifecycle.check(
+            before: c.before, after: c.after, policy: R.review, versionBumpIsAutomatic: c.automaticBump)
         #expect(got == c.expected)
     }
 
@@ -421,20 +566,27 @@ struct LifecycleCheckTests {
     }
 
     /// "completed, expired, terminated: read-only; any change to metadata or content is refused".
-    @Test("Read-only: rewriting the lifecycle record is refused", arguments: [ContractStatus.completed, .expired, .terminated])
+    @Test(
+        "Read-only: rewriting the lifecycle record is refused",
+        arguments: [ContractStatus.completed, .expired, .terminated])
     func readOnlyLifecycleRecord(status: ContractStatus) {
         var reason = R.stamp
         reason.reason = "Client went into administration"
         let c = R.contract(status, events: [status.rawValue: reason])
         var rewritten = c
         let events = c.lifecycle?.events ?? [:]
-        rewritten.lifecycle?.events = events.mapValues { var s = $0; s.reason = "rewritten later"; return s }
-        #expect(Lifecycle.check(before: R.snap(c), after: R.snap(rewritten), policy: R.review) == [
-            RuleViolation(.readOnly, "\(status.rawValue) contracts are read-only; rewriting its lifecycle record is refused")
-        ])
+        rewritten.lifecycle?.events = events.mapValues {
+            var s = $0; s.reason = "rewritten later"; return s
+        }
+        #expect(
+            Lifecycle.check(before: R.snap(c), after: R.snap(rewritten), policy: R.review) == [
+                RuleViolation(
+                    .readOnly, "\(status.rawValue) contracts are read-only; rewriting its lifecycle record is refused")
+            ])
         var unfinalized = c
         unfinalized.lifecycle?.finalContent = nil
-        #expect(Lifecycle.check(before: R.snap(c), after: R.snap(unfinalized), policy: R.review).map(\.rule) == [.readOnly])
+        #expect(
+            Lifecycle.check(before: R.snap(c), after: R.snap(unfinalized), policy: R.review).map(\.rule) == [.readOnly])
     }
 
     /// "a version never goes down": the read-only branch returns before the version rule, and
@@ -445,7 +597,10 @@ struct LifecycleCheckTests {
         let lowered = Self.edited(c) { $0.version = 1 }
         #expect(!Lifecycle.check(before: R.snap(c), after: R.snap(lowered), policy: R.review).isEmpty)
         // Through the rule every other status gets.
-        #expect(Lifecycle.check(before: R.snap(R.contract(.active)), after: R.snap(Self.edited(R.contract(.active)) { $0.version = 1 }), policy: R.review)
-            == [RuleViolation(.versionDecreased, field: "version", "version went down from 3 to 1")])
+        #expect(
+            Lifecycle.check(
+                before: R.snap(R.contract(.active)), after: R.snap(Self.edited(R.contract(.active)) { $0.version = 1 }),
+                policy: R.review)
+                == [RuleViolation(.versionDecreased, field: "version", "version went down from 3 to 1")])
     }
 }

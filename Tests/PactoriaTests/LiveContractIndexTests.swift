@@ -21,7 +21,8 @@ import Testing
                 _ = try NewContract.run(
                     ws,
                     .init(
-                        company: slug, title: "\(slug) contract \(i)", type: "nda", client: Party(name: "Client \(i) Ltd"),
+                        company: slug, title: "\(slug) contract \(i)", type: "nda",
+                        client: Party(name: "Client \(i) Ltd"),
                         author: "Ada <ada@example.co.uk>"))
             }
         }
@@ -83,7 +84,10 @@ import Testing
         // A new company made by the use case, and one whose directories appear by hand.
         _ = try Companies.add(ws, name: "Gamma Ltd", slug: "gamma", companyNumber: nil)
         _ = try NewContract.run(
-            ws, .init(company: "gamma", title: "Gamma NDA", type: "nda", client: Party(name: "Acme Ltd"), author: "Ada <ada@example.co.uk>"))
+            ws,
+            .init(
+                company: "gamma", title: "Gamma NDA", type: "nda", client: Party(name: "Acme Ltd"),
+                author: "Ada <ada@example.co.uk>"))
         #expect(live.index(ws).summaries.contains { $0.title == "Gamma NDA" })
         #expect(live.index(ws, company: "gamma").summaries.map(\.title) == ["Gamma NDA"])
         expectAgrees(live)
@@ -106,7 +110,8 @@ import Testing
         // Edits inside the new directory are still seen (it is watched again).
         let text = try String(contentsOfFile: dir + "/" + first, encoding: .utf8)
         try writeInPlace(
-            "companies/alpha/contracts/\(first)", text.replacingOccurrences(of: "status: draft", with: "status: pending_review"))
+            "companies/alpha/contracts/\(first)",
+            text.replacingOccurrences(of: "status: draft", with: "status: pending_review"))
         #expect(live.index(ws, company: "alpha").summaries.first?.status == "pending_review")
         expectAgrees(live)
         // A whole company removed.

@@ -25,7 +25,8 @@ private func expectSingleIssue(
     guard let issue = found.first else { return }
     #expect(issue.field == field, sourceLocation: sourceLocation)
     for word in words {
-        #expect(issue.message.contains(word), "'\(issue.message)' should mention \(word)", sourceLocation: sourceLocation)
+        #expect(
+            issue.message.contains(word), "'\(issue.message)' should mention \(word)", sourceLocation: sourceLocation)
     }
 }
 
@@ -95,7 +96,8 @@ struct ValidationTests {
     @Test(arguments: ["<", ">", "{", "}", "`"])
     func forbiddenTitleCharacterIsRejected(_ ch: String) {
         expectSingleIssue(
-            issues { $0.title = "Services \(ch) Agreement" }, field: "title", containing: ["must not contain", "'\(ch)'"])
+            issues { $0.title = "Services \(ch) Agreement" }, field: "title",
+            containing: ["must not contain", "'\(ch)'"])
         // At the edges too.
         #expect(Validator.validateTitle(ch + "Title").count == 1)
         #expect(Validator.validateTitle("Title" + ch).count == 1)
@@ -114,7 +116,9 @@ struct ValidationTests {
         expectSingleIssue(issues { $0.title = title }, field: "title", containing: ["single line"])
     }
 
-    @Test(arguments: ["A", "Lease of Unit 4, Pollard Street", "Café & Co — Terms (2026)", "50% deposit: £1,000", "it's \"fine\""])
+    @Test(arguments: [
+        "A", "Lease of Unit 4, Pollard Street", "Café & Co — Terms (2026)", "50% deposit: £1,000", "it's \"fine\"",
+    ])
     func ordinaryTitlesAreAccepted(_ title: String) {
         #expect(Validator.validateTitle(title).isEmpty)
     }
@@ -158,7 +162,10 @@ struct ValidationTests {
 
     // MARK: - Amount and currency
 
-    @Test(arguments: ["0", "0.00", "0.5", "1", "15000.00", "15000", "999999998.99", "999999999", "999999999.00", "999999999.0", "-0.00", "000123.40"])
+    @Test(arguments: [
+        "0", "0.00", "0.5", "1", "15000.00", "15000", "999999998.99", "999999999", "999999999.00", "999999999.0",
+        "-0.00", "000123.40",
+    ])
     func acceptableAmounts(_ amount: String) {
         #expect(Validator.validateAmount(amount, field: "contract_value.amount").isEmpty)
         #expect(issues { $0.value = ContractValue(amount: amount, currency: "GBP") }.isEmpty)
@@ -199,7 +206,10 @@ struct ValidationTests {
         #expect(Validator.validateAmount("-1000000000", field: "amount").map(\.message) == ["must not be negative"])
     }
 
-    @Test(arguments: ["12,000", "1e5", "1E5", "abc", "", " 12", "12 ", "12.", ".5", "1.2.3", "0x10", "£100", "15000.00 GBP", "--1", "-", "١٢٣", "NaN", "inf"])
+    @Test(arguments: [
+        "12,000", "1e5", "1E5", "abc", "", " 12", "12 ", "12.", ".5", "1.2.3", "0x10", "£100", "15000.00 GBP", "--1",
+        "-", "١٢٣", "NaN", "inf",
+    ])
     func amountThatIsNotADecimalNumberIsRejected(_ amount: String) {
         expectSingleIssue(
             issues { $0.value = ContractValue(amount: amount, currency: "GBP") }, field: "contract_value.amount",
@@ -237,17 +247,33 @@ struct ValidationTests {
     }
 
     @Test func endDateOnStartDateOrAfterIsAccepted() {
-        #expect(issues { $0.startDate = "2026-02-01"; $0.endDate = "2026-02-01" }.isEmpty)
-        #expect(issues { $0.startDate = "2025-12-31"; $0.endDate = "2026-01-01" }.isEmpty)
-        #expect(issues { $0.startDate = nil; $0.endDate = "2026-01-01" }.isEmpty)
-        #expect(issues { $0.startDate = "2026-01-01"; $0.endDate = nil }.isEmpty)
+        #expect(
+            issues {
+                $0.startDate = "2026-02-01"; $0.endDate = "2026-02-01"
+            }.isEmpty)
+        #expect(
+            issues {
+                $0.startDate = "2025-12-31"; $0.endDate = "2026-01-01"
+            }.isEmpty)
+        #expect(
+            issues {
+                $0.startDate = nil; $0.endDate = "2026-01-01"
+            }.isEmpty)
+        #expect(
+            issues {
+                $0.startDate = "2026-01-01"; $0.endDate = nil
+            }.isEmpty)
     }
 
-    @Test(arguments: ["2026-02-30", "2026-13-01", "01/02/2026", "2026-00-10", "2026-01-00", "2026-1-1", "2026-01-32", "2023-02-29", "26-01-01", "2026/01/01", "2026-01-01T00:00:00Z", "", "tomorrow", "0000-01-01"])
+    @Test(arguments: [
+        "2026-02-30", "2026-13-01", "01/02/2026", "2026-00-10", "2026-01-00", "2026-1-1", "2026-01-32", "2023-02-29",
+        "26-01-01", "2026/01/01", "2026-01-01T00:00:00Z", "", "tomorrow", "0000-01-01",
+    ])
     func invalidDatesAreRejected(_ text: String) {
         #expect(CalendarDate(text) == nil)
         expectSingleIssue(
-            issues { $0.startDate = text }, field: "start_date", containing: ["ISO 8601 date", "YYYY-MM-DD", "'\(text)'"])
+            issues { $0.startDate = text }, field: "start_date",
+            containing: ["ISO 8601 date", "YYYY-MM-DD", "'\(text)'"])
         expectSingleIssue(
             issues { $0.endDate = text }, field: "end_date", containing: ["ISO 8601 date", "'\(text)'"])
     }
@@ -255,7 +281,8 @@ struct ValidationTests {
     // MARK: - Parties and emails
 
     @Test(arguments: [
-        "jane@x.co.uk", "first.last+tag@example.com", "a@b.io", "o'brien@example.ie", "user_name@sub-domain.example.org",
+        "jane@x.co.uk", "first.last+tag@example.com", "a@b.io", "o'brien@example.ie",
+        "user_name@sub-domain.example.org",
         "x@123.example.com", String(repeating: "a", count: 64) + "@example.com",
     ])
     func wellFormedEmailsAreAccepted(_ email: String) {
@@ -274,7 +301,8 @@ struct ValidationTests {
     func malformedEmailsAreRejected(_ email: String) {
         #expect(!Validator.isEmail(email))
         expectSingleIssue(
-            issues { $0.client?.email = email }, field: "client.email", containing: ["'\(email)'", "not a valid email address"])
+            issues { $0.client?.email = email }, field: "client.email",
+            containing: ["'\(email)'", "not a valid email address"])
         expectSingleIssue(
             issues { $0.supplier?.email = email }, field: "supplier.email", containing: ["not a valid email address"])
     }
@@ -288,11 +316,15 @@ struct ValidationTests {
         let ok = issues { $0.client?.name = String(repeating: "n", count: 200) }
         #expect(ok.isEmpty)
         expectSingleIssue(
-            issues { $0.client?.name = String(repeating: "n", count: 201) }, field: "client.name", containing: ["at most 200"])
+            issues { $0.client?.name = String(repeating: "n", count: 201) }, field: "client.name",
+            containing: ["at most 200"])
     }
 
     @Test func absentPartiesAndValueAreFine() {
-        #expect(issues { $0.client = nil; $0.supplier = nil; $0.value = nil }.isEmpty)
+        #expect(
+            issues {
+                $0.client = nil; $0.supplier = nil; $0.value = nil
+            }.isEmpty)
         #expect(issues { $0.client = Party(name: "Only A Name") }.isEmpty)
     }
 
@@ -310,7 +342,8 @@ struct ValidationTests {
 
     @Test func plainEnglishLengthIgnoresSurroundingSpace() {
         expectSingleIssue(
-            issues { $0.plainEnglishInput = "   123456789 \n\n" }, field: "plain_english_input", containing: ["(has 9)"])
+            issues { $0.plainEnglishInput = "   123456789 \n\n" }, field: "plain_english_input", containing: ["(has 9)"]
+        )
         expectSingleIssue(
             issues { $0.plainEnglishInput = "" }, field: "plain_english_input", containing: ["(has 0)"])
     }
@@ -437,8 +470,10 @@ struct ValidationTests {
     }
 
     @Test(arguments: [
-        "", "3f2b8c1e5d4a4e8f9b7c1a2d3e4f5a6b", "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6", "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b0",
-        "3f2b8c1g-5d4a-4e8f-9b7c-1a2d3e4f5a6b", "{3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b}", "3f2b8c1e-5d4a4-e8f-9b7c-1a2d3e4f5a6b",
+        "", "3f2b8c1e5d4a4e8f9b7c1a2d3e4f5a6b", "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6",
+        "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b0",
+        "3f2b8c1g-5d4a-4e8f-9b7c-1a2d3e4f5a6b", "{3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b}",
+        "3f2b8c1e-5d4a4-e8f-9b7c-1a2d3e4f5a6b",
         "3f2b8c1e_5d4a_4e8f_9b7c_1a2d3e4f5a6b", "not-a-uuid",
     ])
     func invalidUUIDs(_ id: String) {
@@ -494,7 +529,8 @@ struct ValidationTests {
 
     @Test func createdByMustBeAnAuthor() {
         expectSingleIssue(
-            issues { $0.createdBy = "jane@x.co.uk" }, field: "created_by", containing: ["Name <email>", "'jane@x.co.uk'"])
+            issues { $0.createdBy = "jane@x.co.uk" }, field: "created_by",
+            containing: ["Name <email>", "'jane@x.co.uk'"])
     }
 
     // MARK: - Version and timestamps
@@ -506,9 +542,11 @@ struct ValidationTests {
 
     @Test func createdAndUpdatedMustBeTimestamps() {
         expectSingleIssue(
-            issues { $0.createdAt = "2026-01-20" }, field: "created_at", containing: ["ISO 8601 timestamp", "'2026-01-20'"])
+            issues { $0.createdAt = "2026-01-20" }, field: "created_at",
+            containing: ["ISO 8601 timestamp", "'2026-01-20'"])
         expectSingleIssue(
-            issues { $0.updatedAt = "yesterday" }, field: "updated_at", containing: ["ISO 8601 timestamp", "'yesterday'"])
+            issues { $0.updatedAt = "yesterday" }, field: "updated_at",
+            containing: ["ISO 8601 timestamp", "'yesterday'"])
     }
 
     @Test func updatedBeforeCreatedIsRejected() {
@@ -518,7 +556,10 @@ struct ValidationTests {
                 $0.updatedAt = "2026-01-20T10:15:00Z"
             }, field: "updated_at", containing: ["before created_at"])
         // Same instant written with different offsets is not "before".
-        #expect(issues { $0.createdAt = "2026-01-20T10:15:00Z"; $0.updatedAt = "2026-01-20T11:15:00+01:00" }.isEmpty)
+        #expect(
+            issues {
+                $0.createdAt = "2026-01-20T10:15:00Z"; $0.updatedAt = "2026-01-20T11:15:00+01:00"
+            }.isEmpty)
     }
 
     // MARK: - Companies
@@ -546,7 +587,9 @@ struct ValidationTests {
         check({ $0.slug = "Thames" }, field: "slug", words: ["'Thames'"])
         check({ _ in }, dir: "other-dir", field: "slug", words: ["'thames-digital'", "does not match", "'other-dir'"])
         check({ $0.companyNumber = "1234" }, field: "company_number", words: ["'1234'", "Companies House"])
-        check({ $0.subscriptionTier = "enterprise" }, field: "subscription_tier", words: ["'enterprise'"] + documentedTiers)
+        check(
+            { $0.subscriptionTier = "enterprise" }, field: "subscription_tier",
+            words: ["'enterprise'"] + documentedTiers)
         check({ $0.createdAt = "5 Jan 2026" }, field: "created_at", words: ["ISO 8601", "'5 Jan 2026'"])
     }
 
@@ -561,250 +604,259 @@ struct ValidationTests {
 // MARK: - DecimalAmount
 
 extension ValidationTests {
-@Suite("DecimalAmount")
-struct DecimalAmountTests {
-    @Test func partsOfAParsedAmount() throws {
-        let a = try #require(DecimalAmount("0015000.50"))
-        #expect(a.text == "0015000.50")
-        #expect(a.integerDigits == "15000")
-        #expect(a.fractionDigits == "50")
-        #expect(a.scale == 2)
-        #expect(!a.isNegative)
-        #expect(a.description == "0015000.50")
-        let z = try #require(DecimalAmount("000"))
-        #expect(z.integerDigits == "0")
-        #expect(z.scale == 0)
-    }
+    @Suite("DecimalAmount")
+    struct DecimalAmountTests {
+        @Test func partsOfAParsedAmount() throws {
+            let a = try #require(DecimalAmount("0015000.50"))
+            #expect(a.text == "0015000.50")
+            #expect(a.integerDigits == "15000")
+            #expect(a.fractionDigits == "50")
+            #expect(a.scale == 2)
+            #expect(!a.isNegative)
+            #expect(a.description == "0015000.50")
+            let z = try #require(DecimalAmount("000"))
+            #expect(z.integerDigits == "0")
+            #expect(z.scale == 0)
+        }
 
-    @Test func negativeZeroIsNotNegative() throws {
-        #expect(try #require(DecimalAmount("-0.00")).isNegative == false)
-        #expect(try #require(DecimalAmount("-5")).isNegative)
-        #expect(DecimalAmount("-0.00") == DecimalAmount("0"))
-    }
+        @Test func negativeZeroIsNotNegative() throws {
+            #expect(try #require(DecimalAmount("-0.00")).isNegative == false)
+            #expect(try #require(DecimalAmount("-5")).isNegative)
+            #expect(DecimalAmount("-0.00") == DecimalAmount("0"))
+        }
 
-    @Test(arguments: ["", "-", ".", "1.", ".5", "1e5", "12,000", " 1", "1 ", "abc", "1.2.3", "--1", "0x1F", "١٢", "1_000", "∞"])
-    func textThatIsNotADecimalIsRejected(_ text: String) {
-        #expect(DecimalAmount(text) == nil)
-    }
+        @Test(arguments: [
+            "", "-", ".", "1.", ".5", "1e5", "12,000", " 1", "1 ", "abc", "1.2.3", "--1", "0x1F", "١٢", "1_000", "∞",
+        ])
+        func textThatIsNotADecimalIsRejected(_ text: String) {
+            #expect(DecimalAmount(text) == nil)
+        }
 
-    @Test(arguments: [
-        ("0.10", "0.1"), ("1.50", "1.5"), ("0015", "15.00"), ("0", "0.000"), ("-0", "0"), ("999999999", "999999999.00"),
-    ])
-    func equalValuesWrittenDifferently(_ a: String, _ b: String) throws {
-        let x = try #require(DecimalAmount(a))
-        let y = try #require(DecimalAmount(b))
-        #expect(x == y)
-        #expect(!(x < y) && !(y < x))
-        #expect(Set([x, y]).count == 1, "equal values must hash alike")
-    }
+        @Test(arguments: [
+            ("0.10", "0.1"), ("1.50", "1.5"), ("0015", "15.00"), ("0", "0.000"), ("-0", "0"),
+            ("999999999", "999999999.00"),
+        ])
+        func equalValuesWrittenDifferently(_ a: String, _ b: String) throws {
+            let x = try #require(DecimalAmount(a))
+            let y = try #require(DecimalAmount(b))
+            #expect(x == y)
+            #expect(!(x < y) && !(y < x))
+            #expect(Set([x, y]).count == 1, "equal values must hash alike")
+        }
 
-    @Test(arguments: [
-        ("9", "10"), ("9.99", "10.00"), ("0.09", "0.1"), ("0.1", "0.11"), ("-1", "0"), ("-2", "-1"), ("-1.5", "-1.49"),
-        ("-1000", "1"), ("999999999.00", "999999999.01"), ("123456788.99", "123456789"),
-    ])
-    func ordering(_ smaller: String, _ larger: String) throws {
-        let a = try #require(DecimalAmount(smaller))
-        let b = try #require(DecimalAmount(larger))
-        #expect(a < b)
-        #expect(!(b < a))
-        #expect(a != b)
-        #expect(max(a, b) == b)
-    }
+        @Test(arguments: [
+            ("9", "10"), ("9.99", "10.00"), ("0.09", "0.1"), ("0.1", "0.11"), ("-1", "0"), ("-2", "-1"),
+            ("-1.5", "-1.49"),
+            ("-1000", "1"), ("999999999.00", "999999999.01"), ("123456788.99", "123456789"),
+        ])
+        func ordering(_ smaller: String, _ larger: String) throws {
+            let a = try #require(DecimalAmount(smaller))
+            let b = try #require(DecimalAmount(larger))
+            #expect(a < b)
+            #expect(!(b < a))
+            #expect(a != b)
+            #expect(max(a, b) == b)
+        }
 
-    @Test func sortingMatchesExactArithmeticOnMinorUnits() throws {
-        let texts = ["10", "-3.5", "0.01", "2.1", "2.09", "-3.49", "100", "0", "99.99", "-0.01"]
-        let amounts = try texts.map { try #require(DecimalAmount($0)) }
-        let sorted = amounts.sorted()
-        let byMinor = amounts.sorted { $0.minorUnits! < $1.minorUnits! }
-        #expect(sorted.map(\.text) == byMinor.map(\.text))
-    }
+        @Test func sortingMatchesExactArithmeticOnMinorUnits() throws {
+            let texts = ["10", "-3.5", "0.01", "2.1", "2.09", "-3.49", "100", "0", "99.99", "-0.01"]
+            let amounts = try texts.map { try #require(DecimalAmount($0)) }
+            let sorted = amounts.sorted()
+            let byMinor = amounts.sorted { $0.minorUnits! < $1.minorUnits! }
+            #expect(sorted.map(\.text) == byMinor.map(\.text))
+        }
 
-    @Test(arguments: [
-        ("15000.00", "15,000.00"), ("15000", "15,000.00"), ("1234567.5", "1,234,567.50"), ("0.5", "0.50"),
-        ("999", "999.00"), ("1000", "1,000.00"), ("-1234.5", "-1,234.50"), ("999999999.99", "999,999,999.99"),
-        ("1.234", "1.234"), ("0001000", "1,000.00"),
-    ])
-    func grouped(_ text: String, _ expected: String) throws {
-        #expect(try #require(DecimalAmount(text)).grouped == expected)
-    }
+        @Test(arguments: [
+            ("15000.00", "15,000.00"), ("15000", "15,000.00"), ("1234567.5", "1,234,567.50"), ("0.5", "0.50"),
+            ("999", "999.00"), ("1000", "1,000.00"), ("-1234.5", "-1,234.50"), ("999999999.99", "999,999,999.99"),
+            ("1.234", "1.234"), ("0001000", "1,000.00"),
+        ])
+        func grouped(_ text: String, _ expected: String) throws {
+            #expect(try #require(DecimalAmount(text)).grouped == expected)
+        }
 
-    @Test(arguments: [
-        ("15000", "15000.00"), ("0015.5", "15.50"), ("15000.00", "15000.00"), ("-3", "-3.00"), ("0.1", "0.10"),
-        ("1.234", "1.234"), ("-0", "0.00"),
-    ])
-    func normalized(_ text: String, _ expected: String) throws {
-        #expect(try #require(DecimalAmount(text)).normalized == expected)
-    }
+        @Test(arguments: [
+            ("15000", "15000.00"), ("0015.5", "15.50"), ("15000.00", "15000.00"), ("-3", "-3.00"), ("0.1", "0.10"),
+            ("1.234", "1.234"), ("-0", "0.00"),
+        ])
+        func normalized(_ text: String, _ expected: String) throws {
+            #expect(try #require(DecimalAmount(text)).normalized == expected)
+        }
 
-    @Test(arguments: [
-        ("15000.00", Int64(1_500_000)), ("0.1", 10), ("0.01", 1), ("-1.05", -105), ("0", 0), ("999999999.99", 99_999_999_999),
-    ])
-    func minorUnits(_ text: String, _ expected: Int64) throws {
-        #expect(try #require(DecimalAmount(text)).minorUnits == expected)
-    }
+        @Test(arguments: [
+            ("15000.00", Int64(1_500_000)), ("0.1", 10), ("0.01", 1), ("-1.05", -105), ("0", 0),
+            ("999999999.99", 99_999_999_999),
+        ])
+        func minorUnits(_ text: String, _ expected: Int64) throws {
+            #expect(try #require(DecimalAmount(text)).minorUnits == expected)
+        }
 
-    @Test func minorUnitsIsNilWhenItCannotBeExact() throws {
-        #expect(try #require(DecimalAmount("1.234")).minorUnits == nil)
-        #expect(try #require(DecimalAmount(String(repeating: "9", count: 30))).minorUnits == nil)
-    }
+        @Test func minorUnitsIsNilWhenItCannotBeExact() throws {
+            #expect(try #require(DecimalAmount("1.234")).minorUnits == nil)
+            #expect(try #require(DecimalAmount(String(repeating: "9", count: 30))).minorUnits == nil)
+        }
 
-    @Test(arguments: [Int64(0), 1, 5, 99, 100, 1_500_000, -1, -105, 123_456_789_012, Int64.max, Int64.min])
-    func initFromMinorUnits(_ m: Int64) throws {
-        let a = DecimalAmount(minorUnits: m)
-        #expect(a.scale == 2)
-        #expect(a.isNegative == (m < 0))
-        // The text is the exact value: whole units, a point, two digits of hundredths.
-        let magnitude = m.magnitude
-        let expected = (m < 0 ? "-" : "") + "\(magnitude / 100)." + (magnitude % 100 < 10 ? "0" : "") + "\(magnitude % 100)"
-        #expect(a.text == expected)
-        if a.integerDigits.count <= 15 { #expect(a.minorUnits == m) }
-    }
+        @Test(arguments: [Int64(0), 1, 5, 99, 100, 1_500_000, -1, -105, 123_456_789_012, Int64.max, Int64.min])
+        func initFromMinorUnits(_ m: Int64) throws {
+            let a = DecimalAmount(minorUnits: m)
+            #expect(a.scale == 2)
+            #expect(a.isNegative == (m < 0))
+            // The text is the exact value: whole units, a point, two digits of hundredths.
+            let magnitude = m.magnitude
+            let expected =
+                (m < 0 ? "-" : "") + "\(magnitude / 100)." + (magnitude % 100 < 10 ? "0" : "") + "\(magnitude % 100)"
+            #expect(a.text == expected)
+            if a.integerDigits.count <= 15 { #expect(a.minorUnits == m) }
+        }
 
-    @Test func maximumIsNineHundredNinetyNineMillion() {
-        #expect(Validator.maxAmount == DecimalAmount("999999999.00"))
+        @Test func maximumIsNineHundredNinetyNineMillion() {
+            #expect(Validator.maxAmount == DecimalAmount("999999999.00"))
+        }
     }
-}
 
 }
 
 // MARK: - CalendarDate and Timestamp
 
 extension ValidationTests {
-@Suite("Dates and times")
-struct DateTests {
-    /// Days since 1970-01-01 worked out by Foundation's Gregorian calendar in UTC.
-    static func foundationDays(_ y: Int, _ m: Int, _ d: Int) -> Int {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
-        let date = cal.date(from: DateComponents(year: y, month: m, day: d))!
-        return Int((date.timeIntervalSince1970 / 86400).rounded(.down))
-    }
-
-    @Test(arguments: [
-        (1970, 1, 1), (1969, 12, 31), (2000, 1, 1), (2000, 2, 29), (2000, 3, 1), (1900, 3, 1), (2026, 1, 20),
-        (2026, 12, 31), (2100, 2, 28), (2400, 2, 29), (1601, 1, 1), (9999, 12, 31),
-    ])
-    func daysSinceEpochMatchesFoundation(_ y: Int, _ m: Int, _ d: Int) throws {
-        let date = try #require(CalendarDate(year: y, month: m, day: d))
-        #expect(date.daysSinceEpoch == Self.foundationDays(y, m, d))
-        #expect(CalendarDate(daysSinceEpoch: date.daysSinceEpoch) == date)
-    }
-
-    @Test func wellKnownDayNumbers() {
-        #expect(CalendarDate("1970-01-01")?.daysSinceEpoch == 0)
-        #expect(CalendarDate("1970-01-02")?.daysSinceEpoch == 1)
-        #expect(CalendarDate("1969-12-31")?.daysSinceEpoch == -1)
-        #expect(CalendarDate("2000-01-01")?.daysSinceEpoch == 10_957)
-    }
-
-    @Test func everyDayOfFourHundredYearsRoundTrips() {
-        // One full Gregorian cycle (146,097 days) starting in 1900, plus each step is one day.
-        let start = CalendarDate(year: 1900, month: 1, day: 1)!.daysSinceEpoch
-        var previous = CalendarDate(daysSinceEpoch: start - 1)
-        var failures = 0
-        for z in start..<(start + 146_097) {
-            let d = CalendarDate(daysSinceEpoch: z)
-            if d.daysSinceEpoch != z || !(previous < d) || CalendarDate(d.description) != d { failures += 1 }
-            previous = d
+    @Suite("Dates and times")
+    struct DateTests {
+        /// Days since 1970-01-01 worked out by Foundation's Gregorian calendar in UTC.
+        static func foundationDays(_ y: Int, _ m: Int, _ d: Int) -> Int {
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = TimeZone(identifier: "UTC")!
+            let date = cal.date(from: DateComponents(year: y, month: m, day: d))!
+            return Int((date.timeIntervalSince1970 / 86400).rounded(.down))
         }
-        #expect(failures == 0)
-        #expect(CalendarDate(daysSinceEpoch: start + 146_097) == CalendarDate(year: 2300, month: 1, day: 1))
-    }
 
-    @Test(arguments: [
-        (2024, true), (2023, false), (2000, true), (1900, false), (2100, false), (2400, true), (1996, true), (2026, false),
-    ])
-    func leapYears(_ year: Int, _ leap: Bool) throws {
-        #expect((CalendarDate(year: year, month: 2, day: 29) != nil) == leap)
-        let feb28 = try #require(CalendarDate(year: year, month: 2, day: 28))
-        let next = feb28.adding(days: 1)
-        #expect(next.description == (leap ? "\(year)-02-29" : "\(year)-03-01"))
-        let yearLength = CalendarDate(year: year + 1, month: 1, day: 1)!.daysSinceEpoch
-            - CalendarDate(year: year, month: 1, day: 1)!.daysSinceEpoch
-        #expect(yearLength == (leap ? 366 : 365))
-    }
-
-    @Test func monthLengths() {
-        let lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        for (i, n) in lengths.enumerated() {
-            #expect(CalendarDate(year: 2026, month: i + 1, day: n) != nil)
-            #expect(CalendarDate(year: 2026, month: i + 1, day: n + 1) == nil)
+        @Test(arguments: [
+            (1970, 1, 1), (1969, 12, 31), (2000, 1, 1), (2000, 2, 29), (2000, 3, 1), (1900, 3, 1), (2026, 1, 20),
+            (2026, 12, 31), (2100, 2, 28), (2400, 2, 29), (1601, 1, 1), (9999, 12, 31),
+        ])
+        func daysSinceEpochMatchesFoundation(_ y: Int, _ m: Int, _ d: Int) throws {
+            let date = try #require(CalendarDate(year: y, month: m, day: d))
+            #expect(date.daysSinceEpoch == Self.foundationDays(y, m, d))
+            #expect(CalendarDate(daysSinceEpoch: date.daysSinceEpoch) == date)
         }
-        #expect(CalendarDate(year: 2026, month: 0, day: 1) == nil)
-        #expect(CalendarDate(year: 0, month: 1, day: 1) == nil)
-        #expect(CalendarDate(year: 10_000, month: 1, day: 1) == nil)
-    }
 
-    @Test func parsingAndDescription() throws {
-        let d = try #require(CalendarDate("2026-02-01"))
-        #expect((d.year, d.month, d.day) == (2026, 2, 1))
-        #expect(d.description == "2026-02-01")
-        #expect(CalendarDate(year: 5, month: 1, day: 9)?.description == "0005-01-09")
-        #expect(CalendarDate("2026-02-01")! < CalendarDate("2026-02-02")!)
-        #expect(CalendarDate("2025-12-31")! < CalendarDate("2026-01-01")!)
-        #expect(d.adding(days: -1).description == "2026-01-31")
-        #expect(d.adding(days: 365).description == "2027-02-01")
-    }
+        @Test func wellKnownDayNumbers() {
+            #expect(CalendarDate("1970-01-01")?.daysSinceEpoch == 0)
+            #expect(CalendarDate("1970-01-02")?.daysSinceEpoch == 1)
+            #expect(CalendarDate("1969-12-31")?.daysSinceEpoch == -1)
+            #expect(CalendarDate("2000-01-01")?.daysSinceEpoch == 10_957)
+        }
 
-    // MARK: Timestamps
+        @Test func everyDayOfFourHundredYearsRoundTrips() {
+            // One full Gregorian cycle (146,097 days) starting in 1900, plus each step is one day.
+            let start = CalendarDate(year: 1900, month: 1, day: 1)!.daysSinceEpoch
+            var previous = CalendarDate(daysSinceEpoch: start - 1)
+            var failures = 0
+            for z in start..<(start + 146_097) {
+                let d = CalendarDate(daysSinceEpoch: z)
+                if d.daysSinceEpoch != z || !(previous < d) || CalendarDate(d.description) != d { failures += 1 }
+                previous = d
+            }
+            #expect(failures == 0)
+            #expect(CalendarDate(daysSinceEpoch: start + 146_097) == CalendarDate(year: 2300, month: 1, day: 1))
+        }
 
-    @Test(arguments: [
-        ("1970-01-01T00:00:00Z", Int64(0)),
-        ("2000-01-01T00:00:00Z", 946_684_800),
-        ("2026-01-20T10:15:00Z", 1_768_904_100),
-        ("1969-12-31T23:59:59Z", -1),
-    ])
-    func timestampsInUTC(_ text: String, _ seconds: Int64) throws {
-        let t = try #require(Timestamp(text))
-        #expect(t.secondsSinceEpoch == seconds)
-        #expect(t.description == text)
-        // Cross-check with Foundation's ISO 8601 parser.
-        let f = ISO8601DateFormatter()
-        #expect(Int64(f.date(from: text)!.timeIntervalSince1970) == seconds)
-    }
+        @Test(arguments: [
+            (2024, true), (2023, false), (2000, true), (1900, false), (2100, false), (2400, true), (1996, true),
+            (2026, false),
+        ])
+        func leapYears(_ year: Int, _ leap: Bool) throws {
+            #expect((CalendarDate(year: year, month: 2, day: 29) != nil) == leap)
+            let feb28 = try #require(CalendarDate(year: year, month: 2, day: 28))
+            let next = feb28.adding(days: 1)
+            #expect(next.description == (leap ? "\(year)-02-29" : "\(year)-03-01"))
+            let yearLength =
+                CalendarDate(year: year + 1, month: 1, day: 1)!.daysSinceEpoch
+                - CalendarDate(year: year, month: 1, day: 1)!.daysSinceEpoch
+            #expect(yearLength == (leap ? 366 : 365))
+        }
 
-    @Test(arguments: [
-        ("2026-01-20T11:15:00+01:00", "2026-01-20T10:15:00Z"),
-        ("2026-01-20T04:45:00-05:30", "2026-01-20T10:15:00Z"),
-        ("2026-01-01T00:30:00+01:00", "2025-12-31T23:30:00Z"),
-        ("2025-12-31T23:30:00-01:00", "2026-01-01T00:30:00Z"),
-        ("2026-01-20T10:15:00+00:00", "2026-01-20T10:15:00Z"),
-        ("2026-01-20T10:15:00-00:00", "2026-01-20T10:15:00Z"),
-        ("2026-01-20T10:15:00.123Z", "2026-01-20T10:15:00Z"),
-        ("2026-01-20T10:15:00.999999+01:00", "2026-01-20T09:15:00Z"),
-        ("2026-01-20 10:15:00Z", "2026-01-20T10:15:00Z"),
-    ])
-    func offsetsAndFractionsAreNormalisedToUTC(_ text: String, _ utc: String) throws {
-        let t = try #require(Timestamp(text))
-        #expect(t.description == utc)
-        #expect(t == Timestamp(utc))
-    }
+        @Test func monthLengths() {
+            let lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            for (i, n) in lengths.enumerated() {
+                #expect(CalendarDate(year: 2026, month: i + 1, day: n) != nil)
+                #expect(CalendarDate(year: 2026, month: i + 1, day: n + 1) == nil)
+            }
+            #expect(CalendarDate(year: 2026, month: 0, day: 1) == nil)
+            #expect(CalendarDate(year: 0, month: 1, day: 1) == nil)
+            #expect(CalendarDate(year: 10_000, month: 1, day: 1) == nil)
+        }
 
-    @Test(arguments: [
-        "", "2026-01-20", "2026-01-20T10:15:00", "2026-01-20T10:15Z", "2026-01-20T24:00:00Z", "2026-01-20T10:60:00Z",
-        "2026-02-30T10:00:00Z", "2026-01-20T10:15:00+0100", "2026-01-20T10:15:00+01", "2026-01-20T10:15:00.Z",
-        "2026-01-20T10:15:00Zjunk", "2026-01-20T10:15:00+01:00:00", "2026-01-20X10:15:00Z", "2026-01-20T1a:15:00Z",
-        "20260120T101500Z", "2026-01-20T10:15:00 Z", "2026-01-20T10:15:00.5",
-    ])
-    func malformedTimestampsAreRejected(_ text: String) {
-        #expect(Timestamp(text) == nil)
-    }
+        @Test func parsingAndDescription() throws {
+            let d = try #require(CalendarDate("2026-02-01"))
+            #expect((d.year, d.month, d.day) == (2026, 2, 1))
+            #expect(d.description == "2026-02-01")
+            #expect(CalendarDate(year: 5, month: 1, day: 9)?.description == "0005-01-09")
+            #expect(CalendarDate("2026-02-01")! < CalendarDate("2026-02-02")!)
+            #expect(CalendarDate("2025-12-31")! < CalendarDate("2026-01-01")!)
+            #expect(d.adding(days: -1).description == "2026-01-31")
+            #expect(d.adding(days: 365).description == "2027-02-01")
+        }
 
-    @Test func timestampOrderingAndDate() throws {
-        let a = try #require(Timestamp("2026-01-20T23:59:59Z"))
-        let b = try #require(Timestamp("2026-01-21T00:00:00Z"))
-        #expect(a < b)
-        #expect(a.date.description == "2026-01-20")
-        #expect(b.date.description == "2026-01-21")
-        #expect(Timestamp(secondsSinceEpoch: -1).date.description == "1969-12-31")
-        #expect(Timestamp(secondsSinceEpoch: -86_400).date.description == "1969-12-31")
-        #expect(Timestamp(secondsSinceEpoch: -86_401).date.description == "1969-12-30")
-    }
+        // MARK: Timestamps
 
-    @Test("Offsets outside ±23:59 are not ISO 8601")
-    func outOfRangeOffsetsAreRejected() {
-        #expect(Timestamp("2026-01-20T10:15:00+24:00") == nil)
-        #expect(Timestamp("2026-01-20T10:15:00+01:99") == nil)
+        @Test(arguments: [
+            ("1970-01-01T00:00:00Z", Int64(0)),
+            ("2000-01-01T00:00:00Z", 946_684_800),
+            ("2026-01-20T10:15:00Z", 1_768_904_100),
+            ("1969-12-31T23:59:59Z", -1),
+        ])
+        func timestampsInUTC(_ text: String, _ seconds: Int64) throws {
+            let t = try #require(Timestamp(text))
+            #expect(t.secondsSinceEpoch == seconds)
+            #expect(t.description == text)
+            // Cross-check with Foundation's ISO 8601 parser.
+            let f = ISO8601DateFormatter()
+            #expect(Int64(f.date(from: text)!.timeIntervalSince1970) == seconds)
+        }
+
+        @Test(arguments: [
+            ("2026-01-20T11:15:00+01:00", "2026-01-20T10:15:00Z"),
+            ("2026-01-20T04:45:00-05:30", "2026-01-20T10:15:00Z"),
+            ("2026-01-01T00:30:00+01:00", "2025-12-31T23:30:00Z"),
+            ("2025-12-31T23:30:00-01:00", "2026-01-01T00:30:00Z"),
+            ("2026-01-20T10:15:00+00:00", "2026-01-20T10:15:00Z"),
+            ("2026-01-20T10:15:00-00:00", "2026-01-20T10:15:00Z"),
+            ("2026-01-20T10:15:00.123Z", "2026-01-20T10:15:00Z"),
+            ("2026-01-20T10:15:00.999999+01:00", "2026-01-20T09:15:00Z"),
+            ("2026-01-20 10:15:00Z", "2026-01-20T10:15:00Z"),
+        ])
+        func offsetsAndFractionsAreNormalisedToUTC(_ text: String, _ utc: String) throws {
+            let t = try #require(Timestamp(text))
+            #expect(t.description == utc)
+            #expect(t == Timestamp(utc))
+        }
+
+        @Test(arguments: [
+            "", "2026-01-20", "2026-01-20T10:15:00", "2026-01-20T10:15Z", "2026-01-20T24:00:00Z",
+            "2026-01-20T10:60:00Z",
+            "2026-02-30T10:00:00Z", "2026-01-20T10:15:00+0100", "2026-01-20T10:15:00+01", "2026-01-20T10:15:00.Z",
+            "2026-01-20T10:15:00Zjunk", "2026-01-20T10:15:00+01:00:00", "2026-01-20X10:15:00Z", "2026-01-20T1a:15:00Z",
+            "20260120T101500Z", "2026-01-20T10:15:00 Z", "2026-01-20T10:15:00.5",
+        ])
+        func malformedTimestampsAreRejected(_ text: String) {
+            #expect(Timestamp(text) == nil)
+        }
+
+        @Test func timestampOrderingAndDate() throws {
+            let a = try #require(Timestamp("2026-01-20T23:59:59Z"))
+            let b = try #require(Timestamp("2026-01-21T00:00:00Z"))
+            #expect(a < b)
+            #expect(a.date.description == "2026-01-20")
+            #expect(b.date.description == "2026-01-21")
+            #expect(Timestamp(secondsSinceEpoch: -1).date.description == "1969-12-31")
+            #expect(Timestamp(secondsSinceEpoch: -86_400).date.description == "1969-12-31")
+            #expect(Timestamp(secondsSinceEpoch: -86_401).date.description == "1969-12-30")
+        }
+
+        @Test("Offsets outside ±23:59 are not ISO 8601")
+        func outOfRangeOffsetsAreRejected() {
+            #expect(Timestamp("2026-01-20T10:15:00+24:00") == nil)
+            #expect(Timestamp("2026-01-20T10:15:00+01:99") == nil)
+        }
     }
-}
 }

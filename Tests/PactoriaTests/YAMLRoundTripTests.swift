@@ -41,7 +41,8 @@ private func line(of marker: String, in text: String) -> Int? {
 private func sampleContract() -> Contract {
     fixtureContract(
         plainEnglishInput:
-            "Three months of design and build work on our public website, paid monthly,\nwith a two-week notice period.")
+            "Three months of design and build work on our public website, paid monthly,\nwith a two-week notice period."
+    )
 }
 
 /// The canonical text of `sampleContract()`, exactly as docs/FORMAT.md shows it.
@@ -186,7 +187,8 @@ struct YAMLRoundTripTests {
     /// Strings that YAML would read as something else when written plain.
     static let typedLookingStrings = [
         "2026-01-01", "2026-1-1", "2026-01-01T10:00:00Z", "yes", "No", "true", "FALSE", "on", "off", "y", "n", "null",
-        "Null", "~", "0123", "123", "-5", "+5", "1e5", "1E+5", "1.5", ".5", "1.", "0x1F", "0o17", "0b101", "1_000", "12:30",
+        "Null", "~", "0123", "123", "-5", "+5", "1e5", "1E+5", "1.5", ".5", "1.", "0x1F", "0o17", "0b101", "1_000",
+        "12:30",
         ".inf", "-.inf", ".NaN",
     ]
 
@@ -290,12 +292,18 @@ struct YAMLRoundTripTests {
         ("Two newlines at the end\n\n", ["plain_english_input: |+", "  Two newlines at the end", ""]),
         ("Para one\n\nPara two", ["plain_english_input: |-", "  Para one", "", "  Para two"]),
         ("First\n  indented second", ["plain_english_input: |-", "  First", "    indented second"]),
-        ("- a list item\n- another: with colon\n# not a comment", [
-            "plain_english_input: |-", "  - a list item", "  - another: with colon", "  # not a comment",
-        ]),
-        ("Café £ €\n\"quoted\" and 'single' and back\\slash", [
-            "plain_english_input: |-", "  Café £ €", "  \"quoted\" and 'single' and back\\slash",
-        ]),
+        (
+            "- a list item\n- another: with colon\n# not a comment",
+            [
+                "plain_english_input: |-", "  - a list item", "  - another: with colon", "  # not a comment",
+            ]
+        ),
+        (
+            "Café £ €\n\"quoted\" and 'single' and back\\slash",
+            [
+                "plain_english_input: |-", "  Café £ €", "  \"quoted\" and 'single' and back\\slash",
+            ]
+        ),
     ])
     func multiLineTextIsALiteralBlock(_ s: String, _ expected: [String]) throws {
         var c = sampleContract()
@@ -308,7 +316,8 @@ struct YAMLRoundTripTests {
     }
 
     @Test(arguments: [
-        " starts with a space\nsecond", "tab\tinside\nsecond", "windows\r\nline", "a\n   \nb", "\nstarts with a newline",
+        " starts with a space\nsecond", "tab\tinside\nsecond", "windows\r\nline", "a\n   \nb",
+        "\nstarts with a newline",
         "trailing spaces   \nnext", "x\n\n\n", "\n", "only\n\n\nblank lines\n\n\n\n", "line one\nline two\u{7}",
     ])
     func awkwardMultiLineTextSurvives(_ s: String) throws {
@@ -353,7 +362,8 @@ struct YAMLRoundTripTests {
             case .version: c.version = 4
             case .title: c.title = "Website Redesign Services Agreement (Phase 2)"
             case .plainEnglish:
-                c.plainEnglishInput = "Three months of design and build work on our public website, paid monthly,\nwith a four-week notice period."
+                c.plainEnglishInput =
+                    "Three months of design and build work on our public website, paid monthly,\nwith a four-week notice period."
             }
         }
 
@@ -438,7 +448,8 @@ struct YAMLRoundTripTests {
         // updated_at), then unknown keys in the order they came.
         #expect(
             keys(back.root) == [
-                "id", "title", "contract_type", "status", "client", "contract_value", "version", "generation", "x_first",
+                "id", "title", "contract_type", "status", "client", "contract_value", "version", "generation",
+                "x_first",
                 "tags", "x_last",
             ])
         #expect(keys(back.root["client"]) == ["name", "email", "linkedin", "notes"])
@@ -452,7 +463,9 @@ struct YAMLRoundTripTests {
         #expect(back.root["client"]?["notes"] == original.root["client"]?["notes"])
         #expect(back.root["contract_value"]?["vat_rate"] == original.root["contract_value"]?["vat_rate"])
         #expect(back.root["contract_value"]?["payment_terms"]?.string == "net 30")
-        #expect(back.root["tags"] == .sequence([.scalar("web", .typed), .scalar("2026", .quoted), .scalar("design", .typed)]))
+        #expect(
+            back.root["tags"]
+                == .sequence([.scalar("web", .typed), .scalar("2026", .quoted), .scalar("design", .typed)]))
         #expect(back.root["generation"]?["sections"] == original.root["generation"]?["sections"])
 
         // The edits took, and the result is canonical: rendering again changes nothing.
@@ -595,7 +608,9 @@ struct YAMLRoundTripTests {
         #expect(c.status == "active")
         #expect(c.version == 3)
         #expect(c.value == ContractValue(amount: "15000.00", currency: "GBP"))
-        #expect(c.client == Party(name: "Harbour Foods Ltd", email: "procurement@harbourfoods.co.uk", companyNumber: "04567890"))
+        #expect(
+            c.client
+                == Party(name: "Harbour Foods Ltd", email: "procurement@harbourfoods.co.uk", companyNumber: "04567890"))
         #expect(c.supplier == Party(name: "Thames Digital Ltd", role: "Supplier"))
         #expect(c.startDate == "2026-02-01")
         #expect(c.endDate == "2026-04-30")
@@ -868,8 +883,12 @@ struct YAMLRoundTripTests {
         ShapeCase(text: edit("title:", "title:"), field: "title", words: ["is required"], marker: "title:"),
         ShapeCase(text: edit("title:", "title: [a, b]"), field: "title", words: ["must be text"], marker: "title:"),
         ShapeCase(text: edit("title:", "title: {a: b}"), field: "title", words: ["must be text"], marker: "title:"),
-        ShapeCase(text: edit("version:", "version: abc"), field: "version", words: ["whole number", "'abc'"], marker: "version:"),
-        ShapeCase(text: edit("version:", "version: 3.5"), field: "version", words: ["whole number", "'3.5'"], marker: "version:"),
+        ShapeCase(
+            text: edit("version:", "version: abc"), field: "version", words: ["whole number", "'abc'"],
+            marker: "version:"),
+        ShapeCase(
+            text: edit("version:", "version: 3.5"), field: "version", words: ["whole number", "'3.5'"],
+            marker: "version:"),
         ShapeCase(
             text: edit("client:", "client: just a string").replacingOccurrences(
                 of: "  name: Harbour Foods Ltd\n  email: procurement@harbourfoods.co.uk\n", with: ""),
@@ -884,18 +903,33 @@ struct YAMLRoundTripTests {
                 of: "  amount: \"15000.00\"\n  currency: GBP\n", with: ""),
             field: "contract_value", words: ["must be a mapping", "amount", "currency"], marker: "contract_value:"),
         ShapeCase(
-            text: edit("  amount:", nil), field: "contract_value.amount", words: ["is required"], marker: "contract_value:"),
+            text: edit("  amount:", nil), field: "contract_value.amount", words: ["is required"],
+            marker: "contract_value:"),
         ShapeCase(
             text: edit("  currency:", "  currency:"), field: "contract_value.currency", words: ["is required"],
             marker: "  currency:"),
-        ShapeCase(text: edit("start_date:", "start_date: [2026]"), field: "start_date", words: ["must be text"], marker: "start_date:"),
+        ShapeCase(
+            text: edit("start_date:", "start_date: [2026]"), field: "start_date", words: ["must be text"],
+            marker: "start_date:"),
         // Domain rules, reported at the field's own line.
-        ShapeCase(text: edit("status:", "status: signed"), field: "status", words: ["'signed'", "draft", "terminated"], marker: "status:"),
-        ShapeCase(text: edit("end_date:", "end_date: 2026-01-31"), field: "end_date", words: ["before start_date"], marker: "end_date:"),
-        ShapeCase(text: edit("  email:", "  email: not-an-email"), field: "client.email", words: ["'not-an-email'"], marker: "  email:"),
-        ShapeCase(text: edit("  amount:", "  amount: 12,000"), field: "contract_value.amount", words: ["'12,000'"], marker: "  amount:"),
-        ShapeCase(text: edit("  currency:", "  currency: JPY"), field: "contract_value.currency", words: ["'JPY'"], marker: "  currency:"),
-        ShapeCase(text: edit("start_date:", "start_date: 2026-02-30"), field: "start_date", words: ["YYYY-MM-DD"], marker: "start_date:"),
+        ShapeCase(
+            text: edit("status:", "status: signed"), field: "status", words: ["'signed'", "draft", "terminated"],
+            marker: "status:"),
+        ShapeCase(
+            text: edit("end_date:", "end_date: 2026-01-31"), field: "end_date", words: ["before start_date"],
+            marker: "end_date:"),
+        ShapeCase(
+            text: edit("  email:", "  email: not-an-email"), field: "client.email", words: ["'not-an-email'"],
+            marker: "  email:"),
+        ShapeCase(
+            text: edit("  amount:", "  amount: 12,000"), field: "contract_value.amount", words: ["'12,000'"],
+            marker: "  amount:"),
+        ShapeCase(
+            text: edit("  currency:", "  currency: JPY"), field: "contract_value.currency", words: ["'JPY'"],
+            marker: "  currency:"),
+        ShapeCase(
+            text: edit("start_date:", "start_date: 2026-02-30"), field: "start_date", words: ["YYYY-MM-DD"],
+            marker: "start_date:"),
         ShapeCase(text: edit("version:", "version: 0"), field: "version", words: ["1 or more"], marker: "version:"),
     ]
 

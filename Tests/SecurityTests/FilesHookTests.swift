@@ -68,7 +68,9 @@ struct FilesHookTests {
         let list = try FilesKit.pactoria(["hooks", "list"], in: s.root)
         #expect(list.stdout.contains("not approved: .pactoria/hooks/contract.submitted sha256:"), "\(list)")
         let approve = try FilesKit.pactoria(["hooks", "approve", "contract.submitted"], in: s.root)
-        #expect(approve.status == 0 && approve.stdout.contains("approved .pactoria/hooks/contract.submitted sha256:"), "\(approve)")
+        #expect(
+            approve.status == 0 && approve.stdout.contains("approved .pactoria/hooks/contract.submitted sha256:"),
+            "\(approve)")
         let after = try FilesKit.pactoria(["hooks", "list"], in: s.root)
         #expect(after.stdout.hasPrefix("approved: "), "\(after)")
         // The allow-list is local: never in the tracked tree.
@@ -88,8 +90,12 @@ struct FilesHookTests {
         let ws = try s.workspace()
         let report = try Check.run(ws, base: "base")
         #expect(!report.passed)
-        #expect(report.errors.contains { $0.file == ".pactoria/hooks/contract.created" && $0.rule == Check.Rule.hookChanged })
-        #expect(report.warnings.contains { $0.file == ".pactoria/config.yaml" && $0.rule == Check.Rule.protectedChanged })
+        #expect(
+            report.errors.contains {
+                $0.file == ".pactoria/hooks/contract.created" && $0.rule == Check.Rule.hookChanged
+            })
+        #expect(
+            report.warnings.contains { $0.file == ".pactoria/config.yaml" && $0.rule == Check.Rule.protectedChanged })
         #expect(report.warnings.contains { $0.file == ".gitignore" })
         let markdown = ReviewMarkdown.render(try Review.run(ws, base: "base"))
         #expect(markdown.contains("Sensitive files changed"))

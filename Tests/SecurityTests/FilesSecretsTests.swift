@@ -14,7 +14,8 @@ struct FilesSecretsTests {
         let s = try await LiveServer()
         _ = try s.signingKey()
         #expect(FileManager.default.fileExists(atPath: s.root + "/" + UserStore.keyPath))
-        try "# a hostile pull request emptied this file\n".write(toFile: s.root + "/.gitignore", atomically: true, encoding: .utf8)
+        try "# a hostile pull request emptied this file\n".write(
+            toFile: s.root + "/.gitignore", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: s.root + "/.pactoria/cache", withIntermediateDirectories: true)
         try "cached".write(toFile: s.root + "/.pactoria/cache/planted", atomically: true, encoding: .utf8)
         let ws = try s.workspace()
@@ -23,7 +24,8 @@ struct FilesSecretsTests {
         // libgit2 for every change in the workspace paths, untracked files included.
         let manager = try s.token("manager@brickline.co.uk")
         _ = try await s.createContract(manager)
-        try "title: planted\n".write(toFile: s.root + "/companies/brickline/contracts/extra.yaml", atomically: true, encoding: .utf8)
+        try "title: planted\n".write(
+            toFile: s.root + "/companies/brickline/contracts/extra.yaml", atomically: true, encoding: .utf8)
         _ = try runGit(s.root, ["add", "companies/brickline/contracts/extra.yaml"])
         try FileManager.default.removeItem(atPath: s.root + "/companies/brickline/contracts/extra.yaml")
         _ = try? CommitChanges.run(ws, message: "Everything", author: FilesKit.author)

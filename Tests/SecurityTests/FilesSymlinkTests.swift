@@ -55,7 +55,8 @@ struct FilesSymlinkTests {
     func linkedDirectory() async throws {
         let s = try await LiveServer()
         let ws = try s.workspace()
-        try FileManager.default.createDirectory(atPath: s.root + "/outside/contracts", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: s.root + "/outside/contracts", withIntermediateDirectories: true)
         try "name: Outside Ltd\n".write(toFile: s.root + "/outside/company.yaml", atomically: true, encoding: .utf8)
         try FilesKit.plantLink(s.root, "companies/evil", to: s.root + "/outside")
         #expect(!ws.companySlugs().contains("evil"))
@@ -77,11 +78,13 @@ struct FilesSymlinkTests {
         #expect(mkfifo(s.root + "/" + path, 0o644) == 0)
         let started = ContinuousClock.now
         let r = try await s.call("GET", "/api/v1/contracts/\(id)/content", token: manager)
-        #expect(ContinuousClock.now - started < .seconds(30), "reading a FIFO blocked (a hang guard, not a speed target)")
+        #expect(
+            ContinuousClock.now - started < .seconds(30), "reading a FIFO blocked (a hang guard, not a speed target)")
         #expect(r.status == 409, "\(r.status) \(r.text)")
         let ws = try s.workspace()
         let status = try WorkspaceStatus.compute(ws)
-        #expect(status.problems.contains { $0.file == path && $0.message.contains("special file") }, "\(status.problems)")
+        #expect(
+            status.problems.contains { $0.file == path && $0.message.contains("special file") }, "\(status.problems)")
         #expect(throws: WorkspaceError.self) {
             try CommitChanges.run(ws, message: "FIFO", author: FilesKit.author)
         }
@@ -92,7 +95,8 @@ struct FilesSymlinkTests {
     func commitRefusesLinks() async throws {
         let s = try await LiveServer()
         let ws = try s.workspace()
-        try FilesKit.plantLink(s.root, "companies/brickline/contracts/leak.md", to: "../../../.pactoria/secrets/jwt.key")
+        try FilesKit.plantLink(
+            s.root, "companies/brickline/contracts/leak.md", to: "../../../.pactoria/secrets/jwt.key")
         let status = try WorkspaceStatus.compute(ws)
         let problem = try #require(status.problems.first { $0.file == "companies/brickline/contracts/leak.md" })
         #expect(problem.message.contains("symbolic link"))
@@ -124,7 +128,10 @@ struct FilesSymlinkTests {
         let ws = try s.workspace()
         let report = try Check.run(ws, base: "base")
         #expect(!report.passed)
-        #expect(report.findings.contains { $0.file == "companies/brickline/contracts/leak.md" && $0.rule == Check.Rule.notRegular })
+        #expect(
+            report.findings.contains {
+                $0.file == "companies/brickline/contracts/leak.md" && $0.rule == Check.Rule.notRegular
+            })
         let review = try Review.run(ws, base: "base")
         #expect(ReviewMarkdown.render(review).contains("leak.md"))
         let cli = try FilesKit.pactoria(["check", "--base", "base"], in: s.root)
@@ -135,7 +142,8 @@ struct FilesSymlinkTests {
     @Test("clone refuses a workspace whose tree holds a symbolic link and leaves nothing behind")
     func cloneRefusesLinks() async throws {
         let s = try await LiveServer()
-        try FilesKit.plantLink(s.root, "companies/brickline/contracts/leak.md", to: "../../../.pactoria/secrets/jwt.key")
+        try FilesKit.plantLink(
+            s.root, "companies/brickline/contracts/leak.md", to: "../../../.pactoria/secrets/jwt.key")
         _ = try runGit(s.root, ["add", "-f", "companies/brickline/contracts/leak.md"])
         _ = try runGit(s.root, ["commit", "-q", "-m", "Add a link"])
         let target = NSTemporaryDirectory() + "pactoria-clone-\(UUID().uuidString)"
@@ -175,7 +183,9 @@ struct FilesLinkedFolderWriteTests {
             "POST", "/api/v1/contracts", token: manager,
             json: ["title": "Escape", "contract_type": "service_agreement", "client": ["name": "Acme Ltd"]])
         #expect(r.status == 400 && r.text.contains("not a folder"), "\(r.status) \(r.text)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty, "a file was written outside the workspace")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty,
+            "a file was written outside the workspace")
         #expect(try await s.call("GET", "/health").status == 200)
     }
 }

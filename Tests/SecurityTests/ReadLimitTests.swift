@@ -21,7 +21,9 @@ struct ReadLimitTests {
         let status = try WorkspaceStatus.compute(sb.ws)
         let page = try ListContracts.run(sb.ws, ListContracts.Query())
         #expect(clock.now - start < .seconds(30), "a hang guard, not a speed target")
-        #expect(status.problems.contains { "\($0)".contains("huge.yaml") && "\($0)".contains("limit") }, "\(status.problems)")
+        #expect(
+            status.problems.contains { "\($0)".contains("huge.yaml") && "\($0)".contains("limit") },
+            "\(status.problems)")
         #expect(page.contracts.map(\.ref) == [sb.ref])
         #expect(page.unreadable.contains { "\($0)".contains("huge.yaml") })
     }

@@ -18,7 +18,8 @@ struct ReviewMarkdownTests {
         let yaml = s.root + "/companies/brickline/contracts/\(stem).yaml"
         var text = try String(contentsOfFile: yaml, encoding: .utf8)
         let hostile = #"<img src=x onerror=alert(1)> &#106;avascript: [ok](https://evil.example) ~~gone~~"#
-        text = text.replacingOccurrences(of: "title: Website Build", with: "title: \"\(hostile)\\n## ✅ Approved by Legal\"")
+        text = text.replacingOccurrences(
+            of: "title: Website Build", with: "title: \"\(hostile)\\n## ✅ Approved by Legal\"")
         try text.write(toFile: yaml, atomically: true, encoding: .utf8)
         // A stray file whose name holds a backtick and a line break, committed with plain git.
         let odd = "companies/brickline/notes`\n## ✅ fine.txt"

@@ -39,16 +39,21 @@ struct ServerConnectionTests {
             for _ in 0..<10 { held.append(try RawConnection(port: port)) }
             Thread.sleep(forTimeInterval: 0.3)
             let health = try RawConnection.request(port: port, "GET", "/health").status
-            let api = try RawConnection.request(port: port, "GET", "/api/v1/contracts", headers: ["Authorization: Bearer \(token)"])
+            let api = try RawConnection.request(
+                port: port, "GET", "/api/v1/contracts", headers: ["Authorization: Bearer \(token)"])
             // Another address has its own share.
-            let other = try RawConnection.request(port: port, from: "127.0.0.3", "GET", "/api/v1/contracts", headers: ["Authorization: Bearer \(token)"]).status
+            let other = try RawConnection.request(
+                port: port, from: "127.0.0.3", "GET", "/api/v1/contracts", headers: ["Authorization: Bearer \(token)"]
+            ).status
             held.removeAll()
             // The share comes back once the server has seen those connections close (on a busy
             // machine that can take a while: wait for it, up to 30 s, rather than for a fixed time).
             var afterwards = 0
             for _ in 0..<60 {
                 Thread.sleep(forTimeInterval: 0.5)
-                afterwards = try RawConnection.request(port: port, "GET", "/api/v1/contracts", headers: ["Authorization: Bearer \(token)"]).status
+                afterwards = try RawConnection.request(
+                    port: port, "GET", "/api/v1/contracts", headers: ["Authorization: Bearer \(token)"]
+                ).status
                 if afterwards == 200 { break }
             }
             return (health, (api.status, api.text), other, afterwards)
@@ -119,7 +124,9 @@ struct ServerConnectionTests {
             }
             // A request in flight that never finishes: a body promised and never sent.
             let busy = try RawConnection(port: port)
-            busy.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+            busy.send(
+                "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+            )
             Thread.sleep(forTimeInterval: 0.5)
             let sent = Date()
             kill(p.processIdentifier, SIGTERM)

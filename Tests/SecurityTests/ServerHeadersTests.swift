@@ -31,7 +31,10 @@ struct ServerHeadersTests {
     @Test func onlyApplicationJSONIsJSON() async throws {
         let s = try await LiveServer()
         let body = Array(#"{"email":"viewer@brickline.co.uk","password":"\#(LiveServer.password)"}"#.utf8)
-        for type in ["application/jsonp", "application/json-seq", "text/json", "application/jsonx; charset=utf-8", "application/x-json"] {
+        for type in [
+            "application/jsonp", "application/json-seq", "text/json", "application/jsonx; charset=utf-8",
+            "application/x-json",
+        ] {
             let r = try await s.raw("POST", "/api/v1/auth/login", body: body, contentType: type)
             #expect(r.status == 415, "\(type): \(r.status)")
         }
@@ -47,8 +50,14 @@ struct ServerHeadersTests {
         let cases: [(String, [UInt8])] = [
             ("deep", Array(repeating: UInt8(ascii: "["), count: 1 << 20)),
             ("deep object", Array(String(repeating: #"{"a":"#, count: 100_000).utf8)),
-            ("duplicate", Array(#"{"email":"viewer@brickline.co.uk","email":"admin@example.co.uk","password":"x"}"#.utf8)),
-            ("huge number", Array(#"{"email":"a@b.c","password":"x","n":1\#(String(repeating: "0", count: 5000))}"#.utf8)),
+            (
+                "duplicate",
+                Array(#"{"email":"viewer@brickline.co.uk","email":"admin@example.co.uk","password":"x"}"#.utf8)
+            ),
+            (
+                "huge number",
+                Array(#"{"email":"a@b.c","password":"x","n":1\#(String(repeating: "0", count: 5000))}"#.utf8)
+            ),
         ]
         for (name, body) in cases {
             let r = try await s.raw("POST", "/api/v1/auth/login", body: body, contentType: "application/json")
@@ -70,7 +79,9 @@ struct ServerHeadersTests {
         var logger = Logger(label: "test") { _ in CapturingHandler(sink: sink) }
         logger.logLevel = .debug
         let ready = AsyncStream<Int>.makeStream()
-        let app = try buildApplication(ServerConfiguration(root: root, host: "127.0.0.1", port: 0, config: ws.config), logger: logger) {
+        let app = try buildApplication(
+            ServerConfiguration(root: root, host: "127.0.0.1", port: 0, config: ws.config), logger: logger
+        ) {
             ready.continuation.yield($0)
         }
         let task = Task { try await app.run() }
@@ -78,15 +89,19 @@ struct ServerHeadersTests {
         var it = ready.stream.makeAsyncIterator()
         let port = await it.next() ?? 0
         let forged = "x@example.co.uk\n2026-12-01T00:00:00 info pactoria.serve : FORGED admin login ok\r\u{2028}"
-        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["email": forged, "password": "p"]), as: UTF8.self)
+        let body = String(
+            decoding: try JSONSerialization.data(withJSONObject: ["email": forged, "password": "p"]), as: UTF8.self)
         let r = try await blocking {
-            try RawConnection.request(port: port, "POST", "/api/v1/auth/login", headers: ["Content-Type: application/json"], body: body)
+            try RawConnection.request(
+                port: port, "POST", "/api/v1/auth/login", headers: ["Content-Type: application/json"], body: body)
         }
         #expect(r.status == 401)
         let lines = sink.lines
         #expect(lines.contains { $0.contains("FORGED") }, "the actor is logged with the security event: \(lines)")
         for line in lines {
-            #expect(!line.contains("\n") && !line.contains("\r") && !line.contains("\u{2028}"), "raw control character in: \(line)")
+            #expect(
+                !line.contains("\n") && !line.contains("\r") && !line.contains("\u{2028}"),
+                "raw control character in: \(line)")
         }
         #expect(lines.contains { $0.contains(#"x@example.co.uk\n2026"#) })
     }
@@ -109,8 +124,13 @@ struct CapturingHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
         let all = self.metadata.merging(metadata ?? [:]) { $1 }
-        sink.add(([message.description] + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " "))
+        sink.add(
+            ([message.description] + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(
+                separator: " "))
     }
 }

@@ -16,7 +16,8 @@ struct ServerLockoutTests {
         var statuses: [Int] = []
         for _ in 0..<8 {
             let r = try await RawConnection.call(
-                port: s.port, from: "127.0.0.2", "POST", "/api/v1/auth/login", headers: ["Content-Type: application/json"], body: wrong)
+                port: s.port, from: "127.0.0.2", "POST", "/api/v1/auth/login",
+                headers: ["Content-Type: application/json"], body: wrong)
             statuses.append(r.status)
         }
         #expect(statuses.prefix(5).allSatisfy { $0 == 401 }, "\(statuses)")
@@ -24,7 +25,8 @@ struct ServerLockoutTests {
         // The attacker's address is delayed even with the right password...
         let right = #"{"email":"admin@example.co.uk","password":"\#(LiveServer.password)"}"#
         let attacker = try await RawConnection.call(
-            port: s.port, from: "127.0.0.2", "POST", "/api/v1/auth/login", headers: ["Content-Type: application/json"], body: right)
+            port: s.port, from: "127.0.0.2", "POST", "/api/v1/auth/login", headers: ["Content-Type: application/json"],
+            body: right)
         #expect(attacker.status == 423)
         // ...while the admin, from their own address, signs in.
         let owner = try await s.loginResponse(Self.admin)

@@ -16,9 +16,10 @@ struct ServerPagingTests {
         let t = try s.token(Self.admin)
         try await s.createContract(t)
         for path in ["/api/v1/contracts", "/api/v1/audit", "/api/v1/security/events"] {
-            for query in ["page=\(Self.huge)", "page=\(Self.huge)&size=100", "page=-\(Self.huge)", "size=\(Self.huge)",
-                "page=99999999999999999999999", "page=abc"]
-            {
+            for query in [
+                "page=\(Self.huge)", "page=\(Self.huge)&size=100", "page=-\(Self.huge)", "size=\(Self.huge)",
+                "page=99999999999999999999999", "page=abc",
+            ] {
                 let r = try await s.call("GET", "\(path)?\(query)", token: t)
                 #expect(r.status == 422 || r.status == 200, "\(path)?\(query): \(r.status) \(r.text)")
                 if r.status == 422 {
@@ -71,7 +72,8 @@ struct ServerPagingTests {
 func pactoriaBinary() throws -> String {
     let fm = FileManager.default
     if let explicit = ProcessInfo.processInfo.environment["PACTORIA_BIN"], !explicit.isEmpty { return explicit }
-    var dir = URL(fileURLWithPath: (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+    var dir = URL(
+        fileURLWithPath: (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
     while dir.path != "/" {
         dir = dir.deletingLastPathComponent()
         for c in [dir.appendingPathComponent("pactoria"), dir.appendingPathComponent("debug/pactoria")]

@@ -33,7 +33,9 @@ struct ServerRateLimitTests {
         let created = try await s.createContract(m)
         let id = created["id"] as? String ?? ""
         var statuses: [Int] = []
-        for path in ["/api/v1/contracts/\(id)/analyze/", "/api/v1/contracts/\(id)//analyze", "/api/v1/contracts/\(id)/analyze/"] {
+        for path in [
+            "/api/v1/contracts/\(id)/analyze/", "/api/v1/contracts/\(id)//analyze", "/api/v1/contracts/\(id)/analyze/",
+        ] {
             statuses.append(try await s.call("POST", path, token: m, json: [:]).status)
         }
         #expect(statuses.prefix(2).allSatisfy { $0 != 429 && $0 != 404 }, "\(statuses)")
@@ -43,8 +45,12 @@ struct ServerRateLimitTests {
 
     @Test func encodedSlashesAndEscapesAboveTheRootAreRefused() async throws {
         let s = try await LiveServer()
-        for path in ["/api/v1/auth%2Flogin", "/api/v1/auth%2flogin", "/api/../../etc/passwd", "/api/v1/contracts/%2e%2e", "/api\\v1\\contracts"] {
-            let r = try await RawConnection.call(port: s.port, "POST", path, headers: ["Content-Type: application/json"], body: "{}")
+        for path in [
+            "/api/v1/auth%2Flogin", "/api/v1/auth%2flogin", "/api/../../etc/passwd", "/api/v1/contracts/%2e%2e",
+            "/api\\v1\\contracts",
+        ] {
+            let r = try await RawConnection.call(
+                port: s.port, "POST", path, headers: ["Content-Type: application/json"], body: "{}")
             #expect(r.status == 404 || r.status == 400, "\(path): \(r.text)")
         }
         #expect(try await s.call("GET", "/health").status == 200)
@@ -66,7 +72,9 @@ struct ServerRateLimitTests {
         let events = try await s.securityEvents()
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count
         #expect(lines <= 20, "\(lines) lines for 300 refused requests")
-        let counted = events.filter { ($0["kind"] as? String) == "rate_limited" }.reduce(0) { $0 + (($1["count"] as? Int) ?? 1) }
+        let counted = events.filter { ($0["kind"] as? String) == "rate_limited" }.reduce(0) {
+            $0 + (($1["count"] as? Int) ?? 1)
+        }
         #expect(counted == 280, "rate_limited events count \(counted)")
         let size = (try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
         #expect(size < 10_000, "security log is \(size) bytes")
@@ -78,7 +86,8 @@ struct ServerRateLimitTests {
         var last = 0
         for _ in 0..<11 { last = try await s.call("GET", "/api/v1/contracts", token: v).status }
         #expect(last == 429)
-        let other = try await RawConnection.call(port: s.port, from: "127.0.0.2", "GET", "/api/v1/contracts", headers: ["Authorization: Bearer \(v)"])
+        let other = try await RawConnection.call(
+            port: s.port, from: "127.0.0.2", "GET", "/api/v1/contracts", headers: ["Authorization: Bearer \(v)"])
         #expect(other.status == 200, "another address: \(other.text)")
         #expect(try await s.call("GET", "/health").status == 200)
     }
@@ -111,7 +120,9 @@ struct ServerSecurityLogTests {
         log.record(.init(time: "t", kind: "missing_token", severity: "low", address: "10.0.0.1", detail: "GET /x"))
         let r = log.read(limit: 100)
         #expect(r.total == 3 + 1 + 1 + 1, "\(r.events)")
-        let total = r.events.filter { $0["address"] as? String == "10.0.0.1" }.reduce(0) { $0 + (($1["count"] as? Int) ?? 1) }
+        let total = r.events.filter { $0["address"] as? String == "10.0.0.1" }.reduce(0) {
+            $0 + (($1["count"] as? Int) ?? 1)
+        }
         #expect(total == 1001)
     }
 
@@ -120,7 +131,10 @@ struct ServerSecurityLogTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let log = SecurityLog(ws, limits: .init(burst: 1_000_000, maxBytes: 8192, keep: 2))
         for i in 0..<2000 {
-            log.record(.init(time: "t", kind: "k\(i)", severity: "low", actor: "a\(i)@example.co.uk", detail: String(repeating: "x", count: 100)))
+            log.record(
+                .init(
+                    time: "t", kind: "k\(i)", severity: "low", actor: "a\(i)@example.co.uk",
+                    detail: String(repeating: "x", count: 100)))
         }
         let files = log.files
         #expect(files.count == 3)

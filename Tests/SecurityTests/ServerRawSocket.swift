@@ -1,5 +1,6 @@
 import Foundation
 import ServerTestSupport
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -20,7 +21,9 @@ final class RawConnection {
             local.sin_port = 0
             inet_pton(AF_INET, source, &local.sin_addr)
             let r = withUnsafePointer(to: &local) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             guard r == 0 else {
                 close(fd)
@@ -32,7 +35,9 @@ final class RawConnection {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
         let r = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard r == 0 else {
             close(fd)
@@ -67,7 +72,8 @@ final class RawConnection {
 
     /// One request on a fresh connection (`Connection: close`), returning the status and the whole text.
     static func request(
-        port: Int, from source: String? = nil, _ method: String, _ path: String, headers: [String] = [], body: String = ""
+        port: Int, from source: String? = nil, _ method: String, _ path: String, headers: [String] = [],
+        body: String = ""
     ) throws -> (status: Int, text: String) {
         let c = try RawConnection(port: port, from: source)
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
@@ -82,7 +88,8 @@ final class RawConnection {
 
     /// `request` on a thread of its own (never block the cooperative pool the server runs on).
     static func call(
-        port: Int, from source: String? = nil, _ method: String, _ path: String, headers: [String] = [], body: String = ""
+        port: Int, from source: String? = nil, _ method: String, _ path: String, headers: [String] = [],
+        body: String = ""
     ) async throws -> (status: Int, text: String) {
         try await blocking { try request(port: port, from: source, method, path, headers: headers, body: body) }
     }
@@ -102,7 +109,8 @@ struct RawSocketError: Error, CustomStringConvertible {
 func serverSettings(_ lines: [String]) -> (String) throws -> Void {
     { root in
         let file = root + "/.pactoria/config.yaml"
-        let text = try String(contentsOfFile: file, encoding: .utf8) + "server:\n" + lines.map { "  " + $0 + "\n" }.joined()
+        let text =
+            try String(contentsOfFile: file, encoding: .utf8) + "server:\n" + lines.map { "  " + $0 + "\n" }.joined()
         try text.write(toFile: file, atomically: true, encoding: .utf8)
     }
 }

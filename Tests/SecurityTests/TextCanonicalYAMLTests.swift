@@ -18,9 +18,13 @@ struct TextCanonicalYAMLTests {
         createdAt: "2026-01-01T09:00:00Z", updatedAt: "2026-01-01T09:00:00Z",
         lifecycle: LifecycleRecord(
             finalContent: FinalContent(sha256: "ab", by: "Ann <ann@example.co.uk>", at: "2026-01-01T09:00:00Z"),
-            events: ["submitted": LifecycleStamp(by: "Ann <ann@example.co.uk>", at: "2026-01-02T09:00:00Z", reason: "r")]))
+            events: [
+                "submitted": LifecycleStamp(by: "Ann <ann@example.co.uk>", at: "2026-01-02T09:00:00Z", reason: "r")
+            ]))
 
-    typealias Field = (name: String, set: @Sendable (inout Contract, String) -> Void, get: @Sendable (Contract) -> String?)
+    typealias Field = (
+        name: String, set: @Sendable (inout Contract, String) -> Void, get: @Sendable (Contract) -> String?
+    )
 
     /// Every text field of a contract, by its YAML path.
     static let fields: [Field] = [
@@ -43,11 +47,20 @@ struct TextCanonicalYAMLTests {
         ("created_at", { $0.createdAt = $1 }, { $0.createdAt }),
         ("updated_at", { $0.updatedAt = $1 }, { $0.updatedAt }),
         ("lifecycle.final_content.by", { $0.lifecycle!.finalContent!.by = $1 }, { $0.lifecycle?.finalContent?.by }),
-        ("lifecycle.submitted.by", { $0.lifecycle!.events["submitted"]!.by = $1 }, { $0.lifecycle?.events["submitted"]?.by }),
-        ("lifecycle.submitted.at", { $0.lifecycle!.events["submitted"]!.at = $1 }, { $0.lifecycle?.events["submitted"]?.at }),
-        ("lifecycle.submitted.reason", { $0.lifecycle!.events["submitted"]!.reason = $1 }, {
-            $0.lifecycle?.events["submitted"]?.reason
-        }),
+        (
+            "lifecycle.submitted.by", { $0.lifecycle!.events["submitted"]!.by = $1 },
+            { $0.lifecycle?.events["submitted"]?.by }
+        ),
+        (
+            "lifecycle.submitted.at", { $0.lifecycle!.events["submitted"]!.at = $1 },
+            { $0.lifecycle?.events["submitted"]?.at }
+        ),
+        (
+            "lifecycle.submitted.reason", { $0.lifecycle!.events["submitted"]!.reason = $1 },
+            {
+                $0.lifecycle?.events["submitted"]?.reason
+            }
+        ),
     ]
 
     /// Every key path of a tree, in order.
@@ -84,7 +97,8 @@ struct TextCanonicalYAMLTests {
     static let injections = [
         "Fine\u{2028}compliance:\u{2028}  score: 100", "Fine\u{2029}template_id: evil\n", "Fine\u{85}lifecycle:\n",
         "line one\nactivated:\n  by: Boss <boss@x.co.uk>\r\ncompliance: 100", "tab\there\n\u{2028}x: y",
-        "  leading\nsecond", "ends with spaces\n   ", "\u{FEFF}bom\nx", "nul\0inside\nx", "c1 \u{9B} csi\nx", "\u{FFFE}\nx",
+        "  leading\nsecond", "ends with spaces\n   ", "\u{FEFF}bom\nx", "nul\0inside\nx", "c1 \u{9B} csi\nx",
+        "\u{FFFE}\nx",
     ]
 
     @Test(arguments: injections)
@@ -113,8 +127,11 @@ struct TextCanonicalYAMLTests {
 
     /// Property: random text as an unknown key and its value round-trips too.
     @Test func unknownKeysRoundTrip() async {
-        await propertyCheck(count: 200, input: HostileText.generator(count: 1...8), HostileText.generator()) { key, value in
-            let written = YAMLNode.mapping([YAMLEntry(key: key, value: .scalar(value, .string)), YAMLEntry(key: "z", value: .scalar("1", .typed))])
+        await propertyCheck(count: 200, input: HostileText.generator(count: 1...8), HostileText.generator()) {
+            key, value in
+            let written = YAMLNode.mapping([
+                YAMLEntry(key: key, value: .scalar(value, .string)), YAMLEntry(key: "z", value: .scalar("1", .typed)),
+            ])
             let text = CanonicalYAML.render(written)
             let tree = YAMLNode.mapping([
                 YAMLEntry(key: Self.readable(key), value: .scalar(Self.readable(value), .string)),

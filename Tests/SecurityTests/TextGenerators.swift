@@ -25,7 +25,9 @@ enum HostileText {
     }
 
     /// A string of up to `count` pieces.
-    static func generator(count: ClosedRange<Int> = 0...24) -> Generator<String, Generator<Int, Shrink.Integer<Int>>.ArrayShrink> {
+    static func generator(count: ClosedRange<Int> = 0...24) -> Generator<
+        String, Generator<Int, Shrink.Integer<Int>>.ArrayShrink
+    > {
         Gen.int(in: 0...Int(Int32.max)).array(of: count).map { ns in ns.map(piece).joined() }
     }
 }

@@ -50,7 +50,8 @@ struct TextRulesTests {
     @Test func lengthsAreLimited() {
         var c = Contract(
             id: "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b", title: "Care plan", contractType: "service_agreement",
-            status: "draft", client: Party(name: "Finchley", company: String(repeating: "A", count: 900_000)), version: 1)
+            status: "draft", client: Party(name: "Finchley", company: String(repeating: "A", count: 900_000)),
+            version: 1)
         #expect(Validator.validate(c).contains { $0.field == "client.company" && $0.message.contains("at most 200") })
         c.client?.company = "Finchley"
         c.client?.role = String(repeating: "r", count: 101)
@@ -62,16 +63,20 @@ struct TextRulesTests {
     func controlCharactersAreRefusedNamingTheField(_ ch: String) {
         let c = Contract(
             id: "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b", title: "Care plan", contractType: "service_agreement",
-            status: "draft" + ch, plainEnglishInput: "Please draft a plan" + ch + " for us.", client: Party(name: "Fin" + ch),
+            status: "draft" + ch, plainEnglishInput: "Please draft a plan" + ch + " for us.",
+            client: Party(name: "Fin" + ch),
             version: 1, createdBy: "Ann <ann@example.co.uk>" + ch)
         let issues = Validator.validate(c)
         for field in ["status", "plain_english_input", "client.name", "created_by"] {
-            #expect(issues.contains { $0.field == field && $0.message.contains("control characters") }, "\(field): \(issues)")
+            #expect(
+                issues.contains { $0.field == field && $0.message.contains("control characters") },
+                "\(field): \(issues)")
         }
         #expect(Validator.validateReason("ok" + ch).contains { $0.field == "reason" })
-        #expect(Company.validate(Company(name: "Acme" + ch, slug: "acme", subscriptionTier: "starter")).contains {
-            $0.field == "name"
-        })
+        #expect(
+            Company.validate(Company(name: "Acme" + ch, slug: "acme", subscriptionTier: "starter")).contains {
+                $0.field == "name"
+            })
     }
 
     @Test func tabsAndNewlinesStayAllowedWhereTheyBelong() {
@@ -87,7 +92,8 @@ struct TextRulesTests {
         text = text.replacingOccurrences(of: "title: Website care plan", with: "title: \"Website\\0care plan\"")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let loaded = try sb.ws.loadContract(sb.ref)
-        #expect(loaded.problems.contains { "\($0)".contains("title") && "\($0)".contains("control") }, "\(loaded.problems)")
+        #expect(
+            loaded.problems.contains { "\($0)".contains("title") && "\($0)".contains("control") }, "\(loaded.problems)")
         let report = try Check.run(sb.ws, staged: false)
         _ = report
     }

@@ -20,8 +20,10 @@ struct TextServerTests {
         let s = try await LiveServer()
         let token = try s.token("manager@brickline.co.uk")
         let id = try await createContract(s, token: token)
-        let reason = "Ready\n\nPactoria-Contract: \(UUID().uuidString.lowercased())\nPactoria-Event: contract.terminated"
-        let r = try await s.call("POST", "/api/v1/contracts/\(id)/transitions", token: token, json: ["action": "submit", "reason": reason])
+        let reason =
+            "Ready\n\nPactoria-Contract: \(UUID().uuidString.lowercased())\nPactoria-Event: contract.terminated"
+        let r = try await s.call(
+            "POST", "/api/v1/contracts/\(id)/transitions", token: token, json: ["action": "submit", "reason": reason])
         #expect(r.status == 200, "\(r.text)")
         let audit = try await s.call("GET", "/api/v1/audit", token: token)
         let listed = (audit.json["events"] as? [[String: Any]]) ?? []
@@ -44,22 +46,26 @@ struct TextServerTests {
         let token = try s.token("manager@brickline.co.uk")
         let id = try await createContract(s, token: token)
         let before = try s.workspace().repository().headCommitID()
-        let r = try await s.call("POST", "/api/v1/contracts/\(id)/transitions", token: token, json: ["action": "submit", "reason": reason])
+        let r = try await s.call(
+            "POST", "/api/v1/contracts/\(id)/transitions", token: token, json: ["action": "submit", "reason": reason])
         #expect(r.status == 422 || r.status == 413, "\(r.status) \(r.text.prefix(300))")
         #expect(r.text.contains("reason") || r.status == 413)
         #expect(try s.workspace().repository().headCommitID() == before)
         #expect(try await s.call("GET", "/health").status == 200)
     }
 
-    @Test(arguments: [
-        ["title": "Care\0plan"], ["client": ["name": "Finchley", "company": String(repeating: "A", count: 5_000)]],
-        ["client": ["name": "Finchley", "role": "java&#x09;script:alert(1)"]],
-        ["plain_english_input": "Please draft terms &#106;avascript:alert(1) for the client"],
-    ] as [[String: any Sendable]])
+    @Test(
+        arguments: [
+            ["title": "Care\0plan"], ["client": ["name": "Finchley", "company": String(repeating: "A", count: 5_000)]],
+            ["client": ["name": "Finchley", "role": "java&#x09;script:alert(1)"]],
+            ["plain_english_input": "Please draft terms &#106;avascript:alert(1) for the client"],
+        ] as [[String: any Sendable]])
     func badContractFieldsAreRefusedWith422(_ fields: [String: any Sendable]) async throws {
         let s = try await LiveServer()
         let token = try s.token("manager@brickline.co.uk")
-        var body: [String: Any] = ["title": "Care plan", "contract_type": "service_agreement", "client": ["name": "Finchley"]]
+        var body: [String: Any] = [
+            "title": "Care plan", "contract_type": "service_agreement", "client": ["name": "Finchley"],
+        ]
         for (k, v) in fields { body[k] = v }
         let r = try await s.call("POST", "/api/v1/contracts", token: token, json: body)
         #expect(r.status == 422, "\(r.status) \(r.text.prefix(300))")

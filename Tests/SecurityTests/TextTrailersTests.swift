@@ -9,7 +9,8 @@ import Testing
 /// commit message) can add, end or drop a trailer block.
 @Suite("Security: audit trailers")
 struct TextTrailersTests {
-    static let forgery = "Looks fine\n\nPactoria-Contract: 00000000-0000-4000-8000-000000000000\n"
+    static let forgery =
+        "Looks fine\n\nPactoria-Contract: 00000000-0000-4000-8000-000000000000\n"
         + "Pactoria-Event: contract.terminated\nPactoria-Actor: Boss <boss@ancoats.co.uk>"
 
     @Test(arguments: [
@@ -43,7 +44,8 @@ struct TextTrailersTests {
         let sb = try TextSandbox()
         let before = try sb.ws.repository().headCommitID()
         #expect {
-            _ = try Transitions.run(sb.ws, spec: sb.ref.stem, action: .submit, reason: "ok\0Pactoria-Event: x", author: sb.author)
+            _ = try Transitions.run(
+                sb.ws, spec: sb.ref.stem, action: .submit, reason: "ok\0Pactoria-Event: x", author: sb.author)
         } throws: { error in
             "\(error)".contains("reason") && "\(error)".contains("control")
         }
@@ -51,7 +53,10 @@ struct TextTrailersTests {
     }
 
     @Test func nulOrDashesInACommitMessageKeepTheTrailers() throws {
-        for message in ["Cut here\0then nothing", "Patch follows\n---\nsomething", " ---\n", "\n  --- x", "x\n---\u{352}2b", "Pactoria-Contract: fake\nPactoria-Event: x"] {
+        for message in [
+            "Cut here\0then nothing", "Patch follows\n---\nsomething", " ---\n", "\n  --- x", "x\n---\u{352}2b",
+            "Pactoria-Contract: fake\nPactoria-Event: x",
+        ] {
             let event = ContractEvent(
                 id: "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b", ref: ContractRef(company: "a", stem: "b"),
                 event: "contract.content_generated", version: 2, actor: "Ann <ann@example.co.uk>")
@@ -64,7 +69,8 @@ struct TextTrailersTests {
 
     @Test func plainValuesStayReadable() {
         let event = ContractEvent(
-            id: "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b", ref: ContractRef(company: "a", stem: "b"), event: "contract.terminated",
+            id: "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b", ref: ContractRef(company: "a", stem: "b"),
+            event: "contract.terminated",
             version: 3, from: "active", to: "terminated", actor: "Ann Admin <ann@example.co.uk>",
             reason: "Client went into administration: see 50% clause")
         let text = AuditTrailers.compose(message: "Terminate", events: [event])
@@ -82,7 +88,8 @@ struct TextTrailersTests {
 
     @Test func aRepeatedKeyCannotOverwriteAValueOfItsBlock() {
         let events = AuditTrailers.parse([
-            ("Pactoria-Contract", "abc"), ("Pactoria-Event", "contract.updated"), ("Pactoria-Event", "contract.terminated"),
+            ("Pactoria-Contract", "abc"), ("Pactoria-Event", "contract.updated"),
+            ("Pactoria-Event", "contract.terminated"),
         ])
         #expect(events.map(\.event) == ["contract.updated"])
     }

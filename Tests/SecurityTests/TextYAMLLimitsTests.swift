@@ -29,7 +29,9 @@ struct TextYAMLLimitsTests {
     @Test func aliasBombIsRefusedQuicklyNamingTheFile() throws {
         var caught: YAMLError?
         let took = elapsed {
-            do { _ = try YAMLDocument.parse(Self.aliasBomb, file: "companies/x/contracts/bomb.yaml") } catch let e as YAMLError { caught = e } catch {}
+            do { _ = try YAMLDocument.parse(Self.aliasBomb, file: "companies/x/contracts/bomb.yaml") } catch let e
+                as YAMLError
+            { caught = e } catch {}
         }
         let error = try #require(caught)
         #expect(error.description.hasPrefix("companies/x/contracts/bomb.yaml"))

@@ -1,8 +1,8 @@
 public import Foundation
-import PactoriaTestSupport
 public import PactoriaCore
 public import PactoriaHTTPClient
 public import PactoriaServer
+import PactoriaTestSupport
 public import PactoriaWorkspace
 public import Testing
 
@@ -28,12 +28,14 @@ public final class LiveServer: @unchecked Sendable {
         _ = try Companies.add(ws, name: "Ancoats Bakehouse Ltd", slug: "ancoats", companyNumber: nil)
         _ = try CommitChanges.run(ws, message: "Companies", author: author, stageEverything: true)
         for (email, role, company) in Self.users {
-            _ = try UserStore.add(ws, email: email, fullName: email, role: role, company: company, password: Self.password)
+            _ = try UserStore.add(
+                ws, email: email, fullName: email, role: role, company: company, password: Self.password)
         }
         // The operator grant, as `pactoria user grant-operator` gives it.
         _ = try UserStore.setOperator(ws, email: Self.operatorEmail, granted: true)
         let ready = AsyncStream<Int>.makeStream()
-        let app = try buildApplication(ServerConfiguration(root: root, host: "127.0.0.1", port: 0, config: ws.config)) { port in
+        let app = try buildApplication(ServerConfiguration(root: root, host: "127.0.0.1", port: 0, config: ws.config)) {
+            port in
             ready.continuation.yield(port)
         }
         task = Task { try await app.run() }
@@ -63,7 +65,9 @@ public final class LiveServer: @unchecked Sendable {
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
     /// A request value: the bearer token and, with `json`, the serialised body and its type.
-    public func httpRequest(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) throws -> HTTPRequest {
+    public func httpRequest(
+        _ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []
+    ) throws -> HTTPRequest {
         var h = headers
         if let token { h.append(.authorization(bearer: token)) }
         var body: [UInt8]?
@@ -74,7 +78,9 @@ public final class LiveServer: @unchecked Sendable {
         return HTTPRequest(method: method, url: url(path), headers: h, body: body)
     }
 
-    public func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) throws -> HTTPResponse {
+    public func request(
+        _ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []
+    ) throws -> HTTPResponse {
         try client.send(try httpRequest(method, path, token: token, json: json, headers: headers))
     }
 
@@ -86,7 +92,9 @@ public final class LiveServer: @unchecked Sendable {
 }
 
 extension HTTPResponse {
-    public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any]) ?? [:] }
+    public var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any]) ?? [:]
+    }
 }
 
 // MARK: - Helpers for the issue #5 suite
@@ -108,18 +116,24 @@ extension LiveServer {
         guard let user = UserStore.find(try UserStore.load(ws), email: email) else {
             throw HarnessFailure(description: "no user \(email)")
         }
-        return UserStore.token(for: user, key: try signingKey(), now: Int64(Date().timeIntervalSince1970), lifetime: lifetime)
+        return UserStore.token(
+            for: user, key: try signingKey(), now: Int64(Date().timeIntervalSince1970), lifetime: lifetime)
     }
 
     /// A request off the cooperative pool; `json` is serialised here.
-    public func call(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []) async throws -> HTTPResponse {
+    public func call(
+        _ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []
+    ) async throws -> HTTPResponse {
         let request = try httpRequest(method, path, token: token, json: json, headers: headers)
         let client = self.client
         return try await blocking { try client.send(request) }
     }
 
     /// A request with a raw body and an explicit (or no) content type.
-    public func raw(_ method: String, _ path: String, token: String? = nil, body: [UInt8]?, contentType: String?, headers: [HTTPHeader] = []) async throws -> HTTPResponse {
+    public func raw(
+        _ method: String, _ path: String, token: String? = nil, body: [UInt8]?, contentType: String?,
+        headers: [HTTPHeader] = []
+    ) async throws -> HTTPResponse {
         var h = headers
         if let token { h.append(.authorization(bearer: token)) }
         if let contentType { h.append(.contentType(contentType)) }
@@ -135,9 +149,12 @@ extension LiveServer {
     }
 
     /// A JSON request value, for `concurrently`.
-    public func jsonRequest(_ method: String, _ path: String, token: String, json: [String: Any], headers: [HTTPHeader] = []) throws -> HTTPRequest {
+    public func jsonRequest(
+        _ method: String, _ path: String, token: String, json: [String: Any], headers: [HTTPHeader] = []
+    ) throws -> HTTPRequest {
         HTTPRequest(
-            method: method, url: url(path), headers: [.authorization(bearer: token), .contentType("application/json")] + headers,
+            method: method, url: url(path),
+            headers: [.authorization(bearer: token), .contentType("application/json")] + headers,
             body: Array(try JSONSerialization.data(withJSONObject: json)))
     }
 
@@ -156,7 +173,8 @@ extension LiveServer {
     /// Creates a draft through the API and returns its JSON (records an issue unless 201).
     @discardableResult
     public func createContract(
-        _ token: String, title: String = "Website Build", type: String = "service_agreement", extra: [String: Any] = [:],
+        _ token: String, title: String = "Website Build", type: String = "service_agreement",
+        extra: [String: Any] = [:],
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> [String: Any] {
         var body: [String: Any] = ["title": title, "contract_type": type, "client": ["name": "Acme Ltd"]]
@@ -167,7 +185,9 @@ extension LiveServer {
     }
 
     /// POST a lifecycle transition.
-    public func transition(_ token: String, _ id: String, _ action: String, reason: String? = nil, version: Int? = nil) async throws -> HTTPResponse {
+    public func transition(_ token: String, _ id: String, _ action: String, reason: String? = nil, version: Int? = nil)
+        async throws -> HTTPResponse
+    {
         var body: [String: Any] = ["action": action]
         if let reason { body["reason"] = reason }
         if let version { body["version"] = version }
@@ -197,7 +217,9 @@ public struct CLIRun: Sendable, CustomStringConvertible {
 extension LiveServer {
     /// Runs the built `pactoria` binary in the server's workspace (fast hashing, pinned author),
     /// with `input` on standard input.
-    public func pactoria(_ args: [String], input: String? = nil, environment: [String: String?] = [:]) async throws -> CLIRun {
+    public func pactoria(_ args: [String], input: String? = nil, environment: [String: String?] = [:]) async throws
+        -> CLIRun
+    {
         let root = self.root
         return try await blocking { try runPactoria(root, args, input: input, environment: environment) }
     }
@@ -212,7 +234,9 @@ public func pactoriaBinary() throws -> String {
 }
 
 /// Runs `pactoria` in `root` with a pinned environment; never throws on a non-zero exit.
-public func runPactoria(_ root: String, _ args: [String], input: String? = nil, environment: [String: String?] = [:]) throws -> CLIRun {
+public func runPactoria(_ root: String, _ args: [String], input: String? = nil, environment: [String: String?] = [:])
+    throws -> CLIRun
+{
     let io = NSTemporaryDirectory() + "pactoria-cli-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: io, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: io) }
@@ -226,7 +250,9 @@ public func runPactoria(_ root: String, _ args: [String], input: String? = nil, 
     let status = try Spawn.run(
         try pactoriaBinary(), args, directory: root, environment: env, stdin: io + "/in", stdout: io + "/out",
         stderr: io + "/err")
-    let read = { (name: String) in String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: io + "/" + name))) ?? Data(), as: UTF8.self) }
+    let read = { (name: String) in
+        String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: io + "/" + name))) ?? Data(), as: UTF8.self)
+    }
     return CLIRun(status: status, stdout: read("out"), stderr: read("err"))
 }
 
@@ -256,7 +282,9 @@ public final class ResultsBox<T>: @unchecked Sendable {
     init(_ n: Int) { results = Array(repeating: nil, count: n) }
 }
 
-public func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<T, any Error>] {
+public func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<
+    T, any Error
+>] {
     let box = ResultsBox<T>(count)
     let group = DispatchGroup()
     let start = DispatchSemaphore(value: 0)

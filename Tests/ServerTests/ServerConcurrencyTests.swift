@@ -14,17 +14,23 @@ struct ServerConcurrencyTests {
     static func serverWithDrafts(_ count: Int) async throws -> (LiveServer, [String]) {
         let s = try await LiveServer { root in
             let file = root + "/.pactoria/config.yaml"
-            let text = try String(contentsOfFile: file, encoding: .utf8) + "plans:\n  starter:\n    contracts_per_month: 1000\n"
+            let text =
+                try String(contentsOfFile: file, encoding: .utf8)
+                + "plans:\n  starter:\n    contracts_per_month: 1000\n"
             try text.write(toFile: file, atomically: true, encoding: .utf8)
         }
         let ws = try s.workspace()
         var ids: [String] = []
         for i in 0..<count {
             let r = try NewContract.run(
-                ws, .init(company: "brickline", title: "Contract \(i)", type: "service_agreement", client: Party(name: "Client \(i) Ltd"), author: "Admin <admin@example.co.uk>"))
+                ws,
+                .init(
+                    company: "brickline", title: "Contract \(i)", type: "service_agreement",
+                    client: Party(name: "Client \(i) Ltd"), author: "Admin <admin@example.co.uk>"))
             ids.append(r.contract.id)
         }
-        _ = try CommitChanges.run(ws, message: "Drafts", author: Author(name: "Admin", email: "admin@example.co.uk"), stageEverything: true)
+        _ = try CommitChanges.run(
+            ws, message: "Drafts", author: Author(name: "Admin", email: "admin@example.co.uk"), stageEverything: true)
         return (s, ids)
     }
 
@@ -37,9 +43,14 @@ struct ServerConcurrencyTests {
         var requests: [HTTPRequest] = []
         for (i, id) in ids.enumerated() {
             if i.isMultiple(of: 2) {
-                requests.append(try s.jsonRequest("POST", "/api/v1/contracts/\(id)/transitions", token: m, json: ["action": "submit"]))
+                requests.append(
+                    try s.jsonRequest(
+                        "POST", "/api/v1/contracts/\(id)/transitions", token: m, json: ["action": "submit"]))
             } else {
-                requests.append(try s.jsonRequest("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Renamed \(i)"], headers: [HTTPHeader("If-Match", "1")]))
+                requests.append(
+                    try s.jsonRequest(
+                        "PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Renamed \(i)"],
+                        headers: [HTTPHeader("If-Match", "1")]))
             }
         }
         let results = try await s.concurrently(requests)
@@ -62,7 +73,9 @@ struct ServerConcurrencyTests {
                 #expect(c["title"] as? String == "Renamed \(i)", "\(id)")
             }
         }
-        let touched = try await s.git(["log", "-50", "--format=", "--name-only"]).split(separator: "\n").filter { $0.hasSuffix(".yaml") }
+        let touched = try await s.git(["log", "-50", "--format=", "--name-only"]).split(separator: "\n").filter {
+            $0.hasSuffix(".yaml")
+        }
         #expect(Set(touched).count == 50)
         let pending = try await s.call("GET", "/api/v1/contracts?status=pending_review&size=100", token: m)
         #expect(pending.json["total"] as? Int == 25)
@@ -77,7 +90,9 @@ struct ServerConcurrencyTests {
         let etag = try await s.call("GET", "/api/v1/contracts/\(id)", token: m).header("ETag") ?? ""
         #expect(!etag.isEmpty)
         let requests = try (0..<20).map { i in
-            try s.jsonRequest("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Edit \(i)"], headers: [HTTPHeader("If-Match", etag)])
+            try s.jsonRequest(
+                "PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Edit \(i)"],
+                headers: [HTTPHeader("If-Match", etag)])
         }
         let results = try await s.concurrently(requests).map { try $0.get() }
         let statuses = results.map(\.status)
@@ -105,7 +120,9 @@ struct ServerConcurrencyTests {
         let version = now["version"] as? Int ?? 1
         let before2 = try await s.commitCount()
         let unguarded = try (0..<20).map { i in
-            try s.jsonRequest("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["plain_english_input": "Concurrent note number \(i)"])
+            try s.jsonRequest(
+                "PATCH", "/api/v1/contracts/\(id)", token: m,
+                json: ["plain_english_input": "Concurrent note number \(i)"])
         }
         let r2 = try await s.concurrently(unguarded).map { try $0.get() }
         #expect(r2.allSatisfy { $0.status == 200 || $0.status == 409 }, "\(r2.map { "\($0.status) \($0.text)" })")
@@ -132,27 +149,34 @@ struct ServerConcurrencyTests {
         let path = first.json["path"] as? String ?? ""
         let file = s.root + "/" + path
         let yaml = try String(contentsOfFile: file, encoding: .utf8)
-        try yaml.replacingOccurrences(of: "title: Contract 0", with: "title: Edited by the CLI").write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try CommitChanges.run(try s.workspace(), message: "Edit title", author: Author(name: "CLI User", email: "cli@example.co.uk"))
+        try yaml.replacingOccurrences(of: "title: Contract 0", with: "title: Edited by the CLI").write(
+            toFile: file, atomically: true, encoding: .utf8)
+        let result = try CommitChanges.run(
+            try s.workspace(), message: "Edit title", author: Author(name: "CLI User", email: "cli@example.co.uk"))
         let next = try await s.call("GET", "/api/v1/contracts/\(id)", token: m)
         #expect(next.json["title"] as? String == "Edited by the CLI")
         let list = try await s.call("GET", "/api/v1/contracts?search=CLI", token: m)
         #expect(list.json["total"] as? Int == 1)
-        let versions = try await s.call("GET", "/api/v1/contracts/\(id)/versions", token: m).json["versions"] as? [[String: Any]] ?? []
+        let versions =
+            try await s.call("GET", "/api/v1/contracts/\(id)/versions", token: m).json["versions"] as? [[String: Any]]
+            ?? []
         #expect(versions.contains { $0["commit"] as? String == result.commit.hex })
         let ready = try await s.call("GET", "/ready")
         #expect((ready.json["checks"] as? [String: Any])?["head"] as? String == result.commit.hex)
         // The server's next write builds on the CLI's commit (no lost update).
-        let patched = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["plain_english_input": "After the CLI"])
+        let patched = try await s.call(
+            "PATCH", "/api/v1/contracts/\(id)", token: m, json: ["plain_english_input": "After the CLI"])
         #expect(patched.status == 200, "\(patched.text)")
         #expect(patched.json["title"] as? String == "Edited by the CLI")
         let parent = try await s.git(["rev-parse", "HEAD~1"]).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(parent == result.commit.hex)
         // A plain git commit (HEAD moved outside pactoria) is seen too.
         let yaml2 = try String(contentsOfFile: file, encoding: .utf8)
-        try yaml2.replacingOccurrences(of: "title: Edited by the CLI", with: "title: Edited with git").write(toFile: file, atomically: true, encoding: .utf8)
+        try yaml2.replacingOccurrences(of: "title: Edited by the CLI", with: "title: Edited with git").write(
+            toFile: file, atomically: true, encoding: .utf8)
         try await s.git(["commit", "-q", "--no-verify", "-am", "Edit with git"])
-        #expect(try await s.call("GET", "/api/v1/contracts/\(id)", token: m).json["title"] as? String == "Edited with git")
+        #expect(
+            try await s.call("GET", "/api/v1/contracts/\(id)", token: m).json["title"] as? String == "Edited with git")
     }
 
     @Test func usersStoreHashesAndTokens() async throws {
@@ -191,7 +215,8 @@ struct ServerConcurrencyTests {
         #expect(gone.json["detail"] as? String == "invalid token")
         // A user added while the server runs can log in without a restart.
         _ = try UserStore.add(
-            try s.workspace(), email: "new@brickline.co.uk", fullName: "New Person", role: .viewer, company: "brickline",
+            try s.workspace(), email: "new@brickline.co.uk", fullName: "New Person", role: .viewer,
+            company: "brickline",
             password: "another-long-password", actor: "admin@example.co.uk")
         let login = try await s.loginResponse("new@brickline.co.uk", password: "another-long-password")
         #expect(login.status == 200, "\(login.text)")

@@ -15,7 +15,8 @@ struct ServerOpenAPITests {
         "get /api/v1/contracts", "post /api/v1/contracts", "get /api/v1/contracts/templates",
         "get /api/v1/contracts/{id}", "patch /api/v1/contracts/{id}",
         "get /api/v1/contracts/{id}/content", "get /api/v1/contracts/{id}/versions", "get /api/v1/contracts/{id}/diff",
-        "post /api/v1/contracts/{id}/generate", "post /api/v1/contracts/{id}/analyze", "post /api/v1/contracts/{id}/transitions",
+        "post /api/v1/contracts/{id}/generate", "post /api/v1/contracts/{id}/analyze",
+        "post /api/v1/contracts/{id}/transitions",
         "post /api/v1/ai/recommend-template", "post /api/v1/ai/analyze-contract", "get /api/v1/ai/health",
         "get /api/v1/audit", "get /api/v1/security/events",
     ]
@@ -40,7 +41,9 @@ struct ServerOpenAPITests {
                 #expect(responses.keys.contains { $0.hasPrefix("2") }, "\(method) \(path) documents a success")
                 if path.contains("{id}") {
                     let params = o["parameters"] as? [[String: Any]] ?? []
-                    #expect(params.contains { $0["name"] as? String == "id" && $0["in"] as? String == "path" }, "\(method) \(path)")
+                    #expect(
+                        params.contains { $0["name"] as? String == "id" && $0["in"] as? String == "path" },
+                        "\(method) \(path)")
                 }
                 let secured = !((o["security"] as? [Any]) ?? []).isEmpty
                 // With a token (and a harmless body): the route exists for that method.
@@ -52,7 +55,8 @@ struct ServerOpenAPITests {
                 #expect(r.status != 405, "\(method) \(path) answered 405")
                 #expect(r.status < 500, "\(method) \(path) answered \(r.status): \(r.text)")
                 // Its status is one the document lists (or a 2xx).
-                #expect(responses.keys.contains(String(r.status)) || (200..<300).contains(r.status),
+                #expect(
+                    responses.keys.contains(String(r.status)) || (200..<300).contains(r.status),
                     "\(method) \(path) answered \(r.status), not in \(responses.keys.sorted())")
                 // Secured operations refuse a missing token; open ones do not ask for one.
                 let anonymous = try await s.call(method.uppercased(), Self.concrete(path, id: id), json: json)
@@ -64,7 +68,10 @@ struct ServerOpenAPITests {
             }
         }
         #expect(documented == Set(OpenAPIDocument.operations.map { "\($0.method) \($0.path)" }))
-        #expect(documented == Self.exercised, "documented but not exercised: \(documented.subtracting(Self.exercised)); exercised but not documented: \(Self.exercised.subtracting(documented))")
+        #expect(
+            documented == Self.exercised,
+            "documented but not exercised: \(documented.subtracting(Self.exercised)); exercised but not documented: \(Self.exercised.subtracting(documented))"
+        )
     }
 
     @Test func servedRoutesAreDocumented() async throws {
@@ -76,7 +83,8 @@ struct ServerOpenAPITests {
         // Every (method, path) the server serves among those the tests know, plus likely
         // neighbours: anything that answers other than 404/405 must be in the document.
         let paths = Set(Self.exercised.map { String($0.split(separator: " ")[1]) }).union([
-            "/api/v1/users", "/api/v1/auth/logout", "/api/v1/auth/me", "/api/v1/contracts/{id}/history", "/api/v1/companies",
+            "/api/v1/users", "/api/v1/auth/logout", "/api/v1/auth/me", "/api/v1/contracts/{id}/history",
+            "/api/v1/companies",
             "/api/v1/ai/generate", "/api/v1/contracts/{id}/analysis", "/api/v1/security", "/api/v1", "/api", "/",
             "/docs", "/metrics", "/api/v1/contracts/{id}/content/raw",
         ])
@@ -87,10 +95,15 @@ struct ServerOpenAPITests {
                 let r = try await s.call(method.uppercased(), Self.concrete(path, id: id), token: token, json: json)
                 let served = r.status != 404 && r.status != 405
                 if served {
-                    #expect(documented.contains("\(method) \(path)"), "\(method) \(path) answered \(r.status) but is not in /openapi.json")
+                    #expect(
+                        documented.contains("\(method) \(path)"),
+                        "\(method) \(path) answered \(r.status) but is not in /openapi.json")
                 } else {
-                    #expect(r.json["error"] as? String != nil, "\(method) \(path): a 404/405 in the error shape: \(r.text)")
-                    #expect(!documented.contains("\(method) \(path)") || path.contains("{id}"), "\(method) \(path) documented but \(r.status)")
+                    #expect(
+                        r.json["error"] as? String != nil, "\(method) \(path): a 404/405 in the error shape: \(r.text)")
+                    #expect(
+                        !documented.contains("\(method) \(path)") || path.contains("{id}"),
+                        "\(method) \(path) documented but \(r.status)")
                 }
             }
         }

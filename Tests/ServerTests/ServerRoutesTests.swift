@@ -63,16 +63,21 @@ struct ServerRoutesTests {
         let missing = try await s.call("POST", "/api/v1/auth/login", json: ["email": Self.manager])
         #expect(missing.status == 422)
         #expect(missing.json["field"] as? String == "password")
-        let notJSON = try await s.raw("POST", "/api/v1/auth/login", body: Array("email=x".utf8), contentType: "application/x-www-form-urlencoded")
+        let notJSON = try await s.raw(
+            "POST", "/api/v1/auth/login", body: Array("email=x".utf8), contentType: "application/x-www-form-urlencoded")
         #expect(notJSON.status == 415)
-        let broken = try await s.raw("POST", "/api/v1/auth/login", body: Array("{not json".utf8), contentType: "application/json")
+        let broken = try await s.raw(
+            "POST", "/api/v1/auth/login", body: Array("{not json".utf8), contentType: "application/json")
         #expect(broken.status == 400)
         #expect(broken.json["error"] as? String != nil)
 
         let commits = try await s.commitCount()
         let closed = try await s.call(
             "POST", "/api/v1/auth/register",
-            json: ["email": "owner@newco.co.uk", "full_name": "Owner", "password": "long-enough-pw", "company_name": "Newco Ltd", "timezone": "Europe/London"])
+            json: [
+                "email": "owner@newco.co.uk", "full_name": "Owner", "password": "long-enough-pw",
+                "company_name": "Newco Ltd", "timezone": "Europe/London",
+            ])
         #expect(closed.status == 403)
         #expect(closed.json["error"] as? String == "forbidden")
         #expect(try await s.commitCount() == commits)
@@ -88,7 +93,10 @@ struct ServerRoutesTests {
         let before = try await s.commitCount()
         let r = try await s.call(
             "POST", "/api/v1/auth/register",
-            json: ["email": "owner@newco.co.uk", "full_name": "Nia Owner", "password": "long-enough-pw", "company_name": "Newco Ltd", "timezone": "Europe/London"])
+            json: [
+                "email": "owner@newco.co.uk", "full_name": "Nia Owner", "password": "long-enough-pw",
+                "company_name": "Newco Ltd", "timezone": "Europe/London",
+            ])
         #expect(r.status == 201, "\(r.text)")
         let company = r.json["company"] as? [String: Any] ?? [:]
         let slug = company["slug"] as? String ?? ""
@@ -100,7 +108,9 @@ struct ServerRoutesTests {
         // One commit holding the company directory and the user.
         #expect(try await s.commitCount() == before + 1)
         var isDir: ObjCBool = false
-        #expect(FileManager.default.fileExists(atPath: s.root + "/companies/\(slug)", isDirectory: &isDir) && isDir.boolValue)
+        #expect(
+            FileManager.default.fileExists(atPath: s.root + "/companies/\(slug)", isDirectory: &isDir)
+                && isDir.boolValue)
         let files = try await s.git(["show", "--name-only", "--format=%an <%ae>", "HEAD"])
         #expect(files.contains("Nia Owner <owner@newco.co.uk>"), "\(files)")
         // Issue #11: the user goes to the local store, never into a commit.
@@ -114,12 +124,17 @@ struct ServerRoutesTests {
         #expect(list.json["total"] as? Int == 0)
         #expect(UserStore.find(try UserStore.load(try s.workspace()), email: "owner@newco.co.uk")?.role == .admin)
         // Validation and duplicates: 4xx, no commit, no stray directory.
-        let bad = try await s.call("POST", "/api/v1/auth/register", json: ["email": "x@newco2.co.uk", "password": "long-enough-pw", "company_name": "Newco Two"])
+        let bad = try await s.call(
+            "POST", "/api/v1/auth/register",
+            json: ["email": "x@newco2.co.uk", "password": "long-enough-pw", "company_name": "Newco Two"])
         #expect(bad.status == 422)
         #expect(bad.json["field"] as? String == "full_name")
         let dup = try await s.call(
             "POST", "/api/v1/auth/register",
-            json: ["email": "owner@newco.co.uk", "full_name": "Again", "password": "long-enough-pw", "company_name": "Other Newco Ltd"])
+            json: [
+                "email": "owner@newco.co.uk", "full_name": "Again", "password": "long-enough-pw",
+                "company_name": "Other Newco Ltd",
+            ])
         #expect((400..<500).contains(dup.status), "\(dup.status) \(dup.text)")
         #expect(try await s.commitCount() == before + 1)
         #expect(try await s.git(["status", "--porcelain", "--untracked-files=all"]).isEmpty)
@@ -181,7 +196,8 @@ struct ServerRoutesTests {
         #expect(one.json["status"] as? String == "draft")
         #expect(one.json["version"] as? Int == 1)
         #expect(one.json["company"] as? String == "brickline")
-        #expect(try await s.call("GET", "/api/v1/contracts/00000000-0000-0000-0000-000000000000", token: m).status == 404)
+        #expect(
+            try await s.call("GET", "/api/v1/contracts/00000000-0000-0000-0000-000000000000", token: m).status == 404)
         let junk = try await s.call("GET", "/api/v1/contracts/..%2F..%2Fetc", token: m)
         #expect(junk.status == 404)
         #expect(junk.json["error"] as? String == "not_found")
@@ -191,10 +207,13 @@ struct ServerRoutesTests {
         #expect(content.status == 200)
         #expect(content.header("Content-Type")?.hasPrefix("text/markdown") == true)
         #expect(content.text.contains("Website Build"))
-        #expect(try await s.call("GET", "/api/v1/contracts/00000000-0000-0000-0000-000000000000/content", token: m).status == 404)
+        #expect(
+            try await s.call("GET", "/api/v1/contracts/00000000-0000-0000-0000-000000000000/content", token: m).status
+                == 404)
 
         // An edit, then versions and diff.
-        let patched = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Website Build and Hosting"])
+        let patched = try await s.call(
+            "PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Website Build and Hosting"])
         #expect(patched.status == 200, "\(patched.text)")
         let versions = try await s.call("GET", "/api/v1/contracts/\(id)/versions", token: m)
         #expect(versions.status == 200)
@@ -203,7 +222,9 @@ struct ServerRoutesTests {
         let commits = entries.compactMap { $0["commit"] as? String }
         #expect(commits.count == 2)
         #expect(entries.contains { ($0["author"] as? String)?.contains(Self.manager) == true })
-        #expect(try await s.call("GET", "/api/v1/contracts/00000000-0000-0000-0000-000000000000/versions", token: m).status == 404)
+        #expect(
+            try await s.call("GET", "/api/v1/contracts/00000000-0000-0000-0000-000000000000/versions", token: m).status
+                == 404)
         let created = try await s.git(["rev-list", "--reverse", "HEAD"]).split(separator: "\n").map(String.init)
         let head = created.last ?? ""
         let previous = created.dropLast().last ?? ""
@@ -232,8 +253,10 @@ struct ServerRoutesTests {
         let ok = try await s.call(
             "POST", "/api/v1/contracts", token: m,
             json: [
-                "title": "Consulting", "contract_type": "consultancy", "client": ["name": "Acme Ltd", "email": "ops@acme.co.uk"],
-                "contract_value": ["amount": "1500.00", "currency": "GBP"], "start_date": "2026-01-01", "end_date": "2027-01-01",
+                "title": "Consulting", "contract_type": "consultancy",
+                "client": ["name": "Acme Ltd", "email": "ops@acme.co.uk"],
+                "contract_value": ["amount": "1500.00", "currency": "GBP"], "start_date": "2026-01-01",
+                "end_date": "2027-01-01",
             ])
         #expect(ok.status == 201, "\(ok.text)")
         #expect(ok.json["status"] as? String == "draft")
@@ -244,7 +267,9 @@ struct ServerRoutesTests {
         let trailers = try await s.git(["log", "-1", "--format=%B"])
         #expect(trailers.contains("contract.created"), "audit trailers: \(trailers)")
 
-        func post(_ body: [String: Any]) async throws -> HTTPResponse { try await s.call("POST", "/api/v1/contracts", token: m, json: body) }
+        func post(_ body: [String: Any]) async throws -> HTTPResponse {
+            try await s.call("POST", "/api/v1/contracts", token: m, json: body)
+        }
         let noTitle = try await post(["contract_type": "nda", "client": ["name": "A"]])
         #expect(noTitle.status == 422)
         #expect(noTitle.json["field"] as? String == "title")
@@ -258,7 +283,9 @@ struct ServerRoutesTests {
         #expect(badType.status == 422, "\(badType.text)")
         #expect(badType.json["error"] as? String == "validation_error")
         #expect(badType.json["field"] as? String == "contract_type")
-        let badAmount = try await post(["title": "X", "contract_type": "nda", "client": ["name": "A"], "contract_value": ["amount": "lots"]])
+        let badAmount = try await post([
+            "title": "X", "contract_type": "nda", "client": ["name": "A"], "contract_value": ["amount": "lots"],
+        ])
         #expect(badAmount.status == 422, "\(badAmount.text)")
         #expect(badAmount.json["field"] as? String == "contract_value.amount")
         let noClient = try await post(["title": "X", "contract_type": "nda"])
@@ -268,21 +295,28 @@ struct ServerRoutesTests {
         #expect(clientNoName.status == 422)
         #expect(clientNoName.json["field"] as? String == "client.name")
 
-        let form = try await s.raw("POST", "/api/v1/contracts", token: m, body: Array("title=X".utf8), contentType: "text/plain")
+        let form = try await s.raw(
+            "POST", "/api/v1/contracts", token: m, body: Array("title=X".utf8), contentType: "text/plain")
         #expect(form.status == 415)
         #expect(form.json["error"] as? String == "unsupported_media_type")
         let noType = try await s.raw("POST", "/api/v1/contracts", token: m, body: Array("{}".utf8), contentType: nil)
         #expect(noType.status == 415)
         let big = try JSONSerialization.data(withJSONObject: [
-            "title": "Big", "contract_type": "nda", "client": ["name": "A"], "plain_english_input": String(repeating: "x", count: 4096),
+            "title": "Big", "contract_type": "nda", "client": ["name": "A"],
+            "plain_english_input": String(repeating: "x", count: 4096),
         ])
-        let tooLarge = try await s.raw("POST", "/api/v1/contracts", token: m, body: Array(big), contentType: "application/json")
+        let tooLarge = try await s.raw(
+            "POST", "/api/v1/contracts", token: m, body: Array(big), contentType: "application/json")
         #expect(tooLarge.status == 413)
         #expect(tooLarge.json["error"] as? String == "payload_too_large")
         // Roles and companies.
-        let viewer = try await s.call("POST", "/api/v1/contracts", token: try s.token(Self.viewer), json: ["title": "X", "contract_type": "nda", "client": ["name": "A"]])
+        let viewer = try await s.call(
+            "POST", "/api/v1/contracts", token: try s.token(Self.viewer),
+            json: ["title": "X", "contract_type": "nda", "client": ["name": "A"]])
         #expect(viewer.status == 403)
-        let elsewhere = try await post(["title": "X", "contract_type": "nda", "client": ["name": "A"], "company": "ancoats"])
+        let elsewhere = try await post([
+            "title": "X", "contract_type": "nda", "client": ["name": "A"], "company": "ancoats",
+        ])
         #expect(elsewhere.status == 404, "issue #11: another company is a 404, as for its contracts")
         // No failed request made a commit.
         #expect(try await s.commitCount() == before + 1)
@@ -295,19 +329,27 @@ struct ServerRoutesTests {
         let c = try await s.createContract(m)
         let id = c["id"] as? String ?? ""
         // The version guard, given in the body as the current version (1): must apply.
-        let guarded = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["plain_english_input": "Guarded by the version check", "version": 1])
+        let guarded = try await s.call(
+            "PATCH", "/api/v1/contracts/\(id)", token: m,
+            json: ["plain_english_input": "Guarded by the version check", "version": 1])
         #expect(guarded.status == 200, "\(guarded.text)")
-        let guardedTransition = try await s.transition(m, try await s.createContract(m, title: "Other")["id"] as? String ?? "", "submit", version: 1)
+        let guardedTransition = try await s.transition(
+            m, try await s.createContract(m, title: "Other")["id"] as? String ?? "", "submit", version: 1)
         #expect(guardedTransition.status == 200, "\(guardedTransition.text)")
         // The same guard through If-Match works.
-        let ok = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Renamed"], headers: [HTTPHeader("If-Match", "1")])
+        let ok = try await s.call(
+            "PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Renamed"],
+            headers: [HTTPHeader("If-Match", "1")])
         #expect(ok.status == 200, "\(ok.text)")
         #expect(ok.json["title"] as? String == "Renamed")
         #expect(ok.json["commit"] as? String != nil)
         let version = ok.json["version"] as? Int ?? 0
-        let stale = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Stale", "version": version + 5])
+        let stale = try await s.call(
+            "PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Stale", "version": version + 5])
         #expect(stale.status == 409)
-        let staleHeader = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Stale"], headers: [HTTPHeader("If-Match", "\(version + 3)")])
+        let staleHeader = try await s.call(
+            "PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Stale"],
+            headers: [HTTPHeader("If-Match", "\(version + 3)")])
         #expect(staleHeader.status == 409)
         #expect(stale.json["error"] as? String == "conflict")
         let status = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["status": "active"])
@@ -315,14 +357,18 @@ struct ServerRoutesTests {
         #expect(status.json["field"] as? String == "status")
         let empty = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: [String: Any]())
         #expect(empty.status == 422)
-        let badVersion = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "X", "version": "one"])
+        let badVersion = try await s.call(
+            "PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "X", "version": "one"])
         #expect(badVersion.status == 422)
         #expect(badVersion.json["field"] as? String == "version")
-        let viewer = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: try s.token(Self.viewer), json: ["title": "X"])
+        let viewer = try await s.call(
+            "PATCH", "/api/v1/contracts/\(id)", token: try s.token(Self.viewer), json: ["title": "X"])
         #expect(viewer.status == 403)
-        let missing = try await s.call("PATCH", "/api/v1/contracts/00000000-0000-0000-0000-000000000000", token: m, json: ["title": "X"])
+        let missing = try await s.call(
+            "PATCH", "/api/v1/contracts/00000000-0000-0000-0000-000000000000", token: m, json: ["title": "X"])
         #expect(missing.status == 404)
-        let text = try await s.raw("PATCH", "/api/v1/contracts/\(id)", token: m, body: Array("title".utf8), contentType: "text/plain")
+        let text = try await s.raw(
+            "PATCH", "/api/v1/contracts/\(id)", token: m, body: Array("title".utf8), contentType: "text/plain")
         #expect(text.status == 415)
         // A read-only (terminated) contract: 400.
         #expect(try await s.transition(m, id, "terminate", reason: "Client withdrew").status == 200)
@@ -388,7 +434,8 @@ struct ServerRoutesTests {
         #expect(activate.status == 200, "\(activate.text)")
         #expect(activate.json["status"] as? String == "active")
         // Active: metadata edits refused (400), expire before the end date is a 409.
-        let edit = try await s.call("PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Edited while active"])
+        let edit = try await s.call(
+            "PATCH", "/api/v1/contracts/\(id)", token: m, json: ["title": "Edited while active"])
         #expect(edit.status == 400, "\(edit.text)")
         let expireEarly = try await s.transition(legal, id, "expire")
         #expect(expireEarly.status == 409, "\(expireEarly.text)")
@@ -421,7 +468,8 @@ struct ServerRoutesTests {
         let path = e["path"] as? String ?? ""
         let file = s.root + "/" + path
         let yaml = try String(contentsOfFile: file, encoding: .utf8)
-        try yaml.replacingOccurrences(of: "2099-01-01", with: "2020-01-01").write(toFile: file, atomically: true, encoding: .utf8)
+        try yaml.replacingOccurrences(of: "2099-01-01", with: "2020-01-01").write(
+            toFile: file, atomically: true, encoding: .utf8)
         try await s.git(["commit", "-q", "--no-verify", "-am", "Backdate the end (test)"])
         let expire = try await s.transition(legal, eid, "expire")
         #expect(expire.status == 200, "\(expire.text)")
@@ -439,17 +487,25 @@ struct ServerRoutesTests {
         let templates = t.json["templates"] as? [[String: Any]] ?? []
         #expect(!templates.isEmpty)
         #expect(t.json["total"] as? Int == templates.count)
-        let template = templates.first { $0["contract_type"] as? String == "service_agreement" } ?? templates.first ?? [:]
+        let template =
+            templates.first { $0["contract_type"] as? String == "service_agreement" } ?? templates.first ?? [:]
         let tid = template["id"] as? String ?? ""
         let ttype = template["contract_type"] as? String ?? "service_agreement"
         let category = template["category"] as? String ?? ""
-        let byCategory = try await s.call("GET", "/api/v1/contracts/templates?category=\(category.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")", token: m)
+        let byCategory = try await s.call(
+            "GET",
+            "/api/v1/contracts/templates?category=\(category.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+            token: m)
         #expect(byCategory.status == 200)
-        #expect((byCategory.json["templates"] as? [[String: Any]])?.allSatisfy { $0["category"] as? String == category } == true)
+        #expect(
+            (byCategory.json["templates"] as? [[String: Any]])?.allSatisfy { $0["category"] as? String == category }
+                == true)
         #expect(try await s.call("GET", "/api/v1/contracts/templates").status == 401)
 
         // Recommend.
-        let rec = try await s.call("POST", "/api/v1/ai/recommend-template", token: m, json: ["description": "web design and hosting services for a small business", "top": 2])
+        let rec = try await s.call(
+            "POST", "/api/v1/ai/recommend-template", token: m,
+            json: ["description": "web design and hosting services for a small business", "top": 2])
         #expect(rec.status == 200, "\(rec.text)")
         let recs = rec.json["recommendations"] as? [[String: Any]] ?? []
         #expect(!recs.isEmpty && recs.count <= 2)
@@ -460,14 +516,17 @@ struct ServerRoutesTests {
         let shortDesc = try await s.call("POST", "/api/v1/ai/recommend-template", token: m, json: ["description": "ab"])
         #expect(shortDesc.status == 422)
         #expect(shortDesc.json["field"] as? String == "description")
-        let badTop = try await s.call("POST", "/api/v1/ai/recommend-template", token: m, json: ["description": "web design services", "top": 50])
+        let badTop = try await s.call(
+            "POST", "/api/v1/ai/recommend-template", token: m, json: ["description": "web design services", "top": 50])
         #expect(badTop.status == 422)
         #expect(badTop.json["field"] as? String == "top")
-        let recText = try await s.raw("POST", "/api/v1/ai/recommend-template", token: m, body: Array("web".utf8), contentType: "text/plain")
+        let recText = try await s.raw(
+            "POST", "/api/v1/ai/recommend-template", token: m, body: Array("web".utf8), contentType: "text/plain")
         #expect(recText.status == 415)
 
         // Generate (local provider) and analyze.
-        let c = try await s.createContract(m, title: "Website Build", type: ttype, extra: ["template_id": tid, "end_date": "2099-12-31"])
+        let c = try await s.createContract(
+            m, title: "Website Build", type: ttype, extra: ["template_id": tid, "end_date": "2099-12-31"])
         let id = c["id"] as? String ?? ""
         let before = try await s.commitCount()
         let gen = try await s.call("POST", "/api/v1/contracts/\(id)/generate", token: m, json: ["provider": "local"])
@@ -481,18 +540,28 @@ struct ServerRoutesTests {
         #expect(content.text.count > 500)
         let again = try await s.call("POST", "/api/v1/contracts/\(id)/generate", token: m, json: ["provider": "local"])
         #expect(again.status == 400, "\(again.text)")
-        let regen = try await s.call("POST", "/api/v1/contracts/\(id)/generate", token: m, json: ["provider": "local", "regenerate": true])
+        let regen = try await s.call(
+            "POST", "/api/v1/contracts/\(id)/generate", token: m, json: ["provider": "local", "regenerate": true])
         #expect(regen.status == 200, "\(regen.text)")
-        let badProvider = try await s.call("POST", "/api/v1/contracts/\(id)/generate", token: m, json: ["provider": "oracle"])
+        let badProvider = try await s.call(
+            "POST", "/api/v1/contracts/\(id)/generate", token: m, json: ["provider": "oracle"])
         #expect(badProvider.status == 422)
         #expect(badProvider.json["field"] as? String == "provider")
-        let badFlag = try await s.call("POST", "/api/v1/contracts/\(id)/generate", token: m, json: ["regenerate": "yes"])
+        let badFlag = try await s.call(
+            "POST", "/api/v1/contracts/\(id)/generate", token: m, json: ["regenerate": "yes"])
         #expect(badFlag.status == 422)
         #expect(badFlag.json["field"] as? String == "regenerate")
-        #expect(try await s.call("POST", "/api/v1/contracts/\(id)/generate", token: viewer, json: ["provider": "local"]).status == 403)
-        #expect(try await s.call("POST", "/api/v1/contracts/00000000-0000-0000-0000-000000000000/generate", token: m, json: ["provider": "local"]).status == 404)
+        #expect(
+            try await s.call("POST", "/api/v1/contracts/\(id)/generate", token: viewer, json: ["provider": "local"])
+                .status == 403)
+        #expect(
+            try await s.call(
+                "POST", "/api/v1/contracts/00000000-0000-0000-0000-000000000000/generate", token: m,
+                json: ["provider": "local"]
+            ).status == 404)
         let plain = try await s.createContract(m, title: "No Template")
-        let noTemplate = try await s.call("POST", "/api/v1/contracts/\(plain["id"] as? String ?? "")/generate", token: m, json: ["provider": "local"])
+        let noTemplate = try await s.call(
+            "POST", "/api/v1/contracts/\(plain["id"] as? String ?? "")/generate", token: m, json: ["provider": "local"])
         #expect(noTemplate.status == 400, "\(noTemplate.text)")
 
         let an = try await s.call("POST", "/api/v1/contracts/\(id)/analyze", token: m, json: [String: Any]())
@@ -501,26 +570,39 @@ struct ServerRoutesTests {
         #expect(analysis["overall_score"] as? Double != nil)
         #expect(analysis["risk_level"] as? String != nil)
         #expect(an.json["recorded"] as? Bool != nil)
-        let forced = try await s.call("POST", "/api/v1/contracts/\(id)/analyze", token: try s.token(Self.legal), json: ["force_reanalysis": true])
+        let forced = try await s.call(
+            "POST", "/api/v1/contracts/\(id)/analyze", token: try s.token(Self.legal), json: ["force_reanalysis": true])
         #expect(forced.status == 200, "\(forced.text)")
-        #expect(try await s.call("POST", "/api/v1/contracts/\(id)/analyze", token: viewer, json: [String: Any]()).status == 403)
-        #expect(try await s.call("POST", "/api/v1/contracts/00000000-0000-0000-0000-000000000000/analyze", token: m, json: [String: Any]()).status == 404)
+        #expect(
+            try await s.call("POST", "/api/v1/contracts/\(id)/analyze", token: viewer, json: [String: Any]()).status
+                == 403)
+        #expect(
+            try await s.call(
+                "POST", "/api/v1/contracts/00000000-0000-0000-0000-000000000000/analyze", token: m,
+                json: [String: Any]()
+            ).status == 404)
 
         // Ad-hoc analysis.
         let text = content.text
-        let adhoc = try await s.call("POST", "/api/v1/ai/analyze-contract", token: m, json: ["text": text, "contract_type": ttype])
+        let adhoc = try await s.call(
+            "POST", "/api/v1/ai/analyze-contract", token: m, json: ["text": text, "contract_type": ttype])
         #expect(adhoc.status == 200, "\(adhoc.text)")
         #expect(adhoc.json["overall_score"] as? Double != nil)
         let noText = try await s.call("POST", "/api/v1/ai/analyze-contract", token: m, json: ["contract_type": "nda"])
         #expect(noText.status == 422)
         #expect(noText.json["field"] as? String == "text")
-        let blank = try await s.call("POST", "/api/v1/ai/analyze-contract", token: m, json: ["text": "   ", "contract_type": "nda"])
+        let blank = try await s.call(
+            "POST", "/api/v1/ai/analyze-contract", token: m, json: ["text": "   ", "contract_type": "nda"])
         #expect(blank.status == 422)
         #expect(blank.json["field"] as? String == "text")
-        let badType = try await s.call("POST", "/api/v1/ai/analyze-contract", token: m, json: ["text": "Some text", "contract_type": "handshake"])
+        let badType = try await s.call(
+            "POST", "/api/v1/ai/analyze-contract", token: m, json: ["text": "Some text", "contract_type": "handshake"])
         #expect(badType.status == 422)
         #expect(badType.json["field"] as? String == "contract_type")
-        #expect(try await s.call("POST", "/api/v1/ai/analyze-contract", token: viewer, json: ["text": "x", "contract_type": "nda"]).status == 403)
+        #expect(
+            try await s.call(
+                "POST", "/api/v1/ai/analyze-contract", token: viewer, json: ["text": "x", "contract_type": "nda"]
+            ).status == 403)
 
         // AI health.
         let health = try await s.call("GET", "/api/v1/ai/health", token: viewer)
@@ -546,7 +628,8 @@ struct ServerRoutesTests {
         let events = all.json["events"] as? [[String: Any]] ?? []
         #expect(all.json["total"] as? Int == 3, "\(all.text)")
         #expect(events.allSatisfy { $0["company"] as? String == "brickline" })
-        #expect(events.contains { $0["event"] as? String == "contract.submitted" && $0["contract_id"] as? String == id })
+        #expect(
+            events.contains { $0["event"] as? String == "contract.submitted" && $0["contract_id"] as? String == id })
         let filtered = try await s.call("GET", "/api/v1/audit?contract=\(id)", token: m)
         let fe = filtered.json["events"] as? [[String: Any]] ?? []
         #expect(fe.count == 2)
@@ -568,7 +651,8 @@ struct ServerRoutesTests {
         // Company-scoped: Ancoats sees only its own; the admin sees everything.
         let theirs = try await s.call("GET", "/api/v1/audit", token: other)
         #expect(theirs.json["total"] as? Int == 1)
-        #expect((theirs.json["events"] as? [[String: Any]])?.allSatisfy { $0["company"] as? String == "ancoats" } == true)
+        #expect(
+            (theirs.json["events"] as? [[String: Any]])?.allSatisfy { $0["company"] as? String == "ancoats" } == true)
         // Issue #11: a company admin sees their company's trail; only an operator sees every company's.
         let adminView = try await s.call("GET", "/api/v1/audit", token: try s.token(Self.admin))
         #expect(adminView.json["total"] as? Int == 3)

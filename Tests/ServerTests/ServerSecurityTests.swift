@@ -13,8 +13,10 @@ struct ServerSecurityTests {
     static let admin = "admin@example.co.uk"
 
     static func b64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+            of: "/", with: "_"
+        )
+        .replacingOccurrences(of: "=", with: "")
     }
 
     static func b64url(json: [String: Any]) throws -> String {
@@ -28,10 +30,12 @@ struct ServerSecurityTests {
         // Issue #11: a token carries the user's current generation.
         let gen = UserStore.find(try UserStore.load(try s.workspace()), email: ServerSecurityTests.manager)?.generation
         func claims(
-            sub: String = ServerSecurityTests.manager, iat: Int64? = nil, exp: Int64? = nil, nbf: Int64? = nil, iss: String = JWT.issuer, aud: String = JWT.audience
+            sub: String = ServerSecurityTests.manager, iat: Int64? = nil, exp: Int64? = nil, nbf: Int64? = nil,
+            iss: String = JWT.issuer, aud: String = JWT.audience
         ) -> TokenClaims {
             TokenClaims(
-                subject: sub, company: "brickline", role: "contract_manager", issuedAt: iat ?? now, expiresAt: exp ?? now + 3600,
+                subject: sub, company: "brickline", role: "contract_manager", issuedAt: iat ?? now,
+                expiresAt: exp ?? now + 3600,
                 notBefore: nbf, issuer: iss, audience: aud, generation: gen)
         }
         let good = JWT.sign(claims(), key: key)
@@ -40,9 +44,12 @@ struct ServerSecurityTests {
         let parts = good.split(separator: ".").map(String.init)
         // Forged: signed with another key; or the payload swapped for an admin's.
         let forged = JWT.sign(claims(), key: Array(repeating: 7, count: 32))
-        let escalated = parts[0] + "." + (try Self.b64url(json: [
-            "sub": Self.manager, "company": "brickline", "role": "admin", "iat": now, "exp": now + 3600, "iss": JWT.issuer, "aud": JWT.audience,
-        ])) + "." + parts[2]
+        let escalated =
+            parts[0] + "."
+            + (try Self.b64url(json: [
+                "sub": Self.manager, "company": "brickline", "role": "admin", "iat": now, "exp": now + 3600,
+                "iss": JWT.issuer, "aud": JWT.audience,
+            ])) + "." + parts[2]
         // alg none, with and without a signature; HS512 claimed.
         let noneHeader = try Self.b64url(json: ["alg": "none", "typ": "JWT"])
         let algNone = noneHeader + "." + parts[1] + "."
@@ -54,9 +61,11 @@ struct ServerSecurityTests {
         let wrongIssuer = JWT.sign(claims(iss: "evil-api"), key: key)
         let unknownUser = JWT.sign(claims(sub: "ghost@brickline.co.uk"), key: key)
         let cases: [(String, String)] = [
-            ("forged signature", forged), ("swapped payload", escalated), ("alg none", algNone), ("alg none, signed", algNoneSigned),
+            ("forged signature", forged), ("swapped payload", escalated), ("alg none", algNone),
+            ("alg none, signed", algNoneSigned),
             ("alg HS512", hs512), ("expired", expired), ("not yet valid", notYet), ("wrong audience", wrongAudience),
-            ("wrong issuer", wrongIssuer), ("unknown user", unknownUser), ("malformed", "not.a.token"), ("two parts", parts[0] + "." + parts[1]),
+            ("wrong issuer", wrongIssuer), ("unknown user", unknownUser), ("malformed", "not.a.token"),
+            ("two parts", parts[0] + "." + parts[1]),
             ("garbage", "%%%"), ("empty", ""),
         ]
         for (name, token) in cases {
@@ -80,7 +89,9 @@ struct ServerSecurityTests {
         let events = try await s.securityEvents(size: 100)
         let kinds = events.compactMap { $0["kind"] as? String }
         // Issue #11: repeats are aggregated into one event with a count.
-        let invalid = events.filter { $0["kind"] as? String == "invalid_token" }.reduce(0) { $0 + (($1["count"] as? Int) ?? 1) }
+        let invalid = events.filter { $0["kind"] as? String == "invalid_token" }.reduce(0) {
+            $0 + (($1["count"] as? Int) ?? 1)
+        }
         #expect(invalid >= cases.count - 1, "\(kinds)")
         #expect(kinds.contains("missing_token"))
     }
@@ -110,14 +121,16 @@ struct ServerSecurityTests {
         attempts.append(try await s.call("GET", "/api/v1/contracts/\(id)/diff", token: other))
         attempts.append(try await s.call("PATCH", "/api/v1/contracts/\(id)", token: other, json: ["title": "Mine now"]))
         attempts.append(try await s.transition(other, id, "submit"))
-        attempts.append(try await s.call("POST", "/api/v1/contracts/\(id)/analyze", token: other, json: [String: Any]()))
+        attempts.append(
+            try await s.call("POST", "/api/v1/contracts/\(id)/analyze", token: other, json: [String: Any]()))
         let missing = try await s.call("GET", "/api/v1/contracts/00000000-0000-0000-0000-000000000000", token: other)
         for r in attempts {
             #expect(r.status == 404, "\(r.text)")
             #expect(r.json["error"] as? String == "not_found")
             #expect(!r.text.contains("brickline"), "no existence leak: \(r.text)")
         }
-        let missingDetail = (missing.json["detail"] as? String)?.replacingOccurrences(of: "00000000-0000-0000-0000-000000000000", with: id)
+        let missingDetail = (missing.json["detail"] as? String)?.replacingOccurrences(
+            of: "00000000-0000-0000-0000-000000000000", with: id)
         #expect(attempts.first?.json["detail"] as? String == missingDetail)
         #expect(try await s.commitCount() == commits)
         let list = try await s.call("GET", "/api/v1/contracts?search=Website", token: other)
@@ -130,7 +143,9 @@ struct ServerSecurityTests {
         #expect((cross.first?["detail"] as? String)?.contains(id) == true)
         #expect(cross.first?["request_id"] as? String != nil)
         // Issue #11: only an operator sees every company; Ancoats' admin does not.
-        #expect(try await s.call("GET", "/api/v1/contracts/\(id)", token: try s.token(LiveServer.operatorEmail)).status == 200)
+        #expect(
+            try await s.call("GET", "/api/v1/contracts/\(id)", token: try s.token(LiveServer.operatorEmail)).status
+                == 200)
         #expect(events.contains { $0["kind"] as? String == "permission_denied" })
     }
 
@@ -155,7 +170,8 @@ struct ServerSecurityTests {
         #expect(events.contains { $0["kind"] as? String == "login_locked" })
         // The log is JSON lines under .pactoria/, not in git.
         let log = try String(contentsOfFile: s.root + "/" + SecurityLog.path, encoding: .utf8)
-        #expect(log.split(separator: "\n").allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+        #expect(
+            log.split(separator: "\n").allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
         #expect(!log.contains(LiveServer.password))
         #expect(try await s.git(["ls-files", SecurityLog.path]).isEmpty)
     }
@@ -163,7 +179,8 @@ struct ServerSecurityTests {
     @Test func rateLimitIs429WithRetryAfter() async throws {
         let s = try await LiveServer { root in
             let file = root + "/.pactoria/config.yaml"
-            let text = try String(contentsOfFile: file, encoding: .utf8)
+            let text =
+                try String(contentsOfFile: file, encoding: .utf8)
                 + "server:\n  rate_limits:\n    default: 5/minute\n    login: 3/minute\n"
             try text.write(toFile: file, atomically: true, encoding: .utf8)
         }
@@ -198,7 +215,10 @@ struct ServerSecurityTests {
             ("404 api", try await s.call("GET", "/api/v1/contracts/00000000-0000-0000-0000-000000000000", token: m)),
             ("404 route", try await s.call("GET", "/api/v1/nope", token: m)),
             ("404 root", try await s.call("GET", "/nope")),
-            ("415", try await s.raw("POST", "/api/v1/contracts", token: m, body: Array("x".utf8), contentType: "text/plain")),
+            (
+                "415",
+                try await s.raw("POST", "/api/v1/contracts", token: m, body: Array("x".utf8), contentType: "text/plain")
+            ),
             ("422", try await s.call("GET", "/api/v1/contracts?size=0", token: m)),
         ]
         var ids: Set<String> = []
@@ -234,21 +254,26 @@ struct ServerSecurityTests {
     @Test func corsForAnAllowedOrigin() async throws {
         let s = try await LiveServer { root in
             let file = root + "/.pactoria/config.yaml"
-            let text = try String(contentsOfFile: file, encoding: .utf8)
+            let text =
+                try String(contentsOfFile: file, encoding: .utf8)
                 + "server:\n  cors:\n    allowed_origins:\n      - https://app.example.co.uk\n    allowed_methods: [GET, POST]\n    allowed_headers: [Authorization, Content-Type, X-Trace]\n"
             try text.write(toFile: file, atomically: true, encoding: .utf8)
         }
         let origin = "https://app.example.co.uk"
         let preflight = try await s.call(
             "OPTIONS", "/api/v1/contracts",
-            headers: [HTTPHeader("Origin", origin), HTTPHeader("Access-Control-Request-Method", "POST"), HTTPHeader("Access-Control-Request-Headers", "authorization")])
+            headers: [
+                HTTPHeader("Origin", origin), HTTPHeader("Access-Control-Request-Method", "POST"),
+                HTTPHeader("Access-Control-Request-Headers", "authorization"),
+            ])
         #expect(preflight.status == 204, "\(preflight.status) \(preflight.text)")
         #expect(preflight.header("Access-Control-Allow-Origin") == origin)
         #expect(preflight.header("Access-Control-Allow-Methods")?.contains("POST") == true)
         #expect(preflight.header("Access-Control-Allow-Methods")?.contains("PATCH") == false)
         #expect(preflight.header("Access-Control-Allow-Headers")?.contains("X-Trace") == true)
         #expect(preflight.header("X-Content-Type-Options") == "nosniff")
-        let get = try await s.call("GET", "/api/v1/contracts", token: try s.token(Self.manager), headers: [HTTPHeader("Origin", origin)])
+        let get = try await s.call(
+            "GET", "/api/v1/contracts", token: try s.token(Self.manager), headers: [HTTPHeader("Origin", origin)])
         #expect(get.status == 200)
         #expect(get.header("Access-Control-Allow-Origin") == origin)
         #expect(get.header("Vary")?.contains("Origin") == true)
@@ -258,7 +283,8 @@ struct ServerSecurityTests {
         #expect(unauth.header("Access-Control-Allow-Origin") == origin)
         // Other origins still get nothing.
         let other = try await s.call(
-            "OPTIONS", "/api/v1/contracts", headers: [HTTPHeader("Origin", "https://evil.example"), HTTPHeader("Access-Control-Request-Method", "GET")])
+            "OPTIONS", "/api/v1/contracts",
+            headers: [HTTPHeader("Origin", "https://evil.example"), HTTPHeader("Access-Control-Request-Method", "GET")])
         #expect(other.status >= 400)
         #expect(other.header("Access-Control-Allow-Origin") == nil)
         let otherGet = try await s.call("GET", "/health", headers: [HTTPHeader("Origin", "https://evil.example")])

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A smart-HTTP git server on 127.0.0.1 for tests: `git http-backend` behind a small Python CGI
@@ -92,7 +92,8 @@ public final class GitHTTPBridge: @unchecked Sendable {
             if chunk.isEmpty { break }
             line.append(chunk)
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             throw Spawn.Failure(description: "the git HTTP bridge reported no port")

@@ -1,11 +1,11 @@
 public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A request as received by `LoopbackHTTPServer`.
@@ -251,8 +251,10 @@ public final class LoopbackHTTPServer: Sendable {
             if line.isEmpty { break }
             guard let colon = line.firstIndex(of: ":") else { return nil }
             headers.append(
-                (String(line[..<colon]),
-                 line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                (
+                    String(line[..<colon]),
+                    line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                ))
         }
         var request = RecordedRequest(
             index: -1, method: String(parts[0]), target: String(parts[1]), headers: headers, body: [])

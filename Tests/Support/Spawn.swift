@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program with posix_spawn: standard input from a file (or /dev/null), output and errors
@@ -55,7 +55,8 @@ public enum Spawn {
 
         // The working directory through GNU env's --chdir (posix_spawn_file_actions_addchdir_np is
         // not visible to Swift through Glibc).
-        let argv: [UnsafeMutablePointer<CChar>?] = (["/usr/bin/env", "-C", directory, executable] + arguments).map { strdup($0) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] =
+            (["/usr/bin/env", "-C", directory, executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for p in argv { free(p) }
@@ -63,7 +64,9 @@ public enum Spawn {
         }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw Failure(description: "cannot start \(executable): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else {
+            throw Failure(description: "cannot start \(executable): \(String(cString: strerror(rc)))")
+        }
         let deadline = ContinuousClock.now + timeout
         var status: Int32 = 0
         while true {
@@ -73,7 +76,8 @@ public enum Spawn {
             if ContinuousClock.now > deadline {
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
-                throw Failure(description: "timed out after \(timeout): \(executable) \(arguments.joined(separator: " "))")
+                throw Failure(
+                    description: "timed out after \(timeout): \(executable) \(arguments.joined(separator: " "))")
             }
             usleep(2_000)
         }

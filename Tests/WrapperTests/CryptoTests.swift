@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PactoriaCrypto
 
 private func hex(_ text: String) -> [UInt8] {
@@ -22,7 +23,8 @@ struct DigestTests {
 
     @Test func sha256OfABCMatchesFIPSVector() {
         #expect(Digest.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(Digest.sha256(Array("abc".utf8)) == hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"))
+        #expect(
+            Digest.sha256(Array("abc".utf8)) == hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"))
     }
 
     @Test func sha256OfTwoBlockMessageMatchesFIPSVector() {
@@ -57,7 +59,9 @@ struct HMACTests {
     }
 
     @Test func emptyKeyAndMessage() {
-        #expect(HMAC.sha256(key: [], message: []) == hex("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad"))
+        #expect(
+            HMAC.sha256(key: [], message: []) == hex("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
+        )
     }
 }
 
@@ -102,9 +106,10 @@ struct PasswordHashTests {
         let key = try PasswordHash.pbkdf2SHA256(
             password: Array("passwd".utf8), salt: Array("salt".utf8), iterations: 1, keyByteCount: 64)
         #expect(
-            key == hex(
-                "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
-                    + "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783"))
+            key
+                == hex(
+                    "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+                        + "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783"))
     }
 
     @Test func hashThenVerifyRoundTrips() throws {
@@ -125,7 +130,9 @@ struct PasswordHashTests {
     }
 
     @Test func saltsAreRandom() throws {
-        #expect(try PasswordHash.hash(password: "same", iterations: 1) != PasswordHash.hash(password: "same", iterations: 1))
+        #expect(
+            try PasswordHash.hash(password: "same", iterations: 1) != PasswordHash.hash(password: "same", iterations: 1)
+        )
     }
 
     @Test func emptyAndUnicodePasswords() throws {
@@ -268,7 +275,9 @@ struct AESGCMTests {
 @Suite("Base64URL")
 struct Base64URLTests {
     @Test func rfc4648VectorsWithoutPadding() {
-        let vectors = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy"]
+        let vectors = [
+            "": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy",
+        ]
         for (plain, encoded) in vectors {
             #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
             #expect(Base64URL.decode(encoded) == Array(plain.utf8))

@@ -1,10 +1,11 @@
 import Foundation
-import PactoriaTestSupport
 import PactoriaHTTPClient
+import PactoriaTestSupport
 import Testing
 
 /// Runs `body` and returns the `HTTPClientError` it throws (recording an issue otherwise).
-private func httpError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> HTTPClientError? {
+private func httpError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> HTTPClientError?
+{
     do {
         try body()
         Issue.record("expected an HTTPClientError, nothing was thrown", sourceLocation: sourceLocation)
@@ -101,7 +102,8 @@ struct HTTPClientTests {
     }
 
     @Test func redirectsAreNotFollowed() throws {
-        let server = try LoopbackHTTPServer { _ in ScriptedResponse(status: 302, headers: [("Location", "/elsewhere")]) }
+        let server = try LoopbackHTTPServer { _ in ScriptedResponse(status: 302, headers: [("Location", "/elsewhere")])
+        }
         let response = try client.send(.get(server.url("/start")))
         #expect(response.status == 302)
         #expect(response.header("location") == "/elsewhere")
@@ -217,7 +219,8 @@ struct HTTPClientTests {
 
         let refused = httpError { _ = try client.send(request) }
         let injected = httpError {
-            _ = try client.send(.get("http://127.0.0.1:\(port)/", headers: [.authorization("Bearer \(secret)\r\nX-Evil: 1")]))
+            _ = try client.send(
+                .get("http://127.0.0.1:\(port)/", headers: [.authorization("Bearer \(secret)\r\nX-Evil: 1")]))
         }
         let texts = [refused, injected].compactMap { $0 }.flatMap { error in
             [error.description, error.message, error.localizedDescription, String(reflecting: error), "\(error)"]
@@ -239,7 +242,9 @@ struct HTTPClientTests {
         let server = try LoopbackHTTPServer { _ in .text("late", delay: .seconds(3)) }
         let error = httpError {
             _ = try client.send(
-                HTTPRequest(url: server.url("/?api_key=hunter2"), headers: [.authorization(secret)], totalTimeout: .milliseconds(200)))
+                HTTPRequest(
+                    url: server.url("/?api_key=hunter2"), headers: [.authorization(secret)],
+                    totalTimeout: .milliseconds(200)))
         }
         let text = try #require(error).description
         #expect(!text.contains("sk-live-timeout-secret"))
@@ -255,13 +260,18 @@ struct HTTPClientTests {
                 continue
             }
         }
-        guard case .invalidRequest = httpError({
-            _ = try client.send(.get("http://127.0.0.1:1/", headers: [HTTPHeader("Bad Name", "x")]))
-        }) else {
+        guard
+            case .invalidRequest = httpError({
+                _ = try client.send(.get("http://127.0.0.1:1/", headers: [HTTPHeader("Bad Name", "x")]))
+            })
+        else {
             Issue.record("bad header name accepted")
             return
         }
-        guard case .invalidRequest = httpError({ _ = try client.send(HTTPRequest(method: "GE T", url: "http://127.0.0.1:1/")) })
+        guard
+            case .invalidRequest = httpError({
+                _ = try client.send(HTTPRequest(method: "GE T", url: "http://127.0.0.1:1/"))
+            })
         else {
             Issue.record("bad method accepted")
             return
@@ -300,7 +310,11 @@ struct RetryPolicyTests {
 
     @Test func exponentialBackoffIsCapped() {
         let delays = (1...8).map { exactRetry.delay(afterAttempt: $0) }
-        #expect(delays == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8), .seconds(8), .seconds(8)])
+        #expect(
+            delays == [
+                .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8), .seconds(8),
+                .seconds(8),
+            ])
     }
 
     @Test func jitterStaysWithinBounds() {

@@ -31,8 +31,10 @@ public struct AIContractAnalyzer: Sendable {
         let local = LocalContractAnalyzer().analyze(text: markdown, type: type, context: context)
         let applicable = local.scores.named.map(\.name).filter { $0 != "overall" }
         let messages = PromptBuilder.analysisMessages(markdown: markdown, type: type, applicableScores: applicable)
-        let completion = try client.complete(ChatCompletionRequest(
-            messages: messages, temperature: ChatCompletionsClient.analysisTemperature, responseFormat: .jsonObject))
+        let completion = try client.complete(
+            ChatCompletionRequest(
+                messages: messages, temperature: ChatCompletionsClient.analysisTemperature, responseFormat: .jsonObject)
+        )
         let parsed = try Self.parse(completion.content, applicable: applicable)
         return AnalysisResult(
             analyzerName: Self.name, analyzerVersion: Self.version, model: completion.model,
@@ -103,7 +105,8 @@ public struct AIContractAnalyzer: Sendable {
             guard let description = item["description"] ?? item["text"], !description.isEmpty else {
                 throw AIProviderError.malformedResponse("risk_factors items need a description")
             }
-            return RiskFactor(source: item["source"] ?? item["clause"] ?? "general", description: description, points: 0)
+            return RiskFactor(
+                source: item["source"] ?? item["clause"] ?? "general", description: description, points: 0)
         }
         let recommendations = try items("recommendations", required: true).map { item throws(AIProviderError) in
             guard let text = item["text"] ?? item["recommendation"] ?? item["description"], !text.isEmpty else {
@@ -115,7 +118,8 @@ public struct AIContractAnalyzer: Sendable {
             guard let clause = item["clause"], let statusText = item["status"],
                 let status = ClauseStatus(rawValue: statusText.lowercased())
             else {
-                throw AIProviderError.malformedResponse("findings items need a clause and a status (present, partial, missing)")
+                throw AIProviderError.malformedResponse(
+                    "findings items need a clause and a status (present, partial, missing)")
             }
             return ComplianceFinding(
                 clause: clause, name: clause, category: "general", status: status,

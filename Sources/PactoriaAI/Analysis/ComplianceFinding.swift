@@ -28,7 +28,9 @@ public struct ComplianceFinding: Sendable, Equatable, Codable {
         case pointsLost = "points_lost"
     }
 
-    public init(clause: String, name: String, category: String, status: ClauseStatus, message: String, pointsLost: Double) {
+    public init(
+        clause: String, name: String, category: String, status: ClauseStatus, message: String, pointsLost: Double
+    ) {
         self.clause = clause
         self.name = name
         self.category = category

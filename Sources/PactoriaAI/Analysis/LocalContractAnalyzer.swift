@@ -90,17 +90,19 @@ public struct LocalContractAnalyzer: Sendable {
             case .partial: message = "\(check.name): \(detail ?? "incomplete")"
             case .missing: message = "\(check.name): missing — \(check.gap)"
             }
-            findings.append(ComplianceFinding(
-                clause: check.id, name: check.name, category: category.rawValue, status: status, message: message,
-                pointsLost: Self.round(lost, places: 4)))
+            findings.append(
+                ComplianceFinding(
+                    clause: check.id, name: check.name, category: category.rawValue, status: status, message: message,
+                    pointsLost: Self.round(lost, places: 4)))
             if status != .present {
                 let points = status == .missing ? check.riskPoints : check.riskPoints / 2
-                riskFactors.append(RiskFactor(
-                    source: check.id,
-                    description: status == .missing
-                        ? "Missing \(check.name.lowercased()): \(check.gap)"
-                        : "Incomplete \(check.name.lowercased()): \(detail ?? "incomplete")",
-                    points: points))
+                riskFactors.append(
+                    RiskFactor(
+                        source: check.id,
+                        description: status == .missing
+                            ? "Missing \(check.name.lowercased()): \(check.gap)"
+                            : "Incomplete \(check.name.lowercased()): \(detail ?? "incomplete")",
+                        points: points))
                 recommendations.append(ComplianceRecommendation(clause: check.id, text: check.recommendation))
             }
         }
@@ -133,20 +135,24 @@ public struct LocalContractAnalyzer: Sendable {
             let thresholds: [(String, Double)] = [("1000000", 3), ("500000", 2), ("100000", 1)]
             if let (limit, points) = thresholds.first(where: { DecimalAmount($0.0)! < amount }) {
                 let shown = ContractValue(amount: limit, currency: value.currency).formatted
-                factors.append(RiskFactor(
-                    source: "contract_value",
-                    description: "High contract value: \(value.formatted) is more than \(shown)", points: points))
+                factors.append(
+                    RiskFactor(
+                        source: "contract_value",
+                        description: "High contract value: \(value.formatted) is more than \(shown)", points: points))
             }
         }
         if type != .employmentContract, let start = context.startDate, let end = context.endDate {
             let days = end.daysSinceEpoch - start.daysSinceEpoch
             if days > 3 * 366 {
-                factors.append(RiskFactor(
-                    source: "duration", description: "Long commitment: \(days / 365) years from \(start) to \(end)",
-                    points: 1.5))
+                factors.append(
+                    RiskFactor(
+                        source: "duration", description: "Long commitment: \(days / 365) years from \(start) to \(end)",
+                        points: 1.5))
             } else if days > 366 {
-                factors.append(RiskFactor(
-                    source: "duration", description: "Commitment of more than a year: \(start) to \(end)", points: 0.5))
+                factors.append(
+                    RiskFactor(
+                        source: "duration", description: "Commitment of more than a year: \(start) to \(end)",
+                        points: 0.5))
             }
         }
         return factors
@@ -158,8 +164,10 @@ public struct LocalContractAnalyzer: Sendable {
         if type == .employmentContract {
             return (.restricted, "employment contracts hold an employee's personal data")
         }
-        let personal = ["personal data", "data protection", "uk gdpr", "data subject", "national insurance number",
-            "date of birth"]
+        let personal = [
+            "personal data", "data protection", "uk gdpr", "data subject", "national insurance number",
+            "date of birth",
+        ]
         if let hit = personal.first(where: text.contains) {
             return (.restricted, "mentions \(hit)")
         }

@@ -57,8 +57,9 @@ public struct ContractGenerationService: Sendable {
         guard provider == .ai else { return local(fallbackReason: nil) }
         do throws(AIProviderError) {
             guard let aiClient else { throw AIProviderError.notConfigured }
-            let completion = try aiClient.complete(ChatCompletionRequest(
-                messages: messages, temperature: ChatCompletionsClient.generationTemperature))
+            let completion = try aiClient.complete(
+                ChatCompletionRequest(
+                    messages: messages, temperature: ChatCompletionsClient.generationTemperature))
             var markdown = Self.stripCodeFence(completion.content)
             let marked = TemplateRenderer.markUnfilled(in: markdown)
             markdown = marked.markdown

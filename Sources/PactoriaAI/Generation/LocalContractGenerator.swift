@@ -65,7 +65,8 @@ public struct LocalContractGenerator: Sendable {
         let usesRequirementsSlot = template.placeholders.contains("requirements")
 
         if !usesRequirementsSlot, !items.isEmpty, extraValues["requirements"] == nil {
-            markdown = Self.appendToSection(markdown, matching: Self.scopeWords, paragraph: Self.requirementsList(items))
+            markdown = Self.appendToSection(
+                markdown, matching: Self.scopeWords, paragraph: Self.requirementsList(items))
         }
         if let term, termInSection {
             markdown = Self.appendToSection(markdown, matching: Self.termWords, paragraph: "**Agreed term.** " + term)
@@ -188,7 +189,8 @@ public struct LocalContractGenerator: Sendable {
             let total = total(of: requirements.amounts[index], over: duration)
         {
             let mention = requirements.amounts[index]
-            parts[index] = "\(mention.formatted) (\(mention.currency.symbol)\(total.grouped) in total over the agreed "
+            parts[index] =
+                "\(mention.formatted) (\(mention.currency.symbol)\(total.grouped) in total over the agreed "
                 + "term of \(duration.spelled))"
         }
         let list = parts.count == 1 ? parts[0] : parts.dropLast().joined(separator: ", ") + " and " + parts.last!

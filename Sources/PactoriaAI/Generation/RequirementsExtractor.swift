@@ -13,10 +13,12 @@ public enum RequirementsExtractor {
         // Notice periods first, so "30 days' notice" is not read as the term.
         let noticePattern = try! Regex(
             #"(?i)\b(\#(countPattern))[\s-]+(day|week|month)s?'?\s+(?:prior\s+)?(?:written\s+)?notice\b"#)
-        let noticeOfPattern = try! Regex(#"(?i)\bnotice(?:\s+period)?\s+of\s+(\#(countPattern))[\s-]+(day|week|month)s?\b"#)
+        let noticeOfPattern = try! Regex(
+            #"(?i)\bnotice(?:\s+period)?\s+of\s+(\#(countPattern))[\s-]+(day|week|month)s?\b"#)
         for pattern in [noticePattern, noticeOfPattern] {
             if result.noticePeriod == nil, let match = normalized.firstMatch(of: pattern),
-                let duration = duration(count: match.output[1].substring, unit: match.output[2].substring,
+                let duration = duration(
+                    count: match.output[1].substring, unit: match.output[2].substring,
                     text: normalized[match.range])
             {
                 result.noticePeriod = duration
@@ -30,7 +32,8 @@ public enum RequirementsExtractor {
             try! Regex(#"(?i)\b(\d{1,3})[\s-]+days?\s+payment\s+terms\b"#),
         ]
         for pattern in paymentPatterns where result.paymentTermsDays == nil {
-            if let match = normalized.firstMatch(of: pattern), let days = match.output[1].substring.flatMap({ Int($0) }),
+            if let match = normalized.firstMatch(of: pattern),
+                let days = match.output[1].substring.flatMap({ Int($0) }),
                 days > 0
             {
                 result.paymentTermsDays = days
@@ -39,9 +42,11 @@ public enum RequirementsExtractor {
         }
 
         let moneyPattern = try! Regex(
-            #"(?i)(£|\$|€|\bGBP\s?|\bEUR\s?|\bUSD\s?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(\s?(?:k|m|million|thousand)\b)?"#)
+            #"(?i)(£|\$|€|\bGBP\s?|\bEUR\s?|\bUSD\s?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(\s?(?:k|m|million|thousand)\b)?"#
+        )
         let periodPattern = try! Regex(
-            #"(?i)^\s*(?:\(?(?:\+|plus|excluding|ex\.?|exclusive of)\s*VAT\)?\s*)?(?:(?:a|an|per|each|every)\s+(hour|day|week|month|year|annum|calendar month)\b|/\s?(hour|hr|day|week|month|mo|year|yr)\b|(hourly|daily|weekly|monthly|annually|yearly|pa\b|p\.a\.))"#)
+            #"(?i)^\s*(?:\(?(?:\+|plus|excluding|ex\.?|exclusive of)\s*VAT\)?\s*)?(?:(?:a|an|per|each|every)\s+(hour|day|week|month|year|annum|calendar month)\b|/\s?(hour|hr|day|week|month|mo|year|yr)\b|(hourly|daily|weekly|monthly|annually|yearly|pa\b|p\.a\.))"#
+        )
         for match in normalized.matches(of: moneyPattern) {
             guard let symbol = match.output[1].substring, let digits = match.output[2].substring else { continue }
             let currency: Currency
@@ -62,16 +67,18 @@ public enum RequirementsExtractor {
             var end = match.range.upperBound
             var period: BillingPeriod?
             if let periodMatch = normalized[end...].firstMatch(of: periodPattern) {
-                let word = (periodMatch.output[1].substring ?? periodMatch.output[2].substring
+                let word =
+                    (periodMatch.output[1].substring ?? periodMatch.output[2].substring
                     ?? periodMatch.output[3].substring).map { $0.lowercased() } ?? ""
                 period = billingPeriod(word)
                 end = periodMatch.range.upperBound
             }
             let range = match.range.lowerBound..<end
             consumed.append(range)
-            result.amounts.append(MoneyMention(
-                amount: amount, currency: currency, period: period,
-                text: String(normalized[range]).trimmingSpaces()))
+            result.amounts.append(
+                MoneyMention(
+                    amount: amount, currency: currency, period: period,
+                    text: String(normalized[range]).trimmingSpaces()))
         }
 
         let durationPattern = try! Regex(#"(?i)\b(\#(countPattern))[\s-]+(day|week|month|year)s?\b"#)
@@ -83,14 +90,18 @@ public enum RequirementsExtractor {
             // "within 30 days", "every two weeks", "after 6 months" are not the contract's length.
             if ["within", "after", "every", "each", "per", "net", "than", "first", "last"].contains(where: {
                 before.hasSuffix($0 + " ")
-            }) { continue }
+            }) {
+                continue
+            }
             if after.hasPrefix("'") || after.hasPrefix(" notice") || after.hasPrefix(" old") { continue }
             // "a month" needs a lead-in ("for a month"), or it is usually a rate ("twice a month").
             let lower = countText.lowercased()
             if lower == "a" || lower == "an" {
-                guard ["for ", "of ", "over ", "lasting ", "term of ", "period of "].contains(where: {
-                    before.hasSuffix($0)
-                }) else { continue }
+                guard
+                    ["for ", "of ", "over ", "lasting ", "term of ", "period of "].contains(where: {
+                        before.hasSuffix($0)
+                    })
+                else { continue }
             }
             if let found = duration(count: countText, unit: unitText, text: normalized[match.range]) {
                 result.duration = found

@@ -105,7 +105,9 @@ public struct AIProviderConfiguration: Sendable, Equatable {
         if value(baseURLVariable) == nil, let committed = nonBlank(settings.baseURL) {
             let host = Self.host(of: committed) ?? committed
             let allowed = Set(
-                (value(allowHostVariable) ?? "").split(separator: ",").map { String($0).trimmingCharacters().lowercased() }
+                (value(allowHostVariable) ?? "").split(separator: ",").map {
+                    String($0).trimmingCharacters().lowercased()
+                }
                     + settings.confirmedHosts.map { $0.lowercased() })
             if host != Self.host(of: defaultBaseURL), !allowed.contains(host) { config.unconfirmedHost = host }
         }
@@ -130,12 +132,15 @@ public struct AIProviderConfiguration: Sendable, Equatable {
     /// `http://` to this machine's loopback (`127.0.0.1`, `localhost`, `[::1]`), for tests.
     public var endpointProblem: String? {
         if let host = unconfirmedHost {
-            return "the committed .pactoria/config.yaml sends AI requests to \(host), which this machine has not confirmed;"
+            return
+                "the committed .pactoria/config.yaml sends AI requests to \(host), which this machine has not confirmed;"
                 + " set \(Self.allowHostVariable)=\(host) (or \(Self.baseURLVariable)), or put ai.base_url in .git/pactoria/config.yaml"
         }
         let lower = baseURL.lowercased()
         if lower.hasPrefix("https://"), Self.host(of: lower) != nil { return nil }
-        if lower.hasPrefix("http://"), let host = Self.host(of: lower), ["127.0.0.1", "localhost", "::1"].contains(host) {
+        if lower.hasPrefix("http://"), let host = Self.host(of: lower),
+            ["127.0.0.1", "localhost", "::1"].contains(host)
+        {
             return nil
         }
         return "ai.base_url must be an https:// URL (plain http:// only to 127.0.0.1, localhost or [::1])"

@@ -34,12 +34,12 @@ public enum PromptBuilder {
         case .nda:
             list += [
                 "Confidentiality obligations with exceptions for public information and disclosure required by law, "
-                    + "return or destruction of information, and how long the duty lasts.",
+                    + "return or destruction of information, and how long the duty lasts."
             ]
         case .lease:
             list += [
                 "Rent and payment dates, repair and insurance obligations, forfeiture and break rights, and the "
-                    + "Landlord and Tenant Act 1954 security of tenure position.",
+                    + "Landlord and Tenant Act 1954 security of tenure position."
             ]
         case .partnership:
             list += ["Capital, profit sharing, decision making, leaving and dissolution (Partnership Act 1890)."]

@@ -3,8 +3,11 @@
 enum Synonyms {
     static let groups: [[String]] = [
         // Technology and web work.
-        ["web developer", "web development", "website development", "software development", "developer",
-            "website maintenance", "web design", "app development", "programmer", "it consultancy", "technology project"],
+        [
+            "web developer", "web development", "website development", "software development", "developer",
+            "website maintenance", "web design", "app development", "programmer", "it consultancy",
+            "technology project",
+        ],
         ["it support", "managed services", "helpdesk", "tech support", "network support", "it services", "msp"],
         // Advice and freelancing.
         ["consultancy", "consultant", "consulting", "advisory", "adviser", "advisor", "business advice"],
@@ -14,8 +17,10 @@ enum Synonyms {
         ["client", "customer"],
         ["project", "engagement", "assignment"],
         // Employment.
-        ["staff", "employee", "employ", "hire", "hiring", "recruit", "worker", "new starter", "job", "employment",
-            "new hire", "taking on"],
+        [
+            "staff", "employee", "employ", "hire", "hiring", "recruit", "worker", "new starter", "job", "employment",
+            "new hire", "taking on",
+        ],
         ["full time", "full-time", "permanent", "salaried"],
         ["part time", "part-time", "reduced hours", "job share"],
         // Supply and procurement.
@@ -25,7 +30,10 @@ enum Synonyms {
         ["wholesale", "trade customer", "distributor", "reseller", "stockist"],
         ["manufacture", "manufacturer", "factory", "make products"],
         // Confidentiality.
-        ["secret", "confidential", "confidentiality", "nda", "non-disclosure", "trade secrets", "sensitive information"],
+        [
+            "secret", "confidential", "confidentiality", "nda", "non-disclosure", "trade secrets",
+            "sensitive information",
+        ],
         ["mutual", "two-way", "both ways", "each other"],
         ["one-way", "unilateral", "one way"],
         // Consumers and websites.
@@ -34,19 +42,26 @@ enum Synonyms {
         ["visitor", "user", "users"],
         ["cancel", "cancellation", "returns", "refund"],
         // Property, money, partners, software, data.
-        ["office", "premises", "lease", "rent", "renting", "landlord", "tenant", "unit", "shop premises", "workshop",
-            "studio", "let"],
+        [
+            "office", "premises", "lease", "rent", "renting", "landlord", "tenant", "unit", "shop premises", "workshop",
+            "studio", "let",
+        ],
         ["loan", "lend", "lending", "borrow", "borrowing", "lender", "borrower", "investor loan"],
         ["partner", "partnership", "co-founder", "cofounder", "business partners"],
         ["profit", "profits", "profit sharing"],
-        ["saas", "software as a service", "cloud software", "subscription", "platform", "hosted software",
-            "online platform"],
+        [
+            "saas", "software as a service", "cloud software", "subscription", "platform", "hosted software",
+            "online platform",
+        ],
         ["licence", "license", "licensing", "eula", "end user licence"],
         ["software", "application", "app", "program"],
         ["gdpr", "personal data", "data protection", "processor", "data processing", "dpa"],
         ["terms and conditions", "terms of business", "standard terms", "t&cs"],
         ["statement of work", "sow", "work order", "milestones", "deliverables"],
-        ["ir35", "off-payroll", "off payroll", "outside ir35", "personal service company", "limited company contractor"],
+        [
+            "ir35", "off-payroll", "off payroll", "outside ir35", "personal service company",
+            "limited company contractor",
+        ],
     ]
 
     /// Each group as lists of stemmed terms (a phrase is a list of several terms).

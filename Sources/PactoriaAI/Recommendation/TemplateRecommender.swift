@@ -39,7 +39,9 @@ public struct TemplateRecommender: Sendable {
         var documents: [Document] = []
         var frequency: [String: Int] = [:]
         for template in templates {
-            let texts = [template.name, template.suitableFor.joined(separator: " . "), template.description, template.category]
+            let texts = [
+                template.name, template.suitableFor.joined(separator: " . "), template.description, template.category,
+            ]
             var fields: [[String: Int]] = []
             var lengths: [Int] = []
             var all = Set<String>()
@@ -185,7 +187,8 @@ public struct TemplateRecommender: Sendable {
     /// Whether `needle` occurs contiguously in `haystack`.
     static func contains(_ haystack: [String], _ needle: [String]) -> Bool {
         guard !needle.isEmpty, needle.count <= haystack.count else { return false }
-        for start in 0...(haystack.count - needle.count) where Array(haystack[start..<(start + needle.count)]) == needle {
+        for start in 0...(haystack.count - needle.count) where Array(haystack[start..<(start + needle.count)]) == needle
+        {
             return true
         }
         return false

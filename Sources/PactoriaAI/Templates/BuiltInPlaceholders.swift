@@ -55,9 +55,10 @@ public enum BuiltInPlaceholders {
     public static func humanDescription(of name: String) -> String {
         if let known = lookup[name] { return known }
         var words = name.replacingDotsAndUnderscores()
-        for (suffix, unit) in [(" days", "days"), (" weeks", "weeks"), (" months", "months"), (" years", "years"),
-            (" hours", "hours"), (" percent", "%")] where words.hasSuffix(suffix)
-        {
+        for (suffix, unit) in [
+            (" days", "days"), (" weeks", "weeks"), (" months", "months"), (" years", "years"),
+            (" hours", "hours"), (" percent", "%"),
+        ] where words.hasSuffix(suffix) {
             words = String(words.dropLast(suffix.count)) + " (\(unit))"
             break
         }

@@ -26,16 +26,19 @@ enum PlaceholderScanner {
                 lineEnd = text[next...].firstIndex(of: "\n") ?? text.endIndex
             }
             guard let close = text[open.upperBound..<lineEnd].firstRange(of: "}}") else {
-                result.append(Occurrence(
-                    name: nil, text: String(text[open.lowerBound..<lineEnd].prefix(40)), lineOffset: lineOffset,
-                    range: open.lowerBound..<lineEnd))
+                result.append(
+                    Occurrence(
+                        name: nil, text: String(text[open.lowerBound..<lineEnd].prefix(40)), lineOffset: lineOffset,
+                        range: open.lowerBound..<lineEnd))
                 index = lineEnd
                 continue
             }
             let inner = text[open.upperBound..<close.lowerBound].trimmingSpaces()
             let whole = open.lowerBound..<close.upperBound
-            result.append(Occurrence(
-                name: isValidName(inner) ? inner : nil, text: String(text[whole]), lineOffset: lineOffset, range: whole))
+            result.append(
+                Occurrence(
+                    name: isValidName(inner) ? inner : nil, text: String(text[whole]), lineOffset: lineOffset,
+                    range: whole))
             index = close.upperBound
         }
         return result

@@ -28,8 +28,12 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        if let since, CalendarDate(since) == nil { throw ValidationError("--since must be a date YYYY-MM-DD, got '\(since)'") }
-        if let until, CalendarDate(until) == nil { throw ValidationError("--until must be a date YYYY-MM-DD, got '\(until)'") }
+        if let since, CalendarDate(since) == nil {
+            throw ValidationError("--since must be a date YYYY-MM-DD, got '\(since)'")
+        }
+        if let until, CalendarDate(until) == nil {
+            throw ValidationError("--until must be a date YYYY-MM-DD, got '\(until)'")
+        }
     }
 
     func run() throws {
@@ -41,14 +45,17 @@ struct AuditCommand: ParsableCommand {
             let entries = try Audit.run(ws, filter: filter, limit: maxCount)
             if json {
                 let iso = ISO8601DateFormatter()
-                JSON.print(entries.map { e in
-                    [
-                        "commit": e.commit.hex, "time": iso.string(from: e.time), "contract_id": e.contractID,
-                        "path": JSON.opt(e.ref?.yamlPath), "title": JSON.opt(e.title), "event": e.event,
-                        "from": JSON.opt(e.from), "to": JSON.opt(e.to), "actor": e.actor, "reason": JSON.opt(e.reason),
-                        "version": JSON.opt(e.version), "inferred": e.inferred, "details": e.details, "subject": e.subject,
-                    ] as [String: Any]
-                })
+                JSON.print(
+                    entries.map { e in
+                        [
+                            "commit": e.commit.hex, "time": iso.string(from: e.time), "contract_id": e.contractID,
+                            "path": JSON.opt(e.ref?.yamlPath), "title": JSON.opt(e.title), "event": e.event,
+                            "from": JSON.opt(e.from), "to": JSON.opt(e.to), "actor": e.actor,
+                            "reason": JSON.opt(e.reason),
+                            "version": JSON.opt(e.version), "inferred": e.inferred, "details": e.details,
+                            "subject": e.subject,
+                        ] as [String: Any]
+                    })
                 return
             }
             if entries.isEmpty {
@@ -76,7 +83,9 @@ struct AuditCommand: ParsableCommand {
         }
     }
 
-    func actorName(_ a: String) -> String { a.split(separator: "<").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? a }
+    func actorName(_ a: String) -> String {
+        a.split(separator: "<").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? a
+    }
 }
 
 struct CheckCommand: ParsableCommand {
@@ -155,16 +164,22 @@ struct CheckCommand: ParsableCommand {
     }
 
     func summary(_ r: Check.Report) -> String {
-        let what = staged ? "staged changes" : "\(r.contractsChecked) contract\(r.contractsChecked == 1 ? "" : "s")"
-            + (base != nil ? " and \(r.commitsChecked) commit\(r.commitsChecked == 1 ? "" : "s")" : "")
-        let warned = r.warnings.isEmpty ? "" : " (\(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s"): protected files changed)"
+        let what =
+            staged
+            ? "staged changes"
+            : "\(r.contractsChecked) contract\(r.contractsChecked == 1 ? "" : "s")"
+                + (base != nil ? " and \(r.commitsChecked) commit\(r.commitsChecked == 1 ? "" : "s")" : "")
+        let warned =
+            r.warnings.isEmpty
+            ? "" : " (\(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s"): protected files changed)"
         return r.passed
             ? "pactoria check: \(what) OK" + warned
             : "pactoria check: \(r.errors.count) problem\(r.errors.count == 1 ? "" : "s") in \(what)" + warned
     }
 
     func escapeData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(
+            of: "\n", with: "%0A")
     }
 
     func escapeProperty(_ s: String) -> String {
@@ -204,20 +219,29 @@ struct ReviewCommand: ParsableCommand {
                     list.map { ["field": $0.field, "old": JSON.opt($0.old), "new": JSON.opt($0.new)] }
                 }
                 JSON.print([
-                    "base": r.base, "base_commit": r.baseCommit.hex, "head_commit": r.headCommit.hex, "commits": r.commits,
+                    "base": r.base, "base_commit": r.baseCommit.hex, "head_commit": r.headCommit.hex,
+                    "commits": r.commits,
                     "check_passed": r.check.passed,
                     "sensitive_files": r.sensitiveFindings.map { f in
-                        ["file": f.file, "rule": f.rule, "message": f.message, "severity": f.severity.rawValue,
-                         "commit": JSON.opt(f.commit?.hex)] as [String: Any]
+                        [
+                            "file": f.file, "rule": f.rule, "message": f.message, "severity": f.severity.rawValue,
+                            "commit": JSON.opt(f.commit?.hex),
+                        ] as [String: Any]
                     },
                     "contracts": r.contracts.map { c in
                         [
-                            "kind": c.kind.rawValue, "path": c.ref.yamlPath, "id": c.id, "title": c.title, "company": c.company,
+                            "kind": c.kind.rawValue, "path": c.ref.yamlPath, "id": c.id, "title": c.title,
+                            "company": c.company,
                             "status_from": JSON.opt(c.statusFrom), "status_to": JSON.opt(c.statusTo),
                             "version_from": JSON.opt(c.versionFrom), "version_to": JSON.opt(c.versionTo),
                             "fields": changes(c.fieldChanges), "compliance": changes(c.compliance),
-                            "sections": ["added": c.sections.added, "removed": c.sections.removed, "changed": c.sections.changed],
-                            "findings": c.findings.map { ["rule": $0.rule, "message": $0.message, "commit": JSON.opt($0.commit?.hex)] as [String: Any] },
+                            "sections": [
+                                "added": c.sections.added, "removed": c.sections.removed, "changed": c.sections.changed,
+                            ],
+                            "findings": c.findings.map {
+                                ["rule": $0.rule, "message": $0.message, "commit": JSON.opt($0.commit?.hex)]
+                                    as [String: Any]
+                            },
                         ] as [String: Any]
                     },
                 ])
@@ -240,7 +264,8 @@ struct HooksCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "List the domain-event hooks, their SHA-256 and whether this machine runs them.")
+            commandName: "list",
+            abstract: "List the domain-event hooks, their SHA-256 and whether this machine runs them.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -282,7 +307,9 @@ struct HooksCommand: ParsableCommand {
                 let ws = try global.workspace()
                 let r = try InstallHooks.run(ws, executable: Executable.path, force: force)
                 for p in r.installed { Terminal.out("installed \(p)") }
-                for p in try InstallHooks.installMergeDriver(ws, executable: Executable.path) { Terminal.out("installed \(p)") }
+                for p in try InstallHooks.installMergeDriver(ws, executable: Executable.path) {
+                    Terminal.out("installed \(p)")
+                }
             }
         }
     }
@@ -291,7 +318,9 @@ struct HooksCommand: ParsableCommand {
 enum Executable {
     /// The absolute path of the running binary.
     static var path: String {
-        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return resolved
+        }
         return FileSystemPath.absolute(CommandLine.arguments[0])
     }
 }

@@ -30,13 +30,17 @@ struct Commit: ParsableCommand {
             if json {
                 JSON.print([
                     "commit": r.commit.hex,
-                    "contracts": r.contracts.map { ["id": $0.id, "path": $0.ref.yamlPath, "event": $0.event, "version": $0.version] },
+                    "contracts": r.contracts.map {
+                        ["id": $0.id, "path": $0.ref.yamlPath, "event": $0.event, "version": $0.version]
+                    },
                 ])
                 return
             }
             for h in r.hooks where !h.succeeded {
                 Terminal.err("warning: \(h.warning ?? "")")
-                if !h.skipped, !h.output.isEmpty { for line in h.output.split(separator: "\n").prefix(20) { Terminal.err("  \(line)") } }
+                if !h.skipped, !h.output.isEmpty {
+                    for line in h.output.split(separator: "\n").prefix(20) { Terminal.err("  \(line)") }
+                }
             }
             if quiet { return }
             let branch = (try? ws.repository().currentBranch()) ?? nil

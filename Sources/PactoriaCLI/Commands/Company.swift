@@ -44,20 +44,24 @@ struct CompanyCommand: ParsableCommand {
                 let ws = try global.workspace()
                 let listed = Companies.list(ws)
                 if json {
-                    JSON.print(listed.map { l -> [String: Any] in
-                        [
-                            "slug": l.company.slug, "name": l.company.name,
-                            "company_number": JSON.opt(l.company.companyNumber),
-                            "subscription_tier": l.company.subscriptionTier, "contracts": l.contracts,
-                            "problems": l.problems.map(\.description),
-                        ]
-                    })
+                    JSON.print(
+                        listed.map { l -> [String: Any] in
+                            [
+                                "slug": l.company.slug, "name": l.company.name,
+                                "company_number": JSON.opt(l.company.companyNumber),
+                                "subscription_tier": l.company.subscriptionTier, "contracts": l.contracts,
+                                "problems": l.problems.map(\.description),
+                            ]
+                        })
                     return
                 }
                 var t = Table()
                 t.add(["SLUG", "NAME", "NUMBER", "TIER", "CONTRACTS"])
                 for l in listed {
-                    t.add([l.company.slug, l.company.name, l.company.companyNumber ?? "-", l.company.subscriptionTier, String(l.contracts)])
+                    t.add([
+                        l.company.slug, l.company.name, l.company.companyNumber ?? "-", l.company.subscriptionTier,
+                        String(l.contracts),
+                    ])
                 }
                 t.render().forEach { Terminal.out($0) }
                 for l in listed { for p in l.problems { Terminal.err("warning: \(p)") } }

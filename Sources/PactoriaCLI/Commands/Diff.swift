@@ -52,9 +52,21 @@ struct Diff: ParsableCommand {
             }
             if !d.contentDiff.isEmpty {
                 Terminal.out("content:")
-                for line in d.contentDiff.split(separator: "\n", omittingEmptySubsequences: false).dropLast(d.contentDiff.hasSuffix("\n") ? 1 : 0) {
+                for line in d.contentDiff.split(separator: "\n", omittingEmptySubsequences: false).dropLast(
+                    d.contentDiff.hasSuffix("\n") ? 1 : 0)
+                {
                     let s = String(line)
-                    if s.hasPrefix("+++") || s.hasPrefix("---") { Terminal.out(t.paint(s, .bold)) } else if s.hasPrefix("+") { Terminal.out(t.paint(s, .green)) } else if s.hasPrefix("-") { Terminal.out(t.paint(s, .red)) } else if s.hasPrefix("@@") { Terminal.out(t.paint(s, .cyan)) } else { Terminal.out(s) }
+                    if s.hasPrefix("+++") || s.hasPrefix("---") {
+                        Terminal.out(t.paint(s, .bold))
+                    } else if s.hasPrefix("+") {
+                        Terminal.out(t.paint(s, .green))
+                    } else if s.hasPrefix("-") {
+                        Terminal.out(t.paint(s, .red))
+                    } else if s.hasPrefix("@@") {
+                        Terminal.out(t.paint(s, .cyan))
+                    } else {
+                        Terminal.out(s)
+                    }
                 }
             }
         }

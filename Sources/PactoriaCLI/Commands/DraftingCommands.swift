@@ -28,7 +28,9 @@ struct TemplatesCommand: ParsableCommand {
                 let catalog = try Drafting.catalog(try global.workspace())
                 let list = category.map { catalog.templates(inCategory: $0) } ?? catalog.templates
                 if let category, list.isEmpty {
-                    throw .notFound("no templates in category '\(category)' (categories: \(catalog.categories.joined(separator: ", ")))")
+                    throw .notFound(
+                        "no templates in category '\(category)' (categories: \(catalog.categories.joined(separator: ", ")))"
+                    )
                 }
                 if json {
                     JSON.print(list.map(templateJSON))
@@ -66,7 +68,9 @@ struct TemplatesCommand: ParsableCommand {
                 Terminal.out("compliance: \(t.complianceFeatures.joined(separator: ", "))")
                 Terminal.out("variables:")
                 for v in t.variables {
-                    Terminal.out("  \(v.name) (\(v.type.rawValue)\(v.required ? ", required" : "")\(v.defaultValue.map { ", default \($0)" } ?? ""))")
+                    Terminal.out(
+                        "  \(v.name) (\(v.type.rawValue)\(v.required ? ", required" : "")\(v.defaultValue.map { ", default \($0)" } ?? ""))"
+                    )
                 }
                 Terminal.out("")
                 Terminal.out(t.body)
@@ -81,7 +85,8 @@ func templateJSON(_ t: Template) -> [String: Any] {
         "contract_type": t.contractType.rawValue, "description": t.description, "suitable_for": t.suitableFor,
         "compliance_features": t.complianceFeatures, "origin": t.origin.rawValue, "sha256": t.sha256,
         "variables": t.variables.map { v in
-            ["name": v.name, "type": v.type.rawValue, "required": v.required, "default": JSON.opt(v.defaultValue)] as [String: Any]
+            ["name": v.name, "type": v.type.rawValue, "required": v.required, "default": JSON.opt(v.defaultValue)]
+                as [String: Any]
         },
     ]
 }
@@ -106,12 +111,14 @@ struct Recommend: ParsableCommand {
         try guarded(global) { () throws(WorkspaceError) in
             let recs = try Drafting.recommend(try global.workspace(), description: description, top: top)
             if json {
-                JSON.print(recs.map { r in
-                    [
-                        "template_id": r.templateID, "name": r.name, "category": r.category, "contract_type": r.contractType.rawValue,
-                        "confidence": (r.confidence * 1000).rounded() / 1000, "reasons": r.reasons,
-                    ] as [String: Any]
-                })
+                JSON.print(
+                    recs.map { r in
+                        [
+                            "template_id": r.templateID, "name": r.name, "category": r.category,
+                            "contract_type": r.contractType.rawValue,
+                            "confidence": (r.confidence * 1000).rounded() / 1000, "reasons": r.reasons,
+                        ] as [String: Any]
+                    })
                 return
             }
             if recs.isEmpty {
@@ -120,7 +127,9 @@ struct Recommend: ParsableCommand {
             }
             let t = global.terminal
             for (i, r) in recs.enumerated() {
-                Terminal.out("\(i + 1). \(t.paint(r.templateID, .yellow))  \(r.name)  (confidence \(String(format: "%.2f", r.confidence)))")
+                Terminal.out(
+                    "\(i + 1). \(t.paint(r.templateID, .yellow))  \(r.name)  (confidence \(String(format: "%.2f", r.confidence)))"
+                )
                 for reason in r.reasons.prefix(4) { Terminal.out("     \(reason)") }
             }
         }
@@ -154,10 +163,13 @@ struct Generate: ParsableCommand {
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The contract.") var contract: String
-    @Flag(help: "Replace content that already exists (committed content stays in git's history).") var regenerate = false
-    @Flag(help: "With --regenerate: replace content even if it has uncommitted changes (they are lost).") var force = false
+    @Flag(help: "Replace content that already exists (committed content stays in git's history).") var regenerate =
+        false
+    @Flag(help: "With --regenerate: replace content even if it has uncommitted changes (they are lost).") var force =
+        false
     @Option(help: "local or ai (default: ai when a key is configured, else local).") var provider: ProviderOption?
-    @Flag(name: .customLong("no-fallback"), help: "Fail instead of falling back to the local provider.") var noFallback = false
+    @Flag(name: .customLong("no-fallback"), help: "Fail instead of falling back to the local provider.")
+    var noFallback = false
     @Option(name: .customLong("template"), help: "Use this template (recorded as template_id).") var templateID: String?
     @Option(help: "Author, as 'Name <email>'.") var author: String?
     @Flag(help: "Print JSON.") var json = false
@@ -173,18 +185,29 @@ struct Generate: ParsableCommand {
             let rec = r.outcome.record
             if json {
                 JSON.print([
-                    "commit": r.commit.hex, "path": r.ref.markdownPath, "version": r.version, "provider": rec.provider.rawValue,
+                    "commit": r.commit.hex, "path": r.ref.markdownPath, "version": r.version,
+                    "provider": rec.provider.rawValue,
                     "model": rec.model, "template_id": rec.templateID, "confidence_score": rec.confidenceScore,
                     "fell_back": r.outcome.fellBack, "fallback_reason": JSON.opt(r.outcome.fallbackReason),
                     "to_complete": r.outcome.unfilled,
-                    "token_usage": JSON.opt(rec.tokenUsage.map { ["prompt": $0.prompt, "completion": $0.completion, "total": $0.total] }),
+                    "token_usage": JSON.opt(
+                        rec.tokenUsage.map { ["prompt": $0.prompt, "completion": $0.completion, "total": $0.total] }),
                 ])
                 return
             }
-            if r.outcome.fellBack { Terminal.err("warning: \(r.outcome.fallbackReason ?? "the AI provider failed"); used the local provider instead") }
-            if r.outcome.fellBack, global.verbose, let detail = r.outcome.fallbackDetail { Terminal.err("detail: \(detail)") }
-            Terminal.out("generated \(r.ref.markdownPath) from \(rec.templateID) with \(rec.provider.rawValue) (\(rec.model)), v\(r.version), confidence \(String(format: "%.2f", rec.confidenceScore))")
-            if let u = rec.tokenUsage { Terminal.out("tokens: \(u.prompt) prompt + \(u.completion) completion = \(u.total)") }
+            if r.outcome.fellBack {
+                Terminal.err(
+                    "warning: \(r.outcome.fallbackReason ?? "the AI provider failed"); used the local provider instead")
+            }
+            if r.outcome.fellBack, global.verbose, let detail = r.outcome.fallbackDetail {
+                Terminal.err("detail: \(detail)")
+            }
+            Terminal.out(
+                "generated \(r.ref.markdownPath) from \(rec.templateID) with \(rec.provider.rawValue) (\(rec.model)), v\(r.version), confidence \(String(format: "%.2f", rec.confidenceScore))"
+            )
+            if let u = rec.tokenUsage {
+                Terminal.out("tokens: \(u.prompt) prompt + \(u.completion) completion = \(u.total)")
+            }
             if !r.outcome.unfilled.isEmpty {
                 Terminal.out("to complete by hand: \(r.outcome.unfilled.joined(separator: ", "))")
             }
@@ -227,32 +250,47 @@ struct Analyze: ParsableCommand {
         try guarded(global) { () throws(WorkspaceError) in
             if let text {
                 guard let t = ContractType(rawValue: type ?? "") else {
-                    throw .invalidInput(field: "--type", message: "unknown contract type '\(type ?? "")' (expected one of: \(ContractType.allNames))")
+                    throw .invalidInput(
+                        field: "--type",
+                        message: "unknown contract type '\(type ?? "")' (expected one of: \(ContractType.allNames))")
                 }
-                guard let data = FileManager.default.contents(atPath: text) else { throw .io(path: text, message: "cannot read the file") }
-                let result = try Drafting.analyzeText(try? global.workspace(), text: String(decoding: data, as: UTF8.self), type: t, provider: provider.value)
+                guard let data = FileManager.default.contents(atPath: text) else {
+                    throw .io(path: text, message: "cannot read the file")
+                }
+                let result = try Drafting.analyzeText(
+                    try? global.workspace(), text: String(decoding: data, as: UTF8.self), type: t,
+                    provider: provider.value)
                 render(result, label: text, note: nil)
                 return
             }
             let ws = try global.workspace()
             let who = try ws.resolveAuthor(author)
             if let contract {
-                let (ref, outcome) = try Drafting.analyze(ws, spec: contract, force: force, provider: provider.value, author: who)
+                let (ref, outcome) = try Drafting.analyze(
+                    ws, spec: contract, force: force, provider: provider.value, author: who)
                 switch outcome {
-                case .recorded(let r, let commit): render(r, label: ref.description, note: "recorded in \(commit.short)")
+                case .recorded(let r, let commit):
+                    render(r, label: ref.description, note: "recorded in \(commit.short)")
                 case .notRecorded(let r, let reason): render(r, label: ref.description, note: "not recorded: \(reason)")
-                case .unchanged: if json { JSON.print(["path": ref.yamlPath, "unchanged": true]) } else { Terminal.out("\(ref): content unchanged since the last analysis (use --force)") }
+                case .unchanged:
+                    if json {
+                        JSON.print(["path": ref.yamlPath, "unchanged": true])
+                    } else {
+                        Terminal.out("\(ref): content unchanged since the last analysis (use --force)")
+                    }
                 }
                 return
             }
             // --all: every contract with content, a progress line on a terminal.
-            let refs = try ListContracts.run(ws, .init(size: 100)).total > 0 ? ContractIndex.load(ws).summaries.map(\.ref) : []
+            let refs =
+                try ListContracts.run(ws, .init(size: 100)).total > 0 ? ContractIndex.load(ws).summaries.map(\.ref) : []
             let withContent = refs.filter { ws.readMarkdown($0) != nil }
             var done = 0, recorded = 0, unchanged = 0, readOnly = 0
             var rows: [[String: Any]] = []
             let tty = isatty(STDERR_FILENO) == 1 && !json
             for ref in withContent {
-                let (_, outcome) = try Drafting.analyze(ws, spec: ref.yamlPath, force: force, provider: provider.value, author: who)
+                let (_, outcome) = try Drafting.analyze(
+                    ws, spec: ref.yamlPath, force: force, provider: provider.value, author: who)
                 done += 1
                 switch outcome {
                 case .recorded(let r, _): recorded += 1; rows.append(row(ref, r))
@@ -262,22 +300,33 @@ struct Analyze: ParsableCommand {
                 if tty {
                     let width = 30
                     let filled = done * width / max(1, withContent.count)
-                    FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(withContent.count)".utf8))
+                    FileHandle.standardError.write(
+                        Data(
+                            "\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(withContent.count)"
+                                .utf8))
                 }
             }
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
-            if json { JSON.print(["analysed": rows, "recorded": recorded, "unchanged": unchanged, "read_only": readOnly]); return }
-            for r in rows {
-                Terminal.out("\(r["path"] as? String ?? "")  \(r["compliance_level"] as? String ?? "")  overall \(r["overall_score"] as? Double ?? 0)  risk \(r["risk_score"] as? Int ?? 0) (\(r["risk_level"] as? String ?? ""))")
+            if json {
+                JSON.print(["analysed": rows, "recorded": recorded, "unchanged": unchanged, "read_only": readOnly]);
+                return
             }
-            Terminal.out("analysed \(done) contract\(done == 1 ? "" : "s"): \(recorded) recorded, \(unchanged) unchanged, \(readOnly) read-only (not recorded)")
+            for r in rows {
+                Terminal.out(
+                    "\(r["path"] as? String ?? "")  \(r["compliance_level"] as? String ?? "")  overall \(r["overall_score"] as? Double ?? 0)  risk \(r["risk_score"] as? Int ?? 0) (\(r["risk_level"] as? String ?? ""))"
+                )
+            }
+            Terminal.out(
+                "analysed \(done) contract\(done == 1 ? "" : "s"): \(recorded) recorded, \(unchanged) unchanged, \(readOnly) read-only (not recorded)"
+            )
         }
     }
 
     func row(_ ref: ContractRef, _ r: AnalysisResult) -> [String: Any] {
         [
             "path": ref.yamlPath, "overall_score": (r.scores.overall * 100).rounded() / 100,
-            "compliance_level": r.complianceLevel.rawValue, "risk_score": r.riskScore, "risk_level": r.riskLevel.rawValue,
+            "compliance_level": r.complianceLevel.rawValue, "risk_score": r.riskScore,
+            "risk_level": r.riskLevel.rawValue,
         ]
     }
 
@@ -287,11 +336,19 @@ struct Analyze: ParsableCommand {
             return
         }
         let t = global.terminal
-        Terminal.out("\(label): \(t.paint(r.complianceLevel.rawValue, r.isCompliant ? .green : .red)) (overall \(String(format: "%.2f", r.scores.overall)), \(r.isCompliant ? "compliant" : "not compliant")); risk \(r.riskScore)/10 \(r.riskLevel.rawValue)")
-        Terminal.out("  scores: " + r.scores.named.map { "\($0.name) \(String(format: "%.2f", $0.score))" }.joined(separator: ", "))
+        Terminal.out(
+            "\(label): \(t.paint(r.complianceLevel.rawValue, r.isCompliant ? .green : .red)) (overall \(String(format: "%.2f", r.scores.overall)), \(r.isCompliant ? "compliant" : "not compliant")); risk \(r.riskScore)/10 \(r.riskLevel.rawValue)"
+        )
+        Terminal.out(
+            "  scores: "
+                + r.scores.named.map { "\($0.name) \(String(format: "%.2f", $0.score))" }.joined(separator: ", "))
         Terminal.out("  data classification: \(r.dataClassification.rawValue) (\(r.dataClassificationReason))")
-        for g in r.gaps { Terminal.out("  \(t.paint("✗", .red)) \(g.clause): \(g.message) (−\(String(format: "%.2f", g.pointsLost)))") }
-        for f in r.riskFactors { Terminal.out("  risk +\(String(format: "%.1f", f.points)) \(f.source): \(f.description)") }
+        for g in r.gaps {
+            Terminal.out("  \(t.paint("✗", .red)) \(g.clause): \(g.message) (−\(String(format: "%.2f", g.pointsLost)))")
+        }
+        for f in r.riskFactors {
+            Terminal.out("  risk +\(String(format: "%.1f", f.points)) \(f.source): \(f.description)")
+        }
         for rec in r.recommendations { Terminal.out("  → \(rec.clause): \(rec.text)") }
         if let note { Terminal.out("  (\(note))") }
     }
@@ -305,8 +362,13 @@ func analysisJSON(_ r: AnalysisResult, label: String, note: String?) -> [String:
         "content_sha256": r.contentSHA256, "scores": scores, "compliance_level": r.complianceLevel.rawValue,
         "compliant": r.isCompliant, "risk_score": r.riskScore, "risk_level": r.riskLevel.rawValue,
         "data_classification": r.dataClassification.rawValue,
-        "gaps": r.gaps.map { ["clause": $0.clause, "status": $0.status.rawValue, "reason": $0.message, "points_lost": $0.pointsLost] as [String: Any] },
-        "risk_factors": r.riskFactors.map { ["source": $0.source, "description": $0.description, "points": $0.points] as [String: Any] },
+        "gaps": r.gaps.map {
+            ["clause": $0.clause, "status": $0.status.rawValue, "reason": $0.message, "points_lost": $0.pointsLost]
+                as [String: Any]
+        },
+        "risk_factors": r.riskFactors.map {
+            ["source": $0.source, "description": $0.description, "points": $0.points] as [String: Any]
+        },
         "recommendations": r.recommendations.map { ["clause": $0.clause, "text": $0.text] },
         "note": JSON.opt(note),
     ]

@@ -33,7 +33,9 @@ struct Init: ParsableCommand {
             let r = try InitWorkspace.run(directory: dir, author: author, defaultCurrency: currency)
             if r.initialised {
                 let what = r.createdRepository ? "new git repository" : "existing git repository"
-                Terminal.out("Initialised Pactoria workspace in \(r.root) (\(what), \(r.contracts) contract\(r.contracts == 1 ? "" : "s"))")
+                Terminal.out(
+                    "Initialised Pactoria workspace in \(r.root) (\(what), \(r.contracts) contract\(r.contracts == 1 ? "" : "s"))"
+                )
             } else {
                 Terminal.out("Reinitialised existing Pactoria workspace in \(r.root)")
             }

@@ -38,7 +38,9 @@ func renderTransitions(
                     "event": o.event.event, "from": o.from, "to": o.to, "version": o.version,
                 ] as [String: Any]
             },
-            "hooks": hooks.map { ["event": $0.event, "path": $0.path, "exit_code": Int($0.exitCode)] as [String: Any] },
+            "hooks": hooks.map {
+                ["event": $0.event, "path": $0.path, "exit_code": Int($0.exitCode)] as [String: Any]
+            },
         ])
     } else if !options.quiet {
         let t = global.terminal
@@ -52,11 +54,15 @@ func renderTransitions(
             let change = o.from == o.to ? o.to : "\(o.from) → \(t.paint(o.to, .green))"
             Terminal.out(" \(o.action.verb) \(o.ref) (\(change), v\(o.version))")
         }
-        if commit == nil && !outcomes.isEmpty { Terminal.out("staged, not committed; run `pactoria commit` when ready") }
+        if commit == nil && !outcomes.isEmpty {
+            Terminal.out("staged, not committed; run `pactoria commit` when ready")
+        }
     }
     for h in hooks where !h.succeeded {
         Terminal.err("warning: \(h.warning ?? "")")
-        if !h.skipped, !h.output.isEmpty { for line in h.output.split(separator: "\n").prefix(20) { Terminal.err("  \(line)") } }
+        if !h.skipped, !h.output.isEmpty {
+            for line in h.output.split(separator: "\n").prefix(20) { Terminal.err("  \(line)") }
+        }
     }
 }
 
@@ -100,7 +106,9 @@ struct Finalize: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The contract.") var contract: String
     @OptionGroup var options: TransitionOptions
-    func run() throws { try runTransition(.finalize, contract: contract, reason: nil, global: global, options: options) }
+    func run() throws {
+        try runTransition(.finalize, contract: contract, reason: nil, global: global, options: options)
+    }
 }
 
 struct Activate: ParsableCommand {
@@ -118,7 +126,9 @@ struct Activate: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The contract.") var contract: String
     @OptionGroup var options: TransitionOptions
-    func run() throws { try runTransition(.activate, contract: contract, reason: nil, global: global, options: options) }
+    func run() throws {
+        try runTransition(.activate, contract: contract, reason: nil, global: global, options: options)
+    }
 }
 
 struct Complete: ParsableCommand {
@@ -130,7 +140,9 @@ struct Complete: ParsableCommand {
     @Argument(help: "The contract.") var contract: String
     @Option(help: "Why (optional).") var reason: String?
     @OptionGroup var options: TransitionOptions
-    func run() throws { try runTransition(.complete, contract: contract, reason: reason, global: global, options: options) }
+    func run() throws {
+        try runTransition(.complete, contract: contract, reason: reason, global: global, options: options)
+    }
 }
 
 struct Terminate: ParsableCommand {
@@ -147,7 +159,9 @@ struct Terminate: ParsableCommand {
     @Argument(help: "The contract.") var contract: String
     @Option(help: "Why the contract ends (required).") var reason: String?
     @OptionGroup var options: TransitionOptions
-    func run() throws { try runTransition(.terminate, contract: contract, reason: reason, global: global, options: options) }
+    func run() throws {
+        try runTransition(.terminate, contract: contract, reason: reason, global: global, options: options)
+    }
 }
 
 struct Expire: ParsableCommand {
@@ -179,7 +193,8 @@ struct Expire: ParsableCommand {
                 if !options.quiet { Terminal.out("nothing to expire: no active contract has passed its end date") }
                 return
             }
-            renderTransitions(r.outcomes, commit: r.commit?.hex, hooks: r.hooks, ws: ws, global: global, options: options)
+            renderTransitions(
+                r.outcomes, commit: r.commit?.hex, hooks: r.hooks, ws: ws, global: global, options: options)
         }
     }
 }
@@ -198,13 +213,14 @@ struct ExpiringCommand: ParsableCommand {
             let ws = try global.workspace()
             let entries = try Expiring.run(ws, days: days)
             if json {
-                JSON.print(entries.map { e in
-                    [
-                        "id": e.summary.id, "path": e.summary.ref.yamlPath, "title": e.summary.title,
-                        "end_date": e.endDate.description, "days_left": e.daysLeft,
-                        "value": JSON.opt(e.summary.value?.amount), "currency": JSON.opt(e.summary.currency),
-                    ] as [String: Any]
-                })
+                JSON.print(
+                    entries.map { e in
+                        [
+                            "id": e.summary.id, "path": e.summary.ref.yamlPath, "title": e.summary.title,
+                            "end_date": e.endDate.description, "days_left": e.daysLeft,
+                            "value": JSON.opt(e.summary.value?.amount), "currency": JSON.opt(e.summary.currency),
+                        ] as [String: Any]
+                    })
                 return
             }
             if entries.isEmpty {

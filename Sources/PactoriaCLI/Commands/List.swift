@@ -44,7 +44,8 @@ struct List: ParsableCommand {
                         [
                             "id": s.id, "company": s.ref.company, "stem": s.ref.stem, "title": s.title,
                             "contract_type": s.contractType, "status": s.status,
-                            "contract_value": s.value.map { ["amount": $0.amount, "currency": $0.currency] } as Any? ?? NSNullish.null,
+                            "contract_value": s.value.map { ["amount": $0.amount, "currency": $0.currency] } as Any?
+                                ?? NSNullish.null,
                             "start_date": JSON.opt(s.startDate), "end_date": JSON.opt(s.endDate), "version": s.version,
                             "client": JSON.opt(s.clientName),
                         ]
@@ -64,7 +65,8 @@ struct List: ParsableCommand {
             table.add(["ID", "CONTRACT", "TITLE", "STATUS", "VALUE", "END"])
             for s in r.contracts {
                 table.add([
-                    String(s.id.prefix(8)), s.ref.description, s.title, s.status, s.value?.formatted ?? "-", s.endDate ?? "-",
+                    String(s.id.prefix(8)), s.ref.description, s.title, s.status, s.value?.formatted ?? "-",
+                    s.endDate ?? "-",
                 ])
             }
             for (i, line) in table.render().enumerated() { Terminal.out(i == 0 ? t.paint(line, .bold) : line) }

@@ -33,13 +33,15 @@ struct Log: ParsableCommand {
                 var entries = try History.contract(ws, id: s.id, ref: s.ref)
                 if let maxCount { entries = Array(entries.prefix(maxCount)) }
                 if json {
-                    JSON.print(entries.map { e -> [String: Any] in
-                        [
-                            "commit": e.commit.id.hex, "date": iso(e.commit.author.time), "author": e.commit.author.formatted,
-                            "version": JSON.opt(e.version), "status": JSON.opt(e.status), "event": e.event,
-                            "inferred": e.inferred, "path": e.ref.yamlPath, "message": e.commit.summary,
-                        ]
-                    })
+                    JSON.print(
+                        entries.map { e -> [String: Any] in
+                            [
+                                "commit": e.commit.id.hex, "date": iso(e.commit.author.time),
+                                "author": e.commit.author.formatted,
+                                "version": JSON.opt(e.version), "status": JSON.opt(e.status), "event": e.event,
+                                "inferred": e.inferred, "path": e.ref.yamlPath, "message": e.commit.summary,
+                            ]
+                        })
                     return
                 }
                 var table = Table()
@@ -48,7 +50,8 @@ struct Log: ParsableCommand {
                     table.add([
                         t.paint(e.commit.id.short, .yellow), day(e.commit.author.time), e.commit.author.name,
                         e.version.map { "v\($0)" } ?? "-",
-                        e.event.replacingOccurrences(of: "contract.", with: "") + (e.inferred ? "*" : ""), e.commit.summary,
+                        e.event.replacingOccurrences(of: "contract.", with: "") + (e.inferred ? "*" : ""),
+                        e.commit.summary,
                     ])
                 }
                 table.render().forEach { Terminal.out($0) }
@@ -56,13 +59,15 @@ struct Log: ParsableCommand {
             }
             let entries = try History.workspace(ws, limit: maxCount)
             if json {
-                JSON.print(entries.map { e -> [String: Any] in
-                    [
-                        "commit": e.commit.id.hex, "date": iso(e.commit.author.time), "author": e.commit.author.formatted,
-                        "message": e.commit.summary,
-                        "events": e.events.map { ["contract": $0.id, "event": $0.event, "version": $0.version] },
-                    ]
-                })
+                JSON.print(
+                    entries.map { e -> [String: Any] in
+                        [
+                            "commit": e.commit.id.hex, "date": iso(e.commit.author.time),
+                            "author": e.commit.author.formatted,
+                            "message": e.commit.summary,
+                            "events": e.events.map { ["contract": $0.id, "event": $0.event, "version": $0.version] },
+                        ]
+                    })
                 return
             }
             var table = Table()
@@ -70,7 +75,8 @@ struct Log: ParsableCommand {
             for e in entries {
                 let n = Set(e.events.map(\.id)).count
                 table.add([
-                    t.paint(e.commit.id.short, .yellow), day(e.commit.author.time), e.commit.author.name, e.commit.summary,
+                    t.paint(e.commit.id.short, .yellow), day(e.commit.author.time), e.commit.author.name,
+                    e.commit.summary,
                     n == 0 ? "" : t.paint("(\(n) contract\(n == 1 ? "" : "s"))", .dim),
                 ])
             }

@@ -1,7 +1,7 @@
 import ArgumentParser
+import Foundation
 import PactoriaCore
 import PactoriaWorkspace
-import Foundation
 
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,7 +60,11 @@ struct New: ParsableCommand {
             if let templateID {
                 let template = try Drafting.template(ws, id: templateID)
                 if let type, type != template.contractType.rawValue {
-                    throw .invalidInput(field: "--type", message: "\(type) does not match template \(templateID), which is a \(template.contractType.rawValue)")
+                    throw .invalidInput(
+                        field: "--type",
+                        message:
+                            "\(type) does not match template \(templateID), which is a \(template.contractType.rawValue)"
+                    )
                 }
                 contractType = template.contractType.rawValue
             }
@@ -69,7 +73,9 @@ struct New: ParsableCommand {
                 ws,
                 .init(
                     company: company, title: title, type: contractType,
-                    client: Party(name: client, email: clientEmail, company: clientCompany, companyNumber: clientNumber, role: "Client"),
+                    client: Party(
+                        name: client, email: clientEmail, company: clientCompany, companyNumber: clientNumber,
+                        role: "Client"),
                     supplier: supplier.map { Party(name: $0, email: supplierEmail, role: "Supplier") }, value: value,
                     currency: currency, startDate: start, endDate: end, plainEnglishInput: text, templateID: templateID,
                     author: author))

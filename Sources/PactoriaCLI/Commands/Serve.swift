@@ -29,11 +29,15 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         try guarded(global) { () throws(WorkspaceError) in
-            guard (0...65535).contains(port) else { throw .invalidInput(field: "--port", message: "must be between 0 and 65535, got \(port)") }
+            guard (0...65535).contains(port) else {
+                throw .invalidInput(field: "--port", message: "must be between 0 and 65535, got \(port)")
+            }
             let ws = try global.workspace()
             let config = ServerConfiguration(root: ws.root, host: host ?? "127.0.0.1", port: port, config: ws.config)
             if !config.isLoopback {
-                Terminal.err("warning: binding to \(config.host): anyone who can reach this machine on port \(port) can try to log in")
+                Terminal.err(
+                    "warning: binding to \(config.host): anyone who can reach this machine on port \(port) can try to log in"
+                )
             }
             let root = ws.root
             let app = try buildApplication(config) { bound in

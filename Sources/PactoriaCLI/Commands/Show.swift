@@ -47,7 +47,8 @@ struct Show: ParsableCommand {
             } else {
                 Terminal.out(t.paint("working tree", .yellow))
             }
-            Terminal.out("Contract: \(snap.ref)" + (snap.contract.map { " (version \($0.version), \($0.status))" } ?? ""))
+            Terminal.out(
+                "Contract: \(snap.ref)" + (snap.contract.map { " (version \($0.version), \($0.status))" } ?? ""))
             Terminal.out("")
             Terminal.out("---")
             Terminal.writeRaw(Array((snap.metadataText ?? "").utf8))

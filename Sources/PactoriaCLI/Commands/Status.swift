@@ -35,7 +35,10 @@ struct Status: ParsableCommand {
             let st = try WorkspaceStatus.compute(ws)
             let tracking = Remotes.tracking(ws)
             let merge = MergeState.current(ws)
-            failed = check && (!st.problems.isEmpty || !st.workspaceProblems.isEmpty || !(merge?.unresolved.isEmpty ?? true) || merge?.applying == true)
+            failed =
+                check
+                && (!st.problems.isEmpty || !st.workspaceProblems.isEmpty || !(merge?.unresolved.isEmpty ?? true)
+                    || merge?.applying == true)
             if json {
                 renderJSON(st, tracking: tracking, merge: merge)
             } else if porcelain {
@@ -85,20 +88,29 @@ struct Status: ParsableCommand {
                     "change": c.change.rawValue, "part": JSON.opt(c.part?.rawValue), "problems": problems(c.problems),
                 ]
             },
-            "others": st.others.map { ["path": $0.path, "change": $0.change.rawValue, "problems": problems($0.problems)] },
+            "others": st.others.map {
+                ["path": $0.path, "change": $0.change.rawValue, "problems": problems($0.problems)]
+            },
             "workspace_problems": problems(st.workspaceProblems),
             "counts": st.countsByStatus,
             "locks": st.locks.map(LockJSON.object),
             "total": st.total,
-            "upstream": JSON.opt(tracking?.upstream), "ahead": JSON.opt(tracking?.ahead), "behind": JSON.opt(tracking?.behind),
+            "upstream": JSON.opt(tracking?.upstream), "ahead": JSON.opt(tracking?.ahead),
+            "behind": JSON.opt(tracking?.behind),
             "leftovers": st.leftovers, "recovery": st.recovery,
             "merging": merge != nil,
             "pull_interrupted": merge?.applying ?? false,
             "conflicts": (merge?.unresolved ?? []).map { c -> [String: Any] in
                 [
-                    "path": c.ref.yamlPath, "id": c.id, "title": c.title, "content": c.content, "violations": c.violations,
+                    "path": c.ref.yamlPath, "id": c.id, "title": c.title, "content": c.content,
+                    "violations": c.violations,
                     "deletion": c.deletion,
-                    "fields": c.fields.map { ["field": $0.field, "ours": JSON.opt($0.ours), "theirs": JSON.opt($0.theirs), "base": JSON.opt($0.ancestor)] },
+                    "fields": c.fields.map {
+                        [
+                            "field": $0.field, "ours": JSON.opt($0.ours), "theirs": JSON.opt($0.theirs),
+                            "base": JSON.opt($0.ancestor),
+                        ]
+                    },
                 ]
             },
         ])
@@ -113,29 +125,51 @@ struct Status: ParsableCommand {
         } else if let tr = tracking {
             switch (tr.ahead, tr.behind) {
             case (0, 0): Terminal.out("Your branch is up to date with '\(tr.upstream)' (as of the last fetch).")
-            case (let a, 0): Terminal.out("Your branch is ahead of '\(tr.upstream)' by \(a) commit\(a == 1 ? "" : "s"); run `pactoria push`.")
-            case (0, let b): Terminal.out("Your branch is behind '\(tr.upstream)' by \(b) commit\(b == 1 ? "" : "s"); run `pactoria pull`.")
-            case (let a, let b): Terminal.out("Your branch and '\(tr.upstream)' have diverged: \(a) and \(b) different commits; run `pactoria pull`.")
+            case (let a, 0):
+                Terminal.out(
+                    "Your branch is ahead of '\(tr.upstream)' by \(a) commit\(a == 1 ? "" : "s"); run `pactoria push`.")
+            case (0, let b):
+                Terminal.out(
+                    "Your branch is behind '\(tr.upstream)' by \(b) commit\(b == 1 ? "" : "s"); run `pactoria pull`.")
+            case (let a, let b):
+                Terminal.out(
+                    "Your branch and '\(tr.upstream)' have diverged: \(a) and \(b) different commits; run `pactoria pull`."
+                )
             }
         }
         if let merge, merge.applying {
             // #12.3: an interrupted pull: one command either way.
-            Terminal.out("\n" + t.paint("A pull of \(merge.theirsLabel) was interrupted while it updated the files.", .red))
+            Terminal.out(
+                "\n" + t.paint("A pull of \(merge.theirsLabel) was interrupted while it updated the files.", .red))
             Terminal.out("  Run `pactoria merge --abort` to return to where it began (your other edits are kept),")
             Terminal.out("  or `pactoria pull` to finish it.")
         } else if let merge {
             let open = merge.unresolved
             Terminal.out("\nYou are merging \(merge.theirsLabel).")
             if open.isEmpty {
-                Terminal.out("  All conflicts resolved: run `pactoria commit` to finish the merge (or `pactoria merge --abort`).")
+                Terminal.out(
+                    "  All conflicts resolved: run `pactoria commit` to finish the merge (or `pactoria merge --abort`)."
+                )
             } else {
-                Terminal.out("Unresolved conflicts (`pactoria resolve C --ours|--theirs|--field NAME=VALUE`, or `pactoria merge --abort`):")
+                Terminal.out(
+                    "Unresolved conflicts (`pactoria resolve C --ours|--theirs|--field NAME=VALUE`, or `pactoria merge --abort`):"
+                )
                 for c in open {
-                    Terminal.out("    \(t.paint("both changed:          " + c.ref.description, .red))\(t.paint("  " + c.title, .dim))")
+                    Terminal.out(
+                        "    \(t.paint("both changed:          " + c.ref.description, .red))\(t.paint("  " + c.title, .dim))"
+                    )
                     for f in c.fields { Terminal.out("      \(t.paint("✗ " + f.description, .red))") }
                     for v in c.violations { Terminal.out("      \(t.paint("✗ " + v, .red))") }
-                    if c.content { Terminal.out("      \(t.paint("✗ content: conflict markers in " + c.ref.markdownPath + " (edit, then `pactoria resolve C --content`)", .red))") }
-                    if c.deletion { Terminal.out("      \(t.paint("✗ deleted by " + merge.theirsLabel + ": keep it (`pactoria resolve " + c.ref.description + " --ours`) or accept the deletion (`--theirs`)", .red))") }
+                    if c.content {
+                        Terminal.out(
+                            "      \(t.paint("✗ content: conflict markers in " + c.ref.markdownPath + " (edit, then `pactoria resolve C --content`)", .red))"
+                        )
+                    }
+                    if c.deletion {
+                        Terminal.out(
+                            "      \(t.paint("✗ deleted by " + merge.theirsLabel + ": keep it (`pactoria resolve " + c.ref.description + " --ours`) or accept the deletion (`--theirs`)", .red))"
+                        )
+                    }
                 }
                 Terminal.out("  Then `pactoria commit` to conclude the merge.")
             }
@@ -178,8 +212,13 @@ struct Status: ParsableCommand {
             for note in unseen { Terminal.out("    \(note)") }
         }
         if !st.leftovers.isEmpty {
-            Terminal.out("\nLeftover temporary files of an interrupted write (never committed; safe to delete, from the workspace root):")
-            Terminal.out("    rm -- " + st.leftovers.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " "))
+            Terminal.out(
+                "\nLeftover temporary files of an interrupted write (never committed; safe to delete, from the workspace root):"
+            )
+            Terminal.out(
+                "    rm -- "
+                    + st.leftovers.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(
+                        separator: " "))
         }
         if !st.workspaceProblems.isEmpty {
             Terminal.out("\nCommitted problems:")
@@ -187,12 +226,18 @@ struct Status: ParsableCommand {
         }
         let problemCount = st.problems.count
         if problemCount > 0 {
-            Terminal.out("\n\(t.paint("\(problemCount) problem\(problemCount == 1 ? "" : "s") must be fixed before `pactoria commit`.", .red))")
+            Terminal.out(
+                "\n\(t.paint("\(problemCount) problem\(problemCount == 1 ? "" : "s") must be fixed before `pactoria commit`.", .red))"
+            )
         }
         if st.isClean && merge == nil { Terminal.out("\nnothing to commit, working tree clean") }
         let order = ContractStatus.allCases.map(\.rawValue)
         let known = order.compactMap { s in st.countsByStatus[s].map { "\($0) \(s)" } }
-        let unknown = st.countsByStatus.keys.filter { !order.contains($0) }.sorted().map { "\(st.countsByStatus[$0]!) \($0)" }
-        Terminal.out("\n\(st.total) contract\(st.total == 1 ? "" : "s")" + (st.total > 0 ? ": " + (known + unknown).joined(separator: ", ") : ""))
+        let unknown = st.countsByStatus.keys.filter { !order.contains($0) }.sorted().map {
+            "\(st.countsByStatus[$0]!) \($0)"
+        }
+        Terminal.out(
+            "\n\(st.total) contract\(st.total == 1 ? "" : "s")"
+                + (st.total > 0 ? ": " + (known + unknown).joined(separator: ", ") : ""))
     }
 }

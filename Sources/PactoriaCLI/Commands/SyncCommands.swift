@@ -12,12 +12,16 @@ struct RemoteCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Add a remote.",
-            discussion: "Examples:\n  pactoria remote add origin https://git.example.co.uk/brickline/contracts.git\n  pactoria remote add backup /mnt/usb/contracts.git")
+            discussion:
+                "Examples:\n  pactoria remote add origin https://git.example.co.uk/brickline/contracts.git\n  pactoria remote add backup /mnt/usb/contracts.git"
+        )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Its name (e.g. origin).") var name: String
         @Argument(help: "A path, file://, https:// or ssh URL.") var url: String
         func run() throws {
-            try guarded(global) { () throws(WorkspaceError) in try Remotes.add(try global.workspace(), name: name, url: url) }
+            try guarded(global) { () throws(WorkspaceError) in
+                try Remotes.add(try global.workspace(), name: name, url: url)
+            }
         }
     }
 
@@ -55,7 +59,8 @@ func progressReporter() -> (@Sendable (SyncProgress) -> Void)? {
         let verb = p.direction == .receiving ? "Receiving" : "Sending"
         let pct = p.objects * 100 / max(1, p.totalObjects)
         let end = p.objects >= p.totalObjects ? "\n" : ""
-        FileHandle.standardError.write(Data("\r\(verb) objects: \(pct)% (\(p.objects)/\(p.totalObjects)), \(p.bytes / 1024) KiB\(end)".utf8))
+        FileHandle.standardError.write(
+            Data("\r\(verb) objects: \(pct)% (\(p.objects)/\(p.totalObjects)), \(p.bytes / 1024) KiB\(end)".utf8))
     }
 }
 
@@ -80,7 +85,8 @@ struct Clone: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "A path, file://, https:// or ssh URL.") var url: String
     @Argument(help: "The directory to create (default: the URL's last part without .git).") var directory: String?
-    @Option(name: [.customShort("b"), .long], help: "Check out this branch (default: the remote's HEAD).") var branch: String?
+    @Option(name: [.customShort("b"), .long], help: "Check out this branch (default: the remote's HEAD).") var branch:
+        String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -103,7 +109,8 @@ struct Clone: ParsableCommand {
             Terminal.out("Cloned into '\(r.name)': \(n) " + (r.branch.map { "on branch \($0)" } ?? "(HEAD detached)"))
             // git does not clone hooks or config: the pre-commit check and merge driver are per clone.
             if isatty(STDERR_FILENO) == 1 {
-                Terminal.err("hint: run `pactoria hooks install` in '\(r.name)' so plain git commits and merges are checked too")
+                Terminal.err(
+                    "hint: run `pactoria hooks install` in '\(r.name)' so plain git commits and merges are checked too")
             }
         }
     }
@@ -113,7 +120,8 @@ struct Clone: ParsableCommand {
 func renderPushed(_ r: Remotes.PushResult) {
     Terminal.out(
         r.commits == 0
-            ? "Everything up-to-date" : "pushed \(r.commits) commit\(r.commits == 1 ? "" : "s") to \(r.remote)/\(r.remoteBranch)")
+            ? "Everything up-to-date"
+            : "pushed \(r.commits) commit\(r.commits == 1 ? "" : "s") to \(r.remote)/\(r.remoteBranch)")
 }
 
 struct Push: ParsableCommand {
@@ -140,7 +148,8 @@ struct Push: ParsableCommand {
     func run() throws {
         try guarded(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
-            let r = try Remotes.push(ws, remote: remote, branch: branch, credentials: Remotes.credentials(ws), progress: progressReporter())
+            let r = try Remotes.push(
+                ws, remote: remote, branch: branch, credentials: Remotes.credentials(ws), progress: progressReporter())
             if quiet { return }
             renderPushed(r)
             if r.setUpstream { Terminal.out("branch '\(r.branch)' set up to track '\(r.remote)/\(r.remoteBranch)'") }
@@ -159,16 +168,24 @@ func renderPull(_ r: Remotes.PullResult, global: GlobalOptions) {
         Terminal.out("Merged \(r.remote)/\(r.branch) into \(r.branch) (\(commit.short))")
         for c in contracts { Terminal.out("  merged field by field: \(c)") }
     case .conflicts(let state):
-        Terminal.out(t.paint("Merge conflicts in \(state.unresolved.count) contract\(state.unresolved.count == 1 ? "" : "s"):", .red))
+        Terminal.out(
+            t.paint(
+                "Merge conflicts in \(state.unresolved.count) contract\(state.unresolved.count == 1 ? "" : "s"):", .red)
+        )
         for c in state.unresolved {
             Terminal.out("  \(c.ref)  \(c.title)")
             for f in c.fields { Terminal.out("    ✗ \(f)") }
             for v in c.violations { Terminal.out("    ✗ \(v)") }
             if c.content { Terminal.out("    ✗ content: conflict markers in \(c.ref.markdownPath)") }
-            if c.deletion { Terminal.out("    ✗ deleted by \(state.theirsLabel): keep it (`--ours`) or accept the deletion (`--theirs`)") }
+            if c.deletion {
+                Terminal.out(
+                    "    ✗ deleted by \(state.theirsLabel): keep it (`--ours`) or accept the deletion (`--theirs`)")
+            }
         }
         for p in state.otherPaths { Terminal.out("  \(p): conflict markers") }
-        Terminal.out("Resolve with `pactoria resolve C --ours|--theirs|--field NAME=VALUE`, then `pactoria commit`; or `pactoria merge --abort`.")
+        Terminal.out(
+            "Resolve with `pactoria resolve C --ours|--theirs|--field NAME=VALUE`, then `pactoria commit`; or `pactoria merge --abort`."
+        )
     }
 }
 
@@ -202,7 +219,9 @@ struct Pull: ParsableCommand {
         try guarded(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
             let who = try ws.resolveAuthor(author)
-            let r = try Remotes.pull(ws, remote: remote, branch: branch, credentials: Remotes.credentials(ws), author: who, progress: progressReporter())
+            let r = try Remotes.pull(
+                ws, remote: remote, branch: branch, credentials: Remotes.credentials(ws), author: who,
+                progress: progressReporter())
             renderPull(r, global: global)
             if case .conflicts = r.outcome { conflicted = true }
         }
@@ -266,12 +285,17 @@ struct Resolve: ParsableCommand {
                 let i = f.firstIndex(of: "=")!
                 return (String(f[..<i]), String(f[f.index(after: i)...]))
             }
-            let c = try ContractAwareMerge.resolve(ws, spec: contract, side: ours ? .ours : theirs ? .theirs : nil, field: pair, content: content)
+            let c = try ContractAwareMerge.resolve(
+                ws, spec: contract, side: ours ? .ours : theirs ? .theirs : nil, field: pair, content: content)
             if c.isResolved {
                 Terminal.out("resolved \(c.ref)")
-                if MergeState.current(ws)?.unresolved.isEmpty ?? true { Terminal.out("all conflicts resolved; run `pactoria commit` to finish the merge") }
+                if MergeState.current(ws)?.unresolved.isEmpty ?? true {
+                    Terminal.out("all conflicts resolved; run `pactoria commit` to finish the merge")
+                }
             } else {
-                Terminal.out("\(c.ref): still to resolve: " + (c.fields.map(\.field) + (c.content ? ["content"] : [])).joined(separator: ", "))
+                Terminal.out(
+                    "\(c.ref): still to resolve: "
+                        + (c.fields.map(\.field) + (c.content ? ["content"] : [])).joined(separator: ", "))
             }
         }
     }
@@ -291,7 +315,11 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Give up the merge and return to where the pull began.") var abort = false
 
-    func validate() throws { if !abort { throw ValidationError("only `pactoria merge --abort` is supported; merges happen in `pactoria pull`") } }
+    func validate() throws {
+        if !abort {
+            throw ValidationError("only `pactoria merge --abort` is supported; merges happen in `pactoria pull`")
+        }
+    }
 
     func run() throws {
         try guarded(global) { () throws(WorkspaceError) in try ContractAwareMerge.abort(try global.workspace()) }
@@ -300,7 +328,8 @@ struct MergeCommand: ParsableCommand {
 
 struct MergeDriverCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "merge-driver", abstract: "Git merge driver for contract metadata (registered by `pactoria hooks install`).",
+        commandName: "merge-driver",
+        abstract: "Git merge driver for contract metadata (registered by `pactoria hooks install`).",
         shouldDisplay: false)
     @Argument var ancestor: String
     @Argument var ours: String
@@ -311,8 +340,11 @@ struct MergeDriverCommand: ParsableCommand {
         do {
             let ws = try? Workspace.discover()
             // git names the commit being merged in `GITHEAD_<sha>` for merge drivers.
-            let merging = ProcessInfo.processInfo.environment.keys.first { $0.hasPrefix("GITHEAD_") }.map { String($0.dropFirst("GITHEAD_".count)) }
-            let outcome = try MergeDriver.run(ancestor: ancestor, ours: ours, theirs: theirs, path: path, workspace: ws, theirsCommit: merging)
+            let merging = ProcessInfo.processInfo.environment.keys.first { $0.hasPrefix("GITHEAD_") }.map {
+                String($0.dropFirst("GITHEAD_".count))
+            }
+            let outcome = try MergeDriver.run(
+                ancestor: ancestor, ours: ours, theirs: theirs, path: path, workspace: ws, theirsCommit: merging)
             for m in outcome.messages { Terminal.err("pactoria: \(m)") }
             if !outcome.clean { throw ExitCode(1) }
         } catch let e as WorkspaceError {

@@ -20,7 +20,9 @@ struct Unlock: ParsableCommand {
         try guarded(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
             // Holding the write lock: no Pactoria writer of this workspace can be using a git lock meanwhile.
-            let result = try WriteLock.withLock(ws, timeout: .seconds(10)) { () throws(WorkspaceError) in GitLocks.removeStale(ws) }
+            let result = try WriteLock.withLock(ws, timeout: .seconds(10)) { () throws(WorkspaceError) in
+                GitLocks.removeStale(ws)
+            }
             for l in result.removed { Terminal.out("removed \(l.path) (stale: no running process held it)") }
             kept = result.kept
             if result.removed.isEmpty && kept.isEmpty { Terminal.out("no git lock files") }

@@ -1,6 +1,6 @@
 import Foundation
-import PactoriaWorkspace
 import PactoriaGit
+import PactoriaWorkspace
 
 enum NSNullish {
     static let null = NSNull()

@@ -28,7 +28,9 @@ struct AIController {
 
     func provider(_ f: Fields, default def: GenerationProvider) throws -> GenerationProvider {
         guard let p = try f.string("provider") else { return def }
-        guard let v = GenerationProvider(rawValue: p) else { throw APIError.validation("provider", "must be local or ai") }
+        guard let v = GenerationProvider(rawValue: p) else {
+            throw APIError.validation("provider", "must be local or ai")
+        }
         return v
     }
 
@@ -43,7 +45,8 @@ struct AIController {
             "templates": list.map { t in
                 [
                     "id": t.id, "version": t.version, "licence": t.licence, "name": t.name, "category": t.category,
-                    "contract_type": t.contractType.rawValue, "description": t.description, "suitable_for": t.suitableFor,
+                    "contract_type": t.contractType.rawValue, "description": t.description,
+                    "suitable_for": t.suitableFor,
                     "compliance_features": t.complianceFeatures,
                 ] as [String: Any]
             },
@@ -60,7 +63,8 @@ struct AIController {
         return JSONBody.response([
             "recommendations": recs.map { r in
                 [
-                    "template_id": r.templateID, "name": r.name, "category": r.category, "contract_type": r.contractType.rawValue,
+                    "template_id": r.templateID, "name": r.name, "category": r.category,
+                    "contract_type": r.contractType.rawValue,
                     "confidence": (r.confidence * 1000).rounded() / 1000, "reasoning": r.reasons,
                 ] as [String: Any]
             }
@@ -75,8 +79,13 @@ struct AIController {
             "scores": scores, "overall_score": (r.scores.overall * 1000).rounded() / 1000,
             "compliance_level": r.complianceLevel.rawValue, "compliant": r.isCompliant, "risk_score": r.riskScore,
             "risk_level": r.riskLevel.rawValue, "data_classification": r.dataClassification.rawValue,
-            "gaps": r.gaps.map { ["clause": $0.clause, "status": $0.status.rawValue, "reason": $0.message, "points_lost": $0.pointsLost] as [String: Any] },
-            "risk_factors": r.riskFactors.map { ["source": $0.source, "description": $0.description, "points": $0.points] as [String: Any] },
+            "gaps": r.gaps.map {
+                ["clause": $0.clause, "status": $0.status.rawValue, "reason": $0.message, "points_lost": $0.pointsLost]
+                    as [String: Any]
+            },
+            "risk_factors": r.riskFactors.map {
+                ["source": $0.source, "description": $0.description, "points": $0.points] as [String: Any]
+            },
             "recommendations": r.recommendations.map { ["clause": $0.clause, "text": $0.text] },
         ]
     }
@@ -87,7 +96,8 @@ struct AIController {
         let text = try f.string("text", required: true)!
         let typeText = try f.string("contract_type", required: true)!
         guard let type = ContractType(rawValue: typeText) else {
-            throw APIError.validation("contract_type", "unknown contract type '\(typeText)' (expected one of: \(ContractType.allNames))")
+            throw APIError.validation(
+                "contract_type", "unknown contract type '\(typeText)' (expected one of: \(ContractType.allNames))")
         }
         let p = try provider(f, default: .local)
         let r = try await state.read { ws in try Drafting.analyzeText(ws, text: text, type: type, provider: p) }
@@ -99,12 +109,16 @@ struct AIController {
         let loaded = try await contracts.contract(context, me)
         let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
         let regenerate = try f.bool("regenerate") ?? false
-        let def: GenerationProvider = try await state.read { ws in Drafting.aiConfiguration(ws).isConfigured ? .ai : .local }
+        let def: GenerationProvider = try await state.read { ws in
+            Drafting.aiConfiguration(ws).isConfigured ? .ai : .local
+        }
         let p = try provider(f, default: def)
         let noFallback = try f.bool("no_fallback") ?? false
         let who = try await contracts.author(me)
         let r = try await state.write { ws in
-            try Drafting.generate(ws, spec: loaded.ref.yamlPath, regenerate: regenerate, provider: p, allowFallback: !noFallback, author: who)
+            try Drafting.generate(
+                ws, spec: loaded.ref.yamlPath, regenerate: regenerate, provider: p, allowFallback: !noFallback,
+                author: who)
         }
         let rec = r.outcome.record
         return JSONBody.response([
@@ -114,7 +128,8 @@ struct AIController {
                 "template_version": rec.templateVersion, "confidence_score": rec.confidenceScore,
                 "processing_time_ms": rec.processingTimeMs, "fell_back": r.outcome.fellBack,
                 "fallback_reason": JSONBody.opt(r.outcome.fallbackReason), "to_complete": r.outcome.unfilled,
-                "token_usage": JSONBody.opt(rec.tokenUsage.map { ["prompt": $0.prompt, "completion": $0.completion, "total": $0.total] }),
+                "token_usage": JSONBody.opt(
+                    rec.tokenUsage.map { ["prompt": $0.prompt, "completion": $0.completion, "total": $0.total] }),
             ] as [String: Any],
         ])
     }

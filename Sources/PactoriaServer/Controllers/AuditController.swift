@@ -27,10 +27,13 @@ struct AuditController {
                 return (try Audit.run(ws, filter: filter), asked)
             }
             let visible = entries.filter { e in e.ref.map { me.sees(company: $0.company) } ?? me.isOperator }
-            if let spec = filter.contract, askedCompany.map({ !me.sees(company: $0) }) ?? (visible.count < entries.count) {
+            if let spec = filter.contract,
+                askedCompany.map({ !me.sees(company: $0) }) ?? (visible.count < entries.count)
+            {
                 state.securityEvent(
                     "cross_company_access", severity: "critical", context: context,
-                    detail: "\(me.email) (\(me.company)) asked for the audit trail of contract \(spec) of another company")
+                    detail:
+                        "\(me.email) (\(me.company)) asked for the audit trail of contract \(spec) of another company")
                 throw APIError.notFound("no contract matches '\(spec)'")
             }
             let slice = paging.slice(visible)
@@ -50,7 +53,8 @@ struct AuditController {
         group.get("/security/events") { request, context in
             let me = try context.caller()
             guard me.may(.viewSecurityEvents) else {
-                state.securityEvent("permission_denied", severity: "medium", context: context, detail: "security events are for admins")
+                state.securityEvent(
+                    "permission_denied", severity: "medium", context: context, detail: "security events are for admins")
                 throw APIError.forbidden("security events are for admins")
             }
             let q = request.uri.queryParameters

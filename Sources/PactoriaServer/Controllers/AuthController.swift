@@ -22,8 +22,12 @@ struct AuthController {
         let email = try f.string("email", required: true)!
         let password = try f.string("password", required: true)!
         if let left = state.loginGuard.lockedFor(email, address: context.remoteAddress, now: state.now) {
-            state.securityEvent("login_locked", severity: "high", context: context, actor: email, detail: "login attempt on a locked account")
-            var e = APIError(HTTPResponse.Status(code: 423, reasonPhrase: "Locked"), "account_locked", "too many failed logins; try again in \(left) seconds")
+            state.securityEvent(
+                "login_locked", severity: "high", context: context, actor: email,
+                detail: "login attempt on a locked account")
+            var e = APIError(
+                HTTPResponse.Status(code: 423, reasonPhrase: "Locked"), "account_locked",
+                "too many failed logins; try again in \(left) seconds")
             e.headers[HTTPField.Name.retryAfter] = String(left)
             throw e
         }
@@ -34,18 +38,23 @@ struct AuthController {
         let ok = await state.verify(password: password, hash: hash) && user != nil && user?.disabled == false
         guard ok, let user else {
             let locked = state.loginGuard.fail(email, address: context.remoteAddress, now: state.now) != nil
-            state.securityEvent("login_failed", severity: "medium", context: context, actor: email, detail: "wrong email or password")
+            state.securityEvent(
+                "login_failed", severity: "medium", context: context, actor: email, detail: "wrong email or password")
             if locked {
-                state.securityEvent("account_locked", severity: "high", context: context, actor: email, detail: "logins delayed after repeated failures from this address")
+                state.securityEvent(
+                    "account_locked", severity: "high", context: context, actor: email,
+                    detail: "logins delayed after repeated failures from this address")
             }
             var e = APIError(.unauthorized, "unauthorized", "wrong email or password")
             e.headers[.wwwAuthenticate] = "Bearer"
             throw e
         }
         state.loginGuard.succeed(email, address: context.remoteAddress)
-        let token = UserStore.token(for: user, key: state.signingKey, now: state.now, lifetime: state.config.tokenLifetime)
+        let token = UserStore.token(
+            for: user, key: state.signingKey, now: state.now, lifetime: state.config.tokenLifetime)
         return JSONBody.response([
-            "access_token": token, "token_type": "bearer", "expires_in": state.config.tokenLifetime, "user": userJSON(user),
+            "access_token": token, "token_type": "bearer", "expires_in": state.config.tokenLifetime,
+            "user": userJSON(user),
         ])
     }
 
@@ -61,7 +70,8 @@ struct AuthController {
         _ = try f.string("timezone")
         let input = Registration.Input(email: email, fullName: fullName, password: password, companyName: companyName)
         let (user, company) = try await state.write { ws in try Registration.register(ws, input) }
-        let token = UserStore.token(for: user, key: state.signingKey, now: state.now, lifetime: state.config.tokenLifetime)
+        let token = UserStore.token(
+            for: user, key: state.signingKey, now: state.now, lifetime: state.config.tokenLifetime)
         return JSONBody.response(
             [
                 "token": token, "user": userJSON(user),

@@ -24,8 +24,11 @@ struct ContractsController {
     func require(_ p: Permission, _ context: PactoriaRequestContext) throws -> Identity {
         let me = try context.caller()
         guard me.may(p) else {
-            state.securityEvent("permission_denied", severity: "medium", context: context, detail: "role \(me.role.rawValue) may not \(p.rawValue)")
-            throw APIError.forbidden("your role (\(me.role.rawValue)) may not \(p.rawValue.replacingOccurrences(of: "_", with: " "))")
+            state.securityEvent(
+                "permission_denied", severity: "medium", context: context,
+                detail: "role \(me.role.rawValue) may not \(p.rawValue)")
+            throw APIError.forbidden(
+                "your role (\(me.role.rawValue)) may not \(p.rawValue.replacingOccurrences(of: "_", with: " "))")
         }
         return me
     }
@@ -36,13 +39,19 @@ struct ContractsController {
         try await stampedContract(context, me).loaded
     }
 
-    func stampedContract(_ context: PactoriaRequestContext, _ me: Identity) async throws -> (loaded: LoadedContract, stamp: String) {
+    func stampedContract(_ context: PactoriaRequestContext, _ me: Identity) async throws -> (
+        loaded: LoadedContract, stamp: String
+    ) {
         let id = context.parameters.get("id") ?? ""
-        guard id.count >= 4, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { throw APIError.notFound("no contract with id \(id)") }
+        guard id.count >= 4, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            throw APIError.notFound("no contract with id \(id)")
+        }
         // Problems are answered only about contracts the caller's company may see: a duplicate id
         // is a 409 naming the files, unreadable metadata a 422 naming the file and the problem.
         let outcome: Result<(LoadedContract, String), WorkspaceError> = try await state.read { ws in
-            do throws(WorkspaceError) { return .success(try state.locator.loadStamped(ws, id: id)) } catch { return .failure(error) }
+            do throws(WorkspaceError) { return .success(try state.locator.loadStamped(ws, id: id)) } catch {
+                return .failure(error)
+            }
         }
         let loaded: LoadedContract
         let stamp: String
@@ -74,7 +83,8 @@ struct ContractsController {
             }
             throw APIError(
                 .conflict, "moved_company",
-                "\(loaded.ref.yamlPath): this contract is committed under company '\(home)'; it was moved without `pactoria move` (move it back)")
+                "\(loaded.ref.yamlPath): this contract is committed under company '\(home)'; it was moved without `pactoria move` (move it back)"
+            )
         }
         guard me.sees(company: loaded.ref.company) else {
             state.securityEvent(
@@ -88,7 +98,8 @@ struct ContractsController {
     /// A cross-company attempt: a critical security event, and the 404 that an unknown company gives.
     func crossCompany(_ context: PactoriaRequestContext, _ me: Identity, _ what: String) -> APIError {
         state.securityEvent(
-            "cross_company_access", severity: "critical", context: context, detail: "\(me.email) (\(me.company)) \(what)")
+            "cross_company_access", severity: "critical", context: context,
+            detail: "\(me.email) (\(me.company)) \(what)")
         return APIError.notFound("no such company")
     }
 
@@ -110,7 +121,8 @@ struct ContractsController {
             "id": s.id, "title": s.title, "contract_type": s.contractType, "status": s.status, "company": s.ref.company,
             "path": s.ref.yamlPath, "version": s.version, "start_date": JSONBody.opt(s.startDate),
             "end_date": JSONBody.opt(s.endDate), "updated_at": JSONBody.opt(s.updatedAt),
-            "client": JSONBody.opt(s.clientName.map { ["name": $0, "company": JSONBody.opt(s.clientCompany)] as [String: Any] }),
+            "client": JSONBody.opt(
+                s.clientName.map { ["name": $0, "company": JSONBody.opt(s.clientCompany)] as [String: Any] }),
             "contract_value": JSONBody.opt(s.value.map { ["amount": $0.amount, "currency": $0.currency] }),
         ]
     }
@@ -140,7 +152,8 @@ struct ContractsController {
         }
         if !misplaced.isEmpty { page.contracts.removeAll { misplaced.contains($0.ref) } }
         return JSONBody.response([
-            "contracts": page.contracts.map(Self.summaryJSON), "total": page.total, "page": page.page, "size": page.size,
+            "contracts": page.contracts.map(Self.summaryJSON), "total": page.total, "page": page.page,
+            "size": page.size,
             "pages": page.pages,
             // Files that hold no readable contract: flagged with their problem, never shown as one.
             "problems": page.unreadable.filter { me.sees(company: $0.ref.company) }.map { u -> [String: Any] in
@@ -176,12 +189,14 @@ struct ContractsController {
         // an empty body (and never the link's target).
         let bytes: [UInt8] = try await state.read { ws in
             do throws(WorkspaceError) { return try ws.markdown(loaded.ref) ?? [] } catch {
-                throw APIError(.conflict, "not_a_regular_file", "\(loaded.ref.markdownPath) is not a regular file; refused")
+                throw APIError(
+                    .conflict, "not_a_regular_file", "\(loaded.ref.markdownPath) is not a regular file; refused")
             }
         }
         // Served as UTF-8, so it must be UTF-8: otherwise a 422 naming the file and the byte.
         if let offset = TextRules.invalidUTF8Offset(bytes) {
-            throw APIError(.unprocessableContent, "invalid_content", "\(loaded.ref.markdownPath): invalid UTF-8 at byte \(offset)")
+            throw APIError(
+                .unprocessableContent, "invalid_content", "\(loaded.ref.markdownPath): invalid UTF-8 at byte \(offset)")
         }
         return Response(
             status: .ok, headers: [.contentType: "text/markdown; charset=utf-8"],
@@ -251,7 +266,8 @@ struct ContractsController {
         guard let raw = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty, raw != "*" else {
             return (nil, nil)
         }
-        let bare = raw.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        let bare = raw.replacingOccurrences(of: "W/", with: "").trimmingCharacters(
+            in: CharacterSet(charactersIn: "\" "))
         if let n = Int(bare) { return (n, nil) }
         return (nil, bare)
     }
@@ -260,7 +276,8 @@ struct ContractsController {
         let f = Fields(object: o)
         do {
             return Party(
-                name: try f.string("name", required: true)!, email: try f.string("email"), company: try f.string("company"),
+                name: try f.string("name", required: true)!, email: try f.string("email"),
+                company: try f.string("company"),
                 companyNumber: try f.string("company_number"), role: try f.string("role"))
         } catch var e as APIError {
             e.field = e.field.map { "\(field).\($0)" }
@@ -274,7 +291,8 @@ struct ContractsController {
         let loaded = try await contract(context, me)
         let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
         let allowed: Set<String> = [
-            "title", "contract_type", "plain_english_input", "client", "supplier", "contract_value", "start_date", "end_date",
+            "title", "contract_type", "plain_english_input", "client", "supplier", "contract_value", "start_date",
+            "end_date",
             "template_id", "version",
         ]
         if let bad = f.object.keys.sorted().first(where: { !allowed.contains($0) }) {
@@ -288,10 +306,12 @@ struct ContractsController {
         if let c = try f.object("client") { ch.client = try Self.party(c, "client") }
         if f.has("supplier") { ch.supplier = .some(try f.object("supplier").map { try Self.party($0, "supplier") }) }
         if f.has("contract_value") {
-            ch.value = .some(try f.object("contract_value").map { o in
-                let vf = Fields(object: o)
-                return ContractValue(amount: try vf.string("amount", required: true)!, currency: try vf.string("currency") ?? "GBP")
-            })
+            ch.value = .some(
+                try f.object("contract_value").map { o in
+                    let vf = Fields(object: o)
+                    return ContractValue(
+                        amount: try vf.string("amount", required: true)!, currency: try vf.string("currency") ?? "GBP")
+                })
         }
         if f.has("start_date") { ch.startDate = .some(try f.string("start_date")) }
         if f.has("end_date") { ch.endDate = .some(try f.string("end_date")) }
@@ -301,7 +321,9 @@ struct ContractsController {
         let who = try await author(me)
         let changes = ch
         let result = try await state.write { ws in
-            try UpdateContract.run(ws, spec: loaded.ref.yamlPath, changes: changes, author: who, expectedVersion: expected, expectedETag: ifTag)
+            try UpdateContract.run(
+                ws, spec: loaded.ref.yamlPath, changes: changes, author: who, expectedVersion: expected,
+                expectedETag: ifTag)
         }
         let fresh = try await state.read { ws in try ws.loadContract(result.ref) }
         var body = Self.json(fresh)
@@ -313,7 +335,10 @@ struct ContractsController {
         let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
         let actionText = try f.string("action", required: true)!
         guard let action = LifecycleAction(rawValue: actionText) else {
-            throw APIError.validation("action", "unknown action '\(actionText)' (expected one of: \(LifecycleAction.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw APIError.validation(
+                "action",
+                "unknown action '\(actionText)' (expected one of: \(LifecycleAction.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         let me = try require(Permission(action), context)
         let loaded = try await contract(context, me)
@@ -328,7 +353,9 @@ struct ContractsController {
         }
         // A hook that failed or was skipped (not approved on this machine) is the operator's to
         // see in the server log; the caller's request succeeded all the same.
-        for h in o.hooks { if let w = h.warning { context.logger.warning("\(w)", metadata: ["event": .string(h.event)]) } }
+        for h in o.hooks {
+            if let w = h.warning { context.logger.warning("\(w)", metadata: ["event": .string(h.event)]) }
+        }
         let fresh = try await state.read { ws in try ws.loadContract(o.ref) }
         var body = Self.json(fresh)
         body["commit"] = JSONBody.opt(o.commit?.hex)

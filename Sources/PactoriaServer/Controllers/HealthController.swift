@@ -22,7 +22,8 @@ struct HealthController {
                 return c
             }
             let ok = checks["git"] as? String == "ok"
-            return JSONBody.response(["status": ok ? "ready" : "not_ready", "checks": checks], status: ok ? .ok : .serviceUnavailable)
+            return JSONBody.response(
+                ["status": ok ? "ready" : "not_ready", "checks": checks], status: ok ? .ok : .serviceUnavailable)
         }
     }
 }

@@ -14,13 +14,17 @@ struct AuthMiddleware: RouterMiddleware {
 
     static let open: Set<String> = ["/api/v1/auth/login", "/api/v1/auth/register"]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var context = context
         let path = request.uri.path
         guard path.hasPrefix("/api/"), request.method != .options else { return try await next(request, context) }
         if !Self.open.contains(path) {
             guard let auth = request.headers[.authorization], auth.prefix(7).lowercased() == "bearer " else {
-                state.securityEvent("missing_token", severity: "low", context: context, detail: "\(request.method) \(path) without a bearer token")
+                state.securityEvent(
+                    "missing_token", severity: "low", context: context,
+                    detail: "\(request.method) \(path) without a bearer token")
                 throw APIError.invalidToken
             }
             let token = auth.dropFirst(7).trimmingSpaces()
@@ -31,7 +35,8 @@ struct AuthMiddleware: RouterMiddleware {
                 claims = known
             } else {
                 do { claims = try JWT.verify(token, key: state.signingKey, now: state.now) } catch {
-                    state.securityEvent("invalid_token", severity: "medium", context: context, detail: "token rejected: \(error)")
+                    state.securityEvent(
+                        "invalid_token", severity: "medium", context: context, detail: "token rejected: \(error)")
                     throw APIError.invalidToken
                 }
                 state.tokens.put(token, claims)
@@ -42,7 +47,8 @@ struct AuthMiddleware: RouterMiddleware {
                     detail: "token for an unknown, disabled or revoked user")
                 throw APIError.invalidToken
             }
-            context.identity = Identity(email: user.email, company: user.company, role: user.role, isOperator: user.isOperator)
+            context.identity = Identity(
+                email: user.email, company: user.company, role: user.role, isOperator: user.isOperator)
         }
         return try await next(request, context)
     }

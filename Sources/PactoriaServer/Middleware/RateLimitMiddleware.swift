@@ -15,7 +15,9 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     static let login = "/api/v1/auth/login"
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let path = request.uri.path
         guard path.hasPrefix("/api/"), request.method != .options else { return try await next(request, context) }
         let address = "addr:" + (context.remoteAddress ?? "?")
@@ -34,9 +36,12 @@ struct RateLimitMiddleware: RouterMiddleware {
             }
         case .identity:
             guard let who = context.identity?.email, path != Self.login else { break }
-            let isAI = request.method == .post
+            let isAI =
+                request.method == .post
                 && (path.hasSuffix("/generate") || path.hasSuffix("/analyze") || path.hasPrefix("/api/v1/ai/"))
-            try limit(isAI ? "ai" : "default", rule: isAI ? state.config.aiRate : state.config.defaultRate, key: who, context: context)
+            try limit(
+                isAI ? "ai" : "default", rule: isAI ? state.config.aiRate : state.config.defaultRate, key: who,
+                context: context)
         }
         return try await next(request, context)
     }
@@ -47,7 +52,9 @@ struct RateLimitMiddleware: RouterMiddleware {
     }
 
     private func refusal(_ bucket: String, rule: RateLimiter.Rule, retry: Int64, context: Context) -> APIError {
-        state.securityEvent("rate_limited", severity: "low", context: context, detail: "\(bucket) limit of \(rule.limit) per \(rule.window)s reached")
+        state.securityEvent(
+            "rate_limited", severity: "low", context: context,
+            detail: "\(bucket) limit of \(rule.limit) per \(rule.window)s reached")
         var e = APIError(.tooManyRequests, "rate_limited", "too many requests; try again in \(retry) seconds")
         e.headers[HTTPField.Name.retryAfter] = String(retry)
         return e

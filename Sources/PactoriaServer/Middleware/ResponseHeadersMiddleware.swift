@@ -12,12 +12,15 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
     /// Allowed CORS origins: their responses, errors included, carry Access-Control-Allow-Origin.
     var corsOrigins: [String] = []
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let start = ContinuousClock.now
         var response: Response
         do {
             if request.uri.path == CanonicalPath.refused {
-                throw APIError.notFound("no such path (encoded slashes, backslashes or dots, or `..` above the root, are refused)")
+                throw APIError.notFound(
+                    "no such path (encoded slashes, backslashes or dots, or `..` above the root, are refused)")
             }
             response = try await next(request, context)
         } catch let e as APIError {
@@ -25,12 +28,17 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
         } catch let e as any HTTPResponseError {
             // Hummingbird's own errors (404 for unknown routes, 405, 413 …) in our JSON shape.
             let status = e.status
-            let code = status == .notFound ? "not_found" : status == .contentTooLarge ? "payload_too_large" : "http_error"
-            response = try APIError(status, code, status.reasonPhrase.lowercased()).response(from: request, context: context)
+            let code =
+                status == .notFound ? "not_found" : status == .contentTooLarge ? "payload_too_large" : "http_error"
+            response = try APIError(status, code, status.reasonPhrase.lowercased()).response(
+                from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": .string(String(describing: error))])
-            response = try APIError(.internalServerError, "internal_error", "the server could not complete the request (request id \(context.requestID))")
-                .response(from: request, context: context)
+            response = try APIError(
+                .internalServerError, "internal_error",
+                "the server could not complete the request (request id \(context.requestID))"
+            )
+            .response(from: request, context: context)
         }
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
@@ -60,7 +68,8 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
     /// show its own images and styles but run no script.
     static func contentSecurityPolicy(_ contentType: String?) -> String {
         if contentType?.lowercased().hasPrefix("text/html") == true {
-            return "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+            return
+                "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
         }
         return "default-src 'none'; frame-ancestors 'none'"
     }
@@ -74,7 +83,9 @@ struct CORSMiddleware: RouterMiddleware {
     let methods: [String]
     let headers: [String]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
         let allowed = origins.contains("*") || origins.contains(origin)
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {

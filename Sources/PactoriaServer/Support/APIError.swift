@@ -1,6 +1,6 @@
+import Foundation
 public import HTTPTypes
 public import Hummingbird
-import Foundation
 import PactoriaCore
 import PactoriaWorkspace
 
@@ -60,13 +60,16 @@ public struct APIError: HTTPResponseError, Sendable {
             return validation(apiField(field), message)
         case .invalid(let problems):
             let p = problems.first
-            return APIError(.unprocessableContent, "validation_error", problems.map(\.description).joined(separator: "; "), field: p?.field)
+            return APIError(
+                .unprocessableContent, "validation_error", problems.map(\.description).joined(separator: "; "),
+                field: p?.field)
         case .notFound, .ambiguous:
             return notFound(e.description)
         case .rule(_, let v):
             switch v.rule {
             case .illegalTransition, .notYetEnded: return APIError(.conflict, "conflict", e.description, field: v.field)
-            case .missingReason: return APIError(.unprocessableContent, "validation_error", e.description, field: "reason")
+            case .missingReason:
+                return APIError(.unprocessableContent, "validation_error", e.description, field: "reason")
             default: return APIError(.badRequest, "bad_state", e.description, field: v.field)
             }
         case .conflict:

@@ -110,7 +110,9 @@ final class ConnectionGate: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard closeAfterResponse, case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
+        guard closeAfterResponse, case .end = unwrapOutboundIn(data) else {
+            return context.write(data, promise: promise)
+        }
         context.writeAndFlush(data, promise: promise)
         context.close(promise: nil)
     }
@@ -125,7 +127,8 @@ final class ConnectionGate: ChannelDuplexHandler, RemovableChannelHandler {
         fields[.connection] = "close"
         fields[.init("X-Content-Type-Options")!] = "nosniff"
         fields[.init("Content-Security-Policy")!] = "default-src 'none'; frame-ancestors 'none'"
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: .serviceUnavailable, headerFields: fields))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponse(status: .serviceUnavailable, headerFields: fields))), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         context.close(promise: nil)
@@ -167,7 +170,11 @@ public enum ShutdownDeadline {
         for sig in [SIGTERM, SIGINT] {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler {
-                guard armed.withLock({ was in defer { was = true }; return !was }) else { return }
+                guard
+                    armed.withLock({ was in
+                        defer { was = true }; return !was
+                    })
+                else { return }
                 let timer = Thread {
                     sleep(UInt32(max(1, seconds)))
                     onExpiry()

@@ -21,7 +21,9 @@ public struct Identity: Sendable, Equatable {
     /// Whether the caller's role allows `p` (within the companies the caller sees).
     public func may(_ p: Permission) -> Bool { AccessPolicy.allows(role, p) }
     /// Whether the caller may see `company`'s contracts, trail and security events.
-    public func sees(company c: String) -> Bool { Tenancy.sees(company: c, ownCompany: company, isOperator: isOperator) }
+    public func sees(company c: String) -> Bool {
+        Tenancy.sees(company: c, ownCompany: company, isOperator: isOperator)
+    }
 }
 
 /// The request context: Hummingbird's core storage plus our request id, caller and address.

@@ -42,7 +42,8 @@ enum JSONShape {
                 while j != bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[j]) { j = bytes.index(after: j) }
                 if j != bytes.endIndex, bytes[j] == UInt8(ascii: ":"), let top = stack.last, var keys = top {
                     if keys.contains(text) {
-                        return "the key \"\(String(decoding: text.prefix(64), as: UTF8.self))\" appears twice in one object"
+                        return
+                            "the key \"\(String(decoding: text.prefix(64), as: UTF8.self))\" appears twice in one object"
                     }
                     keys.insert(text)
                     stack[stack.count - 1] = keys

@@ -47,7 +47,8 @@ enum JSONWriter {
             out += Array("null".utf8)
         default:
             // Anything else (NSNumber from a parsed body, say): as Foundation writes it.
-            let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes])
+            let data = try? JSONSerialization.data(
+                withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes])
             out += data.map(Array.init) ?? Array("null".utf8)
         }
     }

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
-import PactoriaCore
 import Logging
+import PactoriaCore
 import PactoriaWorkspace
 
 /// What the server keeps between requests: settings, the signing key, throttles, the security
@@ -33,7 +33,8 @@ final class ServerState: Sendable {
         // Finish a write a killed process (or this server, before a restart) left half-done.
         for note in Recovery.onOpen(ws) { FileHandle.standardError.write(Data("pactoria: \(note)\n".utf8)) }
         signingKey = try UserStore.signingKey(ws)
-        loginGuard = LoginGuard(maxFailures: config.lockoutFailures, lockSeconds: config.lockoutSeconds, baseDelay: config.lockoutDelay)
+        loginGuard = LoginGuard(
+            maxFailures: config.lockoutFailures, lockSeconds: config.lockoutSeconds, baseDelay: config.lockoutDelay)
         securityLog = SecurityLog(ws)
         locator = ContractLocator(root: config.root, live: contracts)
         files = FreshFiles(root: config.root)
@@ -63,7 +64,8 @@ final class ServerState: Sendable {
         try await hop(writes) { [self] in try body(try workspace()) }
     }
 
-    private func hop<T: Sendable>(_ queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    private func hop<T: Sendable>(_ queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T
+    {
         try await withCheckedThrowingContinuation { (k: CheckedContinuation<T, any Error>) in
             queue.async {
                 do { k.resume(returning: try body()) } catch let e as WorkspaceError {
@@ -81,10 +83,13 @@ final class ServerState: Sendable {
         _ kind: String, severity: String, context: PactoriaRequestContext, actor: String? = nil, company: String? = nil,
         detail: String
     ) {
-        securityLog.record(SecurityLog.Event(
-            time: Timestamp.now().description, kind: kind, severity: severity, actor: actor ?? context.identity?.email,
-            company: company ?? context.identity?.company, address: context.remoteAddress, requestID: context.requestID,
-            detail: detail))
+        securityLog.record(
+            SecurityLog.Event(
+                time: Timestamp.now().description, kind: kind, severity: severity,
+                actor: actor ?? context.identity?.email,
+                company: company ?? context.identity?.company, address: context.remoteAddress,
+                requestID: context.requestID,
+                detail: detail))
         var metadata: Logger.Metadata = ["kind": .string(kind), "detail": .string(detail)]
         if let actor = actor ?? context.identity?.email { metadata["actor"] = .string(actor) }
         context.logger.warning("security event", metadata: metadata)

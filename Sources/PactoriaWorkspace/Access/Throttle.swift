@@ -49,7 +49,8 @@ public final class LoginGuard: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: (count: Int, lockedUntil: Int64?, last: Int64)] = [:]
 
-    public init(maxFailures: Int = 5, lockSeconds: Int64 = 15 * 60, baseDelay: Int64 = 30, addressFailures: Int? = nil) {
+    public init(maxFailures: Int = 5, lockSeconds: Int64 = 15 * 60, baseDelay: Int64 = 30, addressFailures: Int? = nil)
+    {
         self.maxFailures = max(1, maxFailures)
         self.lockSeconds = max(1, lockSeconds)
         self.baseDelay = max(1, min(baseDelay, lockSeconds))
@@ -81,7 +82,9 @@ public final class LoginGuard: @unchecked Sendable {
         defer { lock.unlock() }
         if entries.count > 100_000 { entries = entries.filter { now - $0.value.last < lockSeconds * 4 } }
         var started: Int64?
-        for (key, threshold) in [(Self.accountKey(account, address), maxFailures), (Self.addressKey(address), addressFailures)] {
+        for (key, threshold) in [
+            (Self.accountKey(account, address), maxFailures), (Self.addressKey(address), addressFailures),
+        ] {
             var e = entries[key] ?? (0, nil, now)
             // A quiet spell as long as the cap forgives earlier failures.
             if now - e.last >= lockSeconds * 4 { e = (0, nil, now) }

@@ -1,6 +1,6 @@
+import Foundation
 public import PactoriaCore
 public import PactoriaGit
-import Foundation
 
 /// Merges `theirs` into `ours` with libgit2, then redoes every contract both sides changed:
 /// metadata field by field (`ContractMerge`), Markdown as text (libgit2's file merge), and the
@@ -9,7 +9,8 @@ import Foundation
 /// contract, to finish with `pactoria resolve` and `pactoria commit`, or `pactoria merge --abort`.
 public enum ContractAwareMerge {
     public static func run(
-        _ ws: Workspace, repo: Repository, ours: ObjectID, theirs: ObjectID, label: String, branch: String, author: Author
+        _ ws: Workspace, repo: Repository, ours: ObjectID, theirs: ObjectID, label: String, branch: String,
+        author: Author
     ) throws(WorkspaceError) -> Remotes.PullOutcome {
         do {
             return try merge(ws, repo: repo, ours: ours, theirs: theirs, label: label, branch: branch, author: author)
@@ -21,7 +22,8 @@ public enum ContractAwareMerge {
     }
 
     static func merge(
-        _ ws: Workspace, repo: Repository, ours: ObjectID, theirs: ObjectID, label: String, branch: String, author: Author
+        _ ws: Workspace, repo: Repository, ours: ObjectID, theirs: ObjectID, label: String, branch: String,
+        author: Author
     ) throws -> Remotes.PullOutcome {
         let base = try repo.mergeBase(ours, theirs)
         let baseTree = try base.map { try repo.treeID(ofCommit: $0) }
@@ -31,8 +33,12 @@ public enum ContractAwareMerge {
         let gitConflicts = Set(try result.conflicts().map(\.path))
         let clean = result.cleanEntries()
 
-        let oursChanged = Dictionary(try ContractTreeDiff.changes(repo, from: baseTree, to: oursTree).map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
-        let theirsChanged = Dictionary(try ContractTreeDiff.changes(repo, from: baseTree, to: theirsTree).map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        let oursChanged = Dictionary(
+            try ContractTreeDiff.changes(repo, from: baseTree, to: oursTree).map { ($0.ref, $0) },
+            uniquingKeysWith: { a, _ in a })
+        let theirsChanged = Dictionary(
+            try ContractTreeDiff.changes(repo, from: baseTree, to: theirsTree).map { ($0.ref, $0) },
+            uniquingKeysWith: { a, _ in a })
         var conflicts: [MergeState.ContractConflict] = []
         var rewrite: [ContractRef: String] = [:]
         var merged: [ContractRef] = []
@@ -54,15 +60,18 @@ public enum ContractAwareMerge {
             let id = oursChanged[ref]?.id ?? theirsChanged[ref]?.id ?? ""
             let contentConflict = gitConflicts.contains(ref.markdownPath)
             guard let o, let t else {
-                conflicts.append(MergeState.ContractConflict(
-                    ref: ref, id: id, title: title, fields: [],
-                    violations: ["one side deleted the contract's metadata while the other changed it"], content: contentConflict))
+                conflicts.append(
+                    MergeState.ContractConflict(
+                        ref: ref, id: id, title: title, fields: [],
+                        violations: ["one side deleted the contract's metadata while the other changed it"],
+                        content: contentConflict))
                 continue
             }
             let mergedContent = contentConflict ? nil : try clean[ref.markdownPath].map { try repo.blob($0) }
             let m = try ContractMerge.merge(
                 ancestor: try text(baseTree, ref.yamlPath), ours: o, theirs: t, path: ref.yamlPath, policy: policy,
-                ancestorContent: try bytes(baseTree, ref.markdownPath), oursContent: try bytes(oursTree, ref.markdownPath),
+                ancestorContent: try bytes(baseTree, ref.markdownPath),
+                oursContent: try bytes(oursTree, ref.markdownPath),
                 theirsContent: try bytes(theirsTree, ref.markdownPath), mergedContent: mergedContent)
             if m.isClean && !contentConflict {
                 try result.resolve(path: ref.yamlPath, with: try repo.createBlob(Array(m.text.utf8)))
@@ -70,22 +79,26 @@ public enum ContractAwareMerge {
             } else {
                 if m.isClean { try result.resolve(path: ref.yamlPath, with: try repo.createBlob(Array(m.text.utf8))) }
                 rewrite[ref] = m.text
-                conflicts.append(MergeState.ContractConflict(
-                    ref: ref, id: id, title: title, fields: m.conflicts, violations: m.violations.map(\.description),
-                    content: contentConflict))
+                conflicts.append(
+                    MergeState.ContractConflict(
+                        ref: ref, id: id, title: title, fields: m.conflicts,
+                        violations: m.violations.map(\.description),
+                        content: contentConflict))
             }
         }
         // #12.12: a contract the other side deleted outright (not a draft) is a lifecycle event,
         // never a silent change: keep ours in the result and ask (keep / accept the deletion).
         for (ref, ch) in theirsChanged.sorted(by: { $0.key < $1.key }) where oursChanged[ref] == nil {
-            guard ch.afterRef == nil, let before = ch.before, before.contract.status != ContractStatus.draft.rawValue else { continue }
+            guard ch.afterRef == nil, let before = ch.before, before.contract.status != ContractStatus.draft.rawValue
+            else { continue }
             for path in [ref.yamlPath, ref.markdownPath] {
                 let blob = try repo.blobID(inTree: oursTree, path: path)
                 if blob != nil || gitConflicts.contains(path) { try result.resolve(path: path, with: blob) }
             }
-            conflicts.append(MergeState.ContractConflict(
-                ref: ref, id: before.contract.id, title: before.contract.title, fields: [],
-                violations: [], content: false, deletion: true))
+            conflicts.append(
+                MergeState.ContractConflict(
+                    ref: ref, id: before.contract.id, title: before.contract.title, fields: [],
+                    violations: [], content: false, deletion: true))
         }
         // Conflicted paths no contract rule explains: other files, or a contract only one side
         // changed in a way git could not merge (cannot happen for contracts, but say so if it does).
@@ -94,8 +107,9 @@ public enum ContractAwareMerge {
         var others: [String] = []
         for path in stillConflicted.sorted() where !handled.contains(path) {
             if let ref = ContractRef(path: path), !conflicts.contains(where: { $0.ref == ref }) {
-                conflicts.append(MergeState.ContractConflict(
-                    ref: ref, id: "", title: ref.stem, fields: [], violations: [], content: path.hasSuffix(".md")))
+                conflicts.append(
+                    MergeState.ContractConflict(
+                        ref: ref, id: "", title: ref.stem, fields: [], violations: [], content: path.hasSuffix(".md")))
             } else if ContractRef(path: path) == nil {
                 others.append(path)
             }
@@ -117,7 +131,9 @@ public enum ContractAwareMerge {
             let tree = try result.writeTree()
             let events = merged.compactMap { ref -> ContractEvent? in
                 guard let c = Snapshots.inTree(repo, tree, ref)?.contract else { return nil }
-                return ContractEvent(id: c.id, ref: ref, event: "contract.updated", version: c.version, actor: author.description, reason: "merged from \(label)")
+                return ContractEvent(
+                    id: c.id, ref: ref, event: "contract.updated", version: c.version, actor: author.description,
+                    reason: "merged from \(label)")
             }
             let signature = Signature(name: author.name, email: author.email, time: Date())
             let commit = try repo.createCommit(
@@ -138,7 +154,8 @@ public enum ContractAwareMerge {
 
     /// True when moving from `from` to `to` deletes a contract that is not a draft (#12.12).
     static func deletesLiveContract(_ repo: Repository, from: ObjectID, to: ObjectID) throws -> Bool {
-        let changes = try ContractTreeDiff.changes(repo, from: try repo.treeID(ofCommit: from), to: try repo.treeID(ofCommit: to))
+        let changes = try ContractTreeDiff.changes(
+            repo, from: try repo.treeID(ofCommit: from), to: try repo.treeID(ofCommit: to))
         return changes.contains { ch in
             ch.afterRef == nil && ch.before.map { $0.contract.status != ContractStatus.draft.rawValue } == true
         }
@@ -159,19 +176,27 @@ public enum ContractAwareMerge {
         }
         let repo = try ws.repository()
         let key = spec.lowercased()
-        guard let i = state.contracts.firstIndex(where: { c in
-            c.id.lowercased().hasPrefix(key) && key.count >= 4 || c.ref.stem == spec || c.ref.description == spec
-                || c.ref.yamlPath == spec || c.ref.markdownPath == spec
-        }) else {
-            throw .notFound("no conflicted contract matches '\(spec)' (conflicts: \(state.unresolved.map(\.ref.description).joined(separator: ", ")))")
+        guard
+            let i = state.contracts.firstIndex(where: { c in
+                c.id.lowercased().hasPrefix(key) && key.count >= 4 || c.ref.stem == spec || c.ref.description == spec
+                    || c.ref.yamlPath == spec || c.ref.markdownPath == spec
+            })
+        else {
+            throw .notFound(
+                "no conflicted contract matches '\(spec)' (conflicts: \(state.unresolved.map(\.ref.description).joined(separator: ", ")))"
+            )
         }
         var c = state.contracts[i]
         if let side {
             let commitHex = side == .ours ? state.origHead : state.theirs
-            guard let commit = ObjectID(hex: commitHex) else { throw .repository("the merge state is damaged", detail: commitHex) }
+            guard let commit = ObjectID(hex: commitHex) else {
+                throw .repository("the merge state is damaged", detail: commitHex)
+            }
             for path in [c.ref.yamlPath, c.ref.markdownPath] {
                 let data = (try? repo.file(at: commit, path: path)) ?? nil
-                if let data { try FileSystem.writeAtomically(data, to: ws.absolute(path)) } else {
+                if let data {
+                    try FileSystem.writeAtomically(data, to: ws.absolute(path))
+                } else {
                     try? FileManager.default.removeItem(atPath: ws.absolute(path))
                 }
             }
@@ -181,15 +206,21 @@ public enum ContractAwareMerge {
             c.content = false
             c.deletion = false
         } else if c.deletion {
-            throw .refused("\(c.ref) was deleted by \(state.theirsLabel): keep it with `--ours` or accept the deletion with `--theirs`")
+            throw .refused(
+                "\(c.ref) was deleted by \(state.theirsLabel): keep it with `--ours` or accept the deletion with `--theirs`"
+            )
         } else if let (name, value) = field {
             guard c.fields.contains(where: { $0.field == name }) else {
-                throw .invalidInput(field: "--field", message: "\(name) is not in conflict (conflicting: \(c.fields.map(\.field).joined(separator: ", ")))")
+                throw .invalidInput(
+                    field: "--field",
+                    message:
+                        "\(name) is not in conflict (conflicting: \(c.fields.map(\.field).joined(separator: ", ")))")
             }
             let loaded = try ws.loadContract(c.ref)
             var root = loaded.document.root
             root.setPath(name.split(separator: ".").map(String.init), .scalar(value, .string))
-            try FileSystem.writeAtomically(CanonicalYAML.render(root, order: ContractCodec.order), to: ws.absolute(c.ref.yamlPath))
+            try FileSystem.writeAtomically(
+                CanonicalYAML.render(root, order: ContractCodec.order), to: ws.absolute(c.ref.yamlPath))
             c.fields.removeAll { $0.field == name }
             // The rules are checked again at `pactoria commit` against HEAD.
             c.violations = []
@@ -204,7 +235,11 @@ public enum ContractAwareMerge {
             do {
                 let index = try repo.index()
                 for path in [c.ref.yamlPath, c.ref.markdownPath] {
-                    if FileSystem.exists(ws.absolute(path)) { try index.add(path: path) } else { try index.remove(path: path) }
+                    if FileSystem.exists(ws.absolute(path)) {
+                        try index.add(path: path)
+                    } else {
+                        try index.remove(path: path)
+                    }
                 }
                 try index.write()
             } catch { throw .repository("cannot mark \(c.ref) resolved", detail: "\(error)") }
@@ -239,7 +274,8 @@ public enum ContractAwareMerge {
         }
         // A commit made by the interrupted pull (or a branch moved by a fast-forward) is undone.
         if let origin, let head, head != origin {
-            let since = try repo.changedPaths(from: try repo.treeID(ofCommit: origin), to: try repo.treeID(ofCommit: head))
+            let since = try repo.changedPaths(
+                from: try repo.treeID(ofCommit: origin), to: try repo.treeID(ofCommit: head))
             for ch in since { paths.insert(ch.oldPath); paths.insert(ch.newPath) }
         }
         for c in state.contracts { paths.insert(c.ref.yamlPath); paths.insert(c.ref.markdownPath) }
@@ -260,7 +296,10 @@ public enum ContractAwareMerge {
     static func recoverInterrupted(_ ws: Workspace, _ repo: Repository, _ state: MergeState) throws(WorkspaceError) {
         do {
             let head = try Committer.head(repo)
-            let finished = try head.flatMap { h in try ObjectID(hex: state.theirs).map { t in try h == t || repo.isDescendant(h, of: t) } } ?? false
+            let finished =
+                try head.flatMap { h in
+                    try ObjectID(hex: state.theirs).map { t in try h == t || repo.isDescendant(h, of: t) }
+                } ?? false
             if finished {
                 if repo.repositoryState == .merge { try repo.cleanupState() }
                 MergeState.remove(ws)

@@ -50,7 +50,8 @@ public enum ContractMerge {
         }
         let o = try parse(ours, "ours")
         let t = try parse(theirs, "theirs")
-        let a = try ancestor.map { (s: String) throws(WorkspaceError) -> YAMLNode in try parse(s, "base") } ?? .mapping([])
+        let a =
+            try ancestor.map { (s: String) throws(WorkspaceError) -> YAMLNode in try parse(s, "base") } ?? .mapping([])
         var conflicts: [FieldConflict] = []
         var merged = merge3(a, o, t, path: "", conflicts: &conflicts)
 
@@ -111,7 +112,15 @@ public enum ContractMerge {
                 let tk = t?[k]
                 // One side's change (an addition, an edit or a removal) against an unchanged other.
                 let pick: YAMLNode??
-                if same(ok, tk) { pick = .some(ok) } else if same(ok, ak) { pick = .some(tk) } else if same(tk, ak) { pick = .some(ok) } else { pick = nil }
+                if same(ok, tk) {
+                    pick = .some(ok)
+                } else if same(ok, ak) {
+                    pick = .some(tk)
+                } else if same(tk, ak) {
+                    pick = .some(ok)
+                } else {
+                    pick = nil
+                }
                 if let pick {
                     if let v = pick { out.append(YAMLEntry(key: k, value: v)) }
                     continue
@@ -125,7 +134,8 @@ public enum ContractMerge {
             }
             return .mapping(out)
         }
-        conflicts.append(FieldConflict(field: path.isEmpty ? "(file)" : path, ancestor: text(a), ours: text(o), theirs: text(t)))
+        conflicts.append(
+            FieldConflict(field: path.isEmpty ? "(file)" : path, ancestor: text(a), ours: text(o), theirs: text(t)))
         return o ?? .scalar("", .null)
     }
 

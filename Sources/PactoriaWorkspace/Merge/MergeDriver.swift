@@ -32,7 +32,8 @@ public enum MergeDriver {
         let sides = workspace.flatMap { markdown(of: path, in: $0, theirsCommit: theirsCommit) }
         let m = try ContractMerge.merge(
             ancestor: try read(ancestor), ours: o, theirs: t, path: path, policy: workspace?.config.policy ?? .init(),
-            ancestorContent: sides?.base, oursContent: sides?.ours, theirsContent: sides?.theirs, mergedContent: sides?.merged)
+            ancestorContent: sides?.base, oursContent: sides?.ours, theirsContent: sides?.theirs,
+            mergedContent: sides?.merged)
         try FileSystem.writeAtomically(m.text, to: ours)
         let messages = m.conflicts.map { "\(path): conflict in \($0)" } + m.violations.map { "\(path): \($0)" }
         // Left for `pactoria status`, `resolve`, `commit` and the pre-commit hook to see: git keeps
@@ -58,7 +59,8 @@ public enum MergeDriver {
         else { return nil }
         let md = ref.markdownPath
         let oursMD = (try? repo.file(at: head, path: md)) ?? nil
-        guard let theirsID = theirsCommit.flatMap({ ObjectID(hex: $0) }) ?? ((try? repo.mergeHeads()) ?? []).first else {
+        guard let theirsID = theirsCommit.flatMap({ ObjectID(hex: $0) }) ?? ((try? repo.mergeHeads()) ?? []).first
+        else {
             // Who is merged in is unknown: judge the metadata against our content alone.
             return Sides(base: oursMD, ours: oursMD, theirs: oursMD, merged: oursMD, theirsCommit: nil)
         }
@@ -66,7 +68,11 @@ public enum MergeDriver {
         let base = (try? repo.mergeBase(head, theirsID)) ?? nil
         let baseMD = base.flatMap { (try? repo.file(at: $0, path: md)) ?? nil }
         var merged: [UInt8]?
-        if oursMD == theirsMD || baseMD == theirsMD { merged = oursMD } else if baseMD == oursMD { merged = theirsMD } else if let o = oursMD, let t = theirsMD,
+        if oursMD == theirsMD || baseMD == theirsMD {
+            merged = oursMD
+        } else if baseMD == oursMD {
+            merged = theirsMD
+        } else if let o = oursMD, let t = theirsMD,
             let r = try? TextMerge.mergeFile(ancestor: baseMD, ours: o, theirs: t), !r.hasConflicts
         {
             merged = r.text
@@ -78,13 +84,19 @@ public enum MergeDriver {
         let repo = try? ws.repository()
         let head = ((try? repo?.headCommitID()) ?? nil)?.hex ?? ""
         var state = MergeState.load(ws)
-        if let s = state, s.kind != .git || (theirs != nil && s.theirs != theirs!.hex) || s.origHead != head { state = nil }
-        var s = state ?? MergeState(
-            theirs: theirs?.hex ?? "", origHead: head, theirsLabel: theirs.map { "commit \($0.short)" } ?? "MERGE_HEAD",
-            contracts: [], otherPaths: [], kind: .git)
+        if let s = state, s.kind != .git || (theirs != nil && s.theirs != theirs!.hex) || s.origHead != head {
+            state = nil
+        }
+        var s =
+            state
+            ?? MergeState(
+                theirs: theirs?.hex ?? "", origHead: head,
+                theirsLabel: theirs.map { "commit \($0.short)" } ?? "MERGE_HEAD",
+                contracts: [], otherPaths: [], kind: .git)
         let (c, _) = ContractCodec.decode((try? YAMLDocument.parse(m.text, file: ref.yamlPath).root) ?? .mapping([]))
         let conflict = MergeState.ContractConflict(
-            ref: ref, id: c.id, title: c.title, fields: m.conflicts, violations: m.violations.map(\.description), content: false)
+            ref: ref, id: c.id, title: c.title, fields: m.conflicts, violations: m.violations.map(\.description),
+            content: false)
         s.contracts.removeAll { $0.ref == ref }
         s.contracts.append(conflict)
         s.contracts.sort { $0.ref < $1.ref }

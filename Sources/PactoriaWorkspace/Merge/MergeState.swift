@@ -1,7 +1,8 @@
-public import PactoriaCore
 import Foundation
+public import PactoriaCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a contract-aware merge left for a person to decide, kept beside git's own merge state
@@ -74,7 +75,9 @@ public struct MergeState: Sendable, Equatable {
         let contracts = (o["contracts"] as? [[String: Any]] ?? []).compactMap { c -> ContractConflict? in
             guard let path = c["path"] as? String, let ref = ContractRef(path: path) else { return nil }
             let fields = (c["fields"] as? [[String: Any]] ?? []).map {
-                FieldConflict(field: $0["field"] as? String ?? "", ancestor: $0["ancestor"] as? String, ours: $0["ours"] as? String, theirs: $0["theirs"] as? String)
+                FieldConflict(
+                    field: $0["field"] as? String ?? "", ancestor: $0["ancestor"] as? String,
+                    ours: $0["ours"] as? String, theirs: $0["theirs"] as? String)
             }
             return ContractConflict(
                 ref: ref, id: c["id"] as? String ?? "", title: c["title"] as? String ?? ref.stem, fields: fields,
@@ -83,7 +86,8 @@ public struct MergeState: Sendable, Equatable {
         }
         return MergeState(
             theirs: o["theirs"] as? String ?? "", origHead: o["orig_head"] as? String ?? "",
-            theirsLabel: o["theirs_label"] as? String ?? "theirs", contracts: contracts, otherPaths: o["other_paths"] as? [String] ?? [],
+            theirsLabel: o["theirs_label"] as? String ?? "theirs", contracts: contracts,
+            otherPaths: o["other_paths"] as? [String] ?? [],
             kind: Kind(rawValue: o["kind"] as? String ?? "") ?? .pull, applying: o["applying"] as? Bool ?? false)
     }
 
@@ -93,7 +97,8 @@ public struct MergeState: Sendable, Equatable {
             "kind": kind.rawValue, "applying": applying,
             "contracts": contracts.map { c in
                 [
-                    "path": c.ref.yamlPath, "id": c.id, "title": c.title, "violations": c.violations, "content": c.content,
+                    "path": c.ref.yamlPath, "id": c.id, "title": c.title, "violations": c.violations,
+                    "content": c.content,
                     "deletion": c.deletion, "accepted_deletion": c.acceptedDeletion,
                     "fields": c.fields.map { f in
                         var d: [String: Any] = ["field": f.field]
@@ -134,7 +139,11 @@ public struct MergeState: Sendable, Equatable {
         if state == nil && !gitMerging { return nil }
         let head = ((try? repo.headCommitID()) ?? nil)?.hex ?? ""
         let theirs = ((try? repo.mergeHeads()) ?? []).first?.hex
-        var s = state ?? MergeState(theirs: theirs ?? "", origHead: head, theirsLabel: "MERGE_HEAD", contracts: [], otherPaths: [], kind: .git)
+        var s =
+            state
+            ?? MergeState(
+                theirs: theirs ?? "", origHead: head, theirsLabel: "MERGE_HEAD", contracts: [], otherPaths: [],
+                kind: .git)
         if s.kind == .git {
             if let theirs { s.theirs = theirs }
             s.origHead = head
@@ -144,15 +153,18 @@ public struct MergeState: Sendable, Equatable {
         for path in unmerged {
             if let ref = ContractRef(path: path) {
                 if let i = s.contracts.firstIndex(where: { $0.ref == ref }) {
-                    if path.hasSuffix(".md") && !s.contracts[i].content && s.kind == .git { s.contracts[i].content = true }
+                    if path.hasSuffix(".md") && !s.contracts[i].content && s.kind == .git {
+                        s.contracts[i].content = true
+                    }
                     if path.hasSuffix(".yaml") && s.contracts[i].isResolved && s.kind == .git {
                         s.contracts[i].violations.append("git could not merge the metadata")
                     }
                 } else {
-                    s.contracts.append(ContractConflict(
-                        ref: ref, id: "", title: ref.stem, fields: [],
-                        violations: path.hasSuffix(".yaml") ? ["git could not merge the metadata"] : [],
-                        content: path.hasSuffix(".md")))
+                    s.contracts.append(
+                        ContractConflict(
+                            ref: ref, id: "", title: ref.stem, fields: [],
+                            violations: path.hasSuffix(".yaml") ? ["git could not merge the metadata"] : [],
+                            content: path.hasSuffix(".md")))
                 }
             } else if !s.otherPaths.contains(path) {
                 s.otherPaths.append(path)
@@ -165,11 +177,13 @@ public struct MergeState: Sendable, Equatable {
     /// files, or merge conflicts still unresolved. Each names the command that moves on.
     public func commitRefusal() -> String? {
         if applying {
-            return "a pull of \(theirsLabel) was interrupted while it updated the files; run `pactoria merge --abort` to return to where it began, or `pactoria pull` to finish it"
+            return
+                "a pull of \(theirsLabel) was interrupted while it updated the files; run `pactoria merge --abort` to return to where it began, or `pactoria pull` to finish it"
         }
         let open = unresolved
         if !open.isEmpty {
-            return "unresolved merge conflicts in \(open.map(\.ref.description).joined(separator: ", ")); see `pactoria status`, then `pactoria resolve C --ours|--theirs|--field NAME=VALUE` (or `pactoria merge --abort`)"
+            return
+                "unresolved merge conflicts in \(open.map(\.ref.description).joined(separator: ", ")); see `pactoria status`, then `pactoria resolve C --ours|--theirs|--field NAME=VALUE` (or `pactoria merge --abort`)"
         }
         return nil
     }

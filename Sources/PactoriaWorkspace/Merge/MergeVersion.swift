@@ -4,7 +4,9 @@ import PactoriaGit
 /// #12.18: the version a merged contract carries. Markdown that differs from both sides' is a
 /// new edition: the higher of the two versions plus one. Otherwise at least the higher of the two.
 enum MergeVersion {
-    static func merged(ours: Int, theirs: Int, oursContent: [UInt8]?, theirsContent: [UInt8]?, mergedContent: [UInt8]?) -> Int {
+    static func merged(ours: Int, theirs: Int, oursContent: [UInt8]?, theirsContent: [UInt8]?, mergedContent: [UInt8]?)
+        -> Int
+    {
         let top = max(ours, theirs)
         guard let mergedContent else { return top }
         return mergedContent != oursContent && mergedContent != theirsContent ? top + 1 : top

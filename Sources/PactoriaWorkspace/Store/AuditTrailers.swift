@@ -118,7 +118,9 @@ public enum AuditTrailers {
         for (i, u) in scalars.enumerated() {
             if mustEncode(u) || i < firstKept || i > lastKept {
                 for byte in String(u).utf8 {
-                    out += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+                    out +=
+                        "%" + String(byte >> 4, radix: 16, uppercase: true)
+                        + String(byte & 0xF, radix: 16, uppercase: true)
                 }
             } else {
                 out.unicodeScalars.append(u)

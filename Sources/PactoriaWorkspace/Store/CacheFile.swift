@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The one framing every file under `.pactoria/cache/` is written in, so that a damaged cache
@@ -186,7 +186,8 @@ enum CRC32 {
                         let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                         let lo = c ^ UInt32(truncatingIfNeeded: w)
                         let hi = UInt32(truncatingIfNeeded: w >> 32)
-                        c = tp[1792 + Int(lo & 0xff)] ^ tp[1536 + Int((lo >> 8) & 0xff)]
+                        c =
+                            tp[1792 + Int(lo & 0xff)] ^ tp[1536 + Int((lo >> 8) & 0xff)]
                             ^ tp[1280 + Int((lo >> 16) & 0xff)] ^ tp[1024 + Int(lo >> 24)]
                             ^ tp[768 + Int(hi & 0xff)] ^ tp[512 + Int((hi >> 8) & 0xff)]
                             ^ tp[256 + Int((hi >> 16) & 0xff)] ^ tp[Int(hi >> 24)]

@@ -197,7 +197,9 @@ struct FieldReader {
     mutating func lifecycle(_ key: String) -> LifecycleRecord? {
         guard let node = root[key], !node.isNull else { return nil }
         guard node.entries != nil else {
-            issues.append(ValidationIssue(field: path(key), message: "must be a mapping (final_content, submitted, activated, …)"))
+            issues.append(
+                ValidationIssue(field: path(key), message: "must be a mapping (final_content, submitted, activated, …)")
+            )
             return nil
         }
         var r = FieldReader(root: node, prefix: path(key), issues: [])
@@ -205,20 +207,26 @@ struct FieldReader {
         if let f = node["final_content"], !f.isNull {
             var fr = FieldReader(root: f, prefix: r.path("final_content"), issues: [])
             if f.entries == nil {
-                r.issues.append(ValidationIssue(field: r.path("final_content"), message: "must be a mapping with sha256, by, at"))
+                r.issues.append(
+                    ValidationIssue(field: r.path("final_content"), message: "must be a mapping with sha256, by, at"))
             } else {
-                record.finalContent = FinalContent(sha256: fr.required("sha256"), by: fr.required("by"), at: fr.required("at"))
+                record.finalContent = FinalContent(
+                    sha256: fr.required("sha256"), by: fr.required("by"), at: fr.required("at"))
                 r.issues += fr.issues
             }
         }
         for action in LifecycleAction.allCases where action != .finalize {
             guard let s = node[action.stampKey], !s.isNull else { continue }
             guard s.entries != nil else {
-                r.issues.append(ValidationIssue(field: r.path(action.stampKey), message: "must be a mapping with by, at and an optional reason"))
+                r.issues.append(
+                    ValidationIssue(
+                        field: r.path(action.stampKey), message: "must be a mapping with by, at and an optional reason")
+                )
                 continue
             }
             var sr = FieldReader(root: s, prefix: r.path(action.stampKey), issues: [])
-            record.events[action.stampKey] = LifecycleStamp(by: sr.required("by"), at: sr.required("at"), reason: sr.optional("reason"))
+            record.events[action.stampKey] = LifecycleStamp(
+                by: sr.required("by"), at: sr.required("at"), reason: sr.optional("reason"))
             r.issues += sr.issues
         }
         issues += r.issues
@@ -228,7 +236,9 @@ struct FieldReader {
     mutating func party(_ key: String) -> Party? {
         guard let node = root[key], !node.isNull else { return nil }
         guard node.entries != nil else {
-            issues.append(ValidationIssue(field: path(key), message: "must be a mapping with name, email, company, company_number, role"))
+            issues.append(
+                ValidationIssue(
+                    field: path(key), message: "must be a mapping with name, email, company, company_number, role"))
             return nil
         }
         var r = FieldReader(root: node, prefix: path(key), issues: [])

@@ -1,5 +1,5 @@
-public import PactoriaGit
 import Foundation
+public import PactoriaGit
 
 /// Counts of contracts by status, and their ids, for the whole working tree without reading every
 /// contract: per company, the totals of HEAD's `contracts` directory are cached under that
@@ -40,8 +40,9 @@ struct ContractCounts {
 
         if let headTree {
             for company in try repo.directoryEntries(inTree: headTree, path: "companies") where company.isDirectory {
-                guard let dir = try repo.directoryEntries(ofTree: company.id)
-                    .first(where: { $0.name == "contracts" && $0.isDirectory })
+                guard
+                    let dir = try repo.directoryEntries(ofTree: company.id)
+                        .first(where: { $0.name == "contracts" && $0.isDirectory })
                 else { continue }
                 let key = dir.id.hex
                 used.insert(key)
@@ -117,7 +118,9 @@ struct ContractCounts {
         var out: [String: Aggregate] = [:]
         for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
             let parts = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0].count == 40, let contracts = Substring(parts[2]) as Substring? else { continue }
+            guard parts.count == 3, parts[0].count == 40, let contracts = Substring(parts[2]) as Substring? else {
+                continue
+            }
             var agg = Aggregate(counts: [:], contractsText: contracts)
             for pair in parts[1].split(separator: UInt8(ascii: ",")) {
                 let kv = pair.split(separator: UInt8(ascii: "="))
@@ -133,8 +136,12 @@ struct ContractCounts {
         for (key, agg) in cache {
             // Statuses and ids are free text in a hand-edited file: skip what would break the format.
             let counts = agg.counts.filter { !$0.key.contains(where: { ",=\t\n".contains($0) }) }
-            guard counts.count == agg.counts.count, !agg.contractsText.contains(where: { "\t\n".contains($0) }) else { continue }
-            out += key + "\t" + counts.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "\t" + agg.contractsText + "\n"
+            guard counts.count == agg.counts.count, !agg.contractsText.contains(where: { "\t\n".contains($0) }) else {
+                continue
+            }
+            out +=
+                key + "\t" + counts.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "\t" + agg.contractsText
+                + "\n"
         }
         CacheFile.write(Array(out.utf8), to: path, name: cacheName, version: 1)
     }

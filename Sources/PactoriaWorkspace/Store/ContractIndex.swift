@@ -1,6 +1,6 @@
+import Foundation
 public import PactoriaCore
 public import PactoriaGit
-import Foundation
 
 /// What `list`, `status` counts and contract lookup need of a contract, without its full YAML.
 public struct ContractSummary: Sendable, Equatable {
@@ -161,7 +161,9 @@ public struct ContractIndex: Sendable {
             let loaded = try Workspace.decodeContract(ref: ref, text: try Workspace.utf8Text(bytes, file: path))
             // Metadata without its required fields (a truncated file, say) is a problem to show,
             // never a contract to invent from what is left.
-            let missing = loaded.problems.filter { $0.message == "is required" || $0.message == "must be a YAML mapping of fields" }
+            let missing = loaded.problems.filter {
+                $0.message == "is required" || $0.message == "must be a YAML mapping of fields"
+            }
             if !missing.isEmpty { throw .invalid(missing) }
             let summary = ContractSummary(ref: ref, contract: loaded.contract)
             if var stamp {
@@ -278,7 +280,9 @@ public struct ContractIndex: Sendable {
         }
         for (key, entry) in cache {
             let s = entry.stamp
-            for f in [key, entry.blob?.hex ?? "", String(s.size), String(s.mtimeNanos), String(s.ctimeNanos), String(s.inode)] {
+            for f in [
+                key, entry.blob?.hex ?? "", String(s.size), String(s.mtimeNanos), String(s.ctimeNanos), String(s.inode),
+            ] {
                 append(f)
             }
             for f in entry.summary.fields { append(f) }
@@ -321,7 +325,8 @@ public struct ContractIndex: Sendable {
                     "id prefix '\(spec)'", candidates: byID.map { "\($0.id.prefix(lower.count + 4))… \($0.ref)" })
             }
         }
-        throw .notFound("no contract matches '\(spec)' (give a UUID, a unique id prefix, a stem, company/stem or a path)")
+        throw .notFound(
+            "no contract matches '\(spec)' (give a UUID, a unique id prefix, a stem, company/stem or a path)")
     }
 }
 
@@ -373,7 +378,9 @@ struct SearchText: Sendable {
         bytes.reserveCapacity(summaries.count * 256)
         ends.reserveCapacity(summaries.count)
         for s in summaries {
-            for field in [s.title, s.clientName, s.clientCompany, s.supplierName, s.supplierCompany, s.plainEnglishInput] {
+            for field in [
+                s.title, s.clientName, s.clientCompany, s.supplierName, s.supplierCompany, s.plainEnglishInput,
+            ] {
                 guard let field else { continue }
                 for c in field.utf8 { bytes.append(c >= 65 && c <= 90 ? c | 0x20 : c) }
                 bytes.append(0)  // no needle holds a NUL, so no match spans two fields

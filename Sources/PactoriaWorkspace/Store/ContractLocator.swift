@@ -1,6 +1,6 @@
+import Foundation
 public import PactoriaCore
 import PactoriaGit
-import Foundation
 
 /// Finds a contract by id quickly for a long-running process (the server): an in-memory map of
 /// id → file, checked against the file itself on every lookup, and rebuilt when it misses, so a
@@ -35,7 +35,9 @@ public final class ContractLocator: @unchecked Sendable {
 
     /// As `load`, with a key that changes whenever the metadata file changes (for caches built
     /// on top, such as rendered responses).
-    public func loadStamped(_ ws: Workspace, id spec: String) throws(WorkspaceError) -> (loaded: LoadedContract, stamp: String) {
+    public func loadStamped(_ ws: Workspace, id spec: String) throws(WorkspaceError) -> (
+        loaded: LoadedContract, stamp: String
+    ) {
         let key = spec.lowercased()
         refreshIfLiveChanged(ws)
         if let ref = cached(key), let hit = try? parse(ws, ref), hit.loaded.contract.id.lowercased() == key {
@@ -64,7 +66,9 @@ public final class ContractLocator: @unchecked Sendable {
     }
 
     /// `homeCompany` for many contracts at once (one repository open).
-    public static func homeCompanies(_ ws: Workspace, _ contracts: [(ref: ContractRef, id: String)]) -> [ContractRef: String] {
+    public static func homeCompanies(_ ws: Workspace, _ contracts: [(ref: ContractRef, id: String)]) -> [ContractRef:
+        String]
+    {
         guard !contracts.isEmpty, let repo = try? Repository.open(at: ws.root), let head = try? repo.headCommitID(),
             let tree = try? repo.treeID(ofCommit: head)
         else { return [:] }
@@ -77,7 +81,8 @@ public final class ContractLocator: @unchecked Sendable {
             guard !id.isEmpty else { continue }
             for c in companies ?? [] where c.isDirectory && c.name != ref.company {
                 let other = ContractRef(company: c.name, stem: ref.stem)
-                guard let committed = Snapshots.loaded(repo, tree, other), committed.contract.id.lowercased() == id else { continue }
+                guard let committed = Snapshots.loaded(repo, tree, other), committed.contract.id.lowercased() == id
+                else { continue }
                 // Still there in the working tree too: a copy, which the duplicate check reports.
                 if !FileSystem.exists(ws.absolute(other.yamlPath)) { out[ref] = c.name }
                 break
@@ -100,7 +105,9 @@ public final class ContractLocator: @unchecked Sendable {
 
     private func refuseDuplicate(_ id: String) throws(WorkspaceError) {
         guard let refs = duplicates(of: id) else { return }
-        throw .conflict("id \(id) is used by more than one contract: \(refs.map(\.yamlPath).joined(separator: ", ")); give one of them a new id")
+        throw .conflict(
+            "id \(id) is used by more than one contract: \(refs.map(\.yamlPath).joined(separator: ", ")); give one of them a new id"
+        )
     }
 
     /// An unreadable metadata file whose text holds `key` (an id or its prefix).
@@ -112,7 +119,11 @@ public final class ContractLocator: @unchecked Sendable {
         for u in candidates {
             guard let bytes = try? ws.read(u.ref.yamlPath, maxBytes: YAMLLimits.standard.maxBytes) else { continue }
             let lower = bytes.map { (65...90).contains($0) ? $0 + 32 : $0 }
-            if lower.count >= needle.count, (0...(lower.count - needle.count)).contains(where: { lower[$0..<$0 + needle.count].elementsEqual(needle) }) {
+            if lower.count >= needle.count,
+                (0...(lower.count - needle.count)).contains(where: {
+                    lower[$0..<$0 + needle.count].elementsEqual(needle)
+                })
+            {
                 return u
             }
         }
@@ -131,7 +142,9 @@ public final class ContractLocator: @unchecked Sendable {
         }
     }
 
-    private func parse(_ ws: Workspace, _ ref: ContractRef) throws(WorkspaceError) -> (loaded: LoadedContract, stamp: String) {
+    private func parse(_ ws: Workspace, _ ref: ContractRef) throws(WorkspaceError) -> (
+        loaded: LoadedContract, stamp: String
+    ) {
         guard let stamp = FileSystem.stamp(ws.absolute(ref.yamlPath)), stamp.kind == .regular else {
             throw .notFound("\(ref.yamlPath): no such contract metadata file")
         }
@@ -181,7 +194,9 @@ public final class ContractLocator: @unchecked Sendable {
 
     static func sameStorage(_ a: ContractIndex, _ b: ContractIndex) -> Bool {
         a.summaries.count == b.summaries.count && a.unreadable.count == b.unreadable.count
-            && a.summaries.withUnsafeBufferPointer { pa in b.summaries.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }
+            && a.summaries.withUnsafeBufferPointer { pa in
+                b.summaries.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress }
+            }
     }
 
     private func rebuild(_ ws: Workspace, from given: ContractIndex? = nil) {

@@ -50,7 +50,9 @@ public enum ContractTreeDiff {
                 c.before = try? Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
             }
             if let y = yamlNew, let bytes = try? repo.blob(y) {
-                do { c.after = try Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self)) } catch {
+                do {
+                    c.after = try Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
+                } catch {
                     c.afterError = error
                 }
             }
@@ -65,7 +67,9 @@ public enum ContractTreeDiff {
         }
         var drop = Set<Int>()
         for i in changes.indices where changes[i].beforeRef == nil {
-            guard let id = changes[i].after?.contract.id.lowercased(), let j = goneByID.removeValue(forKey: id) else { continue }
+            guard let id = changes[i].after?.contract.id.lowercased(), let j = goneByID.removeValue(forKey: id) else {
+                continue
+            }
             changes[i].beforeRef = changes[j].beforeRef
             changes[i].before = changes[j].before
             changes[i].beforeContent = changes[j].beforeContent

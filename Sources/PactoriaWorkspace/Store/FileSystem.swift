@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Small, honest file helpers: atomic writes, stat, directory listing.
@@ -21,7 +22,9 @@ enum FileSystem {
         let name = (path as NSString).lastPathComponent
         if let scratch = scratchDirectory(for: path) {
             do {
-                try writeAndRename(data, tmp: scratch + "/\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", to: path, durable: durable)
+                try writeAndRename(
+                    data, tmp: scratch + "/\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", to: path,
+                    durable: durable)
                 return
             } catch let e as ScratchUnusable {
                 _ = e  // another filesystem, or no scratch folder: write beside the target instead
@@ -30,7 +33,9 @@ enum FileSystem {
             } catch {}
         }
         do {
-            try writeAndRename(data, tmp: dir + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", to: path, durable: durable)
+            try writeAndRename(
+                data, tmp: dir + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", to: path,
+                durable: durable)
         } catch let e as WorkspaceError {
             throw e
         } catch {
@@ -146,7 +151,9 @@ enum FileSystem {
     static func readInside(root: String, _ relative: String, maxBytes: Int? = nil) throws(WorkspaceError) -> [UInt8] {
         let shown = relative
         let parts = relative.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard !relative.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+        guard !relative.hasPrefix("/"), !parts.isEmpty,
+            !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+        else {
             throw .io(path: shown, message: "not a path inside the workspace; refused")
         }
         var dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -158,7 +165,10 @@ enum FileSystem {
             guard next >= 0 else {
                 // ELOOP: a symbolic link; ENOTDIR: a file or special file where a folder should be.
                 if e == ELOOP || e == ENOTDIR {
-                    throw .io(path: shown, message: "a folder on the path is not a real directory (a symbolic link or special file); refused")
+                    throw .io(
+                        path: shown,
+                        message:
+                            "a folder on the path is not a real directory (a symbolic link or special file); refused")
                 }
                 throw .io(path: shown, message: "cannot read: \(String(cString: strerror(e)))")
             }
@@ -362,7 +372,9 @@ extension WorkspaceError {
         switch self {
         case .io(_, let message): return message.hasPrefix("the disk is full")
         case .repository(let message, let detail):
-            return [message, detail].contains { $0.contains("No space left on device") || $0.contains("Disk quota exceeded") }
+            return [message, detail].contains {
+                $0.contains("No space left on device") || $0.contains("Disk quota exceeded")
+            }
         default: return false
         }
     }

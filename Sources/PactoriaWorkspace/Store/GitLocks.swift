@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One of git's lock files (`index.lock`, `HEAD.lock`, `refs/heads/main.lock`, …), as found.
@@ -41,7 +41,8 @@ public struct GitLock: Sendable, Equatable {
     public var description: String {
         switch state {
         case .held(let pid, let command): return "\(path) is held by PID \(pid) (\(command)), which is still running"
-        case .stale: return "\(path) is stale (left by a process that is no longer running, \(GitLocks.describe(age: age)) old)"
+        case .stale:
+            return "\(path) is stale (left by a process that is no longer running, \(GitLocks.describe(age: age)) old)"
         case .unknown: return "\(path) is held by another process (\(GitLocks.describe(age: age)) old)"
         }
     }
@@ -62,7 +63,9 @@ public enum GitLocks {
     public static let staleAfter: Double = 600
 
     /// The lock files git uses, relative to the git folder (`refs/` is searched for `*.lock`).
-    static let fixedNames = ["index.lock", "HEAD.lock", "packed-refs.lock", "config.lock", "ORIG_HEAD.lock", "MERGE_HEAD.lock"]
+    static let fixedNames = [
+        "index.lock", "HEAD.lock", "packed-refs.lock", "config.lock", "ORIG_HEAD.lock", "MERGE_HEAD.lock",
+    ]
 
     /// The lock files present in the workspace's repository, with their holders.
     public static func inspect(_ ws: Workspace) -> [GitLock] { inspect(root: ws.root) }
@@ -181,30 +184,31 @@ public enum GitLocks {
 
         init(locks: [String], root: String) {
             #if os(Linux)
-            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
-            // Lock paths as the kernel shows them (resolved, in case the root is reached through a link).
-            var wanted: [String: String] = [:]
-            for l in locks { wanted[Self.resolved(l)] = l }
-            let realRoot = Self.resolved(root)
-            var blind = false
-            for entry in entries {
-                guard let pid = Int32(entry), pid > 0 else { continue }
-                let name = Processes.name(pid) ?? "process"
-                let isGit = name == "git" || name.hasPrefix("git-")
-                let fdDir = "/proc/\(pid)/fd"
-                guard let fds = try? FileManager.default.contentsOfDirectory(atPath: fdDir) else {
-                    if isGit && kill(pid, 0) == 0 || isGit && errno == EPERM { blind = true }
-                    continue
+                guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+                // Lock paths as the kernel shows them (resolved, in case the root is reached through a link).
+                var wanted: [String: String] = [:]
+                for l in locks { wanted[Self.resolved(l)] = l }
+                let realRoot = Self.resolved(root)
+                var blind = false
+                for entry in entries {
+                    guard let pid = Int32(entry), pid > 0 else { continue }
+                    let name = Processes.name(pid) ?? "process"
+                    let isGit = name == "git" || name.hasPrefix("git-")
+                    let fdDir = "/proc/\(pid)/fd"
+                    guard let fds = try? FileManager.default.contentsOfDirectory(atPath: fdDir) else {
+                        if isGit && kill(pid, 0) == 0 || isGit && errno == EPERM { blind = true }
+                        continue
+                    }
+                    for fd in fds {
+                        guard let target = Self.link(fdDir + "/" + fd), let lock = wanted[target] else { continue }
+                        openers[lock, default: []].append(Proc(pid: pid, name: name))
+                    }
+                    if isGit, let cwd = Self.link("/proc/\(pid)/cwd"), cwd == realRoot || cwd.hasPrefix(realRoot + "/")
+                    {
+                        gitInRepository.append(Proc(pid: pid, name: name))
+                    }
                 }
-                for fd in fds {
-                    guard let target = Self.link(fdDir + "/" + fd), let lock = wanted[target] else { continue }
-                    openers[lock, default: []].append(Proc(pid: pid, name: name))
-                }
-                if isGit, let cwd = Self.link("/proc/\(pid)/cwd"), cwd == realRoot || cwd.hasPrefix(realRoot + "/") {
-                    gitInRepository.append(Proc(pid: pid, name: name))
-                }
-            }
-            conclusive = !blind
+                conclusive = !blind
             #endif
         }
 

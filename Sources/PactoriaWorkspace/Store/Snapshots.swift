@@ -1,6 +1,6 @@
 public import PactoriaCore
-public import PactoriaGit
 import PactoriaCrypto
+public import PactoriaGit
 
 /// Contracts as the lifecycle rules see them, read from the working tree or from a commit's tree.
 public enum Snapshots {

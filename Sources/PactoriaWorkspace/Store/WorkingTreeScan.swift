@@ -1,5 +1,5 @@
-public import PactoriaGit
 import Foundation
+public import PactoriaGit
 
 /// Which workspace files differ from HEAD, found the way git does it but for Pactoria's layout.
 ///
@@ -86,7 +86,9 @@ enum WorkingTreeScan {
                 return
             }
             var names: [(name: String, isDirectory: Bool)]
-            if let cached = dirs[dir], cached.stamp == stamp, now - max(stamp.mtimeNanos, stamp.ctimeNanos) >= racyWindow {
+            if let cached = dirs[dir], cached.stamp == stamp,
+                now - max(stamp.mtimeNanos, stamp.ctimeNanos) >= racyWindow
+            {
                 names = cached.names
             } else {
                 names = FileSystem.listTyped(ws.absolute(dir)).filter { $0.name != ".git" }
@@ -156,7 +158,8 @@ enum WorkingTreeScan {
                     }
                 }
                 prints.append((fp.value, racy))
-                if let rec = dirs[dir.path], rec.clean, rec.headTree == dir.headTree, rec.fingerprint == fp.value {} else {
+                if let rec = dirs[dir.path], rec.clean, rec.headTree == dir.headTree, rec.fingerprint == fp.value {
+                } else {
                     dirtyCount += 1
                 }
             }
@@ -221,7 +224,9 @@ enum WorkingTreeScan {
                     continue
                 }
                 guard let blob = try blob(name, stamp) else { continue }
-                if let h { if h.id != blob { entries.append(StatusEntry(path: name, flags: .workdirModified)) } } else {
+                if let h {
+                    if h.id != blob { entries.append(StatusEntry(path: name, flags: .workdirModified)) }
+                } else {
                     notInHead.append(name)
                 }
             }
@@ -229,7 +234,8 @@ enum WorkingTreeScan {
         if !notInHead.isEmpty {
             let index = try repo.index()
             for path in notInHead where !repo.isIgnored(path) {
-                entries.append(StatusEntry(path: path, flags: index.blobID(path: path) != nil ? .indexNew : .workdirNew))
+                entries.append(
+                    StatusEntry(path: path, flags: index.blobID(path: path) != nil ? .indexNew : .workdirNew))
             }
         }
         Trace.measure("save caches") {
@@ -241,7 +247,8 @@ enum WorkingTreeScan {
         }
         entries.sort { $0.path < $1.path }
         specialFiles.sort { $0.path < $1.path }
-        return Result(entries: entries, headTree: headTree, contractDirectories: contractDirectories, specialFiles: specialFiles)
+        return Result(
+            entries: entries, headTree: headTree, contractDirectories: contractDirectories, specialFiles: specialFiles)
     }
 
     /// FNV-1a, 64-bit: a fingerprint that is the same in every process (Swift's Hasher is not).
@@ -351,13 +358,17 @@ enum WorkingTreeScan {
         }
         mutating func stamp() -> FileSystem.Stamp? {
             guard let a = u64(), let b = u64(), let c = u64(), let d = u64() else { return nil }
-            return FileSystem.Stamp(size: Int64(bitPattern: a), mtimeNanos: Int64(bitPattern: b), ctimeNanos: Int64(bitPattern: c), inode: d)
+            return FileSystem.Stamp(
+                size: Int64(bitPattern: a), mtimeNanos: Int64(bitPattern: b), ctimeNanos: Int64(bitPattern: c), inode: d
+            )
         }
     }
 
     struct Writer {
         var out: [UInt8]
-        mutating func u64(_ v: UInt64) { for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) } }
+        mutating func u64(_ v: UInt64) {
+            for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) }
+        }
         mutating func string(_ s: String) {
             let b = Array(s.utf8.prefix(65535))
             out.append(UInt8(truncatingIfNeeded: b.count))
@@ -417,7 +428,8 @@ enum WorkingTreeScan {
                     names.append((n, buf[r.i] == 1))
                     r.i += 1
                 }
-                out[p] = DirectoryRecord(stamp: stamp, names: names, headTree: tree, fingerprint: fp, clean: flags & 1 == 1)
+                out[p] = DirectoryRecord(
+                    stamp: stamp, names: names, headTree: tree, fingerprint: fp, clean: flags & 1 == 1)
             }
         }
         return out

@@ -1,6 +1,6 @@
+import Foundation
 public import PactoriaCore
 public import PactoriaGit
-import Foundation
 
 /// Settings in `.pactoria/config.yaml`.
 public struct WorkspaceConfig: Sendable {
@@ -39,30 +39,47 @@ public struct WorkspaceConfig: Sendable {
         var c = WorkspaceConfig()
         c.tree = doc.root
         if doc.root.entries?.isEmpty != false {
-            c.problems.append(Problem(
-                file: file,
-                message: "is empty, so every setting would silently fall back to its default; restore it: git checkout HEAD -- \(file)"))
+            c.problems.append(
+                Problem(
+                    file: file,
+                    message:
+                        "is empty, so every setting would silently fall back to its default; restore it: git checkout HEAD -- \(file)"
+                ))
         }
         var problems: [Problem] = []
         if let v = doc.root["schema_version"]?.string {
-            if let n = Int(v) { c.schemaVersion = n } else {
-                problems.append(Problem(file: file, line: doc.line(of: "schema_version"), field: "schema_version", message: "must be a whole number"))
+            if let n = Int(v) {
+                c.schemaVersion = n
+            } else {
+                problems.append(
+                    Problem(
+                        file: file, line: doc.line(of: "schema_version"), field: "schema_version",
+                        message: "must be a whole number"))
             }
         }
         if c.schemaVersion > currentSchemaVersion {
-            problems.append(Problem(
-                file: file, line: doc.line(of: "schema_version"), field: "schema_version",
-                message: "workspace schema \(c.schemaVersion) is newer than this pactoria understands (\(currentSchemaVersion)); upgrade pactoria"))
+            problems.append(
+                Problem(
+                    file: file, line: doc.line(of: "schema_version"), field: "schema_version",
+                    message:
+                        "workspace schema \(c.schemaVersion) is newer than this pactoria understands (\(currentSchemaVersion)); upgrade pactoria"
+                ))
         }
         if let v = doc.root["default_currency"]?.string {
             if Currency(rawValue: v) == nil {
-                problems.append(Problem(file: file, line: doc.line(of: "default_currency"), field: "default_currency", message: "unknown currency '\(v)' (expected one of: \(Currency.allNames))"))
+                problems.append(
+                    Problem(
+                        file: file, line: doc.line(of: "default_currency"), field: "default_currency",
+                        message: "unknown currency '\(v)' (expected one of: \(Currency.allNames))"))
             }
             c.defaultCurrency = v
         }
         if let v = doc.root["default_author"]?.string {
             if Author(v) == nil {
-                problems.append(Problem(file: file, line: doc.line(of: "default_author"), field: "default_author", message: "must be 'Name <email>'"))
+                problems.append(
+                    Problem(
+                        file: file, line: doc.line(of: "default_author"), field: "default_author",
+                        message: "must be 'Name <email>'"))
             }
             c.defaultAuthor = v
         }
@@ -71,7 +88,10 @@ public struct WorkspaceConfig: Sendable {
             case "true", "yes": c.policy.requireReview = true
             case "false", "no": c.policy.requireReview = false
             default:
-                problems.append(Problem(file: file, line: doc.line(of: "require_review"), field: "require_review", message: "must be true or false"))
+                problems.append(
+                    Problem(
+                        file: file, line: doc.line(of: "require_review"), field: "require_review",
+                        message: "must be true or false"))
             }
         }
         if !problems.isEmpty { throw .invalid(problems) }
@@ -144,7 +164,13 @@ public struct ContractRef: Sendable, Hashable, Comparable, CustomStringConvertib
         let file = rest.dropFirst(middle.count)
         guard !file.utf8.contains(UInt8(ascii: "/")) else { return nil }
         let stem: Substring
-        if file.hasSuffix(".yaml") { stem = file.dropLast(5) } else if file.hasSuffix(".md") { stem = file.dropLast(3) } else { return nil }
+        if file.hasSuffix(".yaml") {
+            stem = file.dropLast(5)
+        } else if file.hasSuffix(".md") {
+            stem = file.dropLast(3)
+        } else {
+            return nil
+        }
         guard !stem.isEmpty, !stem.hasPrefix(".") else { return nil }
         self.company = String(company)
         self.stem = String(stem)
@@ -225,7 +251,9 @@ public final class Workspace {
 
     public func companySlugs() -> [String] {
         // A symbolic link is never a company, whatever it points at.
-        FileSystem.list(absolute("companies")).filter { FileSystem.kind(absolute("companies/\($0)")) == .directory && !$0.hasPrefix(".") }.sorted()
+        FileSystem.list(absolute("companies")).filter {
+            FileSystem.kind(absolute("companies/\($0)")) == .directory && !$0.hasPrefix(".")
+        }.sorted()
     }
 
     public func companyPath(_ slug: String) -> String { "companies/\(slug)/company.yaml" }
@@ -236,7 +264,9 @@ public final class Workspace {
             throw .notFound("no company '\(slug)' (no \(rel))")
         }
         let doc: YAMLDocument
-        do { doc = try YAMLDocument.parse(try readYAMLText(rel), file: rel) } catch let e as YAMLError { throw .yaml(e) } catch let e as WorkspaceError { throw e } catch { throw .io(path: rel, message: "\(error)") }
+        do { doc = try YAMLDocument.parse(try readYAMLText(rel), file: rel) } catch let e as YAMLError {
+            throw .yaml(e)
+        } catch let e as WorkspaceError { throw e } catch { throw .io(path: rel, message: "\(error)") }
         let (company, issues) = CompanyCodec.decode(doc.root)
         let all = issues + Company.validate(company, directorySlug: slug)
         return (company, all.map { $0.problem(file: rel, document: doc) })
@@ -250,7 +280,11 @@ public final class Workspace {
         for slug in company.map({ [$0] }) ?? companySlugs() {
             var stems = Set<String>()
             for name in FileSystem.list(absolute("companies/\(slug)/contracts")) where !name.hasPrefix(".") {
-                if name.hasSuffix(".yaml") { stems.insert(String(name.dropLast(5))) } else if name.hasSuffix(".md") { stems.insert(String(name.dropLast(3))) }
+                if name.hasSuffix(".yaml") {
+                    stems.insert(String(name.dropLast(5)))
+                } else if name.hasSuffix(".md") {
+                    stems.insert(String(name.dropLast(3)))
+                }
             }
             out += stems.map { ContractRef(company: slug, stem: $0) }
         }
@@ -277,7 +311,9 @@ public final class Workspace {
             issues += Validator.validate(contract).filter { !reported.contains($0.field) }
         }
         issues += Validator.validateSlug(ref.stem, field: "(file)").map { _ in
-            ValidationIssue(field: "(file)", message: "file name '\(ref.stem)' must be lower-case letters, digits and single hyphens")
+            ValidationIssue(
+                field: "(file)",
+                message: "file name '\(ref.stem)' must be lower-case letters, digits and single hyphens")
         }
         return LoadedContract(
             ref: ref, contract: contract, document: doc,
@@ -289,7 +325,9 @@ public final class Workspace {
     public func refuseLinkedFolders(_ relative: String) throws(WorkspaceError) {
         var dir = ""
         for part in relative.split(separator: "/").dropLast() {
-            guard part != ".." && part != "." else { throw .refused("\(relative): not a path inside the workspace; refused") }
+            guard part != ".." && part != "." else {
+                throw .refused("\(relative): not a path inside the workspace; refused")
+            }
             dir += dir.isEmpty ? String(part) : "/" + part
             if let kind = FileSystem.kind(absolute(dir)), kind != .directory {
                 throw .refused("\(relative): \(dir) is a \(kind.noun), not a folder; refused")
@@ -298,7 +336,8 @@ public final class Workspace {
     }
 
     /// Writes a contract's metadata in canonical form, keeping unknown keys from `original`.
-    public func writeContract(_ contract: Contract, ref: ContractRef, original: YAMLNode? = nil) throws(WorkspaceError) {
+    public func writeContract(_ contract: Contract, ref: ContractRef, original: YAMLNode? = nil) throws(WorkspaceError)
+    {
         try refuseLinkedFolders(ref.yamlPath)
         try FileSystem.writeAtomically(ContractCodec.render(contract, into: original), to: absolute(ref.yamlPath))
     }
@@ -326,7 +365,8 @@ public final class Workspace {
     /// A YAML file of the workspace, read as `read` does but never past the YAML size limit; bytes
     /// that are not UTF-8 are an error naming the file and the offset (never replaced silently).
     func readYAMLText(_ relative: String) throws(WorkspaceError) -> String {
-        try Self.utf8Text(try FileSystem.readInside(root: root, relative, maxBytes: YAMLLimits.standard.maxBytes), file: relative)
+        try Self.utf8Text(
+            try FileSystem.readInside(root: root, relative, maxBytes: YAMLLimits.standard.maxBytes), file: relative)
     }
 
     /// `bytes` as text, or an error `file: invalid UTF-8 at byte N`.
@@ -358,14 +398,20 @@ public final class Workspace {
     {
         let environment = environment ?? ProcessInfo.processInfo.environment
         if let explicit {
-            guard let a = Author(explicit) else { throw .invalidInput(field: "--author", message: "must be 'Name <email>', got '\(explicit)'") }
+            guard let a = Author(explicit) else {
+                throw .invalidInput(field: "--author", message: "must be 'Name <email>', got '\(explicit)'")
+            }
             return a
         }
         if let env = environment["PACTORIA_AUTHOR"], !env.isEmpty {
-            guard let a = Author(env) else { throw .invalidInput(field: "PACTORIA_AUTHOR", message: "must be 'Name <email>', got '\(env)'") }
+            guard let a = Author(env) else {
+                throw .invalidInput(field: "PACTORIA_AUTHOR", message: "must be 'Name <email>', got '\(env)'")
+            }
             return a
         }
-        if let n = environment["GIT_AUTHOR_NAME"], let e = environment["GIT_AUTHOR_EMAIL"], !n.isEmpty, Validator.isEmail(e) {
+        if let n = environment["GIT_AUTHOR_NAME"], let e = environment["GIT_AUTHOR_EMAIL"], !n.isEmpty,
+            Validator.isEmail(e)
+        {
             return Author(name: n, email: e)
         }
         if let sig = try? repository().defaultSignature(), !sig.name.isEmpty, Validator.isEmail(sig.email) {
@@ -373,7 +419,8 @@ public final class Workspace {
         }
         if let d = config.defaultAuthor, let a = Author(d) { return a }
         throw .refused(
-            "who are you? pass --author 'Name <email>', set PACTORIA_AUTHOR, git's user.name and user.email, or default_author in .pactoria/config.yaml")
+            "who are you? pass --author 'Name <email>', set PACTORIA_AUTHOR, git's user.name and user.email, or default_author in .pactoria/config.yaml"
+        )
     }
 }
 

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One writer at a time per workspace, across processes (the CLI and `pactoria serve`).
@@ -58,7 +58,8 @@ public enum WriteLock {
             let parts = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
             guard parts.count == 4, let pid = Int32(parts[0]), pid > 0, let since = Double(parts[2]) else { return nil }
             self.init(
-                pid: pid, startTime: UInt64(parts[1]), command: parts[3].trimmingCharacters(in: .whitespacesAndNewlines),
+                pid: pid, startTime: UInt64(parts[1]),
+                command: parts[3].trimmingCharacters(in: .whitespacesAndNewlines),
                 since: since)
         }
     }

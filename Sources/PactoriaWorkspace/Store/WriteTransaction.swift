@@ -1,8 +1,9 @@
+import Foundation
 public import PactoriaCore
 public import PactoriaGit
-import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One write of workspace files and its commit, all or nothing (issue #12, findings 1, 7, 9).
@@ -78,7 +79,8 @@ final class WriteTransaction {
     let journal: String
 
     private init(
-        ws: Workspace, repo: Repository, operation: String, head: ObjectID?, entries: [Entry], createdDirectories: [String],
+        ws: Workspace, repo: Repository, operation: String, head: ObjectID?, entries: [Entry],
+        createdDirectories: [String],
         writes: [Write]
     ) {
         self.ws = ws
@@ -136,12 +138,15 @@ final class WriteTransaction {
 
     /// Journals the write (step 1). Nothing in the working tree has changed yet.
     static func begin(
-        _ ws: Workspace, _ repo: Repository, operation: String, writes: [Write], alsoStage: [String] = [], index opened: Index? = nil
+        _ ws: Workspace, _ repo: Repository, operation: String, writes: [Write], alsoStage: [String] = [],
+        index opened: Index? = nil
     ) throws(WorkspaceError) -> WriteTransaction {
         let head = try Committer.head(repo)
         let index: Index
         do {
-            if let opened { index = opened } else {
+            if let opened {
+                index = opened
+            } else {
                 index = try repo.index()
                 try index.refresh()
             }
@@ -155,13 +160,15 @@ final class WriteTransaction {
             switch try Self.state(of: abs) {
             case .some(let p): prior = p
             case .none:
-                throw .refused("\(w.path) is a \(FileSystem.kind(abs)?.noun ?? "special file"); refusing to write over it")
+                throw .refused(
+                    "\(w.path) is a \(FileSystem.kind(abs)?.noun ?? "special file"); refusing to write over it")
             }
             let intended: ObjectID?
             do { intended = try w.bytes.map(ObjectID.blobID(of:)) } catch {
                 throw .repository("cannot hash \(w.path)", detail: "\(error)")
             }
-            entries.append(Entry(path: w.path, written: true, prior: prior, intended: intended, index: index.entry(path: w.path)))
+            entries.append(
+                Entry(path: w.path, written: true, prior: prior, intended: intended, index: index.entry(path: w.path)))
             // Folders the write will create, outermost first.
             var dir = ""
             for part in w.path.split(separator: "/").dropLast() {
@@ -170,10 +177,12 @@ final class WriteTransaction {
             }
         }
         for path in alsoStage where !entries.contains(where: { $0.path == path }) {
-            entries.append(Entry(path: path, written: false, prior: .absent, intended: nil, index: index.entry(path: path)))
+            entries.append(
+                Entry(path: path, written: false, prior: .absent, intended: nil, index: index.entry(path: path)))
         }
         let tx = WriteTransaction(
-            ws: ws, repo: repo, operation: operation, head: head, entries: entries, createdDirectories: created, writes: writes)
+            ws: ws, repo: repo, operation: operation, head: head, entries: entries, createdDirectories: created,
+            writes: writes)
         do {
             try FileSystem.writeAtomically(tx.encode(), to: tx.journal)
         } catch {
@@ -224,7 +233,9 @@ final class WriteTransaction {
 
     /// Whether HEAD moved on to a commit that holds exactly this write.
     func acknowledged() -> Bool {
-        guard let now = try? repo.headCommitID(), now != head, let tree = try? repo.treeID(ofCommit: now) else { return false }
+        guard let now = try? repo.headCommitID(), now != head, let tree = try? repo.treeID(ofCommit: now) else {
+            return false
+        }
         for e in entries where e.written {
             guard let held = try? repo.blobID(inTree: tree, path: e.path), held == e.intended else {
                 if e.intended == nil, (try? repo.blobID(inTree: tree, path: e.path)) == nil { continue }
@@ -339,11 +350,13 @@ final class WriteTransaction {
         while i < bytes.count {
             guard let nl = bytes[i...].firstIndex(of: 0x0A) else { return nil }
             let header = String(decoding: bytes[i..<nl], as: UTF8.self).split(separator: " ")
-            guard header.count == 2, let n = Int(header[1]), n >= 0, nl + 1 + n < bytes.count, bytes[nl + 1 + n] == 0x0A else { return nil }
+            guard header.count == 2, let n = Int(header[1]), n >= 0, nl + 1 + n < bytes.count, bytes[nl + 1 + n] == 0x0A
+            else { return nil }
             records.append((String(header[0]), Array(bytes[(nl + 1)..<(nl + 1 + n)])))
             i = nl + 2 + n
         }
-        guard records.first?.0 == "pactoria-journal", records.first.map({ String(decoding: $0.1, as: UTF8.self) }) == "1",
+        guard records.first?.0 == "pactoria-journal",
+            records.first.map({ String(decoding: $0.1, as: UTF8.self) }) == "1",
             records.last?.0 == "end"
         else { return nil }
         var operation = "write"
@@ -362,7 +375,8 @@ final class WriteTransaction {
             case "prior":
                 let parts = text.split(separator: " ")
                 if parts.first == "file" {
-                    entries[entries.count - 1].prior = .file([], mode: parts.count > 1 ? UInt32(parts[1], radix: 8) ?? 0o644 : 0o644)
+                    entries[entries.count - 1].prior = .file(
+                        [], mode: parts.count > 1 ? UInt32(parts[1], radix: 8) ?? 0o644 : 0o644)
                 } else if parts.first == "link" {
                     entries[entries.count - 1].prior = .link("")
                 }
@@ -384,7 +398,8 @@ final class WriteTransaction {
         }
         for e in entries where e.written { writes.append(Write(path: e.path, bytes: nil)) }
         return WriteTransaction(
-            ws: ws, repo: repo, operation: operation, head: head, entries: entries, createdDirectories: dirs, writes: writes)
+            ws: ws, repo: repo, operation: operation, head: head, entries: entries, createdDirectories: dirs,
+            writes: writes)
     }
 }
 
@@ -490,6 +505,7 @@ public enum Recovery {
     /// `status`; nil when there is none.
     public static func pending(_ ws: Workspace) -> String? {
         guard let gitDir = gitDirectory(ws), FileSystem.kind(gitDir + "/pactoria/journal") != nil else { return nil }
-        return "a write journal is present (\(gitDir)/pactoria/journal): another pactoria process is writing, or an interrupted write could not be finished yet (any pactoria command retries it)"
+        return
+            "a write journal is present (\(gitDir)/pactoria/journal): another pactoria process is writing, or an interrupted write could not be finished yet (any pactoria command retries it)"
     }
 }

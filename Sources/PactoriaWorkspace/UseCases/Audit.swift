@@ -1,6 +1,6 @@
+public import Foundation
 public import PactoriaCore
 public import PactoriaGit
-public import Foundation
 
 /// `pactoria audit`: the audit trail read from history. Events come from the commits' trailers;
 /// a commit made with plain git (no trailers) still appears, with events inferred from what
@@ -32,7 +32,10 @@ public enum Audit {
         public var since: CalendarDate?
         public var until: CalendarDate?
 
-        public init(contract: String? = nil, event: String? = nil, actor: String? = nil, since: CalendarDate? = nil, until: CalendarDate? = nil) {
+        public init(
+            contract: String? = nil, event: String? = nil, actor: String? = nil, since: CalendarDate? = nil,
+            until: CalendarDate? = nil
+        ) {
             self.contract = contract
             self.event = event
             self.actor = actor
@@ -41,12 +44,16 @@ public enum Audit {
         }
     }
 
-    public static func run(_ ws: Workspace, filter: Filter = Filter(), limit: Int? = nil) throws(WorkspaceError) -> [Entry] {
+    public static func run(_ ws: Workspace, filter: Filter = Filter(), limit: Int? = nil) throws(WorkspaceError)
+        -> [Entry]
+    {
         let repo = try ws.repository()
         guard let head = try Committer.head(repo) else { return [] }
         var contractID: String?
         if let spec = filter.contract {
-            if let s = try? ContractViews.resolve(ws, spec) { contractID = s.id.lowercased() } else {
+            if let s = try? ContractViews.resolve(ws, spec) {
+                contractID = s.id.lowercased()
+            } else {
                 guard spec.count >= 4 else { throw .notFound("no contract matches '\(spec)'") }
                 contractID = spec.lowercased()  // a contract no longer in the tree: match by id prefix
             }
@@ -88,7 +95,8 @@ public enum Audit {
         var ownInMerge = Set(changes.map(\.ref))
         if isMerge {
             for p in c.parents.dropFirst() {
-                let other = Set(try ContractTreeDiff.changes(repo, from: try repo.treeID(ofCommit: p), to: c.treeID).map(\.ref))
+                let other = Set(
+                    try ContractTreeDiff.changes(repo, from: try repo.treeID(ofCommit: p), to: c.treeID).map(\.ref))
                 ownInMerge.formIntersection(other)
             }
         }
@@ -100,11 +108,12 @@ public enum Audit {
         for t in trailers {
             let ch = byID[t.id.lowercased()]
             covered.insert(t.id.lowercased())
-            out.append(Entry(
-                commit: c.id, time: c.author.time, author: authorText, subject: c.summary, contractID: t.id,
-                ref: ch?.ref, title: ch?.after?.contract.title ?? ch?.before?.contract.title, event: t.event,
-                from: t.from, to: t.to, actor: t.actor ?? authorText, reason: t.reason,
-                version: t.version == 0 ? nil : t.version, inferred: false, details: []))
+            out.append(
+                Entry(
+                    commit: c.id, time: c.author.time, author: authorText, subject: c.summary, contractID: t.id,
+                    ref: ch?.ref, title: ch?.after?.contract.title ?? ch?.before?.contract.title, event: t.event,
+                    from: t.from, to: t.to, actor: t.actor ?? authorText, reason: t.reason,
+                    version: t.version == 0 ? nil : t.version, inferred: false, details: []))
         }
         for ch in changes where !isMerge || ownInMerge.contains(ch.ref) {
             guard let id = ch.id, !covered.contains(id.lowercased()) else { continue }

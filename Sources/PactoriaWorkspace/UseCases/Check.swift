@@ -1,6 +1,6 @@
+import Foundation
 public import PactoriaCore
 public import PactoriaGit
-import Foundation
 
 /// `pactoria check`: validates every contract at HEAD and, with a base, every commit's change to
 /// every contract against the lifecycle rules, however the commit was made.
@@ -27,7 +27,8 @@ public enum Check {
     }
 
     /// What to check: HEAD's tree, plus every commit since `base`, or the index against HEAD.
-    public static func run(_ ws: Workspace, base: String? = nil, staged: Bool = false) throws(WorkspaceError) -> Report {
+    public static func run(_ ws: Workspace, base: String? = nil, staged: Bool = false) throws(WorkspaceError) -> Report
+    {
         let repo = try ws.repository()
         let policy = ws.config.policy
         var findings: [Finding] = []
@@ -43,13 +44,18 @@ public enum Check {
             // When this very check (opening the workspace) has just finished or undone such a write,
             // git's snapshot of the files (`git commit -a`) may still hold its half: refuse once.
             if let pending = Recovery.pending(ws) {
-                findings.append(Finding(
-                    file: ".git/pactoria/journal", line: nil, commit: nil, rule: "write-in-flight",
-                    message: "\(pending); run `pactoria status` (it finishes or undoes the write), then commit again"))
+                findings.append(
+                    Finding(
+                        file: ".git/pactoria/journal", line: nil, commit: nil, rule: "write-in-flight",
+                        message:
+                            "\(pending); run `pactoria status` (it finishes or undoes the write), then commit again"))
             } else if !Recovery.notes.isEmpty {
-                findings.append(Finding(
-                    file: ".git/pactoria/journal", line: nil, commit: nil, rule: "write-in-flight",
-                    message: "a pactoria write was in flight and has just been finished (\(Recovery.notes.joined(separator: "; "))); what git was about to commit may hold its half: see `pactoria status`, then commit again"))
+                findings.append(
+                    Finding(
+                        file: ".git/pactoria/journal", line: nil, commit: nil, rule: "write-in-flight",
+                        message:
+                            "a pactoria write was in flight and has just been finished (\(Recovery.notes.joined(separator: "; "))); what git was about to commit may hold its half: see `pactoria status`, then commit again"
+                    ))
             }
             findings += try changeFindings(
                 repo, from: headTree, to: indexTree, commit: nil, policy: policy, today: CalendarDate.today())
@@ -58,9 +64,13 @@ public enum Check {
             }
             return Report(findings: findings, contractsChecked: 0, commitsChecked: 0)
         }
-        guard let head = try Committer.head(repo) else { return Report(findings: [], contractsChecked: 0, commitsChecked: 0) }
+        guard let head = try Committer.head(repo) else {
+            return Report(findings: [], contractsChecked: 0, commitsChecked: 0)
+        }
         let headTree: ObjectID
-        do { headTree = try repo.treeID(ofCommit: head) } catch { throw .repository("cannot read HEAD", detail: "\(error)") }
+        do { headTree = try repo.treeID(ofCommit: head) } catch {
+            throw .repository("cannot read HEAD", detail: "\(error)")
+        }
         let (treeFindings, count) = try validateTree(repo, headTree)
         findings += treeFindings
         if let base {
@@ -68,13 +78,19 @@ public enum Check {
             for c in commits.reversed() {
                 commitsChecked += 1
                 let parentTrees = try c.parents.map { (p: ObjectID) throws(WorkspaceError) -> ObjectID in
-                    do { return try repo.treeID(ofCommit: p) } catch { throw .repository("cannot read \(p.short)", detail: "\(error)") }
+                    do { return try repo.treeID(ofCommit: p) } catch {
+                        throw .repository("cannot read \(p.short)", detail: "\(error)")
+                    }
                 }
                 let day = Timestamp(secondsSinceEpoch: Int64(c.committer.time.timeIntervalSince1970)).date
-                let moves = Set(AuditTrailers.events(inMessage: c.message).filter { $0.event == MoveContract.event }.map { $0.id.lowercased() })
+                let moves = Set(
+                    AuditTrailers.events(inMessage: c.message).filter { $0.event == MoveContract.event }.map {
+                        $0.id.lowercased()
+                    })
                 if parentTrees.count <= 1 {
                     findings += try changeFindings(
-                        repo, from: parentTrees.first, to: c.treeID, commit: c.id, policy: policy, today: day, movedIDs: moves)
+                        repo, from: parentTrees.first, to: c.treeID, commit: c.id, policy: policy, today: day,
+                        movedIDs: moves)
                     findings += try fileFindings(repo, from: parentTrees.first, to: c.treeID, commit: c.id)
                 } else {
                     // What the merge itself changed: the paths that differ from every parent.
@@ -87,7 +103,8 @@ public enum Check {
                         .filter { own?.contains($0.file) == true }
                     // A merge: what it did itself is what differs from every parent; check that
                     // against the first parent (the branch merged into).
-                    findings += try mergeFindings(repo, parents: parentTrees, tree: c.treeID, commit: c.id, policy: policy, today: day)
+                    findings += try mergeFindings(
+                        repo, parents: parentTrees, tree: c.treeID, commit: c.id, policy: policy, today: day)
                 }
             }
         }
@@ -142,12 +159,16 @@ public enum Check {
     }
 
     /// Files a pull request must not change unnoticed (besides `.pactoria/hooks/**`).
-    public static let protectedFiles = [".pactoria/config.yaml", ".pactoria/users.yaml", ".gitignore", ".gitattributes"]
+    public static let protectedFiles = [
+        ".pactoria/config.yaml", ".pactoria/users.yaml", ".gitignore", ".gitattributes",
+    ]
 
     /// What a change does to files other than contract metadata: a symbolic link or other
     /// non-regular entry added anywhere (error), a hook added, changed or removed (error), the
     /// config, users, `.gitignore` or `.gitattributes` changed (warning).
-    static func fileFindings(_ repo: Repository, from old: ObjectID?, to new: ObjectID, commit: ObjectID?) throws(WorkspaceError) -> [Finding] {
+    static func fileFindings(_ repo: Repository, from old: ObjectID?, to new: ObjectID, commit: ObjectID?)
+        throws(WorkspaceError) -> [Finding]
+    {
         let changes: [TreeChange]
         do { changes = try repo.changedPaths(from: old, to: new) } catch {
             throw .repository("cannot compare trees", detail: "\(error)")
@@ -156,29 +177,38 @@ public enum Check {
         for ch in changes {
             let path = ch.kind == .deleted ? ch.oldPath : ch.newPath
             if ch.kind != .deleted, let mode = try? repo.mode(inTree: new, path: path), !mode.isPlainFile {
-                out.append(Finding(
-                    file: path, line: nil, commit: commit, rule: Rule.notRegular,
-                    message: "\(path) is a \(mode.description); only regular files belong in the workspace"))
+                out.append(
+                    Finding(
+                        file: path, line: nil, commit: commit, rule: Rule.notRegular,
+                        message: "\(path) is a \(mode.description); only regular files belong in the workspace"))
             }
             if ch.kind != .deleted, path.hasSuffix(".md") || path.hasSuffix(".yaml"),
                 let blob = try? repo.blobID(inTree: new, path: path), let bytes = try? repo.blob(blob),
                 let offset = TextRules.invalidUTF8Offset(bytes)
             {
-                out.append(Finding(
-                    file: path, line: nil, commit: commit, rule: Rule.invalidText, message: "invalid UTF-8 at byte \(offset)"))
+                out.append(
+                    Finding(
+                        file: path, line: nil, commit: commit, rule: Rule.invalidText,
+                        message: "invalid UTF-8 at byte \(offset)"))
             }
             if let problem = requiredFileProblem(path, deleted: ch.kind == .deleted, repo: repo, tree: new) {
                 out.append(Finding(file: path, line: nil, commit: commit, rule: Rule.requiredFile, message: problem))
             }
             let verb = ch.kind == .added ? "added" : ch.kind == .deleted ? "removed" : "changed"
             if path.hasPrefix(Hooks.directory + "/") {
-                out.append(Finding(
-                    file: path, line: nil, commit: commit, rule: Rule.hookChanged,
-                    message: "hook \(verb): \(path) is code that runs on every machine that approves it; read it before `pactoria hooks approve`"))
+                out.append(
+                    Finding(
+                        file: path, line: nil, commit: commit, rule: Rule.hookChanged,
+                        message:
+                            "hook \(verb): \(path) is code that runs on every machine that approves it; read it before `pactoria hooks approve`"
+                    ))
             } else if protectedFiles.contains(path) {
-                out.append(Finding(
-                    file: path, line: nil, commit: commit, rule: Rule.protectedChanged,
-                    message: "\(path) \(verb): it governs settings, users or what git tracks; review it line by line", severity: .warning))
+                out.append(
+                    Finding(
+                        file: path, line: nil, commit: commit, rule: Rule.protectedChanged,
+                        message:
+                            "\(path) \(verb): it governs settings, users or what git tracks; review it line by line",
+                        severity: .warning))
             }
         }
         return out
@@ -189,7 +219,8 @@ public enum Check {
     static func requiredFileProblem(_ path: String, deleted: Bool, repo: Repository, tree: ObjectID) -> String? {
         if path == Workspace.configPath {
             if deleted { return "the workspace config was deleted; restore it: git checkout HEAD~1 -- \(path)" }
-            let text = (try? repo.blobID(inTree: tree, path: path)).flatMap { $0 }.flatMap { try? repo.blob($0) }
+            let text =
+                (try? repo.blobID(inTree: tree, path: path)).flatMap { $0 }.flatMap { try? repo.blob($0) }
                 .map { String(decoding: $0, as: UTF8.self) } ?? ""
             return WorkspaceConfig.emptinessProblem(text).map { "\($0); restore it from the commit before" }
         }
@@ -211,18 +242,20 @@ public enum Check {
         var findings: [Finding] = []
         do {
             for e in try repo.nonPlainEntries(inTree: tree) {
-                findings.append(Finding(
-                    file: e.path, line: nil, commit: nil, rule: Rule.notRegular,
-                    message: "\(e.path) is a \(e.mode.description); only regular files belong in the workspace"))
+                findings.append(
+                    Finding(
+                        file: e.path, line: nil, commit: nil, rule: Rule.notRegular,
+                        message: "\(e.path) is a \(e.mode.description); only regular files belong in the workspace"))
             }
         } catch {
             throw .repository("cannot read HEAD's tree", detail: "\(error)")
         }
         // The files a workspace needs: the config (not emptied) and each company's record.
         if let problem = requiredFileProblem(Workspace.configPath, deleted: false, repo: repo, tree: tree) {
-            findings.append(Finding(
-                file: Workspace.configPath, line: nil, commit: nil, rule: Rule.requiredFile,
-                message: problem.replacingOccurrences(of: "; restore it from the commit before", with: "")))
+            findings.append(
+                Finding(
+                    file: Workspace.configPath, line: nil, commit: nil, rule: Rule.requiredFile,
+                    message: problem.replacingOccurrences(of: "; restore it from the commit before", with: "")))
         }
         var companies = Set<String>()
         for path in files.keys {
@@ -230,9 +263,10 @@ public enum Check {
             if parts.count > 2 { companies.insert(String(parts[1])) }
         }
         for c in companies.sorted() where files["companies/\(c)/company.yaml"] == nil {
-            findings.append(Finding(
-                file: "companies/\(c)/company.yaml", line: nil, commit: nil, rule: Rule.requiredFile,
-                message: "company '\(c)' has contracts but no company.yaml"))
+            findings.append(
+                Finding(
+                    file: "companies/\(c)/company.yaml", line: nil, commit: nil, rule: Rule.requiredFile,
+                    message: "company '\(c)' has contracts but no company.yaml"))
         }
         var ids: [String: [ContractRef]] = [:]
         var count = 0
@@ -240,12 +274,18 @@ public enum Check {
             guard let ref = ContractRef(path: path) else { continue }
             let raw = (try? repo.blob(blob)) ?? []
             if let offset = TextRules.invalidUTF8Offset(raw) {
-                findings.append(Finding(file: path, line: nil, commit: nil, rule: Rule.invalidText, message: "invalid UTF-8 at byte \(offset)"))
+                findings.append(
+                    Finding(
+                        file: path, line: nil, commit: nil, rule: Rule.invalidText,
+                        message: "invalid UTF-8 at byte \(offset)"))
                 continue
             }
             if path.hasSuffix(".md") {
                 if files[ref.yamlPath] == nil {
-                    findings.append(Finding(file: path, line: nil, commit: nil, rule: "orphan-content", message: "content without metadata: \(ref.yamlPath) is missing"))
+                    findings.append(
+                        Finding(
+                            file: path, line: nil, commit: nil, rule: "orphan-content",
+                            message: "content without metadata: \(ref.yamlPath) is missing"))
                 }
                 continue
             }
@@ -254,7 +294,10 @@ public enum Check {
             do {
                 let loaded = try Workspace.decodeContract(ref: ref, text: text)
                 for p in loaded.problems {
-                    findings.append(Finding(file: p.file, line: p.line, commit: nil, rule: "invalid-metadata", message: fieldMessage(p)))
+                    findings.append(
+                        Finding(
+                            file: p.file, line: p.line, commit: nil, rule: "invalid-metadata", message: fieldMessage(p))
+                    )
                 }
                 if !loaded.contract.id.isEmpty { ids[loaded.contract.id.lowercased(), default: []].append(ref) }
             } catch {
@@ -263,9 +306,12 @@ public enum Check {
         }
         for (id, refs) in ids where refs.count > 1 {
             for r in refs {
-                findings.append(Finding(
-                    file: r.yamlPath, line: nil, commit: nil, rule: Rule.duplicateID,
-                    message: "id \(id) is also used by \(refs.filter { $0 != r }.map(\.description).joined(separator: ", "))"))
+                findings.append(
+                    Finding(
+                        file: r.yamlPath, line: nil, commit: nil, rule: Rule.duplicateID,
+                        message:
+                            "id \(id) is also used by \(refs.filter { $0 != r }.map(\.description).joined(separator: ", "))"
+                    ))
             }
         }
         return (findings, count)
@@ -283,21 +329,32 @@ public enum Check {
                 continue
             }
             if ch.afterRef != nil, ch.after == nil {
-                out.append(Finding(file: ch.ref.markdownPath, line: nil, commit: commit, rule: "orphan-content", message: "content without metadata: \(ch.ref.yamlPath) is missing"))
+                out.append(
+                    Finding(
+                        file: ch.ref.markdownPath, line: nil, commit: commit, rule: "orphan-content",
+                        message: "content without metadata: \(ch.ref.yamlPath) is missing"))
                 continue
             }
             if let after = ch.after, commit == nil {
                 for p in after.problems {
-                    out.append(Finding(file: p.file, line: p.line, commit: nil, rule: "invalid-metadata", message: fieldMessage(p)))
+                    out.append(
+                        Finding(
+                            file: p.file, line: p.line, commit: nil, rule: "invalid-metadata", message: fieldMessage(p))
+                    )
                 }
             }
-            var violations = Lifecycle.check(before: ch.beforeSnapshot, after: ch.afterSnapshot, policy: policy, today: today)
+            var violations = Lifecycle.check(
+                before: ch.beforeSnapshot, after: ch.afterSnapshot, policy: policy, today: today)
             // A move made with `pactoria move` is recorded as such in the commit's trailers.
-            if let id = ch.id?.lowercased(), movedIDs.contains(id) { violations.removeAll { $0.rule == .companyChanged } }
+            if let id = ch.id?.lowercased(), movedIDs.contains(id) {
+                violations.removeAll { $0.rule == .companyChanged }
+            }
             for v in violations {
-                out.append(Finding(
-                    file: ch.ref.yamlPath, line: v.field.flatMap { ch.after?.document.line(of: $0) }, commit: commit,
-                    rule: v.rule.rawValue, message: v.message))
+                out.append(
+                    Finding(
+                        file: ch.ref.yamlPath, line: v.field.flatMap { ch.after?.document.line(of: $0) },
+                        commit: commit,
+                        rule: v.rule.rawValue, message: v.message))
             }
         }
         return out
@@ -313,7 +370,8 @@ public enum Check {
             changedFromAll = changedFromAll.map { $0.intersection(paths) } ?? paths
         }
         guard let own = changedFromAll, !own.isEmpty else { return [] }
-        return try changeFindings(repo, from: parents[0], to: tree, commit: commit, policy: policy, today: today).filter { own.contains($0.file) || own.contains($0.file.replacingOccurrences(of: ".md", with: ".yaml")) }
+        return try changeFindings(repo, from: parents[0], to: tree, commit: commit, policy: policy, today: today).filter
+        { own.contains($0.file) || own.contains($0.file.replacingOccurrences(of: ".md", with: ".yaml")) }
     }
 
     static func fieldMessage(_ p: Problem) -> String {
@@ -323,7 +381,8 @@ public enum Check {
 
     static func finding(from error: WorkspaceError, file: String, commit: ObjectID?) -> Finding {
         if case .yaml(let y) = error {
-            return Finding(file: y.file, line: y.line, commit: commit, rule: "invalid-yaml", message: "invalid YAML: \(y.message)")
+            return Finding(
+                file: y.file, line: y.line, commit: commit, rule: "invalid-yaml", message: "invalid YAML: \(y.message)")
         }
         if case .invalid(let problems) = error, problems.count == 1 {
             let p = problems[0]

@@ -70,7 +70,8 @@ extension Remotes {
 
         let repo: Repository
         do {
-            repo = try Repository.clone(url: source, to: target, branch: branch, credentials: credentials, progress: progress)
+            repo = try Repository.clone(
+                url: source, to: target, branch: branch, credentials: credentials, progress: progress)
         } catch {
             cleanUp()
             if let branch, case .failed(let g)? = error as? SyncError, g.code == .notFound {
@@ -84,13 +85,18 @@ extension Remotes {
             // A symbolic link (`leak.md -> ../../.pactoria/secrets/jwt.key`, `companies/acme ->
             // /etc`) or a submodule link in the tree: refused, and nothing kept.
             let links: [(path: String, mode: FileMode)]
-            do { links = try repo.headCommitID().map { try repo.nonPlainEntries(inTree: try repo.treeID(ofCommit: $0)) } ?? [] } catch {
+            do {
+                links =
+                    try repo.headCommitID().map { try repo.nonPlainEntries(inTree: try repo.treeID(ofCommit: $0)) }
+                    ?? []
+            } catch {
                 throw .repository("cannot read the tree of \(shown); nothing was kept", detail: "\(error)")
             }
             if let first = links.first {
                 let more = links.count > 1 ? " (and \(links.count - 1) more)" : ""
                 throw .refused(
-                    "\(shown) holds \(first.path), a \(first.mode.description)\(more); a workspace holds only regular files, so nothing was kept")
+                    "\(shown) holds \(first.path), a \(first.mode.description)\(more); a workspace holds only regular files, so nothing was kept"
+                )
             }
             guard FileSystem.exists(target + "/" + Workspace.configPath) else {
                 throw .repository(

@@ -1,6 +1,6 @@
+import Foundation
 public import PactoriaCore
 public import PactoriaGit
-import Foundation
 
 /// `pactoria commit`: validate, bump versions, stage the workspace and commit with audit trailers.
 public enum CommitChanges {
@@ -30,7 +30,9 @@ public enum CommitChanges {
         precomputed: WorkspaceStatus?
     ) throws(WorkspaceError) -> Result {
         let trimmed = message.trimmingSpaces()
-        guard !trimmed.isEmpty else { throw .invalidInput(field: "-m", message: "the commit message must not be empty") }
+        guard !trimmed.isEmpty else {
+            throw .invalidInput(field: "-m", message: "the commit message must not be empty")
+        }
         let repo = try ws.repository()
         // Finishing a merge: every conflict resolved, then a commit with both parents.
         var mergeParents: [ObjectID] = []
@@ -44,18 +46,25 @@ public enum CommitChanges {
         // through a second handle on the repository, while the working tree is scanned.
         let early = IndexReader(root: ws.root)
         let status: WorkspaceStatus
-        if let precomputed { status = precomputed } else {
-            status = try Trace.measure("status") { () throws(WorkspaceError) in try WorkspaceStatus.compute(ws, counting: false) }
+        if let precomputed {
+            status = precomputed
+        } else {
+            status = try Trace.measure("status") { () throws(WorkspaceError) in
+                try WorkspaceStatus.compute(ws, counting: false)
+            }
         }
         // A deletion accepted with `pactoria resolve --theirs` is the merge's to make (#12.12).
-        let acceptedDeletions = Set((mergeState?.contracts ?? []).filter(\.acceptedDeletion).flatMap { [$0.ref.yamlPath, $0.ref.markdownPath] })
+        let acceptedDeletions = Set(
+            (mergeState?.contracts ?? []).filter(\.acceptedDeletion).flatMap { [$0.ref.yamlPath, $0.ref.markdownPath] })
         let problems = status.problems.filter { !acceptedDeletions.contains($0.file) }
         if !problems.isEmpty { throw .invalid(problems) }
 
         let head: ObjectID?
         do { head = try repo.headCommitID() } catch { throw .repository("cannot read HEAD", detail: "\(error)") }
         let headTree = try head.map { (h: ObjectID) throws(WorkspaceError) -> ObjectID in
-            do { return try repo.treeID(ofCommit: h) } catch { throw .repository("cannot read HEAD's tree", detail: "\(error)") }
+            do { return try repo.treeID(ofCommit: h) } catch {
+                throw .repository("cannot read HEAD's tree", detail: "\(error)")
+            }
         }
 
         // Contracts that disappeared from a path, by id, to recognise renames.
@@ -76,7 +85,9 @@ public enum CommitChanges {
         for change in status.contracts where change.change != .deleted {
             var loaded = try ws.loadContract(change.ref)
             let id = loaded.contract.id
-            let previousRef = FileSystem.exists(ws.absolute(change.ref.yamlPath)) && (change.change == .new || change.change == .untracked)
+            let previousRef =
+                FileSystem.exists(ws.absolute(change.ref.yamlPath))
+                    && (change.change == .new || change.change == .untracked)
                 ? deletedByID.removeValue(forKey: id.lowercased()) : change.ref
             var previous: Contract?
             var previousMarkdown: ObjectID?
@@ -86,17 +97,21 @@ public enum CommitChanges {
                 }
                 previousMarkdown = try? repo.blobID(inTree: headTree, path: prevRef.markdownPath)
             }
-            var event = ContractEvent(id: id, ref: change.ref, event: "contract.created", version: 0, actor: author.description)
+            var event = ContractEvent(
+                id: id, ref: change.ref, event: "contract.created", version: 0, actor: author.description)
             var contract = loaded.contract
             if let previous {
                 let md = ws.readMarkdown(change.ref)
                 let currentMarkdown = try md.map { (bytes: [UInt8]) throws(WorkspaceError) -> ObjectID in
-                    do { return try ObjectID.blobID(of: bytes) } catch { throw .repository("cannot hash \(change.ref.markdownPath)", detail: "\(error)") }
+                    do { return try ObjectID.blobID(of: bytes) } catch {
+                        throw .repository("cannot hash \(change.ref.markdownPath)", detail: "\(error)")
+                    }
                 }
                 let contentChanged = currentMarkdown != previousMarkdown
                 if contentChanged, contract.version <= previous.version { contract.version = previous.version + 1 }
                 if let theirs = mergeParents.first {
-                    contract.version = MergeVersion.concluding(repo, theirs: theirs, ref: change.ref, ours: previous,
+                    contract.version = MergeVersion.concluding(
+                        repo, theirs: theirs, ref: change.ref, ours: previous,
                         oursMarkdown: previousMarkdown, markdown: currentMarkdown, version: contract.version)
                 }
                 if let from = previous.statusValue, let to = contract.statusValue, from != to,
@@ -113,7 +128,10 @@ public enum CommitChanges {
                 contract.updatedAt = now
             }
             if contract != loaded.contract {
-                bumps.append(.init(path: change.ref.yamlPath, bytes: Array(ContractCodec.render(contract, into: loaded.document.root).utf8)))
+                bumps.append(
+                    .init(
+                        path: change.ref.yamlPath,
+                        bytes: Array(ContractCodec.render(contract, into: loaded.document.root).utf8)))
                 loaded.contract = contract
             }
             event.version = contract.version
@@ -130,12 +148,15 @@ public enum CommitChanges {
             try Trace.measure("index reload") { try opened.refresh() }
         } catch { throw .repository("cannot read the index", detail: "\(error)") }
         var tx: WriteTransaction?
-        if !bumps.isEmpty { tx = try WriteTransaction.begin(ws, repo, operation: "commit", writes: bumps, index: opened) }
+        if !bumps.isEmpty {
+            tx = try WriteTransaction.begin(ws, repo, operation: "commit", writes: bumps, index: opened)
+        }
         do throws(WorkspaceError) {
             try tx?.writeFiles()
             Fault.point("commit.after-bumps")
             let result = try stageAndCommit(
-                ws, repo, status: status, opened: opened, events: events, head: head, headTree: headTree, message: trimmed,
+                ws, repo, status: status, opened: opened, events: events, head: head, headTree: headTree,
+                message: trimmed,
                 author: author, allowEmpty: allowEmpty, stageEverything: stageEverything, mergeParents: mergeParents)
             tx?.end()
             return result
@@ -148,7 +169,8 @@ public enum CommitChanges {
     }
 
     static func stageAndCommit(
-        _ ws: Workspace, _ repo: Repository, status: WorkspaceStatus, opened: Index, events: [ContractEvent], head: ObjectID?,
+        _ ws: Workspace, _ repo: Repository, status: WorkspaceStatus, opened: Index, events: [ContractEvent],
+        head: ObjectID?,
         headTree: ObjectID?, message trimmed: String, author: Author, allowEmpty: Bool, stageEverything: Bool,
         mergeParents: [ObjectID]
     ) throws(WorkspaceError) -> Result {
@@ -168,7 +190,8 @@ public enum CommitChanges {
         }
         for e in events { paths.insert(e.ref.yamlPath) }
         let (index, tree) = try Committer.stage(
-            ws, repo, paths: paths, everything: stageEverything, index: opened, indexMatches: indexMatchesHead ? headTree : nil)
+            ws, repo, paths: paths, everything: stageEverything, index: opened,
+            indexMatches: indexMatchesHead ? headTree : nil)
         let commit = try Committer.commit(
             repo, index: index, tree: tree, head: head, message: trimmed, events: events, author: author,
             allowEmpty: allowEmpty, extraParents: mergeParents)

@@ -1,18 +1,21 @@
+import Foundation
 public import PactoriaCore
 public import PactoriaGit
-import Foundation
 
 /// Stages paths and commits through libgit2: the last step of every use case that writes.
 enum Committer {
     /// Stages `paths` in the index (adding what exists, removing what does not) and returns the
     /// index, still open, with the tree it now describes.
     static func stage(
-        _ ws: Workspace, _ repo: Repository, paths: some Sequence<String>, everything: Bool = false, index opened: Index? = nil,
+        _ ws: Workspace, _ repo: Repository, paths: some Sequence<String>, everything: Bool = false,
+        index opened: Index? = nil,
         indexMatches base: ObjectID? = nil
     ) throws(WorkspaceError) -> (Index, ObjectID) {
         do {
             let index: Index
-            if let opened { index = opened } else {
+            if let opened {
+                index = opened
+            } else {
                 index = try Trace.measure("index read") { try repo.index() }
                 try Trace.measure("index reload") { try index.refresh() }
             }
@@ -33,7 +36,8 @@ enum Committer {
             for dir in neverStaged { try index.removeDirectory(dir) }
             for path in sorted {
                 if let mode = index.mode(path: path), !mode.isPlainFile {
-                    throw WorkspaceError.refused("\(path) is staged as a \(mode.description); only regular files are committed")
+                    throw WorkspaceError.refused(
+                        "\(path) is staged as a \(mode.description); only regular files are committed")
                 }
             }
             // When the index held exactly `base` before, only the staged paths' trees change.
@@ -75,7 +79,8 @@ enum Committer {
             }
         }
         guard kind == .regular else {
-            throw .refused("\(path) is a \(kind.noun); only regular files inside their company's folder are committed (remove it)")
+            throw .refused(
+                "\(path) is a \(kind.noun); only regular files inside their company's folder are committed (remove it)")
         }
     }
 
@@ -84,7 +89,9 @@ enum Committer {
         _ repo: Repository, index: Index, tree: ObjectID, head: ObjectID?, message: String, events: [ContractEvent],
         author: Author, allowEmpty: Bool = false, extraParents: [ObjectID] = []
     ) throws(WorkspaceError) -> ObjectID {
-        if !allowEmpty, extraParents.isEmpty, let head, let headTree = try? repo.treeID(ofCommit: head), headTree == tree {
+        if !allowEmpty, extraParents.isEmpty, let head, let headTree = try? repo.treeID(ofCommit: head),
+            headTree == tree
+        {
             throw .nothingToCommit
         }
         let signature = Signature(name: author.name, email: author.email, time: Date())
@@ -93,7 +100,8 @@ enum Committer {
             Fault.point("commit.after-index")
             let made = try waitingOutLocks(root: repo.workdir) {
                 try repo.createCommit(
-                    tree: tree, parents: (head.map { [$0] } ?? []) + extraParents, author: signature, committer: signature,
+                    tree: tree, parents: (head.map { [$0] } ?? []) + extraParents, author: signature,
+                    committer: signature,
                     message: AuditTrailers.compose(message: message, events: events))
             }
             Fault.point("commit.after-commit")
@@ -118,7 +126,9 @@ enum Committer {
     /// until 3 s have passed since the first failure; then the lock error stands. A lock found
     /// stale at the first failure (no live holder, at least 2 s old: left by a crash) is not
     /// waited on, since no wait frees it.
-    static let lockBackoff = (first: Duration.milliseconds(5), cap: Duration.milliseconds(250), total: Duration.seconds(3))
+    static let lockBackoff = (
+        first: Duration.milliseconds(5), cap: Duration.milliseconds(250), total: Duration.seconds(3)
+    )
 
     /// Runs `body`, again after a backoff while libgit2 reports a lock (`GIT_ELOCKED`).
     static func waitingOutLocks<T>(root: String, _ body: () throws -> T) throws -> T {
@@ -152,7 +162,8 @@ enum Committer {
             let named = lockFile(g, root: given)
             var root = given
             if root.isEmpty, let named { root = self.root(of: named) }
-            let lock = named.flatMap { GitLocks.lock(at: $0, root: root) }
+            let lock =
+                named.flatMap { GitLocks.lock(at: $0, root: root) }
                 ?? GitLocks.inspect(root: root).first
             guard let lock else {
                 // Gone by now: the holder finished just after the last try.
@@ -186,7 +197,9 @@ enum Committer {
     /// writing`), if any.
     static func lockPath(in message: String) -> String? {
         let parts = message.split(separator: "'", omittingEmptySubsequences: false)
-        return parts.enumerated().first { $0.offset % 2 == 1 && $0.element.hasSuffix(".lock") }.map { String($0.element) }
+        return parts.enumerated().first { $0.offset % 2 == 1 && $0.element.hasSuffix(".lock") }.map {
+            String($0.element)
+        }
     }
 
     static func head(_ repo: Repository) throws(WorkspaceError) -> ObjectID? {
@@ -217,7 +230,8 @@ enum IndexRecord {
 
     /// True when `index` is, by the record, exactly `tree`.
     static func holds(_ repo: Repository, index: Index, tree: ObjectID) -> Bool {
-        guard let checksum = index.checksum, let bytes = CacheFile.read(path(repo), name: "index-tree", version: 1) else {
+        guard let checksum = index.checksum, let bytes = CacheFile.read(path(repo), name: "index-tree", version: 1)
+        else {
             return false
         }
         return String(decoding: bytes, as: UTF8.self) == "\(checksum.hex) \(tree.hex)\n"

@@ -20,7 +20,9 @@ public enum Companies {
             createdAt: Timestamp.now().description)
         let issues = Company.validate(company)
         if let first = issues.first {
-            let option = ["name": "NAME", "slug": "--slug", "company_number": "--number", "subscription_tier": "--tier"][first.field] ?? first.field
+            let option =
+                ["name": "NAME", "slug": "--slug", "company_number": "--number", "subscription_tier": "--tier"][
+                    first.field] ?? first.field
             throw .invalidInput(field: option, message: first.message)
         }
         let rel = ws.companyPath(slug)
@@ -29,7 +31,8 @@ public enum Companies {
         }
         // The company file (and its folder) or nothing; then the empty contracts folder.
         try WriteTransaction.run(
-            ws, operation: "company add \(slug)", writes: [.init(path: rel, bytes: Array(CompanyCodec.render(company).utf8))],
+            ws, operation: "company add \(slug)",
+            writes: [.init(path: rel, bytes: Array(CompanyCodec.render(company).utf8))],
             finish: .files)
         try FileSystem.makeDirectories(ws.absolute("companies/\(slug)/contracts"))
         return company

@@ -29,7 +29,9 @@ public enum ContractViews {
             let entries = try History.contract(ws, id: summary.id, ref: summary.ref)
             guard let entry = entries.first(where: { $0.version == version }) else {
                 let known = Set(entries.compactMap(\.version)).sorted().map(String.init).joined(separator: ", ")
-                throw .notFound("\(summary.ref) has no committed version \(version)" + (known.isEmpty ? "" : " (versions: \(known))"))
+                throw .notFound(
+                    "\(summary.ref) has no committed version \(version)"
+                        + (known.isEmpty ? "" : " (versions: \(known))"))
             }
             return try snapshot(repo, ref: entry.ref, commit: entry.commit)
         }
@@ -44,21 +46,28 @@ public enum ContractViews {
                     }
                     ref = found
                 }
-            } catch let e as WorkspaceError { throw e } catch { throw .repository("cannot read \(revision)", detail: "\(error)") }
+            } catch let e as WorkspaceError { throw e } catch {
+                throw .repository("cannot read \(revision)", detail: "\(error)")
+            }
             return try snapshot(repo, ref: ref, commit: commit)
         }
         return try workingSnapshot(ws, summary.ref)
     }
 
     public static func workingSnapshot(_ ws: Workspace, _ ref: ContractRef) throws(WorkspaceError) -> ContractVersion {
-        let text = FileSystem.exists(ws.absolute(ref.yamlPath)) ? try FileSystem.readText(ws.absolute(ref.yamlPath)) : nil
-        let loaded = try text.map { (t: String) throws(WorkspaceError) in try Workspace.decodeContract(ref: ref, text: t) }
+        let text =
+            FileSystem.exists(ws.absolute(ref.yamlPath)) ? try FileSystem.readText(ws.absolute(ref.yamlPath)) : nil
+        let loaded = try text.map { (t: String) throws(WorkspaceError) in
+            try Workspace.decodeContract(ref: ref, text: t)
+        }
         return ContractVersion(
             ref: ref, commit: nil, metadataText: text, content: ws.readMarkdown(ref), contract: loaded?.contract,
             document: loaded?.document)
     }
 
-    static func snapshot(_ repo: Repository, ref: ContractRef, commit: CommitInfo) throws(WorkspaceError) -> ContractVersion {
+    static func snapshot(_ repo: Repository, ref: ContractRef, commit: CommitInfo) throws(WorkspaceError)
+        -> ContractVersion
+    {
         do {
             let yaml = try repo.blobID(inTree: commit.treeID, path: ref.yamlPath).map { try repo.blob($0) }
             let md = try repo.blobID(inTree: commit.treeID, path: ref.markdownPath).map { try repo.blob($0) }
@@ -100,18 +109,25 @@ public enum ContractViews {
 
     /// Field-by-field metadata changes and a unified content diff: working tree against HEAD by
     /// default, `a` against the working tree, or `a` against `b`.
-    public static func diff(_ ws: Workspace, spec: String, from a: String?, to b: String?) throws(WorkspaceError) -> DiffResult {
+    public static func diff(_ ws: Workspace, spec: String, from a: String?, to b: String?) throws(WorkspaceError)
+        -> DiffResult
+    {
         let summary = try resolve(ws, spec)
         let repo = try ws.repository()
         let fromRev = a ?? "HEAD"
         let old: ContractVersion
         if (try? repo.headCommitID()) == nil && a == nil {
-            old = ContractVersion(ref: summary.ref, commit: nil, metadataText: nil, content: nil, contract: nil, document: nil)
+            old = ContractVersion(
+                ref: summary.ref, commit: nil, metadataText: nil, content: nil, contract: nil, document: nil)
         } else {
             old = try snapshotAllowingAbsent(ws, repo, summary, fromRev)
         }
         let new: ContractVersion
-        if let b { new = try snapshotAllowingAbsent(ws, repo, summary, b) } else { new = try workingSnapshot(ws, summary.ref) }
+        if let b {
+            new = try snapshotAllowingAbsent(ws, repo, summary, b)
+        } else {
+            new = try workingSnapshot(ws, summary.ref)
+        }
         let oldFields = flatten(old.document?.root)
         let newFields = flatten(new.document?.root)
         var changes: [FieldChange] = []
@@ -139,8 +155,11 @@ public enum ContractViews {
         let commit = try resolveCommit(repo, rev)
         var ref = s.ref
         if (try? repo.blobID(inTree: commit.treeID, path: ref.yamlPath)) == nil {
-            if let found = try? History.find(id: s.id, in: commit.treeID, repo: repo) { ref = found } else {
-                return ContractVersion(ref: s.ref, commit: commit, metadataText: nil, content: nil, contract: nil, document: nil)
+            if let found = try? History.find(id: s.id, in: commit.treeID, repo: repo) {
+                ref = found
+            } else {
+                return ContractVersion(
+                    ref: s.ref, commit: commit, metadataText: nil, content: nil, contract: nil, document: nil)
             }
         }
         return try snapshot(repo, ref: ref, commit: commit)

@@ -1,7 +1,7 @@
+public import Foundation
 public import PactoriaAI
 public import PactoriaCore
 public import PactoriaGit
-public import Foundation
 
 /// Templates, recommendation, generation and analysis, over the workspace: `pactoria templates`,
 /// `recommend`, `generate`, `analyze`, and the server's AI routes.
@@ -10,16 +10,22 @@ public enum Drafting {
 
     /// Where the built-in templates are: PACTORIA_TEMPLATES, else a `templates/` directory beside
     /// the executable or above it (a source checkout), else /usr/local/share/pactoria/templates.
-    public static func builtInDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    public static func builtInDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String?
+    {
         if let d = environment["PACTORIA_TEMPLATES"], !d.isEmpty { return d }
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first ?? ""
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments
+            .first ?? ""
         var dir = (exe as NSString).deletingLastPathComponent
         while !dir.isEmpty && dir != "/" {
             let candidate = dir + "/templates"
-            if FileSystem.isDirectory(candidate), FileSystem.list(candidate).contains(where: { $0.hasSuffix(".md") }) { return candidate }
+            if FileSystem.isDirectory(candidate), FileSystem.list(candidate).contains(where: { $0.hasSuffix(".md") }) {
+                return candidate
+            }
             dir = (dir as NSString).deletingLastPathComponent
         }
-        for d in ["/usr/local/share/pactoria/templates", "/usr/share/pactoria/templates"] where FileSystem.isDirectory(d) { return d }
+        for d in ["/usr/local/share/pactoria/templates", "/usr/share/pactoria/templates"]
+        where FileSystem.isDirectory(d) { return d }
         return nil
     }
 
@@ -51,9 +57,13 @@ public enum Drafting {
 
     // MARK: - Recommendation
 
-    public static func recommend(_ ws: Workspace, description: String, top: Int) throws(WorkspaceError) -> [Recommendation] {
+    public static func recommend(_ ws: Workspace, description: String, top: Int) throws(WorkspaceError)
+        -> [Recommendation]
+    {
         let text = description.trimmingSpaces()
-        guard text.count >= 3 else { throw .invalidInput(field: "DESCRIPTION", message: "describe the business need in a few words") }
+        guard text.count >= 3 else {
+            throw .invalidInput(field: "DESCRIPTION", message: "describe the business need in a few words")
+        }
         guard (1...20).contains(top) else { throw .invalidInput(field: "--top", message: "must be between 1 and 20") }
         return TemplateRecommender(catalog: try catalog(ws)).recommend(text, top: top)
     }
@@ -68,7 +78,9 @@ public enum Drafting {
     /// (`PACTORIA_AI_BASE_URL`, `PACTORIA_AI_ALLOW_HOST=host`) or the local, untracked
     /// `.git/pactoria/config.yaml` (`ai.base_url`, which wins, or `ai.allow_hosts`). Otherwise
     /// the client refuses before sending the key.
-    public static func aiConfiguration(_ ws: Workspace, environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func aiConfiguration(
+        _ ws: Workspace, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> AIProviderConfiguration
     {
         let local = localConfig(ws)
@@ -88,7 +100,8 @@ public enum Drafting {
     static let localConfigName = "pactoria/config.yaml"
 
     static func localConfig(_ ws: Workspace) -> WorkspaceConfig? {
-        guard let dir = try? InstallHooks.gitDirectory(ws), let text = try? FileSystem.readText(dir + "/" + localConfigName),
+        guard let dir = try? InstallHooks.gitDirectory(ws),
+            let text = try? FileSystem.readText(dir + "/" + localConfigName),
             let doc = try? YAMLDocument.parse(text, file: ".git/" + localConfigName)
         else { return nil }
         var c = WorkspaceConfig()
@@ -110,25 +123,35 @@ public enum Drafting {
     /// - Parameter force: replace content with uncommitted changes (they are lost: they were never
     ///   committed). Without it, such content is refused, as `git checkout` refuses.
     public static func generate(
-        _ ws: Workspace, spec: String, regenerate: Bool, provider: GenerationProvider, allowFallback: Bool, author: Author,
-        templateID: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment, force: Bool = false
+        _ ws: Workspace, spec: String, regenerate: Bool, provider: GenerationProvider, allowFallback: Bool,
+        author: Author,
+        templateID: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        force: Bool = false
     ) throws(WorkspaceError) -> GenerateResult {
         let ref = try ContractViews.resolve(ws, spec).ref
         let loaded = try ws.loadContract(ref)
         if !loaded.problems.isEmpty { throw .invalid(loaded.problems) }
         var c = loaded.contract
         guard let status = c.statusValue, Lifecycle.editable.contains(status) else {
-            throw .rule(ref: ref, RuleViolation(.readOnly, field: "status", "cannot generate content for a \(c.status) contract; only draft and pending_review contracts are editable"))
+            throw .rule(
+                ref: ref,
+                RuleViolation(
+                    .readOnly, field: "status",
+                    "cannot generate content for a \(c.status) contract; only draft and pending_review contracts are editable"
+                ))
         }
         if let existing = ws.readMarkdown(ref), !isSkeleton(existing, c) {
             let committed = try isCommitted(ws, ref, existing)
             if !regenerate {
-                throw .refused("\(ref) already has content; pass --regenerate to replace it" + (committed ? " (the committed text stays in git's history)" : ""))
+                throw .refused(
+                    "\(ref) already has content; pass --regenerate to replace it"
+                        + (committed ? " (the committed text stays in git's history)" : ""))
             }
             if !committed && !force { throw uncommittedRefusal(ref) }
         }
         guard let tid = templateID ?? c.templateID else {
-            throw .refused("\(ref) has no template_id; pick one with `pactoria recommend`, then `pactoria generate --template ID`")
+            throw .refused(
+                "\(ref) has no template_id; pick one with `pactoria recommend`, then `pactoria generate --template ID`")
         }
         let template = try Self.template(ws, id: tid)
         if provider == .ai {
@@ -136,7 +159,9 @@ public enum Drafting {
             let limit = ws.config.planLimits(company.tier ?? .starter).generationsPerDay
             let used = try aiGenerationsToday(ws, company: ref.company)
             if used >= limit {
-                throw .planLimit("\(ref.company) has used \(used) of its \(limit) AI generations today (\(company.subscriptionTier) plan)")
+                throw .planLimit(
+                    "\(ref.company) has used \(used) of its \(limit) AI generations today (\(company.subscriptionTier) plan)"
+                )
             }
         }
         let config = aiConfiguration(ws, environment: environment)
@@ -151,7 +176,8 @@ public enum Drafting {
         let outcome: GenerationOutcome
         do {
             outcome = try service.generate(
-                contract: c, template: template, extraValues: extra, provider: provider, allowFallback: allowFallback, createdAt: Timestamp.now().description)
+                contract: c, template: template, extraValues: extra, provider: provider, allowFallback: allowFallback,
+                createdAt: Timestamp.now().description)
         } catch {
             throw .offline("AI generation failed: \(error.publicMessage); nothing was changed", detail: error.message)
         }
@@ -159,11 +185,14 @@ public enum Drafting {
             let repo = try ws.repository()
             let head = try Committer.head(repo)
             // Edited while the text was generated? Refuse as above (#12.4).
-            if !force, let existing = ws.readMarkdown(ref), !isSkeleton(existing, c), !(try isCommitted(ws, ref, existing)) {
+            if !force, let existing = ws.readMarkdown(ref), !isSkeleton(existing, c),
+                !(try isCommitted(ws, ref, existing))
+            {
                 throw uncommittedRefusal(ref)
             }
             let before = head.flatMap { try? repo.treeID(ofCommit: $0) }.flatMap { Snapshots.inTree(repo, $0, ref) }
-            if let before, before.contentSHA256 != nil, before.contentSHA256 != Snapshots.contentHash(Array(outcome.markdown.utf8)),
+            if let before, before.contentSHA256 != nil,
+                before.contentSHA256 != Snapshots.contentHash(Array(outcome.markdown.utf8)),
                 c.version <= before.contract.version
             {
                 c.version = before.contract.version + 1
@@ -180,7 +209,8 @@ public enum Drafting {
                 ws, operation: "generate of \(ref)",
                 writes: [
                     .init(path: ref.markdownPath, bytes: Array(outcome.markdown.utf8)),
-                    .init(path: ref.yamlPath, bytes: Array(CanonicalYAML.render(root, order: ContractCodec.order).utf8)),
+                    .init(
+                        path: ref.yamlPath, bytes: Array(CanonicalYAML.render(root, order: ContractCodec.order).utf8)),
                 ],
                 finish: .commit(
                     message: "Generate content of \(c.title) from \(template.id) (\(outcome.record.provider.rawValue))",
@@ -201,7 +231,8 @@ public enum Drafting {
 
     static func uncommittedRefusal(_ ref: ContractRef) -> WorkspaceError {
         .refused(
-            "\(ref.markdownPath) has uncommitted changes that regenerating would destroy (they are not in git's history); commit them first with `pactoria commit -m MESSAGE`, or pass --force to discard them")
+            "\(ref.markdownPath) has uncommitted changes that regenerating would destroy (they are not in git's history); commit them first with `pactoria commit -m MESSAGE`, or pass --force to discard them"
+        )
     }
 
     /// `pactoria new` writes an outline; generation may replace it without --regenerate.
@@ -222,7 +253,8 @@ public enum Drafting {
                 if day < today { break }
                 guard c.summary.hasSuffix("(ai)") else { continue }
                 for e in AuditTrailers.parse(c.trailers) where e.event == "contract.content_generated" {
-                    if let ch = try? ContractTreeDiff.changes(repo, from: c.parents.first.flatMap { try? repo.treeID(ofCommit: $0) }, to: c.treeID),
+                    if let ch = try? ContractTreeDiff.changes(
+                        repo, from: c.parents.first.flatMap { try? repo.treeID(ofCommit: $0) }, to: c.treeID),
                         ch.contains(where: { $0.ref.company == company && $0.id?.lowercased() == e.id.lowercased() })
                     {
                         n += 1
@@ -243,11 +275,13 @@ public enum Drafting {
         n.set("template_sha256", .scalar(r.templateSHA256, .string))
         n.set("processing_time_ms", .scalar(String(r.processingTimeMs), .typed))
         if let u = r.tokenUsage {
-            n.set("token_usage", .mapping([
-                YAMLEntry(key: "prompt", value: .scalar(String(u.prompt), .typed)),
-                YAMLEntry(key: "completion", value: .scalar(String(u.completion), .typed)),
-                YAMLEntry(key: "total", value: .scalar(String(u.total), .typed)),
-            ]))
+            n.set(
+                "token_usage",
+                .mapping([
+                    YAMLEntry(key: "prompt", value: .scalar(String(u.prompt), .typed)),
+                    YAMLEntry(key: "completion", value: .scalar(String(u.completion), .typed)),
+                    YAMLEntry(key: "total", value: .scalar(String(u.total), .typed)),
+                ]))
         }
         n.set("confidence_score", .scalar(score(r.confidenceScore), .typed))
         n.set("prompt_sha256", .scalar(r.promptSHA256, .string))
@@ -276,16 +310,22 @@ public enum Drafting {
     ) throws(WorkspaceError) -> (ContractRef, AnalyzeOutcome) {
         let ref = try ContractViews.resolve(ws, spec).ref
         let loaded = try ws.loadContract(ref)
-        guard let bytes = ws.readMarkdown(ref) else { throw .refused("\(ref) has no content to analyse; run `pactoria generate` first") }
+        guard let bytes = ws.readMarkdown(ref) else {
+            throw .refused("\(ref) has no content to analyse; run `pactoria generate` first")
+        }
         let sha = Snapshots.contentHash(bytes)
         if !force, loaded.document.root["compliance"]?["content_sha256"]?.string == sha {
             return (ref, .unchanged(sha256: sha))
         }
         let markdown = String(decoding: bytes, as: UTF8.self)
-        let result = try runAnalyzer(ws, markdown: markdown, contract: loaded.contract, provider: provider, environment: environment)
+        let result = try runAnalyzer(
+            ws, markdown: markdown, contract: loaded.contract, provider: provider, environment: environment)
         if let status = loaded.contract.statusValue, Lifecycle.readOnly.contains(status) || status == .active {
             // The compliance results of an active contract are part of what was approved (#12.11).
-            let why = status == .active ? "active contracts keep the analysis they were approved with" : "\(status.rawValue) contracts are read-only"
+            let why =
+                status == .active
+                ? "active contracts keep the analysis they were approved with"
+                : "\(status.rawValue) contracts are read-only"
             return (ref, .notRecorded(result, reason: why))
         }
         guard commit else { return (ref, .notRecorded(result, reason: "not recorded")) }
@@ -293,12 +333,17 @@ public enum Drafting {
             let fresh = try ws.loadContract(ref)
             var root = fresh.document.root
             root.set("compliance", complianceNode(result))
-            let event = ContractEvent(id: fresh.contract.id, ref: ref, event: "contract.analyzed", version: fresh.contract.version, actor: author.description)
+            let event = ContractEvent(
+                id: fresh.contract.id, ref: ref, event: "contract.analyzed", version: fresh.contract.version,
+                actor: author.description)
             let made = try WriteTransaction.run(
                 ws, operation: "analyze of \(ref)",
-                writes: [.init(path: ref.yamlPath, bytes: Array(CanonicalYAML.render(root, order: ContractCodec.order).utf8))],
+                writes: [
+                    .init(path: ref.yamlPath, bytes: Array(CanonicalYAML.render(root, order: ContractCodec.order).utf8))
+                ],
                 finish: .commit(
-                    message: "Analyse \(fresh.contract.title): \(result.complianceLevel.rawValue), risk \(result.riskScore)/10",
+                    message:
+                        "Analyse \(fresh.contract.title): \(result.complianceLevel.rawValue), risk \(result.riskScore)/10",
                     events: [event], author: author, allowEmpty: true))
             guard let made else { throw .nothingToCommit }
             return made
@@ -311,10 +356,17 @@ public enum Drafting {
         _ ws: Workspace?, text: String, type: ContractType, provider: GenerationProvider,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(WorkspaceError) -> AnalysisResult {
-        guard !text.trimmingSpaces().isEmpty else { throw .invalidInput(field: "--text", message: "the document is empty") }
+        guard !text.trimmingSpaces().isEmpty else {
+            throw .invalidInput(field: "--text", message: "the document is empty")
+        }
         if provider == .ai {
-            let config = ws.map { aiConfiguration($0, environment: environment) } ?? AIProviderConfiguration.fromEnvironment(environment)
-            do { return try AIContractAnalyzer(client: ChatCompletionsClient(configuration: config)).analyze(text: text, type: type) } catch {
+            let config =
+                ws.map { aiConfiguration($0, environment: environment) }
+                ?? AIProviderConfiguration.fromEnvironment(environment)
+            do {
+                return try AIContractAnalyzer(client: ChatCompletionsClient(configuration: config)).analyze(
+                    text: text, type: type)
+            } catch {
                 throw .offline("AI analysis failed: \(error.publicMessage); nothing was changed", detail: error.message)
             }
         }
@@ -322,7 +374,8 @@ public enum Drafting {
     }
 
     static func runAnalyzer(
-        _ ws: Workspace, markdown: String, contract: Contract, provider: GenerationProvider, environment: [String: String]
+        _ ws: Workspace, markdown: String, contract: Contract, provider: GenerationProvider,
+        environment: [String: String]
     ) throws(WorkspaceError) -> AnalysisResult {
         guard provider == .ai else { return LocalContractAnalyzer().analyze(markdown: markdown, contract: contract) }
         let client = ChatCompletionsClient(configuration: aiConfiguration(ws, environment: environment))

@@ -1,6 +1,6 @@
+import Foundation
 public import PactoriaCore
 public import PactoriaGit
-import Foundation
 
 /// `pactoria log`: the workspace's history, or one contract's versions across renames.
 public enum History {
@@ -39,7 +39,8 @@ public enum History {
     public static func parseEvents(_ c: CommitInfo) -> [ContractEvent] { AuditTrailers.parse(c.trailers) }
 
     /// The versions of one contract, newest first, following it by id across renames.
-    public static func contract(_ ws: Workspace, id: String, ref: ContractRef) throws(WorkspaceError) -> [ContractEntry] {
+    public static func contract(_ ws: Workspace, id: String, ref: ContractRef) throws(WorkspaceError) -> [ContractEntry]
+    {
         let repo = try ws.repository()
         guard let head = try headOrNil(repo) else { return [] }
         var out: [ContractEntry] = []
@@ -50,7 +51,8 @@ public enum History {
             // only when its contract differs from every parent's (it resolved or combined changes).
             for c in try repo.walk(from: head) {
                 // Where is the contract in this commit?
-                var here = try path.flatMap { p in try repo.blobID(inTree: c.treeID, path: p.yamlPath) != nil ? p : nil }
+                var here = try path.flatMap { p in try repo.blobID(inTree: c.treeID, path: p.yamlPath) != nil ? p : nil
+                }
                 if here == nil { here = try find(id: id, in: c.treeID, repo: repo) }
                 guard let current = here else {
                     // Not in this commit: deleted later on, or a side branch that never had it.
@@ -60,9 +62,13 @@ public enum History {
                 /// The contract's place and blobs in a parent.
                 func state(in parent: ObjectID) throws -> (ref: ContractRef?, yaml: ObjectID?, md: ObjectID?) {
                     let tree = try repo.treeID(ofCommit: parent)
-                    let ref = try repo.blobID(inTree: tree, path: current.yamlPath) != nil ? current : try find(id: id, in: tree, repo: repo)
-                    return (ref, try ref.flatMap { try repo.blobID(inTree: tree, path: $0.yamlPath) },
-                            try ref.flatMap { try repo.blobID(inTree: tree, path: $0.markdownPath) })
+                    let ref =
+                        try repo.blobID(inTree: tree, path: current.yamlPath) != nil
+                        ? current : try find(id: id, in: tree, repo: repo)
+                    return (
+                        ref, try ref.flatMap { try repo.blobID(inTree: tree, path: $0.yamlPath) },
+                        try ref.flatMap { try repo.blobID(inTree: tree, path: $0.markdownPath) }
+                    )
                 }
                 let yamlNow = try repo.blobID(inTree: c.treeID, path: current.yamlPath)
                 let mdNow = try repo.blobID(inTree: c.treeID, path: current.markdownPath)
@@ -84,14 +90,21 @@ public enum History {
                     inferred = false
                 } else {
                     inferred = true
-                    if before == nil { event = "contract.created" } else if mdNow != mdBefore { event = "contract.content_changed" } else if before != current && yamlNow == yamlBefore { event = "contract.renamed" } else {
+                    if before == nil {
+                        event = "contract.created"
+                    } else if mdNow != mdBefore {
+                        event = "contract.content_changed"
+                    } else if before != current && yamlNow == yamlBefore {
+                        event = "contract.renamed"
+                    } else {
                         event = "contract.updated"
                     }
                 }
                 if event.isEmpty { event = "contract.updated" }
-                out.append(ContractEntry(
-                    commit: c, ref: current, version: contract?.version, status: contract?.status, event: event,
-                    inferred: inferred))
+                out.append(
+                    ContractEntry(
+                        commit: c, ref: current, version: contract?.version, status: contract?.status, event: event,
+                        inferred: inferred))
                 if before == nil { break }  // created here: nothing older concerns it
             }
         } catch let e as WorkspaceError {

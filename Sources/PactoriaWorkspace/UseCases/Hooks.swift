@@ -1,6 +1,6 @@
-public import PactoriaGit
-import PactoriaCrypto
 import Foundation
+import PactoriaCrypto
+public import PactoriaGit
 
 /// What happened when a domain-event hook was due to run.
 public struct HookRun: Sendable {
@@ -76,7 +76,9 @@ public enum Hooks {
 
     static func status(_ ws: Workspace, event: String, approved: [String: Set<String>]) -> HookStatus {
         let rel = "\(directory)/\(event)"
-        guard let bytes = try? ws.read(rel) else { return HookStatus(event: event, path: rel, sha256: nil, state: .refused) }
+        guard let bytes = try? ws.read(rel) else {
+            return HookStatus(event: event, path: rel, sha256: nil, state: .refused)
+        }
         let hash = Digest.sha256Hex(bytes)
         let state: HookStatus.State =
             approved[event]?.contains(hash) == true ? .approved : approved[event] == nil ? .notApproved : .changed
@@ -101,7 +103,9 @@ public enum Hooks {
             for hash in hashes.sorted() { text += "\(hash) \(event)\n" }
         }
         try FileSystem.writeAtomically(text, to: try approvalsPath(ws))
-        return chosen.map { var h = $0; h.state = .approved; return h }
+        return chosen.map {
+            var h = $0; h.state = .approved; return h
+        }
     }
 
     public static func run(_ ws: Workspace, events: [ContractEvent], commit: ObjectID) -> [HookRun] {
@@ -116,15 +120,21 @@ public enum Hooks {
             guard hook.state == .approved else {
                 // Reported once per run, however many events it was due for.
                 if skipped.insert(e.event).inserted {
-                    let why = hook.state == .refused ? "is not a regular file and never runs" : hook.state == .changed
-                        ? "changed since it was approved on this machine; run `pactoria hooks approve \(e.event)` after reading it"
-                        : "is not approved on this machine; run `pactoria hooks approve \(e.event)` after reading it"
-                    runs.append(HookRun(event: e.event, path: rel, exitCode: -1, output: "hook \(rel) \(why)", skipped: true))
+                    let why =
+                        hook.state == .refused
+                        ? "is not a regular file and never runs"
+                        : hook.state == .changed
+                            ? "changed since it was approved on this machine; run `pactoria hooks approve \(e.event)` after reading it"
+                            : "is not approved on this machine; run `pactoria hooks approve \(e.event)` after reading it"
+                    runs.append(
+                        HookRun(event: e.event, path: rel, exitCode: -1, output: "hook \(rel) \(why)", skipped: true))
                 }
                 continue
             }
             guard FileManager.default.isExecutableFile(atPath: path) else { continue }
-            runs.append(execute(path: path, relative: rel, payload: payload(e, commit: commit), workspace: ws.root, event: e.event))
+            runs.append(
+                execute(
+                    path: path, relative: rel, payload: payload(e, commit: commit), workspace: ws.root, event: e.event))
         }
         return runs
     }
@@ -158,7 +168,8 @@ public enum Hooks {
         do {
             try process.run()
         } catch {
-            return HookRun(event: event, path: relative, exitCode: 127, output: "cannot run: \(error.localizedDescription)")
+            return HookRun(
+                event: event, path: relative, exitCode: 127, output: "cannot run: \(error.localizedDescription)")
         }
         // Read output concurrently so a chatty hook cannot block on a full pipe.
         let collected = OutputBox()
@@ -191,7 +202,9 @@ extension Hooks {
     /// `GIT_INDEX_FILE` naming the index it is about to commit: `.git/index` after `git add`, a
     /// locked copy for `git commit -a`, a temporary one for `git commit PATH`. That index is read,
     /// never the working tree; without the variable, the repository's own index.
-    public static func stagedTree(_ repo: Repository, environment: [String: String]? = nil) throws(WorkspaceError) -> ObjectID {
+    public static func stagedTree(_ repo: Repository, environment: [String: String]? = nil) throws(WorkspaceError)
+        -> ObjectID
+    {
         let environment = environment ?? ProcessInfo.processInfo.environment
         do {
             if let file = environment["GIT_INDEX_FILE"], !file.isEmpty {
@@ -210,13 +223,21 @@ extension Hooks {
     public static func mergeFindings(_ ws: Workspace) -> [Check.Finding] {
         guard let state = MergeState.current(ws) else { return [] }
         if state.applying {
-            return [Check.Finding(file: ".git", line: nil, commit: nil, rule: "merge-interrupted", message: state.commitRefusal() ?? "")]
+            return [
+                Check.Finding(
+                    file: ".git", line: nil, commit: nil, rule: "merge-interrupted",
+                    message: state.commitRefusal() ?? "")
+            ]
         }
         return state.unresolved.map { c in
-            let what = c.fields.map(\.field) + (c.content ? ["content"] : []) + (c.deletion ? ["deleted by \(state.theirsLabel)"] : []) + c.violations
+            let what =
+                c.fields.map(\.field) + (c.content ? ["content"] : [])
+                + (c.deletion ? ["deleted by \(state.theirsLabel)"] : []) + c.violations
             return Check.Finding(
                 file: c.ref.yamlPath, line: nil, commit: nil, rule: "merge-conflict",
-                message: "unresolved merge conflict (\(what.joined(separator: "; "))); run `pactoria resolve \(c.ref) --ours|--theirs|--field NAME=VALUE`, then commit")
+                message:
+                    "unresolved merge conflict (\(what.joined(separator: "; "))); run `pactoria resolve \(c.ref) --ours|--theirs|--field NAME=VALUE`, then commit"
+            )
         }
     }
 }

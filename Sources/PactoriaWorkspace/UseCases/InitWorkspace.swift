@@ -30,7 +30,9 @@ public enum InitWorkspace {
         let hadConfig = FileSystem.exists(configPath)
         if !hadConfig {
             guard Currency(rawValue: defaultCurrency) != nil else {
-                throw .invalidInput(field: "--currency", message: "unknown currency '\(defaultCurrency)' (expected one of: \(Currency.allNames))")
+                throw .invalidInput(
+                    field: "--currency",
+                    message: "unknown currency '\(defaultCurrency)' (expected one of: \(Currency.allNames))")
             }
             try FileSystem.writeAtomically(WorkspaceConfig(defaultCurrency: defaultCurrency).render(), to: configPath)
         }

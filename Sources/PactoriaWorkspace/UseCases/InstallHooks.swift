@@ -32,7 +32,9 @@ public enum InstallHooks {
             let existing = (try? FileSystem.readText(path)) ?? ""
             if !existing.contains(marker) {
                 guard force else {
-                    throw .refused("\(path) exists and was not written by pactoria; pass --force to replace it (it is kept as pre-commit.pre-pactoria)")
+                    throw .refused(
+                        "\(path) exists and was not written by pactoria; pass --force to replace it (it is kept as pre-commit.pre-pactoria)"
+                    )
                 }
                 try? FileManager.default.removeItem(atPath: path + ".pre-pactoria")
                 do { try FileManager.default.moveItem(atPath: path, toPath: path + ".pre-pactoria") } catch {

@@ -10,7 +10,10 @@ public enum ListContracts {
         public var page: Int
         public var size: Int
 
-        public init(company: String? = nil, status: String? = nil, type: String? = nil, search: String? = nil, page: Int = 1, size: Int = 20) {
+        public init(
+            company: String? = nil, status: String? = nil, type: String? = nil, search: String? = nil, page: Int = 1,
+            size: Int = 20
+        ) {
             self.company = company
             self.status = status
             self.type = type
@@ -34,13 +37,17 @@ public enum ListContracts {
     /// Runs the query over `live` when given (a long-running process), else over the working tree
     /// through the on-disk cache.
     public static func run(_ ws: Workspace, _ q: Query, live: LiveContractIndex? = nil) throws(WorkspaceError) -> Page {
-        guard sizeRange.contains(q.size) else { throw .invalidInput(field: "--size", message: "must be between 1 and 100, got \(q.size)") }
+        guard sizeRange.contains(q.size) else {
+            throw .invalidInput(field: "--size", message: "must be between 1 and 100, got \(q.size)")
+        }
         guard q.page >= 1 else { throw .invalidInput(field: "--page", message: "must be 1 or more, got \(q.page)") }
         if let s = q.status, ContractStatus(rawValue: s) == nil {
-            throw .invalidInput(field: "--status", message: "unknown status '\(s)' (expected one of: \(ContractStatus.allNames))")
+            throw .invalidInput(
+                field: "--status", message: "unknown status '\(s)' (expected one of: \(ContractStatus.allNames))")
         }
         if let t = q.type, ContractType(rawValue: t) == nil {
-            throw .invalidInput(field: "--type", message: "unknown contract type '\(t)' (expected one of: \(ContractType.allNames))")
+            throw .invalidInput(
+                field: "--type", message: "unknown contract type '\(t)' (expected one of: \(ContractType.allNames))")
         }
         if let c = q.company, !ws.companySlugs().contains(c) {
             throw .notFound("no company '\(c)'")
@@ -85,9 +92,13 @@ public enum ListContracts {
     public static func problem(_ u: UnreadableContract) -> String {
         switch u.error {
         case .invalid(let problems) where problems.count == 1: return problems[0].description
-        case .invalid(let problems): return "\(u.ref.yamlPath): " + problems.map { p in
-            (p.field.map { "\($0): " } ?? "") + p.message }.joined(separator: "; ")
-        case .yaml(let e): return e.description.hasPrefix(u.ref.yamlPath) ? e.description : "\(u.ref.yamlPath): \(e.description)"
+        case .invalid(let problems):
+            return "\(u.ref.yamlPath): "
+                + problems.map { p in
+                    (p.field.map { "\($0): " } ?? "") + p.message
+                }.joined(separator: "; ")
+        case .yaml(let e):
+            return e.description.hasPrefix(u.ref.yamlPath) ? e.description : "\(u.ref.yamlPath): \(e.description)"
         default:
             let text = u.error.description
             return text.hasPrefix(u.ref.yamlPath) ? text : "\(u.ref.yamlPath): \(text)"

@@ -20,7 +20,9 @@ public enum MoveContract {
         public var commit: ObjectID
     }
 
-    public static func run(_ ws: Workspace, spec: String, to company: String, author: Author) throws(WorkspaceError) -> Result {
+    public static func run(_ ws: Workspace, spec: String, to company: String, author: Author) throws(WorkspaceError)
+        -> Result
+    {
         let from = try ContractViews.resolve(ws, spec).ref
         return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Result in
             let repo = try ws.repository()
@@ -31,15 +33,19 @@ public enum MoveContract {
             let loaded = try ws.loadContract(from)
             if !loaded.problems.isEmpty { throw .invalid(loaded.problems) }
             if let status = loaded.contract.statusValue, Lifecycle.readOnly.contains(status) {
-                throw .rule(ref: from, RuleViolation(
-                    .readOnly, field: "status", "\(status.rawValue) contracts are read-only; they cannot be moved to another company"))
+                throw .rule(
+                    ref: from,
+                    RuleViolation(
+                        .readOnly, field: "status",
+                        "\(status.rawValue) contracts are read-only; they cannot be moved to another company"))
             }
             let pending: [StatusEntry]
             do { pending = try repo.status(pathspecs: [from.yamlPath, from.markdownPath]) } catch {
                 throw .repository("cannot read the repository status", detail: "\(error)")
             }
             if let first = pending.first {
-                throw .refused("\(first.path) has uncommitted changes; commit them first (`pactoria commit -m …`), then move")
+                throw .refused(
+                    "\(first.path) has uncommitted changes; commit them first (`pactoria commit -m …`), then move")
             }
             let to = ContractRef(company: company, stem: from.stem)
             for path in [to.yamlPath, to.markdownPath] where FileSystem.kind(ws.absolute(path)) != nil {
@@ -69,7 +75,8 @@ public enum MoveContract {
                     to: company, actor: author.description)
                 let commit = try Committer.commit(
                     repo, index: index, tree: tree, head: try Committer.head(repo),
-                    message: "Move \(loaded.contract.title) from \(from.company) to \(company)", events: [e], author: author)
+                    message: "Move \(loaded.contract.title) from \(from.company) to \(company)", events: [e],
+                    author: author)
                 return Result(from: from, to: to, id: loaded.contract.id, commit: commit)
             } catch {
                 undo()

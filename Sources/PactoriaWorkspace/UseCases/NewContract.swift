@@ -1,5 +1,5 @@
-public import PactoriaCore
 import Foundation
+public import PactoriaCore
 
 /// `pactoria new`: write a draft contract's metadata and a Markdown skeleton.
 public enum NewContract {
@@ -55,21 +55,28 @@ public enum NewContract {
     public static func run(_ ws: Workspace, _ input: Input) throws(WorkspaceError) -> Result {
         try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> Result in
             let planned = try plan(ws, input)
-            try WriteTransaction.run(ws, operation: "new contract \(planned.result.ref)", writes: planned.writes, finish: .files)
+            try WriteTransaction.run(
+                ws, operation: "new contract \(planned.result.ref)", writes: planned.writes, finish: .files)
             return planned.result
         }
     }
 
     /// The draft and its two files (Markdown first), checked and ready to write.
-    static func plan(_ ws: Workspace, _ input: Input) throws(WorkspaceError) -> (result: Result, writes: [WriteTransaction.Write]) {
+    static func plan(_ ws: Workspace, _ input: Input) throws(WorkspaceError) -> (
+        result: Result, writes: [WriteTransaction.Write]
+    ) {
         let slug = input.company
         guard Validator.isSlug(slug) else {
-            throw .invalidInput(field: "--company", message: "'\(slug)' must be lower-case letters, digits and single hyphens")
+            throw .invalidInput(
+                field: "--company", message: "'\(slug)' must be lower-case letters, digits and single hyphens")
         }
         guard FileSystem.exists(ws.absolute(ws.companyPath(slug))) else {
             let known = ws.companySlugs()
             throw .notFound(
-                "no company '\(slug)'" + (known.isEmpty ? "; add one with `pactoria company add NAME`" : " (companies: \(known.joined(separator: ", ")))"))
+                "no company '\(slug)'"
+                    + (known.isEmpty
+                        ? "; add one with `pactoria company add NAME`"
+                        : " (companies: \(known.joined(separator: ", ")))"))
         }
         try checkMonthlyLimit(ws, company: slug)
         let author = try ws.resolveAuthor(input.author)
@@ -79,7 +86,8 @@ public enum NewContract {
             status: ContractStatus.draft.rawValue, plainEnglishInput: input.plainEnglishInput, client: input.client,
             supplier: input.supplier,
             value: input.value.map {
-                ContractValue(amount: DecimalAmount($0)?.normalized ?? $0, currency: input.currency ?? ws.config.defaultCurrency)
+                ContractValue(
+                    amount: DecimalAmount($0)?.normalized ?? $0, currency: input.currency ?? ws.config.defaultCurrency)
             },
             startDate: input.startDate, endDate: input.endDate, templateID: input.templateID, version: 1,
             createdBy: author.description, createdAt: now, updatedAt: now)
@@ -117,32 +125,41 @@ public enum NewContract {
         for ref in ws.contractRefs(company: slug) {
             guard let text = try? FileSystem.readText(ws.absolute(ref.yamlPath)) else { continue }
             // created_at is written by pactoria in canonical form; a prefix match is enough.
-            if text.contains("\ncreated_at: \(month)") || text.contains("\ncreated_at: '\(month)") || text.contains("\ncreated_at: \"\(month)") {
+            if text.contains("\ncreated_at: \(month)") || text.contains("\ncreated_at: '\(month)")
+                || text.contains("\ncreated_at: \"\(month)")
+            {
                 created += 1
             }
         }
         if created >= limits.contractsPerMonth {
             throw .planLimit(
-                "\(slug) has created \(created) contracts this month, the limit of its \(company.subscriptionTier) plan; upgrade the plan or wait until next month")
+                "\(slug) has created \(created) contracts this month, the limit of its \(company.subscriptionTier) plan; upgrade the plan or wait until next month"
+            )
         }
     }
 
     /// A Markdown outline for a new draft: headings to fill in, nothing invented.
     public static func skeleton(_ c: Contract) -> String {
         var out = "# \(c.title)\n\n"
-        out += "_\(c.type?.displayName ?? c.contractType) — draft. Replace the notes in brackets, or run `pactoria generate` once templates are available._\n\n"
+        out +=
+            "_\(c.type?.displayName ?? c.contractType) — draft. Replace the notes in brackets, or run `pactoria generate` once templates are available._\n\n"
         out += "## 1. Parties\n\n"
         if let client = c.client { out += "- **Client:** \(client.name)\(client.company.map { " (\($0))" } ?? "")\n" }
-        if let supplier = c.supplier { out += "- **Supplier:** \(supplier.name)\(supplier.company.map { " (\($0))" } ?? "")\n" }
+        if let supplier = c.supplier {
+            out += "- **Supplier:** \(supplier.name)\(supplier.company.map { " (\($0))" } ?? "")\n"
+        }
         out += "\n## 2. Scope\n\n"
         out += (c.plainEnglishInput.map { "\($0.trimmingSpaces())\n" } ?? "[Describe the services, goods or duties.]\n")
         out += "\n## 3. Term\n\n"
         out += "This agreement starts on \(c.startDate ?? "[start date]") and ends on \(c.endDate ?? "[end date]").\n"
         out += "\n## 4. Fees and Payment\n\n"
-        out += (c.value.map { "The total value is \($0.formatted), payable within 30 days of invoice.\n" } ?? "[Fees and payment terms.]\n")
+        out +=
+            (c.value.map { "The total value is \($0.formatted), payable within 30 days of invoice.\n" }
+                ?? "[Fees and payment terms.]\n")
         out += "\n## 5. Termination\n\n[Notice periods and termination rights.]\n"
         out += "\n## 6. Data Protection\n\nEach party will comply with the UK GDPR and the Data Protection Act 2018.\n"
-        out += "\n## 7. Governing Law\n\nThis agreement is governed by the law of England and Wales, and the courts of England and Wales have exclusive jurisdiction.\n"
+        out +=
+            "\n## 7. Governing Law\n\nThis agreement is governed by the law of England and Wales, and the courts of England and Wales have exclusive jurisdiction.\n"
         return out
     }
 }

@@ -1,6 +1,6 @@
+import Foundation
 public import PactoriaCore
 public import PactoriaGit
-import Foundation
 
 /// `pactoria remote`, `push`, `pull`, `sync`: offline work with later sync, through libgit2.
 public enum Remotes {
@@ -26,7 +26,9 @@ public enum Remotes {
     }
 
     /// Where the current branch syncs: (remote, local branch, remote branch).
-    static func target(_ repo: Repository, remote: String?, branch: String?) throws(WorkspaceError) -> (String, String, String) {
+    static func target(_ repo: Repository, remote: String?, branch: String?) throws(WorkspaceError) -> (
+        String, String, String
+    ) {
         guard let local = repo.currentBranch() else {
             throw .refused("HEAD is detached; check out a branch first")
         }
@@ -34,7 +36,11 @@ public enum Remotes {
         var remoteName = remote ?? upstream?.remote
         if remoteName == nil {
             let all = (try? repo.remotes()) ?? []
-            if all.contains(where: { $0.name == "origin" }) { remoteName = "origin" } else if all.count == 1 { remoteName = all[0].name }
+            if all.contains(where: { $0.name == "origin" }) {
+                remoteName = "origin"
+            } else if all.count == 1 {
+                remoteName = all[0].name
+            }
         }
         guard let remoteName else {
             throw .refused("no remote to sync with; add one with `pactoria remote add origin URL`")
@@ -61,7 +67,8 @@ public enum Remotes {
         let (remoteName, local, remoteBranch) = try target(repo, remote: remote, branch: branch)
         guard let head = try Committer.head(repo) else { throw .refused("nothing to push: no commits yet") }
         let tracking = (try? repo.referenceTarget("refs/remotes/\(remoteName)/\(remoteBranch)")) ?? nil
-        let ahead = tracking.flatMap { try? repo.aheadBehind(local: head, upstream: $0).ahead } ?? countCommits(repo, head)
+        let ahead =
+            tracking.flatMap { try? repo.aheadBehind(local: head, upstream: $0).ahead } ?? countCommits(repo, head)
         do {
             try repo.push(
                 remote: remoteName, refspec: "refs/heads/\(local):refs/heads/\(remoteBranch)", credentials: credentials,
@@ -76,7 +83,9 @@ public enum Remotes {
             try? repo.setUpstream(branch: local, remote: remoteName, remoteBranch: remoteBranch)
             setUp = true
         }
-        return PushResult(remote: remoteName, branch: local, remoteBranch: remoteBranch, commits: tracking == head ? 0 : ahead, setUpstream: setUp)
+        return PushResult(
+            remote: remoteName, branch: local, remoteBranch: remoteBranch, commits: tracking == head ? 0 : ahead,
+            setUpstream: setUp)
     }
 
     static func countCommits(_ repo: Repository, _ head: ObjectID) -> Int {
@@ -86,14 +95,18 @@ public enum Remotes {
     static func syncError(_ e: SyncError, pending: Int, verb: String) -> WorkspaceError {
         switch e {
         case .unreachable(let remote, let detail):
-            let kept = verb == "push"
+            let kept =
+                verb == "push"
                 ? "\(pending) commit\(pending == 1 ? "" : "s") kept locally, nothing lost; run `pactoria push` again later"
                 : "nothing changed locally; run `pactoria pull` again later"
             return .offline("offline: cannot reach '\(remote)'; \(kept)", detail: detail)
         case .rejected(let ref, let reason):
-            return .refused("the remote has changes you do not have (\(ref): \(reason)); run `pactoria pull` first, then push")
+            return .refused(
+                "the remote has changes you do not have (\(ref): \(reason)); run `pactoria pull` first, then push")
         case .authenticationFailed(let remote, let detail):
-            return .refused("authentication to '\(remote)' failed (\(detail)); set PACTORIA_GIT_TOKEN or configure git's credentials")
+            return .refused(
+                "authentication to '\(remote)' failed (\(detail)); set PACTORIA_GIT_TOKEN or configure git's credentials"
+            )
         case .noSuchRemote(let name):
             return .notFound("no remote named '\(name)'; see `pactoria remote list`")
         case .failed(let g):
@@ -148,8 +161,9 @@ public enum Remotes {
         _ ws: Workspace, remote: String? = nil, branch: String? = nil, credentials: CredentialProvider, author: Author,
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) throws(WorkspaceError) -> PullResult {
-        try pull(ws, remote: remote, branch: branch, credentials: credentials, author: author, progress: progress,
-                 missingBranchIsError: true)!
+        try pull(
+            ws, remote: remote, branch: branch, credentials: credentials, author: author, progress: progress,
+            missingBranchIsError: true)!
     }
 
     /// As `pull`; nil when the remote has no such branch yet and `missingBranchIsError` is false.
@@ -189,14 +203,18 @@ public enum Remotes {
             }
             // #12.12: a deletion of a contract that is not a draft is merged (as a conflict to
             // resolve), never fast-forwarded in silently.
-            if analysis == .fastForward, let head, (try? ContractAwareMerge.deletesLiveContract(repo, from: head, to: theirs)) == true {
+            if analysis == .fastForward, let head,
+                (try? ContractAwareMerge.deletesLiveContract(repo, from: head, to: theirs)) == true
+            {
                 analysis = .normal
             }
             switch analysis {
             case .upToDate:
                 return PullResult(remote: remoteName, branch: local, outcome: .upToDate)
             case .fastForward:
-                let n = head.flatMap { h in try? repo.aheadBehind(local: h, upstream: theirs).behind } ?? countCommits(repo, theirs)
+                let n =
+                    head.flatMap { h in try? repo.aheadBehind(local: h, upstream: theirs).behind }
+                    ?? countCommits(repo, theirs)
                 if head == nil { try clearIdenticalUntracked(ws, repo, theirs: theirs) }
                 // #12.3: recorded before the files change, so an interrupted fast-forward is undone
                 // by `pactoria merge --abort` or finished by `pactoria pull`.
@@ -213,19 +231,26 @@ public enum Remotes {
                         afterCheckout: { Fault.point("pull.after-checkout") })
                 } catch {
                     MergeState.remove(ws)
-                    throw .refused("cannot fast-forward: local changes would be overwritten (\(describe(error))); commit them first")
+                    throw .refused(
+                        "cannot fast-forward: local changes would be overwritten (\(describe(error))); commit them first"
+                    )
                 }
                 Fault.point("pull.after-commit")
                 MergeState.remove(ws)
-                if (try? repo.upstream(of: local)) == nil { try? repo.setUpstream(branch: local, remote: remoteName, remoteBranch: remoteBranch) }
+                if (try? repo.upstream(of: local)) == nil {
+                    try? repo.setUpstream(branch: local, remote: remoteName, remoteBranch: remoteBranch)
+                }
                 return PullResult(remote: remoteName, branch: local, outcome: .fastForwarded(commits: n, to: theirs))
             case .normal:
                 let status = try WorkspaceStatus.compute(ws)
                 guard status.isClean else {
                     throw .refused("you have uncommitted changes; `pactoria commit` them before pulling")
                 }
-                let outcome = try ContractAwareMerge.run(ws, repo: repo, ours: head!, theirs: theirs, label: label, branch: local, author: author)
-                if (try? repo.upstream(of: local)) == nil { try? repo.setUpstream(branch: local, remote: remoteName, remoteBranch: remoteBranch) }
+                let outcome = try ContractAwareMerge.run(
+                    ws, repo: repo, ours: head!, theirs: theirs, label: label, branch: local, author: author)
+                if (try? repo.upstream(of: local)) == nil {
+                    try? repo.setUpstream(branch: local, remote: remoteName, remoteBranch: remoteBranch)
+                }
                 return PullResult(remote: remoteName, branch: local, outcome: outcome)
             }
         }

@@ -68,23 +68,31 @@ public enum Review {
             let b = ch.before?.contract
             let a = ch.after?.contract
             let kind: ContractReview.Kind =
-                ch.afterRef == nil ? .deleted : ch.beforeRef == nil ? .added : ch.beforeRef != ch.afterRef ? .renamed : .modified
+                ch.afterRef == nil
+                ? .deleted : ch.beforeRef == nil ? .added : ch.beforeRef != ch.afterRef ? .renamed : .modified
             let company = ch.ref.company
             if companyNames[company] == nil {
                 let path = "companies/\(company)/company.yaml"
-                let text = (try? repo.file(at: head, path: path)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
+                let text = (try? repo.file(at: head, path: path)).flatMap { $0 }.map {
+                    String(decoding: $0, as: UTF8.self)
+                }
                 let name = text.flatMap { try? YAMLDocument.parse($0, file: path) }.flatMap { $0.root["name"]?.string }
                 companyNames[company] = name ?? company
             }
             let findings = check.findings.filter { $0.file == ch.ref.yamlPath || $0.file == ch.ref.markdownPath }
-            reviews.append(ContractReview(
-                kind: kind, ref: ch.ref, previousRef: kind == .renamed ? ch.beforeRef : nil,
-                id: ch.id ?? "", title: a?.title ?? b?.title ?? ch.ref.stem, company: companyNames[company] ?? company,
-                statusFrom: b?.status, statusTo: a?.status, versionFrom: b?.version, versionTo: a?.version,
-                fieldChanges: fieldChanges(b, a), sections: sections(ch.beforeContent, ch.afterContent),
-                compliance: complianceChanges(ch.before?.document.root, ch.after?.document.root), findings: findings))
+            reviews.append(
+                ContractReview(
+                    kind: kind, ref: ch.ref, previousRef: kind == .renamed ? ch.beforeRef : nil,
+                    id: ch.id ?? "", title: a?.title ?? b?.title ?? ch.ref.stem,
+                    company: companyNames[company] ?? company,
+                    statusFrom: b?.status, statusTo: a?.status, versionFrom: b?.version, versionTo: a?.version,
+                    fieldChanges: fieldChanges(b, a), sections: sections(ch.beforeContent, ch.afterContent),
+                    compliance: complianceChanges(ch.before?.document.root, ch.after?.document.root), findings: findings
+                ))
         }
-        return Report(base: base, baseCommit: mergeBase, headCommit: head, commits: commits.count, contracts: reviews, check: check)
+        return Report(
+            base: base, baseCommit: mergeBase, headCommit: head, commits: commits.count, contracts: reviews,
+            check: check)
     }
 
     static func fieldChanges(_ b: Contract?, _ a: Contract?) -> [FieldChange] {
@@ -169,9 +177,11 @@ public enum ReviewMarkdown {
     public static func render(_ r: Review.Report) -> String {
         var out = "## Contract review\n\n"
         let n = r.contracts.count
-        out += "\(n) contract\(n == 1 ? "" : "s") changed in \(r.commits) commit\(r.commits == 1 ? "" : "s") since `\(r.base)` (\(r.baseCommit.short)..\(r.headCommit.short)). "
+        out +=
+            "\(n) contract\(n == 1 ? "" : "s") changed in \(r.commits) commit\(r.commits == 1 ? "" : "s") since `\(r.base)` (\(r.baseCommit.short)..\(r.headCommit.short)). "
         let errors = r.check.errors.count
-        out += r.check.passed
+        out +=
+            r.check.passed
             ? "✅ `pactoria check` passed.\n"
             : "❌ `pactoria check` found \(errors) problem\(errors == 1 ? "" : "s").\n"
         // First, where no reviewer can miss it: links, hooks, config, users, ignore rules.
@@ -180,7 +190,8 @@ public enum ReviewMarkdown {
             out += "\n### ⚠️ Sensitive files changed — review these first\n\n"
             for f in sensitive {
                 let mark = f.severity == .error ? "❌" : "⚠️"
-                out += "- \(mark) \(code(f.file)): \(escape(f.message)) (`\(f.rule)`\(f.commit.map { ", commit \($0.short)" } ?? ""))\n"
+                out +=
+                    "- \(mark) \(code(f.file)): \(escape(f.message)) (`\(f.rule)`\(f.commit.map { ", commit \($0.short)" } ?? ""))\n"
             }
         }
         for c in r.contracts {
@@ -212,13 +223,21 @@ public enum ReviewMarkdown {
             }
             if !c.compliance.isEmpty {
                 out += "\n**Compliance and risk:** "
-                out += c.compliance.map { "\($0.field.replacingUnderscores) \($0.old ?? "–") → \($0.new ?? "–")" }.joined(separator: "; ") + "\n"
+                out +=
+                    c.compliance.map { "\($0.field.replacingUnderscores) \($0.old ?? "–") → \($0.new ?? "–")" }.joined(
+                        separator: "; ") + "\n"
             }
             if !c.sections.isEmpty {
                 out += "\n**Content:**\n"
-                if !c.sections.added.isEmpty { out += "- Added: \(c.sections.added.map(escape).joined(separator: ", "))\n" }
-                if !c.sections.removed.isEmpty { out += "- Removed: \(c.sections.removed.map(escape).joined(separator: ", "))\n" }
-                if !c.sections.changed.isEmpty { out += "- Changed: \(c.sections.changed.map(escape).joined(separator: ", "))\n" }
+                if !c.sections.added.isEmpty {
+                    out += "- Added: \(c.sections.added.map(escape).joined(separator: ", "))\n"
+                }
+                if !c.sections.removed.isEmpty {
+                    out += "- Removed: \(c.sections.removed.map(escape).joined(separator: ", "))\n"
+                }
+                if !c.sections.changed.isEmpty {
+                    out += "- Changed: \(c.sections.changed.map(escape).joined(separator: ", "))\n"
+                }
             }
             if !c.findings.isEmpty {
                 out += "\n**Check:**\n"
@@ -228,11 +247,14 @@ public enum ReviewMarkdown {
             }
         }
         let other = r.check.findings.filter { f in
-            !Review.isSensitive(f) && !r.contracts.contains { $0.ref.yamlPath == f.file || $0.ref.markdownPath == f.file }
+            !Review.isSensitive(f)
+                && !r.contracts.contains { $0.ref.yamlPath == f.file || $0.ref.markdownPath == f.file }
         }
         if !other.isEmpty {
             out += "\n### Other problems\n\n"
-            for f in other { out += "- ❌ \(code(f.file + (f.line.map { ":\($0)" } ?? ""))): \(escape(f.message)) (`\(f.rule)`)\n" }
+            for f in other {
+                out += "- ❌ \(code(f.file + (f.line.map { ":\($0)" } ?? ""))): \(escape(f.message)) (`\(f.rule)`)\n"
+            }
         }
         return out
     }
@@ -266,9 +288,11 @@ public enum ReviewMarkdown {
 
     /// Line breaks of every kind (and other control characters) become spaces.
     static func oneLine(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { u in
-            u.properties.generalCategory == .control || u == "\u{2028}" || u == "\u{2029}" ? " " : u
-        }))
+        String(
+            String.UnicodeScalarView(
+                s.unicodeScalars.map { u in
+                    u.properties.generalCategory == .control || u == "\u{2028}" || u == "\u{2029}" ? " " : u
+                }))
     }
 }
 

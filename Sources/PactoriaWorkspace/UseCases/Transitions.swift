@@ -32,7 +32,8 @@ public enum Transitions {
             let repo = try ws.repository()
             let loaded = try ws.loadContract(ref)
             if let expectedVersion, loaded.contract.version != expectedVersion {
-                throw .conflict("\(ref) is at version \(loaded.contract.version), not \(expectedVersion); reload and try again")
+                throw .conflict(
+                    "\(ref) is at version \(loaded.contract.version), not \(expectedVersion); reload and try again")
             }
             try ETag.check(ws, ref, expectedETag)
             let applied = try apply(
@@ -41,9 +42,14 @@ public enum Transitions {
             let subject = message ?? defaultMessage(action, title: loaded.contract.title, reason: reason)
             let made = try WriteTransaction.run(
                 ws, operation: "\(action.verb) of \(ref)",
-                writes: [.init(path: ref.yamlPath, bytes: Array(ContractCodec.render(applied.contract, into: loaded.document.root).utf8))],
+                writes: [
+                    .init(
+                        path: ref.yamlPath,
+                        bytes: Array(ContractCodec.render(applied.contract, into: loaded.document.root).utf8))
+                ],
                 alsoStage: [ref.markdownPath],
-                finish: commit ? .commit(message: subject, events: [applied.event], author: author, allowEmpty: true) : .stage)
+                finish: commit
+                    ? .commit(message: subject, events: [applied.event], author: author, allowEmpty: true) : .stage)
             return Outcome(
                 ref: ref, id: applied.contract.id, title: applied.contract.title, action: action,
                 from: loaded.contract.status, to: applied.contract.status, version: applied.contract.version,
@@ -60,7 +66,8 @@ public enum Transitions {
         _ ws: Workspace, author: Author, commit: Bool = true, today: CalendarDate = .today()
     ) throws(WorkspaceError) -> (outcomes: [Outcome], commit: ObjectID?, hooks: [HookRun]) {
         let due = try ContractIndex.load(ws).summaries.filter { s in
-            s.status == ContractStatus.active.rawValue && (s.endDate.flatMap(CalendarDate.init).map { $0 < today } ?? false)
+            s.status == ContractStatus.active.rawValue
+                && (s.endDate.flatMap(CalendarDate.init).map { $0 < today } ?? false)
         }.sorted { $0.ref < $1.ref }
         guard !due.isEmpty else { return ([], nil, []) }
         let result = try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> ([Outcome], ObjectID?) in
@@ -70,21 +77,32 @@ public enum Transitions {
             var contents: [String] = []
             for s in due {
                 let loaded = try ws.loadContract(s.ref)
-                let applied = try apply(.expire, to: loaded, ws: ws, repo: repo, reason: nil, author: author, today: today)
-                writes.append(.init(path: s.ref.yamlPath, bytes: Array(ContractCodec.render(applied.contract, into: loaded.document.root).utf8)))
+                let applied = try apply(
+                    .expire, to: loaded, ws: ws, repo: repo, reason: nil, author: author, today: today)
+                writes.append(
+                    .init(
+                        path: s.ref.yamlPath,
+                        bytes: Array(ContractCodec.render(applied.contract, into: loaded.document.root).utf8)))
                 contents.append(s.ref.markdownPath)
-                outcomes.append(Outcome(
-                    ref: s.ref, id: applied.contract.id, title: applied.contract.title, action: .expire,
-                    from: loaded.contract.status, to: applied.contract.status, version: applied.contract.version,
-                    event: applied.event, commit: nil, hooks: []))
+                outcomes.append(
+                    Outcome(
+                        ref: s.ref, id: applied.contract.id, title: applied.contract.title, action: .expire,
+                        from: loaded.contract.status, to: applied.contract.status, version: applied.contract.version,
+                        event: applied.event, commit: nil, hooks: []))
             }
             let subject = "Expire \(outcomes.count) contract\(outcomes.count == 1 ? "" : "s") past their end date"
             let made = try WriteTransaction.run(
                 ws, operation: "expire of \(outcomes.count) contract\(outcomes.count == 1 ? "" : "s")", writes: writes,
                 alsoStage: contents,
-                finish: commit ? .commit(message: subject, events: outcomes.map(\.event), author: author, allowEmpty: true) : .stage)
+                finish: commit
+                    ? .commit(message: subject, events: outcomes.map(\.event), author: author, allowEmpty: true)
+                    : .stage)
             guard let made else { return (outcomes, nil) }
-            return (outcomes.map { var o = $0; o.commit = made; return o }, made)
+            return (
+                outcomes.map {
+                    var o = $0; o.commit = made; return o
+                }, made
+            )
         }
         let hooks = result.1.map { Hooks.run(ws, events: result.0.map(\.event), commit: $0) } ?? []
         return (result.0, result.1, hooks)
@@ -105,7 +123,9 @@ public enum Transitions {
         if let r = trimmedReason, let first = Validator.validateReason(r).first {
             throw .invalidInput(field: first.field, message: first.message)
         }
-        if let v = Lifecycle.precheck(action, on: snapshot, reason: trimmedReason, today: today, policy: ws.config.policy) {
+        if let v = Lifecycle.precheck(
+            action, on: snapshot, reason: trimmedReason, today: today, policy: ws.config.policy)
+        {
             throw .rule(ref: ref, v)
         }
         let now = Timestamp.now().description
@@ -127,7 +147,8 @@ public enum Transitions {
         c.lifecycle = record
         c.updatedAt = now
         let after = ContractSnapshot(contract: c, contentSHA256: contentHash)
-        let violations = Lifecycle.check(before: before, after: after, policy: ws.config.policy, versionBumpIsAutomatic: true)
+        let violations = Lifecycle.check(
+            before: before, after: after, policy: ws.config.policy, versionBumpIsAutomatic: true)
         if let first = violations.first { throw .rule(ref: ref, first) }
         let event = ContractEvent(
             id: c.id, ref: ref, event: action.event, version: c.version,
@@ -159,7 +180,8 @@ public enum Expiring {
         public var daysLeft: Int
     }
 
-    public static func run(_ ws: Workspace, days: Int, today: CalendarDate = .today()) throws(WorkspaceError) -> [Entry] {
+    public static func run(_ ws: Workspace, days: Int, today: CalendarDate = .today()) throws(WorkspaceError) -> [Entry]
+    {
         guard days >= 0 else { throw .invalidInput(field: "--days", message: "must be zero or more") }
         let horizon = today.adding(days: days)
         return try ContractIndex.load(ws).summaries.compactMap { s -> Entry? in

@@ -40,7 +40,8 @@ public enum UpdateContract {
             let loaded = try ws.loadContract(ref)
             if !loaded.problems.isEmpty { throw .invalid(loaded.problems) }
             if let expectedVersion, loaded.contract.version != expectedVersion {
-                throw .conflict("\(ref) is at version \(loaded.contract.version), not \(expectedVersion); reload and try again")
+                throw .conflict(
+                    "\(ref) is at version \(loaded.contract.version), not \(expectedVersion); reload and try again")
             }
             try ETag.check(ws, ref, expectedETag)
             var c = loaded.contract
@@ -49,27 +50,41 @@ public enum UpdateContract {
             if let v = changes.plainEnglishInput { c.plainEnglishInput = v }
             if let v = changes.client { c.client = v }
             if let v = changes.supplier { c.supplier = v }
-            if let v = changes.value { c.value = v.map { ContractValue(amount: DecimalAmount($0.amount)?.normalized ?? $0.amount, currency: $0.currency) } }
+            if let v = changes.value {
+                c.value = v.map {
+                    ContractValue(amount: DecimalAmount($0.amount)?.normalized ?? $0.amount, currency: $0.currency)
+                }
+            }
             if let v = changes.startDate { c.startDate = v }
             if let v = changes.endDate { c.endDate = v }
             if let v = changes.templateID { c.templateID = v }
-            if let first = Validator.validate(c).first { throw .invalidInput(field: first.field, message: first.message) }
+            if let first = Validator.validate(c).first {
+                throw .invalidInput(field: first.field, message: first.message)
+            }
             let fields = Lifecycle.changedFields(loaded.contract, c)
             guard !fields.isEmpty else { throw .nothingToCommit }
             // The rules against the working copy as it stands (the read-only and active rules).
-            let before = ContractSnapshot(contract: loaded.contract, contentSHA256: ws.readMarkdown(ref).map(Snapshots.contentHash))
+            let before = ContractSnapshot(
+                contract: loaded.contract, contentSHA256: ws.readMarkdown(ref).map(Snapshots.contentHash))
             var after = before
             after.contract = c
-            if let v = Lifecycle.check(before: before, after: after, policy: ws.config.policy, versionBumpIsAutomatic: true).first {
+            if let v = Lifecycle.check(
+                before: before, after: after, policy: ws.config.policy, versionBumpIsAutomatic: true
+            ).first {
                 throw .rule(ref: ref, v)
             }
             c.updatedAt = Timestamp.now().description
-            let event = ContractEvent(id: c.id, ref: ref, event: "contract.updated", version: c.version, actor: author.description)
+            let event = ContractEvent(
+                id: c.id, ref: ref, event: "contract.updated", version: c.version, actor: author.description)
             // All or nothing: a commit that fails leaves the metadata exactly as it was (#12.1).
             let made = try WriteTransaction.run(
                 ws, operation: "update of \(ref)",
-                writes: [.init(path: ref.yamlPath, bytes: Array(ContractCodec.render(c, into: loaded.document.root).utf8))],
-                finish: .commit(message: "Update \(fields.joined(separator: ", ")) of \(c.title)", events: [event], author: author, allowEmpty: false))
+                writes: [
+                    .init(path: ref.yamlPath, bytes: Array(ContractCodec.render(c, into: loaded.document.root).utf8))
+                ],
+                finish: .commit(
+                    message: "Update \(fields.joined(separator: ", ")) of \(c.title)", events: [event], author: author,
+                    allowEmpty: false))
             guard let commit = made else { throw .nothingToCommit }
             return Result(ref: ref, contract: c, commit: commit, changedFields: fields)
         }
@@ -78,17 +93,22 @@ public enum UpdateContract {
 
 extension NewContract {
     /// Creates a draft and commits it at once (the server's POST), within the plan's monthly limit.
-    public static func create(_ ws: Workspace, _ input: Input, author: Author) throws(WorkspaceError) -> (Result, ObjectID) {
+    public static func create(_ ws: Workspace, _ input: Input, author: Author) throws(WorkspaceError) -> (
+        Result, ObjectID
+    ) {
         try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> (Result, ObjectID) in
             var input = input
             input.author = author.description
             let planned = try plan(ws, input)
             let event = ContractEvent(
-                id: planned.result.contract.id, ref: planned.result.ref, event: "contract.created", version: 1, actor: author.description)
+                id: planned.result.contract.id, ref: planned.result.ref, event: "contract.created", version: 1,
+                actor: author.description)
             // Both files and their commit, or nothing at all (a full disk leaves no orphan, #12.9).
             let made = try WriteTransaction.run(
                 ws, operation: "new contract \(planned.result.ref)", writes: planned.writes,
-                finish: .commit(message: "New contract: \(planned.result.contract.title)", events: [event], author: author, allowEmpty: false))
+                finish: .commit(
+                    message: "New contract: \(planned.result.contract.title)", events: [event], author: author,
+                    allowEmpty: false))
             guard let commit = made else { throw .nothingToCommit }
             return (planned.result, commit)
         }
@@ -109,7 +129,8 @@ public enum ETag {
     /// computed from, so a cache can keep both under one key; nil if the file changed meanwhile.
     public static func stamped(_ ws: Workspace, _ ref: ContractRef) -> (tag: String, stamp: String)? {
         let path = ws.absolute(ref.yamlPath)
-        guard let before = FileSystem.stamp(path), let bytes = try? FileSystem.read(path), FileSystem.stamp(path) == before
+        guard let before = FileSystem.stamp(path), let bytes = try? FileSystem.read(path),
+            FileSystem.stamp(path) == before
         else { return nil }
         return (tag(bytes), ContractLocator.key(before))
     }

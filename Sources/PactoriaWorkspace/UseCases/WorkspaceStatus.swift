@@ -59,7 +59,8 @@ public struct WorkspaceStatus: Sendable {
 
     /// - Parameter counting: false skips counting every contract by status (a commit needs only
     ///   the changes, and the ids when contracts are added or renamed).
-    public static func compute(_ ws: Workspace, index: ContractIndex? = nil, counting: Bool = true) throws(WorkspaceError)
+    public static func compute(_ ws: Workspace, index: ContractIndex? = nil, counting: Bool = true)
+        throws(WorkspaceError)
         -> WorkspaceStatus
     {
         let repo = try ws.repository()
@@ -78,7 +79,11 @@ public struct WorkspaceStatus: Sendable {
         var others: [OtherChange] = []
         for e in entries {
             if let ref = ContractRef(path: e.path) {
-                if e.path.hasSuffix(".yaml") { byRef[ref, default: Files()].yaml = e } else { byRef[ref, default: Files()].md = e }
+                if e.path.hasSuffix(".yaml") {
+                    byRef[ref, default: Files()].yaml = e
+                } else {
+                    byRef[ref, default: Files()].md = e
+                }
             } else {
                 var problems: [Problem] = []
                 let parts = e.path.split(separator: "/")
@@ -106,7 +111,9 @@ public struct WorkspaceStatus: Sendable {
         for special in scan.specialFiles {
             let problem = Problem(
                 file: special.path,
-                message: "is a \(special.kind.noun); workspace files must be regular files inside their company's folder (remove it)")
+                message:
+                    "is a \(special.kind.noun); workspace files must be regular files inside their company's folder (remove it)"
+            )
             others.append(OtherChange(path: special.path, change: .untracked, problems: [problem]))
         }
 
@@ -145,10 +152,13 @@ public struct WorkspaceStatus: Sendable {
                         c.problems = [problem(from: error, file: ref.yamlPath)]
                     }
                 } else {
-                    c.problems = [Problem(file: ref.markdownPath, message: "content without metadata: \(ref.yamlPath) is missing")]
+                    c.problems = [
+                        Problem(file: ref.markdownPath, message: "content without metadata: \(ref.yamlPath) is missing")
+                    ]
                 }
                 if !FileSystem.exists(ws.absolute("companies/\(ref.company)/company.yaml")) {
-                    c.problems.append(Problem(file: ref.yamlPath, message: "company '\(ref.company)' has no company.yaml"))
+                    c.problems.append(
+                        Problem(file: ref.yamlPath, message: "company '\(ref.company)' has no company.yaml"))
                 }
             }
             contracts.append(c)
@@ -183,9 +193,12 @@ public struct WorkspaceStatus: Sendable {
             let ref = contracts[i].ref
             let dupes = (ids[loaded.contract.id.lowercased()] ?? []).filter { $0 != ref }
             if !dupes.isEmpty {
-                contracts[i].problems.append(Problem(
-                    file: ref.yamlPath, line: loaded.document.line(of: "id"), field: "id",
-                    message: "\(loaded.contract.id) is also the id of \(dupes.map(\.description).joined(separator: ", "))"))
+                contracts[i].problems.append(
+                    Problem(
+                        file: ref.yamlPath, line: loaded.document.line(of: "id"), field: "id",
+                        message:
+                            "\(loaded.contract.id) is also the id of \(dupes.map(\.description).joined(separator: ", "))"
+                    ))
             }
         }
         // Duplicates among contracts that did not change: reported for the workspace.
@@ -194,7 +207,8 @@ public struct WorkspaceStatus: Sendable {
         for (id, refs) in ids where refs.count > 1 && !refs.contains(where: changedRefs.contains) {
             for r in refs.sorted() {
                 let others = refs.filter { $0 != r }.sorted().map(\.yamlPath).joined(separator: ", ")
-                workspaceProblems.append(Problem(file: r.yamlPath, field: "id", message: "\(id) is also the id of \(others)"))
+                workspaceProblems.append(
+                    Problem(file: r.yamlPath, field: "id", message: "\(id) is also the id of \(others)"))
             }
         }
         if let headTree = scan.headTree {
@@ -207,7 +221,8 @@ public struct WorkspaceStatus: Sendable {
         others.removeAll { $0.change == .untracked && FileSystem.isLeftoverTemporary($0.path) }
         var status = WorkspaceStatus(
             branch: repo.currentBranch(), headCommit: head ?? nil, contracts: contracts, others: others,
-            countsByStatus: counts, total: total, changedFiles: entries, workspaceProblems: workspaceProblems.sorted { $0.file < $1.file })
+            countsByStatus: counts, total: total, changedFiles: entries,
+            workspaceProblems: workspaceProblems.sorted { $0.file < $1.file })
         status.leftovers = leftovers
         status.recovery = Recovery.notes + (Recovery.pending(ws).map { [$0] } ?? [])
         status.locks = gitLocks(ws)
@@ -264,7 +279,9 @@ public struct WorkspaceStatus: Sendable {
 
     static func problem(from error: WorkspaceError, file: String) -> Problem {
         if case .invalid(let problems) = error, problems.count == 1 { return problems[0] }
-        if case .yaml(let y) = error { return Problem(file: y.file, line: y.line, field: nil, message: "invalid YAML: \(y.message)") }
+        if case .yaml(let y) = error {
+            return Problem(file: y.file, line: y.line, field: nil, message: "invalid YAML: \(y.message)")
+        }
         return Problem(file: file, message: error.description)
     }
 }

@@ -49,7 +49,8 @@ public enum CanonicalYAML {
         }
     }
 
-    static func writeValue(_ node: YAMLNode, order: KeyOrder, indent: Int, into out: inout String, inlineAfterKey: Bool) {
+    static func writeValue(_ node: YAMLNode, order: KeyOrder, indent: Int, into out: inout String, inlineAfterKey: Bool)
+    {
         switch node {
         case .scalar(let s, let style):
             if style != .null && s.contains("\n"), let block = literalBlock(s, indent: indent + 2) {

@@ -1,6 +1,6 @@
-internal import Yams
 import Foundation
 public import PactoriaCore
+internal import Yams
 
 /// A YAML document as an ordered tree of strings, so that Pactoria can rewrite a file it read
 /// without losing keys it does not know, and without any number passing through a `Double`.
@@ -144,7 +144,8 @@ public struct YAMLDocument: Sendable {
             for (k, v) in m {
                 guard case .scalar(let keyScalar) = k else {
                     throw YAMLError(
-                        file: file, line: k.mark?.line, column: k.mark?.column, message: "mapping keys must be plain text")
+                        file: file, line: k.mark?.line, column: k.mark?.column,
+                        message: "mapping keys must be plain text")
                 }
                 let key = keyScalar.string
                 try budget.spend(k, scalar: key, depth: depth + 1)
@@ -154,8 +155,10 @@ public struct YAMLDocument: Sendable {
                         file: file, line: k.mark?.line, column: k.mark?.column, message: "duplicate key '\(childPath)'")
                 }
                 if let line = k.mark?.line { lines[childPath] = line }
-                entries.append(YAMLEntry(
-                    key: key, value: try convert(v, path: childPath, depth: depth + 1, lines: &lines, budget: &budget)))
+                entries.append(
+                    YAMLEntry(
+                        key: key,
+                        value: try convert(v, path: childPath, depth: depth + 1, lines: &lines, budget: &budget)))
             }
             return .mapping(entries)
         case .sequence(let seq):
@@ -168,7 +171,8 @@ public struct YAMLDocument: Sendable {
             }
             return .sequence(items)
         case .alias(let a):
-            throw YAMLError(file: file, line: a.mark?.line, column: a.mark?.column, message: "aliases are not supported")
+            throw YAMLError(
+                file: file, line: a.mark?.line, column: a.mark?.column, message: "aliases are not supported")
         }
     }
 }

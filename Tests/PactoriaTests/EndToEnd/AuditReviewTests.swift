@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import PactoriaTestSupport
+import Testing
 
 /// A realistic pull-request branch on the example workspace, mixing pactoria verbs and plain git.
 enum Branch {
@@ -35,7 +35,8 @@ enum Branch {
             "## 4. Price and Payment\n\nPrices are fixed until 31 July 2027 and then reviewed once, capped at 4%.\n")
         try LC.replace(
             sb, md, "## 13. Governing Law",
-            "## 13. Organic Certification\n\nThe Supplier keeps its Soil Association certification for the whole term and tells the Buyer within 2 days if it lapses.\n\n## 14. Governing Law")
+            "## 13. Organic Certification\n\nThe Supplier keeps its Soil Association certification for the whole term and tells the Buyer within 2 days if it lapses.\n\n## 14. Governing Law"
+        )
         try LC.plainCommit(sb, "Flour renewal: 2027 prices and organic certification clause", date: flourDate)
 
         try LC.setField(sb, LC.draftDrone, "status", "pending_review")
@@ -43,7 +44,9 @@ enum Branch {
 
         try #require(try LC.run(sb, ["finalize", LC.pendingFlour]).exitCode == 0)
         try #require(try LC.run(sb, ["activate", LC.pendingFlour]).exitCode == 0)
-        try #require(try LC.run(sb, ["terminate", LC.activeHarbour, "--reason", "Client cancelled the wharf project"]).exitCode == 0)
+        try #require(
+            try LC.run(sb, ["terminate", LC.activeHarbour, "--reason", "Client cancelled the wharf project"]).exitCode
+                == 0)
 
         try LC.setField(sb, LC.terminatedLaser, "title", "Laser Scanner Hire (amended)")
         try LC.plainCommit(sb, "Tidy the laser hire title", date: laserDate)
@@ -75,12 +78,18 @@ struct AuditReviewTests {
             for e in all { #expect(Set(e.keys) == keys, "\(e)") }
 
             // Newest first: the seven branch commits, then the adoption.
-            #expect(Array(Self.events(all).prefix(7)) == [
-                "contract.updated", "contract.terminated", "contract.activated", "contract.finalized", "contract.submitted",
-                "contract.content_changed", "contract.submitted",
-            ])
-            #expect(Array(all.prefix(7)).map { $0["inferred"] as? Bool } == [true, false, false, false, true, true, false])
-            #expect(all.dropFirst(7).allSatisfy { $0["event"] as? String == "contract.created" && $0["inferred"] as? Bool == false })
+            #expect(
+                Array(Self.events(all).prefix(7)) == [
+                    "contract.updated", "contract.terminated", "contract.activated", "contract.finalized",
+                    "contract.submitted",
+                    "contract.content_changed", "contract.submitted",
+                ])
+            #expect(
+                Array(all.prefix(7)).map { $0["inferred"] as? Bool } == [true, false, false, false, true, true, false])
+            #expect(
+                all.dropFirst(7).allSatisfy {
+                    $0["event"] as? String == "contract.created" && $0["inferred"] as? Bool == false
+                })
             let commits = try sb.git(["log", "--format=%H"], in: "demo").lines
             #expect(Array(all.prefix(7)).map { $0["commit"] as? String } == Array(commits.prefix(7)))
 
@@ -94,7 +103,8 @@ struct AuditReviewTests {
             #expect(terminated["reason"] as? String == "Client cancelled the wharf project")
             #expect(terminated["version"] as? Int == 2)
             #expect((terminated["details"] as? [String]) == [])
-            #expect(terminated["subject"] as? String == "Terminate: Harbourside Wharf Structural Engineering Appointment")
+            #expect(
+                terminated["subject"] as? String == "Terminate: Harbourside Wharf Structural Engineering Appointment")
             #expect(all[3]["from"] is NSNull && all[3]["to"] is NSNull, "finalize is not a transition")
 
             // Inferred from plain git commits: the author is the actor, the details say what changed.
@@ -123,7 +133,9 @@ struct AuditReviewTests {
             #expect(text.exitCode == 0)
             #expect(text.lines.count == 8, "\(text)")
             #expect(text.lines[0].contains(" * ") && text.lines[0].contains("fields changed: title"), "\(text)")
-            #expect(text.lines[1].contains("terminated (active → terminated)") && text.lines[1].contains("reason: Client cancelled the wharf project"), "\(text)")
+            #expect(
+                text.lines[1].contains("terminated (active → terminated)")
+                    && text.lines[1].contains("reason: Client cancelled the wharf project"), "\(text)")
             #expect(!text.lines[1].contains(" * "), "\(text)")
             #expect(text.lines.last == "* inferred from a commit without audit trailers")
         }
@@ -134,14 +146,22 @@ struct AuditReviewTests {
         try E2E.withSandbox { sb in
             try Branch.build(sb)
             let flour = try Self.audit(sb, ["--contract", "organic-flour-supply-agreement-2027"])
-            #expect(Self.events(flour) == ["contract.activated", "contract.finalized", "contract.content_changed", "contract.created"])
+            #expect(
+                Self.events(flour) == [
+                    "contract.activated", "contract.finalized", "contract.content_changed", "contract.created",
+                ])
             let byID = try Self.audit(sb, ["--contract", String(try LC.id(sb, LC.pendingFlour).prefix(8))])
             #expect(byID.count == 4)
 
             let activated = try Self.audit(sb, ["--event", "activated"])
             #expect(activated.map { $0["path"] as? String } == [LC.yaml(LC.pendingFlour)])
-            #expect(try Self.audit(sb, ["--event", "contract.terminated"]).map { $0["path"] as? String } == [LC.yaml(LC.activeHarbour)])
-            #expect(try Self.audit(sb, ["--event", "submitted"]).map { $0["inferred"] as? Bool } == [true, false], "by hand and by the verb")
+            #expect(
+                try Self.audit(sb, ["--event", "contract.terminated"]).map { $0["path"] as? String } == [
+                    LC.yaml(LC.activeHarbour)
+                ])
+            #expect(
+                try Self.audit(sb, ["--event", "submitted"]).map { $0["inferred"] as? Bool } == [true, false],
+                "by hand and by the verb")
 
             let grace = try Self.audit(sb, ["--actor", "grace"])
             #expect(grace.count == 3 && grace.allSatisfy { $0["inferred"] as? Bool == true }, "\(grace)")
@@ -149,8 +169,13 @@ struct AuditReviewTests {
             #expect(try Self.audit(sb, ["--actor", "grace", "--contract", LC.pendingFlour]).count == 1)
 
             let early = try Self.audit(sb, ["--until", "2021-12-31"])
-            #expect(early.map { $0["path"] as? String } == [LC.yaml(LC.terminatedLaser), LC.yaml(LC.draftDrone), LC.yaml(LC.pendingFlour)])
-            #expect(try Self.audit(sb, ["--since", "2021-03-11", "--until", "2021-03-11"]).map { $0["path"] as? String } == [LC.yaml(LC.draftDrone)])
+            #expect(
+                early.map { $0["path"] as? String } == [
+                    LC.yaml(LC.terminatedLaser), LC.yaml(LC.draftDrone), LC.yaml(LC.pendingFlour),
+                ])
+            #expect(
+                try Self.audit(sb, ["--since", "2021-03-11", "--until", "2021-03-11"]).map { $0["path"] as? String }
+                    == [LC.yaml(LC.draftDrone)])
             let late = try Self.audit(sb, ["--since", "2022-01-01"])
             #expect(late.count == 19 && late.allSatisfy { $0["inferred"] as? Bool == false })
 
@@ -183,7 +208,8 @@ struct AuditReviewTests {
     // MARK: review
 
     static var goldenDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Golden")
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            "Golden")
     }
 
     /// Commit ids (full and short) and timestamps replaced by placeholders.
@@ -233,10 +259,12 @@ struct AuditReviewTests {
             #expect(r["commits"] as? Int == 7)
             #expect(r["check_passed"] as? Bool == false)
             let contracts = try #require(r["contracts"] as? [[String: Any]])
-            #expect(contracts.map { $0["path"] as? String } == [
-                LC.yaml(LC.pendingFlour), LC.yaml(LC.draftDrone), LC.yaml(LC.activeHarbour), LC.yaml(LC.terminatedLaser),
-                LC.yaml(LC.draftCare),
-            ])
+            #expect(
+                contracts.map { $0["path"] as? String } == [
+                    LC.yaml(LC.pendingFlour), LC.yaml(LC.draftDrone), LC.yaml(LC.activeHarbour),
+                    LC.yaml(LC.terminatedLaser),
+                    LC.yaml(LC.draftCare),
+                ])
             #expect(contracts.allSatisfy { $0["kind"] as? String == "modified" })
 
             let flour = contracts[0]
@@ -271,7 +299,8 @@ struct AuditReviewTests {
             try sb.git(["reset", "-q", "--hard", "HEAD~1"], in: "demo")
             let r = try LC.run(sb, ["review", "--base", "main"])
             #expect(r.exitCode == 0)
-            #expect(r.lines.dropFirst().first?.hasPrefix("4 contracts changed in 6 commits since `main` (") == true, "\(r)")
+            #expect(
+                r.lines.dropFirst().first?.hasPrefix("4 contracts changed in 6 commits since `main` (") == true, "\(r)")
             #expect(r.lines.dropFirst().first?.hasSuffix("✅ `pactoria check` passed.") == true, "\(r)")
             #expect(!r.stdout.contains("❌"))
 
@@ -287,7 +316,9 @@ struct AuditReviewTests {
         let dir = "demo/.pactoria/hooks"
         try FileManager.default.createDirectory(atPath: sb.path(dir), withIntermediateDirectories: true)
         try Spawn.writeExecutable(sb.path("\(dir)/\(event)"), "#!/bin/sh\n" + script)
-        if !executable { try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: sb.path("\(dir)/\(event)")) }
+        if !executable {
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: sb.path("\(dir)/\(event)"))
+        }
     }
 
     @Test("A hook receives its event as JSON on stdin, after the commit")
@@ -296,7 +327,9 @@ struct AuditReviewTests {
             try LC.adopt(sb)
             let out = sb.path("hook-out")
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try Self.installHook(sb, "contract.activated", """
+            try Self.installHook(
+                sb, "contract.activated",
+                """
                 cat > '\(out)/payload.json'
                 printf '%s\\n%s\\n%s\\n' "$PACTORIA_EVENT" "$PACTORIA_WORKSPACE" "$(pwd)" > '\(out)/env.txt'
                 git log -1 --format=%H > '\(out)/head.txt'
@@ -316,8 +349,12 @@ struct AuditReviewTests {
             #expect(r.stderr == "", "\(r)")
             let head = try LC.head(sb)
             let payload = try #require(
-                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/payload.json"))) as? [String: Any])
-            #expect(Set(payload.keys) == ["event", "contract_id", "company", "path", "version", "commit", "from", "to", "actor"], "\(payload)")
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/payload.json")))
+                    as? [String: Any])
+            #expect(
+                Set(payload.keys) == [
+                    "event", "contract_id", "company", "path", "version", "commit", "from", "to", "actor",
+                ], "\(payload)")
             #expect(payload["event"] as? String == "contract.activated")
             #expect(payload["contract_id"] as? String == (try LC.id(sb, ref)))
             #expect(payload["company"] as? String == "ancoats-bakehouse")
@@ -329,7 +366,10 @@ struct AuditReviewTests {
             let env = try sb.read("hook-out/env.txt").split(separator: "\n").map(String.init)
             let workspace = URL(fileURLWithPath: sb.path("demo")).resolvingSymlinksInPath().path
             #expect(env.first == "contract.activated")
-            #expect(env.dropFirst().map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path } == [workspace, workspace], "\(env)")
+            #expect(
+                env.dropFirst().map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path } == [
+                    workspace, workspace,
+                ], "\(env)")
             #expect(try sb.read("hook-out/head.txt") == head + "\n", "the hook runs after the commit")
         }
     }
@@ -338,16 +378,19 @@ struct AuditReviewTests {
     func failingHook() throws {
         try E2E.withSandbox { sb in
             try LC.adopt(sb)
-            try Self.installHook(sb, "contract.terminated", "cat > /dev/null\necho 'cannot reach the CRM' >&2\nexit 3\n")
+            try Self.installHook(
+                sb, "contract.terminated", "cat > /dev/null\necho 'cannot reach the CRM' >&2\nexit 3\n")
             #expect(try LC.run(sb, ["commit", "-m", "Add a termination hook"]).exitCode == 0)
             // Issue #11: a tracked hook runs only once approved on this machine.
             #expect(try LC.run(sb, ["hooks", "approve"]).exitCode == 0)
             let before = try LC.head(sb)
             let r = try LC.run(sb, ["terminate", LC.activeHarbour, "--reason", "Client cancelled the wharf project"])
             #expect(r.exitCode == 0, "\(r)")
-            #expect(r.errorLines == [
-                "warning: hook .pactoria/hooks/contract.terminated failed (exit 3); the commit stands", "  cannot reach the CRM",
-            ], "\(r)")
+            #expect(
+                r.errorLines == [
+                    "warning: hook .pactoria/hooks/contract.terminated failed (exit 3); the commit stands",
+                    "  cannot reach the CRM",
+                ], "\(r)")
             #expect(r.lines.last == " terminate \(LC.activeHarbour) (active → terminated, v2)", "\(r)")
             #expect(try LC.head(sb) != before)
             #expect(try sb.git(["rev-parse", "HEAD~1"], in: "demo").lines.first == before, "exactly one commit, kept")
@@ -359,7 +402,9 @@ struct AuditReviewTests {
             #expect(json.exitCode == 0, "\(json)")
             let hooks = try #require(try E2E.parseJSON(json)["hooks"] as? [[String: Any]])
             #expect(hooks.count == 1)
-            #expect(hooks.first?["exit_code"] as? Int == 3 && hooks.first?["path"] as? String == ".pactoria/hooks/contract.terminated")
+            #expect(
+                hooks.first?["exit_code"] as? Int == 3
+                    && hooks.first?["path"] as? String == ".pactoria/hooks/contract.terminated")
         }
     }
 

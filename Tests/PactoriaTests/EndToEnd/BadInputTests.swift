@@ -2,11 +2,11 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
-private let systemRead = Glibc.read
+    import Glibc
+    private let systemRead = Glibc.read
 #elseif canImport(Darwin)
-import Darwin
-private let systemRead = Darwin.read
+    import Darwin
+    private let systemRead = Darwin.read
 #endif
 
 /// What the binary does with bad files, bad options and bad places: refuse clearly, change nothing.
@@ -30,7 +30,8 @@ struct BadInputTests {
         }
         let created = try sb.pactoria(
             [
-                "new", "--json", "--company", "thames-digital", "--title", "Website Redesign", "--type", "service_agreement",
+                "new", "--json", "--company", "thames-digital", "--title", "Website Redesign", "--type",
+                "service_agreement",
                 "--client", "Harbour Foods Ltd", "--client-email", "ops@harbourfoods.co.uk", "--value", "15000.00",
                 "--start", "2027-01-04", "--end", "2027-03-31",
             ], in: "ws")
@@ -48,7 +49,8 @@ struct BadInputTests {
         var head: String
 
         init(_ sb: Sandbox, _ dir: String) throws {
-            indexBytes = try Data(contentsOf: URL(fileURLWithPath: sb.path("\(dir)/.git/index")))  // read first: git may refresh it
+            // Read first: git may refresh it.
+            indexBytes = try Data(contentsOf: URL(fileURLWithPath: sb.path("\(dir)/.git/index")))
             entries = try sb.git(["ls-files", "-s"], in: dir).stdout
             head = try sb.git(["rev-parse", "HEAD"], in: dir).stdout
         }
@@ -72,7 +74,8 @@ struct BadInputTests {
     }
 
     /// Replaces the first line starting with `prefix`; returns its 1-based line number.
-    static func replaceLine(_ sb: Sandbox, _ file: String, startingWith prefix: String, with line: String) throws -> Int {
+    static func replaceLine(_ sb: Sandbox, _ file: String, startingWith prefix: String, with line: String) throws -> Int
+    {
         var lines = try sb.read(file).components(separatedBy: "\n")
         let i = try #require(lines.firstIndex { $0.hasPrefix(prefix) }, "no line starting '\(prefix)' in \(file)")
         lines[i] = line
@@ -87,16 +90,20 @@ struct BadInputTests {
         var testDescription: String { rawValue }
     }
 
-    @Test("malformed YAML: status and commit name file:line; nothing is committed or staged", arguments: Malformation.allCases)
+    @Test(
+        "malformed YAML: status and commit name file:line; nothing is committed or staged",
+        arguments: Malformation.allCases)
     func malformedYAML(_ kind: Malformation) throws {
         try E2E.withSandbox { sb in
             let ws = try Self.committedWorkspace(sb)
             let file = ws.yamlPath.dropFirst(ws.dir.count + 1)
             let line: Int
             switch kind {
-            case .mappingInPlainScalar: line = try Self.replaceLine(sb, ws.yamlPath, startingWith: "title:", with: "title: Website: Redesign")
+            case .mappingInPlainScalar:
+                line = try Self.replaceLine(sb, ws.yamlPath, startingWith: "title:", with: "title: Website: Redesign")
             // The last quoted value in the file, so nothing later closes the quote.
-            case .unclosedQuote: line = try Self.replaceLine(sb, ws.yamlPath, startingWith: "  amount:", with: "  amount: \"15000.00")
+            case .unclosedQuote:
+                line = try Self.replaceLine(sb, ws.yamlPath, startingWith: "  amount:", with: "  amount: \"15000.00")
             }
             func namesLine(_ text: String) -> Bool { text.contains("\(file):\(line):") }
 
@@ -134,11 +141,13 @@ struct BadInputTests {
             let file = ws.yamlPath.dropFirst(ws.dir.count + 1)
             var expected: [String] = []
             if kind != .endBeforeStart {
-                let line = try Self.replaceLine(sb, ws.yamlPath, startingWith: "  email:", with: "  email: not-an-email")
+                let line = try Self.replaceLine(
+                    sb, ws.yamlPath, startingWith: "  email:", with: "  email: not-an-email")
                 expected.append("\(file):\(line): client.email:")
             }
             if kind != .email {
-                let line = try Self.replaceLine(sb, ws.yamlPath, startingWith: "end_date:", with: "end_date: 2026-12-31")
+                let line = try Self.replaceLine(
+                    sb, ws.yamlPath, startingWith: "end_date:", with: "end_date: 2026-12-31")
                 expected.append("\(file):\(line): end_date:")
             }
             let status = try sb.pactoria(["status", "--porcelain"], in: ws.dir)
@@ -154,7 +163,9 @@ struct BadInputTests {
             } else {
                 let lines = commit.errorLines
                 #expect(lines.first == "error: \(expected.count) problems found; nothing was changed", "\(commit)")
-                #expect(lines.count == expected.count + 1 && lines.dropFirst().allSatisfy { $0.hasPrefix("  \(file):") }, "\(commit)")
+                #expect(
+                    lines.count == expected.count + 1 && lines.dropFirst().allSatisfy { $0.hasPrefix("  \(file):") },
+                    "\(commit)")
             }
             #expect(try RepositoryState(sb, ws.dir) == before)
             #expect(try sb.git(["diff", "--cached", "--quiet"], in: ws.dir).exitCode == 0)
@@ -177,7 +188,8 @@ struct BadInputTests {
             let ws = try Self.committedWorkspace(sb)
             let before = Self.files(sb, ws.dir)
             let escapeTarget = sb.path("x")
-            let r = try sb.pactoria(["new", "--title", "Escape Attempt", "--type", "nda", "--client", "Acme Ltd"] + args, in: ws.dir)
+            let r = try sb.pactoria(
+                ["new", "--title", "Escape Attempt", "--type", "nda", "--client", "Acme Ltd"] + args, in: ws.dir)
             #expect(r.exitCode == 64, "\(r)")
             E2E.expectCleanError(r)
             #expect(r.stderr.hasPrefix("error: \(option):"), "\(r)")
@@ -206,8 +218,10 @@ struct BadInputTests {
     @Test(
         "every verb outside a workspace exits 128",
         arguments: [
-            ["status"], ["commit", "-m", "x"], ["log"], ["list"], ["show", "abcd"], ["diff", "abcd"], ["company", "list"],
-            ["company", "add", "Acme Ltd"], ["new", "--company", "acme", "--title", "T", "--type", "nda", "--client", "C"],
+            ["status"], ["commit", "-m", "x"], ["log"], ["list"], ["show", "abcd"], ["diff", "abcd"],
+            ["company", "list"],
+            ["company", "add", "Acme Ltd"],
+            ["new", "--company", "acme", "--title", "T", "--type", "nda", "--client", "C"],
         ])
     func outsideWorkspace(_ args: [String]) throws {
         try E2E.withSandbox { sb in
@@ -228,15 +242,21 @@ struct BadInputTests {
             var refs: [String] = []
             for (name, slug) in [("Thames Digital Ltd", "thames"), ("Harbour Foods Ltd", "harbour")] {
                 #expect(try sb.pactoria(["company", "add", name, "--slug", slug], in: "ws").exitCode == 0)
-                let created = try E2E.parseJSON(try sb.pactoria(
-                    ["new", "--json", "--company", slug, "--title", "Mutual NDA", "--type", "nda", "--client", "Acme Ltd"], in: "ws"))
+                let created = try E2E.parseJSON(
+                    try sb.pactoria(
+                        [
+                            "new", "--json", "--company", slug, "--title", "Mutual NDA", "--type", "nda", "--client",
+                            "Acme Ltd",
+                        ], in: "ws"))
                 #expect(created["company"] as? String == slug)
                 refs.append("\(slug)/\(try #require(created["stem"] as? String))")
             }
             let stems = Set(refs.map { $0.split(separator: "/")[1] })
             try #require(stems.count == 1, "same title, same stem: \(refs)")
             let stem = String(stems.first!)
-            for ref in refs { #expect(sb.exists("ws/companies/\(ref.replacingOccurrences(of: "/", with: "/contracts/")).yaml")) }
+            for ref in refs {
+                #expect(sb.exists("ws/companies/\(ref.replacingOccurrences(of: "/", with: "/contracts/")).yaml"))
+            }
             for verb in [["show", stem], ["log", stem], ["diff", stem]] {
                 let r = try sb.pactoria(verb, in: "ws")
                 #expect(r.exitCode == 1, "\(r)")
@@ -258,7 +278,9 @@ struct BadInputTests {
             let ws = try Self.committedWorkspace(sb)
             // An id prefix that is not this contract's.
             let other = ws.id.hasPrefix("0000") ? "ffff" : "0000"
-            for args in [["show", "no-such-contract"], ["log", other], ["diff", "nope-not-here", "HEAD"], ["show", "zz"]] {
+            for args in [
+                ["show", "no-such-contract"], ["log", other], ["diff", "nope-not-here", "HEAD"], ["show", "zz"],
+            ] {
                 let r = try sb.pactoria(args, in: ws.dir)
                 #expect(r.exitCode == 1, "\(r)")
                 E2E.expectCleanError(r)
@@ -318,22 +340,24 @@ extension E2E.Sandbox {
         defer { close(master) }
         let slavePath: String
         #if os(Linux)
-        // unlockpt(3) and ptsname(3) by hand: Glibc's module map does not export them.
-        let TIOCSPTLCK: UInt = 0x4004_5431, TIOCGPTN: UInt = 0x8004_5430
-        var unlock: Int32 = 0
-        var number: UInt32 = 0
-        guard ioctl(master, TIOCSPTLCK, &unlock) == 0, ioctl(master, TIOCGPTN, &number) == 0 else {
-            throw E2E.HarnessError(description: "cannot set up a pseudo-terminal (errno \(errno))")
-        }
-        slavePath = "/dev/pts/\(number)"
+            // unlockpt(3) and ptsname(3) by hand: Glibc's module map does not export them.
+            let TIOCSPTLCK: UInt = 0x4004_5431, TIOCGPTN: UInt = 0x8004_5430
+            var unlock: Int32 = 0
+            var number: UInt32 = 0
+            guard ioctl(master, TIOCSPTLCK, &unlock) == 0, ioctl(master, TIOCGPTN, &number) == 0 else {
+                throw E2E.HarnessError(description: "cannot set up a pseudo-terminal (errno \(errno))")
+            }
+            slavePath = "/dev/pts/\(number)"
         #else
-        guard grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
-            throw E2E.HarnessError(description: "cannot set up a pseudo-terminal (errno \(errno))")
-        }
-        slavePath = String(cString: name)
+            guard grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
+                throw E2E.HarnessError(description: "cannot set up a pseudo-terminal (errno \(errno))")
+            }
+            slavePath = String(cString: name)
         #endif
         let slave = open(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard slave >= 0 else { throw E2E.HarnessError(description: "cannot open the pseudo-terminal (errno \(errno))") }
+        guard slave >= 0 else {
+            throw E2E.HarnessError(description: "cannot open the pseudo-terminal (errno \(errno))")
+        }
         let p = Process()
         p.executableURL = try E2E.binary.get()
         p.arguments = args

@@ -13,7 +13,9 @@ enum E2E {
         var stderr: String
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
         var errorLines: [String] { stderr.split(separator: "\n").map(String.init) }
-        var description: String { "$ \(arguments.joined(separator: " "))\nexit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+        var description: String {
+            "$ \(arguments.joined(separator: " "))\nexit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+        }
     }
 
     struct HarnessError: Error, CustomStringConvertible {
@@ -29,9 +31,13 @@ enum E2E {
         let root: URL
         var home: URL { root.appendingPathComponent("home") }
 
-        func path(_ relative: String = "") -> String { relative.isEmpty ? root.path : root.appendingPathComponent(relative).path }
+        func path(_ relative: String = "") -> String {
+            relative.isEmpty ? root.path : root.appendingPathComponent(relative).path
+        }
         func read(_ relative: String) throws -> String { try String(contentsOfFile: path(relative), encoding: .utf8) }
-        func write(_ text: String, to relative: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: path(relative))) }
+        func write(_ text: String, to relative: String) throws {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path(relative)))
+        }
         func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative)) }
 
         /// Nothing from the developer's environment leaks in but PATH; `overrides` may add or remove (nil).
@@ -59,10 +65,14 @@ enum E2E {
 
         /// Output goes to files, not pipes: no deadlock on large output, no pipe ends leaking between
         /// processes spawned by tests running in parallel.
-        func run(_ exe: URL, _ args: [String], in dir: String, env: [String: String?], input: String? = nil) throws -> Result {
+        func run(_ exe: URL, _ args: [String], in dir: String, env: [String: String?], input: String? = nil) throws
+            -> Result
+        {
             let io = root.appendingPathComponent(".io/\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: io, withIntermediateDirectories: true)
-            for name in ["out", "err"] { _ = FileManager.default.createFile(atPath: io.appendingPathComponent(name).path, contents: nil) }
+            for name in ["out", "err"] {
+                _ = FileManager.default.createFile(atPath: io.appendingPathComponent(name).path, contents: nil)
+            }
             try Data((input ?? "").utf8).write(to: io.appendingPathComponent("in"))
             let executable = exe.path == "/usr/bin/env" ? "/usr/bin/git" : exe.path
             let arguments = exe.path == "/usr/bin/env" ? Array(args.dropFirst(args.first == "git" ? 1 : 0)) : args
@@ -75,7 +85,9 @@ enum E2E {
             } catch {
                 throw HarnessError(description: "\(error)")
             }
-            let read = { (name: String) in String(decoding: (try? Data(contentsOf: io.appendingPathComponent(name))) ?? Data(), as: UTF8.self) }
+            let read = { (name: String) in
+                String(decoding: (try? Data(contentsOf: io.appendingPathComponent(name))) ?? Data(), as: UTF8.self)
+            }
             let name = exe.lastPathComponent == "env" ? [String]() : [exe.lastPathComponent]
             return Result(arguments: name + args, exitCode: status, stdout: read("out"), stderr: read("err"))
         }
@@ -86,14 +98,17 @@ enum E2E {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pactoria-e2e-\(UUID().uuidString)")
         let sandbox = Sandbox(root: root)
         try FileManager.default.createDirectory(at: sandbox.home, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: sandbox.home.appendingPathComponent(".gitconfig").path, contents: Data())
+        _ = FileManager.default.createFile(
+            atPath: sandbox.home.appendingPathComponent(".gitconfig").path, contents: Data())
         defer { try? FileManager.default.removeItem(at: root) }
         return try body(sandbox)
     }
 
     /// Parses JSON a command printed, failing with the whole output when it is not the expected shape.
     static func parseJSON<T>(_ r: Result, as: T.Type = [String: Any].self) throws -> T {
-        guard r.exitCode == 0, let value = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)), let typed = value as? T else {
+        guard r.exitCode == 0, let value = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)),
+            let typed = value as? T
+        else {
             throw HarnessError(description: "expected a \(T.self) in JSON:\n\(r)")
         }
         return typed
@@ -105,8 +120,11 @@ enum E2E {
         for crash in ["Fatal error", "Stack dump", "Backtrace", "Crash", "SIGILL", "SIGSEGV", "💣"] {
             #expect(!r.stderr.contains(crash) && !r.stdout.contains(crash), "\(r)", sourceLocation: sourceLocation)
         }
-        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(r.stderr.hasSuffix("\n") ? 1 : 0)
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(
+            r.stderr.hasSuffix("\n") ? 1 : 0)
         #expect(lines.first?.hasPrefix("error: ") == true, "\(r)", sourceLocation: sourceLocation)
-        #expect(lines.count <= 2 && lines.dropFirst().allSatisfy { $0.hasPrefix("hint: ") }, "\(r)", sourceLocation: sourceLocation)
+        #expect(
+            lines.count <= 2 && lines.dropFirst().allSatisfy { $0.hasPrefix("hint: ") }, "\(r)",
+            sourceLocation: sourceLocation)
     }
 }

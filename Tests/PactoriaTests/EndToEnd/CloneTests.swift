@@ -31,12 +31,15 @@ struct CloneE2ETests {
         try E2E.withSandbox { sb in
             try SyncKit.setUp(sb, clones: [])
             #expect(try sb.git(["--git-dir", sb.path(SyncKit.bare), "branch", "review", "main"]).exitCode == 0)
-            let cloned = try SyncKit.run(sb, ["clone", "--branch", "review", sb.path(SyncKit.bare), "reviewer"], in: "")
+            let cloned = try SyncKit.run(
+                sb, ["clone", "--branch", "review", sb.path(SyncKit.bare), "reviewer"], in: "")
             SyncKit.expectOK(cloned)
             #expect(cloned.lines.first?.hasSuffix("on branch review") == true, "\(cloned)")
-            #expect(try sb.git(["rev-parse", "--abbrev-ref", "@{upstream}"], in: "reviewer").stdout == "origin/review\n")
+            #expect(
+                try sb.git(["rev-parse", "--abbrev-ref", "@{upstream}"], in: "reviewer").stdout == "origin/review\n")
 
-            let missing = try SyncKit.run(sb, ["clone", "-b", "no-such-branch", sb.path(SyncKit.bare), "nowhere"], in: "")
+            let missing = try SyncKit.run(
+                sb, ["clone", "-b", "no-such-branch", sb.path(SyncKit.bare), "nowhere"], in: "")
             #expect(missing.exitCode == 1, "\(missing)")
             #expect(missing.stderr.contains("has no branch 'no-such-branch'; nothing was cloned"), "\(missing)")
             E2E.expectCleanError(missing)

@@ -18,7 +18,10 @@ import Testing
             try sb.pactoria(["company", "add", "Acme Ltd", "--slug", "acme"], in: "ws")
             for title in ["Cleaning Services Agreement", "Catering Services Agreement"] {
                 let made = try sb.pactoria(
-                    ["new", "--company", "acme", "--title", title, "--type", "service_agreement", "--client", "Harbour Foods Ltd"],
+                    [
+                        "new", "--company", "acme", "--title", title, "--type", "service_agreement", "--client",
+                        "Harbour Foods Ltd",
+                    ],
                     in: "ws")
                 #expect(made.exitCode == 0, "\(made)")
             }
@@ -27,7 +30,8 @@ import Testing
             // The record names the index file's own checksum (its last 20 bytes) and HEAD's tree.
             let index = try Data(contentsOf: URL(fileURLWithPath: sb.path("ws/.git/index")))
             let trailer = index.suffix(20).map { String(format: "%02x", $0) }.joined()
-            let tree = try sb.git(["rev-parse", "HEAD^{tree}"], in: "ws").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let tree = try sb.git(["rev-parse", "HEAD^{tree}"], in: "ws").stdout.trimmingCharacters(
+                in: .whitespacesAndNewlines)
             // (Framed as every cache file is since #12.8: a header, then the record itself.)
             let record = try Data(contentsOf: URL(fileURLWithPath: sb.path("ws/.pactoria/cache/index-tree")))
             #expect(record.starts(with: Data("PACTCACH".utf8)))
@@ -47,7 +51,9 @@ import Testing
             // Index, HEAD and working tree agree: nothing staged, nothing modified.
             #expect(try sb.git(["status", "--porcelain", "--untracked-files=no"], in: "ws").stdout == "")
             #expect(try sb.git(["diff", "--cached", "--name-only"], in: "ws").stdout == "")
-            #expect(try sb.git(["show", "--name-only", "--format=", "HEAD"], in: "ws").stdout.contains(files[1].dropFirst(3)))
+            #expect(
+                try sb.git(["show", "--name-only", "--format=", "HEAD"], in: "ws").stdout.contains(
+                    files[1].dropFirst(3)))
             #expect(try sb.git(["fsck", "--no-dangling"], in: "ws").exitCode == 0)
         }
     }

@@ -19,7 +19,9 @@ struct GenerationCLITests {
     static func completion(_ text: String) -> String {
         let object: [String: Any] = [
             "id": "x", "model": "stub-model",
-            "choices": [["index": 0, "message": ["role": "assistant", "content": "# Website Care Plan Agreement\n\n" + text]]],
+            "choices": [
+                ["index": 0, "message": ["role": "assistant", "content": "# Website Care Plan Agreement\n\n" + text]]
+            ],
             "usage": ["prompt_tokens": 120, "completion_tokens": 340, "total_tokens": 460],
         ]
         return String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
@@ -29,7 +31,8 @@ struct GenerationCLITests {
     func localGeneration() throws {
         try E2E.withSandbox { sb in
             try LC.adopt(sb)
-            let r = try sb.pactoria(["generate", Self.care, "--provider", "local", "--regenerate", "--json"], in: "demo", env: Self.env())
+            let r = try sb.pactoria(
+                ["generate", Self.care, "--provider", "local", "--regenerate", "--json"], in: "demo", env: Self.env())
             #expect(r.exitCode == 0, "\(r)")
             let json = try E2E.parseJSON(r)
             #expect(json["provider"] as? String == "local")
@@ -40,7 +43,8 @@ struct GenerationCLITests {
             let yaml = try sb.read("demo/" + LC.yaml(Self.care))
             #expect(yaml.contains("\ngeneration:\n  provider: local\n"))
             #expect(yaml.contains("  template_sha256: "))
-            let trailers = try sb.git(["log", "-1", "--format=%(trailers:key=Pactoria-Event,valueonly)"], in: "demo").stdout
+            let trailers = try sb.git(["log", "-1", "--format=%(trailers:key=Pactoria-Event,valueonly)"], in: "demo")
+                .stdout
             #expect(trailers.contains("contract.content_generated"))
             // Content exists now: a second generate without --regenerate is refused and changes nothing.
             let head = try LC.head(sb)
@@ -53,11 +57,16 @@ struct GenerationCLITests {
 
     @Test("AI generation through the stub: token usage recorded; 500s fall back; --no-fallback changes nothing")
     func aiGeneration() throws {
-        let body = Self.completion("## 1. Services\n\nThe Supplier shall provide hosting, updates and support.\n\n## 2. Governing law\n\nThis agreement is governed by the law of England and Wales.")
+        let body = Self.completion(
+            "## 1. Services\n\nThe Supplier shall provide hosting, updates and support.\n\n## 2. Governing law\n\nThis agreement is governed by the law of England and Wales."
+        )
         let ok = try LoopbackHTTPServer(responses: [.json(body)])
         try E2E.withSandbox { sb in
             try LC.adopt(sb)
-            let env = Self.env(["PACTORIA_AI_API_KEY": "sk-test-secret-123", "PACTORIA_AI_BASE_URL": ok.baseURL + "/v1", "PACTORIA_AI_MODEL": "stub-model"])
+            let env = Self.env([
+                "PACTORIA_AI_API_KEY": "sk-test-secret-123", "PACTORIA_AI_BASE_URL": ok.baseURL + "/v1",
+                "PACTORIA_AI_MODEL": "stub-model",
+            ])
             let r = try sb.pactoria(["generate", Self.care, "--regenerate", "--json"], in: "demo", env: env)
             #expect(r.exitCode == 0, "\(r)")
             let json = try E2E.parseJSON(r)
@@ -73,11 +82,16 @@ struct GenerationCLITests {
         let failing = try LoopbackHTTPServer(responses: [.json(#"{"error":"boom"}"#, status: 500)])
         try E2E.withSandbox { sb in
             try LC.adopt(sb)
-            let env = Self.env(["PACTORIA_AI_API_KEY": "sk-test-secret-123", "PACTORIA_AI_BASE_URL": failing.baseURL + "/v1"])
+            let env = Self.env([
+                "PACTORIA_AI_API_KEY": "sk-test-secret-123", "PACTORIA_AI_BASE_URL": failing.baseURL + "/v1",
+            ])
             let head = try LC.head(sb)
-            let strict = try sb.pactoria(["generate", Self.care, "--regenerate", "--no-fallback"], in: "demo", env: env)
+            let strict = try sb.pactoria(
+                ["generate", Self.care, "--regenerate", "--no-fallback"], in: "demo", env: env)
             #expect(strict.exitCode != 0)
-            #expect(strict.stderr.split(separator: "\n").first?.hasPrefix("error: AI generation failed") == true, "\(strict)")
+            #expect(
+                strict.stderr.split(separator: "\n").first?.hasPrefix("error: AI generation failed") == true,
+                "\(strict)")
             #expect(!strict.stderr.contains("sk-test-secret-123"))
             #expect(try LC.head(sb) == head)
             #expect(try sb.git(["status", "--porcelain"], in: "demo").stdout.isEmpty)
@@ -105,7 +119,9 @@ struct GenerationCLITests {
             #expect(again.stdout.contains("unchanged"))
             #expect(try LC.head(sb) == head)
             try sb.write("# Terms\n\nWe sell bread. That is all.\n", to: "terms.md")
-            let text = try sb.pactoria(["analyze", "--text", sb.path("terms.md"), "--type", "terms_and_conditions", "--json"], in: "demo", env: Self.env())
+            let text = try sb.pactoria(
+                ["analyze", "--text", sb.path("terms.md"), "--type", "terms_and_conditions", "--json"], in: "demo",
+                env: Self.env())
             #expect(text.exitCode == 0, "\(text)")
             let t = try E2E.parseJSON(text)
             #expect(t["compliant"] as? Bool == false)
@@ -117,7 +133,9 @@ struct GenerationCLITests {
     func recommendAndTemplates() throws {
         try E2E.withSandbox { sb in
             try LC.adopt(sb)
-            let r = try sb.pactoria(["recommend", "We need an NDA before we share our product roadmap", "--json"], in: "demo", env: Self.env())
+            let r = try sb.pactoria(
+                ["recommend", "We need an NDA before we share our product roadmap", "--json"], in: "demo",
+                env: Self.env())
             #expect(r.exitCode == 0, "\(r)")
             let list = try E2E.parseJSON(r, as: [[String: Any]].self)
             #expect((list.first?["contract_type"] as? String) == "nda")

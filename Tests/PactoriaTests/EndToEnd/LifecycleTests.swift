@@ -16,13 +16,17 @@ enum LC {
     static let draftCare = "brickline-digital/website-care-plan-agreement"  // draft, 2027-12-31, v1
     static let draftDrone = "avon-gorge-engineering/drone-survey-subcontract-agreement"  // draft, 2027-08-31, v1
     static let pendingFlour = "ancoats-bakehouse/organic-flour-supply-agreement-2027"  // pending_review, 2027-12-31, v2
-    static let pendingRotterdam = "avon-gorge-engineering/rotterdam-bridge-assessment-partnership-agreement"  // pending_review, 2027-12-17, v3
-    static let activeLease = "ancoats-bakehouse/lease-of-unit-4-pollard-street-trading-estate"  // active, 2030-09-30, v4
+    // pending_review, 2027-12-17, v3
+    static let pendingRotterdam = "avon-gorge-engineering/rotterdam-bridge-assessment-partnership-agreement"
+    // active, 2030-09-30, v4
+    static let activeLease = "ancoats-bakehouse/lease-of-unit-4-pollard-street-trading-estate"
     static let activeShop = "ancoats-bakehouse/online-shop-terms-and-conditions"  // active, no end_date, v2
-    static let activeHarbour = "avon-gorge-engineering/harbourside-wharf-structural-engineering-appointment"  // active, 2027-06-30, v2
+    // active, 2027-06-30, v2
+    static let activeHarbour = "avon-gorge-engineering/harbourside-wharf-structural-engineering-appointment"
     static let activeWebsite = "brickline-digital/website-redesign-services-agreement"  // active, 2027-05-28, v3
     static let terminatedLaser = "avon-gorge-engineering/laser-scanner-equipment-hire-agreement"  // terminated, v1
-    static let completedSteel = "avon-gorge-engineering/steel-fabrication-supply-agreement-bathurst-footbridge"  // completed, v2
+    // completed, v2
+    static let completedSteel = "avon-gorge-engineering/steel-fabrication-supply-agreement-bathurst-footbridge"
 
     static func yaml(_ ref: String) -> String {
         let parts = ref.split(separator: "/")
@@ -53,13 +57,17 @@ enum LC {
 
     /// `pactoria` in the workspace with "today" pinned.
     @discardableResult
-    static func run(_ sb: Sandbox, _ args: [String], in dir: String = "demo", today: String = today) throws -> E2E.Result {
+    static func run(_ sb: Sandbox, _ args: [String], in dir: String = "demo", today: String = today) throws
+        -> E2E.Result
+    {
         try sb.pactoria(args, in: dir, env: ["PACTORIA_TODAY": today])
     }
 
     /// git with extra environment (GIT_AUTHOR_DATE, …).
     @discardableResult
-    static func git(_ sb: Sandbox, _ args: [String], in dir: String = "demo", env: [String: String?] = [:]) throws -> E2E.Result {
+    static func git(_ sb: Sandbox, _ args: [String], in dir: String = "demo", env: [String: String?] = [:]) throws
+        -> E2E.Result
+    {
         try sb.run(URL(fileURLWithPath: "/usr/bin/env"), ["git"] + args, in: dir, env: env)
     }
 
@@ -76,7 +84,9 @@ enum LC {
     }
 
     static func commitCount(_ sb: Sandbox, _ dir: String = "demo") throws -> Int {
-        Int(try sb.git(["rev-list", "--count", "HEAD"], in: dir).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        Int(
+            try sb.git(["rev-list", "--count", "HEAD"], in: dir).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            ?? -1
     }
 
     /// `git status --porcelain` of the workspace ("" when clean).
@@ -102,7 +112,8 @@ enum LC {
     }
 
     /// Rewrites the top-level `name:` line of a contract's YAML.
-    static func setField(_ sb: Sandbox, _ ref: String, _ name: String, _ value: String, in dir: String = "demo") throws {
+    static func setField(_ sb: Sandbox, _ ref: String, _ name: String, _ value: String, in dir: String = "demo") throws
+    {
         let path = "\(dir)/\(yaml(ref))"
         var lines = try sb.read(path).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let i = try #require(lines.firstIndex { $0.hasPrefix("\(name): ") }, "\(name) in \(path)")
@@ -125,7 +136,8 @@ enum LC {
     static func lifecycleSection(_ sb: Sandbox, _ ref: String, in dir: String = "demo") throws -> String {
         let text = try sb.read("\(dir)/\(yaml(ref))")
         guard let r = text.range(of: "\nlifecycle:\n") else { return "" }
-        return String(text[r.lowerBound...]).split(separator: "\n").prefix { $0 == "lifecycle:" || $0.hasPrefix(" ") }.joined(separator: "\n")
+        return String(text[r.lowerBound...]).split(separator: "\n").prefix { $0 == "lifecycle:" || $0.hasPrefix(" ") }
+            .joined(separator: "\n")
     }
 }
 
@@ -141,7 +153,9 @@ struct LifecycleTests {
             let ref = LC.draftCare
             let id = try LC.id(sb, ref)
             var commits = try LC.commitCount(sb)
-            func verb(_ args: [String], from: String?, to: String?, event: String, reason: String? = nil, version: Int = 1) throws {
+            func verb(
+                _ args: [String], from: String?, to: String?, event: String, reason: String? = nil, version: Int = 1
+            ) throws {
                 let r = try LC.run(sb, args)
                 #expect(r.exitCode == 0, "\(r)")
                 commits += 1
@@ -161,14 +175,16 @@ struct LifecycleTests {
             #expect(submitted.lines.last == " submit \(ref) (draft → pending_review, v1)", "\(submitted)")
             #expect(submitted.lines.first?.hasPrefix("[main ") == true, "\(submitted)")
             commits += 1
-            #expect(try LC.trailers(sb) == [
-                "Pactoria-Contract: \(id)", "Pactoria-Event: contract.submitted", "Pactoria-From: draft",
-                "Pactoria-To: pending_review", "Pactoria-Actor: \(LC.actor)", "Pactoria-Version: 1",
-            ])
+            #expect(
+                try LC.trailers(sb) == [
+                    "Pactoria-Contract: \(id)", "Pactoria-Event: contract.submitted", "Pactoria-From: draft",
+                    "Pactoria-To: pending_review", "Pactoria-Actor: \(LC.actor)", "Pactoria-Version: 1",
+                ])
             #expect(LC.field("status", in: try sb.read("demo/\(LC.yaml(ref))")) == "pending_review")
 
             try verb(
-                ["request-changes", ref, "--reason", "Cap liability at the fees paid"], from: "pending_review", to: "draft",
+                ["request-changes", ref, "--reason", "Cap liability at the fees paid"], from: "pending_review",
+                to: "draft",
                 event: "contract.changes_requested", reason: "Cap liability at the fees paid")
             try verb(["submit", ref], from: "draft", to: "pending_review", event: "contract.submitted")
             try verb(["finalize", ref], from: nil, to: nil, event: "contract.finalized")
@@ -177,11 +193,13 @@ struct LifecycleTests {
                 ["complete", ref, "--reason", "All deliverables accepted"], from: "active", to: "completed",
                 event: "contract.completed", reason: "All deliverables accepted")
 
-            #expect(try sb.git(["log", "-6", "--format=%s"], in: "demo").lines == [
-                "Complete: Website Care Plan Agreement", "Activate: Website Care Plan Agreement",
-                "Finalize content of: Website Care Plan Agreement", "Submit for review: Website Care Plan Agreement",
-                "Request changes to: Website Care Plan Agreement", "Submit for review: Website Care Plan Agreement",
-            ])
+            #expect(
+                try sb.git(["log", "-6", "--format=%s"], in: "demo").lines == [
+                    "Complete: Website Care Plan Agreement", "Activate: Website Care Plan Agreement",
+                    "Finalize content of: Website Care Plan Agreement",
+                    "Submit for review: Website Care Plan Agreement",
+                    "Request changes to: Website Care Plan Agreement", "Submit for review: Website Care Plan Agreement",
+                ])
 
             // The lifecycle section records who, when and why; final_content is the Markdown's SHA-256.
             let yaml = try sb.read("demo/\(LC.yaml(ref))")
@@ -191,36 +209,44 @@ struct LifecycleTests {
             let md = try Data(contentsOf: URL(fileURLWithPath: sb.path("demo/\(LC.markdown(ref))")))
             let stamp = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/
             let normalised = section.replacing(stamp, with: "<time>")
-            #expect(normalised == """
-                lifecycle:
-                  final_content:
-                    sha256: \(Digest.sha256Hex(Array(md)))
-                    by: \(LC.actor)
-                    at: <time>
-                  submitted:
-                    by: \(LC.actor)
-                    at: <time>
-                  changes_requested:
-                    by: \(LC.actor)
-                    at: <time>
-                    reason: Cap liability at the fees paid
-                  activated:
-                    by: \(LC.actor)
-                    at: <time>
-                  completed:
-                    by: \(LC.actor)
-                    at: <time>
-                    reason: All deliverables accepted
-                """, "\(section)")
+            #expect(
+                normalised == """
+                    lifecycle:
+                      final_content:
+                        sha256: \(Digest.sha256Hex(Array(md)))
+                        by: \(LC.actor)
+                        at: <time>
+                      submitted:
+                        by: \(LC.actor)
+                        at: <time>
+                      changes_requested:
+                        by: \(LC.actor)
+                        at: <time>
+                        reason: Cap liability at the fees paid
+                      activated:
+                        by: \(LC.actor)
+                        at: <time>
+                      completed:
+                        by: \(LC.actor)
+                        at: <time>
+                        reason: All deliverables accepted
+                    """, "\(section)")
 
             // Completed is read-only: every verb is refused and nothing is committed.
             let again = try LC.run(sb, ["submit", ref])
             E2E.expectCleanError(again)
             #expect(again.exitCode == 1)
-            #expect(again.stderr.contains("cannot submit a") && again.stderr.contains("completed contract (submit is allowed only from draft); completed contracts are read-only"), "\(again)")
+            #expect(
+                again.stderr.contains("cannot submit a")
+                    && again.stderr.contains(
+                        "completed contract (submit is allowed only from draft); completed contracts are read-only"),
+                "\(again)")
             let finalize = try LC.run(sb, ["finalize", ref])
             #expect(finalize.exitCode == 1)
-            #expect(finalize.stderr == "error: \(ref): completed contracts are read-only; their content cannot be finalized\n", "\(finalize)")
+            #expect(
+                finalize.stderr
+                    == "error: \(ref): completed contracts are read-only; their content cannot be finalized\n",
+                "\(finalize)")
             #expect(try LC.commitCount(sb) == commits)
         }
     }
@@ -231,10 +257,13 @@ struct LifecycleTests {
             try LC.adopt(sb)
             let ref = LC.activeHarbour
             let id = try LC.id(sb, ref)
-            let r = try LC.run(sb, [
-                "terminate", ref, "--reason", "Client cancelled the wharf project", "--author", "Jane Smith <jane@avongorge.co.uk>",
-                "-m", "End the Harbourside appointment", "--json",
-            ])
+            let r = try LC.run(
+                sb,
+                [
+                    "terminate", ref, "--reason", "Client cancelled the wharf project", "--author",
+                    "Jane Smith <jane@avongorge.co.uk>",
+                    "-m", "End the Harbourside appointment", "--json",
+                ])
             #expect(r.exitCode == 0, "\(r)")
             let json = try E2E.parseJSON(r)
             #expect(json["commit"] as? String == (try LC.head(sb)))
@@ -244,25 +273,30 @@ struct LifecycleTests {
             #expect(c["action"] as? String == "terminate" && c["event"] as? String == "contract.terminated")
             #expect(c["from"] as? String == "active" && c["to"] as? String == "terminated" && c["version"] as? Int == 2)
 
-            #expect(try sb.git(["log", "-1", "--format=%s%n%an <%ae>"], in: "demo").lines == [
-                "End the Harbourside appointment", "Jane Smith <jane@avongorge.co.uk>",
-            ])
-            #expect(try LC.trailers(sb) == [
-                "Pactoria-Contract: \(id)", "Pactoria-Event: contract.terminated", "Pactoria-From: active",
-                "Pactoria-To: terminated", "Pactoria-Actor: Jane Smith <jane@avongorge.co.uk>",
-                "Pactoria-Reason: Client cancelled the wharf project", "Pactoria-Version: 2",
-            ])
+            #expect(
+                try sb.git(["log", "-1", "--format=%s%n%an <%ae>"], in: "demo").lines == [
+                    "End the Harbourside appointment", "Jane Smith <jane@avongorge.co.uk>",
+                ])
+            #expect(
+                try LC.trailers(sb) == [
+                    "Pactoria-Contract: \(id)", "Pactoria-Event: contract.terminated", "Pactoria-From: active",
+                    "Pactoria-To: terminated", "Pactoria-Actor: Jane Smith <jane@avongorge.co.uk>",
+                    "Pactoria-Reason: Client cancelled the wharf project", "Pactoria-Version: 2",
+                ])
             // Soft delete: both files are still tracked, the status says terminated.
             let tracked = Set(try sb.git(["ls-files"], in: "demo").lines)
             #expect(tracked.contains(LC.yaml(ref)) && tracked.contains(LC.markdown(ref)))
-            #expect(try sb.git(["show", "--name-status", "--format=", "HEAD"], in: "demo").lines == ["M\t\(LC.yaml(ref))"])
+            #expect(
+                try sb.git(["show", "--name-status", "--format=", "HEAD"], in: "demo").lines == ["M\t\(LC.yaml(ref))"])
             let yaml = try sb.read("demo/\(LC.yaml(ref))")
             #expect(LC.field("status", in: yaml) == "terminated")
             #expect(yaml.contains("  terminated:\n    by: Jane Smith <jane@avongorge.co.uk>\n    at: "), "\(yaml)")
             #expect(yaml.contains("    reason: Client cancelled the wharf project\n"), "\(yaml)")
 
             // Terminated is final.
-            for args in [["activate", ref], ["complete", ref], ["terminate", ref, "--reason", "again"], ["expire", ref]] {
+            for args in [
+                ["activate", ref], ["complete", ref], ["terminate", ref, "--reason", "again"], ["expire", ref],
+            ] {
                 let refused = try LC.run(sb, args, today: "2028-01-01")
                 E2E.expectCleanError(refused)
                 #expect(refused.stderr.contains("terminated contracts are read-only"), "\(refused)")
@@ -279,7 +313,11 @@ struct LifecycleTests {
             let before = try LC.head(sb)
             let r = try LC.run(sb, ["submit", ref, "--no-commit"])
             #expect(r.exitCode == 0, "\(r)")
-            #expect(r.lines == [" submit \(ref) (draft → pending_review, v1)", "staged, not committed; run `pactoria commit` when ready"], "\(r)")
+            #expect(
+                r.lines == [
+                    " submit \(ref) (draft → pending_review, v1)",
+                    "staged, not committed; run `pactoria commit` when ready",
+                ], "\(r)")
             #expect(try LC.head(sb) == before, "nothing committed")
             #expect(try sb.git(["diff", "--cached", "--name-only"], in: "demo").lines == [LC.yaml(ref)], "staged")
             #expect(try sb.git(["diff", "--name-only"], in: "demo").stdout == "", "the working tree matches the index")
@@ -289,10 +327,11 @@ struct LifecycleTests {
             let committed = try LC.run(sb, ["commit", "-m", "Submit the drone survey"])
             #expect(committed.exitCode == 0, "\(committed)")
             #expect(committed.lines.contains(" submitted \(ref) (v1)"), "\(committed)")
-            #expect(try LC.trailers(sb) == [
-                "Pactoria-Contract: \(id)", "Pactoria-Event: contract.submitted", "Pactoria-From: draft",
-                "Pactoria-To: pending_review", "Pactoria-Actor: \(LC.actor)", "Pactoria-Version: 1",
-            ])
+            #expect(
+                try LC.trailers(sb) == [
+                    "Pactoria-Contract: \(id)", "Pactoria-Event: contract.submitted", "Pactoria-From: draft",
+                    "Pactoria-To: pending_review", "Pactoria-Actor: \(LC.actor)", "Pactoria-Version: 1",
+                ])
             #expect(try LC.gitStatus(sb) == "")
         }
     }
@@ -306,7 +345,8 @@ struct LifecycleTests {
             let refused = try LC.run(sb, ["activate", ref])
             E2E.expectCleanError(refused)
             #expect(refused.exitCode == 1)
-            #expect(refused.stderr.contains("draft contract (activate is allowed only from pending_review)"), "\(refused)")
+            #expect(
+                refused.stderr.contains("draft contract (activate is allowed only from pending_review)"), "\(refused)")
 
             let config = "demo/.pactoria/config.yaml"
             try sb.write(try sb.read(config) + "require_review: false\n", to: config)
@@ -331,7 +371,10 @@ struct LifecycleTests {
             let r = try LC.run(sb, ["finalize", ref])
             #expect(r.exitCode == 0, "\(r)")
             #expect(r.lines.last == " finalize \(ref) (active, v5)", "\(r)")
-            #expect(Set(try sb.git(["show", "--name-only", "--format=", "HEAD"], in: "demo").lines) == [LC.yaml(ref), LC.markdown(ref)])
+            #expect(
+                Set(try sb.git(["show", "--name-only", "--format=", "HEAD"], in: "demo").lines) == [
+                    LC.yaml(ref), LC.markdown(ref),
+                ])
             #expect(try LC.trailers(sb).suffix(2) == ["Pactoria-Actor: \(LC.actor)", "Pactoria-Version: 5"])
             #expect(try LC.gitStatus(sb) == "")
             #expect(try LC.run(sb, ["status", "--check"]).exitCode == 0)
@@ -341,7 +384,9 @@ struct LifecycleTests {
 
     // MARK: Bad input
 
-    @Test("Unknown contract: a clean error, nothing committed", arguments: ["submit", "finalize", "activate", "complete", "terminate", "expire"])
+    @Test(
+        "Unknown contract: a clean error, nothing committed",
+        arguments: ["submit", "finalize", "activate", "complete", "terminate", "expire"])
     func unknownContract(verb: String) throws {
         try E2E.withSandbox { sb in
             try LC.adopt(sb)
@@ -379,7 +424,10 @@ struct LifecycleTests {
             let never = try LC.run(sb, ["activate", ref])
             E2E.expectCleanError(never)
             #expect(never.exitCode == 1)
-            #expect(never.stderr == "error: \(ref): cannot activate: its content has not been finalized; run `pactoria finalize` first\n", "\(never)")
+            #expect(
+                never.stderr
+                    == "error: \(ref): cannot activate: its content has not been finalized; run `pactoria finalize` first\n",
+                "\(never)")
             #expect(try LC.head(sb) == before)
             #expect(try LC.gitStatus(sb) == "")
 
@@ -388,7 +436,10 @@ struct LifecycleTests {
             let finalized = try LC.head(sb)
             let stale = try LC.run(sb, ["activate", ref])
             E2E.expectCleanError(stale)
-            #expect(stale.stderr == "error: \(ref): cannot activate: its content changed after it was finalized; run `pactoria finalize` first\n", "\(stale)")
+            #expect(
+                stale.stderr
+                    == "error: \(ref): cannot activate: its content changed after it was finalized; run `pactoria finalize` first\n",
+                "\(stale)")
             #expect(try LC.head(sb) == finalized)
             #expect(try LC.gitStatus(sb) == " M \(LC.markdown(ref))\n", "only the edit is left")
         }
@@ -422,18 +473,28 @@ struct LifecycleTests {
             let commits = try LC.commitCount(sb)
             let r = try LC.run(sb, ["expire"], today: "2027-07-15")
             #expect(r.exitCode == 0, "\(r)")
-            #expect(Array(r.lines.dropFirst()) == [
-                " expire \(LC.activeHarbour) (active → expired, v2)", " expire \(LC.activeWebsite) (active → expired, v3)",
-            ], "\(r)")
+            #expect(
+                Array(r.lines.dropFirst()) == [
+                    " expire \(LC.activeHarbour) (active → expired, v2)",
+                    " expire \(LC.activeWebsite) (active → expired, v3)",
+                ], "\(r)")
             #expect(try LC.commitCount(sb) == commits + 1, "one commit")
-            #expect(try sb.git(["log", "-1", "--format=%s"], in: "demo").lines == ["Expire 2 contracts past their end date"])
-            #expect(try LC.trailers(sb) == [
-                "Pactoria-Contract: \(ids.0)", "Pactoria-Event: contract.expired", "Pactoria-From: active", "Pactoria-To: expired",
-                "Pactoria-Actor: \(LC.actor)", "Pactoria-Version: 2",
-                "Pactoria-Contract: \(ids.1)", "Pactoria-Event: contract.expired", "Pactoria-From: active", "Pactoria-To: expired",
-                "Pactoria-Actor: \(LC.actor)", "Pactoria-Version: 3",
-            ])
-            #expect(Set(try sb.git(["show", "--name-only", "--format=", "HEAD"], in: "demo").lines) == [LC.yaml(LC.activeHarbour), LC.yaml(LC.activeWebsite)])
+            #expect(
+                try sb.git(["log", "-1", "--format=%s"], in: "demo").lines == ["Expire 2 contracts past their end date"]
+            )
+            #expect(
+                try LC.trailers(sb) == [
+                    "Pactoria-Contract: \(ids.0)", "Pactoria-Event: contract.expired", "Pactoria-From: active",
+                    "Pactoria-To: expired",
+                    "Pactoria-Actor: \(LC.actor)", "Pactoria-Version: 2",
+                    "Pactoria-Contract: \(ids.1)", "Pactoria-Event: contract.expired", "Pactoria-From: active",
+                    "Pactoria-To: expired",
+                    "Pactoria-Actor: \(LC.actor)", "Pactoria-Version: 3",
+                ])
+            #expect(
+                Set(try sb.git(["show", "--name-only", "--format=", "HEAD"], in: "demo").lines) == [
+                    LC.yaml(LC.activeHarbour), LC.yaml(LC.activeWebsite),
+                ])
             for ref in [LC.activeHarbour, LC.activeWebsite] {
                 #expect(LC.field("status", in: try sb.read("demo/\(LC.yaml(ref))")) == "expired")
                 // After its final_content record (example-repo carries one since #12.5).
@@ -457,11 +518,17 @@ struct LifecycleTests {
             try LC.adopt(sb)
             let early = try LC.run(sb, ["expire", LC.activeWebsite], today: "2027-05-28")
             E2E.expectCleanError(early)
-            #expect(early.stderr == "error: \(LC.activeWebsite): cannot expire: its end_date is 2027-05-28, not before today (2027-05-28)\n", "\(early)")
+            #expect(
+                early.stderr
+                    == "error: \(LC.activeWebsite): cannot expire: its end_date is 2027-05-28, not before today (2027-05-28)\n",
+                "\(early)")
             let due = try LC.run(sb, ["expire", LC.activeWebsite], today: "2027-05-29")
             #expect(due.exitCode == 0, "\(due)")
             #expect(due.lines.last == " expire \(LC.activeWebsite) (active → expired, v3)")
-            #expect(try sb.git(["log", "-1", "--format=%s"], in: "demo").lines == ["Expire: Website Redesign Services Agreement"])
+            #expect(
+                try sb.git(["log", "-1", "--format=%s"], in: "demo").lines == [
+                    "Expire: Website Redesign Services Agreement"
+                ])
         }
     }
 
@@ -470,7 +537,8 @@ struct LifecycleTests {
         try E2E.withSandbox { sb in
             try LC.adopt(sb)
             func entries(_ args: [String], today: String) throws -> [[String: Any]] {
-                try E2E.parseJSON(try LC.run(sb, ["expiring", "--json"] + args, today: today), as: [[String: Any]].self)
+                try E2E.parseJSON(
+                    try LC.run(sb, ["expiring", "--json"] + args, today: today), as: [[String: Any]].self)
             }
             let month = try entries([], today: "2027-05-01")
             #expect(month.map { $0["path"] as? String } == [LC.yaml(LC.activeWebsite)])
@@ -480,17 +548,26 @@ struct LifecycleTests {
             #expect(month.first?["value"] as? String == "24500.00" && month.first?["currency"] as? String == "GBP")
 
             let quarter = try entries(["--days", "90"], today: "2027-05-01")
-            #expect(quarter.map { $0["path"] as? String } == [LC.yaml(LC.activeWebsite), LC.yaml(LC.activeHarbour)], "soonest first")
+            #expect(
+                quarter.map { $0["path"] as? String } == [LC.yaml(LC.activeWebsite), LC.yaml(LC.activeHarbour)],
+                "soonest first")
             #expect(quarter.map { $0["days_left"] as? Int } == [27, 60])
 
             // Ending today still counts; ended yesterday does not (that is `expire`'s business); only active ones.
             let today = try LC.run(sb, ["expiring", "--days", "0"], today: "2027-05-28")
             #expect(today.exitCode == 0)
             #expect(today.lines.count == 1, "\(today)")
-            #expect(today.lines.first?.hasPrefix("2027-05-28  today  brickline-digital/website-redesign-serv") == true, "\(today)")
+            #expect(
+                today.lines.first?.hasPrefix("2027-05-28  today  brickline-digital/website-redesign-serv") == true,
+                "\(today)")
             #expect(today.lines.first?.hasSuffix("  Website Redesign Services Agreement") == true, "\(today)")
-            #expect(try entries(["--days", "400"], today: "2027-05-29").map { $0["path"] as? String } == [LC.yaml(LC.activeHarbour)])
-            #expect(try entries(["--days", "3650"], today: "2026-01-01").count == 3, "the NDA (expired) and laser hire (terminated) are not listed")
+            #expect(
+                try entries(["--days", "400"], today: "2027-05-29").map { $0["path"] as? String } == [
+                    LC.yaml(LC.activeHarbour)
+                ])
+            #expect(
+                try entries(["--days", "3650"], today: "2026-01-01").count == 3,
+                "the NDA (expired) and laser hire (terminated) are not listed")
 
             let none = try LC.run(sb, ["expiring"], today: "2026-12-01")
             #expect(none.lines == ["no active contract ends in the next 30 days"], "\(none)")

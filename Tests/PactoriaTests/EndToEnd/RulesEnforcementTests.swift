@@ -64,7 +64,9 @@ enum Breach: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .illegalTransition: try LC.setField(sb, ref, "status", "completed", in: dir)
         case .versionDecrease: try LC.setField(sb, ref, "version", "2", in: dir)
         case .deletedContract:
-            for p in [LC.yaml(ref), LC.markdown(ref)] { try FileManager.default.removeItem(atPath: sb.path("\(dir)/\(p)")) }
+            for p in [LC.yaml(ref), LC.markdown(ref)] {
+                try FileManager.default.removeItem(atPath: sb.path("\(dir)/\(p)"))
+            }
         case .terminateWithoutReason: try LC.setField(sb, ref, "status", "terminated", in: dir)
         case .activeMetadataEdit: try LC.setField(sb, ref, "end_date", "2031-09-30", in: dir)
         case .activeContentNotFinalized:
@@ -91,10 +93,13 @@ struct RulesEnforcementTests {
             let r = try LC.run(sb, ["commit", "-m", "Hand edit"])
             if breach.repairedByCommit {
                 #expect(r.exitCode == 0, "\(r)")
-                #expect(LC.field("version", in: try sb.read("demo/\(LC.yaml(breach.ref))")) == "2", "commit bumps the version")
+                #expect(
+                    LC.field("version", in: try sb.read("demo/\(LC.yaml(breach.ref))")) == "2",
+                    "commit bumps the version")
                 #expect(try LC.trailers(sb).contains("Pactoria-Event: contract.content_changed"))
                 #expect(try LC.trailers(sb).contains("Pactoria-Version: 2"))
-                #expect(try LC.run(sb, ["check", "--base", head]).exitCode == 0, "what pactoria committed passes check")
+                #expect(
+                    try LC.run(sb, ["check", "--base", head]).exitCode == 0, "what pactoria committed passes check")
                 return
             }
             E2E.expectCleanError(r)
@@ -118,7 +123,9 @@ struct RulesEnforcementTests {
             let text = try LC.run(sb, ["status"])
             let check = try LC.run(sb, ["status", "--check"])
             let json = try E2E.parseJSON(try LC.run(sb, ["status", "--json"]))
-            let entry = (json["contracts"] as? [[String: Any]])?.first { "\($0["company"] ?? "")/\($0["stem"] ?? "")" == breach.ref }
+            let entry = (json["contracts"] as? [[String: Any]])?.first {
+                "\($0["company"] ?? "")/\($0["stem"] ?? "")" == breach.ref
+            }
             let messages = (entry?["problems"] as? [[String: Any]])?.compactMap { $0["message"] as? String }
             if breach.repairedByCommit {
                 #expect(problems.isEmpty, "\(porcelain)")
@@ -147,7 +154,8 @@ struct RulesEnforcementTests {
 
             let json = try LC.run(sb, ["check", "--base", base, "--format", "json"])
             #expect(json.exitCode == 1, "\(json)")
-            let report = try #require(try? JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json)")
+            let report = try #require(
+                try? JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json)")
             #expect(report["passed"] as? Bool == false)
             #expect(report["commits_checked"] as? Int == 1)
             let findings = try #require(report["findings"] as? [[String: Any]])
@@ -162,7 +170,10 @@ struct RulesEnforcementTests {
             #expect(text.exitCode == 1)
             let line = try #require(text.lines.first, "\(text)")
             let lineNumber = (f["line"] as? Int).map { ":\($0)" } ?? ""
-            #expect(line == "\(LC.yaml(breach.ref))\(lineNumber): error: \(breach.message) [\(breach.rule)] (commit \(head.prefix(7)))", "\(text)")
+            #expect(
+                line
+                    == "\(LC.yaml(breach.ref))\(lineNumber): error: \(breach.message) [\(breach.rule)] (commit \(head.prefix(7)))",
+                "\(text)")
             #expect(text.lines.last?.hasPrefix("pactoria check: 1 problem in ") == true, "\(text)")
             #expect(text.lines.last?.hasSuffix(" contracts and 1 commit") == true, "\(text)")
 
@@ -187,11 +198,13 @@ struct RulesEnforcementTests {
                 try LC.plainCommit(sb, "Break \(breach.rawValue)")
                 expected.append((breach.rule, try LC.head(sb)))
             }
-            #expect(try LC.run(sb, ["terminate", LC.activeLease, "--reason", "Landlord sold the estate"]).exitCode == 0)
+            #expect(
+                try LC.run(sb, ["terminate", LC.activeLease, "--reason", "Landlord sold the estate"]).exitCode == 0)
 
             let r = try LC.run(sb, ["check", "--base", "base", "--format", "json"])
             #expect(r.exitCode == 1)
-            let report = try #require(try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r)")
+            let report = try #require(
+                try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r)")
             #expect(report["commits_checked"] as? Int == 7)
             #expect(report["contracts_checked"] as? Int == 15)
             let findings = try #require(report["findings"] as? [[String: Any]])
@@ -211,12 +224,13 @@ struct RulesEnforcementTests {
             let short = try LC.head(sb).prefix(7)
             let r = try LC.run(sb, ["check", "--base", base, "--format", "github"])
             #expect(r.exitCode == 1)
-            #expect(r.lines == [
-                "::error file=\(LC.yaml(LC.terminatedLaser)),line=2,title=pactoria read-only::terminated contracts are read-only; editing title is refused (commit \(short))",
-                // The line of its `lifecycle:` section (#12.5 gave example-repo's active contracts one).
-                "::error file=\(LC.yaml(LC.activeWebsite)),line=31,title=pactoria missing-reason::active → terminated needs a reason recorded under lifecycle.terminated.reason (commit \(short))",
-                "pactoria check: 2 problems in 15 contracts and 1 commit",
-            ], "\(r)")
+            #expect(
+                r.lines == [
+                    "::error file=\(LC.yaml(LC.terminatedLaser)),line=2,title=pactoria read-only::terminated contracts are read-only; editing title is refused (commit \(short))",
+                    // The line of its `lifecycle:` section (#12.5 gave example-repo's active contracts one).
+                    "::error file=\(LC.yaml(LC.activeWebsite)),line=31,title=pactoria missing-reason::active → terminated needs a reason recorded under lifecycle.terminated.reason (commit \(short))",
+                    "pactoria check: 2 problems in 15 contracts and 1 commit",
+                ], "\(r)")
 
             let clean = try LC.run(sb, ["check", "--base", "HEAD", "--format", "github"])
             #expect(clean.exitCode == 0)
@@ -224,7 +238,8 @@ struct RulesEnforcementTests {
         }
     }
 
-    @Test("check --staged: the index against HEAD", arguments: [Breach.readOnlyEdit, .versionDecrease, .deletedContract])
+    @Test(
+        "check --staged: the index against HEAD", arguments: [Breach.readOnlyEdit, .versionDecrease, .deletedContract])
     func checkStaged(_ breach: Breach) throws {
         try E2E.withSandbox { sb in
             try LC.adopt(sb)
@@ -256,7 +271,8 @@ struct RulesEnforcementTests {
             try sb.git(["add", "-A"], in: "demo")
             let refused = try sb.git(["commit", "-m", "Retitle the laser hire"], in: "demo")
             #expect(refused.exitCode != 0, "\(refused)")
-            #expect((refused.stdout + refused.stderr).contains("\(Breach.readOnlyEdit.message) [read-only]"), "\(refused)")
+            #expect(
+                (refused.stdout + refused.stderr).contains("\(Breach.readOnlyEdit.message) [read-only]"), "\(refused)")
             #expect(try LC.head(sb) == head, "the hook stopped the commit")
 
             try sb.git(["reset", "-q", "--hard"], in: "demo")

@@ -45,7 +45,8 @@ struct SessionTests {
             let created = try sb.pactoria(
                 [
                     "new", "--company", "thames-digital", "--title", "Website Redesign Services Agreement",
-                    "--type", "service_agreement", "--client", Self.client, "--client-email", "procurement@harbourfoods.co.uk",
+                    "--type", "service_agreement", "--client", Self.client, "--client-email",
+                    "procurement@harbourfoods.co.uk",
                     "--value", "15000.00", "--start", "2027-01-04", "--end", "2027-03-31",
                     "--input", "Three months of design and build work on our public website, paid monthly.",
                 ], in: "ws")
@@ -74,7 +75,10 @@ struct SessionTests {
             #expect(status.stdout.contains("untracked") || status.stdout.contains("new"), "\(status)")
             #expect(!status.stdout.contains("problem") && !status.stdout.contains("✗"), "\(status)")
             let porcelain = try sb.pactoria(["status", "--porcelain"], in: "ws")
-            #expect(porcelain.lines.contains { $0.hasSuffix(" thames-digital/\(stem)") && ($0.hasPrefix("? ") || $0.hasPrefix("A ")) }, "\(porcelain)")
+            #expect(
+                porcelain.lines.contains {
+                    $0.hasSuffix(" thames-digital/\(stem)") && ($0.hasPrefix("? ") || $0.hasPrefix("A "))
+                }, "\(porcelain)")
             #expect(!porcelain.lines.contains { $0.hasPrefix("!") }, "\(porcelain)")
             let statusJSON = try E2E.parseJSON(try sb.pactoria(["status", "--json"], in: "ws"))
             #expect(statusJSON["clean"] as? Bool == false)
@@ -88,12 +92,15 @@ struct SessionTests {
             let commit1 = try sb.pactoria(["commit", "-m", "Add website redesign"], in: "ws")
             #expect(commit1.exitCode == 0, "\(commit1)")
             #expect(try sb.git(["log", "--format=%s"], in: "ws").lines.first == "Add website redesign")
-            #expect(try sb.git(["log", "-1", "--format=%an <%ae>"], in: "ws").lines == ["Test User <test@example.co.uk>"])
+            #expect(
+                try sb.git(["log", "-1", "--format=%an <%ae>"], in: "ws").lines == ["Test User <test@example.co.uk>"])
             let trailers1 = try Self.trailers(sb, "ws")
-            #expect(trailers1 == [
-                "Pactoria-Contract: \(id)", "Pactoria-Event: contract.created", "Pactoria-Actor: Test User <test@example.co.uk>",
-                "Pactoria-Version: 1",
-            ])
+            #expect(
+                trailers1 == [
+                    "Pactoria-Contract: \(id)", "Pactoria-Event: contract.created",
+                    "Pactoria-Actor: Test User <test@example.co.uk>",
+                    "Pactoria-Version: 1",
+                ])
             let tracked = try sb.git(["ls-files"], in: "ws").lines
             #expect(tracked.contains("companies/thames-digital/contracts/\(stem).yaml"))
             #expect(tracked.contains("companies/thames-digital/contracts/\(stem).md"))
@@ -117,26 +124,34 @@ struct SessionTests {
             #expect(updated2.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/) != nil)
             #expect(Self.field("created_at", in: yaml2) == Self.field("created_at", in: yaml1))
             #expect(Self.field("id", in: yaml2) == id)
-            #expect(try Self.trailers(sb, "ws") == [
-                "Pactoria-Contract: \(id)", "Pactoria-Event: contract.content_changed",
-                "Pactoria-Actor: Test User <test@example.co.uk>", "Pactoria-Version: 2",
-            ])
+            #expect(
+                try Self.trailers(sb, "ws") == [
+                    "Pactoria-Contract: \(id)", "Pactoria-Event: contract.content_changed",
+                    "Pactoria-Actor: Test User <test@example.co.uk>", "Pactoria-Version: 2",
+                ])
             #expect(try sb.git(["status", "--porcelain"], in: "ws").stdout == "", "the bumped YAML is committed too")
-            #expect(try sb.git(["show", "HEAD:companies/thames-digital/contracts/\(stem).yaml"], in: "ws").stdout == yaml2)
+            #expect(
+                try sb.git(["show", "HEAD:companies/thames-digital/contracts/\(stem).yaml"], in: "ws").stdout == yaml2)
 
             // log: newest first, one line per version.
             let log = try sb.pactoria(["log", stem], in: "ws")
             #expect(log.exitCode == 0, "\(log)")
             #expect(log.lines.count == 2, "\(log)")
             if log.lines.count == 2 {
-                #expect(log.lines[0].contains("v2") && log.lines[0].contains("content_changed") && log.lines[0].contains("Add accessibility clause"), "\(log)")
-                #expect(log.lines[1].contains("v1") && log.lines[1].contains("created") && log.lines[1].contains("Add website redesign"), "\(log)")
+                #expect(
+                    log.lines[0].contains("v2") && log.lines[0].contains("content_changed")
+                        && log.lines[0].contains("Add accessibility clause"), "\(log)")
+                #expect(
+                    log.lines[1].contains("v1") && log.lines[1].contains("created")
+                        && log.lines[1].contains("Add website redesign"), "\(log)")
                 #expect(!log.stdout.contains("*"), "events come from trailers, not inferred")
             }
-            let logJSON = try E2E.parseJSON(try sb.pactoria(["log", stem, "--json"], in: "ws"), as: [[String: Any]].self)
+            let logJSON = try E2E.parseJSON(
+                try sb.pactoria(["log", stem, "--json"], in: "ws"), as: [[String: Any]].self)
             #expect(logJSON.map { $0["version"] as? Int } == [2, 1])
             #expect(logJSON.map { $0["event"] as? String } == ["contract.content_changed", "contract.created"])
-            #expect(logJSON.map { $0["commit"] as? String } == (try sb.git(["log", "-2", "--format=%H"], in: "ws")).lines)
+            #expect(
+                logJSON.map { $0["commit"] as? String } == (try sb.git(["log", "-2", "--format=%H"], in: "ws")).lines)
 
             // show: as committed in version 1, and as of HEAD by id prefix.
             let v1 = try sb.pactoria(["show", stem, "--version", "1"], in: "ws")
@@ -153,7 +168,9 @@ struct SessionTests {
             let diff = try sb.pactoria(["diff", stem, "HEAD~1", "HEAD"], in: "ws")
             #expect(diff.exitCode == 0, "\(diff)")
             #expect(diff.lines.contains { $0.wholeMatch(of: /\s*version:\s+1 → 2/) != nil }, "\(diff)")
-            #expect(diff.lines.contains { $0.hasPrefix("  updated_at:") && $0.contains("\(updated1) → \(updated2)") }, "\(diff)")
+            #expect(
+                diff.lines.contains { $0.hasPrefix("  updated_at:") && $0.contains("\(updated1) → \(updated2)") },
+                "\(diff)")
             #expect(diff.lines.contains("+\(Self.addedLine)"), "\(diff)")
             #expect(diff.lines.contains { $0.hasPrefix("@@ ") }, "\(diff)")
             #expect(!diff.lines.contains { $0.hasPrefix("-") && !$0.hasPrefix("---") }, "only additions: \(diff)")
@@ -163,7 +180,10 @@ struct SessionTests {
             #expect(list["total"] as? Int == 1 && list["page"] as? Int == 1)
             #expect(list["size"] as? Int == 20 && list["pages"] as? Int == 1)
             #expect((list["contracts"] as? [[String: Any]])?.first?["id"] as? String == id)
-            let odd = String(Self.client.enumerated().map { $0.offset % 2 == 0 ? Character($0.element.uppercased()) : Character($0.element.lowercased()) })
+            let odd = String(
+                Self.client.enumerated().map {
+                    $0.offset % 2 == 0 ? Character($0.element.uppercased()) : Character($0.element.lowercased())
+                })
             let found = try E2E.parseJSON(try sb.pactoria(["list", "--search", odd, "--json"], in: "ws"))
             #expect(found["total"] as? Int == 1, "search '\(odd)'")
             let foundText = try sb.pactoria(["list", "--search", Self.client.uppercased()], in: "ws")
@@ -172,7 +192,9 @@ struct SessionTests {
             let active = try sb.pactoria(["list", "--status", "active"], in: "ws")
             #expect(active.exitCode == 0 && !active.stdout.contains(stem), "\(active)")
             #expect(active.stderr.contains("no contracts match"), "\(active)")
-            #expect(try E2E.parseJSON(try sb.pactoria(["list", "--status", "active", "--json"], in: "ws"))["total"] as? Int == 0)
+            #expect(
+                try E2E.parseJSON(try sb.pactoria(["list", "--status", "active", "--json"], in: "ws"))["total"] as? Int
+                    == 0)
 
             // The cache never reaches git.
             #expect(!(try sb.git(["ls-files"], in: "ws")).stdout.contains(".pactoria/cache"))
@@ -183,9 +205,11 @@ struct SessionTests {
     @Test("init adopts a copy of example-repo")
     func adoptExampleRepo() throws {
         let source = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("example-repo").resolvingSymlinksInPath()
-        try #require(FileManager.default.fileExists(atPath: source.appendingPathComponent("companies").path), "\(source.path)")
+        try #require(
+            FileManager.default.fileExists(atPath: source.appendingPathComponent("companies").path), "\(source.path)")
         try E2E.withSandbox { sb in
             // A real copy (never a link to the source: the test must not write into the repository's sample).
             let demo = URL(fileURLWithPath: sb.path("demo"))
@@ -200,8 +224,10 @@ struct SessionTests {
             var statuses: [String: String] = [:]  // workspace-relative yaml path → status
             for company in try FileManager.default.contentsOfDirectory(atPath: sb.path("demo/companies")) {
                 let dir = "demo/companies/\(company)/contracts"
-                for file in (try? FileManager.default.contentsOfDirectory(atPath: sb.path(dir))) ?? [] where file.hasSuffix(".yaml") {
-                    statuses["companies/\(company)/contracts/\(file)"] = Self.field("status", in: try sb.read("\(dir)/\(file)")) ?? "?"
+                for file in (try? FileManager.default.contentsOfDirectory(atPath: sb.path(dir))) ?? []
+                where file.hasSuffix(".yaml") {
+                    statuses["companies/\(company)/contracts/\(file)"] =
+                        Self.field("status", in: try sb.read("\(dir)/\(file)")) ?? "?"
                 }
             }
             try #require(!statuses.isEmpty)
@@ -226,8 +252,11 @@ struct SessionTests {
             }
             #expect(tracked.contains(".pactoria/config.yaml") && tracked.contains(".gitignore"))
             #expect(!tracked.contains { $0.hasPrefix(".pactoria/cache") }, "\(tracked)")
-            #expect(try sb.git(["check-ignore", "-q", ".pactoria/cache/summaries"], in: "demo").exitCode == 0, "git ignores the cache")
-            #expect(try sb.git(["status", "--porcelain"], in: "demo").stdout == "", "nothing left over, the cache included")
+            #expect(
+                try sb.git(["check-ignore", "-q", ".pactoria/cache/summaries"], in: "demo").exitCode == 0,
+                "git ignores the cache")
+            #expect(
+                try sb.git(["status", "--porcelain"], in: "demo").stdout == "", "nothing left over, the cache included")
 
             // The first commit records every contract as created.
             let trailers = try Self.trailers(sb, "demo")
@@ -235,7 +264,8 @@ struct SessionTests {
 
             for wanted in Set(statuses.values).union(["active"]) {
                 let expected = statuses.values.filter { $0 == wanted }.count
-                let r = try E2E.parseJSON(try sb.pactoria(["list", "--status", wanted, "--json", "--size", "100"], in: "demo"))
+                let r = try E2E.parseJSON(
+                    try sb.pactoria(["list", "--status", wanted, "--json", "--size", "100"], in: "demo"))
                 #expect(r["total"] as? Int == expected, "--status \(wanted)")
             }
         }

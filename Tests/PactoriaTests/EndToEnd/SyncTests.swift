@@ -24,7 +24,8 @@ enum SyncKit {
     }
 
     @discardableResult
-    static func run(_ sb: Sandbox, _ args: [String], in dir: String, env: [String: String?] = [:]) throws -> E2E.Result {
+    static func run(_ sb: Sandbox, _ args: [String], in dir: String, env: [String: String?] = [:]) throws -> E2E.Result
+    {
         var e = env
         e["PACTORIA_TODAY"] = LC.today
         return try sb.pactoria(args, in: dir, env: e)
@@ -42,7 +43,8 @@ enum SyncKit {
 
     /// The bare repository's `main`.
     static func bareMain(_ sb: Sandbox, _ bareName: String = bare) throws -> String {
-        try sb.git(["--git-dir=\(sb.path(bareName))", "rev-parse", "main"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try sb.git(["--git-dir=\(sb.path(bareName))", "rev-parse", "main"]).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     static func bareShow(_ sb: Sandbox, _ path: String, _ bareName: String = bare) throws -> E2E.Result {
@@ -52,8 +54,10 @@ enum SyncKit {
     /// `contract_value.amount` as written (quotes stripped).
     static func amount(_ yaml: String) -> String? {
         let lines = yaml.split(separator: "\n").map(String.init)
-        guard let i = lines.firstIndex(of: "contract_value:"), i + 1 < lines.count, lines[i + 1].hasPrefix("  amount: ") else { return nil }
-        return String(lines[i + 1].dropFirst("  amount: ".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        guard let i = lines.firstIndex(of: "contract_value:"), i + 1 < lines.count, lines[i + 1].hasPrefix("  amount: ")
+        else { return nil }
+        return String(lines[i + 1].dropFirst("  amount: ".count)).trimmingCharacters(
+            in: CharacterSet(charactersIn: "\"'"))
     }
 
     static func amount(_ sb: Sandbox, _ ref: String, in dir: String) throws -> String? {
@@ -87,7 +91,9 @@ enum SyncKit {
         return try body()
     }
 
-    static var offlinePush: Regex<(Substring, Substring)> { /^error: offline: cannot reach 'origin'; (\d+) commits? kept locally, nothing lost; run `pactoria push` again later$/ }
+    static var offlinePush: Regex<(Substring, Substring)> {
+        /^error: offline: cannot reach 'origin'; (\d+) commits? kept locally, nothing lost; run `pactoria push` again later$/
+    }
 }
 
 /// Remotes, push, pull, sync and the contract-aware merge, through the built binary, with real
@@ -122,7 +128,9 @@ struct SyncTests {
                     #expect(try SyncKit.head(sb, dir, "refs/remotes/origin/main") == start)
                     #expect(try LC.gitStatus(sb, dir) == "")
                     let st = try SyncKit.run(sb, ["status"], in: dir)
-                    #expect(st.lines.contains("Your branch is ahead of 'origin/main' by 1 commit; run `pactoria push`."), "\(st)")
+                    #expect(
+                        st.lines.contains("Your branch is ahead of 'origin/main' by 1 commit; run `pactoria push`."),
+                        "\(st)")
                 }
                 // Pulling offline changes nothing either.
                 let pulled = try SyncKit.run(sb, ["pull"], in: "b")
@@ -167,7 +175,9 @@ struct SyncTests {
             let pushedB = try SyncKit.run(sb, ["push"], in: "b")
             #expect(pushedB.exitCode == 0 && pushedB.lines == ["pushed 2 commits to origin/main"], "\(pushedB)")
             let ff = try SyncKit.run(sb, ["pull"], in: "a")
-            #expect(ff.exitCode == 0 && ff.lines.first?.hasPrefix("Fast-forward: 2 commits from origin, now at ") == true, "\(ff)")
+            #expect(
+                ff.exitCode == 0 && ff.lines.first?.hasPrefix("Fast-forward: 2 commits from origin, now at ") == true,
+                "\(ff)")
             #expect(try SyncKit.head(sb, "a") == SyncKit.head(sb, "b"))
 
             // Round two: the same field changed to different values.
@@ -182,7 +192,9 @@ struct SyncTests {
             let conflicted = try SyncKit.run(sb, ["pull"], in: "b")
             #expect(conflicted.exitCode == 1, "\(conflicted)")
             #expect(conflicted.lines.first == "Merge conflicts in 1 contract:", "\(conflicted)")
-            #expect(conflicted.lines.contains("    ✗ contract_value.amount: ours '9500.00', theirs '9000.00'"), "\(conflicted)")
+            #expect(
+                conflicted.lines.contains("    ✗ contract_value.amount: ours '9500.00', theirs '9000.00'"),
+                "\(conflicted)")
             #expect(try SyncKit.head(sb, "b") == bSecond, "no commit while conflicted")
             #expect(sb.exists("b/.git/MERGE_HEAD"), "git knows a merge is in progress")
 
@@ -212,14 +224,19 @@ struct SyncTests {
 
             let resolved = try SyncKit.run(sb, ["resolve", care, "--field", "contract_value.amount=9250.00"], in: "b")
             #expect(resolved.exitCode == 0, "\(resolved)")
-            #expect(resolved.lines == ["resolved \(care)", "all conflicts resolved; run `pactoria commit` to finish the merge"], "\(resolved)")
+            #expect(
+                resolved.lines == [
+                    "resolved \(care)", "all conflicts resolved; run `pactoria commit` to finish the merge",
+                ], "\(resolved)")
             let finished = try SyncKit.run(sb, ["commit", "-m", "Merge origin/main: settle the value"], in: "b")
             #expect(finished.exitCode == 0, "\(finished)")
             #expect(try SyncKit.parents(sb, "b") == [bSecond, aSecond], "the merge commit has both parents")
             #expect(!sb.exists("b/.git/MERGE_HEAD") && !sb.exists("b/.git/PACTORIA_MERGE.json"))
             #expect(try LC.gitStatus(sb, "b") == "")
             let afterJSON = try E2E.parseJSON(try SyncKit.run(sb, ["status", "--json"], in: "b"))
-            #expect(afterJSON["merging"] as? Bool == false && (afterJSON["conflicts"] as? [Any])?.isEmpty == true, "\(afterJSON)")
+            #expect(
+                afterJSON["merging"] as? Bool == false && (afterJSON["conflicts"] as? [Any])?.isEmpty == true,
+                "\(afterJSON)")
 
             let pushed = try SyncKit.run(sb, ["push"], in: "b")
             #expect(pushed.exitCode == 0, "\(pushed)")
@@ -230,7 +247,10 @@ struct SyncTests {
             #expect(LC.field("status", in: onRemote.stdout) == "pending_review", "\(onRemote.stdout)")
             #expect(SyncKit.amount(onRemote.stdout) == "9250.00", "\(onRemote.stdout)")
             let log = try sb.git(["--git-dir=\(sb.path(SyncKit.bare))", "log", "--format=%s", "main"])
-            for subject in ["Submit for review: Website Care Plan Agreement", "Raise the care plan's value", "Value from a", "Value from b"] {
+            for subject in [
+                "Submit for review: Website Care Plan Agreement", "Raise the care plan's value", "Value from a",
+                "Value from b",
+            ] {
                 #expect(log.lines.contains(subject), "\(subject) on the remote: \(log)")
             }
             SyncKit.expectOK(try SyncKit.run(sb, ["check"], in: "b"))
@@ -246,7 +266,9 @@ struct SyncTests {
             #expect(t.exitCode == 0, "\(t)")
             SyncKit.expectOK(try SyncKit.run(sb, ["push"], in: "a"))
 
-            try sb.write(try sb.read("b/\(LC.markdown(lease))") + "\n## 99. Signage\n\nThe Tenant may fix one sign.\n", to: "b/\(LC.markdown(lease))")
+            try sb.write(
+                try sb.read("b/\(LC.markdown(lease))") + "\n## 99. Signage\n\nThe Tenant may fix one sign.\n",
+                to: "b/\(LC.markdown(lease))")
             let f = try SyncKit.run(sb, ["finalize", lease], in: "b")
             try #require(f.exitCode == 0, "\(f)")
             let began = try SyncKit.head(sb, "b")
@@ -256,7 +278,9 @@ struct SyncTests {
             let r = try SyncKit.run(sb, ["pull"], in: "b")
             #expect(r.exitCode == 1, "\(r)")
             #expect(r.lines.first == "Merge conflicts in 1 contract:", "\(r)")
-            #expect(r.lines.contains { $0.hasPrefix("    ✗ terminated contracts are read-only") }, "a rule violation, not a merge: \(r)")
+            #expect(
+                r.lines.contains { $0.hasPrefix("    ✗ terminated contracts are read-only") },
+                "a rule violation, not a merge: \(r)")
             #expect(try SyncKit.head(sb, "b") == began, "no merge commit")
             let json = try E2E.parseJSON(try SyncKit.run(sb, ["status", "--json"], in: "b"))
             let c = try #require((json["conflicts"] as? [[String: Any]])?.first, "\(json)")
@@ -310,7 +334,8 @@ struct SyncTests {
             // --theirs: the drone survey as a had it.
             let theirs = try SyncKit.run(sb, ["resolve", drone, "--theirs"], in: "b")
             #expect(theirs.exitCode == 0, "\(theirs)")
-            #expect(theirs.lines.last == "all conflicts resolved; run `pactoria commit` to finish the merge", "\(theirs)")
+            #expect(
+                theirs.lines.last == "all conflicts resolved; run `pactoria commit` to finish the merge", "\(theirs)")
             for path in [LC.yaml(drone), LC.markdown(drone)] {
                 #expect(try sb.read("b/\(path)") == sb.read("a/\(path)"), "\(path)")
             }
@@ -336,7 +361,8 @@ struct SyncTests {
             let rate = "4.2 Additional work is charged at £80.00 per hour."
 
             // Different lines: merged cleanly.
-            try LC.replace(sb, "a/\(md)", hours, "3.2 The Care Plan includes up to five hours a month of small content changes.")
+            try LC.replace(
+                sb, "a/\(md)", hours, "3.2 The Care Plan includes up to five hours a month of small content changes.")
             try SyncKit.commit(sb, "More hours", in: "a")
             SyncKit.expectOK(try SyncKit.run(sb, ["push"], in: "a"))
             try LC.replace(sb, "b/\(md)", rate, "4.2 Additional work is charged at £90.00 per hour.")
@@ -366,7 +392,8 @@ struct SyncTests {
             #expect(r.lines.contains("    ✗ content: conflict markers in \(md)"), "\(r)")
             #expect(!r.lines.contains { $0.contains("contract_value") }, "no metadata conflict: \(r)")
             let marked = try sb.read("b/\(md)")
-            #expect(marked.contains("<<<<<<< ") && marked.contains("=======") && marked.contains(">>>>>>> "), "\(marked)")
+            #expect(
+                marked.contains("<<<<<<< ") && marked.contains("=======") && marked.contains(">>>>>>> "), "\(marked)")
             #expect(marked.contains("£85.00 per hour") && marked.contains("£95.00 per hour"))
             #expect(try LC.gitStatus(sb, "b").contains("UU \(md)"))
             let json = try E2E.parseJSON(try SyncKit.run(sb, ["status", "--json"], in: "b"))
@@ -376,7 +403,8 @@ struct SyncTests {
             // Markers still there: --content is refused; fixed by hand, it resolves.
             let early = try SyncKit.run(sb, ["resolve", care, "--content"], in: "b")
             #expect(early.exitCode != 0 && early.stderr.contains("still has conflict markers"), "\(early)")
-            let fixed = try sb.git(["show", "HEAD:\(md)"], in: "b").stdout.replacingOccurrences(of: "£85.00 per hour", with: "£88.00 per hour")
+            let fixed = try sb.git(["show", "HEAD:\(md)"], in: "b").stdout.replacingOccurrences(
+                of: "£85.00 per hour", with: "£88.00 per hour")
             try sb.write(fixed, to: "b/\(md)")
             SyncKit.expectOK(try SyncKit.run(sb, ["resolve", care, "--content"], in: "b"))
             let done = try SyncKit.run(sb, ["commit", "-m", "Merge: meet in the middle"], in: "b")
@@ -395,7 +423,9 @@ struct SyncTests {
             for url in ["/nonexistent/x.git", "http://127.0.0.1:9/x.git"] {
                 SyncKit.expectOK(try SyncKit.run(sb, ["remote", "add", "origin", url], in: "a"))
                 let list = try SyncKit.run(sb, ["remote", "list"], in: "a")
-                #expect(list.lines.count == 1 && list.lines.first?.hasPrefix("origin") == true && list.stdout.contains(url), "\(list)")
+                #expect(
+                    list.lines.count == 1 && list.lines.first?.hasPrefix("origin") == true && list.stdout.contains(url),
+                    "\(list)")
                 let r = try SyncKit.run(sb, ["push"], in: "a")
                 #expect(r.exitCode == 2, "\(r)")
                 let line = try #require(r.errorLines.first, "\(r)")
@@ -416,7 +446,9 @@ struct SyncTests {
             SyncKit.expectOK(try SyncKit.run(sb, ["remote", "add", "origin", sb.path("fixed.git")], in: "a"))
             let pushed = try SyncKit.run(sb, ["push"], in: "a")
             #expect(pushed.exitCode == 0, "\(pushed)")
-            #expect(pushed.lines == ["pushed 1 commit to origin/main", "branch 'main' set up to track 'origin/main'"], "\(pushed)")
+            #expect(
+                pushed.lines == ["pushed 1 commit to origin/main", "branch 'main' set up to track 'origin/main'"],
+                "\(pushed)")
             #expect(try SyncKit.bareMain(sb, "fixed.git") == head)
             let again = try SyncKit.run(sb, ["push"], in: "a")
             #expect(again.exitCode == 0 && again.lines == ["Everything up-to-date"], "\(again)")
@@ -432,7 +464,8 @@ struct SyncTests {
             let made = try sb.git(["init", "-q", "--bare", "-b", "main", "srv/origin.git"])
             try #require(made.exitCode == 0, "\(made)")
             try #require(try sb.git(["config", "http.receivepack", "true"], in: "srv/origin.git").exitCode == 0)
-            let server = try GitHTTPBridge(root: sb.path("srv"), scriptDirectory: sb.path(), environment: sb.environment(), auth: auth)
+            let server = try GitHTTPBridge(
+                root: sb.path("srv"), scriptDirectory: sb.path(), environment: sb.environment(), auth: auth)
             defer { server.stop() }
             let url = server.url("origin.git")
             let creds: [String: String?] = auth.map { ["PACTORIA_GIT_TOKEN": $0] } ?? [:]
@@ -450,7 +483,9 @@ struct SyncTests {
                     #expect(r.stderr.contains("PACTORIA_GIT_TOKEN"), "says what to set: \(r)")
                     E2E.expectCleanError(r)
                 }
-                #expect(try sb.git(["for-each-ref", "refs/heads"], in: "srv/origin.git").stdout == "", "nothing reached the server")
+                #expect(
+                    try sb.git(["for-each-ref", "refs/heads"], in: "srv/origin.git").stdout == "",
+                    "nothing reached the server")
             }
             let pushed = try SyncKit.run(sb, ["push"], in: "a", env: creds)
             #expect(pushed.exitCode == 0, "\(pushed)")
@@ -465,7 +500,8 @@ struct SyncTests {
             #expect(cloned.exitCode == 0, "\(cloned)")
             if cloned.exitCode != 0 {
                 // The fetch itself went through (refs/remotes/origin/main); check it out with git.
-                try #require(try SyncKit.head(sb, "c", "refs/remotes/origin/main") == SyncKit.head(sb, "a"), "\(cloned)")
+                try #require(
+                    try SyncKit.head(sb, "c", "refs/remotes/origin/main") == SyncKit.head(sb, "a"), "\(cloned)")
                 try #require(try sb.git(["reset", "-q", "--hard", "origin/main"], in: "c").exitCode == 0)
                 try #require(try sb.git(["branch", "-q", "-u", "origin/main"], in: "c").exitCode == 0)
             }
@@ -478,7 +514,8 @@ struct SyncTests {
             let cPush = try SyncKit.run(sb, ["push"], in: "c", env: creds)
             #expect(cPush.exitCode == 0 && cPush.lines.first == "pushed 1 commit to origin/main", "\(cPush)")
             let ff = try SyncKit.run(sb, ["pull"], in: "a", env: creds)
-            #expect(ff.exitCode == 0 && ff.lines.first?.hasPrefix("Fast-forward: 1 commit from origin") == true, "\(ff)")
+            #expect(
+                ff.exitCode == 0 && ff.lines.first?.hasPrefix("Fast-forward: 1 commit from origin") == true, "\(ff)")
             #expect(LC.field("status", in: try sb.read("a/\(LC.yaml(care))")) == "pending_review")
 
             try SyncKit.setAmount(sb, drone, "13000.00", in: "a")
@@ -487,9 +524,13 @@ struct SyncTests {
             SyncKit.expectOK(try SyncKit.run(sb, ["submit", drone], in: "c"))
             let merged = try SyncKit.run(sb, ["sync"], in: "c", env: creds)
             #expect(merged.exitCode == 0, "\(merged)")
-            #expect(merged.lines.first?.hasPrefix("Merged origin/main into main") == true && merged.lines.last == "pushed 2 commits to origin/main", "\(merged)")
+            #expect(
+                merged.lines.first?.hasPrefix("Merged origin/main into main") == true
+                    && merged.lines.last == "pushed 2 commits to origin/main", "\(merged)")
             let droneYAML = try sb.read("c/\(LC.yaml(drone))")
-            #expect(LC.field("status", in: droneYAML) == "pending_review" && SyncKit.amount(droneYAML) == "13000.00", "\(droneYAML)")
+            #expect(
+                LC.field("status", in: droneYAML) == "pending_review" && SyncKit.amount(droneYAML) == "13000.00",
+                "\(droneYAML)")
             #expect(try bareMain() == SyncKit.head(sb, "c"))
 
             if auth != nil {
@@ -512,7 +553,8 @@ struct SyncTests {
         try exerciseHTTP(auth: "alice:s3cret")
     }
 
-    @Test("git merge with the driver installed gives the same metadata as pactoria pull; a same-field conflict stops it")
+    @Test(
+        "git merge with the driver installed gives the same metadata as pactoria pull; a same-field conflict stops it")
     func gitMergeDriver() throws {
         try E2E.withSandbox { sb in
             try SyncKit.setUp(sb)
@@ -530,7 +572,8 @@ struct SyncTests {
             #expect(install.exitCode == 0, "\(install)")
             #expect(try sb.read("g/.gitattributes").contains("companies/**/contracts/*.yaml merge=pactoria"))
             let driver = try sb.git(["config", "--get", "merge.pactoria.driver"], in: "g").stdout
-            #expect(driver.hasSuffix(" merge-driver %O %A %B %P\n") && driver.hasPrefix("'/"), "absolute path: \(driver)")
+            #expect(
+                driver.hasSuffix(" merge-driver %O %A %B %P\n") && driver.hasPrefix("'/"), "absolute path: \(driver)")
             #expect(try sb.git(["check-attr", "merge", LC.yaml(care)], in: "g").stdout.hasSuffix("merge: pactoria\n"))
             try LC.plainCommit(sb, "Register the contract merge driver", in: "g")
 
@@ -542,7 +585,8 @@ struct SyncTests {
             if merged.exitCode != 0 {
                 // Work around it to compare the results: give the driver absolute paths.
                 #expect(try LC.git(sb, ["merge", "--abort"], in: "g").exitCode == 0)
-                let absolute = driver.trimmingCharacters(in: .newlines).replacingOccurrences(of: " %O %A %B ", with: " \"$PWD\"/%O \"$PWD\"/%A \"$PWD\"/%B ")
+                let absolute = driver.trimmingCharacters(in: .newlines).replacingOccurrences(
+                    of: " %O %A %B ", with: " \"$PWD\"/%O \"$PWD\"/%A \"$PWD\"/%B ")
                 #expect(try sb.git(["config", "merge.pactoria.driver", absolute], in: "g").exitCode == 0)
                 merged = try LC.git(sb, ["merge", "--no-edit", "origin/main"], in: "g")
                 #expect(merged.exitCode == 0, "\(merged)")
@@ -572,10 +616,14 @@ struct SyncTests {
             let stopped = try LC.git(sb, ["merge", "--no-edit", "origin/main"], in: "g")
             #expect(stopped.exitCode == 1, "\(stopped)")
             #expect(stopped.stdout.contains("CONFLICT") && stopped.stdout.contains(LC.yaml(care)), "\(stopped)")
-            #expect(stopped.stderr.contains("pactoria: \(LC.yaml(care)): conflict in contract_value.amount: ours '9500.00', theirs '9000.00'"), "the driver, not a crash, stopped it: \(stopped)")
+            #expect(
+                stopped.stderr.contains(
+                    "pactoria: \(LC.yaml(care)): conflict in contract_value.amount: ours '9500.00', theirs '9000.00'"),
+                "the driver, not a crash, stopped it: \(stopped)")
             #expect(try SyncKit.head(sb, "g") == gTip, "no merge commit")
             #expect(try LC.gitStatus(sb, "g").contains("UU \(LC.yaml(care))"))
-            #expect(try SyncKit.amount(sb, care, in: "g") == "9500.00", "the driver leaves our value, without line markers")
+            #expect(
+                try SyncKit.amount(sb, care, in: "g") == "9500.00", "the driver leaves our value, without line markers")
         }
     }
 
@@ -583,12 +631,19 @@ struct SyncTests {
     func statusAndSync() throws {
         try E2E.withSandbox { sb in
             try SyncKit.setUp(sb)
-            func tracking(_ dir: String) throws -> [String: Any] { try E2E.parseJSON(try SyncKit.run(sb, ["status", "--json"], in: dir)) }
+            func tracking(_ dir: String) throws -> [String: Any] {
+                try E2E.parseJSON(try SyncKit.run(sb, ["status", "--json"], in: dir))
+            }
             let fresh = try tracking("b")
             #expect(fresh["branch"] as? String == "main" && fresh["upstream"] as? String == "origin/main", "\(fresh)")
-            #expect(fresh["ahead"] as? Int == 0 && fresh["behind"] as? Int == 0 && fresh["merging"] as? Bool == false, "\(fresh)")
+            #expect(
+                fresh["ahead"] as? Int == 0 && fresh["behind"] as? Int == 0 && fresh["merging"] as? Bool == false,
+                "\(fresh)")
             let upToDate = try SyncKit.run(sb, ["status"], in: "b")
-            #expect(Array(upToDate.lines.prefix(2)) == ["On branch main", "Your branch is up to date with 'origin/main' (as of the last fetch)."], "\(upToDate)")
+            #expect(
+                Array(upToDate.lines.prefix(2)) == [
+                    "On branch main", "Your branch is up to date with 'origin/main' (as of the last fetch).",
+                ], "\(upToDate)")
 
             SyncKit.expectOK(try SyncKit.run(sb, ["submit", care], in: "a"))
             SyncKit.expectOK(try SyncKit.run(sb, ["push"], in: "a"))
@@ -596,14 +651,19 @@ struct SyncTests {
             #expect(try tracking("b")["behind"] as? Int == 0)
             #expect(try sb.git(["fetch", "-q", "origin"], in: "b").exitCode == 0)
             let behind = try SyncKit.run(sb, ["status"], in: "b")
-            #expect(behind.lines.contains("Your branch is behind 'origin/main' by 1 commit; run `pactoria pull`."), "\(behind)")
+            #expect(
+                behind.lines.contains("Your branch is behind 'origin/main' by 1 commit; run `pactoria pull`."),
+                "\(behind)")
             let behindJSON = try tracking("b")
             #expect(behindJSON["ahead"] as? Int == 0 && behindJSON["behind"] as? Int == 1, "\(behindJSON)")
 
             try SyncKit.setAmount(sb, drone, "13000.00", in: "b")
             try SyncKit.commit(sb, "Drone value", in: "b")
             let diverged = try SyncKit.run(sb, ["status"], in: "b")
-            #expect(diverged.lines.contains("Your branch and 'origin/main' have diverged: 1 and 1 different commits; run `pactoria pull`."), "\(diverged)")
+            #expect(
+                diverged.lines.contains(
+                    "Your branch and 'origin/main' have diverged: 1 and 1 different commits; run `pactoria pull`."),
+                "\(diverged)")
             let divergedJSON = try tracking("b")
             #expect(divergedJSON["ahead"] as? Int == 1 && divergedJSON["behind"] as? Int == 1, "\(divergedJSON)")
 
@@ -621,10 +681,14 @@ struct SyncTests {
             #expect(try tracking("a")["behind"] as? Int == 2)
             let aSync = try SyncKit.run(sb, ["sync"], in: "a")
             #expect(aSync.exitCode == 0, "\(aSync)")
-            #expect(aSync.lines.first?.hasPrefix("Fast-forward: 2 commits from origin") == true && aSync.lines.last == "Everything up-to-date", "\(aSync)")
+            #expect(
+                aSync.lines.first?.hasPrefix("Fast-forward: 2 commits from origin") == true
+                    && aSync.lines.last == "Everything up-to-date", "\(aSync)")
             #expect(try SyncKit.head(sb, "a") == SyncKit.head(sb, "b"))
             let upToDateAgain = try SyncKit.run(sb, ["status"], in: "a")
-            #expect(upToDateAgain.lines.contains("Your branch is up to date with 'origin/main' (as of the last fetch)."), "\(upToDateAgain)")
+            #expect(
+                upToDateAgain.lines.contains("Your branch is up to date with 'origin/main' (as of the last fetch)."),
+                "\(upToDateAgain)")
         }
     }
 }
