@@ -21,7 +21,7 @@ struct HealthController {
                 } catch { c["git"] = "unavailable" }
                 return c
             }
-            let ok = checks["git"] as? String == "ok"
+            let ok = (checks["git"] as? String) == "ok"
             return JSONBody.response(
                 ["status": ok ? "ready" : "not_ready", "checks": checks], status: ok ? .ok : .serviceUnavailable)
         }

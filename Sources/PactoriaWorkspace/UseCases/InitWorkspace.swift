@@ -42,7 +42,7 @@ public enum InitWorkspace {
         try FileSystem.makeDirectories(ws.absolute("companies"))
 
         let head = try? repo.headCommitID()
-        if hadConfig, let head, head != nil, (try? repo.status(pathspecs: [".pactoria/config.yaml"]).isEmpty) == true {
+        if hadConfig, head != nil, (try? repo.status(pathspecs: [".pactoria/config.yaml"]).isEmpty) == true {
             return Result(root: root, initialised: false, createdRepository: false, commit: nil, contracts: 0)
         }
         // First commit: the workspace as it stands, every contract recorded as created.

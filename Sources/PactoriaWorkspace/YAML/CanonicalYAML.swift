@@ -130,7 +130,6 @@ public enum CanonicalYAML {
         ]
         if words.contains(lower) { return true }
         return typedPatterns.contains { s.wholeMatch(of: $0) != nil } || s.prefixMatch(of: datePrefix) != nil
-        return false
     }
 
     /// Plain scalars YAML 1.1 or 1.2 would resolve to a number, a merge key or a value token.
