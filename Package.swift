@@ -123,7 +123,7 @@ let package = Package(
             name: "PactoriaTests",
             dependencies: [
                 "PactoriaCore", "PactoriaWorkspace", "PactoriaGit", "PactoriaCrypto",
-                "PactoriaHTTPClient", "PactoriaAI", "PactoriaTestSupport",
+                "PactoriaHTTPClient", "PactoriaAI", "PactoriaTestSupport", "ServerTestSupport",
             ],
             swiftSettings: upcoming),
     ]

@@ -56,4 +56,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     var terminal: Terminal { Terminal(noColor: noColor) }
+
+    /// Once the command line is parsed: name this process in the workspace's write lock.
+    func validate() throws { WriteLock.command = Invocation.name }
 }

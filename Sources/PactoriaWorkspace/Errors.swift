@@ -26,17 +26,25 @@ public struct Problem: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Everything the workspace layer reports to a user. Each case renders as one clear line.
+///
+/// Errors speak domain terms: a field is named as in the YAML and JSON (`contract_type`,
+/// `contract_value.currency`), and what to do next is a `Remedy`, never a command line. A front
+/// end words both through a `Wording` (`text(_:)`); `description` is the library's own wording.
 public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case notAWorkspace(String)
     case invalidInput(field: String, message: String)
+    /// `field` was given without `needs`, which it depends on.
+    case incomplete(field: String, needs: String)
+    /// The value given for `field` names nothing (`message`: "no such revision").
+    case unknownValue(field: String, value: String, message: String)
     case invalid([Problem])
-    case notFound(String)
+    case notFound(String, remedy: Remedy? = nil)
     case ambiguous(String, candidates: [String])
-    case refused(String)
+    case refused(String, remedy: Remedy? = nil)
     case nothingToCommit
     case io(path: String, message: String)
     case yaml(YAMLError)
-    case repository(String, detail: String)
+    case repository(String, detail: String, remedy: Remedy? = nil)
     /// A lifecycle rule refuses the change.
     case rule(ref: ContractRef, RuleViolation)
     /// Someone else changed it first (the caller should reload).
@@ -44,64 +52,83 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     /// The company's subscription plan does not allow it.
     case planLimit(String)
     /// A remote could not be reached; nothing was lost.
-    case offline(String, detail: String)
+    case offline(String, detail: String, remedy: Remedy? = nil)
     /// A lock (git's or Pactoria's) stops the write: the message names it and its holder, the
-    /// hint is the safe command (wait for a live holder, or remove a stale lock).
+    /// hint is the safe step (wait for a live holder, or remove a stale lock).
     case locked(String, hint: String?, holderAlive: Bool)
 
-    public var description: String {
+    public var description: String { text(.domain) }
+
+    /// The error's one line, with fields and remedies worded by `w`.
+    public func text(_ w: Wording) -> String {
         switch self {
         case .notAWorkspace(let dir):
             return "not a pactoria workspace (or any parent): \(dir)"
         case .invalidInput(let field, let message):
-            return "\(field): \(message)"
+            return "\(w.field(field)): \(message)"
+        case .incomplete(let field, let needs):
+            return "\(w.field(field)): needs \(w.field(needs))"
+        case .unknownValue(let field, let value, let message):
+            return "\(w.field(field)) \(value): \(message)"
         case .invalid(let problems):
             return problems.count == 1
                 ? problems[0].description : "\(problems.count) problems found; nothing was changed"
-        case .notFound(let what):
-            return what
+        case .notFound(let what, let remedy):
+            return w.line(what, remedy)
         case .ambiguous(let what, let candidates):
             return
                 "\(what) is ambiguous: it matches \(candidates.count) contracts (\(candidates.prefix(10).joined(separator: ", ")))"
-        case .refused(let why):
-            return why
+        case .refused(let why, let remedy):
+            return w.line(why, remedy)
         case .nothingToCommit:
             return "nothing to commit, working tree clean"
         case .io(let path, let message):
             return "\(path): \(message)"
         case .yaml(let e):
             return e.description
-        case .repository(let message, _):
-            return message
+        case .repository(let message, _, let remedy):
+            return w.line(message, remedy)
         case .rule(let ref, let v):
             return "\(ref): \(v.message)"
         case .conflict(let what):
             return what
         case .planLimit(let what):
             return what
-        case .offline(let what, _):
-            return what
+        case .offline(let what, _, let remedy):
+            return w.line(what, remedy)
         case .locked(let what, _, _):
             return what
         }
     }
 
-    /// A follow-up suggestion for people, git-style.
-    public var hint: String? {
+    /// What to do next, if the library knows (worded in `text(_:)`, or for `notAWorkspace` in
+    /// `hint(_:)`).
+    public var remedy: Remedy? {
         switch self {
-        case .notAWorkspace: return "run `pactoria init` to make one, or pass -C DIR"
-        case .ambiguous: return "use more characters of the id, or company/stem"
-        case .locked(_, let hint, _): return hint
-        case .invalid(let problems) where problems.count > 1: return nil
+        case .notAWorkspace: return .initWorkspace
+        case .notFound(_, let r), .refused(_, let r), .repository(_, _, let r), .offline(_, _, let r): return r
         default: return nil
         }
     }
 
-    /// Extra lines for `--verbose`.
+    /// A follow-up suggestion for people, git-style, worded by `w`.
+    public func hint(_ w: Wording) -> String? {
+        switch self {
+        case .notAWorkspace: return w.remedy(.initWorkspace)
+        case .ambiguous: return "use more characters of the id, or company/stem"
+        case .locked(_, let hint, _): return hint
+        default: return nil
+        }
+    }
+
+    /// A follow-up suggestion in the library's own words.
+    public var hint: String? { hint(.domain) }
+
+    /// Extra lines for a verbose report.
     public var detail: String? {
         switch self {
-        case .repository(_, let detail): return detail
-        case .offline(_, let detail): return detail
+        case .repository(_, let detail, _): return detail
+        case .offline(_, let detail, _): return detail
         default: return nil
         }
     }

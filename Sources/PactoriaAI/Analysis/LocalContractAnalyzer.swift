@@ -60,7 +60,7 @@ public struct LocalContractAnalyzer: Sendable {
         analyze(text: markdown, type: contract.type ?? .other, context: AnalysisContext(contract: contract))
     }
 
-    /// Analyses any document as a contract of `type` (for `analyze --text FILE --type TYPE`).
+    /// Analyses any document as a contract of `type` (for text from outside the workspace).
     public func analyze(text markdown: String, type: ContractType, context: AnalysisContext = AnalysisContext())
         -> AnalysisResult
     {

@@ -68,7 +68,7 @@ public struct GenerationOutcome: Sendable, Equatable {
     public var fellBack: Bool
     /// Why it fell back, in one line (no secrets, no URL or host: it is committed).
     public var fallbackReason: String?
-    /// The provider's full error (may name the endpoint), for `--verbose` output and local logs
+    /// The provider's full error (may name the endpoint), for verbose output and local logs
     /// only; never committed nor sent in an API body.
     public var fallbackDetail: String?
     /// Placeholders left as `[TO COMPLETE: …]`.

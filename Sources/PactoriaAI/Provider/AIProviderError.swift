@@ -39,7 +39,7 @@ public enum AIProviderError: Error, Sendable, Equatable {
 
     /// The message for API error bodies and for what is committed (`generation.fallback_reason`):
     /// no URL, host, provider text or key material, only what kind of failure it was. `message`
-    /// keeps the detail, for `--verbose` output and the local server log.
+    /// keeps the detail, for verbose output and the local server log.
     public var publicMessage: String {
         switch self {
         case .notConfigured: return message

@@ -136,7 +136,7 @@ struct CheckCommand: ParsableCommand {
                     "findings": report.findings.map { f in
                         [
                             "file": f.file, "line": JSON.opt(f.line), "commit": JSON.opt(f.commit?.hex), "rule": f.rule,
-                            "message": f.message, "severity": f.severity.rawValue,
+                            "message": f.text(.cli), "severity": f.severity.rawValue,
                         ] as [String: Any]
                     },
                 ])
@@ -145,7 +145,7 @@ struct CheckCommand: ParsableCommand {
                     var props = "file=\(escapeProperty(f.file))"
                     if let l = f.line { props += ",line=\(l)" }
                     props += ",title=\(escapeProperty("pactoria " + f.rule))"
-                    let msg = f.message + (f.commit.map { " (commit \($0.short))" } ?? "")
+                    let msg = f.text(.cli) + (f.commit.map { " (commit \($0.short))" } ?? "")
                     Terminal.out("::\(f.severity.rawValue) \(props)::\(escapeData(msg))")
                 }
                 Terminal.out(summary(report))
@@ -155,7 +155,7 @@ struct CheckCommand: ParsableCommand {
                     let place = f.file + (f.line.map { ":\($0)" } ?? "")
                     let commit = f.commit.map { " (commit \($0.short))" } ?? ""
                     let label = f.severity == .error ? t.paint("error", .red) : t.paint("warning", .yellow)
-                    Terminal.out("\(place): \(label): \(f.message) [\(f.rule)]\(commit)")
+                    Terminal.out("\(place): \(label): \(f.text(.cli)) [\(f.rule)]\(commit)")
                 }
                 if !staged || !report.findings.isEmpty { Terminal.out(summary(report)) }
             }
@@ -213,7 +213,7 @@ struct ReviewCommand: ParsableCommand {
             let r = try Review.run(ws, base: base)
             switch format {
             case .markdown:
-                Terminal.writeRaw(Array(ReviewMarkdown.render(r).utf8))
+                Terminal.writeRaw(Array(ReviewMarkdown.render(r, wording: .cli, checkName: "`pactoria check`").utf8))
             case .json:
                 func changes(_ list: [Review.FieldChange]) -> [[String: Any]] {
                     list.map { ["field": $0.field, "old": JSON.opt($0.old), "new": JSON.opt($0.new)] }
@@ -224,7 +224,7 @@ struct ReviewCommand: ParsableCommand {
                     "check_passed": r.check.passed,
                     "sensitive_files": r.sensitiveFindings.map { f in
                         [
-                            "file": f.file, "rule": f.rule, "message": f.message, "severity": f.severity.rawValue,
+                            "file": f.file, "rule": f.rule, "message": f.text(.cli), "severity": f.severity.rawValue,
                             "commit": JSON.opt(f.commit?.hex),
                         ] as [String: Any]
                     },
@@ -239,7 +239,7 @@ struct ReviewCommand: ParsableCommand {
                                 "added": c.sections.added, "removed": c.sections.removed, "changed": c.sections.changed,
                             ],
                             "findings": c.findings.map {
-                                ["rule": $0.rule, "message": $0.message, "commit": JSON.opt($0.commit?.hex)]
+                                ["rule": $0.rule, "message": $0.text(.cli), "commit": JSON.opt($0.commit?.hex)]
                                     as [String: Any]
                             },
                         ] as [String: Any]
@@ -305,13 +305,39 @@ struct HooksCommand: ParsableCommand {
         func run() throws {
             try guarded(global) { () throws(WorkspaceError) in
                 let ws = try global.workspace()
-                let r = try InstallHooks.run(ws, executable: Executable.path, force: force)
+                let r = try InstallHooks.run(
+                    ws, script: GitHooks.preCommit(Executable.path), marker: GitHooks.marker, force: force)
                 for p in r.installed { Terminal.out("installed \(p)") }
-                for p in try InstallHooks.installMergeDriver(ws, executable: Executable.path) {
+                for p in try InstallHooks.installMergeDriver(ws, driver: GitHooks.mergeDriver(Executable.path)) {
                     Terminal.out("installed \(p)")
                 }
             }
         }
+    }
+}
+
+/// What `hooks install` asks git to run: this binary's own commands.
+enum GitHooks {
+    /// Marks a pre-commit hook as ours (hooks installed before keep recognising it).
+    static let marker = "# installed by `pactoria hooks install`"
+
+    /// The pre-commit hook: `pactoria check --staged` with the binary that installed it.
+    static func preCommit(_ executable: String) -> String {
+        """
+        #!/bin/sh
+        \(marker)
+        # Checks staged contract changes against Pactoria's lifecycle and field rules.
+        # Bypass once with `git commit --no-verify`.
+        PACTORIA=\(InstallHooks.shellQuote(executable))
+        [ -x "$PACTORIA" ] || PACTORIA=pactoria
+        exec "$PACTORIA" check --staged
+
+        """
+    }
+
+    /// The merge driver's command line, with git's placeholders.
+    static func mergeDriver(_ executable: String) -> String {
+        "\(InstallHooks.shellQuote(executable)) merge-driver %O %A %B %P"
     }
 }
 

@@ -59,7 +59,7 @@ func renderTransitions(
         }
     }
     for h in hooks where !h.succeeded {
-        Terminal.err("warning: \(h.warning ?? "")")
+        Terminal.err("warning: \(h.warning(.cli) ?? "")")
         if !h.skipped, !h.output.isEmpty {
             for line in h.output.split(separator: "\n").prefix(20) { Terminal.err("  \(line)") }
         }

@@ -60,7 +60,9 @@ struct Status: ParsableCommand {
     }
 
     func renderPorcelain(_ st: WorkspaceStatus, merge: MergeState?) {
-        if merge?.applying == true { Terminal.out("! .git: \(merge?.commitRefusal() ?? "")") }
+        if merge?.applying == true, let r = merge?.commitRefusal() {
+            Terminal.out("! .git: \(Wording.cli.line(r.message, r.remedy))")
+        }
         for c in merge?.unresolved ?? [] { Terminal.out("U - \(c.ref)") }
         for c in st.contracts {
             let part = c.part.map { String($0.rawValue.prefix(1)) } ?? "-"

@@ -348,7 +348,7 @@ struct MergeDriverCommand: ParsableCommand {
             for m in outcome.messages { Terminal.err("pactoria: \(m)") }
             if !outcome.clean { throw ExitCode(1) }
         } catch let e as WorkspaceError {
-            Terminal.err("pactoria merge-driver: \(e.description)")
+            Terminal.err("pactoria merge-driver: \(e.text(.cli))")
             throw ExitCode(2)
         }
     }

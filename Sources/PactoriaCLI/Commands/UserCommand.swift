@@ -269,7 +269,9 @@ func changeUser(
 
 /// The one-line warning about a tracked users file, on standard error.
 func warnTracked(_ ws: Workspace) {
-    if let w = UserStore.trackedFileWarning(ws) { Terminal.err("warning: \(w)") }
+    if let w = UserStore.trackedFileWarning(ws) {
+        Terminal.err("warning: \(Wording.cli.line(w, UserStore.trackedFileRemedy))")
+    }
 }
 
 struct TokenCommand: ParsableCommand {

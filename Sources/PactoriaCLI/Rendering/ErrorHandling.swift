@@ -2,7 +2,8 @@ public import ArgumentParser
 import PactoriaWorkspace
 
 /// Turns a failure into one clear line on stderr (plus a hint, plus detail with --verbose) and an
-/// exit code that means something.
+/// exit code that means something. The library names fields and remedies in domain terms; they
+/// are worded here as flags and commands (`Wording.cli`).
 enum Failure {
     static func report(_ error: WorkspaceError, verbose: Bool) -> ExitCode {
         switch error {
@@ -10,17 +11,17 @@ enum Failure {
             Terminal.err("error: \(problems.count) problems found; nothing was changed")
             for p in problems { Terminal.err("  \(p)") }
         default:
-            Terminal.err("error: \(error.description)")
+            Terminal.err("error: \(error.text(.cli))")
         }
         if case .rule(_, let v) = error, verbose { Terminal.err("rule: \(v.rule.rawValue)") }
-        if let hint = error.hint { Terminal.err("hint: \(hint)") }
+        if let hint = error.hint(.cli) { Terminal.err("hint: \(hint)") }
         if verbose, let detail = error.detail { Terminal.err("detail: \(detail)") }
         return exitCode(error)
     }
 
     static func exitCode(_ error: WorkspaceError) -> ExitCode {
         switch error {
-        case .invalidInput: return ExitCode(64)
+        case .invalidInput, .incomplete: return ExitCode(64)
         case .offline: return ExitCode(2)
         case .notAWorkspace, .repository, .io: return ExitCode(128)
         default: return ExitCode(1)

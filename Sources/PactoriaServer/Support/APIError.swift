@@ -39,31 +39,20 @@ public struct APIError: HTTPResponseError, Sendable {
         APIError(.unprocessableContent, "validation_error", "\(field): \(message)", field: field)
     }
 
-    /// The use cases name CLI options in their errors; the API names its JSON fields.
-    static let optionFields: [String: String] = [
-        "--type": "contract_type", "--value": "contract_value.amount", "--currency": "contract_value.currency",
-        "--client": "client.name", "--client-email": "client.email", "--supplier": "supplier.name",
-        "--supplier-email": "supplier.email", "--start": "start_date", "--end": "end_date",
-        "--input": "plain_english_input", "--title": "title", "--author": "created_by", "--company": "company",
-        "DESCRIPTION": "description", "--top": "top", "--size": "size", "--page": "page", "--status": "status",
-    ]
-
-    static func apiField(_ field: String) -> String {
-        if let f = optionFields[field] { return f }
-        return field.hasPrefix("--") ? String(field.dropFirst(2)).replacingOccurrences(of: "-", with: "_") : field
-    }
-
-    /// Domain errors to HTTP, in one place.
+    /// Domain errors to HTTP, in one place. The use cases name fields as the JSON does, and their
+    /// remedies in domain words (`Wording.domain`), never as CLI commands.
     static func from(_ e: WorkspaceError) -> APIError {
         switch e {
         case .invalidInput(let field, let message):
-            return validation(apiField(field), message)
+            return validation(field, message)
+        case .incomplete(let field, _):
+            return APIError(.unprocessableContent, "validation_error", e.description, field: field)
         case .invalid(let problems):
             let p = problems.first
             return APIError(
                 .unprocessableContent, "validation_error", problems.map(\.description).joined(separator: "; "),
                 field: p?.field)
-        case .notFound, .ambiguous:
+        case .notFound, .ambiguous, .unknownValue:
             return notFound(e.description)
         case .rule(_, let v):
             switch v.rule {

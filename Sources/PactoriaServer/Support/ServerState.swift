@@ -40,7 +40,8 @@ final class ServerState: Sendable {
         files = FreshFiles(root: config.root)
         // A tracked users file is never trusted for login: say so once, with the way out.
         if let warning = UserStore.trackedFileWarning(ws) {
-            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            let line = Wording.domain.line(warning, UserStore.trackedFileRemedy)
+            FileHandle.standardError.write(Data("warning: \(line)\n".utf8))
         }
         // Build the contract index while the server starts, not on the first list request.
         let (contracts, root) = (self.contracts, config.root)

@@ -22,7 +22,7 @@ public enum Registration {
     /// Errors name the request's fields (`email`, `full_name`, `password`, `company_name`).
     public static func register(_ ws: Workspace, _ input: Input) throws(WorkspaceError) -> (User, Company) {
         try UserStore.validate(
-            email: input.email, fullName: input.fullName, password: input.password, nameField: "full_name")
+            email: input.email, fullName: input.fullName, password: input.password)
         try AccessText.check(input.companyName, field: "company_name", maxLength: Validator.maxCompanyLength)
         let hash = try UserStore.hash(input.password, ws)
         let author = Author(name: input.fullName.trimmingSpaces(), email: input.email)

@@ -2,7 +2,7 @@ import Foundation
 public import PactoriaCore
 import PactoriaCrypto
 
-/// Someone who may use `pactoria serve`.
+/// Someone who may use the server.
 public struct User: Sendable, Equatable {
     public var email: String
     public var fullName: String
@@ -16,7 +16,7 @@ public struct User: Sendable, Equatable {
     public var generation: Int64
     /// A disabled user cannot log in and none of their tokens is honoured.
     public var disabled: Bool
-    /// The operator grant: sees every company. Given only with `pactoria user grant-operator`.
+    /// The operator grant: sees every company. Given only from the command line, never over the API.
     public var isOperator: Bool
 
     public init(
@@ -65,11 +65,13 @@ public enum UserStore {
         try load(ws, file: path)
     }
 
-    /// One line for people who still have a tracked users file, or nil.
+    /// What to do about a tracked users file: move its users into the local store.
+    public static let trackedFileRemedy = Remedy.importTrackedUsers(store: path)
+
+    /// One line for people who still have a tracked users file (see `trackedFileRemedy`), or nil.
     public static func trackedFileWarning(_ ws: Workspace) -> String? {
         guard FileSystem.exists(ws.absolute(trackedPath)) else { return nil }
-        return "\(trackedPath) is tracked by git and is not used for login; "
-            + "run `pactoria user import-tracked` to move its users into the local store (\(path))"
+        return "\(trackedPath) is tracked by git and is not used for login"
     }
 
     static func load(_ ws: Workspace, file: String) throws(WorkspaceError) -> [User] {
@@ -159,10 +161,10 @@ public enum UserStore {
         }
     }
 
-    /// Checks a new user's fields; errors name the field (`nameField` for the full name).
-    static func validate(email: String, fullName: String, password: String, nameField: String) throws(WorkspaceError) {
+    /// Checks a new user's fields; errors name the field (`email`, `full_name`, `password`).
+    static func validate(email: String, fullName: String, password: String) throws(WorkspaceError) {
         try AccessText.checkEmail(email)
-        try AccessText.check(fullName, field: nameField, maxLength: Validator.maxNameLength)
+        try AccessText.check(fullName, field: "full_name", maxLength: Validator.maxNameLength)
         try PasswordPolicy.check(password, email: email)
     }
 
@@ -171,7 +173,7 @@ public enum UserStore {
         _ ws: Workspace, email: String, fullName: String, role: Role, company: String, password: String,
         actor: String? = nil
     ) throws(WorkspaceError) -> User {
-        try validate(email: email, fullName: fullName, password: password, nameField: "--name")
+        try validate(email: email, fullName: fullName, password: password)
         let (companyInfo, _) = try ws.loadCompany(company)
         let hash = try hash(password, ws)
         let user = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> User in

@@ -6,7 +6,7 @@ public import PactoriaGit
 /// metadata field by field (`ContractMerge`), Markdown as text (libgit2's file merge), and the
 /// lifecycle rules on the result. Clean: one merge commit. Otherwise the merge is left in
 /// progress (git's `MERGE_HEAD` plus `.git/PACTORIA_MERGE.json`) with the conflicts listed by
-/// contract, to finish with `pactoria resolve` and `pactoria commit`, or `pactoria merge --abort`.
+/// contract, to finish by resolving each one and committing, or to abort.
 public enum ContractAwareMerge {
     public static func run(
         _ ws: Workspace, repo: Repository, ours: ObjectID, theirs: ObjectID, label: String, branch: String,
@@ -118,7 +118,7 @@ public enum ContractAwareMerge {
         let labels = MergeLabels(ancestor: "base", ours: branch, theirs: label)
         let message = "Merge \(label) into \(branch)"
         // #12.3: the merge is recorded, durably, before the working tree changes: an interrupted
-        // pull is then undone by `pactoria merge --abort` or finished by `pactoria pull`.
+        // pull is then undone by aborting the merge or finished by pulling again.
         var state = MergeState(
             theirs: theirs.hex, origHead: ours.hex, theirsLabel: label, contracts: conflicts.sorted { $0.ref < $1.ref },
             otherPaths: others, kind: .pull, applying: true)
@@ -165,14 +165,15 @@ public enum ContractAwareMerge {
 
     public enum Side: Sendable { case ours, theirs }
 
-    /// `pactoria resolve C --ours | --theirs`: takes one side's metadata and content.
-    /// `--field NAME=VALUE`: sets one conflicting field. `content`: the Markdown was fixed by hand.
+    /// Resolves one contract's conflict: `side` takes one side's metadata and content, `field`
+    /// (name, value) sets one conflicting field, `content`: the Markdown was fixed by hand.
     public static func resolve(
         _ ws: Workspace, spec: String, side: Side? = nil, field: (String, String)? = nil, content: Bool = false
     ) throws(WorkspaceError) -> MergeState.ContractConflict {
         guard var state = MergeState.current(ws) else { throw .refused("no merge in progress") }
         if state.applying {
-            throw .refused(state.commitRefusal() ?? "a pull was interrupted")
+            let r = state.commitRefusal()
+            throw .refused(r?.message ?? "a pull was interrupted", remedy: r?.remedy)
         }
         let repo = try ws.repository()
         let key = spec.lowercased()
@@ -206,13 +207,11 @@ public enum ContractAwareMerge {
             c.content = false
             c.deletion = false
         } else if c.deletion {
-            throw .refused(
-                "\(c.ref) was deleted by \(state.theirsLabel): keep it with `--ours` or accept the deletion with `--theirs`"
-            )
+            throw .refused("\(c.ref) was deleted by \(state.theirsLabel)", remedy: .keepOrAcceptDeletion)
         } else if let (name, value) = field {
             guard c.fields.contains(where: { $0.field == name }) else {
                 throw .invalidInput(
-                    field: "--field",
+                    field: "field",
                     message:
                         "\(name) is not in conflict (conflicting: \(c.fields.map(\.field).joined(separator: ", ")))")
             }
@@ -222,7 +221,7 @@ public enum ContractAwareMerge {
             try FileSystem.writeAtomically(
                 CanonicalYAML.render(root, order: ContractCodec.order), to: ws.absolute(c.ref.yamlPath))
             c.fields.removeAll { $0.field == name }
-            // The rules are checked again at `pactoria commit` against HEAD.
+            // The rules are checked again at the commit, against HEAD.
             c.violations = []
         } else if content {
             let md = ws.readMarkdown(c.ref).map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -249,7 +248,7 @@ public enum ContractAwareMerge {
         return c
     }
 
-    /// `pactoria merge --abort`: back to where the pull (or plain `git merge`) began. Only the
+    /// Aborts the merge: back to where the pull (or plain `git merge`) began. Only the
     /// files the merge brings in are put back; other uncommitted edits stay as they are.
     public static func abort(_ ws: Workspace) throws(WorkspaceError) {
         let repo = try ws.repository()
@@ -284,7 +283,7 @@ public enum ContractAwareMerge {
         paths.remove("")
         if let origin, let head, head != origin, let branch = repo.currentBranch() {
             let ref = branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)"
-            try repo.setReference(ref, to: origin, message: "merge --abort: back to \(origin.short)")
+            try repo.setReference(ref, to: origin, message: "merge aborted: back to \(origin.short)")
         }
         try repo.restore(paths: paths.sorted(), from: origin)
         if repo.repositoryState == .merge { try repo.cleanupState() }

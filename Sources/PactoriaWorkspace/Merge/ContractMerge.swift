@@ -77,7 +77,7 @@ public enum ContractMerge {
             contract: mc, contentSHA256: mergedContent.map(Snapshots.contentHash), company: company,
             otherFields: Snapshots.otherFields(merged))
         // Both sides have content and the merge has none: the content is in conflict, not deleted
-        // (the rules see it again at `pactoria commit`, once resolved).
+        // (the rules see it again at the commit, once resolved).
         let contentUnknown = mergedContent == nil && oursContent != nil && theirsContent != nil
         for (side, node, content) in [(oc, o, oursContent), (tc, t, theirsContent)] {
             let before = ContractSnapshot(

@@ -2,8 +2,9 @@ import Foundation
 import PactoriaCore
 import PactoriaGit
 
-/// `pactoria merge-driver %O %A %B %P`: the contract-aware metadata merge offered to plain git
-/// (`git merge`, `git pull`), registered by `pactoria hooks install`. Writes the result over
+/// The merge driver (git's `%O %A %B %P`: ancestor, ours, theirs, path): the contract-aware
+/// metadata merge offered to plain git merges and pulls, registered with the pre-commit hook
+/// (`InstallHooks.installMergeDriver`). Writes the result over
 /// %A; returns false (git then records a conflict) when fields conflict or a rule is broken.
 public enum MergeDriver {
     public struct Outcome: Sendable {
@@ -36,7 +37,7 @@ public enum MergeDriver {
             mergedContent: sides?.merged)
         try FileSystem.writeAtomically(m.text, to: ours)
         let messages = m.conflicts.map { "\(path): conflict in \($0)" } + m.violations.map { "\(path): \($0)" }
-        // Left for `pactoria status`, `resolve`, `commit` and the pre-commit hook to see: git keeps
+        // Left for the status, resolving, the commit and the pre-commit hook to see: git keeps
         // the path unmerged (the driver fails), and the fields are recorded beside MERGE_HEAD.
         if !m.isClean, let ws = workspace, let ref = ContractRef(path: path) {
             record(ws, ref: ref, merged: m, theirs: sides?.theirsCommit)
@@ -108,17 +109,20 @@ extension InstallHooks {
     public static let attributesLine = "companies/**/contracts/*.yaml merge=pactoria"
 
     /// Registers the merge driver: `.gitattributes` and the repository's git config.
-    public static func installMergeDriver(_ ws: Workspace, executable: String) throws(WorkspaceError) -> [String] {
+    /// - Parameter driver: the command git runs to merge a contract's metadata, with git's
+    ///   placeholders (`%O %A %B %P`: ancestor, ours, theirs, path); the caller's own command.
+    public static func installMergeDriver(_ ws: Workspace, driver: String) throws(WorkspaceError) -> [String] {
         let repo = try ws.repository()
         do {
             try repo.setConfig("merge.pactoria.name", "Pactoria contract-aware merge of contract metadata")
-            try repo.setConfig("merge.pactoria.driver", "\(shellQuote(executable)) merge-driver %O %A %B %P")
+            try repo.setConfig("merge.pactoria.driver", driver)
         } catch { throw .repository("cannot write the git config", detail: "\(error)") }
         let path = ws.absolute(".gitattributes")
         var text = FileSystem.exists(path) ? try FileSystem.readText(path) : ""
         if !text.split(separator: "\n").contains(where: { $0.trimmingCharacters(in: .whitespaces) == attributesLine }) {
             if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-            text += "# Pactoria: merge contract metadata field by field (`pactoria hooks install`)\n\(attributesLine)\n"
+            text +=
+                "# Pactoria: merge contract metadata field by field (git config merge.pactoria)\n\(attributesLine)\n"
             try FileSystem.writeAtomically(text, to: path)
         }
         return [".gitattributes", "merge.pactoria.driver (git config)"]

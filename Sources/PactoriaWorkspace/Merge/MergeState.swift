@@ -16,10 +16,10 @@ public struct MergeState: Sendable, Equatable {
         public var violations: [String]
         /// The Markdown has conflict markers to resolve by hand.
         public var content: Bool
-        /// The other side deleted this contract, which is not a draft: keep it (`--ours`) or
-        /// accept the deletion (`--theirs`).
+        /// The other side deleted this contract, which is not a draft: keep it (our side) or
+        /// accept the deletion (their side).
         public var deletion: Bool = false
-        /// The deletion was accepted with `resolve --theirs`: the commit concluding the merge
+        /// The deletion was accepted by resolving to their side: the commit concluding the merge
         /// may remove the contract.
         public var acceptedDeletion: Bool = false
 
@@ -28,9 +28,9 @@ public struct MergeState: Sendable, Equatable {
 
     /// Who started the merge.
     public enum Kind: String, Sendable {
-        /// `pactoria pull` merging two histories.
+        /// A pull merging two histories.
         case pull
-        /// `pactoria pull` fast-forwarding the branch (recorded only while the files change).
+        /// A pull fast-forwarding the branch (recorded only while the files change).
         case fastForward = "fast-forward"
         /// Plain `git merge` / `git pull`: seen from `MERGE_HEAD`, the unmerged index entries and
         /// what Pactoria's merge driver recorded.
@@ -127,7 +127,7 @@ public struct MergeState: Sendable, Equatable {
     /// The merge in progress, whoever started it: Pactoria's record, else git's own state
     /// (`MERGE_HEAD` and the unmerged paths in the index, with the field conflicts Pactoria's
     /// merge driver recorded). A record left by a plain git merge that git has since ended
-    /// (`git merge --abort`, a commit) is dropped.
+    /// (an abort, a commit) is dropped.
     public static func current(_ ws: Workspace) -> MergeState? {
         guard let repo = try? ws.repository() else { return load(ws) }
         var state = load(ws)
@@ -174,16 +174,17 @@ public struct MergeState: Sendable, Equatable {
     }
 
     /// Why a commit must not be made now (nil: it may): a pull interrupted while it changed the
-    /// files, or merge conflicts still unresolved. Each names the command that moves on.
-    public func commitRefusal() -> String? {
+    /// files, or merge conflicts still unresolved. Each names the step that moves on.
+    public func commitRefusal() -> (message: String, remedy: Remedy)? {
         if applying {
-            return
-                "a pull of \(theirsLabel) was interrupted while it updated the files; run `pactoria merge --abort` to return to where it began, or `pactoria pull` to finish it"
+            return ("a pull of \(theirsLabel) was interrupted while it updated the files", .abortOrFinishPull)
         }
         let open = unresolved
         if !open.isEmpty {
-            return
-                "unresolved merge conflicts in \(open.map(\.ref.description).joined(separator: ", ")); see `pactoria status`, then `pactoria resolve C --ours|--theirs|--field NAME=VALUE` (or `pactoria merge --abort`)"
+            return (
+                "unresolved merge conflicts in \(open.map(\.ref.description).joined(separator: ", "))",
+                .resolveConflicts
+            )
         }
         return nil
     }

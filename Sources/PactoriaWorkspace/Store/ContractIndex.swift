@@ -366,7 +366,7 @@ enum TextSearch {
     }
 }
 
-/// The fields `list --search` looks in, for every summary of an index, in one contiguous buffer with
+/// The fields a list's search looks in, for every summary of an index, in one contiguous buffer with
 /// ASCII letters lower-cased: a search scans it without touching (and retaining) any string, which
 /// matters when many requests search the same index at once.
 struct SearchText: Sendable {

@@ -57,13 +57,13 @@ public enum Fault {
         // A write transaction (`WriteTransaction`): journal written; files written; changes staged
         // (and, without a commit, the index written); commit made, journal not yet removed.
         "write.after-journal", "write.after-files", "write.after-index", "write.after-commit",
-        // `pactoria new`: the Markdown written, the metadata not yet.
+        // A new contract: the Markdown written, the metadata not yet.
         "new.after-markdown",
         // `Committer.commit`: the index written, no commit yet; the commit made (HEAD moved).
         "commit.after-index", "commit.after-commit",
-        // `pactoria commit`: versions bumped in the working tree, nothing staged yet.
+        // A commit: versions bumped in the working tree, nothing staged yet.
         "commit.after-bumps",
-        // `pactoria pull`: fetched; merge state recorded; once per file the checkout writes; checkout
+        // A pull: fetched; merge state recorded; once per file the checkout writes; checkout
         // done; merge commit made.
         "pull.after-fetch", "pull.after-merge-state", "pull.checkout-file", "pull.after-checkout", "pull.after-commit",
     ]

@@ -371,7 +371,7 @@ extension WorkspaceError {
     public var isDiskFull: Bool {
         switch self {
         case .io(_, let message): return message.hasPrefix("the disk is full")
-        case .repository(let message, let detail):
+        case .repository(let message, let detail, _):
             return [message, detail].contains {
                 $0.contains("No space left on device") || $0.contains("Disk quota exceeded")
             }

@@ -233,8 +233,8 @@ public final class Workspace {
             return r
         } catch {
             throw .repository(
-                "\(root) has .pactoria/config.yaml but is not the root of a git repository; run `pactoria init` there",
-                detail: "\(error)")
+                "\(root) has .pactoria/config.yaml but is not the root of a git repository", detail: "\(error)",
+                remedy: .reinitWorkspace)
         }
     }
 
@@ -391,7 +391,7 @@ public final class Workspace {
 
     // MARK: - Authors
 
-    /// Who is acting: `--author`, then PACTORIA_AUTHOR, GIT_AUTHOR_NAME/EMAIL, git's user.name and
+    /// Who is acting: the author given, then PACTORIA_AUTHOR, GIT_AUTHOR_NAME/EMAIL, git's user.name and
     /// user.email, and last the workspace's default_author.
     public func resolveAuthor(_ explicit: String?, environment: [String: String]? = nil)
         throws(WorkspaceError) -> Author
@@ -399,7 +399,7 @@ public final class Workspace {
         let environment = environment ?? ProcessInfo.processInfo.environment
         if let explicit {
             guard let a = Author(explicit) else {
-                throw .invalidInput(field: "--author", message: "must be 'Name <email>', got '\(explicit)'")
+                throw .invalidInput(field: "author", message: "must be 'Name <email>', got '\(explicit)'")
             }
             return a
         }
@@ -418,9 +418,7 @@ public final class Workspace {
             return Author(name: sig.name, email: sig.email)
         }
         if let d = config.defaultAuthor, let a = Author(d) { return a }
-        throw .refused(
-            "who are you? pass --author 'Name <email>', set PACTORIA_AUTHOR, git's user.name and user.email, or default_author in .pactoria/config.yaml"
-        )
+        throw .refused("cannot tell who you are", remedy: .identifyAuthor)
     }
 }
 

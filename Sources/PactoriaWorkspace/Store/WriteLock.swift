@@ -6,7 +6,7 @@ import Foundation
     import Darwin
 #endif
 
-/// One writer at a time per workspace, across processes (the CLI and `pactoria serve`).
+/// One writer at a time per workspace, across processes (the CLI and the server).
 ///
 /// An advisory `flock(2)` on `.pactoria/cache/write.lock`: the kernel drops it when the holder
 /// exits, so a crash can never leave it held. Inside the lock git's own `index.lock` still guards
@@ -38,7 +38,7 @@ public enum WriteLock {
             return true
         }
 
-        /// "PID 4242, pactoria serve, since 14:02:11"
+        /// "PID 4242, <program and verb>, since 14:02:11"
         public var description: String {
             let f = DateFormatter()
             f.dateFormat = "HH:mm:ss"
@@ -64,7 +64,8 @@ public enum WriteLock {
         }
     }
 
-    /// How this process names itself in the lock ("pactoria serve", "pactoria activate").
+    /// How this process names itself in the lock (its program and what it is doing): what its
+    /// front end set, else the program's name.
     public static var command: String {
         get {
             lock.lock()
@@ -81,22 +82,9 @@ public enum WriteLock {
     nonisolated(unsafe) private static var commandOverride: String?
     private static let lock = NSLock()
 
-    /// The program's name and its first argument that is not an option (nor `-C`'s folder).
-    static let defaultCommand: String = {
-        let args = CommandLine.arguments
-        let program = args.first.map { ($0 as NSString).lastPathComponent } ?? "pactoria"
-        var i = 1
-        while i < args.count {
-            let a = args[i]
-            if a == "-C" || a == "--directory" {
-                i += 2
-                continue
-            }
-            if !a.hasPrefix("-") { return "\(program) \(a)" }
-            i += 1
-        }
-        return program
-    }()
+    /// The program's name.
+    static let defaultCommand: String =
+        CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "pactoria"
 
     /// The lock file's path relative to the workspace root.
     static func relativePath(_ ws: Workspace) -> String { relativePath(root: ws.root) }

@@ -2,7 +2,7 @@ public import Foundation
 public import PactoriaCore
 public import PactoriaGit
 
-/// `pactoria audit`: the audit trail read from history. Events come from the commits' trailers;
+/// The audit: the audit trail read from history. Events come from the commits' trailers;
 /// a commit made with plain git (no trailers) still appears, with events inferred from what
 /// changed, marked as inferred.
 public enum Audit {

@@ -2,7 +2,7 @@ import Foundation
 public import PactoriaCore
 public import PactoriaGit
 
-/// `pactoria check`: validates every contract at HEAD and, with a base, every commit's change to
+/// The check: validates every contract at HEAD and, with a base, every commit's change to
 /// every contract against the lifecycle rules, however the commit was made.
 public enum Check {
     public struct Finding: Sendable, Equatable {
@@ -15,6 +15,11 @@ public enum Check {
         public var message: String
         /// A warning is shown as loudly but does not fail the check.
         public var severity: Severity = .error
+        /// What to do about it, if the library knows.
+        public var remedy: Remedy? = nil
+
+        /// The message and its remedy, worded by `w`.
+        public func text(_ w: Wording) -> String { w.line(message, remedy) }
     }
 
     public struct Report: Sendable {
@@ -47,15 +52,14 @@ public enum Check {
                 findings.append(
                     Finding(
                         file: ".git/pactoria/journal", line: nil, commit: nil, rule: "write-in-flight",
-                        message:
-                            "\(pending); run `pactoria status` (it finishes or undoes the write), then commit again"))
+                        message: pending, remedy: .recoverThenCommit))
             } else if !Recovery.notes.isEmpty {
                 findings.append(
                     Finding(
                         file: ".git/pactoria/journal", line: nil, commit: nil, rule: "write-in-flight",
                         message:
-                            "a pactoria write was in flight and has just been finished (\(Recovery.notes.joined(separator: "; "))); what git was about to commit may hold its half: see `pactoria status`, then commit again"
-                    ))
+                            "a Pactoria write was in flight and has just been finished (\(Recovery.notes.joined(separator: "; "))); what git was about to commit may hold its half",
+                        remedy: .reviewThenCommit))
             }
             findings += try changeFindings(
                 repo, from: headTree, to: indexTree, commit: nil, policy: policy, today: CalendarDate.today())
@@ -115,7 +119,7 @@ public enum Check {
     public static func range(_ repo: Repository, base: String, head: ObjectID) throws(WorkspaceError) -> [CommitInfo] {
         let baseID: ObjectID
         do { baseID = try repo.resolveCommit(base) } catch {
-            throw .notFound("--base \(base): no such revision")
+            throw .unknownValue(field: "base", value: base, message: "no such revision")
         }
         do {
             var hidden = Set<ObjectID>()
@@ -131,7 +135,9 @@ public enum Check {
     /// The newest commit reachable from both (their merge base, for a linear or merged history).
     public static func mergeBase(_ repo: Repository, base: String, head: ObjectID) throws(WorkspaceError) -> ObjectID {
         let baseID: ObjectID
-        do { baseID = try repo.resolveCommit(base) } catch { throw .notFound("--base \(base): no such revision") }
+        do { baseID = try repo.resolveCommit(base) } catch {
+            throw .unknownValue(field: "base", value: base, message: "no such revision")
+        }
         do {
             var ancestors = Set<ObjectID>()
             for c in try repo.walk(from: baseID) { ancestors.insert(c.id) }
@@ -199,9 +205,8 @@ public enum Check {
                 out.append(
                     Finding(
                         file: path, line: nil, commit: commit, rule: Rule.hookChanged,
-                        message:
-                            "hook \(verb): \(path) is code that runs on every machine that approves it; read it before `pactoria hooks approve`"
-                    ))
+                        message: "hook \(verb): \(path) is code that runs on every machine that approves it",
+                        remedy: .approveHook(event: nil)))
             } else if protectedFiles.contains(path) {
                 out.append(
                     Finding(
@@ -345,7 +350,7 @@ public enum Check {
             }
             var violations = Lifecycle.check(
                 before: ch.beforeSnapshot, after: ch.afterSnapshot, policy: policy, today: today)
-            // A move made with `pactoria move` is recorded as such in the commit's trailers.
+            // A move made through MoveContract is recorded as such in the commit's trailers.
             if let id = ch.id?.lowercased(), movedIDs.contains(id) {
                 violations.removeAll { $0.rule == .companyChanged }
             }

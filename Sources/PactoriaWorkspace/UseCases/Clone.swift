@@ -1,7 +1,7 @@
 import Foundation
 public import PactoriaGit
 
-/// `pactoria clone`: a shared workspace onto a new machine, through libgit2.
+/// Cloning: a shared workspace onto a new machine, through libgit2.
 extension Remotes {
     public struct CloneResult: Sendable {
         /// The new workspace's root (absolute).
@@ -35,10 +35,10 @@ extension Remotes {
         url: String, into directory: String? = nil, relativeTo base: String? = nil, branch: String? = nil,
         credentials: CredentialProvider, progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) throws(WorkspaceError) -> CloneResult {
-        guard !url.isEmpty else { throw .invalidInput(field: "URL", message: "the URL is empty") }
+        guard !url.isEmpty else { throw .invalidInput(field: "url", message: "the URL is empty") }
         let shown = Repository.redactingPassword(in: url)
         guard let name = directory ?? defaultCloneDirectory(for: url) else {
-            throw .invalidInput(field: "DIR", message: "cannot tell a directory name from '\(shown)'; give DIR")
+            throw .invalidInput(field: "directory", message: "cannot tell a directory name from '\(shown)'; give one")
         }
         let target = FileSystem.absolute(name, relativeTo: base)
         let source = Repository.isLocalPath(url) ? FileSystem.absolute(url, relativeTo: base) : url

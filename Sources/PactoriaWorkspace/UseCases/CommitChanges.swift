@@ -2,7 +2,7 @@ import Foundation
 public import PactoriaCore
 public import PactoriaGit
 
-/// `pactoria commit`: validate, bump versions, stage the workspace and commit with audit trailers.
+/// Committing: validate, bump versions, stage the workspace and commit with audit trailers.
 public enum CommitChanges {
     public struct Result: Sendable {
         public var commit: ObjectID
@@ -31,7 +31,7 @@ public enum CommitChanges {
     ) throws(WorkspaceError) -> Result {
         let trimmed = message.trimmingSpaces()
         guard !trimmed.isEmpty else {
-            throw .invalidInput(field: "-m", message: "the commit message must not be empty")
+            throw .invalidInput(field: "message", message: "the commit message must not be empty")
         }
         let repo = try ws.repository()
         // Finishing a merge: every conflict resolved, then a commit with both parents.
@@ -39,7 +39,7 @@ public enum CommitChanges {
         // #12.3, #12.17: an interrupted pull or an unresolved conflict (Pactoria's or git's own).
         let mergeState = MergeState.current(ws)
         if let state = mergeState {
-            if let refusal = state.commitRefusal() { throw .refused(refusal) }
+            if let r = state.commitRefusal() { throw .refused(r.message, remedy: r.remedy) }
             mergeParents = ObjectID(hex: state.theirs).map { [$0] } ?? []
         }
         // Read the index (about a fifth of a commit's time on a large workspace) on another thread,
@@ -53,7 +53,7 @@ public enum CommitChanges {
                 try WorkspaceStatus.compute(ws, counting: false)
             }
         }
-        // A deletion accepted with `pactoria resolve --theirs` is the merge's to make (#12.12).
+        // A deletion accepted by resolving to their side is the merge's to make (#12.12).
         let acceptedDeletions = Set(
             (mergeState?.contracts ?? []).filter(\.acceptedDeletion).flatMap { [$0.ref.yamlPath, $0.ref.markdownPath] })
         let problems = status.problems.filter { !acceptedDeletions.contains($0.file) }

@@ -112,7 +112,7 @@ enum Committer {
         }
     }
 
-    /// Writes the index only (for `--no-commit`).
+    /// Writes the index only (staged, not committed).
     static func writeIndex(_ index: Index) throws(WorkspaceError) {
         do { try waitingOutLocks(root: index.workdir) { try index.write() } } catch {
             throw failure("cannot write the index", error, root: index.workdir)

@@ -1,6 +1,6 @@
 public import PactoriaCore
 
-/// `pactoria company add` and `pactoria company list`.
+/// Adding and listing companies.
 public enum Companies {
     public static func add(
         _ ws: Workspace, name: String, slug explicitSlug: String?, tier: String = "starter", companyNumber: String?
@@ -20,10 +20,7 @@ public enum Companies {
             createdAt: Timestamp.now().description)
         let issues = Company.validate(company)
         if let first = issues.first {
-            let option =
-                ["name": "NAME", "slug": "--slug", "company_number": "--number", "subscription_tier": "--tier"][
-                    first.field] ?? first.field
-            throw .invalidInput(field: option, message: first.message)
+            throw .invalidInput(field: first.field, message: first.message)
         }
         let rel = ws.companyPath(slug)
         if FileSystem.exists(ws.absolute(rel)) {

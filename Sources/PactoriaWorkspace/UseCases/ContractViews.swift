@@ -12,7 +12,7 @@ public struct ContractVersion: Sendable {
     public var document: YAMLDocument?
 }
 
-/// `pactoria show` and `pactoria diff`.
+/// Showing a contract and diffing its versions.
 public enum ContractViews {
     /// Finds the contract named by `spec` in the working tree (or, if it is gone there, by id in history).
     public static func resolve(_ ws: Workspace, _ spec: String) throws(WorkspaceError) -> ContractSummary {

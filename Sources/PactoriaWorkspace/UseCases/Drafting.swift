@@ -3,8 +3,8 @@ public import PactoriaAI
 public import PactoriaCore
 public import PactoriaGit
 
-/// Templates, recommendation, generation and analysis, over the workspace: `pactoria templates`,
-/// `recommend`, `generate`, `analyze`, and the server's AI routes.
+/// Templates, recommendation, generation and analysis, over the workspace, for the CLI and the
+/// server's AI routes.
 public enum Drafting {
     // MARK: - Templates
 
@@ -50,7 +50,7 @@ public enum Drafting {
     public static func template(_ ws: Workspace, id: String) throws(WorkspaceError) -> Template {
         let c = try catalog(ws)
         guard let t = c.template(id: id) else {
-            throw .notFound("no template '\(id)' (see `pactoria templates list`)")
+            throw .notFound("no template '\(id)'", remedy: .listTemplates)
         }
         return t
     }
@@ -62,9 +62,9 @@ public enum Drafting {
     {
         let text = description.trimmingSpaces()
         guard text.count >= 3 else {
-            throw .invalidInput(field: "DESCRIPTION", message: "describe the business need in a few words")
+            throw .invalidInput(field: "description", message: "describe the business need in a few words")
         }
-        guard (1...20).contains(top) else { throw .invalidInput(field: "--top", message: "must be between 1 and 20") }
+        guard (1...20).contains(top) else { throw .invalidInput(field: "top", message: "must be between 1 and 20") }
         return TemplateRecommender(catalog: try catalog(ws)).recommend(text, top: top)
     }
 
@@ -118,7 +118,7 @@ public enum Drafting {
         public var commit: ObjectID
     }
 
-    /// `pactoria generate`: writes the content from the template, metadata and plain-English
+    /// Generation: writes the content from the template, metadata and plain-English
     /// input; records `generation`; bumps the version; commits (`contract.content_generated`).
     /// - Parameter force: replace content with uncommitted changes (they are lost: they were never
     ///   committed). Without it, such content is refused, as `git checkout` refuses.
@@ -144,14 +144,15 @@ public enum Drafting {
             let committed = try isCommitted(ws, ref, existing)
             if !regenerate {
                 throw .refused(
-                    "\(ref) already has content; pass --regenerate to replace it"
-                        + (committed ? " (the committed text stays in git's history)" : ""))
+                    "\(ref) already has content",
+                    remedy: .confirm(
+                        field: "regenerate",
+                        purpose: "replace it" + (committed ? " (the committed text stays in git's history)" : "")))
             }
             if !committed && !force { throw uncommittedRefusal(ref) }
         }
         guard let tid = templateID ?? c.templateID else {
-            throw .refused(
-                "\(ref) has no template_id; pick one with `pactoria recommend`, then `pactoria generate --template ID`")
+            throw .refused("\(ref) has no template_id", remedy: .chooseTemplate)
         }
         let template = try Self.template(ws, id: tid)
         if provider == .ai {
@@ -231,11 +232,11 @@ public enum Drafting {
 
     static func uncommittedRefusal(_ ref: ContractRef) -> WorkspaceError {
         .refused(
-            "\(ref.markdownPath) has uncommitted changes that regenerating would destroy (they are not in git's history); commit them first with `pactoria commit -m MESSAGE`, or pass --force to discard them"
-        )
+            "\(ref.markdownPath) has uncommitted changes that regenerating would destroy (they are not in git's history)",
+            remedy: .commitOrConfirm(field: "force"))
     }
 
-    /// `pactoria new` writes an outline; generation may replace it without --regenerate.
+    /// A new contract gets an outline; generation may replace it without being asked to regenerate.
     static func isSkeleton(_ bytes: [UInt8], _ c: Contract) -> Bool {
         let text = String(decoding: bytes, as: UTF8.self)
         return text == NewContract.skeleton(c) || text.trimmingSpaces().isEmpty
@@ -298,7 +299,7 @@ public enum Drafting {
     public enum AnalyzeOutcome: Sendable {
         /// Analysed and recorded in one commit.
         case recorded(AnalysisResult, commit: ObjectID)
-        /// The content is unchanged since the recorded analysis (use --force).
+        /// The content is unchanged since the recorded analysis (force analyses it again).
         case unchanged(sha256: String)
         /// Analysed, not recorded: the contract is read-only.
         case notRecorded(AnalysisResult, reason: String)
@@ -311,7 +312,7 @@ public enum Drafting {
         let ref = try ContractViews.resolve(ws, spec).ref
         let loaded = try ws.loadContract(ref)
         guard let bytes = ws.readMarkdown(ref) else {
-            throw .refused("\(ref) has no content to analyse; run `pactoria generate` first")
+            throw .refused("\(ref) has no content to analyse", remedy: .generateFirst)
         }
         let sha = Snapshots.contentHash(bytes)
         if !force, loaded.document.root["compliance"]?["content_sha256"]?.string == sha {
@@ -351,13 +352,13 @@ public enum Drafting {
         return (ref, .recorded(result, commit: made))
     }
 
-    /// Analyses text that is not in the workspace (`analyze --text FILE --type TYPE`).
+    /// Analyses text that is not in the workspace, as a contract of `type`.
     public static func analyzeText(
         _ ws: Workspace?, text: String, type: ContractType, provider: GenerationProvider,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(WorkspaceError) -> AnalysisResult {
         guard !text.trimmingSpaces().isEmpty else {
-            throw .invalidInput(field: "--text", message: "the document is empty")
+            throw .invalidInput(field: "text", message: "the document is empty")
         }
         if provider == .ai {
             let config =

@@ -2,7 +2,7 @@ import Foundation
 public import PactoriaCore
 public import PactoriaGit
 
-/// `pactoria log`: the workspace's history, or one contract's versions across renames.
+/// The log: the workspace's history, or one contract's versions across renames.
 public enum History {
     /// One commit of the workspace.
     public struct CommitEntry: Sendable {

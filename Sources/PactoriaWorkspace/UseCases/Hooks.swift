@@ -10,11 +10,16 @@ public struct HookRun: Sendable {
     public var output: String
     /// True when the hook was not run: it is not approved on this machine (or changed since).
     public var skipped: Bool = false
+    /// What would let a skipped hook run (approving it on this machine).
+    public var remedy: Remedy? = nil
     public var succeeded: Bool { exitCode == 0 && !skipped }
 
     /// One line for the user when the hook failed or was skipped.
-    public var warning: String? {
-        if skipped { return output }
+    public var warning: String? { warning(.domain) }
+
+    /// One line for the user when the hook failed or was skipped, its remedy worded by `w`.
+    public func warning(_ w: Wording) -> String? {
+        if skipped { return w.line(output, remedy) }
         return succeeded ? nil : "hook \(path) failed (exit \(exitCode)); the commit stands"
     }
 }
@@ -45,7 +50,7 @@ public struct HookStatus: Sendable, Equatable {
 ///
 /// The hooks directory is tracked, so anyone who can push can write a hook: a hook runs only when
 /// its exact content (SHA-256) is on this machine's allow-list, `<git dir>/pactoria/approved-hooks`,
-/// which is never cloned or pushed and is written only by `pactoria hooks approve`. An unapproved
+/// which is never cloned or pushed and is written only by approving a hook. An unapproved
 /// or changed hook is skipped and reported once per run; it is never executed.
 public enum Hooks {
     public static let directory = ".pactoria/hooks"
@@ -124,10 +129,11 @@ public enum Hooks {
                         hook.state == .refused
                         ? "is not a regular file and never runs"
                         : hook.state == .changed
-                            ? "changed since it was approved on this machine; run `pactoria hooks approve \(e.event)` after reading it"
-                            : "is not approved on this machine; run `pactoria hooks approve \(e.event)` after reading it"
+                            ? "changed since it was approved on this machine" : "is not approved on this machine"
                     runs.append(
-                        HookRun(event: e.event, path: rel, exitCode: -1, output: "hook \(rel) \(why)", skipped: true))
+                        HookRun(
+                            event: e.event, path: rel, exitCode: -1, output: "hook \(rel) \(why)", skipped: true,
+                            remedy: hook.state == .refused ? nil : .approveHook(event: e.event)))
                 }
                 continue
             }
@@ -219,14 +225,15 @@ extension Hooks {
 
     /// Findings that stop any commit during a merge (#12.3, #12.17): a pull interrupted while it
     /// changed the files, or a conflict (a field, a rule, a deletion, conflict markers) not yet
-    /// resolved with `pactoria resolve`.
+    /// resolved.
     public static func mergeFindings(_ ws: Workspace) -> [Check.Finding] {
         guard let state = MergeState.current(ws) else { return [] }
         if state.applying {
+            let refusal = state.commitRefusal()
             return [
                 Check.Finding(
-                    file: ".git", line: nil, commit: nil, rule: "merge-interrupted",
-                    message: state.commitRefusal() ?? "")
+                    file: ".git", line: nil, commit: nil, rule: "merge-interrupted", message: refusal?.message ?? "",
+                    remedy: refusal?.remedy)
             ]
         }
         return state.unresolved.map { c in
@@ -235,9 +242,7 @@ extension Hooks {
                 + (c.deletion ? ["deleted by \(state.theirsLabel)"] : []) + c.violations
             return Check.Finding(
                 file: c.ref.yamlPath, line: nil, commit: nil, rule: "merge-conflict",
-                message:
-                    "unresolved merge conflict (\(what.joined(separator: "; "))); run `pactoria resolve \(c.ref) --ours|--theirs|--field NAME=VALUE`, then commit"
-            )
+                message: "unresolved merge conflict (\(what.joined(separator: "; ")))", remedy: .resolveConflict(c.ref))
         }
     }
 }

@@ -1,7 +1,7 @@
 public import PactoriaCore
 public import PactoriaGit
 
-/// `pactoria init`: make (or adopt) a git repository as a Pactoria workspace.
+/// A new workspace: make (or adopt) a git repository as a Pactoria workspace.
 public enum InitWorkspace {
     public struct Result: Sendable {
         public var root: String
@@ -31,7 +31,7 @@ public enum InitWorkspace {
         if !hadConfig {
             guard Currency(rawValue: defaultCurrency) != nil else {
                 throw .invalidInput(
-                    field: "--currency",
+                    field: "default_currency",
                     message: "unknown currency '\(defaultCurrency)' (expected one of: \(Currency.allNames))")
             }
             try FileSystem.writeAtomically(WorkspaceConfig(defaultCurrency: defaultCurrency).render(), to: configPath)

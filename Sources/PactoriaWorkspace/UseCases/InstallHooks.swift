@@ -1,40 +1,32 @@
 import Foundation
 
-/// `pactoria hooks install`: a git pre-commit hook that runs `pactoria check --staged`, so a plain
-/// `git commit` is held to the same rules.
+/// A git pre-commit hook that checks the staged changes, so a plain `git commit` is held to the
+/// same rules. The script is the caller's: it knows how to invoke its own check.
 public enum InstallHooks {
-    public static let marker = "# installed by `pactoria hooks install`"
-
     public struct Result: Sendable {
         public var installed: [String]
         public var skipped: [String]
     }
 
     /// - Parameters:
-    ///   - executable: the absolute path of the running `pactoria`, written into the hook.
-    ///   - force: replace a hook that pactoria did not write (it is kept as `<hook>.pre-pactoria`).
-    public static func run(_ ws: Workspace, executable: String, force: Bool = false) throws(WorkspaceError) -> Result {
+    ///   - script: the pre-commit hook to write (it runs the caller's check of the staged changes).
+    ///   - marker: a line of `script` that marks a hook as written by Pactoria; a hook without it
+    ///     is someone else's.
+    ///   - force: replace a hook Pactoria did not write (it is kept as `<hook>.pre-pactoria`).
+    public static func run(
+        _ ws: Workspace, script: String, marker: String, force: Bool = false
+    ) throws(WorkspaceError) -> Result {
         let hooksDir = try gitDirectory(ws) + "/hooks"
         try FileSystem.makeDirectories(hooksDir)
         let path = hooksDir + "/pre-commit"
-        let script = """
-            #!/bin/sh
-            \(marker)
-            # Checks staged contract changes against Pactoria's lifecycle and field rules.
-            # Bypass once with `git commit --no-verify`.
-            PACTORIA=\(shellQuote(executable))
-            [ -x "$PACTORIA" ] || PACTORIA=pactoria
-            exec "$PACTORIA" check --staged
-
-            """
         var result = Result(installed: [], skipped: [])
         if FileSystem.exists(path) {
             let existing = (try? FileSystem.readText(path)) ?? ""
             if !existing.contains(marker) {
                 guard force else {
                     throw .refused(
-                        "\(path) exists and was not written by pactoria; pass --force to replace it (it is kept as pre-commit.pre-pactoria)"
-                    )
+                        "\(path) exists and was not written by pactoria",
+                        remedy: .confirm(field: "force", purpose: "replace it (it is kept as pre-commit.pre-pactoria)"))
                 }
                 try? FileManager.default.removeItem(atPath: path + ".pre-pactoria")
                 do { try FileManager.default.moveItem(atPath: path, toPath: path + ".pre-pactoria") } catch {
@@ -59,5 +51,6 @@ public enum InstallHooks {
         throw .repository("cannot find the git directory of \(ws.root)", detail: "no .git directory or file")
     }
 
-    static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    /// `s` as one word for the shell.
+    public static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }

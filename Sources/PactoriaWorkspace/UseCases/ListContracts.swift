@@ -1,6 +1,6 @@
 public import PactoriaCore
 
-/// `pactoria list`: filter, search and page the workspace's contracts.
+/// Listing: filter, search and page the workspace's contracts.
 public enum ListContracts {
     public struct Query: Sendable {
         public var company: String?
@@ -38,16 +38,17 @@ public enum ListContracts {
     /// through the on-disk cache.
     public static func run(_ ws: Workspace, _ q: Query, live: LiveContractIndex? = nil) throws(WorkspaceError) -> Page {
         guard sizeRange.contains(q.size) else {
-            throw .invalidInput(field: "--size", message: "must be between 1 and 100, got \(q.size)")
+            throw .invalidInput(field: "size", message: "must be between 1 and 100, got \(q.size)")
         }
-        guard q.page >= 1 else { throw .invalidInput(field: "--page", message: "must be 1 or more, got \(q.page)") }
+        guard q.page >= 1 else { throw .invalidInput(field: "page", message: "must be 1 or more, got \(q.page)") }
         if let s = q.status, ContractStatus(rawValue: s) == nil {
             throw .invalidInput(
-                field: "--status", message: "unknown status '\(s)' (expected one of: \(ContractStatus.allNames))")
+                field: "status", message: "unknown status '\(s)' (expected one of: \(ContractStatus.allNames))")
         }
         if let t = q.type, ContractType(rawValue: t) == nil {
             throw .invalidInput(
-                field: "--type", message: "unknown contract type '\(t)' (expected one of: \(ContractType.allNames))")
+                field: "contract_type",
+                message: "unknown contract type '\(t)' (expected one of: \(ContractType.allNames))")
         }
         if let c = q.company, !ws.companySlugs().contains(c) {
             throw .notFound("no company '\(c)'")

@@ -1,11 +1,11 @@
 public import PactoriaCore
 public import PactoriaGit
 
-/// `pactoria move C --to COMPANY`: the one way a contract changes company. A contract's company is
-/// part of its identity, so a move made with plain file moves is refused by `status`, `commit`,
-/// `check` and the pre-commit hook; this verb commits the move at once, under the write lock, as
-/// its own audited event (`contract.moved`, with the two companies in `Pactoria-From`/`-To`),
-/// which `check --base` recognises.
+/// Moving a contract to another company: the one way a contract changes company. A contract's
+/// company is part of its identity, so a move made with plain file moves is refused by the status,
+/// the commit, the check and the pre-commit hook; a move is committed at once, under the write
+/// lock, as its own audited event (`contract.moved`, with the two companies in
+/// `Pactoria-From`/`-To`), which the check of a range of commits recognises.
 ///
 /// Read-only contracts (completed, expired, terminated) are not moved: their record is frozen.
 /// The contract's files must be committed as they are (no uncommitted edit travels with a move).
@@ -27,7 +27,7 @@ public enum MoveContract {
         return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Result in
             let repo = try ws.repository()
             guard Validator.isSlug(company), FileSystem.exists(ws.absolute(ws.companyPath(company))) else {
-                throw .notFound("no company '\(company)' (no \(ws.companyPath(company))); see `pactoria company list`")
+                throw .notFound("no company '\(company)' (no \(ws.companyPath(company)))", remedy: .listCompanies)
             }
             guard from.company != company else { throw .refused("\(from) is already in company '\(company)'") }
             let loaded = try ws.loadContract(from)
@@ -44,8 +44,7 @@ public enum MoveContract {
                 throw .repository("cannot read the repository status", detail: "\(error)")
             }
             if let first = pending.first {
-                throw .refused(
-                    "\(first.path) has uncommitted changes; commit them first (`pactoria commit -m …`), then move")
+                throw .refused("\(first.path) has uncommitted changes", remedy: .commitFirst(then: "move"))
             }
             let to = ContractRef(company: company, stem: from.stem)
             for path in [to.yamlPath, to.markdownPath] where FileSystem.kind(ws.absolute(path)) != nil {

@@ -1,7 +1,7 @@
 import Foundation
 public import PactoriaCore
 
-/// `pactoria new`: write a draft contract's metadata and a Markdown skeleton.
+/// A new contract: write a draft contract's metadata and a Markdown skeleton.
 public enum NewContract {
     public struct Input: Sendable {
         public var company: String
@@ -42,14 +42,6 @@ public enum NewContract {
         public var contract: Contract
     }
 
-    /// Maps a metadata field to the option a person typed.
-    static let options: [String: String] = [
-        "title": "--title", "contract_type": "--type", "client.name": "--client", "client.email": "--client-email",
-        "supplier.name": "--supplier", "supplier.email": "--supplier-email", "contract_value.amount": "--value",
-        "contract_value.currency": "--currency", "start_date": "--start", "end_date": "--end",
-        "plain_english_input": "--input", "created_by": "--author",
-    ]
-
     /// Writes the draft's two files, both or neither (a kill between them, a full disk or any
     /// error leaves neither behind). Nothing is committed.
     public static func run(_ ws: Workspace, _ input: Input) throws(WorkspaceError) -> Result {
@@ -68,15 +60,13 @@ public enum NewContract {
         let slug = input.company
         guard Validator.isSlug(slug) else {
             throw .invalidInput(
-                field: "--company", message: "'\(slug)' must be lower-case letters, digits and single hyphens")
+                field: "company", message: "'\(slug)' must be lower-case letters, digits and single hyphens")
         }
         guard FileSystem.exists(ws.absolute(ws.companyPath(slug))) else {
             let known = ws.companySlugs()
-            throw .notFound(
-                "no company '\(slug)'"
-                    + (known.isEmpty
-                        ? "; add one with `pactoria company add NAME`"
-                        : " (companies: \(known.joined(separator: ", ")))"))
+            throw known.isEmpty
+                ? .notFound("no company '\(slug)'", remedy: .addCompany)
+                : .notFound("no company '\(slug)' (companies: \(known.joined(separator: ", ")))")
         }
         try checkMonthlyLimit(ws, company: slug)
         let author = try ws.resolveAuthor(input.author)
@@ -92,11 +82,11 @@ public enum NewContract {
             startDate: input.startDate, endDate: input.endDate, templateID: input.templateID, version: 1,
             createdBy: author.description, createdAt: now, updatedAt: now)
         if input.value == nil, input.currency != nil {
-            throw .invalidInput(field: "--currency", message: "needs --value")
+            throw .incomplete(field: "contract_value.currency", needs: "contract_value.amount")
         }
         let issues = Validator.validate(contract)
         if let first = issues.first {
-            throw .invalidInput(field: options[first.field] ?? first.field, message: first.message)
+            throw .invalidInput(field: first.field, message: first.message)
         }
         // A readable stem, unique in the company.
         let base = Validator.slugify(contract.title)
@@ -124,7 +114,7 @@ public enum NewContract {
         var created = 0
         for ref in ws.contractRefs(company: slug) {
             guard let text = try? FileSystem.readText(ws.absolute(ref.yamlPath)) else { continue }
-            // created_at is written by pactoria in canonical form; a prefix match is enough.
+            // created_at is written by Pactoria in canonical form; a prefix match is enough.
             if text.contains("\ncreated_at: \(month)") || text.contains("\ncreated_at: '\(month)")
                 || text.contains("\ncreated_at: \"\(month)")
             {

@@ -2,11 +2,11 @@ import Foundation
 public import PactoriaCore
 public import PactoriaGit
 
-/// `pactoria remote`, `push`, `pull`, `sync`: offline work with later sync, through libgit2.
+/// Remotes, push, pull and sync: offline work with later sync, through libgit2.
 public enum Remotes {
     public static func add(_ ws: Workspace, name: String, url: String) throws(WorkspaceError) {
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-            throw .invalidInput(field: "NAME", message: "'\(name)' is not a valid remote name")
+            throw .invalidInput(field: "remote", message: "'\(name)' is not a valid remote name")
         }
         do { try ws.repository().addRemote(name: name, url: url) } catch let e as WorkspaceError { throw e } catch {
             throw .refused(describe(error))
@@ -43,7 +43,7 @@ public enum Remotes {
             }
         }
         guard let remoteName else {
-            throw .refused("no remote to sync with; add one with `pactoria remote add origin URL`")
+            throw .refused("no remote to sync with", remedy: .addRemote)
         }
         let remoteBranch = branch ?? (upstream?.remote == remoteName ? upstream?.branch : nil) ?? local
         return (remoteName, local, remoteBranch)
@@ -97,18 +97,17 @@ public enum Remotes {
         case .unreachable(let remote, let detail):
             let kept =
                 verb == "push"
-                ? "\(pending) commit\(pending == 1 ? "" : "s") kept locally, nothing lost; run `pactoria push` again later"
-                : "nothing changed locally; run `pactoria pull` again later"
-            return .offline("offline: cannot reach '\(remote)'; \(kept)", detail: detail)
+                ? "\(pending) commit\(pending == 1 ? "" : "s") kept locally, nothing lost" : "nothing changed locally"
+            return .offline(
+                "offline: cannot reach '\(remote)'; \(kept)", detail: detail, remedy: .retryLater(push: verb == "push"))
         case .rejected(let ref, let reason):
-            return .refused(
-                "the remote has changes you do not have (\(ref): \(reason)); run `pactoria pull` first, then push")
+            return .refused("the remote has changes you do not have (\(ref): \(reason))", remedy: .pullFirst)
         case .authenticationFailed(let remote, let detail):
             return .refused(
                 "authentication to '\(remote)' failed (\(detail)); set PACTORIA_GIT_TOKEN or configure git's credentials"
             )
         case .noSuchRemote(let name):
-            return .notFound("no remote named '\(name)'; see `pactoria remote list`")
+            return .notFound("no remote named '\(name)'", remedy: .listRemotes)
         case .failed(let g):
             return .repository("\(verb) failed: \(g.message)", detail: "\(g)")
         }
@@ -136,7 +135,7 @@ public enum Remotes {
         public var push: Result<PushResult, WorkspaceError>?
     }
 
-    /// `pactoria sync`: pull, then push unless the pull left conflicts.
+    /// Sync: pull, then push unless the pull left conflicts.
     public static func sync(
         _ ws: Workspace, remote: String? = nil, credentials: CredentialProvider, author: Author,
         progress: (@Sendable (SyncProgress) -> Void)? = nil
@@ -179,7 +178,7 @@ public enum Remotes {
             }
         }
         if repo.repositoryState != .none || MergeState.current(ws) != nil {
-            throw .refused("a merge is in progress; resolve it and `pactoria commit`, or `pactoria merge --abort`")
+            throw .refused("a merge is in progress", remedy: .finishOrAbortMerge)
         }
         let (remoteName, local, remoteBranch) = try target(repo, remote: remote, branch: branch)
         do {
@@ -193,7 +192,7 @@ public enum Remotes {
         let label = "\(remoteName)/\(remoteBranch)"
         guard let theirs = (try? repo.referenceTarget("refs/remotes/\(label)")) ?? nil else {
             guard missingBranchIsError else { return nil }
-            throw .notFound("'\(remoteName)' has no branch '\(remoteBranch)' yet; `pactoria push` creates it")
+            throw .notFound("'\(remoteName)' has no branch '\(remoteBranch)' yet", remedy: .pushCreatesBranch)
         }
         return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> PullResult in
             let head = try Committer.head(repo)
@@ -217,7 +216,7 @@ public enum Remotes {
                     ?? countCommits(repo, theirs)
                 if head == nil { try clearIdenticalUntracked(ws, repo, theirs: theirs) }
                 // #12.3: recorded before the files change, so an interrupted fast-forward is undone
-                // by `pactoria merge --abort` or finished by `pactoria pull`.
+                // by aborting the merge or finished by pulling again.
                 if let head {
                     try MergeState(
                         theirs: theirs.hex, origHead: head.hex, theirsLabel: label, contracts: [], otherPaths: [],
@@ -244,7 +243,7 @@ public enum Remotes {
             case .normal:
                 let status = try WorkspaceStatus.compute(ws)
                 guard status.isClean else {
-                    throw .refused("you have uncommitted changes; `pactoria commit` them before pulling")
+                    throw .refused("you have uncommitted changes", remedy: .commitFirst(then: "pull"))
                 }
                 let outcome = try ContractAwareMerge.run(
                     ws, repo: repo, ours: head!, theirs: theirs, label: label, branch: local, author: author)

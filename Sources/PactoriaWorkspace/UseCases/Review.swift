@@ -1,7 +1,7 @@
 public import PactoriaCore
 public import PactoriaGit
 
-/// `pactoria review`: what a branch does to each contract, for a pull-request comment.
+/// The review: what a branch does to each contract, for a pull-request comment.
 public enum Review {
     public struct FieldChange: Sendable, Equatable {
         public var field: String
@@ -174,7 +174,12 @@ public enum Review {
 
 /// The review as Markdown for a git host's pull-request comment.
 public enum ReviewMarkdown {
-    public static func render(_ r: Review.Report) -> String {
+    /// - Parameters:
+    ///   - wording: how the findings' remedies are worded (the CLI names its commands).
+    ///   - checkName: what the contract check is called (the CLI: its command, in backticks).
+    public static func render(
+        _ r: Review.Report, wording: Wording = .domain, checkName: String = "the contract check"
+    ) -> String {
         var out = "## Contract review\n\n"
         let n = r.contracts.count
         out +=
@@ -182,8 +187,8 @@ public enum ReviewMarkdown {
         let errors = r.check.errors.count
         out +=
             r.check.passed
-            ? "✅ `pactoria check` passed.\n"
-            : "❌ `pactoria check` found \(errors) problem\(errors == 1 ? "" : "s").\n"
+            ? "✅ \(checkName) passed.\n"
+            : "❌ \(checkName) found \(errors) problem\(errors == 1 ? "" : "s").\n"
         // First, where no reviewer can miss it: links, hooks, config, users, ignore rules.
         let sensitive = r.sensitiveFindings
         if !sensitive.isEmpty {
@@ -191,7 +196,7 @@ public enum ReviewMarkdown {
             for f in sensitive {
                 let mark = f.severity == .error ? "❌" : "⚠️"
                 out +=
-                    "- \(mark) \(code(f.file)): \(escape(f.message)) (`\(f.rule)`\(f.commit.map { ", commit \($0.short)" } ?? ""))\n"
+                    "- \(mark) \(code(f.file)): \(escape(f.text(wording))) (`\(f.rule)`\(f.commit.map { ", commit \($0.short)" } ?? ""))\n"
             }
         }
         for c in r.contracts {
@@ -242,7 +247,8 @@ public enum ReviewMarkdown {
             if !c.findings.isEmpty {
                 out += "\n**Check:**\n"
                 for f in c.findings {
-                    out += "- ❌ \(escape(f.message)) (`\(f.rule)`\(f.commit.map { ", commit \($0.short)" } ?? ""))\n"
+                    out +=
+                        "- ❌ \(escape(f.text(wording))) (`\(f.rule)`\(f.commit.map { ", commit \($0.short)" } ?? ""))\n"
                 }
             }
         }
@@ -253,7 +259,8 @@ public enum ReviewMarkdown {
         if !other.isEmpty {
             out += "\n### Other problems\n\n"
             for f in other {
-                out += "- ❌ \(code(f.file + (f.line.map { ":\($0)" } ?? ""))): \(escape(f.message)) (`\(f.rule)`)\n"
+                out +=
+                    "- ❌ \(code(f.file + (f.line.map { ":\($0)" } ?? ""))): \(escape(f.text(wording))) (`\(f.rule)`)\n"
             }
         }
         return out

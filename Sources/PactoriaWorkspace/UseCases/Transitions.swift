@@ -61,7 +61,7 @@ public enum Transitions {
         return outcome
     }
 
-    /// `pactoria expire` with no contract: every active contract whose end_date has passed, in one commit.
+    /// Expiry of the whole workspace: every active contract whose end_date has passed, in one commit.
     public static func expireAll(
         _ ws: Workspace, author: Author, commit: Bool = true, today: CalendarDate = .today()
     ) throws(WorkspaceError) -> (outcomes: [Outcome], commit: ObjectID?, hooks: [HookRun]) {
@@ -172,7 +172,7 @@ public enum Transitions {
     }
 }
 
-/// `pactoria expiring`: active contracts ending within a window, soonest first.
+/// Expiring contracts: active contracts ending within a window, soonest first.
 public enum Expiring {
     public struct Entry: Sendable {
         public var summary: ContractSummary
@@ -182,7 +182,7 @@ public enum Expiring {
 
     public static func run(_ ws: Workspace, days: Int, today: CalendarDate = .today()) throws(WorkspaceError) -> [Entry]
     {
-        guard days >= 0 else { throw .invalidInput(field: "--days", message: "must be zero or more") }
+        guard days >= 0 else { throw .invalidInput(field: "days", message: "must be zero or more") }
         let horizon = today.adding(days: days)
         return try ContractIndex.load(ws).summaries.compactMap { s -> Entry? in
             guard s.status == ContractStatus.active.rawValue, let end = s.endDate.flatMap(CalendarDate.init),

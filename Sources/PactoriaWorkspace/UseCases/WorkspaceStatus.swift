@@ -1,7 +1,7 @@
 public import PactoriaCore
 public import PactoriaGit
 
-/// `pactoria status`: what changed since HEAD, contract by contract, and what is wrong with it.
+/// The status: what changed since HEAD, contract by contract, and what is wrong with it.
 public struct WorkspaceStatus: Sendable {
     public enum Change: String, Sendable, Codable {
         case new, modified, deleted, untracked
@@ -47,7 +47,7 @@ public struct WorkspaceStatus: Sendable {
     public var recovery: [String] = []
 
     /// Problems of the workspace as a whole that no change of this commit made (two committed
-    /// contracts sharing an id): `status` shows them and `status --check` fails; they do not
+    /// contracts sharing an id): the status shows them and its check fails; they do not
     /// block a commit that does not touch them. Found when counting.
     public var workspaceProblems: [Problem] = []
 
