@@ -88,7 +88,7 @@ final class ServerState: Sendable {
                 time: Timestamp.now().description, kind: kind, severity: severity,
                 actor: actor ?? context.identity?.email,
                 company: company ?? context.identity?.company, address: context.remoteAddress,
-                requestID: context.requestID,
+                requestID: context.id,
                 detail: detail))
         var metadata: Logger.Metadata = ["kind": .string(kind), "detail": .string(detail)]
         if let actor = actor ?? context.identity?.email { metadata["actor"] = .string(actor) }
