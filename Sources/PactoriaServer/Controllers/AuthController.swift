@@ -97,7 +97,8 @@ extension ServerState {
     /// A hash of a random password, verified against when the account does not exist.
     static let decoyHash = "pbkdf2-sha256$600000$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
+    /// The password check (PBKDF2, deliberately slow) on the thread pool.
     func verify(password: String, hash: String) async -> Bool {
-        (try? await read { _ in UserStore.verify(password: password, hash: hash) }) ?? false
+        (try? await blocking { UserStore.verify(password: password, hash: hash) }) ?? false
     }
 }
