@@ -7,8 +7,9 @@ import Synchronization
 
 /// What the server keeps between requests: settings, the signing key, throttles, the security
 /// log, and the turn order of writes. Blocking work (files, libgit2, hooks, password hashing)
-/// runs on NIO's thread pool, never on the event loops or Swift's cooperative threads. Workspace state is read fresh from disk for each request,
-/// so changes made by the CLI or by git are seen without a restart.
+/// runs on NIO's thread pool, never on the event loops or Swift's cooperative threads. Workspace
+/// state is read fresh from disk for each request, so changes made by the CLI or by git are seen
+/// without a restart.
 final class ServerState: Sendable {
     let config: ServerConfiguration
     let signingKey: [UInt8]

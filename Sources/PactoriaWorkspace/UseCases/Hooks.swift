@@ -47,7 +47,9 @@ public struct HookStatus: Sendable, Equatable {
 
 /// Domain events as hooks: a file at `.pactoria/hooks/<event>` (for example
 /// `.pactoria/hooks/contract.activated`) runs after the commit with the event as JSON on standard
-/// input. A failing hook is reported; it never undoes the commit.
+/// input. A failing hook is reported; it never undoes the commit. A hook still running after
+/// `timeout(_:environment:)` is stopped with every process it started (its process group) and
+/// reported the same way, so a hook that hangs cannot hold the write queue.
 ///
 /// The hooks directory is tracked, so anyone who can push can write a hook: a hook runs only when
 /// its exact content (SHA-256) is on this machine's allow-list, `<git dir>/pactoria/approved-hooks`,
