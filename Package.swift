@@ -37,9 +37,11 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]),
 
         // Owning wrappers: no C type leaves these modules.
-        .target(name: "PactoriaGit", dependencies: ["CLibGit2"], swiftSettings: upcoming),
+        .target(name: "PactoriaGit", dependencies: ["CLibGit2", "PactoriaProcess"], swiftSettings: upcoming),
         .target(name: "PactoriaHTTPClient", dependencies: ["CCurl"], swiftSettings: upcoming),
         .target(name: "PactoriaCrypto", dependencies: ["COpenSSL"], swiftSettings: upcoming),
+        // Runs other programs (hooks, credential helpers, test tools): posix_spawn, a process group, a timeout.
+        .target(name: "PactoriaProcess", swiftSettings: upcoming),
 
         // Domain (no I/O), workspace (files, YAML, git use cases), CLI (parse, call, render).
         .target(name: "PactoriaCore", swiftSettings: upcoming),
@@ -50,7 +52,7 @@ let package = Package(
             swiftSettings: upcoming),
         .target(
             name: "PactoriaWorkspace",
-            dependencies: ["PactoriaCore", "PactoriaGit", "PactoriaCrypto", "PactoriaAI", "Yams"],
+            dependencies: ["PactoriaCore", "PactoriaGit", "PactoriaCrypto", "PactoriaAI", "PactoriaProcess", "Yams"],
             swiftSettings: upcoming),
         // The local HTTP endpoint (Hummingbird 2): controllers over the same use cases as the CLI.
         .target(
@@ -73,10 +75,12 @@ let package = Package(
         .executableTarget(name: "pactoria", dependencies: ["PactoriaCLI"], swiftSettings: upcoming),
 
         // Test-only helpers shared by the test targets (a scripted loopback HTTP server).
-        .target(name: "PactoriaTestSupport", path: "Tests/Support", swiftSettings: upcoming),
+        .target(
+            name: "PactoriaTestSupport", dependencies: ["PactoriaProcess"], path: "Tests/Support",
+            swiftSettings: upcoming),
         .testTarget(
             name: "WrapperTests",
-            dependencies: ["PactoriaCrypto", "PactoriaHTTPClient", "PactoriaTestSupport"],
+            dependencies: ["PactoriaCrypto", "PactoriaHTTPClient", "PactoriaProcess", "PactoriaTestSupport"],
             swiftSettings: upcoming),
         // A live server on 127.0.0.1 over a fresh workspace, shared by the server and security suites.
         .target(

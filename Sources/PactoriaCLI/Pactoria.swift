@@ -2,11 +2,12 @@ public import ArgumentParser
 import PactoriaWorkspace
 
 /// The `pactoria` command tree. Commands parse, call a use case in PactoriaWorkspace, and render.
+/// The root is async so that `serve` runs its server on the process's own task.
 ///
 /// Every command names itself (`commandName:`): otherwise ArgumentParser derives each name from the
 /// type's name through `String(describing:)`, whose protocol-conformance lookups cost about 8 ms of
 /// every run's start-up across this tree.
-public struct Pactoria: ParsableCommand {
+public struct Pactoria: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pactoria",
         abstract: "A git-native contract repository for UK small businesses.",

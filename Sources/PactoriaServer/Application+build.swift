@@ -5,22 +5,31 @@ import NIOCore
 public import PactoriaWorkspace
 
 /// Builds the router: the same function serves `pactoria serve` and the tests.
+///
+/// Outermost first: Hummingbird's request log (debug), the security headers and request id,
+/// the CORS allow-list and Hummingbird's CORS, then errors as JSON. `/health`, `/ready` and
+/// `/openapi.json` are open; under `/api/v1` every request counts against its address, login and
+/// register are open (login with its own limit), and every other route is in the signed-in group
+/// (`AuthMiddleware`, then the caller's rate limit).
 func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     let router = Router(context: PactoriaRequestContext.self)
-    router.add(middleware: ResponseHeadersMiddleware(corsOrigins: state.config.corsOrigins))
-    router.add(
-        middleware: CORSMiddleware(
-            origins: state.config.corsOrigins, methods: state.config.corsMethods, headers: state.config.corsHeaders))
-    router.add(middleware: RateLimitMiddleware(state: state, stage: .address))
-    router.add(middleware: AuthMiddleware(state: state))
-    router.add(middleware: RateLimitMiddleware(state: state, stage: .identity))
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: ResponseHeadersMiddleware())
+    router.add(middleware: CORSAllowListMiddleware(origins: state.config.corsOrigins))
+    router.add(middleware: CORSAllowListMiddleware.cors(state.config))
+    router.add(middleware: ErrorMiddleware())
     HealthController(state: state).addRoutes(to: router)
     router.get("/openapi.json") { _, _ in OpenAPIDocument.response() }
-    let api = router.group("/api/v1")
-    AuthController(state: state).addRoutes(to: api)
-    AIController(state: state).addRoutes(to: api)
-    ContractsController(state: state).addRoutes(to: api)
-    AuditController(state: state).addRoutes(to: api)
+
+    let api = router.group("/api/v1").add(middleware: RateLimitMiddleware(state: state, stage: .address))
+    let login = api.group().add(middleware: RateLimitMiddleware(state: state, stage: .login))
+    let signedIn = api.group().add(middleware: AuthMiddleware(state: state))
+    let standard = signedIn.group().add(middleware: RateLimitMiddleware(state: state, stage: .user(.default)))
+    let generation = signedIn.group().add(middleware: RateLimitMiddleware(state: state, stage: .user(.ai)))
+    AuthController(state: state).addRoutes(open: api, login: login, signedIn: standard)
+    AIController(state: state).addRoutes(to: standard, generation: generation)
+    ContractsController(state: state).addRoutes(to: standard)
+    AuditController(state: state).addRoutes(to: standard)
     return router
 }
 

@@ -1,12 +1,12 @@
 import Foundation
+import PactoriaProcess
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Runs a program with posix_spawn: standard input from a file (or /dev/null), output and errors
-/// to files. Used instead of Foundation's `Process`, whose `run()` in Swift 6.3.1 on Linux
-/// occasionally corrupts memory when tests spawn many processes in parallel.
+/// Runs a program through `PactoriaProcess.ChildProcess` (the runner hooks and credential helpers
+/// use): standard input from a file or bytes (or /dev/null), output and errors to files or bytes.
 public enum Spawn {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -29,60 +29,45 @@ public enum Spawn {
         fchmod(fd, 0o755)
     }
 
-    /// Returns the exit status (128 + signal for a signalled child). Times out after `timeout`.
+    /// Returns the exit status (128 + signal for a signalled child). Times out after `timeout`
+    /// (the program and everything it started are killed).
     public static func run(
         _ executable: String, _ arguments: [String], directory: String, environment: [String: String],
         stdin: String?, stdout: String, stderr: String, timeout: Duration = .seconds(60)
     ) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, stdin ?? "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A fresh signal mask and default dispositions in the child.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let input = try stdin.map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let done = try launch(
+            executable, arguments, directory: directory, environment: environment, input: input, timeout: timeout)
+        guard FileManager.default.createFile(atPath: stdout, contents: Data(done.output)),
+            FileManager.default.createFile(atPath: stderr, contents: Data(done.errorOutput))
+        else { throw Failure(description: "cannot write \(stdout) or \(stderr)") }
+        return done.status
+    }
 
-        // The working directory through GNU env's --chdir (posix_spawn_file_actions_addchdir_np is
-        // not visible to Swift through Glibc).
-        let argv: [UnsafeMutablePointer<CChar>?] =
-            (["/usr/bin/env", "-C", directory, executable] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
+    /// `PactoriaProcess.ChildProcess`, with its failures as `Failure`. A program named without a
+    /// slash is looked up in `PATH`.
+    static func launch(
+        _ executable: String, _ arguments: [String], directory: String, environment: [String: String],
+        input: [UInt8]?, timeout: Duration
+    ) throws -> ProcessResult {
+        let program = executable.contains("/") ? executable : lookUp(executable, environment) ?? executable
+        let child = ChildProcess(
+            program, arguments, environment: environment, directory: directory, input: input, timeout: timeout)
+        do {
+            return try child.run()
+        } catch .timedOut {
+            throw Failure(description: "timed out after \(timeout): \(executable) \(arguments.joined(separator: " "))")
+        } catch {
+            throw Failure(description: "\(error)")
         }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp)
-        guard rc == 0 else {
-            throw Failure(description: "cannot start \(executable): \(String(cString: strerror(rc)))")
+    }
+
+    private static func lookUp(_ name: String, _ environment: [String: String]) -> String? {
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+            return "\(dir)/\(name)"
         }
-        let deadline = ContinuousClock.now + timeout
-        var status: Int32 = 0
-        while true {
-            let r = waitpid(pid, &status, WNOHANG)
-            if r == pid { break }
-            if r < 0 && errno != EINTR { throw Failure(description: "waitpid: \(String(cString: strerror(errno)))") }
-            if ContinuousClock.now > deadline {
-                kill(pid, SIGKILL)
-                _ = waitpid(pid, &status, 0)
-                throw Failure(
-                    description: "timed out after \(timeout): \(executable) \(arguments.joined(separator: " "))")
-            }
-            usleep(2_000)
-        }
-        if status & 0x7f == 0 { return (status >> 8) & 0xff }
-        return 128 + (status & 0x7f)
+        return nil
     }
 }
 
@@ -92,19 +77,8 @@ extension Spawn {
         _ executable: String, _ arguments: [String], directory: String, environment: [String: String],
         input: [UInt8]? = nil, timeout: Duration = .seconds(60)
     ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
-        let io = NSTemporaryDirectory() + "pactoria-spawn-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: io, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: io) }
-        var stdinPath: String?
-        if let input {
-            stdinPath = io + "/in"
-            FileManager.default.createFile(atPath: stdinPath!, contents: Data(input))
-        }
-        let status = try run(
-            executable, arguments, directory: directory, environment: environment, stdin: stdinPath,
-            stdout: io + "/out", stderr: io + "/err", timeout: timeout)
-        let out = (try? Data(contentsOf: URL(fileURLWithPath: io + "/out"))) ?? Data()
-        let err = (try? Data(contentsOf: URL(fileURLWithPath: io + "/err"))) ?? Data()
-        return (status, Array(out), String(decoding: err, as: UTF8.self))
+        let done = try launch(
+            executable, arguments, directory: directory, environment: environment, input: input, timeout: timeout)
+        return (done.status, done.output, String(decoding: done.errorOutput, as: UTF8.self))
     }
 }

@@ -1,11 +1,9 @@
 import ArgumentParser
-import Dispatch
-import Foundation
 import Hummingbird
 import PactoriaServer
 import PactoriaWorkspace
 
-struct Serve: ParsableCommand {
+struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the workspace over HTTP (reads, generation, analysis, transitions).",
@@ -27,41 +25,39 @@ struct Serve: ParsableCommand {
     @Option(help: "The address to bind (default 127.0.0.1).") var host: String?
     @Option(help: "The port (0 picks a free one).") var port: Int = 8000
 
-    func run() throws {
-        try guarded(global) { () throws(WorkspaceError) in
-            guard (0...65535).contains(port) else {
-                throw .invalidInput(field: "--port", message: "must be between 0 and 65535, got \(port)")
-            }
-            let ws = try global.workspace()
-            let config = ServerConfiguration(root: ws.root, host: host ?? "127.0.0.1", port: port, config: ws.config)
-            if !config.isLoopback {
-                Terminal.err(
-                    "warning: binding to \(config.host): anyone who can reach this machine on port \(port) can try to log in"
-                )
-            }
-            let root = ws.root
-            let app = try buildApplication(config) { bound in
-                Terminal.err("pactoria serve: listening on http://\(config.host):\(bound) (workspace \(root))")
-            }
-            // SIGTERM or SIGINT starts a graceful shutdown; this ends the process 10 s later if it has not finished.
-            ShutdownDeadline.arm(seconds: 10) {
-                Terminal.err("pactoria serve: requests still running 10 s after the signal; exiting")
-            }
-            let done = DispatchSemaphore(value: 0)
-            let failure = FailureBox()
-            Task {
-                do { try await app.runService() } catch { failure.set("\(error)") }
-                done.signal()
-            }
-            done.wait()
-            if let message = failure.get() { throw .refused("the server stopped: \(message)") }
+    func run() async throws {
+        let app = try application()
+        // SIGTERM or SIGINT starts a graceful shutdown; this ends the process 10 s later if it has not finished.
+        ShutdownDeadline.arm(seconds: 10) {
+            Terminal.err("pactoria serve: requests still running 10 s after the signal; exiting")
+        }
+        do { try await app.runService() } catch {
+            throw Failure.report(.refused("the server stopped: \(error)"), verbose: global.verbose)
         }
     }
-}
 
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: String?
-    func set(_ s: String) { lock.lock(); value = s; lock.unlock() }
-    func get() -> String? { lock.lock(); defer { lock.unlock() }; return value }
+    private func application() throws(ExitCode) -> some ApplicationProtocol {
+        do throws(WorkspaceError) {
+            return try makeApplication()
+        } catch {
+            throw Failure.report(error, verbose: global.verbose)
+        }
+    }
+
+    private func makeApplication() throws(WorkspaceError) -> some ApplicationProtocol {
+        guard (0...65535).contains(port) else {
+            throw .invalidInput(field: "--port", message: "must be between 0 and 65535, got \(port)")
+        }
+        let ws = try global.workspace()
+        let config = ServerConfiguration(root: ws.root, host: host ?? "127.0.0.1", port: port, config: ws.config)
+        if !config.isLoopback {
+            Terminal.err(
+                "warning: binding to \(config.host): anyone who can reach this machine on port \(port) can try to log in"
+            )
+        }
+        let root = ws.root
+        return try buildApplication(config) { bound in
+            Terminal.err("pactoria serve: listening on http://\(config.host):\(bound) (workspace \(root))")
+        }
+    }
 }

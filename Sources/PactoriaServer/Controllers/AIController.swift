@@ -8,10 +8,11 @@ import PactoriaWorkspace
 struct AIController {
     let state: ServerState
 
-    func addRoutes(to group: RouterGroup<PactoriaRequestContext>) {
+    /// Reads in `group`; recommendation, generation and analysis in `generation` (the `ai` limit).
+    func addRoutes(to group: RouterGroup<PactoriaRequestContext>, generation: RouterGroup<PactoriaRequestContext>) {
         group.get("/contracts/templates") { r, c in try await templates(r, c) }
-        group.post("/ai/recommend-template") { r, c in try await recommend(r, c) }
-        group.post("/ai/analyze-contract") { r, c in try await analyzeText(r, c) }
+        generation.post("/ai/recommend-template") { r, c in try await recommend(r, c) }
+        generation.post("/ai/analyze-contract") { r, c in try await analyzeText(r, c) }
         group.get("/ai/health") { _, c in
             _ = try c.caller()
             let config = try await state.read { ws in Drafting.aiConfiguration(ws) }
@@ -20,8 +21,8 @@ struct AIController {
                 "local_provider": true, "analyzer": LocalContractAnalyzer.name,
             ])
         }
-        group.post("/contracts/:id/generate") { r, c in try await generate(r, c) }
-        group.post("/contracts/:id/analyze") { r, c in try await analyze(r, c) }
+        generation.post("/contracts/:id/generate") { r, c in try await generate(r, c) }
+        generation.post("/contracts/:id/analyze") { r, c in try await analyze(r, c) }
     }
 
     var contracts: ContractsController { ContractsController(state: state) }

@@ -7,10 +7,14 @@ import PactoriaWorkspace
 struct AuthController {
     let state: ServerState
 
-    func addRoutes(to group: RouterGroup<PactoriaRequestContext>) {
-        group.post("/auth/login") { request, context in try await login(request, context) }
-        group.post("/auth/register") { request, context in try await register(request, context) }
-        group.post("/auth/logout") { request, context in try await logout(request, context) }
+    /// Login (in a group with the login limit) and register need no token; logout does.
+    func addRoutes(
+        open: RouterGroup<PactoriaRequestContext>, login loginGroup: RouterGroup<PactoriaRequestContext>,
+        signedIn: RouterGroup<PactoriaRequestContext>
+    ) {
+        loginGroup.post("/auth/login") { request, context in try await login(request, context) }
+        open.post("/auth/register") { request, context in try await register(request, context) }
+        signedIn.post("/auth/logout") { request, context in try await logout(request, context) }
     }
 
     func userJSON(_ u: User) -> [String: Any] {
@@ -93,7 +97,8 @@ extension ServerState {
     /// A hash of a random password, verified against when the account does not exist.
     static let decoyHash = "pbkdf2-sha256$600000$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
+    /// The password check (PBKDF2, deliberately slow) on the thread pool.
     func verify(password: String, hash: String) async -> Bool {
-        (try? await read { _ in UserStore.verify(password: password, hash: hash) }) ?? false
+        (try? await blocking { UserStore.verify(password: password, hash: hash) }) ?? false
     }
 }

@@ -2,29 +2,30 @@ import HTTPTypes
 import Hummingbird
 import PactoriaWorkspace
 
-/// The rate limits, in two places around `AuthMiddleware`: before it, every `/api/` request counts
-/// against its address (so unauthenticated floods are limited too) and a login against the login
-/// limit of its address; after it, a signed-in caller's request counts against their user's bucket
-/// (`ai` for generation and analysis, `default` otherwise). Paths are canonical by the time they
-/// get here (`CanonicalPathResponder`), so `//api/v1/auth/login` and `/analyze/` count as they should.
+/// The rate limits, attached to route groups around `AuthMiddleware`: on the whole `/api/v1`
+/// group, every request counts against its address (so unauthenticated floods are limited too);
+/// on the login route, a login counts against the login limit of its address; on the signed-in
+/// groups, a request counts against its user's bucket (`ai` for generation and analysis, `default`
+/// otherwise). Routing sees canonical paths (`CanonicalPathResponder`), so `//api/v1/auth/login`
+/// reaches the login route and its limit like any other spelling.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = PactoriaRequestContext
-    enum Stage { case address, identity }
+    enum Stage {
+        case address, login
+        /// The signed-in caller's bucket.
+        case user(Bucket)
+    }
+    enum Bucket: String { case ai, `default` }
     let state: ServerState
     let stage: Stage
-
-    static let login = "/api/v1/auth/login"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        let path = request.uri.path
-        guard path.hasPrefix("/api/"), request.method != .options else { return try await next(request, context) }
         let address = "addr:" + (context.remoteAddress ?? "?")
         switch stage {
         case .address:
             try limit("address", rule: state.config.addressRate, key: address, context: context)
-            if path == Self.login { try limit("login", rule: state.config.loginRate, key: address, context: context) }
             // Requests refused as unauthenticated (401) use up a small allowance of their own; past
             // it, such requests from that address get 429 (signed-in callers there are unaffected).
             do { return try await next(request, context) } catch let e as APIError where e.status == .unauthorized {
@@ -34,13 +35,12 @@ struct RateLimitMiddleware: RouterMiddleware {
                 }
                 throw e
             }
-        case .identity:
-            guard let who = context.identity?.email, path != Self.login else { break }
-            let isAI =
-                request.method == .post
-                && (path.hasSuffix("/generate") || path.hasSuffix("/analyze") || path.hasPrefix("/api/v1/ai/"))
+        case .login:
+            try limit("login", rule: state.config.loginRate, key: address, context: context)
+        case .user(let bucket):
+            let who = try context.caller().email
             try limit(
-                isAI ? "ai" : "default", rule: isAI ? state.config.aiRate : state.config.defaultRate, key: who,
+                bucket.rawValue, rule: bucket == .ai ? state.config.aiRate : state.config.defaultRate, key: who,
                 context: context)
         }
         return try await next(request, context)

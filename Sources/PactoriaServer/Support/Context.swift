@@ -26,19 +26,17 @@ public struct Identity: Sendable, Equatable {
     }
 }
 
-/// The request context: Hummingbird's core storage plus our request id, caller and address.
+/// The request context: Hummingbird's core storage (its request id, `id`, is in every log line
+/// as `hb.request.id`) plus the caller and their address.
 public struct PactoriaRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public var requestID: String
     public var identity: Identity?
     public var remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        requestID = RequestID.make()
         identity = nil
         remoteAddress = source.channel.remoteAddress?.ipAddress
-        logger[metadataKey: "request_id"] = .string(requestID)
     }
 
     /// The caller, or 401.
@@ -46,15 +44,4 @@ public struct PactoriaRequestContext: RequestContext {
         guard let identity else { throw APIError.invalidToken }
         return identity
     }
-}
-
-enum RequestID {
-    static func make() -> String {
-        var g = SystemRandomNumberGenerator()
-        return String(g.next(), radix: 16, uppercase: false).leftPadded(16)
-    }
-}
-
-extension String {
-    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }

@@ -1,12 +1,15 @@
-import Dispatch
 import Foundation
 import Logging
+import NIOPosix
 import PactoriaCore
 import PactoriaWorkspace
+import Synchronization
 
 /// What the server keeps between requests: settings, the signing key, throttles, the security
-/// log, and a serial queue for writes. Workspace state is read fresh from disk for each request,
-/// so changes made by the CLI or by git are seen without a restart.
+/// log, and the turn order of writes. Blocking work (files, libgit2, hooks, password hashing)
+/// runs on NIO's thread pool, never on the event loops or Swift's cooperative threads. Workspace
+/// state is read fresh from disk for each request, so changes made by the CLI or by git are seen
+/// without a restart.
 final class ServerState: Sendable {
     let config: ServerConfiguration
     let signingKey: [UInt8]
@@ -24,8 +27,7 @@ final class ServerState: Sendable {
     /// role and company are looked up in the users store on every request.
     let tokens = TokenCache()
     /// One writer at a time in this process; `WriteLock` (flock) covers other processes.
-    private let writes = DispatchQueue(label: "pactoria.server.writes")
-    private let reads = DispatchQueue(label: "pactoria.server.reads", attributes: .concurrent)
+    private let writeTurns = SerialGate()
 
     init(config: ServerConfiguration) throws(WorkspaceError) {
         self.config = config
@@ -45,8 +47,9 @@ final class ServerState: Sendable {
         }
         // Build the contract index while the server starts, not on the first list request.
         let (contracts, root) = (self.contracts, config.root)
-        DispatchQueue.global().async {
-            if let ws = try? Workspace.open(root: root) { _ = contracts.index(ws) }
+        NIOThreadPool.singleton.submit { state in
+            guard case .active = state, let ws = try? Workspace.open(root: root) else { return }
+            _ = contracts.index(ws)
         }
     }
 
@@ -55,26 +58,21 @@ final class ServerState: Sendable {
         do throws(WorkspaceError) { return try files.workspace() } catch { throw APIError.from(error) }
     }
 
-    /// Runs blocking read work off the event loop.
+    /// Runs blocking read work on the thread pool.
     func read<T: Sendable>(_ body: @escaping @Sendable (Workspace) throws -> T) async throws -> T {
-        try await hop(reads) { [self] in try body(try workspace()) }
+        try await blocking { [self] in try body(try workspace()) }
     }
 
-    /// Runs a write: serialised in this process, under the workspace's write lock across processes.
+    /// Runs a write on the thread pool: one at a time in this process (in the order they came),
+    /// under the workspace's write lock across processes.
     func write<T: Sendable>(_ body: @escaping @Sendable (Workspace) throws -> T) async throws -> T {
-        try await hop(writes) { [self] in try body(try workspace()) }
+        try await writeTurns.run { [self] in try await blocking { [self] in try body(try workspace()) } }
     }
 
-    private func hop<T: Sendable>(_ queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T
-    {
-        try await withCheckedThrowingContinuation { (k: CheckedContinuation<T, any Error>) in
-            queue.async {
-                do { k.resume(returning: try body()) } catch let e as WorkspaceError {
-                    k.resume(throwing: APIError.from(e))
-                } catch {
-                    k.resume(throwing: error)
-                }
-            }
+    /// Runs `body` on NIO's blocking thread pool; a `WorkspaceError` becomes its `APIError`.
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        do { return try await NIOThreadPool.singleton.runIfActive(body) } catch let e as WorkspaceError {
+            throw APIError.from(e)
         }
     }
 
@@ -89,7 +87,7 @@ final class ServerState: Sendable {
                 time: Timestamp.now().description, kind: kind, severity: severity,
                 actor: actor ?? context.identity?.email,
                 company: company ?? context.identity?.company, address: context.remoteAddress,
-                requestID: context.requestID,
+                requestID: context.id,
                 detail: detail))
         var metadata: Logger.Metadata = ["kind": .string(kind), "detail": .string(detail)]
         if let actor = actor ?? context.identity?.email { metadata["actor"] = .string(actor) }
@@ -97,47 +95,63 @@ final class ServerState: Sendable {
     }
 }
 
+/// Runs async operations one at a time, in the order they arrive.
+actor SerialGate {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            busy = true
+        }
+        defer {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
+        return try await operation()
+    }
+}
+
 /// Rendered contract JSON and its ETag by path, valid while the file stamp they came from holds.
-final class RenderCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String: (stamp: String, bytes: [UInt8], tag: String)] = [:]
+final class RenderCache: Sendable {
+    private let entries = Mutex<[String: (stamp: String, bytes: [UInt8], tag: String)]>([:])
 
     func get(_ path: String, stamp: String) -> (bytes: [UInt8], tag: String)? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let e = entries[path], e.stamp == stamp else { return nil }
-        return (e.bytes, e.tag)
+        entries.withLock { entries in
+            guard let e = entries[path], e.stamp == stamp else { return nil }
+            return (e.bytes, e.tag)
+        }
     }
 
     func put(_ path: String, stamp: String, _ bytes: [UInt8], tag: String) {
-        lock.lock()
-        if entries.count > 20_000 { entries.removeAll() }
-        entries[path] = (stamp, bytes, tag)
-        lock.unlock()
+        entries.withLock { entries in
+            if entries.count > 20_000 { entries.removeAll() }
+            entries[path] = (stamp, bytes, tag)
+        }
     }
 }
 
 /// Signature-verified tokens and their claims; never a decision about who may do what.
-final class TokenCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String: TokenClaims] = [:]
+final class TokenCache: Sendable {
+    private let entries = Mutex<[String: TokenClaims]>([:])
 
     /// The claims of a token verified before, if it has not expired since.
     func get(_ token: String, now: Int64) -> TokenClaims? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let c = entries[token] else { return nil }
-        if now >= c.expiresAt + JWT.leeway {
-            entries[token] = nil
-            return nil
+        entries.withLock { entries in
+            guard let c = entries[token] else { return nil }
+            if now >= c.expiresAt + JWT.leeway {
+                entries[token] = nil
+                return nil
+            }
+            return c
         }
-        return c
     }
 
     func put(_ token: String, _ claims: TokenClaims) {
-        lock.lock()
-        if entries.count > 10_000 { entries.removeAll() }
-        entries[token] = claims
-        lock.unlock()
+        entries.withLock { entries in
+            if entries.count > 10_000 { entries.removeAll() }
+            entries[token] = claims
+        }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
+import Synchronization
 
 /// Fixed-window request counting per key (a user, or an address before login).
-public final class RateLimiter: @unchecked Sendable {
+public final class RateLimiter: Sendable {
     public struct Rule: Sendable, Equatable {
         public var limit: Int
         public var window: Int64
@@ -12,32 +13,31 @@ public final class RateLimiter: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
-    private var windows: [String: (start: Int64, count: Int)] = [:]
+    private let windows = Mutex<[String: (start: Int64, count: Int)]>([:])
 
     public init() {}
 
     /// Counts one request; returns nil when allowed, else the seconds until the window resets.
     public func hit(_ key: String, rule: Rule, now: Int64) -> Int64? {
-        lock.lock()
-        defer { lock.unlock() }
-        var w = windows[key] ?? (now, 0)
-        if now >= w.start + rule.window { w = (now, 0) }
-        if w.count >= rule.limit {
+        windows.withLock { windows in
+            var w = windows[key] ?? (now, 0)
+            if now >= w.start + rule.window { w = (now, 0) }
+            if w.count >= rule.limit {
+                windows[key] = w
+                return max(1, w.start + rule.window - now)
+            }
+            w.count += 1
             windows[key] = w
-            return max(1, w.start + rule.window - now)
+            if windows.count > 100_000 { windows = windows.filter { now < $0.value.start + 3600 } }
+            return nil
         }
-        w.count += 1
-        windows[key] = w
-        if windows.count > 100_000 { windows = windows.filter { now < $0.value.start + 3600 } }
-        return nil
     }
 }
 
 /// Locks out guessing, not the account: failures are counted per (account, address) and per
 /// address, and each lock is a delay that doubles with every further failure up to a cap. An
 /// attacker elsewhere cannot lock the owner out, because the owner's address has its own count.
-public final class LoginGuard: @unchecked Sendable {
+public final class LoginGuard: Sendable {
     /// Failures (per account and address) before the first delay.
     public let maxFailures: Int
     /// The longest delay, in seconds.
@@ -46,8 +46,7 @@ public final class LoginGuard: @unchecked Sendable {
     public let baseDelay: Int64
     /// Failures from one address, over every account, before that address is delayed.
     public let addressFailures: Int
-    private let lock = NSLock()
-    private var entries: [String: (count: Int, lockedUntil: Int64?, last: Int64)] = [:]
+    private let entries = Mutex<[String: (count: Int, lockedUntil: Int64?, last: Int64)]>([:])
 
     public init(maxFailures: Int = 5, lockSeconds: Int64 = 15 * 60, baseDelay: Int64 = 30, addressFailures: Int? = nil)
     {
@@ -65,39 +64,39 @@ public final class LoginGuard: @unchecked Sendable {
 
     /// Seconds left on a delay for this account from this address, or nil when it may try.
     public func lockedFor(_ account: String, address: String? = nil, now: Int64) -> Int64? {
-        lock.lock()
-        defer { lock.unlock() }
-        var left: Int64?
-        for key in [Self.accountKey(account, address), Self.addressKey(address)] {
-            guard let until = entries[key]?.lockedUntil, now < until else { continue }
-            left = max(left ?? 0, until - now)
+        entries.withLock { entries in
+            var left: Int64?
+            for key in [Self.accountKey(account, address), Self.addressKey(address)] {
+                guard let until = entries[key]?.lockedUntil, now < until else { continue }
+                left = max(left ?? 0, until - now)
+            }
+            return left
         }
-        return left
     }
 
     /// Records a failure; returns the delay it started (in seconds), or nil when it started none.
     @discardableResult
     public func fail(_ account: String, address: String? = nil, now: Int64) -> Int64? {
-        lock.lock()
-        defer { lock.unlock() }
-        if entries.count > 100_000 { entries = entries.filter { now - $0.value.last < lockSeconds * 4 } }
-        var started: Int64?
-        for (key, threshold) in [
-            (Self.accountKey(account, address), maxFailures), (Self.addressKey(address), addressFailures),
-        ] {
-            var e = entries[key] ?? (0, nil, now)
-            // A quiet spell as long as the cap forgives earlier failures.
-            if now - e.last >= lockSeconds * 4 { e = (0, nil, now) }
-            e.count += 1
-            e.last = now
-            if e.count >= threshold {
-                let delay = Self.delay(after: e.count - threshold, base: baseDelay, cap: lockSeconds)
-                e.lockedUntil = now + delay
-                started = max(started ?? 0, delay)
+        let (lockSeconds, baseDelay) = (self.lockSeconds, self.baseDelay)
+        let keys = [(Self.accountKey(account, address), maxFailures), (Self.addressKey(address), addressFailures)]
+        return entries.withLock { entries in
+            if entries.count > 100_000 { entries = entries.filter { now - $0.value.last < lockSeconds * 4 } }
+            var started: Int64?
+            for (key, threshold) in keys {
+                var e = entries[key] ?? (0, nil, now)
+                // A quiet spell as long as the cap forgives earlier failures.
+                if now - e.last >= lockSeconds * 4 { e = (0, nil, now) }
+                e.count += 1
+                e.last = now
+                if e.count >= threshold {
+                    let delay = Self.delay(after: e.count - threshold, base: baseDelay, cap: lockSeconds)
+                    e.lockedUntil = now + delay
+                    started = max(started ?? 0, delay)
+                }
+                entries[key] = e
             }
-            entries[key] = e
+            return started
         }
-        return started
     }
 
     /// `base × 2^steps`, no more than `cap`, without overflowing.
@@ -113,9 +112,8 @@ public final class LoginGuard: @unchecked Sendable {
 
     /// A successful login clears the account's count from that address.
     public func succeed(_ account: String, address: String? = nil) {
-        lock.lock()
-        entries[Self.accountKey(account, address)] = nil
-        lock.unlock()
+        let key = Self.accountKey(account, address)
+        entries.withLock { $0[key] = nil }
     }
 }
 
@@ -124,7 +122,7 @@ public final class LoginGuard: @unchecked Sendable {
 /// low or medium events of one kind, actor and address are written in full and the rest are
 /// counted into one event with a `count` (high and critical ones are always written); past
 /// `maxBytes` the file is rotated (`.1`, `.2`; older ones dropped).
-public final class SecurityLog: @unchecked Sendable {
+public final class SecurityLog: Sendable {
     public static let path = ".pactoria/secrets/security-events.jsonl"
     public struct Event: Sendable, Equatable {
         public var time: String
@@ -190,11 +188,14 @@ public final class SecurityLog: @unchecked Sendable {
 
     private let file: String
     public let limits: Limits
-    private let lock = NSLock()
     private let clock: @Sendable () -> Int64
-    /// Per key: the window's start, events seen in it, and the newest one not yet written.
-    private var windows: [String: (start: Int64, seen: Int, pending: Event?)] = [:]
-    private var lastSweep: Int64 = 0
+    /// What the lock guards: per key, the window's start, events seen in it, and the newest one not
+    /// yet written; and when ended windows were last written out.
+    private struct Windows {
+        var byKey: [String: (start: Int64, seen: Int, pending: Event?)] = [:]
+        var lastSweep: Int64 = 0
+    }
+    private let state = Mutex(Windows())
 
     /// `clock` gives the time in seconds (the system clock unless a test sets one).
     public init(_ ws: Workspace, limits: Limits = .init(), clock: (@Sendable () -> Int64)? = nil) {
@@ -208,45 +209,44 @@ public final class SecurityLog: @unchecked Sendable {
     deinit { flush() }
 
     public func record(_ e: Event) {
-        lock.lock()
-        defer { lock.unlock() }
         let now = clock()
-        sweep(now, force: false)
-        // High and critical events (a lockout, a cross-company attempt) are always written in full.
-        guard e.severity == "low" || e.severity == "medium" else { return append(e) }
-        let key = e.key
-        var w = windows[key] ?? (now, 0, nil)
-        if now >= w.start + limits.window {
-            if let p = w.pending { append(p) }
-            w = (now, 0, nil)
+        state.withLock { state in
+            sweep(&state, now, force: false)
+            // High and critical events (a lockout, a cross-company attempt) are always written in full.
+            guard e.severity == "low" || e.severity == "medium" else { return append(e) }
+            let key = e.key
+            var w = state.byKey[key] ?? (now, 0, nil)
+            if now >= w.start + limits.window {
+                if let p = w.pending { append(p) }
+                w = (now, 0, nil)
+            }
+            w.seen += 1
+            if w.seen <= limits.burst {
+                append(e)
+            } else {
+                var p = e
+                p.count = w.seen - limits.burst
+                p.detail = "\(e.detail) (\(p.count) more like this since the last entry)"
+                w.pending = p
+            }
+            state.byKey[key] = w
+            if state.byKey.count > limits.maxKeys { sweep(&state, now, force: true) }
         }
-        w.seen += 1
-        if w.seen <= limits.burst {
-            append(e)
-        } else {
-            var p = e
-            p.count = w.seen - limits.burst
-            p.detail = "\(e.detail) (\(p.count) more like this since the last entry)"
-            w.pending = p
-        }
-        windows[key] = w
-        if windows.count > limits.maxKeys { sweep(now, force: true) }
     }
 
     /// Writes out every pending count (done before reading, and when the log is released).
     public func flush() {
-        lock.lock()
-        sweep(clock(), force: true)
-        lock.unlock()
+        let now = clock()
+        state.withLock { sweep(&$0, now, force: true) }
     }
 
     /// Writes the counts of ended windows (all of them when `force`). Called with the lock held.
-    private func sweep(_ now: Int64, force: Bool) {
-        guard force || now - lastSweep >= limits.window else { return }
-        lastSweep = now
-        for (key, w) in windows where force || now >= w.start + limits.window {
+    private func sweep(_ state: inout Windows, _ now: Int64, force: Bool) {
+        guard force || now - state.lastSweep >= limits.window else { return }
+        state.lastSweep = now
+        for (key, w) in state.byKey where force || now >= w.start + limits.window {
             if let p = w.pending { append(p) }
-            windows[key] = nil
+            state.byKey[key] = nil
         }
     }
 
@@ -279,10 +279,11 @@ public final class SecurityLog: @unchecked Sendable {
 
     /// The newest events first.
     public func read(limit: Int = 100, offset: Int = 0) -> (events: [[String: Any]], total: Int) {
-        lock.lock()
-        sweep(clock(), force: true)
-        let texts = files.map { (try? String(contentsOfFile: $0, encoding: .utf8)) ?? "" }
-        lock.unlock()
+        let now = clock()
+        let texts = state.withLock { state in
+            sweep(&state, now, force: true)
+            return files.map { (try? String(contentsOfFile: $0, encoding: .utf8)) ?? "" }
+        }
         let all = texts.flatMap { text in
             text.split(separator: "\n").reversed().compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]

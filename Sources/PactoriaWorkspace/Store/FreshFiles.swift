@@ -1,12 +1,12 @@
 import Foundation
+import Synchronization
 
 /// Parsed files kept in memory by a long-running process and re-read whenever the file's size,
 /// mtime, ctime or inode change, so edits made by the CLI or by hand are seen at once.
-public final class FreshFiles: @unchecked Sendable {
+public final class FreshFiles: Sendable {
     private let root: String
-    private let lock = NSLock()
-    private var config: (FileSystem.Stamp?, WorkspaceConfig)?
-    private var users: (FileSystem.Stamp?, [User])?
+    private let config = Mutex<(FileSystem.Stamp?, WorkspaceConfig)?>(nil)
+    private let users = Mutex<(FileSystem.Stamp?, [User])?>(nil)
 
     public init(root: String) { self.root = root }
 
@@ -20,28 +20,20 @@ public final class FreshFiles: @unchecked Sendable {
 
     private func opened() throws(WorkspaceError) -> Workspace {
         let stamp = FileSystem.stamp(root + "/" + Workspace.configPath)
-        lock.lock()
-        let cached = config
-        lock.unlock()
-        if let cached, let stamp, cached.0 == stamp { return Workspace(root: root, config: cached.1) }
+        if let cached = config.withLock({ $0 }), let stamp, cached.0 == stamp {
+            return Workspace(root: root, config: cached.1)
+        }
         let ws = try Workspace.open(root: root)
-        lock.lock()
-        config = (stamp, ws.config)
-        lock.unlock()
+        config.withLock { $0 = (stamp, ws.config) }
         return ws
     }
 
     /// The users, parsed once per change of `.pactoria/users.yaml`.
     public func users(_ ws: Workspace) throws(WorkspaceError) -> [User] {
         let stamp = FileSystem.stamp(ws.absolute(UserStore.path))
-        lock.lock()
-        let cached = users
-        lock.unlock()
-        if let cached, cached.0 == stamp { return cached.1 }
+        if let cached = users.withLock({ $0 }), cached.0 == stamp { return cached.1 }
         let list = try UserStore.load(ws)
-        lock.lock()
-        users = (stamp, list)
-        lock.unlock()
+        users.withLock { $0 = (stamp, list) }
         return list
     }
 }

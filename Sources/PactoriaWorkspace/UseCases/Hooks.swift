@@ -1,6 +1,7 @@
 import Foundation
 import PactoriaCrypto
 public import PactoriaGit
+import PactoriaProcess
 
 /// What happened when a domain-event hook was due to run.
 public struct HookRun: Sendable {
@@ -12,7 +13,9 @@ public struct HookRun: Sendable {
     public var skipped: Bool = false
     /// What would let a skipped hook run (approving it on this machine).
     public var remedy: Remedy? = nil
-    public var succeeded: Bool { exitCode == 0 && !skipped }
+    /// Set when the hook overran this limit and was stopped, with everything it started.
+    public var timedOut: Duration? = nil
+    public var succeeded: Bool { exitCode == 0 && !skipped && timedOut == nil }
 
     /// One line for the user when the hook failed or was skipped.
     public var warning: String? { warning(.domain) }
@@ -20,6 +23,9 @@ public struct HookRun: Sendable {
     /// One line for the user when the hook failed or was skipped, its remedy worded by `w`.
     public func warning(_ w: Wording) -> String? {
         if skipped { return w.line(output, remedy) }
+        if let timedOut {
+            return "hook \(path) did not finish within \(Hooks.describe(timedOut)) and was stopped; the commit stands"
+        }
         return succeeded ? nil : "hook \(path) failed (exit \(exitCode)); the commit stands"
     }
 }
@@ -46,7 +52,9 @@ public struct HookStatus: Sendable, Equatable {
 
 /// Domain events as hooks: a file at `.pactoria/hooks/<event>` (for example
 /// `.pactoria/hooks/contract.activated`) runs after the commit with the event as JSON on standard
-/// input. A failing hook is reported; it never undoes the commit.
+/// input. A failing hook is reported; it never undoes the commit. A hook still running after
+/// `timeout(_:environment:)` is stopped with every process it started (its process group) and
+/// reported the same way, so a hook that hangs cannot hold the write queue.
 ///
 /// The hooks directory is tracked, so anyone who can push can write a hook: a hook runs only when
 /// its exact content (SHA-256) is on this machine's allow-list, `<git dir>/pactoria/approved-hooks`,
@@ -117,6 +125,7 @@ public enum Hooks {
         var runs: [HookRun] = []
         var skipped = Set<String>()
         let approved = approvals(ws)
+        let limit = timeout(ws.config, environment: ProcessInfo.processInfo.environment)
         for e in events {
             let rel = "\(directory)/\(e.event)"
             let path = ws.absolute(rel)
@@ -140,7 +149,8 @@ public enum Hooks {
             guard FileManager.default.isExecutableFile(atPath: path) else { continue }
             runs.append(
                 execute(
-                    path: path, relative: rel, payload: payload(e, commit: commit), workspace: ws.root, event: e.event))
+                    path: path, relative: rel, payload: payload(e, commit: commit), workspace: ws.root, event: e.event,
+                    timeout: limit))
         }
         return runs
     }
@@ -158,46 +168,41 @@ public enum Hooks {
         return Array(data) + [0x0A]
     }
 
-    static func execute(path: String, relative: String, payload: [UInt8], workspace: String, event: String) -> HookRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.currentDirectoryURL = URL(fileURLWithPath: workspace)
+    /// How long a hook may run before it is stopped with everything it started:
+    /// `PACTORIA_HOOK_TIMEOUT` seconds, else `hooks.timeout` seconds in the config, else 60 seconds.
+    public static func timeout(_ config: WorkspaceConfig?, environment: [String: String]) -> Duration {
+        for text in [environment["PACTORIA_HOOK_TIMEOUT"], config?.tree["hooks"]?["timeout"]?.string] {
+            if let text, let seconds = Double(text), seconds > 0, seconds < 1e9 {
+                return .milliseconds(Int64(seconds * 1000))
+            }
+        }
+        return .seconds(60)
+    }
+
+    static func execute(
+        path: String, relative: String, payload: [UInt8], workspace: String, event: String, timeout limit: Duration
+    ) -> HookRun {
         var env = ProcessInfo.processInfo.environment
         env["PACTORIA_EVENT"] = event
         env["PACTORIA_WORKSPACE"] = workspace
-        process.environment = env
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
+        let hook = ChildProcess(
+            path, environment: env, directory: workspace, input: payload, errorOutput: .mergeWithOutput,
+            timeout: limit)
         do {
-            try process.run()
+            let done = try hook.run()
+            let text = String(decoding: done.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return HookRun(event: event, path: relative, exitCode: done.status, output: text)
+        } catch .timedOut {
+            return HookRun(event: event, path: relative, exitCode: -1, output: "", timedOut: limit)
         } catch {
-            return HookRun(
-                event: event, path: relative, exitCode: 127, output: "cannot run: \(error.localizedDescription)")
+            return HookRun(event: event, path: relative, exitCode: 127, output: "\(error)")
         }
-        // Read output concurrently so a chatty hook cannot block on a full pipe.
-        let collected = OutputBox()
-        let reader = Thread {
-            collected.set(output.fileHandleForReading.readDataToEndOfFile())
-        }
-        reader.start()
-        // A hook that exits without reading its input closes the pipe: EPIPE, not a crash.
-        try? input.fileHandleForWriting.write(contentsOf: Data(payload))
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        while !collected.isSet { usleep(1_000) }
-        let text = String(decoding: collected.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return HookRun(event: event, path: relative, exitCode: process.terminationStatus, output: text)
     }
 
-    final class OutputBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: Data?
-        func set(_ d: Data) { lock.lock(); value = d; lock.unlock() }
-        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value != nil }
-        var data: Data { lock.lock(); defer { lock.unlock() }; return value ?? Data() }
+    static func describe(_ d: Duration) -> String {
+        let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+        let text = ms % 1000 == 0 ? "\(ms / 1000)" : String(format: "%.1f", Double(ms) / 1000)
+        return text + (text == "1" ? " second" : " seconds")
     }
 }
 

@@ -1,3 +1,0 @@
-import PactoriaCLI
-
-Pactoria.main()
