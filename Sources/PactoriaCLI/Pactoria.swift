@@ -1,4 +1,5 @@
 public import ArgumentParser
+import PactoriaCore
 import PactoriaWorkspace
 
 /// The `pactoria` command tree. Commands parse, call a use case in PactoriaWorkspace, and render.
@@ -30,10 +31,6 @@ public struct Pactoria: ParsableCommand {
         ])
 
     public init() {}
-}
-
-public enum PactoriaVersion {
-    public static let current = "0.1.0"
 }
 
 /// Options every command takes.

@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
+import Hummingbird
 import Logging
+import PactoriaAccess
 import PactoriaCore
 import PactoriaWorkspace
 

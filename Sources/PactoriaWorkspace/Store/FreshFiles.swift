@@ -6,7 +6,7 @@ public final class FreshFiles: @unchecked Sendable {
     private let root: String
     private let lock = NSLock()
     private var config: (FileSystem.Stamp?, WorkspaceConfig)?
-    private var users: (FileSystem.Stamp?, [User])?
+    private var parsed: [String: (stamp: FileSystem.Stamp?, value: any Sendable)] = [:]
 
     public init(root: String) { self.root = root }
 
@@ -31,17 +31,20 @@ public final class FreshFiles: @unchecked Sendable {
         return ws
     }
 
-    /// The users, parsed once per change of `.pactoria/users.yaml`.
-    public func users(_ ws: Workspace) throws(WorkspaceError) -> [User] {
-        let stamp = FileSystem.stamp(ws.absolute(UserStore.path))
+    /// What `load` makes of the file at `path`, made again only when the file's stamp changes
+    /// (PactoriaAccess keeps its users this way).
+    package func fresh<Value: Sendable>(_ path: String, _ load: () throws(WorkspaceError) -> Value)
+        throws(WorkspaceError) -> Value
+    {
+        let stamp = FileSystem.stamp(path)
         lock.lock()
-        let cached = users
+        let cached = parsed[path]
         lock.unlock()
-        if let cached, cached.0 == stamp { return cached.1 }
-        let list = try UserStore.load(ws)
+        if let cached, cached.stamp == stamp, let value = cached.value as? Value { return value }
+        let value = try load()
         lock.lock()
-        users = (stamp, list)
+        parsed[path] = (stamp, value)
         lock.unlock()
-        return list
+        return value
     }
 }
