@@ -1,4 +1,5 @@
 public import ArgumentParser
+import PactoriaCore
 import PactoriaWorkspace
 
 /// The `pactoria` command tree. Commands parse, call a use case in PactoriaWorkspace, and render.
@@ -31,10 +32,6 @@ public struct Pactoria: AsyncParsableCommand {
         ])
 
     public init() {}
-}
-
-public enum PactoriaVersion {
-    public static let current = "0.1.0"
 }
 
 /// Options every command takes.

@@ -1,4 +1,5 @@
 internal import CLibGit2
+import Foundation
 
 /// An error reported by libgit2, carrying libgit2's own message.
 public struct GitError: Error, Sendable, CustomStringConvertible {
@@ -39,7 +40,7 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
     static func last(_ result: Int32, _ operation: String) -> GitError {
         var message = "libgit2 error \(result)"
         if let err = git_error_last(), let text = err.pointee.message {
-            message = String(cString: text).trimmingWhitespace()
+            message = String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let code: Code
         switch result {
@@ -62,15 +63,6 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
 func check(_ result: Int32, _ operation: @autoclosure () -> String) throws -> Int32 {
     if result < 0 { throw GitError.last(result, operation()) }
     return result
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
-    }
 }
 
 /// libgit2 must be initialised once per process before any other call.

@@ -1,4 +1,5 @@
 internal import CLibGit2
+import Foundation
 
 /// Unified diffs of two texts, computed by libgit2.
 public enum TextDiff {

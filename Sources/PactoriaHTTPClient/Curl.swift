@@ -1,4 +1,5 @@
 internal import CCurl
+import Foundation
 
 /// libcurl's process-wide initialisation. `curl_global_init` is not thread-safe and must run
 /// once before any other libcurl call; a `static let` is initialised exactly once, atomically.
@@ -41,9 +42,9 @@ final class ResponseSink {
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].trimmingWhitespace().lowercased()
+        let name = line[..<colon].trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard !name.isEmpty else { return }
-        headers.append((name, line[line.index(after: colon)...].trimmingWhitespace()))
+        headers.append((name, line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
     var headerDictionary: [String: String] {

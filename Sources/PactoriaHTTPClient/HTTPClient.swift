@@ -52,7 +52,7 @@ public struct HTTPClient: Sendable {
 
         let headers = HeaderList()
         for header in request.headers {
-            let value = header.value.trimmingWhitespace()
+            let value = header.value.trimmingCharacters(in: .whitespacesAndNewlines)
             // libcurl sends "Name;" as a header with an empty value ("Name:" would remove it).
             try headers.append(value.isEmpty ? "\(header.name);" : "\(header.name): \(value)")
         }

@@ -56,7 +56,7 @@ extension HTTPClientError {
     static func fromCurl(code: CURLcode, detail: String, request: HTTPRequest) -> HTTPClientError {
         let summary = String(cString: curl_easy_strerror(code))
         var text = "\(request.method) \(request.redactedURL): \(summary)"
-        let detail = detail.trimmingWhitespace()
+        let detail = detail.trimmingCharacters(in: .whitespacesAndNewlines)
         if !detail.isEmpty, detail != summary { text += " (\(detail))" }
         text = redact(text, secrets: request.secrets)
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One request header. Names are sent as given; lookups are case-insensitive.
 public struct HTTPHeader: Sendable, Hashable {
     public var name: String
@@ -88,11 +90,11 @@ public struct HTTPRequest: Sendable {
     var secrets: [String] {
         var result: [String] = []
         for header in headers where header.isSensitive {
-            let value = header.value.trimmingWhitespace()
+            let value = header.value.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { continue }
             result.append(value)
             if let space = value.firstIndex(of: " ") {
-                let credentials = value[value.index(after: space)...].trimmingWhitespace()
+                let credentials = value[value.index(after: space)...].trimmingCharacters(in: .whitespacesAndNewlines)
                 if credentials.count >= 4 { result.append(credentials) }
             }
         }
@@ -146,14 +148,4 @@ func redactURL(_ url: String) -> String {
         }
     }
     return String(text)
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        let text = String(self)
-        guard let first = text.firstIndex(where: { !$0.isWhitespace }),
-            let last = text.lastIndex(where: { !$0.isWhitespace })
-        else { return "" }
-        return String(text[first...last])
-    }
 }

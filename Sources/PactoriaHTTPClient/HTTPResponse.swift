@@ -1,3 +1,5 @@
+import Foundation
+
 /// A complete HTTP response. Any status, including 4xx and 5xx, is a response, not an error.
 public struct HTTPResponse: Sendable, Hashable {
     public var status: Int
@@ -25,7 +27,7 @@ public struct HTTPResponse: Sendable, Hashable {
 
     /// `Retry-After` given in seconds, if present and well formed (HTTP dates are ignored).
     public var retryAfter: Duration? {
-        guard let value = header("Retry-After")?.trimmingWhitespace(), !value.isEmpty,
+        guard let value = header("Retry-After")?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty,
             value.allSatisfy({ $0.isASCII && $0.isNumber }), let seconds = Int(value)
         else { return nil }
         return .seconds(seconds)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PactoriaCore
 
 /// The OpenAPI 3 description of what the server does. A test checks every route against it.
 public enum OpenAPIDocument {
@@ -146,7 +147,7 @@ public enum OpenAPIDocument {
         return [
             "openapi": "3.0.3",
             "info": [
-                "title": "Pactoria", "version": ServerInfo.version,
+                "title": "Pactoria", "version": PactoriaVersion.current,
                 "description": "A git-native contract repository for UK small businesses.",
             ],
             "servers": [["url": "http://127.0.0.1:8000"]],

@@ -1,3 +1,4 @@
+import ArgumentParser
 import PactoriaCLI
 
 /// The process's entry point: the `pactoria` command tree, run on the main task (`serve` runs

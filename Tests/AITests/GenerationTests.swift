@@ -1,3 +1,4 @@
+import Foundation
 import PactoriaAI
 import PactoriaCore
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import PactoriaCore
 import PactoriaGit
+import PactoriaHTTPClient
 import PactoriaTestSupport
 import PactoriaWorkspace
 import ServerTestSupport

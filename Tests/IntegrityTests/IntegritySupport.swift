@@ -1,3 +1,4 @@
+import PactoriaHTTPClient
 import ServerTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaAccess
 import PactoriaCore
 import PactoriaCrypto
 import PactoriaHTTPClient

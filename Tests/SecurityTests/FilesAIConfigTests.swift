@@ -1,6 +1,7 @@
 import Foundation
 import PactoriaAI
 import PactoriaCore
+import PactoriaDrafting
 import PactoriaTestSupport
 import PactoriaWorkspace
 import ServerTestSupport

@@ -1,6 +1,8 @@
 import Foundation
+import PactoriaAccess
 import PactoriaCore
 import PactoriaGit
+import PactoriaHTTPClient
 import PactoriaTestSupport
 import PactoriaWorkspace
 import ServerTestSupport

@@ -1,8 +1,10 @@
 import Foundation
 import Logging
+import PactoriaHTTPClient
 import PactoriaServer
 import PactoriaWorkspace
 import ServerTestSupport
+import ServiceLifecycle
 import Testing
 
 /// Issue #11: headers (CSP, no timing oracle), strict JSON bodies, and log lines that cannot be forged.

@@ -1,4 +1,6 @@
 import Foundation
+import PactoriaHTTPClient
+import PactoriaServer
 import PactoriaWorkspace
 import ServerTestSupport
 import Testing

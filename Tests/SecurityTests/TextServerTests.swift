@@ -1,5 +1,7 @@
 import Foundation
 import PactoriaCore
+import PactoriaGit
+import PactoriaHTTPClient
 import PactoriaWorkspace
 import ServerTestSupport
 import Testing

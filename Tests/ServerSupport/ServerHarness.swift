@@ -1,9 +1,11 @@
 public import Foundation
-public import PactoriaCore
+public import PactoriaAccess
+import PactoriaCore
 public import PactoriaHTTPClient
-public import PactoriaServer
+import PactoriaServer
 import PactoriaTestSupport
 public import PactoriaWorkspace
+import ServiceLifecycle
 public import Testing
 
 /// A real server on 127.0.0.1 and an ephemeral port, over a fresh workspace, reached with the

@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaAccess
 import PactoriaHTTPClient
 import PactoriaWorkspace
 import ServerTestSupport

@@ -85,13 +85,13 @@ public struct ContractGenerationService: Sendable {
 
     /// Removes a Markdown code fence wrapped around the whole answer.
     static func stripCodeFence(_ text: String) -> String {
-        let trimmed = text.trimmingCharacters()
+        let trimmed = text.trimmingSpaces()
         guard trimmed.hasPrefix("```"), trimmed.hasSuffix("```"), trimmed.count > 6 else { return trimmed }
         var lines = trimmed.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 2 else { return trimmed }
         lines.removeFirst()
         lines.removeLast()
-        return lines.joined(separator: "\n").trimmingCharacters()
+        return lines.joined(separator: "\n").trimmingSpaces()
     }
 
     /// Descriptions inside `[TO COMPLETE: …]` markers the provider wrote itself.

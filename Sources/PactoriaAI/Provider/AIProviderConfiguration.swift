@@ -1,3 +1,5 @@
+import Foundation
+import PactoriaCore
 public import PactoriaHTTPClient
 
 /// Settings for an AI provider from a workspace's configuration file. The API key is never
@@ -86,11 +88,11 @@ public struct AIProviderConfiguration: Sendable, Equatable {
         _ environment: [String: String], settings: AIProviderSettings = AIProviderSettings()
     ) -> AIProviderConfiguration {
         func value(_ name: String) -> String? {
-            guard let text = environment[name]?.trimmingCharacters(), !text.isEmpty else { return nil }
+            guard let text = environment[name]?.trimmingSpaces(), !text.isEmpty else { return nil }
             return text
         }
         func nonBlank(_ text: String?) -> String? {
-            guard let text = text?.trimmingCharacters(), !text.isEmpty else { return nil }
+            guard let text = text?.trimmingSpaces(), !text.isEmpty else { return nil }
             return text
         }
         let key = apiKeyVariables.lazy.compactMap(value).first
@@ -106,7 +108,7 @@ public struct AIProviderConfiguration: Sendable, Equatable {
             let host = Self.host(of: committed) ?? committed
             let allowed = Set(
                 (value(allowHostVariable) ?? "").split(separator: ",").map {
-                    String($0).trimmingCharacters().lowercased()
+                    String($0).trimmingSpaces().lowercased()
                 }
                     + settings.confirmedHosts.map { $0.lowercased() })
             if host != Self.host(of: defaultBaseURL), !allowed.contains(host) { config.unconfirmedHost = host }
@@ -162,15 +164,5 @@ extension AIProviderConfiguration: CustomStringConvertible, CustomDebugStringCon
                 "connectTimeout": connectTimeout, "requestTimeout": requestTimeout,
             ],
             displayStyle: .struct)
-    }
-}
-
-extension String {
-    /// Without leading and trailing whitespace and newlines.
-    func trimmingCharacters() -> String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaCore
 public import PactoriaHTTPClient
 
 /// Calls `POST {baseURL}/chat/completions` of an OpenAI-compatible API through
@@ -94,7 +95,7 @@ public struct ChatCompletionsClient: Sendable {
             let message = first["message"] as? [String: Any]
         else { throw .malformedResponse("no choices[0].message") }
         guard let content = message["content"] as? String,
-            !content.trimmingCharacters().isEmpty
+            !content.trimmingSpaces().isEmpty
         else { throw .malformedResponse("choices[0].message.content is missing or empty") }
 
         var usage: TokenUsage?
@@ -118,7 +119,7 @@ public struct ChatCompletionsClient: Sendable {
             }
             if let message = object["error"] as? String { return message }
         }
-        let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters()
+        let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingSpaces()
         return text
     }
 

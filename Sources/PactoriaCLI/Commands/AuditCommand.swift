@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PactoriaCore
+import PactoriaGit
 import PactoriaWorkspace
 
 struct AuditCommand: ParsableCommand {
@@ -347,6 +348,6 @@ enum Executable {
         if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return resolved
         }
-        return FileSystemPath.absolute(CommandLine.arguments[0])
+        return AbsolutePath.resolve(CommandLine.arguments[0])
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import PactoriaGit
 import PactoriaWorkspace
 
 struct Commit: ParsableCommand {

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import PactoriaAI
 import PactoriaCore
+import PactoriaDrafting
+import PactoriaGit
 import PactoriaWorkspace
 
 /// `--provider local|ai`.

@@ -28,8 +28,9 @@ struct Init: ParsableCommand {
 
     func run() throws {
         try guarded(global) { () throws(WorkspaceError) in
-            let base = global.directory.map { FileSystemPath.absolute($0) }
-            let dir = directory.map { FileSystemPath.absolute($0, relativeTo: base) } ?? base ?? FileSystemPath.cwd
+            let base = global.directory.map { AbsolutePath.resolve($0) }
+            let dir =
+                directory.map { AbsolutePath.resolve($0, relativeTo: base) } ?? base ?? AbsolutePath.currentDirectory
             let r = try InitWorkspace.run(directory: dir, author: author, defaultCurrency: currency)
             if r.initialised {
                 let what = r.createdRepository ? "new git repository" : "existing git repository"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PactoriaCore
+import PactoriaGit
 import PactoriaWorkspace
 
 /// Options shared by every lifecycle verb.
@@ -47,7 +48,7 @@ func renderTransitions(
         if let commit {
             let branch = (try? ws.repository().currentBranch()) ?? nil
             let repo = try? ws.repository()
-            let subject = ObjectIDParse.summary(repo, commit)
+            let subject = CommitSummary.subject(repo, commit)
             Terminal.out("[\(branch ?? "detached HEAD") \(commit.prefix(7))] \(subject ?? "")")
         }
         for o in outcomes {

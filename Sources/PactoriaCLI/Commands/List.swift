@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PactoriaCore
 import PactoriaWorkspace
 
@@ -45,7 +46,7 @@ struct List: ParsableCommand {
                             "id": s.id, "company": s.ref.company, "stem": s.ref.stem, "title": s.title,
                             "contract_type": s.contractType, "status": s.status,
                             "contract_value": s.value.map { ["amount": $0.amount, "currency": $0.currency] } as Any?
-                                ?? NSNullish.null,
+                                ?? NSNull(),
                             "start_date": JSON.opt(s.startDate), "end_date": JSON.opt(s.endDate), "version": s.version,
                             "client": JSON.opt(s.clientName),
                         ]

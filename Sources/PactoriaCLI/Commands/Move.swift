@@ -1,5 +1,6 @@
 import ArgumentParser
 import PactoriaCore
+import PactoriaGit
 import PactoriaWorkspace
 
 struct Move: ParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import PactoriaAI
 import PactoriaCore
+import PactoriaDrafting
 import PactoriaWorkspace
 
 struct New: ParsableCommand {

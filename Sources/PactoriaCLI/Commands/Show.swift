@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import PactoriaCore
+import PactoriaGit
 import PactoriaWorkspace
 
 struct Show: ParsableCommand {
@@ -31,7 +34,7 @@ struct Show: ParsableCommand {
             let snap = try ContractViews.show(ws, spec: contract, revision: at, version: version)
             let content = snap.content.map { String(decoding: $0, as: UTF8.self) }
             if json {
-                var metadata: Any = NSNullish.null
+                var metadata: Any = NSNull()
                 if let doc = snap.document { metadata = doc.root.jsonObject }
                 JSON.print([
                     "company": snap.ref.company, "stem": snap.ref.stem, "commit": JSON.opt(snap.commit?.id.hex),

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import PactoriaCore
+import PactoriaGit
 import PactoriaWorkspace
 
 struct Status: ParsableCommand {

@@ -91,7 +91,7 @@ struct Clone: ParsableCommand {
 
     func run() throws {
         try guarded(global) { () throws(WorkspaceError) in
-            let base = global.directory.map { FileSystemPath.absolute($0) }
+            let base = global.directory.map { AbsolutePath.resolve($0) }
             if !json, isatty(STDERR_FILENO) == 1, let name = directory ?? Remotes.defaultCloneDirectory(for: url) {
                 Terminal.err("Cloning into '\(name)'...")
             }

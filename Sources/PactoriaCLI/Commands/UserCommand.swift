@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PactoriaAccess
 import PactoriaCore
 import PactoriaWorkspace
 

@@ -1,4 +1,5 @@
-public import ArgumentParser
+import ArgumentParser
+import PactoriaCore
 import PactoriaWorkspace
 
 /// Turns a failure into one clear line on stderr (plus a hint, plus detail with --verbose) and an

@@ -1,7 +1,10 @@
 import Foundation
 import Hummingbird
 import PactoriaAI
+import PactoriaAccess
 import PactoriaCore
+import PactoriaDrafting
+import PactoriaGit
 import PactoriaWorkspace
 
 /// Templates, recommendation, generation and analysis routes, over the same use cases as the CLI.

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import PactoriaAccess
 import PactoriaCore
+import PactoriaGit
 import PactoriaWorkspace
 
 /// `/api/v1/audit` (the trail, filtered and paged, limited to the caller's company) and

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
+import Logging
+import PactoriaAccess
 import PactoriaCore
+import PactoriaGit
 import PactoriaWorkspace
 
 /// `/api/v1/contracts`: reads, create, metadata edits and lifecycle transitions, each write one

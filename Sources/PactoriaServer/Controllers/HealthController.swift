@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PactoriaCore
+import PactoriaGit
 import PactoriaWorkspace
 
 struct HealthController {
@@ -8,7 +9,7 @@ struct HealthController {
 
     func addRoutes(to router: Router<PactoriaRequestContext>) {
         router.get("/health") { _, _ in
-            JSONBody.response(["status": "ok", "version": ServerInfo.version, "time": Timestamp.now().description])
+            JSONBody.response(["status": "ok", "version": PactoriaVersion.current, "time": Timestamp.now().description])
         }
         router.get("/ready") { _, _ in
             let checks: [String: String] = try await state.read { ws in
@@ -26,8 +27,4 @@ struct HealthController {
                 ["status": ok ? "ready" : "not_ready", "checks": checks], status: ok ? .ok : .serviceUnavailable)
         }
     }
-}
-
-public enum ServerInfo {
-    public static let version = "0.2.0"
 }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import PactoriaAccess
 import PactoriaCore
 import PactoriaWorkspace
 

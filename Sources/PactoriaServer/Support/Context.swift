@@ -1,5 +1,6 @@
 public import Hummingbird
 import Logging
+public import PactoriaAccess
 public import PactoriaCore
 
 /// Who is calling: the user a verified token names, as the users store has them now (role,

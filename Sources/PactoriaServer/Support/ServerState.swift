@@ -1,6 +1,8 @@
 import Foundation
+import Hummingbird
 import Logging
 import NIOPosix
+import PactoriaAccess
 import PactoriaCore
 import PactoriaWorkspace
 import Synchronization

@@ -1,5 +1,6 @@
 import Foundation
 public import PactoriaCore
+import PactoriaGit
 
 #if canImport(Glibc)
     import Glibc

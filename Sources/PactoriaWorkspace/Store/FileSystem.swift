@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// Small, honest file helpers: atomic writes, stat, directory listing.
-enum FileSystem {
+package enum FileSystem {
     /// Writes `data` to `path` atomically: a temporary file, fsync, rename, fsync of the folder.
     /// The temporary file is made in the workspace's scratch folder (`<git dir>/pactoria/tmp/`,
     /// which git never sees) when `path` is inside a workspace registered with `registerScratch`,
@@ -123,14 +123,14 @@ enum FileSystem {
         return tail.count == 2 && tail.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
     }
 
-    static func writeAtomically(_ text: String, to path: String) throws(WorkspaceError) {
+    package static func writeAtomically(_ text: String, to path: String) throws(WorkspaceError) {
         try writeAtomically(Array(text.utf8), to: path)
     }
 
     /// Reads a regular file. A symbolic link (as the last component), a directory, a FIFO, a
     /// device or a socket is refused without being followed or blocked on: the file is opened
     /// with `O_NOFOLLOW | O_NONBLOCK` and checked with `fstat` before a byte is read.
-    static func read(_ path: String) throws(WorkspaceError) -> [UInt8] {
+    package static func read(_ path: String) throws(WorkspaceError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else {
             if errno == ELOOP { throw .io(path: path, message: notRegular) }
@@ -222,11 +222,11 @@ enum FileSystem {
         return out
     }
 
-    static func readText(_ path: String) throws(WorkspaceError) -> String {
+    package static func readText(_ path: String) throws(WorkspaceError) -> String {
         String(decoding: try read(path), as: UTF8.self)
     }
 
-    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// What is at `path`, without following a symbolic link; nil when nothing is.
     static func kind(_ path: String) -> Kind? {
@@ -259,12 +259,12 @@ enum FileSystem {
         }
     }
 
-    static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    static func makeDirectories(_ path: String) throws(WorkspaceError) {
+    package static func makeDirectories(_ path: String) throws(WorkspaceError) {
         if isDirectory(path) { return }
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty, parent != path { try makeDirectories(parent) }
@@ -276,7 +276,7 @@ enum FileSystem {
     }
 
     /// Names in a directory (not `.`/`..`), unsorted; empty when it does not exist.
-    static func list(_ path: String) -> [String] {
+    package static func list(_ path: String) -> [String] {
         guard let dir = opendir(path) else { return [] }
         defer { closedir(dir) }
         var out: [String] = []
@@ -327,7 +327,7 @@ enum FileSystem {
     }
 
     /// What identifies a file's version cheaply: size, modification and change times, inode.
-    struct Stamp: Equatable, Sendable {
+    package struct Stamp: Equatable, Sendable {
         var size: Int64
         var mtimeNanos: Int64
         var ctimeNanos: Int64
@@ -337,19 +337,19 @@ enum FileSystem {
         /// still match once read back. Callers that care check `kind` itself.
         var kind: Kind = .regular
 
-        static func == (a: Stamp, b: Stamp) -> Bool {
+        package static func == (a: Stamp, b: Stamp) -> Bool {
             a.size == b.size && a.mtimeNanos == b.mtimeNanos && a.ctimeNanos == b.ctimeNanos && a.inode == b.inode
         }
     }
 
     /// The stamp of `path` itself: a symbolic link is not followed (its `kind` says so).
-    static func stamp(_ path: String) -> Stamp? {
+    package static func stamp(_ path: String) -> Stamp? {
         var st = stat()
         guard lstat(path, &st) == 0 else { return nil }
         return stamp(st)
     }
 
-    static func remove(_ path: String) { unlink(path) }
+    package static func remove(_ path: String) { unlink(path) }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
 

@@ -6,7 +6,7 @@ import Synchronization
 public final class FreshFiles: Sendable {
     private let root: String
     private let config = Mutex<(FileSystem.Stamp?, WorkspaceConfig)?>(nil)
-    private let users = Mutex<(FileSystem.Stamp?, [User])?>(nil)
+    private let parsed = Mutex<[String: (stamp: FileSystem.Stamp?, value: any Sendable)]>([:])
 
     public init(root: String) { self.root = root }
 
@@ -28,12 +28,16 @@ public final class FreshFiles: Sendable {
         return ws
     }
 
-    /// The users, parsed once per change of `.pactoria/users.yaml`.
-    public func users(_ ws: Workspace) throws(WorkspaceError) -> [User] {
-        let stamp = FileSystem.stamp(ws.absolute(UserStore.path))
-        if let cached = users.withLock({ $0 }), cached.0 == stamp { return cached.1 }
-        let list = try UserStore.load(ws)
-        users.withLock { $0 = (stamp, list) }
-        return list
+    /// What `load` makes of the file at `path`, made again only when the file's stamp changes
+    /// (PactoriaAccess keeps its users this way).
+    package func fresh<Value: Sendable>(_ path: String, _ load: () throws(WorkspaceError) -> Value)
+        throws(WorkspaceError) -> Value
+    {
+        let stamp = FileSystem.stamp(path)
+        let cached = parsed.withLock { $0[path] }
+        if let cached, cached.stamp == stamp, let value = cached.value as? Value { return value }
+        let value = try load()
+        parsed.withLock { $0[path] = (stamp, value) }
+        return value
     }
 }

@@ -39,23 +39,32 @@ enum WorkingTreeScan {
     }
 
     static func changes(_ ws: Workspace, repo: Repository) throws -> Result {
-        let head = try repo.headCommitID()
-        let headTree = try head.map { try repo.treeID(ofCommit: $0) }
-        let dirsPath = ws.absolute("\(Workspace.cacheDirectory)/\(dirsCacheName)")
-        var dirs = Trace.measure("dir cache") { readDirectories(dirsPath) }
+        let scan = try Scan(ws, repo: repo)
+        let root = try Trace.measure("head root") { try scan.listing(scan.headTree) }
+        try Trace.measure("gather") { try scan.gatherTopLevel(root) }
+        let stamps = Trace.measure("stat") { scan.statFiles() }
+        try Trace.measure("compare") {
+            try scan.compareDirectories(stamps)
+            try scan.compareTopLevelFiles(root)
+        }
+        try scan.classifyNotInHead()
+        Trace.measure("save caches") { scan.saveCaches() }
+        return scan.result()
+    }
+
+    /// One run of `changes`: what it has found so far, and the caches it reads and updates.
+    final class Scan {
+        let ws: Workspace
+        let repo: Repository
+        let headTree: ObjectID?
+        let dirsPath: String
+        var dirs: [String: DirectoryRecord]
         var dirsDirty = false
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        /// Anything changed this recently is never recorded as clean ("racily clean").
         let racyWindow: Int64 = 2_000_000_000
 
-        func listing(_ tree: ObjectID?) throws -> HeadListing {
-            guard let tree, let headTree else { return [:] }
-            _ = headTree
-            var m: HeadListing = [:]
-            for e in try repo.directoryEntries(ofTree: tree) { m[e.name] = (e.id, e.isDirectory) }
-            return m
-        }
-
-        // Phase 1: the directories to look at, with their names and HEAD's tree for each.
+        /// A directory to compare, with its file names and HEAD's tree for it.
         struct Dir {
             var path: String
             var stamp: FileSystem.Stamp
@@ -64,8 +73,45 @@ enum WorkingTreeScan {
         }
         var visit: [Dir] = []
         var entries: [StatusEntry] = []
-        var contractDirectories: [(String, ObjectID)] = []
+        var contractDirectories: [(company: String, tree: ObjectID)] = []
         var specialFiles: [(path: String, kind: FileSystem.Kind)] = []
+        /// Files HEAD does not have: new (staged) or untracked, told apart by the index.
+        var notInHead: [String] = []
+        var files: FileCache?
+        /// Whether blobs come from the per-file cache (many dirty directories) or are hashed.
+        var useFileCache = false
+
+        init(_ ws: Workspace, repo: Repository) throws {
+            self.ws = ws
+            self.repo = repo
+            let head = try repo.headCommitID()
+            headTree = try head.map { try repo.treeID(ofCommit: $0) }
+            let dirsPath = ws.absolute("\(Workspace.cacheDirectory)/\(WorkingTreeScan.dirsCacheName)")
+            self.dirsPath = dirsPath
+            dirs = Trace.measure("dir cache") { WorkingTreeScan.readDirectories(dirsPath) }
+        }
+
+        func listing(_ tree: ObjectID?) throws -> HeadListing {
+            guard let tree, headTree != nil else { return [:] }
+            var m: HeadListing = [:]
+            for e in try repo.directoryEntries(ofTree: tree) { m[e.name] = (e.id, e.isDirectory) }
+            return m
+        }
+
+        func result() -> Result {
+            Result(
+                entries: entries.sorted { $0.path < $1.path }, headTree: headTree,
+                contractDirectories: contractDirectories, specialFiles: specialFiles.sorted { $0.path < $1.path })
+        }
+
+        // MARK: Phase 1: the directories to look at, with their names and HEAD's tree for each.
+
+        func gatherTopLevel(_ root: HeadListing) throws {
+            for top in ["companies", ".pactoria"] {
+                let h = root[top]
+                try gather(top, headID: h?.isDirectory == true ? h?.id : nil)
+            }
+        }
 
         func deletedBelow(_ dir: String) throws {
             guard let headTree else { return }
@@ -85,16 +131,7 @@ enum WorkingTreeScan {
                 specialFiles.append((dir, stamp.kind))
                 return
             }
-            var names: [(name: String, isDirectory: Bool)]
-            if let cached = dirs[dir], cached.stamp == stamp,
-                now - max(stamp.mtimeNanos, stamp.ctimeNanos) >= racyWindow
-            {
-                names = cached.names
-            } else {
-                names = FileSystem.listTyped(ws.absolute(dir)).filter { $0.name != ".git" }
-                dirs[dir] = DirectoryRecord(stamp: stamp, names: names, headTree: nil, fingerprint: 0, clean: false)
-                dirsDirty = true
-            }
+            let names = directoryNames(dir, stamp: stamp)
             let subdirs = names.filter(\.isDirectory)
             // Only directories with subdirectories need HEAD's listing here.
             var head: HeadListing = [:]
@@ -115,21 +152,28 @@ enum WorkingTreeScan {
             }
             // `.pactoria/cache` is Pactoria's own, whatever it is (a file or a link in place of the
             // folder makes Pactoria work without a cache; it is never a workspace change).
-            let files = names.filter { !$0.isDirectory && !(dir == ".pactoria" && $0.name == "cache") }.map(\.name)
-            visit.append(Dir(path: dir, stamp: stamp, files: files, headTree: headID))
+            let fileNames = names.filter { !$0.isDirectory && !(dir == ".pactoria" && $0.name == "cache") }.map(\.name)
+            visit.append(Dir(path: dir, stamp: stamp, files: fileNames, headTree: headID))
         }
 
-        let root = try Trace.measure("head root") { try listing(headTree) }
-        try Trace.measure("gather") {
-            for top in ["companies", ".pactoria"] {
-                let h = root[top]
-                try gather(top, headID: h?.isDirectory == true ? h?.id : nil)
+        /// The directory's entries: from the cache while its stamp matches (and is not racy),
+        /// else read again (and the cache record restarted).
+        func directoryNames(_ dir: String, stamp: FileSystem.Stamp) -> [(name: String, isDirectory: Bool)] {
+            if let cached = dirs[dir], cached.stamp == stamp,
+                now - max(stamp.mtimeNanos, stamp.ctimeNanos) >= racyWindow
+            {
+                return cached.names
             }
+            let names = FileSystem.listTyped(ws.absolute(dir)).filter { $0.name != ".git" }
+            dirs[dir] = DirectoryRecord(stamp: stamp, names: names, headTree: nil, fingerprint: 0, clean: false)
+            dirsDirty = true
+            return names
         }
 
-        // Phase 2: stat every file, the directories shared between the cores (as git's
+        // MARK: Phase 2: stat every file, the directories shared between the cores (as git's
         // preload-index does).
-        let stamps = Trace.measure("stat") { () -> [[FileSystem.Stamp?]] in
+
+        func statFiles() -> [[FileSystem.Stamp?]] {
             let results = StampResults(count: visit.count)
             let work = visit.map { (dir: ws.absolute($0.path), files: $0.files) }
             DispatchQueue.concurrentPerform(iterations: work.count) { i in
@@ -138,81 +182,81 @@ enum WorkingTreeScan {
             return results.values
         }
 
-        // Phase 3: a directory whose fingerprint and HEAD tree match a clean record is clean;
-        // the others are compared file by file.
-        var files: FileCache?
-        var notInHead: [String] = []
-        try Trace.measure("compare") {
+        // MARK: Phase 3: a directory whose fingerprint and HEAD tree match a clean record is
+        // clean; the others are compared file by file.
+
+        func compareDirectories(_ stamps: [[FileSystem.Stamp?]]) throws {
             // Fingerprints first, to know how many directories need a file-by-file look.
-            var prints: [(fp: UInt64, racy: Bool)] = []
-            var dirtyCount = 0
-            for (dir, st) in zip(visit, stamps) {
-                var fp = Fingerprint()
-                var racy = false
-                for (name, stamp) in zip(dir.files, st) {
-                    fp.add(name)
-                    if let stamp {
-                        fp.add(stamp)
-                        fp.byte(stamp.kind == .regular ? 1 : 2)
-                        if now - max(stamp.mtimeNanos, stamp.ctimeNanos) < racyWindow { racy = true }
-                    }
-                }
-                prints.append((fp.value, racy))
-                if let rec = dirs[dir.path], rec.clean, rec.headTree == dir.headTree, rec.fingerprint == fp.value {
-                } else {
-                    dirtyCount += 1
-                }
-            }
+            let prints = zip(visit, stamps).map { fingerprint($0.0, $0.1) }
+            let dirtyCount = zip(visit, prints).filter { !isKnownClean($0.0, fingerprint: $0.1.value) }.count
             // A few dirty directories (an edit or two): hashing their files is cheaper than
             // loading the per-file cache of the whole workspace. Many (a cold start): the cache.
-            let useFileCache = dirtyCount > 8
-            func blob(_ path: String, _ stamp: FileSystem.Stamp) throws -> ObjectID? {
-                if useFileCache {
-                    if files == nil { files = FileCache(ws, now: now) }
-                    return try files!.blob(path, stamp: stamp)
-                }
-                guard let bytes = try? FileSystem.read(ws.absolute(path)) else { return nil }
-                return try ObjectID.blobID(of: bytes)
-            }
-            for ((dir, st), (fpValue, racy)) in zip(zip(visit, stamps), prints) {
-                if let rec = dirs[dir.path], rec.clean, rec.headTree == dir.headTree, rec.fingerprint == fpValue {
-                    continue
-                }
-                let head = try listing(dir.headTree)
-                var changed = false
-                let present = Set(dir.files)
-                for (name, stamp) in zip(dir.files, st) {
-                    guard let stamp else { continue }
-                    let path = dir.path + "/" + name
-                    guard stamp.kind == .regular else {
-                        // A symbolic link (to a file or a directory) or a special file.
-                        specialFiles.append((path, stamp.kind))
-                        changed = true
-                        continue
-                    }
-                    // A file that cannot be hashed (unreadable, or past the size limit) is never
-                    // silently clean: it counts as changed, and validation names its problem.
-                    let blob = try blob(path, stamp)
-                    if let h = head[name], !h.isDirectory {
-                        if h.id != blob {
-                            entries.append(StatusEntry(path: path, flags: .workdirModified))
-                            changed = true
-                        }
-                    } else {
-                        notInHead.append(path)
-                        changed = true
-                    }
-                }
-                for (name, h) in head where !h.isDirectory && !present.contains(name) {
-                    entries.append(StatusEntry(path: dir.path + "/" + name, flags: .workdirDeleted))
-                    changed = true
-                }
+            useFileCache = dirtyCount > 8
+            for ((dir, st), fp) in zip(zip(visit, stamps), prints) where !isKnownClean(dir, fingerprint: fp.value) {
+                let changed = try compare(dir, st)
                 dirs[dir.path]?.headTree = dir.headTree
-                dirs[dir.path]?.fingerprint = fpValue
-                dirs[dir.path]?.clean = !changed && !racy
+                dirs[dir.path]?.fingerprint = fp.value
+                dirs[dir.path]?.clean = !changed && !fp.racy
                 dirsDirty = true
             }
-            // The two top-level files.
+        }
+
+        /// The fingerprint of a directory's file names and stamps, and whether any is racy.
+        func fingerprint(_ dir: Dir, _ st: [FileSystem.Stamp?]) -> (value: UInt64, racy: Bool) {
+            var fp = Fingerprint()
+            var racy = false
+            for (name, stamp) in zip(dir.files, st) {
+                fp.add(name)
+                if let stamp {
+                    fp.add(stamp)
+                    fp.byte(stamp.kind == .regular ? 1 : 2)
+                    if now - max(stamp.mtimeNanos, stamp.ctimeNanos) < racyWindow { racy = true }
+                }
+            }
+            return (fp.value, racy)
+        }
+
+        func isKnownClean(_ dir: Dir, fingerprint: UInt64) -> Bool {
+            guard let rec = dirs[dir.path] else { return false }
+            return rec.clean && rec.headTree == dir.headTree && rec.fingerprint == fingerprint
+        }
+
+        /// Compares one directory's files with HEAD's tree for it; returns whether anything differs.
+        func compare(_ dir: Dir, _ st: [FileSystem.Stamp?]) throws -> Bool {
+            let head = try listing(dir.headTree)
+            var changed = false
+            let present = Set(dir.files)
+            for (name, stamp) in zip(dir.files, st) {
+                guard let stamp else { continue }
+                let path = dir.path + "/" + name
+                guard stamp.kind == .regular else {
+                    // A symbolic link (to a file or a directory) or a special file.
+                    specialFiles.append((path, stamp.kind))
+                    changed = true
+                    continue
+                }
+                // A file that cannot be hashed (unreadable, or past the size limit) is never
+                // silently clean: it counts as changed, and validation names its problem.
+                let blob = try blob(path, stamp)
+                if let h = head[name], !h.isDirectory {
+                    if h.id != blob {
+                        entries.append(StatusEntry(path: path, flags: .workdirModified))
+                        changed = true
+                    }
+                } else {
+                    notInHead.append(path)
+                    changed = true
+                }
+            }
+            for (name, h) in head where !h.isDirectory && !present.contains(name) {
+                entries.append(StatusEntry(path: dir.path + "/" + name, flags: .workdirDeleted))
+                changed = true
+            }
+            return changed
+        }
+
+        /// The two top-level files.
+        func compareTopLevelFiles(_ root: HeadListing) throws {
             for name in [".gitignore", ".gitattributes"] {
                 let h = root[name]
                 guard let stamp = FileSystem.stamp(ws.absolute(name)) else {
@@ -231,24 +275,33 @@ enum WorkingTreeScan {
                 }
             }
         }
-        if !notInHead.isEmpty {
+
+        func blob(_ path: String, _ stamp: FileSystem.Stamp) throws -> ObjectID? {
+            if useFileCache {
+                if files == nil { files = FileCache(ws, now: now) }
+                return try files!.blob(path, stamp: stamp)
+            }
+            guard let bytes = try? FileSystem.read(ws.absolute(path)) else { return nil }
+            return try ObjectID.blobID(of: bytes)
+        }
+
+        /// New (in the index) or untracked, for the files HEAD does not have; ignored ones drop out.
+        func classifyNotInHead() throws {
+            guard !notInHead.isEmpty else { return }
             let index = try repo.index()
             for path in notInHead where !repo.isIgnored(path) {
                 entries.append(
                     StatusEntry(path: path, flags: index.blobID(path: path) != nil ? .indexNew : .workdirNew))
             }
         }
-        Trace.measure("save caches") {
+
+        func saveCaches() {
             files?.save()
             if dirsDirty {
                 let live = Set(visit.map(\.path))
-                writeDirectories(dirsPath, dirs.filter { live.contains($0.key) })
+                WorkingTreeScan.writeDirectories(dirsPath, dirs.filter { live.contains($0.key) })
             }
         }
-        entries.sort { $0.path < $1.path }
-        specialFiles.sort { $0.path < $1.path }
-        return Result(
-            entries: entries, headTree: headTree, contractDirectories: contractDirectories, specialFiles: specialFiles)
     }
 
     /// FNV-1a, 64-bit: a fingerprint that is the same in every process (Swift's Hasher is not).

@@ -18,17 +18,23 @@ public import PactoriaGit
 /// anyone opens the workspace: a write whose commit landed is kept; anything else is undone.
 ///
 /// Runs inside the workspace's write lock (see `WriteTransaction.withLock`).
-final class WriteTransaction {
+package final class WriteTransaction {
     /// One file to write (`bytes`) or delete (nil); `faultAfter` names a fault point reached
     /// right after it is written.
-    struct Write {
+    package struct Write {
         var path: String
         var bytes: [UInt8]?
         var faultAfter: StaticString? = nil
+
+        package init(path: String, bytes: [UInt8]?, faultAfter: StaticString? = nil) {
+            self.path = path
+            self.bytes = bytes
+            self.faultAfter = faultAfter
+        }
     }
 
     /// What the write does after the files: nothing, stage them (index written), or commit.
-    enum Finish {
+    package enum Finish {
         case files
         case stage
         case commit(message: String, events: [ContractEvent], author: Author, allowEmpty: Bool)
@@ -95,7 +101,8 @@ final class WriteTransaction {
 
     /// Runs `body` holding the write lock, after rolling back any write a dead process left
     /// half-done (the lock proves no live writer owns its journal).
-    static func withLock<T>(_ ws: Workspace, _ body: () throws(WorkspaceError) -> T) throws(WorkspaceError) -> T {
+    package static func withLock<T>(_ ws: Workspace, _ body: () throws(WorkspaceError) -> T) throws(WorkspaceError) -> T
+    {
         try WriteLock.withLock(ws) { () throws(WorkspaceError) -> T in
             try Recovery.recoverHoldingLock(ws)
             return try body()
@@ -105,7 +112,7 @@ final class WriteTransaction {
     /// Writes `writes`, then stages `writes` and `alsoStage` and commits (per `finish`), all or
     /// nothing. Returns the commit made, if any.
     @discardableResult
-    static func run(
+    package static func run(
         _ ws: Workspace, operation: String, writes: [Write], alsoStage: [String] = [], finish: Finish
     ) throws(WorkspaceError) -> ObjectID? {
         let repo = try ws.repository()

@@ -34,119 +34,21 @@ public enum CommitChanges {
             throw .invalidInput(field: "message", message: "the commit message must not be empty")
         }
         let repo = try ws.repository()
-        // Finishing a merge: every conflict resolved, then a commit with both parents.
-        var mergeParents: [ObjectID] = []
         // #12.3, #12.17: an interrupted pull or an unresolved conflict (Pactoria's or git's own).
         let mergeState = MergeState.current(ws)
-        if let state = mergeState {
-            if let r = state.commitRefusal() { throw .refused(r.message, remedy: r.remedy) }
-            mergeParents = ObjectID(hex: state.theirs).map { [$0] } ?? []
-        }
+        // Finishing a merge: every conflict resolved, then a commit with both parents.
+        let mergeParents = try concludedMergeParents(mergeState)
         // Read the index (about a fifth of a commit's time on a large workspace) on another thread,
         // through a second handle on the repository, while the working tree is scanned.
         let early = IndexReader(root: ws.root)
-        let status: WorkspaceStatus
-        if let precomputed {
-            status = precomputed
-        } else {
-            status = try Trace.measure("status") { () throws(WorkspaceError) in
-                try WorkspaceStatus.compute(ws, counting: false)
-            }
-        }
-        // A deletion accepted by resolving to their side is the merge's to make (#12.12).
-        let acceptedDeletions = Set(
-            (mergeState?.contracts ?? []).filter(\.acceptedDeletion).flatMap { [$0.ref.yamlPath, $0.ref.markdownPath] })
-        let problems = status.problems.filter { !acceptedDeletions.contains($0.file) }
-        if !problems.isEmpty { throw .invalid(problems) }
-
-        let head: ObjectID?
-        do { head = try repo.headCommitID() } catch { throw .repository("cannot read HEAD", detail: "\(error)") }
-        let headTree = try head.map { (h: ObjectID) throws(WorkspaceError) -> ObjectID in
-            do { return try repo.treeID(ofCommit: h) } catch {
-                throw .repository("cannot read HEAD's tree", detail: "\(error)")
-            }
-        }
-
-        // Contracts that disappeared from a path, by id, to recognise renames.
-        var deletedByID: [String: ContractRef] = [:]
-        if let headTree {
-            for c in status.contracts where c.change == .deleted {
-                if let text = try? blobText(repo, headTree, c.ref.yamlPath),
-                    let loaded = try? Workspace.decodeContract(ref: c.ref, text: text)
-                {
-                    deletedByID[loaded.contract.id.lowercased()] = c.ref
-                }
-            }
-        }
-
-        var events: [ContractEvent] = []
-        var bumps: [WriteTransaction.Write] = []
-        let now = Timestamp.now().description
-        for change in status.contracts where change.change != .deleted {
-            var loaded = try ws.loadContract(change.ref)
-            let id = loaded.contract.id
-            let previousRef =
-                FileSystem.exists(ws.absolute(change.ref.yamlPath))
-                    && (change.change == .new || change.change == .untracked)
-                ? deletedByID.removeValue(forKey: id.lowercased()) : change.ref
-            var previous: Contract?
-            var previousMarkdown: ObjectID?
-            if let headTree, let prevRef = previousRef {
-                if let text = try? blobText(repo, headTree, prevRef.yamlPath) {
-                    previous = try? Workspace.decodeContract(ref: prevRef, text: text).contract
-                }
-                previousMarkdown = try? repo.blobID(inTree: headTree, path: prevRef.markdownPath)
-            }
-            var event = ContractEvent(
-                id: id, ref: change.ref, event: "contract.created", version: 0, actor: author.description)
-            var contract = loaded.contract
-            if let previous {
-                let md = ws.readMarkdown(change.ref)
-                let currentMarkdown = try md.map { (bytes: [UInt8]) throws(WorkspaceError) -> ObjectID in
-                    do { return try ObjectID.blobID(of: bytes) } catch {
-                        throw .repository("cannot hash \(change.ref.markdownPath)", detail: "\(error)")
-                    }
-                }
-                let contentChanged = currentMarkdown != previousMarkdown
-                if contentChanged, contract.version <= previous.version { contract.version = previous.version + 1 }
-                if let theirs = mergeParents.first {
-                    contract.version = MergeVersion.concluding(
-                        repo, theirs: theirs, ref: change.ref, ours: previous,
-                        oursMarkdown: previousMarkdown, markdown: currentMarkdown, version: contract.version)
-                }
-                if let from = previous.statusValue, let to = contract.statusValue, from != to,
-                    let action = Lifecycle.action(from: from, to: to)
-                {
-                    // A status changed by hand, within the rules: record it as the transition it is.
-                    event.event = action.event
-                    event.from = from.rawValue
-                    event.to = to.rawValue
-                    event.reason = contract.lifecycle?.events[action.stampKey]?.reason
-                } else {
-                    event.event = contentChanged ? "contract.content_changed" : "contract.updated"
-                }
-                contract.updatedAt = now
-            }
-            if contract != loaded.contract {
-                bumps.append(
-                    .init(
-                        path: change.ref.yamlPath,
-                        bytes: Array(ContractCodec.render(contract, into: loaded.document.root).utf8)))
-                loaded.contract = contract
-            }
-            event.version = contract.version
-            events.append(event)
-        }
-        // Only renames get here: a contract file deleted outright is refused by the status rules.
-        _ = deletedByID
+        let status = try validStatus(ws, precomputed: precomputed, mergeState: mergeState)
+        let (head, headTree) = try headAndTree(repo)
+        let (events, bumps) = try eventsAndVersionBumps(
+            ws, repo, status: status, headTree: headTree, author: author, mergeParents: mergeParents)
 
         // The metadata rewritten above (versions, updated_at) is journalled: if the commit fails or
         // the process dies before it, the user's files are put back byte for byte (#12.1).
-        let opened: Index
-        do {
-            opened = try Trace.measure("index read") { try early.wait() ?? repo.index() }
-            try Trace.measure("index reload") { try opened.refresh() }
-        } catch { throw .repository("cannot read the index", detail: "\(error)") }
+        let opened = try openIndex(early, repo)
         var tx: WriteTransaction?
         if !bumps.isEmpty {
             tx = try WriteTransaction.begin(ws, repo, operation: "commit", writes: bumps, index: opened)
@@ -166,6 +68,148 @@ public enum CommitChanges {
             if error.isDiskFull { throw .diskFull(path: ".git") }
             throw error
         }
+    }
+
+    /// The other parent of a merge being concluded (none without one); refuses while conflicts remain.
+    static func concludedMergeParents(_ mergeState: MergeState?) throws(WorkspaceError) -> [ObjectID] {
+        guard let state = mergeState else { return [] }
+        if let r = state.commitRefusal() { throw .refused(r.message, remedy: r.remedy) }
+        return ObjectID(hex: state.theirs).map { [$0] } ?? []
+    }
+
+    /// The workspace's status (computed unless given), refused when it has problems other than
+    /// the deletions a merge accepted.
+    static func validStatus(_ ws: Workspace, precomputed: WorkspaceStatus?, mergeState: MergeState?)
+        throws(WorkspaceError) -> WorkspaceStatus
+    {
+        let status: WorkspaceStatus
+        if let precomputed {
+            status = precomputed
+        } else {
+            status = try Trace.measure("status") { () throws(WorkspaceError) in
+                try WorkspaceStatus.compute(ws, counting: false)
+            }
+        }
+        // A deletion accepted by resolving to their side is the merge's to make (#12.12).
+        let acceptedDeletions = Set(
+            (mergeState?.contracts ?? []).filter(\.acceptedDeletion).flatMap { [$0.ref.yamlPath, $0.ref.markdownPath] })
+        let problems = status.problems.filter { !acceptedDeletions.contains($0.file) }
+        if !problems.isEmpty { throw .invalid(problems) }
+        return status
+    }
+
+    static func headAndTree(_ repo: Repository) throws(WorkspaceError) -> (head: ObjectID?, tree: ObjectID?) {
+        let head: ObjectID?
+        do { head = try repo.headCommitID() } catch { throw .repository("cannot read HEAD", detail: "\(error)") }
+        let headTree = try head.map { (h: ObjectID) throws(WorkspaceError) -> ObjectID in
+            do { return try repo.treeID(ofCommit: h) } catch {
+                throw .repository("cannot read HEAD's tree", detail: "\(error)")
+            }
+        }
+        return (head, headTree)
+    }
+
+    /// Contracts that disappeared from a path, by lower-cased id, to recognise renames.
+    static func deletedContractsByID(_ repo: Repository, status: WorkspaceStatus, headTree: ObjectID?)
+        -> [String: ContractRef]
+    {
+        var deletedByID: [String: ContractRef] = [:]
+        guard let headTree else { return deletedByID }
+        for c in status.contracts where c.change == .deleted {
+            if let text = try? blobText(repo, headTree, c.ref.yamlPath),
+                let loaded = try? Workspace.decodeContract(ref: c.ref, text: text)
+            {
+                deletedByID[loaded.contract.id.lowercased()] = c.ref
+            }
+        }
+        return deletedByID
+    }
+
+    /// The audit event of every changed contract, and the metadata rewrites (version bump,
+    /// `updated_at`) the commit carries.
+    static func eventsAndVersionBumps(
+        _ ws: Workspace, _ repo: Repository, status: WorkspaceStatus, headTree: ObjectID?, author: Author,
+        mergeParents: [ObjectID]
+    ) throws(WorkspaceError) -> (events: [ContractEvent], bumps: [WriteTransaction.Write]) {
+        var deletedByID = deletedContractsByID(repo, status: status, headTree: headTree)
+        var events: [ContractEvent] = []
+        var bumps: [WriteTransaction.Write] = []
+        let now = Timestamp.now().description
+        for change in status.contracts where change.change != .deleted {
+            let loaded = try ws.loadContract(change.ref)
+            let id = loaded.contract.id
+            let previousRef =
+                FileSystem.exists(ws.absolute(change.ref.yamlPath))
+                    && (change.change == .new || change.change == .untracked)
+                ? deletedByID.removeValue(forKey: id.lowercased()) : change.ref
+            var event = ContractEvent(
+                id: id, ref: change.ref, event: "contract.created", version: 0, actor: author.description)
+            var contract = loaded.contract
+            if let headTree, let prevRef = previousRef {
+                try describeUpdate(
+                    ws, repo, change.ref, from: prevRef, headTree: headTree, mergeParents: mergeParents,
+                    contract: &contract, event: &event, now: now)
+            }
+            if contract != loaded.contract {
+                bumps.append(
+                    .init(
+                        path: change.ref.yamlPath,
+                        bytes: Array(ContractCodec.render(contract, into: loaded.document.root).utf8)))
+            }
+            event.version = contract.version
+            events.append(event)
+        }
+        // Only renames get here: a contract file deleted outright is refused by the status rules.
+        return (events, bumps)
+    }
+
+    /// A contract HEAD had (at `previousRef`): bumps its version when its content changed (or as a
+    /// concluded merge decides), and names the event (a transition made by hand, a content change
+    /// or an update). Nothing changes when HEAD's metadata cannot be read.
+    static func describeUpdate(
+        _ ws: Workspace, _ repo: Repository, _ ref: ContractRef, from previousRef: ContractRef, headTree: ObjectID,
+        mergeParents: [ObjectID], contract: inout Contract, event: inout ContractEvent, now: String
+    ) throws(WorkspaceError) {
+        var previous: Contract?
+        if let text = try? blobText(repo, headTree, previousRef.yamlPath) {
+            previous = try? Workspace.decodeContract(ref: previousRef, text: text).contract
+        }
+        let previousMarkdown = try? repo.blobID(inTree: headTree, path: previousRef.markdownPath)
+        guard let previous else { return }
+        let md = ws.readMarkdown(ref)
+        let currentMarkdown = try md.map { (bytes: [UInt8]) throws(WorkspaceError) -> ObjectID in
+            do { return try ObjectID.blobID(of: bytes) } catch {
+                throw .repository("cannot hash \(ref.markdownPath)", detail: "\(error)")
+            }
+        }
+        let contentChanged = currentMarkdown != previousMarkdown
+        if contentChanged, contract.version <= previous.version { contract.version = previous.version + 1 }
+        if let theirs = mergeParents.first {
+            contract.version = MergeVersion.concluding(
+                repo, theirs: theirs, ref: ref, ours: previous,
+                oursMarkdown: previousMarkdown, markdown: currentMarkdown, version: contract.version)
+        }
+        if let from = previous.statusValue, let to = contract.statusValue, from != to,
+            let action = Lifecycle.action(from: from, to: to)
+        {
+            // A status changed by hand, within the rules: record it as the transition it is.
+            event.event = action.event
+            event.from = from.rawValue
+            event.to = to.rawValue
+            event.reason = contract.lifecycle?.events[action.stampKey]?.reason
+        } else {
+            event.event = contentChanged ? "contract.content_changed" : "contract.updated"
+        }
+        contract.updatedAt = now
+    }
+
+    /// The index read early on another thread (or now), brought up to date with the disk.
+    static func openIndex(_ early: IndexReader, _ repo: Repository) throws(WorkspaceError) -> Index {
+        do {
+            let opened = try Trace.measure("index read") { try early.wait() ?? repo.index() }
+            try Trace.measure("index reload") { try opened.refresh() }
+            return opened
+        } catch { throw .repository("cannot read the index", detail: "\(error)") }
     }
 
     static func stageAndCommit(

@@ -3,10 +3,10 @@ public import PactoriaCore
 public import PactoriaGit
 
 /// Stages paths and commits through libgit2: the last step of every use case that writes.
-enum Committer {
+package enum Committer {
     /// Stages `paths` in the index (adding what exists, removing what does not) and returns the
     /// index, still open, with the tree it now describes.
-    static func stage(
+    package static func stage(
         _ ws: Workspace, _ repo: Repository, paths: some Sequence<String>, everything: Bool = false,
         index opened: Index? = nil,
         indexMatches base: ObjectID? = nil
@@ -85,7 +85,7 @@ enum Committer {
     }
 
     /// Writes the index and commits its tree on HEAD with `message` and the events' trailers.
-    static func commit(
+    package static func commit(
         _ repo: Repository, index: Index, tree: ObjectID, head: ObjectID?, message: String, events: [ContractEvent],
         author: Author, allowEmpty: Bool = false, extraParents: [ObjectID] = []
     ) throws(WorkspaceError) -> ObjectID {
@@ -202,7 +202,7 @@ enum Committer {
         }
     }
 
-    static func head(_ repo: Repository) throws(WorkspaceError) -> ObjectID? {
+    package static func head(_ repo: Repository) throws(WorkspaceError) -> ObjectID? {
         do { return try repo.headCommitID() } catch { throw .repository("cannot read HEAD", detail: "\(error)") }
     }
 

@@ -11,7 +11,7 @@ public enum Companies {
     }
 
     /// `add`, for a caller that holds the write lock already.
-    static func addLocked(
+    package static func addLocked(
         _ ws: Workspace, name: String, slug explicitSlug: String?, tier: String = "starter", companyNumber: String?
     ) throws(WorkspaceError) -> Company {
         let slug = explicitSlug ?? Validator.slugify(Companies.withoutLegalSuffix(name), maxLength: 40)

@@ -41,7 +41,7 @@ public enum InstallHooks {
     }
 
     /// The repository's git directory (`.git`, or where a `.git` file points).
-    static func gitDirectory(_ ws: Workspace) throws(WorkspaceError) -> String {
+    package static func gitDirectory(_ ws: Workspace) throws(WorkspaceError) -> String {
         let dotGit = ws.absolute(".git")
         if FileSystem.isDirectory(dotGit) { return dotGit }
         if let text = try? FileSystem.readText(dotGit), text.hasPrefix("gitdir:") {

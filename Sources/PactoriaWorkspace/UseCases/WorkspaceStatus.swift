@@ -74,143 +74,38 @@ public struct WorkspaceStatus: Sendable {
         let head = try? repo.headCommitID()
 
         // Group file changes by contract.
-        struct Files { var yaml: StatusEntry?; var md: StatusEntry? }
-        var byRef: [ContractRef: Files] = [:]
+        var byRef: [ContractRef: ChangedFiles] = [:]
         var others: [OtherChange] = []
         for e in entries {
             if let ref = ContractRef(path: e.path) {
                 if e.path.hasSuffix(".yaml") {
-                    byRef[ref, default: Files()].yaml = e
+                    byRef[ref, default: ChangedFiles()].yaml = e
                 } else {
-                    byRef[ref, default: Files()].md = e
+                    byRef[ref, default: ChangedFiles()].md = e
                 }
             } else {
-                var problems: [Problem] = []
-                let parts = e.path.split(separator: "/")
-                if parts.count == 3, parts[0] == "companies", parts[2] == "company.yaml", !isDeleted(e) {
-                    do { problems = try ws.loadCompany(String(parts[1])).1 } catch {
-                        problems = [problem(from: error, file: e.path)]
-                    }
-                } else if parts.count == 3, parts[0] == "companies", parts[2] == "company.yaml",
-                    FileSystem.kind(ws.absolute("companies/\(parts[1])")) == .directory
-                {
-                    problems = [Problem(file: e.path, message: companyDeletedMessage(String(parts[1])))]
-                }
-                others.append(OtherChange(path: e.path, change: change(of: e), problems: problems))
+                others.append(otherChange(ws, e))
             }
         }
-        // An emptied config: the defaults would apply without a word.
-        if !ws.config.problems.isEmpty {
-            if let i = others.firstIndex(where: { $0.path == Workspace.configPath }) {
-                others[i].problems += ws.config.problems
-            } else {
-                others.append(OtherChange(path: Workspace.configPath, change: .modified, problems: ws.config.problems))
-            }
-        }
-        // Symbolic links and special files: a problem naming each, so `commit` refuses them.
-        for special in scan.specialFiles {
-            let problem = Problem(
-                file: special.path,
-                message:
-                    "is a \(special.kind.noun); workspace files must be regular files inside their company's folder (remove it)"
-            )
-            others.append(OtherChange(path: special.path, change: .untracked, problems: [problem]))
-        }
+        addConfigProblems(ws, to: &others)
+        others += specialFileChanges(scan.specialFiles)
 
         var contracts: [ContractChange] = []
         var loadedByRef: [ContractRef: LoadedContract] = [:]
         var working: [ContractRef: ContractSummary] = [:]
         for (ref, files) in byRef {
-            let yamlState = files.yaml.map(change(of:))
-            let mdState = files.md.map(change(of:))
-            let yamlExists = FileSystem.exists(ws.absolute(ref.yamlPath))
-            let mdExists = FileSystem.exists(ws.absolute(ref.markdownPath))
-            var c = ContractChange(ref: ref, change: .modified, part: nil, id: nil, title: nil, problems: [])
-            if !yamlExists && !mdExists {
-                c.change = .deleted
-            } else if let y = yamlState, y == .new || y == .untracked {
-                c.change = y
-            } else if yamlState == nil && !yamlExists, let m = mdState, m == .new || m == .untracked {
-                c.change = m
-            } else {
-                c.change = .modified
-                let yamlChanged = yamlState != nil
-                let mdChanged = mdState != nil
-                c.part = yamlChanged && mdChanged ? .both : (yamlChanged ? .metadata : .content)
-            }
-            if c.change != .deleted {
-                if yamlExists {
-                    do {
-                        let loaded = try ws.loadContract(ref)
-                        c.id = loaded.contract.id
-                        c.title = loaded.contract.title
-                        c.problems = loaded.problems
-                        if files.md != nil, let p = ws.markdownProblem(ref) { c.problems.append(p) }
-                        loadedByRef[ref] = loaded
-                        if files.yaml != nil { working[ref] = ContractSummary(ref: ref, contract: loaded.contract) }
-                    } catch {
-                        c.problems = [problem(from: error, file: ref.yamlPath)]
-                    }
-                } else {
-                    c.problems = [
-                        Problem(file: ref.markdownPath, message: "content without metadata: \(ref.yamlPath) is missing")
-                    ]
-                }
-                if !FileSystem.exists(ws.absolute("companies/\(ref.company)/company.yaml")) {
-                    c.problems.append(
-                        Problem(file: ref.yamlPath, message: "company '\(ref.company)' has no company.yaml"))
-                }
+            let (c, loaded) = contractChange(ws, ref, files)
+            if let loaded {
+                loadedByRef[ref] = loaded
+                if files.yaml != nil { working[ref] = ContractSummary(ref: ref, contract: loaded.contract) }
             }
             contracts.append(c)
         }
 
-        // Counts by status (and every id, to catch duplicates) for the whole working tree.
-        var counts: [String: Int] = [:]
-        var total = 0
-        var ids: [String: [ContractRef]] = [:]
-        if let index {
-            for s in index.summaries {
-                counts[s.status, default: 0] += 1
-                ids[s.id.lowercased(), default: []].append(s.ref)
-            }
-            total = index.summaries.count
-        } else if counting || contracts.contains(where: { $0.change != .modified || $0.part != .content }) {
-            do {
-                let c = try Trace.measure("counts") {
-                    try ContractCounts.compute(
-                        ws, repo: repo, headTree: scan.headTree, changes: entries, working: working,
-                        needIDs: counting || contracts.contains { $0.change != .modified || $0.part != .content })
-                }
-                counts = c.byStatus
-                total = c.total
-                ids = c.ids
-            } catch {
-                throw .repository("cannot read HEAD's contracts", detail: "\(error)")
-            }
-        }
-        for i in contracts.indices {
-            guard let loaded = loadedByRef[contracts[i].ref], !loaded.contract.id.isEmpty else { continue }
-            let ref = contracts[i].ref
-            let dupes = (ids[loaded.contract.id.lowercased()] ?? []).filter { $0 != ref }
-            if !dupes.isEmpty {
-                contracts[i].problems.append(
-                    Problem(
-                        file: ref.yamlPath, line: loaded.document.line(of: "id"), field: "id",
-                        message:
-                            "\(loaded.contract.id) is also the id of \(dupes.map(\.description).joined(separator: ", "))"
-                    ))
-            }
-        }
-        // Duplicates among contracts that did not change: reported for the workspace.
-        var workspaceProblems: [Problem] = []
-        let changedRefs = Set(loadedByRef.keys)
-        for (id, refs) in ids where refs.count > 1 && !refs.contains(where: changedRefs.contains) {
-            for r in refs.sorted() {
-                let others = refs.filter { $0 != r }.sorted().map(\.yamlPath).joined(separator: ", ")
-                workspaceProblems.append(
-                    Problem(file: r.yamlPath, field: "id", message: "\(id) is also the id of \(others)"))
-            }
-        }
+        let (counts, total, ids) = try countContracts(
+            ws, repo: repo, scan: scan, index: index, counting: counting, contracts: contracts, working: working)
+        flagDuplicateIDs(&contracts, ids: ids, loaded: loadedByRef)
+        let workspaceProblems = duplicateIDsElsewhere(ids, changed: Set(loadedByRef.keys))
         if let headTree = scan.headTree {
             applyLifecycleRules(ws, repo: repo, headTree: headTree, contracts: &contracts, loaded: loadedByRef)
         }
@@ -227,6 +122,158 @@ public struct WorkspaceStatus: Sendable {
         status.recovery = Recovery.notes + (Recovery.pending(ws).map { [$0] } ?? [])
         status.locks = gitLocks(ws)
         return status
+    }
+
+    /// The changed files of one contract: its metadata and its content.
+    struct ChangedFiles {
+        var yaml: StatusEntry?
+        var md: StatusEntry?
+    }
+
+    /// A changed file that is not a contract's, with its problems (a company file that does not
+    /// parse, or one deleted while its folder stays).
+    static func otherChange(_ ws: Workspace, _ e: StatusEntry) -> OtherChange {
+        var problems: [Problem] = []
+        let parts = e.path.split(separator: "/")
+        if parts.count == 3, parts[0] == "companies", parts[2] == "company.yaml", !isDeleted(e) {
+            do { problems = try ws.loadCompany(String(parts[1])).1 } catch {
+                problems = [problem(from: error, file: e.path)]
+            }
+        } else if parts.count == 3, parts[0] == "companies", parts[2] == "company.yaml",
+            FileSystem.kind(ws.absolute("companies/\(parts[1])")) == .directory
+        {
+            problems = [Problem(file: e.path, message: companyDeletedMessage(String(parts[1])))]
+        }
+        return OtherChange(path: e.path, change: change(of: e), problems: problems)
+    }
+
+    /// An emptied config: the defaults would apply without a word. Adds the config's problems to
+    /// its change in `others`, or a change carrying them.
+    static func addConfigProblems(_ ws: Workspace, to others: inout [OtherChange]) {
+        guard !ws.config.problems.isEmpty else { return }
+        if let i = others.firstIndex(where: { $0.path == Workspace.configPath }) {
+            others[i].problems += ws.config.problems
+        } else {
+            others.append(OtherChange(path: Workspace.configPath, change: .modified, problems: ws.config.problems))
+        }
+    }
+
+    /// Symbolic links and special files: a problem naming each, so `commit` refuses them.
+    static func specialFileChanges(_ specialFiles: [(path: String, kind: FileSystem.Kind)]) -> [OtherChange] {
+        specialFiles.map { special in
+            let problem = Problem(
+                file: special.path,
+                message:
+                    "is a \(special.kind.noun); workspace files must be regular files inside their company's folder (remove it)"
+            )
+            return OtherChange(path: special.path, change: .untracked, problems: [problem])
+        }
+    }
+
+    /// What happened to one contract (new, modified and which part, deleted) and its problems,
+    /// with its metadata when it could be loaded.
+    static func contractChange(_ ws: Workspace, _ ref: ContractRef, _ files: ChangedFiles)
+        -> (ContractChange, LoadedContract?)
+    {
+        let yamlState = files.yaml.map(change(of:))
+        let mdState = files.md.map(change(of:))
+        let yamlExists = FileSystem.exists(ws.absolute(ref.yamlPath))
+        let mdExists = FileSystem.exists(ws.absolute(ref.markdownPath))
+        var c = ContractChange(ref: ref, change: .modified, part: nil, id: nil, title: nil, problems: [])
+        if !yamlExists && !mdExists {
+            c.change = .deleted
+        } else if let y = yamlState, y == .new || y == .untracked {
+            c.change = y
+        } else if yamlState == nil && !yamlExists, let m = mdState, m == .new || m == .untracked {
+            c.change = m
+        } else {
+            c.change = .modified
+            let yamlChanged = yamlState != nil
+            let mdChanged = mdState != nil
+            c.part = yamlChanged && mdChanged ? .both : (yamlChanged ? .metadata : .content)
+        }
+        guard c.change != .deleted else { return (c, nil) }
+        var loadedContract: LoadedContract?
+        if yamlExists {
+            do {
+                let loaded = try ws.loadContract(ref)
+                c.id = loaded.contract.id
+                c.title = loaded.contract.title
+                c.problems = loaded.problems
+                if files.md != nil, let p = ws.markdownProblem(ref) { c.problems.append(p) }
+                loadedContract = loaded
+            } catch {
+                c.problems = [problem(from: error, file: ref.yamlPath)]
+            }
+        } else {
+            c.problems = [
+                Problem(file: ref.markdownPath, message: "content without metadata: \(ref.yamlPath) is missing")
+            ]
+        }
+        if !FileSystem.exists(ws.absolute("companies/\(ref.company)/company.yaml")) {
+            c.problems.append(Problem(file: ref.yamlPath, message: "company '\(ref.company)' has no company.yaml"))
+        }
+        return (c, loadedContract)
+    }
+
+    /// Counts by status (and every id, to catch duplicates) for the whole working tree: from the
+    /// live index when there is one, else counted when asked for or when ids are needed.
+    static func countContracts(
+        _ ws: Workspace, repo: Repository, scan: WorkingTreeScan.Result, index: ContractIndex?, counting: Bool,
+        contracts: [ContractChange], working: [ContractRef: ContractSummary]
+    ) throws(WorkspaceError) -> (counts: [String: Int], total: Int, ids: [String: [ContractRef]]) {
+        if let index {
+            var counts: [String: Int] = [:]
+            var ids: [String: [ContractRef]] = [:]
+            for s in index.summaries {
+                counts[s.status, default: 0] += 1
+                ids[s.id.lowercased(), default: []].append(s.ref)
+            }
+            return (counts, index.summaries.count, ids)
+        }
+        let needIDs = contracts.contains { $0.change != .modified || $0.part != .content }
+        guard counting || needIDs else { return ([:], 0, [:]) }
+        do {
+            let c = try Trace.measure("counts") {
+                try ContractCounts.compute(
+                    ws, repo: repo, headTree: scan.headTree, changes: scan.entries, working: working,
+                    needIDs: counting || needIDs)
+            }
+            return (c.byStatus, c.total, c.ids)
+        } catch {
+            throw .repository("cannot read HEAD's contracts", detail: "\(error)")
+        }
+    }
+
+    /// A changed contract whose id another contract has too: a problem of that contract.
+    static func flagDuplicateIDs(
+        _ contracts: inout [ContractChange], ids: [String: [ContractRef]], loaded: [ContractRef: LoadedContract]
+    ) {
+        for i in contracts.indices {
+            guard let loaded = loaded[contracts[i].ref], !loaded.contract.id.isEmpty else { continue }
+            let ref = contracts[i].ref
+            let dupes = (ids[loaded.contract.id.lowercased()] ?? []).filter { $0 != ref }
+            if !dupes.isEmpty {
+                contracts[i].problems.append(
+                    Problem(
+                        file: ref.yamlPath, line: loaded.document.line(of: "id"), field: "id",
+                        message:
+                            "\(loaded.contract.id) is also the id of \(dupes.map(\.description).joined(separator: ", "))"
+                    ))
+            }
+        }
+    }
+
+    /// Duplicates among contracts that did not change: reported for the workspace.
+    static func duplicateIDsElsewhere(_ ids: [String: [ContractRef]], changed: Set<ContractRef>) -> [Problem] {
+        var problems: [Problem] = []
+        for (id, refs) in ids where refs.count > 1 && !refs.contains(where: changed.contains) {
+            for r in refs.sorted() {
+                let others = refs.filter { $0 != r }.sorted().map(\.yamlPath).joined(separator: ", ")
+                problems.append(Problem(file: r.yamlPath, field: "id", message: "\(id) is also the id of \(others)"))
+            }
+        }
+        return problems
     }
 
     /// Checks each changed contract against HEAD with the lifecycle rules (a rename is checked

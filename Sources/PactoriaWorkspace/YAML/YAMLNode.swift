@@ -215,12 +215,12 @@ public struct YAMLError: Error, Sendable, CustomStringConvertible {
             // the scalar started, which libyaml gives as the context.
             return YAMLError(
                 file: file, line: context.mark.line, column: context.mark.column,
-                message: "\(problem) \(context.text) (reached line \(mark.line))".trimmingCharacters())
+                message: "\(problem) \(context.text) (reached line \(mark.line))".trimmingSpaces())
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             var text = problem
-            if let context { text = "\(problem) \(context.text)".trimmingCharacters() }
+            if let context { text = "\(problem) \(context.text)".trimmingSpaces() }
             return YAMLError(file: file, line: mark.line, column: mark.column, message: text)
         case .reader(let problem, _, _, _):
             return YAMLError(file: file, line: nil, column: nil, message: problem)
@@ -247,15 +247,6 @@ public struct YAMLError: Error, Sendable, CustomStringConvertible {
         default:
             return YAMLError(file: file, line: nil, column: nil, message: "\(error)")
         }
-    }
-}
-
-extension String {
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 public import PactoriaCore
+public import PactoriaWorkspace
 
 /// Self-service sign-up (`server.open_registration`): a new company and its first user, who is
 /// that company's admin and nothing more. All or nothing: the company folder, its commit and the

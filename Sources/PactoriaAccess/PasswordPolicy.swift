@@ -1,5 +1,6 @@
 import Foundation
 import PactoriaCore
+public import PactoriaWorkspace
 
 /// What a new password must be: at least 12 characters, not one of the 10,000 most common
 /// passwords, and not containing the account's email or its local part.

@@ -2,6 +2,7 @@ public import Foundation
 public import PactoriaAI
 public import PactoriaCore
 public import PactoriaGit
+public import PactoriaWorkspace
 
 /// Templates, recommendation, generation and analysis, over the workspace, for the CLI and the
 /// server's AI routes.

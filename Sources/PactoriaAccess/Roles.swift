@@ -1,3 +1,5 @@
+public import PactoriaCore
+
 /// What a user may be within their company: the product's roles. No role reaches beyond the
 /// user's own company; seeing every company is the separate operator grant (`Grant.operator`).
 public enum Role: String, CaseIterable, Sendable, Codable {
@@ -61,26 +63,5 @@ public enum Grant: String, CaseIterable, Sendable, Codable {
 public enum Tenancy {
     public static func sees(company: String, ownCompany: String, isOperator: Bool) -> Bool {
         isOperator || company == ownCompany
-    }
-}
-
-/// Per-tier limits, overridable in the workspace config.
-public struct PlanLimits: Sendable, Equatable {
-    public var users: Int
-    public var contractsPerMonth: Int
-    public var generationsPerDay: Int
-
-    public init(users: Int, contractsPerMonth: Int, generationsPerDay: Int) {
-        self.users = users
-        self.contractsPerMonth = contractsPerMonth
-        self.generationsPerDay = generationsPerDay
-    }
-
-    public static func defaults(for tier: SubscriptionTier) -> PlanLimits {
-        switch tier {
-        case .starter: return PlanLimits(users: 5, contractsPerMonth: 50, generationsPerDay: 10)
-        case .professional: return PlanLimits(users: 20, contractsPerMonth: 200, generationsPerDay: 50)
-        case .business: return PlanLimits(users: 100, contractsPerMonth: 1000, generationsPerDay: 200)
-        }
     }
 }

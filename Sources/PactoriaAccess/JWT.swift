@@ -88,13 +88,13 @@ public enum JWT {
     static func int(_ v: Any?) -> Int64? {
         if let n = v as? NSNumber {
             // Booleans bridge to NSNumber too; refuse them.
-            if CFGetTypeIDIsBool(n) { return nil }
+            if isJSONBoolean(n) { return nil }
             return n.int64Value
         }
         return nil
     }
 
-    static func CFGetTypeIDIsBool(_ n: NSNumber) -> Bool {
+    static func isJSONBoolean(_ n: NSNumber) -> Bool {
         String(cString: n.objCType) == "c" && (n == NSNumber(value: true) || n == NSNumber(value: false))
     }
 }

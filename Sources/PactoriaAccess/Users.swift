@@ -1,6 +1,7 @@
 import Foundation
 public import PactoriaCore
 import PactoriaCrypto
+public import PactoriaWorkspace
 
 /// Someone who may use the server.
 public struct User: Sendable, Equatable {
