@@ -8,7 +8,7 @@ struct HealthController {
 
     func addRoutes(to router: Router<PactoriaRequestContext>) {
         router.get("/health") { _, _ in
-            JSONBody.response(["status": "ok", "version": ServerInfo.version, "time": Timestamp.now().description])
+            HealthResponse(status: "ok", version: ServerInfo.version, time: Timestamp.now().description)
         }
         router.get("/ready") { _, _ in
             let checks: [String: String] = try await state.read { ws in
@@ -21,10 +21,32 @@ struct HealthController {
                 } catch { c["git"] = "unavailable" }
                 return c
             }
-            let ok = checks["git"] as? String == "ok"
-            return JSONBody.response(
-                ["status": ok ? "ready" : "not_ready", "checks": checks], status: ok ? .ok : .serviceUnavailable)
+            let ok = checks["git"] == "ok"
+            return try JSONBody.response(
+                ReadyResponse(status: ok ? "ready" : "not_ready", checks: checks),
+                status: ok ? .ok : .serviceUnavailable)
         }
+    }
+}
+
+/// `GET /health`.
+struct HealthResponse: ResponseEncodable {
+    var status: String
+    var version: String
+    var time: String
+
+    enum CodingKeys: String, CodingKey {
+        case status, version, time
+    }
+}
+
+/// `GET /ready`: each check by name (`workspace`, `git`, `head`).
+struct ReadyResponse: Encodable {
+    var status: String
+    var checks: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case status, checks
     }
 }
 
