@@ -2,10 +2,6 @@ import Foundation
 import PactoriaGit
 import PactoriaWorkspace
 
-enum NSNullish {
-    static let null = NSNull()
-}
-
 enum FileSystemPath {
     static var cwd: String { FileManager.default.currentDirectoryPath }
 
