@@ -15,6 +15,8 @@ public enum OpenAPIDocument {
         public var errors: [Int]
         public var body: [String: String]?
         public var query: [String]
+        /// The schema (in `components.schemas`) of the success body, if it has one of the shared shapes.
+        public var response: String? = nil
     }
 
     static let common = [401, 429, 500]
@@ -48,7 +50,8 @@ public enum OpenAPIDocument {
         .init(
             method: "get", path: "/api/v1/contracts",
             summary: "List the caller's company's contracts, filtered and paged", secured: true, success: 200,
-            errors: common + [403, 422], body: nil, query: ["page", "size", "contract_type", "status", "search"]),
+            errors: common + [403, 422], body: nil, query: ["page", "size", "contract_type", "status", "search"],
+            response: "ContractList"),
         .init(
             method: "post", path: "/api/v1/contracts", summary: "Create a draft contract (one commit)", secured: true,
             success: 201, errors: common + [400, 403, 404, 413, 415, 422],
@@ -56,13 +59,13 @@ public enum OpenAPIDocument {
                 "title": "string", "contract_type": "string", "client": "object", "supplier": "object",
                 "contract_value": "object", "start_date": "string", "end_date": "string",
                 "plain_english_input": "string", "template_id": "string",
-            ], query: []),
+            ], query: [], response: "ContractWrite"),
         .init(
             method: "get", path: "/api/v1/contracts/templates", summary: "The UK contract templates", secured: true,
             success: 200, errors: common, body: nil, query: ["category"]),
         .init(
             method: "get", path: "/api/v1/contracts/{id}", summary: "One contract's metadata", secured: true,
-            success: 200, errors: byID, body: nil, query: []),
+            success: 200, errors: byID, body: nil, query: [], response: "ContractDetail"),
         .init(
             method: "patch", path: "/api/v1/contracts/{id}",
             summary: "Edit metadata within the lifecycle rules (one commit); `version` guards against concurrent edits",
@@ -71,7 +74,7 @@ public enum OpenAPIDocument {
                 "title": "string", "contract_type": "string", "client": "object", "supplier": "object",
                 "contract_value": "object", "start_date": "string", "end_date": "string",
                 "plain_english_input": "string", "template_id": "string", "version": "integer",
-            ], query: []),
+            ], query: [], response: "ContractWrite"),
         .init(
             method: "get", path: "/api/v1/contracts/{id}/content", summary: "The contract's Markdown", secured: true,
             success: 200, errors: byID, body: nil, query: []),
@@ -90,11 +93,12 @@ public enum OpenAPIDocument {
         .init(
             method: "post", path: "/api/v1/contracts/{id}/analyze",
             summary: "UK compliance and risk analysis (one commit)", secured: true, success: 200,
-            errors: byID + [400, 415, 422, 502], body: ["force_reanalysis": "boolean", "provider": "string"], query: []),
+            errors: byID + [400, 415, 422, 502], body: ["force_reanalysis": "boolean", "provider": "string"], query: [],
+            response: "AnalyzeOutcome"),
         .init(
             method: "post", path: "/api/v1/contracts/{id}/transitions", summary: "A lifecycle transition (one commit)",
             secured: true, success: 200, errors: byID + [400, 409, 415, 422],
-            body: ["action": "string", "reason": "string", "version": "integer"], query: []),
+            body: ["action": "string", "reason": "string", "version": "integer"], query: [], response: "ContractWrite"),
         .init(
             method: "post", path: "/api/v1/ai/recommend-template", summary: "Rank templates for a plain-English need",
             secured: true, success: 200, errors: common + [415, 422],
@@ -102,7 +106,7 @@ public enum OpenAPIDocument {
         .init(
             method: "post", path: "/api/v1/ai/analyze-contract", summary: "Analyse text that is not in the workspace",
             secured: true, success: 200, errors: common + [403, 413, 415, 422, 502],
-            body: ["text": "string", "contract_type": "string"], query: []),
+            body: ["text": "string", "contract_type": "string"], query: [], response: "Analysis"),
         .init(
             method: "get", path: "/api/v1/ai/health", summary: "Whether an AI provider is configured", secured: true,
             success: 200, errors: common, body: nil, query: []),
@@ -118,7 +122,11 @@ public enum OpenAPIDocument {
     public static var document: [String: Any] {
         var paths: [String: [String: Any]] = [:]
         for op in operations {
-            var responses: [String: Any] = ["\(op.success)": ["description": "Success"]]
+            var success: [String: Any] = ["description": "Success"]
+            if let schema = op.response {
+                success["content"] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(schema)"]]]
+            }
+            var responses: [String: Any] = ["\(op.success)": success]
             for e in op.errors { responses["\(e)"] = ["$ref": "#/components/responses/Error"] }
             var o: [String: Any] = [
                 "summary": op.summary, "responses": responses, "operationId": "\(op.method)_\(op.path)",
@@ -160,17 +168,91 @@ public enum OpenAPIDocument {
                         "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
                     ]
                 ],
-                "schemas": [
-                    "Error": [
-                        "type": "object", "required": ["error", "detail"],
-                        "properties": [
-                            "error": ["type": "string"], "detail": ["type": "string"], "field": ["type": "string"],
-                        ],
-                    ]
-                ],
+                "schemas": schemas,
             ],
         ]
     }
 
-    static func response() -> Response { JSONBody.response(document) }
+    /// The shared JSON shapes (docs/JSON.md), by the names the library gives them: `ContractSummary`
+    /// is `ContractSummaryJSON`, `ContractDetail` is `ContractDetailJSON`, and so on. A conformance
+    /// test checks their properties against real answers.
+    static var schemas: [String: Any] {
+        func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+        func nullable(_ o: [String: Any]) -> [String: Any] { o.merging(["nullable": true]) { a, _ in a } }
+        func object(_ props: [String: [String: Any]], required: [String]? = nil) -> [String: Any] {
+            ["type": "object", "properties": props, "required": required ?? props.keys.sorted()]
+        }
+        let string: [String: Any] = ["type": "string"]
+        let optionalString: [String: Any] = ["type": "string", "nullable": true]
+        let integer: [String: Any] = ["type": "integer"]
+        let number: [String: Any] = ["type": "number"]
+        let boolean: [String: Any] = ["type": "boolean"]
+        let common: [String: [String: Any]] = [
+            "id": string, "company": string, "stem": string, "path": string, "title": string, "contract_type": string,
+            "status": string, "version": integer, "contract_value": nullable(ref("Money")),
+            "start_date": optionalString, "end_date": optionalString, "updated_at": optionalString,
+        ]
+        let detail = common.merging([
+            "plain_english_input": optionalString, "client": nullable(ref("Party")), "supplier": nullable(ref("Party")),
+            "template_id": optionalString, "created_by": optionalString, "created_at": optionalString,
+            "lifecycle": nullable([
+                "type": "object", "description": "final_content and one stamp {by, at, reason} per event",
+            ]),
+            "generation": nullable(["type": "object", "description": "as recorded by generate"]),
+            "compliance": nullable(["type": "object", "description": "as recorded by analyze, typed"]),
+        ]) { a, _ in a }
+        let analysis: [String: [String: Any]] = [
+            "analyzer": string, "analyzer_version": string, "model": optionalString, "content_sha256": string,
+            "contract_type": string, "scores": ["type": "object", "additionalProperties": number],
+            "overall_score": number, "compliance_level": string, "compliant": boolean, "risk_score": integer,
+            "risk_level": string, "data_classification": string, "data_classification_reason": string,
+            "gaps": ["type": "array", "items": ["type": "object"]],
+            "risk_factors": ["type": "array", "items": ["type": "object"]],
+            "recommendations": ["type": "array", "items": ["type": "object"]],
+        ]
+        return [
+            "Error": object(
+                ["error": string, "detail": string, "field": string], required: ["error", "detail"]),
+            "Money": object([
+                "amount": ["type": "string", "description": "exact decimal, e.g. 1250.00"], "currency": string,
+            ]),
+            "PartySummary": object(["name": string, "company": optionalString]),
+            "Party": object([
+                "name": string, "email": optionalString, "company": optionalString, "company_number": optionalString,
+                "role": optionalString,
+            ]),
+            "ContractSummary": object(
+                common.merging(["client": nullable(ref("PartySummary")), "supplier": nullable(ref("PartySummary"))]) {
+                    a, _ in a
+                }),
+            "ContractList": object([
+                "contracts": ["type": "array", "items": ref("ContractSummary")], "total": integer, "page": integer,
+                "size": integer, "pages": integer,
+                "problems": [
+                    "type": "array",
+                    "items": object(["company": string, "path": string, "message": string]),
+                ],
+            ]),
+            "ContractDetail": object(detail),
+            "ContractWrite": [
+                "allOf": [
+                    ref("ContractDetail"),
+                    object(
+                        ["commit": optionalString, "transition": ["type": "object"]], required: ["commit"]),
+                ]
+            ],
+            "Analysis": object(analysis),
+            "AnalyzeOutcome": object([
+                "contract_id": string, "path": string, "recorded": boolean, "unchanged": boolean,
+                "commit": optionalString, "note": optionalString, "content_sha256": string,
+                "analysis": nullable(ref("Analysis")),
+            ]),
+        ]
+    }
+
+    static func response() -> Response {
+        let data = try? JSONSerialization.data(
+            withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+        return JSONBody.response(bytes: Array(data ?? Data()))
+    }
 }

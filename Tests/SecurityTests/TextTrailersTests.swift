@@ -24,7 +24,8 @@ struct TextTrailersTests {
         let sb = try TextSandbox()
         let id = try sb.ws.loadContract(sb.ref).contract.id
         do {
-            _ = try Transitions.run(sb.ws, spec: sb.ref.stem, action: .submit, reason: reason, author: sb.author)
+            _ = try Transitions.run(
+                sb.ws, try ResolvedContract.find(sb.ws, sb.ref.stem), .init(.submit, reason: reason, author: sb.author))
         } catch {
             // Refusing the reason outright is as good: but then nothing may be committed.
             #expect("\(error)".contains("reason"), "\(error)")
@@ -45,7 +46,8 @@ struct TextTrailersTests {
         let before = try sb.ws.repository().headCommitID()
         #expect {
             _ = try Transitions.run(
-                sb.ws, spec: sb.ref.stem, action: .submit, reason: "ok\0Pactoria-Event: x", author: sb.author)
+                sb.ws, try ResolvedContract.find(sb.ws, sb.ref.stem),
+                .init(.submit, reason: "ok\0Pactoria-Event: x", author: sb.author))
         } throws: { error in
             "\(error)".contains("reason") && "\(error)".contains("control")
         }

@@ -46,17 +46,7 @@ struct AuditCommand: ParsableCommand {
             let entries = try Audit.run(ws, filter: filter, limit: maxCount)
             if json {
                 let iso = ISO8601DateFormatter()
-                JSON.print(
-                    entries.map { e in
-                        [
-                            "commit": e.commit.hex, "time": iso.string(from: e.time), "contract_id": e.contractID,
-                            "path": JSON.opt(e.ref?.yamlPath), "title": JSON.opt(e.title), "event": e.event,
-                            "from": JSON.opt(e.from), "to": JSON.opt(e.to), "actor": e.actor,
-                            "reason": JSON.opt(e.reason),
-                            "version": JSON.opt(e.version), "inferred": e.inferred, "details": e.details,
-                            "subject": e.subject,
-                        ] as [String: Any]
-                    })
+                JSON.print(entries.map { AuditEntryJSON($0, iso: iso) })
                 return
             }
             if entries.isEmpty {
@@ -131,16 +121,7 @@ struct CheckCommand: ParsableCommand {
             failed = !report.passed
             switch format {
             case .json:
-                JSON.print([
-                    "passed": report.passed, "contracts_checked": report.contractsChecked,
-                    "commits_checked": report.commitsChecked,
-                    "findings": report.findings.map { f in
-                        [
-                            "file": f.file, "line": JSON.opt(f.line), "commit": JSON.opt(f.commit?.hex), "rule": f.rule,
-                            "message": f.text(.cli), "severity": f.severity.rawValue,
-                        ] as [String: Any]
-                    },
-                ])
+                JSON.print(CheckReportJSON(report))
             case .github:
                 for f in report.findings {
                     var props = "file=\(escapeProperty(f.file))"
@@ -216,36 +197,7 @@ struct ReviewCommand: ParsableCommand {
             case .markdown:
                 Terminal.writeRaw(Array(ReviewMarkdown.render(r, wording: .cli, checkName: "`pactoria check`").utf8))
             case .json:
-                func changes(_ list: [Review.FieldChange]) -> [[String: Any]] {
-                    list.map { ["field": $0.field, "old": JSON.opt($0.old), "new": JSON.opt($0.new)] }
-                }
-                JSON.print([
-                    "base": r.base, "base_commit": r.baseCommit.hex, "head_commit": r.headCommit.hex,
-                    "commits": r.commits,
-                    "check_passed": r.check.passed,
-                    "sensitive_files": r.sensitiveFindings.map { f in
-                        [
-                            "file": f.file, "rule": f.rule, "message": f.text(.cli), "severity": f.severity.rawValue,
-                            "commit": JSON.opt(f.commit?.hex),
-                        ] as [String: Any]
-                    },
-                    "contracts": r.contracts.map { c in
-                        [
-                            "kind": c.kind.rawValue, "path": c.ref.yamlPath, "id": c.id, "title": c.title,
-                            "company": c.company,
-                            "status_from": JSON.opt(c.statusFrom), "status_to": JSON.opt(c.statusTo),
-                            "version_from": JSON.opt(c.versionFrom), "version_to": JSON.opt(c.versionTo),
-                            "fields": changes(c.fieldChanges), "compliance": changes(c.compliance),
-                            "sections": [
-                                "added": c.sections.added, "removed": c.sections.removed, "changed": c.sections.changed,
-                            ],
-                            "findings": c.findings.map {
-                                ["rule": $0.rule, "message": $0.text(.cli), "commit": JSON.opt($0.commit?.hex)]
-                                    as [String: Any]
-                            },
-                        ] as [String: Any]
-                    },
-                ])
+                JSON.print(ReviewJSON(r))
             }
         }
     }

@@ -30,12 +30,12 @@ struct Commit: ParsableCommand {
             let who = try ws.resolveAuthor(author)
             let r = try CommitChanges.run(ws, message: message, author: who)
             if json {
-                JSON.print([
-                    "commit": r.commit.hex,
-                    "contracts": r.contracts.map {
-                        ["id": $0.id, "path": $0.ref.yamlPath, "event": $0.event, "version": $0.version]
-                    },
-                ])
+                JSON.print(
+                    CommitJSON(
+                        commit: r.commit.hex,
+                        contracts: r.contracts.map {
+                            .init(id: $0.id, path: $0.ref.yamlPath, event: $0.event, version: $0.version)
+                        }))
                 return
             }
             for h in r.hooks where !h.succeeded {

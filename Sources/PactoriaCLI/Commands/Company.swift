@@ -45,13 +45,11 @@ struct CompanyCommand: ParsableCommand {
                 let listed = Companies.list(ws)
                 if json {
                     JSON.print(
-                        listed.map { l -> [String: Any] in
-                            [
-                                "slug": l.company.slug, "name": l.company.name,
-                                "company_number": JSON.opt(l.company.companyNumber),
-                                "subscription_tier": l.company.subscriptionTier, "contracts": l.contracts,
-                                "problems": l.problems.map(\.description),
-                            ]
+                        listed.map { l in
+                            CompanyJSON(
+                                slug: l.company.slug, name: l.company.name, companyNumber: l.company.companyNumber,
+                                subscriptionTier: l.company.subscriptionTier, contracts: l.contracts,
+                                problems: l.problems.map(\.description))
                         })
                     return
                 }

@@ -31,11 +31,7 @@ struct Diff: ParsableCommand {
             let d = try ContractViews.diff(ws, spec: contract, from: from, to: to)
             differs = !d.isEmpty
             if json {
-                JSON.print([
-                    "contract": d.ref.description, "from": d.from, "to": d.to,
-                    "fields": d.fields.map { ["field": $0.field, "old": JSON.opt($0.old), "new": JSON.opt($0.new)] },
-                    "content_diff": d.contentDiff,
-                ])
+                JSON.print(DiffJSON(d))
                 return
             }
             if d.isEmpty { return }

@@ -35,7 +35,7 @@ struct TemplatesCommand: ParsableCommand {
                     )
                 }
                 if json {
-                    JSON.print(list.map(templateJSON))
+                    JSON.print(list.map { TemplateJSON($0) })
                     return
                 }
                 var t = Table()
@@ -58,9 +58,7 @@ struct TemplatesCommand: ParsableCommand {
             try guarded(global) { () throws(WorkspaceError) in
                 let t = try Drafting.template(try global.workspace(), id: id)
                 if json {
-                    var o = templateJSON(t)
-                    o["body"] = t.body
-                    JSON.print(o)
+                    JSON.print(TemplateJSON(t, body: true))
                     return
                 }
                 Terminal.out("\(t.name) (\(t.id) v\(t.version), \(t.licence))")
@@ -79,18 +77,6 @@ struct TemplatesCommand: ParsableCommand {
             }
         }
     }
-}
-
-func templateJSON(_ t: Template) -> [String: Any] {
-    [
-        "id": t.id, "version": t.version, "licence": t.licence, "name": t.name, "category": t.category,
-        "contract_type": t.contractType.rawValue, "description": t.description, "suitable_for": t.suitableFor,
-        "compliance_features": t.complianceFeatures, "origin": t.origin.rawValue, "sha256": t.sha256,
-        "variables": t.variables.map { v in
-            ["name": v.name, "type": v.type.rawValue, "required": v.required, "default": JSON.opt(v.defaultValue)]
-                as [String: Any]
-        },
-    ]
 }
 
 struct Recommend: ParsableCommand {
@@ -113,14 +99,7 @@ struct Recommend: ParsableCommand {
         try guarded(global) { () throws(WorkspaceError) in
             let recs = try Drafting.recommend(try global.workspace(), description: description, top: top)
             if json {
-                JSON.print(
-                    recs.map { r in
-                        [
-                            "template_id": r.templateID, "name": r.name, "category": r.category,
-                            "contract_type": r.contractType.rawValue,
-                            "confidence": (r.confidence * 1000).rounded() / 1000, "reasons": r.reasons,
-                        ] as [String: Any]
-                    })
+                JSON.print(recs.map(RecommendationJSON.init))
                 return
             }
             if recs.isEmpty {
@@ -184,19 +163,11 @@ struct Generate: ParsableCommand {
             let r = try Drafting.generate(
                 ws, spec: contract, regenerate: regenerate, provider: chosen, allowFallback: !noFallback, author: who,
                 templateID: templateID, force: force)
-            let rec = r.outcome.record
             if json {
-                JSON.print([
-                    "commit": r.commit.hex, "path": r.ref.markdownPath, "version": r.version,
-                    "provider": rec.provider.rawValue,
-                    "model": rec.model, "template_id": rec.templateID, "confidence_score": rec.confidenceScore,
-                    "fell_back": r.outcome.fellBack, "fallback_reason": JSON.opt(r.outcome.fallbackReason),
-                    "to_complete": r.outcome.unfilled,
-                    "token_usage": JSON.opt(
-                        rec.tokenUsage.map { ["prompt": $0.prompt, "completion": $0.completion, "total": $0.total] }),
-                ])
+                JSON.print(GenerationJSON(r))
                 return
             }
+            let rec = r.outcome.record
             if r.outcome.fellBack {
                 Terminal.err(
                     "warning: \(r.outcome.fallbackReason ?? "the AI provider failed"); used the local provider instead")
@@ -270,16 +241,34 @@ struct Analyze: ParsableCommand {
             if let contract {
                 let (ref, outcome) = try Drafting.analyze(
                     ws, spec: contract, force: force, provider: provider.value, author: who)
+                if json {
+                    // One shape whatever happened (docs/JSON.md: AnalyzeOutcome).
+                    let id = (try? ws.loadContract(ref).contract.id) ?? ""
+                    switch outcome {
+                    case .recorded(let r, let commit):
+                        JSON.print(
+                            AnalyzeOutcomeJSON(
+                                contractID: id, path: ref.yamlPath, analysis: r, commit: commit.hex, unchanged: false,
+                                note: nil, contentSHA256: r.contentSHA256))
+                    case .notRecorded(let r, let reason):
+                        JSON.print(
+                            AnalyzeOutcomeJSON(
+                                contractID: id, path: ref.yamlPath, analysis: r, commit: nil, unchanged: false,
+                                note: "not recorded: \(reason)", contentSHA256: r.contentSHA256))
+                    case .unchanged(let sha):
+                        JSON.print(
+                            AnalyzeOutcomeJSON(
+                                contractID: id, path: ref.yamlPath, analysis: nil, commit: nil, unchanged: true,
+                                note: "content unchanged since the last analysis (use --force)", contentSHA256: sha))
+                    }
+                    return
+                }
                 switch outcome {
                 case .recorded(let r, let commit):
                     render(r, label: ref.description, note: "recorded in \(commit.short)")
                 case .notRecorded(let r, let reason): render(r, label: ref.description, note: "not recorded: \(reason)")
                 case .unchanged:
-                    if json {
-                        JSON.print(["path": ref.yamlPath, "unchanged": true])
-                    } else {
-                        Terminal.out("\(ref): content unchanged since the last analysis (use --force)")
-                    }
+                    Terminal.out("\(ref): content unchanged since the last analysis (use --force)")
                 }
                 return
             }
@@ -288,15 +277,15 @@ struct Analyze: ParsableCommand {
                 try ListContracts.run(ws, .init(size: 100)).total > 0 ? ContractIndex.load(ws).summaries.map(\.ref) : []
             let withContent = refs.filter { ws.readMarkdown($0) != nil }
             var done = 0, recorded = 0, unchanged = 0, readOnly = 0
-            var rows: [[String: Any]] = []
+            var rows: [AnalyzeAllJSON.Row] = []
             let tty = isatty(STDERR_FILENO) == 1 && !json
             for ref in withContent {
                 let (_, outcome) = try Drafting.analyze(
                     ws, spec: ref.yamlPath, force: force, provider: provider.value, author: who)
                 done += 1
                 switch outcome {
-                case .recorded(let r, _): recorded += 1; rows.append(row(ref, r))
-                case .notRecorded(let r, _): readOnly += 1; rows.append(row(ref, r))
+                case .recorded(let r, _): recorded += 1; rows.append(.init(ref, r))
+                case .notRecorded(let r, _): readOnly += 1; rows.append(.init(ref, r))
                 case .unchanged: unchanged += 1
                 }
                 if tty {
@@ -310,12 +299,12 @@ struct Analyze: ParsableCommand {
             }
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
             if json {
-                JSON.print(["analysed": rows, "recorded": recorded, "unchanged": unchanged, "read_only": readOnly]);
+                JSON.print(AnalyzeAllJSON(analysed: rows, recorded: recorded, unchanged: unchanged, readOnly: readOnly))
                 return
             }
             for r in rows {
                 Terminal.out(
-                    "\(r["path"] as? String ?? "")  \(r["compliance_level"] as? String ?? "")  overall \(r["overall_score"] as? Double ?? 0)  risk \(r["risk_score"] as? Int ?? 0) (\(r["risk_level"] as? String ?? ""))"
+                    "\(r.path)  \(r.complianceLevel)  overall \(r.overallScore)  risk \(r.riskScore) (\(r.riskLevel))"
                 )
             }
             Terminal.out(
@@ -324,17 +313,9 @@ struct Analyze: ParsableCommand {
         }
     }
 
-    func row(_ ref: ContractRef, _ r: AnalysisResult) -> [String: Any] {
-        [
-            "path": ref.yamlPath, "overall_score": (r.scores.overall * 100).rounded() / 100,
-            "compliance_level": r.complianceLevel.rawValue, "risk_score": r.riskScore,
-            "risk_level": r.riskLevel.rawValue,
-        ]
-    }
-
     func render(_ r: AnalysisResult, label: String, note: String?) {
         if json {
-            JSON.print(analysisJSON(r, label: label, note: note))
+            JSON.print(AnalysisJSON(r))
             return
         }
         let t = global.terminal
@@ -354,24 +335,4 @@ struct Analyze: ParsableCommand {
         for rec in r.recommendations { Terminal.out("  → \(rec.clause): \(rec.text)") }
         if let note { Terminal.out("  (\(note))") }
     }
-}
-
-func analysisJSON(_ r: AnalysisResult, label: String, note: String?) -> [String: Any] {
-    var scores: [String: Any] = [:]
-    for (name, value) in r.scores.named { scores[name] = (value * 1000).rounded() / 1000 }
-    return [
-        "subject": label, "analyzer": r.analyzerName, "analyzer_version": r.analyzerVersion, "model": JSON.opt(r.model),
-        "content_sha256": r.contentSHA256, "scores": scores, "compliance_level": r.complianceLevel.rawValue,
-        "compliant": r.isCompliant, "risk_score": r.riskScore, "risk_level": r.riskLevel.rawValue,
-        "data_classification": r.dataClassification.rawValue,
-        "gaps": r.gaps.map {
-            ["clause": $0.clause, "status": $0.status.rawValue, "reason": $0.message, "points_lost": $0.pointsLost]
-                as [String: Any]
-        },
-        "risk_factors": r.riskFactors.map {
-            ["source": $0.source, "description": $0.description, "points": $0.points] as [String: Any]
-        },
-        "recommendations": r.recommendations.map { ["clause": $0.clause, "text": $0.text] },
-        "note": JSON.opt(note),
-    ]
 }

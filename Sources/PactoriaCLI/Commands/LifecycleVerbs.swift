@@ -20,8 +20,8 @@ func runTransition(
         let ws = try global.workspace()
         let who = try ws.resolveAuthor(options.author)
         let o = try Transitions.run(
-            ws, spec: contract, action: action, reason: reason, author: who, commit: !options.noCommit,
-            message: options.message)
+            ws, try ResolvedContract.find(ws, contract),
+            .init(action, reason: reason, author: who, message: options.message, commit: !options.noCommit))
         renderTransitions([o], commit: o.commit?.hex, hooks: o.hooks, ws: ws, global: global, options: options)
     }
 }
@@ -31,18 +31,7 @@ func renderTransitions(
     options: TransitionOptions
 ) {
     if options.json {
-        JSON.print([
-            "commit": JSON.opt(commit),
-            "contracts": outcomes.map { o in
-                [
-                    "id": o.id, "path": o.ref.yamlPath, "title": o.title, "action": o.action.rawValue,
-                    "event": o.event.event, "from": o.from, "to": o.to, "version": o.version,
-                ] as [String: Any]
-            },
-            "hooks": hooks.map {
-                ["event": $0.event, "path": $0.path, "exit_code": Int($0.exitCode)] as [String: Any]
-            },
-        ])
+        JSON.print(TransitionsJSON(outcomes, commit: commit, hooks: hooks))
     } else if !options.quiet {
         let t = global.terminal
         if let commit {
@@ -214,14 +203,7 @@ struct ExpiringCommand: ParsableCommand {
             let ws = try global.workspace()
             let entries = try Expiring.run(ws, days: days)
             if json {
-                JSON.print(
-                    entries.map { e in
-                        [
-                            "id": e.summary.id, "path": e.summary.ref.yamlPath, "title": e.summary.title,
-                            "end_date": e.endDate.description, "days_left": e.daysLeft,
-                            "value": JSON.opt(e.summary.value?.amount), "currency": JSON.opt(e.summary.currency),
-                        ] as [String: Any]
-                    })
+                JSON.print(entries.map(ExpiringJSON.init))
                 return
             }
             if entries.isEmpty {

@@ -40,20 +40,7 @@ struct List: ParsableCommand {
             failed = !r.unreadable.isEmpty
             for u in r.unreadable { Terminal.err("error: \(ListContracts.problem(u))") }
             if json {
-                JSON.print([
-                    "contracts": r.contracts.map { s -> [String: Any] in
-                        [
-                            "id": s.id, "company": s.ref.company, "stem": s.ref.stem, "title": s.title,
-                            "contract_type": s.contractType, "status": s.status,
-                            "contract_value": s.value.map { ["amount": $0.amount, "currency": $0.currency] } as Any?
-                                ?? NSNull(),
-                            "start_date": JSON.opt(s.startDate), "end_date": JSON.opt(s.endDate), "version": s.version,
-                            "client": JSON.opt(s.clientName),
-                        ]
-                    },
-                    "total": r.total, "page": r.page, "size": r.size, "pages": r.pages,
-                    "problems": r.unreadable.map { ["path": $0.ref.yamlPath, "message": ListContracts.problem($0)] },
-                ])
+                JSON.print(ContractListJSON(r))
                 return
             }
             if r.contracts.isEmpty {

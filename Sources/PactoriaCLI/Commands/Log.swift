@@ -34,13 +34,11 @@ struct Log: ParsableCommand {
                 if let maxCount { entries = Array(entries.prefix(maxCount)) }
                 if json {
                     JSON.print(
-                        entries.map { e -> [String: Any] in
-                            [
-                                "commit": e.commit.id.hex, "date": iso(e.commit.author.time),
-                                "author": e.commit.author.formatted,
-                                "version": JSON.opt(e.version), "status": JSON.opt(e.status), "event": e.event,
-                                "inferred": e.inferred, "path": e.ref.yamlPath, "message": e.commit.summary,
-                            ]
+                        entries.map { e in
+                            ContractLogJSON(
+                                commit: e.commit.id.hex, date: iso(e.commit.author.time),
+                                author: e.commit.author.formatted, version: e.version, status: e.status, event: e.event,
+                                inferred: e.inferred, path: e.ref.yamlPath, message: e.commit.summary)
                         })
                     return
                 }
@@ -60,13 +58,11 @@ struct Log: ParsableCommand {
             let entries = try History.workspace(ws, limit: maxCount)
             if json {
                 JSON.print(
-                    entries.map { e -> [String: Any] in
-                        [
-                            "commit": e.commit.id.hex, "date": iso(e.commit.author.time),
-                            "author": e.commit.author.formatted,
-                            "message": e.commit.summary,
-                            "events": e.events.map { ["contract": $0.id, "event": $0.event, "version": $0.version] },
-                        ]
+                    entries.map { e in
+                        WorkspaceLogJSON(
+                            commit: e.commit.id.hex, date: iso(e.commit.author.time), author: e.commit.author.formatted,
+                            message: e.commit.summary,
+                            events: e.events.map { .init(contract: $0.id, event: $0.event, version: $0.version) })
                     })
                 return
             }

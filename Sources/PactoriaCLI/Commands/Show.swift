@@ -34,12 +34,7 @@ struct Show: ParsableCommand {
             let snap = try ContractViews.show(ws, spec: contract, revision: at, version: version)
             let content = snap.content.map { String(decoding: $0, as: UTF8.self) }
             if json {
-                var metadata: Any = NSNull()
-                if let doc = snap.document { metadata = doc.root.jsonObject }
-                JSON.print([
-                    "company": snap.ref.company, "stem": snap.ref.stem, "commit": JSON.opt(snap.commit?.id.hex),
-                    "metadata": metadata, "content": JSON.opt(content),
-                ])
+                JSON.print(ContractVersionJSON(snap))
                 return
             }
             let t = global.terminal

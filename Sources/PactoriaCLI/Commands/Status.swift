@@ -79,45 +79,29 @@ struct Status: ParsableCommand {
     }
 
     func renderJSON(_ st: WorkspaceStatus, tracking: Remotes.Tracking?, merge: MergeState?) {
-        func problems(_ ps: [Problem]) -> [[String: Any]] {
-            ps.map { ["file": $0.file, "line": JSON.opt($0.line), "field": JSON.opt($0.field), "message": $0.message] }
-        }
-        JSON.print([
-            "branch": JSON.opt(st.branch),
-            "head": JSON.opt(st.headCommit?.hex),
-            "clean": st.isClean,
-            "contracts": st.contracts.map { c -> [String: Any] in
-                [
-                    "company": c.ref.company, "stem": c.ref.stem, "id": JSON.opt(c.id), "title": JSON.opt(c.title),
-                    "change": c.change.rawValue, "part": JSON.opt(c.part?.rawValue), "problems": problems(c.problems),
-                ]
-            },
-            "others": st.others.map {
-                ["path": $0.path, "change": $0.change.rawValue, "problems": problems($0.problems)]
-            },
-            "workspace_problems": problems(st.workspaceProblems),
-            "counts": st.countsByStatus,
-            "locks": st.locks.map(LockJSON.object),
-            "total": st.total,
-            "upstream": JSON.opt(tracking?.upstream), "ahead": JSON.opt(tracking?.ahead),
-            "behind": JSON.opt(tracking?.behind),
-            "leftovers": st.leftovers, "recovery": st.recovery,
-            "merging": merge != nil,
-            "pull_interrupted": merge?.applying ?? false,
-            "conflicts": (merge?.unresolved ?? []).map { c -> [String: Any] in
-                [
-                    "path": c.ref.yamlPath, "id": c.id, "title": c.title, "content": c.content,
-                    "violations": c.violations,
-                    "deletion": c.deletion,
-                    "fields": c.fields.map {
-                        [
-                            "field": $0.field, "ours": JSON.opt($0.ours), "theirs": JSON.opt($0.theirs),
-                            "base": JSON.opt($0.ancestor),
-                        ]
-                    },
-                ]
-            },
-        ])
+        JSON.print(
+            StatusJSON(
+                branch: st.branch, head: st.headCommit?.hex, clean: st.isClean,
+                contracts: st.contracts.map { c in
+                    .init(
+                        company: c.ref.company, stem: c.ref.stem, id: c.id, title: c.title, change: c.change.rawValue,
+                        part: c.part?.rawValue, problems: c.problems.map(ProblemJSON.init))
+                },
+                others: st.others.map {
+                    .init(path: $0.path, change: $0.change.rawValue, problems: $0.problems.map(ProblemJSON.init))
+                },
+                workspaceProblems: st.workspaceProblems.map(ProblemJSON.init), counts: st.countsByStatus,
+                locks: st.locks.map(LockJSON.init), total: st.total, upstream: tracking?.upstream,
+                ahead: tracking?.ahead, behind: tracking?.behind, leftovers: st.leftovers, recovery: st.recovery,
+                merging: merge != nil, pullInterrupted: merge?.applying ?? false,
+                conflicts: (merge?.unresolved ?? []).map { c in
+                    .init(
+                        path: c.ref.yamlPath, id: c.id, title: c.title, content: c.content, violations: c.violations,
+                        deletion: c.deletion,
+                        fields: c.fields.map {
+                            .init(field: $0.field, ours: $0.ours, theirs: $0.theirs, base: $0.ancestor)
+                        })
+                }))
     }
 
     func renderText(_ st: WorkspaceStatus, _ t: Terminal, tracking: Remotes.Tracking?, merge: MergeState?) {

@@ -99,10 +99,10 @@ struct Clone: ParsableCommand {
                 url: url, into: directory, relativeTo: base, branch: branch, credentials: Remotes.credentials(),
                 progress: progressReporter())
             if json {
-                JSON.print([
-                    "directory": r.directory, "url": r.url, "remote": r.remote, "branch": JSON.opt(r.branch),
-                    "upstream": JSON.opt(r.upstream), "commit": JSON.opt(r.commit?.hex), "contracts": r.contracts,
-                ])
+                JSON.print(
+                    CloneJSON(
+                        directory: r.directory, url: r.url, remote: r.remote, branch: r.branch, upstream: r.upstream,
+                        commit: r.commit?.hex, contracts: r.contracts))
                 return
             }
             let n = "\(r.contracts) contract\(r.contracts == 1 ? "" : "s")"

@@ -66,14 +66,7 @@ struct UserCommand: ParsableCommand {
                 let ws = try global.workspace()
                 let users = try UserStore.load(ws)
                 if json {
-                    JSON.print(
-                        users.map {
-                            [
-                                "email": $0.email, "full_name": $0.fullName, "role": $0.role.rawValue,
-                                "company": $0.company,
-                                "operator": $0.isOperator, "disabled": $0.disabled,
-                            ] as [String: Any]
-                        })
+                    JSON.print(users.map(UserJSON.init))
                     warnTracked(ws)
                     return
                 }

@@ -71,15 +71,11 @@ struct Table {
 
 /// JSON for scripts: stable key order, two-space indentation.
 enum JSON {
-    static func print(_ value: Any) {
-        let data =
-            (try? JSONSerialization.data(
-                withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
-            ?? Data("{}".utf8)
-        FileHandle.standardOutput.write(data)
+    /// A typed value (the shapes shared with the API), indented, keys sorted.
+    static func print(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        FileHandle.standardOutput.write((try? encoder.encode(value)) ?? Data("{}".utf8))
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
-
-    /// `nil` → NSNull so keys are always present.
-    static func opt(_ v: Any?) -> Any { v ?? NSNull() }
 }

@@ -40,17 +40,9 @@ struct AuditController {
             }
             let slice = paging.slice(visible)
             let iso = ISO8601DateFormatter()
-            return JSONBody.response([
-                "events": slice.map { e in
-                    [
-                        "commit": e.commit.hex, "time": iso.string(from: e.time), "contract_id": e.contractID,
-                        "company": JSONBody.opt(e.ref?.company), "event": e.event, "from": JSONBody.opt(e.from),
-                        "to": JSONBody.opt(e.to), "actor": e.actor, "reason": JSONBody.opt(e.reason),
-                        "version": JSONBody.opt(e.version), "inferred": e.inferred, "details": e.details,
-                    ] as [String: Any]
-                },
-                "total": visible.count, "page": paging.page, "size": paging.size, "pages": paging.pages(visible.count),
-            ])
+            return AuditResponse(
+                events: slice.map { AuditResponse.Event($0, iso: iso) }, total: visible.count, page: paging.page,
+                size: paging.size, pages: paging.pages(visible.count))
         }
         group.get("/security/events") { request, context in
             let me = try context.caller()
@@ -73,9 +65,9 @@ struct AuditController {
             let scope = asked ?? (me.isOperator ? nil : me.company)
             let r = state.securityLog.read(limit: Int.max, offset: 0)
             let mine = scope.map { c in r.events.filter { $0["company"] as? String == c } } ?? r.events
-            return JSONBody.response([
-                "events": paging.slice(mine), "total": mine.count, "page": paging.page, "size": paging.size,
-            ])
+            return SecurityEventsResponse(
+                events: paging.slice(mine).map(JSONValue.init(foundation:)), total: mine.count, page: paging.page,
+                size: paging.size)
         }
     }
 }

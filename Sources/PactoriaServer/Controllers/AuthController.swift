@@ -18,14 +18,10 @@ struct AuthController {
         signedIn.post("/auth/logout") { request, context in try await logout(request, context) }
     }
 
-    func userJSON(_ u: User) -> [String: Any] {
-        ["email": u.email, "full_name": u.fullName, "role": u.role.rawValue, "company": u.company]
-    }
-
-    func login(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
-        let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
-        let email = try f.string("email", required: true)!
-        let password = try f.string("password", required: true)!
+    func login(_ request: Request, _ context: PactoriaRequestContext) async throws -> LoginResponse {
+        let body = try await request.decode(LoginBody.self, context: context, limit: state.config.maxBodyBytes)
+        let email = body.email
+        let password = body.password
         if let left = state.loginGuard.lockedFor(email, address: context.remoteAddress, now: state.now) {
             state.securityEvent(
                 "login_locked", severity: "high", context: context, actor: email,
@@ -57,31 +53,26 @@ struct AuthController {
         state.loginGuard.succeed(email, address: context.remoteAddress)
         let token = UserStore.token(
             for: user, key: state.signingKey, now: state.now, lifetime: state.config.tokenLifetime)
-        return JSONBody.response([
-            "access_token": token, "token_type": "bearer", "expires_in": state.config.tokenLifetime,
-            "user": userJSON(user),
-        ])
+        return LoginResponse(accessToken: token, expiresIn: state.config.tokenLifetime, user: UserJSON(user))
     }
 
-    func register(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+    func register(_ request: Request, _ context: PactoriaRequestContext) async throws -> EditedResponse<
+        RegisterResponse
+    > {
         guard state.config.openRegistration else {
             throw APIError.forbidden("registration is closed; ask an admin to run `pactoria user add`")
         }
-        let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
-        let email = try f.string("email", required: true)!
-        let fullName = try f.string("full_name", required: true)!
-        let password = try f.string("password", required: true)!
-        let companyName = try f.string("company_name", required: true)!
-        _ = try f.string("timezone")
-        let input = Registration.Input(email: email, fullName: fullName, password: password, companyName: companyName)
+        let body = try await request.decode(RegisterBody.self, context: context, limit: state.config.maxBodyBytes)
+        let input = Registration.Input(
+            email: body.email, fullName: body.fullName, password: body.password, companyName: body.companyName)
         let (user, company) = try await state.write { ws in try Registration.register(ws, input) }
         let token = UserStore.token(
             for: user, key: state.signingKey, now: state.now, lifetime: state.config.tokenLifetime)
-        return JSONBody.response(
-            [
-                "token": token, "user": userJSON(user),
-                "company": ["name": company.name, "slug": company.slug, "subscription_tier": company.subscriptionTier],
-            ], status: .created)
+        return EditedResponse(
+            status: .created,
+            response: RegisterResponse(
+                token: token, user: UserJSON(user),
+                company: .init(name: company.name, slug: company.slug, subscriptionTier: company.subscriptionTier)))
     }
 }
 

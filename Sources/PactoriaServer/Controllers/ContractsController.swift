@@ -112,27 +112,9 @@ struct ContractsController {
         return Author(name: name, email: me.email)
     }
 
-    static func json(_ loaded: LoadedContract) -> [String: Any] {
-        var o = (loaded.document.root.jsonObject as? [String: Any]) ?? [:]
-        o["company"] = loaded.ref.company
-        o["path"] = loaded.ref.yamlPath
-        return o
-    }
-
-    static func summaryJSON(_ s: ContractSummary) -> [String: Any] {
-        [
-            "id": s.id, "title": s.title, "contract_type": s.contractType, "status": s.status, "company": s.ref.company,
-            "path": s.ref.yamlPath, "version": s.version, "start_date": JSONBody.opt(s.startDate),
-            "end_date": JSONBody.opt(s.endDate), "updated_at": JSONBody.opt(s.updatedAt),
-            "client": JSONBody.opt(
-                s.clientName.map { ["name": $0, "company": JSONBody.opt(s.clientCompany)] as [String: Any] }),
-            "contract_value": JSONBody.opt(s.value.map { ["amount": $0.amount, "currency": $0.currency] }),
-        ]
-    }
-
     // MARK: routes
 
-    func list(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+    func list(_ request: Request, _ context: PactoriaRequestContext) async throws -> ContractListJSON {
         let me = try require(.read, context)
         let q = request.uri.queryParameters
         // `?company=`: the caller's own, or any for an operator (none: every company); another
@@ -154,15 +136,8 @@ struct ContractsController {
             Set(ContractLocator.homeCompanies(ws, shown.map { ($0.ref, $0.id) }).keys)
         }
         if !misplaced.isEmpty { page.contracts.removeAll { misplaced.contains($0.ref) } }
-        return JSONBody.response([
-            "contracts": page.contracts.map(Self.summaryJSON), "total": page.total, "page": page.page,
-            "size": page.size,
-            "pages": page.pages,
-            // Files that hold no readable contract: flagged with their problem, never shown as one.
-            "problems": page.unreadable.filter { me.sees(company: $0.ref.company) }.map { u -> [String: Any] in
-                ["company": u.ref.company, "path": u.ref.yamlPath, "message": ListContracts.problem(u)]
-            },
-        ])
+        // Files that hold no readable contract: flagged with their problem, never shown as one.
+        return ContractListJSON(page) { me.sees(company: $0.ref.company) }
     }
 
     func show(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
@@ -173,7 +148,7 @@ struct ContractsController {
         if let cached = state.rendered.get(loaded.ref.yamlPath, stamp: stamp) {
             (bytes, tag) = cached
         } else {
-            bytes = JSONBody.bytes(Self.json(loaded))
+            bytes = try APIResponseEncoder.bytes(ContractDetailJSON(loaded))
             // The ETag is of the same file version as the body, or not sent (it changed meanwhile).
             if let tagged = try? await state.read({ ws in ETag.stamped(ws, loaded.ref) }), tagged.stamp == stamp {
                 tag = tagged.tag
@@ -206,62 +181,54 @@ struct ContractsController {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    func versions(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+    func versions(_ request: Request, _ context: PactoriaRequestContext) async throws -> VersionsResponse {
         let me = try require(.read, context)
         let loaded = try await contract(context, me)
         let entries = try await state.read { ws in try History.contract(ws, id: loaded.contract.id, ref: loaded.ref) }
         let iso = ISO8601DateFormatter()
-        return JSONBody.response([
-            "contract_id": loaded.contract.id,
-            "versions": entries.map { e in
-                [
-                    "commit": e.commit.id.hex, "time": iso.string(from: e.commit.author.time),
-                    "author": "\(e.commit.author.name) <\(e.commit.author.email)>", "summary": e.commit.summary,
-                    "version": JSONBody.opt(e.version), "status": JSONBody.opt(e.status), "event": e.event,
-                    "inferred": e.inferred, "path": e.ref.yamlPath,
-                ] as [String: Any]
-            },
-        ])
+        return VersionsResponse(
+            contractID: loaded.contract.id,
+            versions: entries.map { e in
+                VersionsResponse.Version(
+                    commit: e.commit.id.hex, time: iso.string(from: e.commit.author.time),
+                    author: "\(e.commit.author.name) <\(e.commit.author.email)>", summary: e.commit.summary,
+                    version: e.version, status: e.status, event: e.event, inferred: e.inferred, path: e.ref.yamlPath)
+            })
     }
 
-    func diff(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+    func diff(_ request: Request, _ context: PactoriaRequestContext) async throws -> DiffResponse {
         let me = try require(.read, context)
         let loaded = try await contract(context, me)
         let q = request.uri.queryParameters
         let from = q.get("from")
         let to = q.get("to")
         let d = try await state.read { ws in try ContractViews.diff(ws, spec: loaded.ref.yamlPath, from: from, to: to) }
-        return JSONBody.response([
-            "contract_id": loaded.contract.id, "from": d.from, "to": d.to,
-            "fields": d.fields.map { ["field": $0.field, "old": JSONBody.opt($0.old), "new": JSONBody.opt($0.new)] },
-            "content_diff": d.contentDiff,
-        ])
+        return DiffResponse(
+            contractID: loaded.contract.id, from: d.from, to: d.to,
+            fields: d.fields.map { DiffResponse.Field(field: $0.field, old: $0.old, new: $0.new) },
+            contentDiff: d.contentDiff)
     }
 
-    func create(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+    func create(_ request: Request, _ context: PactoriaRequestContext) async throws -> EditedResponse<
+        ContractWriteResponse
+    > {
         let me = try require(.create, context)
-        let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
+        let body = try await request.decode(CreateContractBody.self, context: context, limit: state.config.maxBodyBytes)
         var company = me.company
-        if let c = try f.string("company"), c != me.company {
+        if let c = body.company, c != me.company {
             guard me.sees(company: c) else { throw crossCompany(context, me, "tried to create a contract in \(c)") }
             company = c
         }
-        guard let clientObject = try f.object("client") else { throw APIError.validation("client", "is required") }
-        let value = try f.object("contract_value")
         let input = NewContract.Input(
-            company: company, title: try f.string("title", required: true)!,
-            type: try f.string("contract_type", required: true)!, client: try Self.party(clientObject, "client"),
-            supplier: try f.object("supplier").map { try Self.party($0, "supplier") },
-            value: try value.map { try Fields(object: $0).string("amount", required: true)! },
-            currency: try value.flatMap { try Fields(object: $0).string("currency") },
-            startDate: try f.string("start_date"), endDate: try f.string("end_date"),
-            plainEnglishInput: try f.string("plain_english_input"), templateID: try f.string("template_id"))
+            company: company, title: body.title, type: body.contractType, client: body.client.party,
+            supplier: body.supplier?.party, value: body.contractValue?.amount, currency: body.contractValue?.currency,
+            startDate: body.startDate, endDate: body.endDate, plainEnglishInput: body.plainEnglishInput,
+            templateID: body.templateID)
         let who = try await author(me)
         let (r, commit) = try await state.write { ws in try NewContract.create(ws, input, author: who) }
         let loaded = try await state.read { ws in try ws.loadContract(r.ref) }
-        var body = Self.json(loaded)
-        body["commit"] = commit.hex
-        return JSONBody.response(body, status: .created)
+        return EditedResponse(
+            status: .created, response: ContractWriteResponse(contract: ContractDetailJSON(loaded), commit: commit.hex))
     }
 
     /// `If-Match`: a contract version number, or an ETag from GET (quoted).
@@ -275,94 +242,54 @@ struct ContractsController {
         return (nil, bare)
     }
 
-    static func party(_ o: [String: Any], _ field: String) throws -> Party {
-        let f = Fields(object: o)
-        do {
-            return Party(
-                name: try f.string("name", required: true)!, email: try f.string("email"),
-                company: try f.string("company"),
-                companyNumber: try f.string("company_number"), role: try f.string("role"))
-        } catch var e as APIError {
-            e.field = e.field.map { "\(field).\($0)" }
-            e.detail = "\(field).\(e.detail)"
-            throw e
-        }
-    }
-
-    func update(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
+    func update(_ request: Request, _ context: PactoriaRequestContext) async throws -> ContractWriteResponse {
         let me = try require(.update, context)
         let loaded = try await contract(context, me)
-        let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
-        let allowed: Set<String> = [
-            "title", "contract_type", "plain_english_input", "client", "supplier", "contract_value", "start_date",
-            "end_date",
-            "template_id", "version",
-        ]
-        if let bad = f.object.keys.sorted().first(where: { !allowed.contains($0) }) {
-            let hint = bad == "status" ? "; use POST /contracts/{id}/transitions" : ""
-            throw APIError.validation(bad, "cannot be changed here\(hint)")
-        }
-        var ch = UpdateContract.Changes()
-        ch.title = try f.string("title")
-        ch.contractType = try f.string("contract_type")
-        if f.has("plain_english_input") { ch.plainEnglishInput = .some(try f.string("plain_english_input")) }
-        if let c = try f.object("client") { ch.client = try Self.party(c, "client") }
-        if f.has("supplier") { ch.supplier = .some(try f.object("supplier").map { try Self.party($0, "supplier") }) }
-        if f.has("contract_value") {
-            ch.value = .some(
-                try f.object("contract_value").map { o in
-                    let vf = Fields(object: o)
-                    return ContractValue(
-                        amount: try vf.string("amount", required: true)!, currency: try vf.string("currency") ?? "GBP")
-                })
-        }
-        if f.has("start_date") { ch.startDate = .some(try f.string("start_date")) }
-        if f.has("end_date") { ch.endDate = .some(try f.string("end_date")) }
-        if f.has("template_id") { ch.templateID = .some(try f.string("template_id")) }
+        let body = try await request.decode(UpdateContractBody.self, context: context, limit: state.config.maxBodyBytes)
         let (ifVersion, ifTag) = Self.ifMatch(request)
-        let expected = try f.int("version") ?? ifVersion
+        let expected = body.version ?? ifVersion
         let who = try await author(me)
-        let changes = ch
+        let changes = body.changes
         let result = try await state.write { ws in
             try UpdateContract.run(
                 ws, spec: loaded.ref.yamlPath, changes: changes, author: who, expectedVersion: expected,
                 expectedETag: ifTag)
         }
         let fresh = try await state.read { ws in try ws.loadContract(result.ref) }
-        var body = Self.json(fresh)
-        body["commit"] = result.commit.hex
-        return JSONBody.response(body)
+        return ContractWriteResponse(contract: ContractDetailJSON(fresh), commit: result.commit.hex)
     }
 
-    func transition(_ request: Request, _ context: PactoriaRequestContext) async throws -> Response {
-        let f = Fields(object: try await request.jsonObject(limit: state.config.maxBodyBytes))
-        let actionText = try f.string("action", required: true)!
-        guard let action = LifecycleAction(rawValue: actionText) else {
+    func transition(_ request: Request, _ context: PactoriaRequestContext) async throws -> ContractWriteResponse {
+        let body = try await request.decode(TransitionBody.self, context: context, limit: state.config.maxBodyBytes)
+        guard let action = LifecycleAction(rawValue: body.action) else {
             throw APIError.validation(
                 "action",
-                "unknown action '\(actionText)' (expected one of: \(LifecycleAction.allCases.map(\.rawValue).joined(separator: ", ")))"
+                "unknown action '\(body.action)' (expected one of: \(LifecycleAction.allCases.map(\.rawValue).joined(separator: ", ")))"
             )
         }
         let me = try require(Permission(action), context)
-        let loaded = try await contract(context, me)
-        let reason = try f.string("reason")
+        // Resolved and parsed once: the use case reuses this parse unless the file changes meanwhile.
+        let (loaded, stamp) = try await stampedContract(context, me)
         let (ifVersion, ifTag) = Self.ifMatch(request)
-        let expected = try f.int("version") ?? ifVersion
-        let who = try await author(me)
+        let change = Transitions.Request(
+            action, reason: body.reason, author: try await author(me), expectedVersion: body.version ?? ifVersion,
+            expectedETag: ifTag)
         let o = try await state.write { ws in
-            try Transitions.run(
-                ws, spec: loaded.ref.yamlPath, action: action, reason: reason, author: who, expectedVersion: expected,
-                expectedETag: ifTag)
+            try Transitions.run(ws, ResolvedContract(loaded, stamp: stamp), change)
         }
         // A hook that failed or was skipped (not approved on this machine) is the operator's to
         // see in the server log; the caller's request succeeded all the same.
         for h in o.hooks {
             if let w = h.warning { context.logger.warning("\(w)", metadata: ["event": .string(h.event)]) }
         }
-        let fresh = try await state.read { ws in try ws.loadContract(o.ref) }
-        var body = Self.json(fresh)
-        body["commit"] = JSONBody.opt(o.commit?.hex)
-        body["transition"] = ["action": action.rawValue, "from": o.from, "to": o.to, "event": o.event.event]
-        return JSONBody.response(body)
+        let written: LoadedContract
+        if let c = o.contract {
+            written = c
+        } else {
+            written = try await state.read { ws in try ws.loadContract(o.ref) }
+        }
+        return ContractWriteResponse(
+            contract: ContractDetailJSON(written), commit: o.commit?.hex,
+            transition: .init(action: action.rawValue, from: o.from, to: o.to, event: o.event.event))
     }
 }

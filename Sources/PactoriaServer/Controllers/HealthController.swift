@@ -9,7 +9,7 @@ struct HealthController {
 
     func addRoutes(to router: Router<PactoriaRequestContext>) {
         router.get("/health") { _, _ in
-            JSONBody.response(["status": "ok", "version": PactoriaVersion.current, "time": Timestamp.now().description])
+            HealthResponse(status: "ok", version: PactoriaVersion.current, time: Timestamp.now().description)
         }
         router.get("/ready") { _, _ in
             let checks: [String: String] = try await state.read { ws in
@@ -22,9 +22,31 @@ struct HealthController {
                 } catch { c["git"] = "unavailable" }
                 return c
             }
-            let ok = (checks["git"] as? String) == "ok"
-            return JSONBody.response(
-                ["status": ok ? "ready" : "not_ready", "checks": checks], status: ok ? .ok : .serviceUnavailable)
+            let ok = checks["git"] == "ok"
+            return try JSONBody.response(
+                ReadyResponse(status: ok ? "ready" : "not_ready", checks: checks),
+                status: ok ? .ok : .serviceUnavailable)
         }
+    }
+}
+
+/// `GET /health`.
+struct HealthResponse: ResponseEncodable {
+    var status: String
+    var version: String
+    var time: String
+
+    enum CodingKeys: String, CodingKey {
+        case status, version, time
+    }
+}
+
+/// `GET /ready`: each check by name (`workspace`, `git`, `head`).
+struct ReadyResponse: Encodable {
+    var status: String
+    var checks: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case status, checks
     }
 }

@@ -19,10 +19,19 @@ public struct APIError: HTTPResponseError, Sendable {
         self.field = field
     }
 
+    /// The body: `{"error", "detail", "field"?}` (no `field` when the error names none).
+    struct Body: Encodable {
+        var error: String
+        var detail: String
+        var field: String?
+
+        enum CodingKeys: String, CodingKey {
+            case error, detail, field
+        }
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: Any] = ["error": error, "detail": detail]
-        if let field { body["field"] = field }
-        var response = JSONBody.response(body, status: status)
+        var response = try JSONBody.response(Body(error: error, detail: detail, field: field), status: status)
         for h in headers { response.headers.append(h) }
         return response
     }
@@ -83,25 +92,6 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(.internalServerError, "internal_error", "the server could not complete the request")
         }
     }
-}
-
-/// JSON responses from plain dictionaries and arrays, snake_case as written.
-enum JSONBody {
-    static func bytes(_ value: Any) -> [UInt8] {
-        JSONWriter.bytes(value)
-    }
-
-    static func response(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {
-        response(bytes: bytes(value), status: status)
-    }
-
-    static func response(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    static func opt(_ v: Any?) -> Any { v ?? NSNull() }
 }
 
 extension HTTPField.Name {

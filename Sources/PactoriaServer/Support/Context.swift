@@ -33,6 +33,13 @@ public struct PactoriaRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
     public var remoteAddress: String?
+    /// The largest body `request.decode(as:context:)` reads (the server sets its configured limit).
+    public var maxUploadSize = 2 * 1024 * 1024
+
+    /// Bodies decode to the route's `Codable` struct, failures answer in `APIError`'s shape.
+    public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
+    /// Typed responses encode as the API's JSON.
+    public var responseEncoder: APIResponseEncoder { APIResponseEncoder() }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

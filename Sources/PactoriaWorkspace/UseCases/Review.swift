@@ -28,6 +28,9 @@ public enum Review {
         public var statusTo: String?
         public var versionFrom: Int?
         public var versionTo: Int?
+        /// The contract's value before and after, as data (the field changes show it for display).
+        public var valueFrom: ContractValue?
+        public var valueTo: ContractValue?
         public var fieldChanges: [FieldChange]
         public var sections: SectionChanges
         public var compliance: [FieldChange]
@@ -86,7 +89,8 @@ public enum Review {
                     id: ch.id ?? "", title: a?.title ?? b?.title ?? ch.ref.stem,
                     company: companyNames[company] ?? company,
                     statusFrom: b?.status, statusTo: a?.status, versionFrom: b?.version, versionTo: a?.version,
-                    fieldChanges: fieldChanges(b, a), sections: sections(ch.beforeContent, ch.afterContent),
+                    valueFrom: b?.value, valueTo: a?.value, fieldChanges: fieldChanges(b, a),
+                    sections: sections(ch.beforeContent, ch.afterContent),
                     compliance: complianceChanges(ch.before?.document.root, ch.after?.document.root), findings: findings
                 ))
         }

@@ -18,44 +18,83 @@ public enum Transitions {
         public var commit: ObjectID?
         /// Hooks run after the commit.
         public var hooks: [HookRun]
+        /// The contract as written (set for a single contract's transition).
+        public var contract: LoadedContract?
     }
 
-    /// Applies `action` to one contract.
-    /// - Parameter expectedVersion: refuse (as a conflict) unless the contract is at this version.
-    public static func run(
-        _ ws: Workspace, spec: String, action: LifecycleAction, reason: String?, author: Author,
-        commit: Bool = true, today: CalendarDate = .today(), expectedVersion: Int? = nil,
-        message: String? = nil, runHooks: Bool = true, expectedETag: String? = nil
-    ) throws(WorkspaceError) -> Outcome {
-        let ref = try ContractViews.resolve(ws, spec).ref
+    /// What to do to a contract, and how.
+    public struct Request: Sendable {
+        public var action: LifecycleAction
+        public var reason: String?
+        public var author: Author
+        /// Refuse (as a conflict) unless the contract is at this version.
+        public var expectedVersion: Int?
+        /// Refuse (as a conflict) unless the metadata file has this ETag.
+        public var expectedETag: String?
+        /// The commit message (default: the action and the title).
+        public var message: String?
+        /// false: write and stage only.
+        public var commit: Bool
+        public var runHooks: Bool
+        public var today: CalendarDate
+
+        public init(
+            _ action: LifecycleAction, reason: String? = nil, author: Author, expectedVersion: Int? = nil,
+            expectedETag: String? = nil, message: String? = nil, commit: Bool = true, runHooks: Bool = true,
+            today: CalendarDate = .today()
+        ) {
+            self.action = action
+            self.reason = reason
+            self.author = author
+            self.expectedVersion = expectedVersion
+            self.expectedETag = expectedETag
+            self.message = message
+            self.commit = commit
+            self.runHooks = runHooks
+            self.today = today
+        }
+    }
+
+    /// Applies `request.action` to the contract the caller resolved. Its metadata is parsed once:
+    /// the caller's parse is reused under the write lock when the file is unchanged since.
+    public static func run(_ ws: Workspace, _ contract: ResolvedContract, _ request: Request) throws(WorkspaceError)
+        -> Outcome
+    {
+        let ref = contract.ref
+        let action = request.action
         var outcome = try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> Outcome in
             let repo = try ws.repository()
-            let loaded = try ws.loadContract(ref)
-            if let expectedVersion, loaded.contract.version != expectedVersion {
+            let loaded = try contract.current(ws)
+            if let expected = request.expectedVersion, loaded.contract.version != expected {
                 throw .conflict(
-                    "\(ref) is at version \(loaded.contract.version), not \(expectedVersion); reload and try again")
+                    "\(ref) is at version \(loaded.contract.version), not \(expected); reload and try again")
             }
-            try ETag.check(ws, ref, expectedETag)
+            try ETag.check(ws, ref, request.expectedETag)
             let applied = try apply(
-                action, to: loaded, ws: ws, repo: repo, reason: reason, author: author, today: today)
+                action, to: loaded, ws: ws, repo: repo, reason: request.reason, author: request.author,
+                today: request.today)
             // The metadata is written and the content staged with it, all or nothing.
-            let subject = message ?? defaultMessage(action, title: loaded.contract.title, reason: reason)
+            let subject =
+                request.message ?? defaultMessage(action, title: loaded.contract.title, reason: request.reason)
+            let root = ContractCodec.encode(applied.contract, into: loaded.document.root)
             let made = try WriteTransaction.run(
                 ws, operation: "\(action.verb) of \(ref)",
                 writes: [
-                    .init(
-                        path: ref.yamlPath,
-                        bytes: Array(ContractCodec.render(applied.contract, into: loaded.document.root).utf8))
+                    .init(path: ref.yamlPath, bytes: Array(CanonicalYAML.render(root, order: ContractCodec.order).utf8))
                 ],
                 alsoStage: [ref.markdownPath],
-                finish: commit
-                    ? .commit(message: subject, events: [applied.event], author: author, allowEmpty: true) : .stage)
-            return Outcome(
+                finish: request.commit
+                    ? .commit(message: subject, events: [applied.event], author: request.author, allowEmpty: true)
+                    : .stage)
+            var outcome = Outcome(
                 ref: ref, id: applied.contract.id, title: applied.contract.title, action: action,
                 from: loaded.contract.status, to: applied.contract.status, version: applied.contract.version,
                 event: applied.event, commit: made, hooks: [])
+            outcome.contract = LoadedContract(
+                ref: ref, contract: applied.contract, document: YAMLDocument(root: root, lines: [:]), problems: [])
+            return outcome
         }
-        if let made = outcome.commit, runHooks {
+        if let made = outcome.commit, request.runHooks {
             outcome.hooks = Hooks.run(ws, events: [outcome.event], commit: made)
         }
         return outcome

@@ -273,7 +273,10 @@ struct AuditReviewTests {
             #expect(flour["version_from"] as? Int == 2 && flour["version_to"] as? Int == 3)
             let fields = try #require(flour["fields"] as? [[String: Any]])
             #expect(fields.map { $0["field"] as? String } == ["value"])
-            #expect(fields.first?["old"] as? String == "£38,400.00" && fields.first?["new"] as? String == "£41,200.00")
+            // Money as data: the decimal amounts as written, and {amount, currency} before and after.
+            #expect(fields.first?["old"] as? String == "38400.00" && fields.first?["new"] as? String == "41200.00")
+            #expect((flour["value_from"] as? [String: String]) == ["amount": "38400.00", "currency": "GBP"])
+            #expect((flour["value_to"] as? [String: String]) == ["amount": "41200.00", "currency": "GBP"])
             let compliance = try #require(flour["compliance"] as? [[String: Any]])
             #expect(compliance.map { $0["field"] as? String } == ["overall_score", "risk_level"])
             #expect(compliance.map { $0["new"] as? String } == ["82", "medium"])

@@ -110,14 +110,25 @@ struct GenerationCLITests {
             let r = try sb.pactoria(["analyze", Self.care, "--json"], in: "demo", env: Self.env())
             #expect(r.exitCode == 0, "\(r)")
             let json = try E2E.parseJSON(r)
-            #expect(json["compliance_level"] as? String != nil)
-            #expect((json["risk_score"] as? Int).map { (1...10).contains($0) } == true)
+            #expect(json["recorded"] as? Bool == true)
+            #expect(json["unchanged"] as? Bool == false)
+            let analysis = json["analysis"] as? [String: Any] ?? [:]
+            #expect(analysis["compliance_level"] as? String != nil)
+            #expect((analysis["risk_score"] as? Int).map { (1...10).contains($0) } == true)
             let yaml = try sb.read("demo/" + LC.yaml(Self.care))
             #expect(yaml.contains("\ncompliance:\n  analyzer: pactoria-local-analyzer\n"))
             let head = try LC.head(sb)
             let again = try sb.pactoria(["analyze", Self.care], in: "demo", env: Self.env())
             #expect(again.stdout.contains("unchanged"))
             #expect(try LC.head(sb) == head)
+            // The same shape when nothing changed: every key there, the analysis null.
+            let unchanged = try E2E.parseJSON(
+                try sb.pactoria(["analyze", Self.care, "--json"], in: "demo", env: Self.env()))
+            #expect(Set(unchanged.keys) == Set(json.keys))
+            #expect(unchanged["unchanged"] as? Bool == true)
+            #expect(unchanged["recorded"] as? Bool == false)
+            #expect(unchanged["analysis"] is NSNull)
+            #expect(unchanged["content_sha256"] as? String == analysis["content_sha256"] as? String)
             try sb.write("# Terms\n\nWe sell bread. That is all.\n", to: "terms.md")
             let text = try sb.pactoria(
                 ["analyze", "--text", sb.path("terms.md"), "--type", "terms_and_conditions", "--json"], in: "demo",

@@ -545,7 +545,9 @@ struct LifecycleTests {
             #expect(month.first?["days_left"] as? Int == 27)
             #expect(month.first?["end_date"] as? String == "2027-05-28")
             #expect(month.first?["title"] as? String == "Website Redesign Services Agreement")
-            #expect(month.first?["value"] as? String == "24500.00" && month.first?["currency"] as? String == "GBP")
+            // Money as data (issue #13): the decimal amount as written, with its currency.
+            #expect(
+                (month.first?["contract_value"] as? [String: String]) == ["amount": "24500.00", "currency": "GBP"])
 
             let quarter = try entries(["--days", "90"], today: "2027-05-01")
             #expect(
