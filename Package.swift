@@ -72,46 +72,38 @@ let package = Package(
             swiftSettings: upcoming),
         .executableTarget(name: "pactoria", dependencies: ["PactoriaCLI"], swiftSettings: upcoming),
 
-        // Test-only helpers shared by the test targets (a scripted loopback HTTP server).
-        .target(name: "PactoriaTestSupport", path: "Tests/Support", swiftSettings: upcoming),
-        .testTarget(
-            name: "WrapperTests",
-            dependencies: ["PactoriaCrypto", "PactoriaHTTPClient", "PactoriaTestSupport"],
+        // Test targets mirror the library targets: one per module, plus CLITests (end to end, runs the
+        // built binary). Shared helpers: PactoriaTestSupport (spawning, loopback HTTP, git over HTTP,
+        // the binary's path, a contract fixture) and ServerTestSupport (a server over a fresh workspace).
+        .target(
+            name: "PactoriaTestSupport", dependencies: ["PactoriaCore", "PactoriaGit"], path: "Tests/Support",
             swiftSettings: upcoming),
-        // A live server on 127.0.0.1 over a fresh workspace, shared by the server and security suites.
+        // A server over a fresh workspace, in process through the router or on a real socket.
         .target(
             name: "ServerTestSupport",
             dependencies: [
-                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport",
+                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaHTTPClient",
+                "PactoriaTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/ServerSupport", swiftSettings: upcoming),
+        .testTarget(name: "CoreTests", dependencies: ["PactoriaCore", "PactoriaTestSupport"], swiftSettings: upcoming),
+        .testTarget(name: "GitTests", dependencies: ["PactoriaGit", "PactoriaTestSupport"], swiftSettings: upcoming),
+        .testTarget(name: "CryptoTests", dependencies: ["PactoriaCrypto"], swiftSettings: upcoming),
         .testTarget(
-            name: "ServerTests",
-            dependencies: [
-                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport",
-                "ServerTestSupport",
-            ],
+            name: "HTTPClientTests", dependencies: ["PactoriaHTTPClient", "PactoriaTestSupport"],
             swiftSettings: upcoming),
-        // Issue #11: every attack found by the security review, against a live server or a workspace.
+        // The store: YAML, text rules, files on disk, locks and caches, the lifecycle rules on every
+        // path (issue #11's text and file findings, issue #12's rules, locks and caches).
         .testTarget(
-            name: "SecurityTests",
+            name: "WorkspaceTests",
             dependencies: [
-                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaCrypto",
-                "PactoriaHTTPClient", "PactoriaAI", "PactoriaTestSupport", "ServerTestSupport",
+                "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaAI", "PactoriaHTTPClient",
+                "PactoriaTestSupport", "ServerTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
-            swiftSettings: upcoming),
-        // Issue #12: crash safety, git-state recovery and the rules on every path (fault injection included).
-        .testTarget(
-            name: "IntegrityTests",
-            dependencies: [
-                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaHTTPClient",
-                "PactoriaTestSupport", "ServerTestSupport",
-            ],
-            swiftSettings: upcoming),
-        .testTarget(
-            name: "GitSyncTests",
-            dependencies: ["PactoriaGit", "PactoriaTestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "AITests",
@@ -119,11 +111,29 @@ let package = Package(
                 "PactoriaAI", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport",
             ],
             swiftSettings: upcoming),
+        // Users, roles, passwords, tokens and tenancy (issue #11's access findings). Belongs with the
+        // PactoriaAccess target.
         .testTarget(
-            name: "PactoriaTests",
+            name: "AccessTests",
             dependencies: [
-                "PactoriaCore", "PactoriaWorkspace", "PactoriaGit", "PactoriaCrypto",
-                "PactoriaHTTPClient", "PactoriaAI", "PactoriaTestSupport",
+                "PactoriaWorkspace", "PactoriaCore", "PactoriaCrypto", "PactoriaHTTPClient", "ServerTestSupport",
+            ],
+            swiftSettings: upcoming),
+        // Routes in process through the router; a few on a real socket (connections, raw bytes, libcurl).
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport",
+                "ServerTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming),
+        // End to end: the built `pactoria` binary (verbs, sync, clone, crash safety, plain git).
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaCrypto", "PactoriaHTTPClient",
+                "PactoriaTestSupport", "ServerTestSupport",
             ],
             swiftSettings: upcoming),
     ]

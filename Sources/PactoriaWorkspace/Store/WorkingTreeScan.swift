@@ -44,7 +44,7 @@ enum WorkingTreeScan {
         let dirsPath = ws.absolute("\(Workspace.cacheDirectory)/\(dirsCacheName)")
         var dirs = Trace.measure("dir cache") { readDirectories(dirsPath) }
         var dirsDirty = false
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = ws.stampClock()
         let racyWindow: Int64 = 2_000_000_000
 
         func listing(_ tree: ObjectID?) throws -> HeadListing {
