@@ -98,52 +98,43 @@ let package = Package(
             dependencies: ["PactoriaCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: upcoming),
 
-        // Test-only helpers shared by the test targets (a scripted loopback HTTP server).
+        // Test targets mirror the library targets: one per module, plus CLITests (end to end, runs the
+        // built binary). Shared helpers: PactoriaTestSupport (spawning, loopback HTTP, git over HTTP,
+        // the binary's path, a contract fixture, hermetic settings) and ServerTestSupport (a server
+        // over a fresh workspace, in process through the router or on a real socket).
         .target(
-            name: "PactoriaTestSupport", dependencies: ["PactoriaProcess"], path: "Tests/Support",
-            swiftSettings: upcoming),
-        .testTarget(
-            name: "WrapperTests",
-            dependencies: ["PactoriaCrypto", "PactoriaHTTPClient", "PactoriaProcess", "PactoriaTestSupport"],
-            swiftSettings: upcoming),
-        // A live server on 127.0.0.1 over a fresh workspace, shared by the server and security suites.
+            name: "PactoriaTestSupport", dependencies: ["PactoriaCore", "PactoriaGit", "PactoriaProcess"],
+            path: "Tests/Support", swiftSettings: upcoming),
         .target(
             name: "ServerTestSupport",
             dependencies: [
-                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport",
-                "PactoriaAccess", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "PactoriaServer", "PactoriaWorkspace", "PactoriaAccess", "PactoriaCore", "PactoriaGit",
+                "PactoriaHTTPClient", "PactoriaTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/ServerSupport", swiftSettings: upcoming),
+        .testTarget(name: "CoreTests", dependencies: ["PactoriaCore", "PactoriaTestSupport"], swiftSettings: upcoming),
+        .testTarget(name: "GitTests", dependencies: ["PactoriaGit", "PactoriaTestSupport"], swiftSettings: upcoming),
+        .testTarget(name: "CryptoTests", dependencies: ["PactoriaCrypto"], swiftSettings: upcoming),
         .testTarget(
-            name: "ServerTests",
-            dependencies: [
-                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport",
-                "ServerTestSupport", "PactoriaAccess", "PactoriaGit",
-            ],
+            name: "HTTPClientTests", dependencies: ["PactoriaHTTPClient", "PactoriaTestSupport"],
             swiftSettings: upcoming),
-        // Issue #11: every attack found by the security review, against a live server or a workspace.
         .testTarget(
-            name: "SecurityTests",
+            name: "ProcessTests", dependencies: ["PactoriaProcess", "PactoriaTestSupport"], swiftSettings: upcoming),
+        // The store: YAML, text rules, files on disk, locks and caches, the lifecycle rules on every
+        // path (issue #11's text and file findings, issue #12's rules, locks and caches).
+        .testTarget(
+            name: "WorkspaceTests",
             dependencies: [
-                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaCrypto",
-                "PactoriaHTTPClient", "PactoriaAI", "PactoriaTestSupport", "ServerTestSupport",
-                "PactoriaAccess", "PactoriaDrafting",
+                "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaCrypto", "PactoriaAI", "PactoriaHTTPClient",
+                "PactoriaAccess", "PactoriaDrafting", "PactoriaServer", "PactoriaTestSupport", "ServerTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcoming),
-        // Issue #12: crash safety, git-state recovery and the rules on every path (fault injection included).
-        .testTarget(
-            name: "IntegrityTests",
-            dependencies: [
-                "PactoriaServer", "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaHTTPClient",
-                "PactoriaTestSupport", "ServerTestSupport", "PactoriaAccess",
-            ],
-            swiftSettings: upcoming),
-        .testTarget(
-            name: "GitSyncTests",
-            dependencies: ["PactoriaGit", "PactoriaTestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "AITests",
@@ -151,11 +142,31 @@ let package = Package(
                 "PactoriaAI", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport",
             ],
             swiftSettings: upcoming),
+        // Users, roles, passwords, tokens and tenancy (issue #11's access findings).
         .testTarget(
-            name: "PactoriaTests",
+            name: "AccessTests",
             dependencies: [
-                "PactoriaCore", "PactoriaWorkspace", "PactoriaGit", "PactoriaCrypto",
-                "PactoriaHTTPClient", "PactoriaAI", "PactoriaTestSupport", "ServerTestSupport",
+                "PactoriaAccess", "PactoriaWorkspace", "PactoriaCore", "PactoriaCrypto", "PactoriaHTTPClient",
+                "PactoriaServer", "PactoriaTestSupport", "ServerTestSupport",
+            ],
+            swiftSettings: upcoming),
+        // Routes in process through the router; a few on a real socket (connections, raw bytes, libcurl).
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "PactoriaServer", "PactoriaWorkspace", "PactoriaAccess", "PactoriaCore", "PactoriaGit",
+                "PactoriaCrypto", "PactoriaHTTPClient", "PactoriaTestSupport", "ServerTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming),
+        // End to end: the built `pactoria` binary (verbs, sync, clone, crash safety, plain git).
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "PactoriaWorkspace", "PactoriaAccess", "PactoriaDrafting", "PactoriaServer", "PactoriaCore",
+                "PactoriaGit", "PactoriaCrypto", "PactoriaHTTPClient", "PactoriaAI", "PactoriaTestSupport",
+                "ServerTestSupport",
             ],
             swiftSettings: upcoming),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaCore
 public import PactoriaWorkspace
 
 /// How `pactoria serve` runs; the defaults are safe (loopback only), the rest comes from the
@@ -31,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     public var maxConnections: Int
     /// Seconds a connection may sit without sending a whole request head (slowloris, idle keep-alive).
     public var idleTimeout: Int64
+    /// Seconds since the epoch, for token times, login lockouts, rate windows and the security
+    /// log: the library's clock (PACTORIA_NOW, else the system's) unless a test gives its own.
+    public var clock: @Sendable () -> Int64 = { Timestamp.now().secondsSinceEpoch }
 
     public init(root: String, host: String = "127.0.0.1", port: Int = 8000, config: WorkspaceConfig) {
         self.root = root

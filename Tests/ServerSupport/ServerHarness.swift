@@ -8,16 +8,32 @@ public import PactoriaWorkspace
 import ServiceLifecycle
 public import Testing
 
-/// A real server on 127.0.0.1 and an ephemeral port, over a fresh workspace, reached with the
-/// real libcurl client.
+/// The server `pactoria serve` builds, over a fresh workspace. By default requests go through
+/// the router in process (`app.test(.router)`); `.live` binds 127.0.0.1 on an ephemeral port and
+/// sends them with the real libcurl client, for what needs a socket (connections, concurrency,
+/// the remote address, raw bytes, libcurl itself).
 public final class LiveServer: @unchecked Sendable {
+    public enum Transport: Sendable {
+        /// In process, through the router: no socket, no port, no remote address.
+        case router
+        /// A real socket on 127.0.0.1.
+        case live
+    }
+
     public let root: String
+    public let transport: Transport
+    /// The bound port (`.live` only; 0 through the router).
     public let port: Int
     let task: Task<Void, any Error>
+    let router: RouterTransport?
     public let client = HTTPClient()
+    /// The server's clock: tokens, login delays, rate windows and the security log read it.
+    public let clock: TestClock
 
     /// Starts a server on a new workspace with two companies and a few users.
-    public init(configure: (String) throws -> Void = { _ in }) async throws {
+    public init(_ transport: Transport = .router, configure: (String) throws -> Void = { _ in }) async throws {
+        self.transport = transport
+        Hermetic.setUp()
         root = NSTemporaryDirectory() + "pactoria-server-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         _ = try InitWorkspace.run(directory: root, author: "Admin <admin@example.co.uk>")
@@ -36,13 +52,23 @@ public final class LiveServer: @unchecked Sendable {
         // The operator grant, as `pactoria user grant-operator` gives it.
         _ = try UserStore.setOperator(ws, email: Self.operatorEmail, granted: true)
         let ready = AsyncStream<Int>.makeStream()
-        let app = try buildApplication(ServerConfiguration(root: root, host: "127.0.0.1", port: 0, config: ws.config)) {
-            port in
-            ready.continuation.yield(port)
+        var configuration = ServerConfiguration(root: root, host: "127.0.0.1", port: 0, config: ws.config)
+        let clock = TestClock()
+        self.clock = clock
+        configuration.clock = { clock.now() }
+        let app = try buildApplication(configuration) { port in ready.continuation.yield(port) }
+        switch transport {
+        case .live:
+            router = nil
+            task = Task { try await app.run() }
+            var it = ready.stream.makeAsyncIterator()
+            port = await it.next() ?? 0
+        case .router:
+            let router = RouterTransport()
+            self.router = router
+            task = Task { try await router.serve(app) }
+            port = 0
         }
-        task = Task { try await app.run() }
-        var it = ready.stream.makeAsyncIterator()
-        port = await it.next() ?? 0
     }
 
     public static let password = "correct-horse-battery"
@@ -60,6 +86,7 @@ public final class LiveServer: @unchecked Sendable {
     public static let insecureIterationsVariable = "PACTORIA_INSECURE_TEST_PBKDF2_ITERATIONS"
 
     deinit {
+        router?.stop()
         task.cancel()
         try? FileManager.default.removeItem(atPath: root)
     }
@@ -80,10 +107,32 @@ public final class LiveServer: @unchecked Sendable {
         return HTTPRequest(method: method, url: url(path), headers: h, body: body)
     }
 
+    /// A request from a thread of its own (never from the cooperative pool): `call` in async code.
     public func request(
         _ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []
     ) throws -> HTTPResponse {
-        try client.send(try httpRequest(method, path, token: token, json: json, headers: headers))
+        try sendBlocking(try httpRequest(method, path, token: token, json: json, headers: headers))
+    }
+
+    /// Sends `request` through the server's transport, awaiting the answer.
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        if let router { return try await router.send(request) }
+        let client = self.client
+        return try await blocking { try client.send(request) }
+    }
+
+    /// Sends `request` through the server's transport, blocking this thread.
+    func sendBlocking(_ request: HTTPRequest) throws -> HTTPResponse {
+        guard let router else { return try client.send(request) }
+        let box = ResultsBox<HTTPResponse>(1)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let r = await catching { try await router.send(request) }
+            box.lock.withLock { box.results[0] = r }
+            done.signal()
+        }
+        done.wait()
+        return try box.lock.withLock { box.results[0]! }.get()
     }
 
     public func login(_ email: String, password: String = LiveServer.password) throws -> String {
@@ -118,17 +167,14 @@ extension LiveServer {
         guard let user = UserStore.find(try UserStore.load(ws), email: email) else {
             throw HarnessFailure(description: "no user \(email)")
         }
-        return UserStore.token(
-            for: user, key: try signingKey(), now: Int64(Date().timeIntervalSince1970), lifetime: lifetime)
+        return UserStore.token(for: user, key: try signingKey(), now: clock.now(), lifetime: lifetime)
     }
 
     /// A request off the cooperative pool; `json` is serialised here.
     public func call(
         _ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: [HTTPHeader] = []
     ) async throws -> HTTPResponse {
-        let request = try httpRequest(method, path, token: token, json: json, headers: headers)
-        let client = self.client
-        return try await blocking { try client.send(request) }
+        try await send(try httpRequest(method, path, token: token, json: json, headers: headers))
     }
 
     /// A request with a raw body and an explicit (or no) content type.
@@ -139,13 +185,21 @@ extension LiveServer {
         var h = headers
         if let token { h.append(.authorization(bearer: token)) }
         if let contentType { h.append(.contentType(contentType)) }
-        let request = HTTPRequest(method: method, url: url(path), headers: h, body: body)
-        let client = self.client
-        return try await blocking { try client.send(request) }
+        return try await send(HTTPRequest(method: method, url: url(path), headers: h, body: body))
     }
 
     /// Sends many requests at once, each on its own thread; results in order.
     public func concurrently(_ requests: [HTTPRequest]) async throws -> [Result<HTTPResponse, any Error>] {
+        if router != nil {
+            return await withTaskGroup(of: (Int, Result<HTTPResponse, any Error>).self) { group in
+                for (i, request) in requests.enumerated() {
+                    group.addTask { (i, await catching { try await self.send(request) }) }
+                }
+                var results = [Result<HTTPResponse, any Error>?](repeating: nil, count: requests.count)
+                for await (i, r) in group { results[i] = r }
+                return results.map { $0! }
+            }
+        }
         let client = self.client
         return try await blocking { onThreads(requests.count) { i in try client.send(requests[i]) } }
     }
@@ -243,11 +297,9 @@ public func runPactoria(_ root: String, _ args: [String], input: String? = nil, 
     try FileManager.default.createDirectory(atPath: io, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: io) }
     try Data((input ?? "").utf8).write(to: URL(fileURLWithPath: io + "/in"))
-    var env = [
-        "HOME": io, "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1", "TZ": "UTC", "LANG": "C.UTF-8",
-        "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        "PACTORIA_AUTHOR": "Admin <admin@example.co.uk>", LiveServer.insecureIterationsVariable: "1000",
-    ]
+    var env = Hermetic.environment(home: io)
+    env["PACTORIA_AUTHOR"] = "Admin <admin@example.co.uk>"
+    env[LiveServer.insecureIterationsVariable] = "1000"
     for (k, v) in environment { env[k] = v }
     let status = try Spawn.run(
         try pactoriaBinary(), args, directory: root, environment: env, stdin: io + "/in", stdout: io + "/out",
@@ -262,6 +314,8 @@ public func runPactoria(_ root: String, _ args: [String], input: String? = nil, 
 public func runGit(_ root: String, _ args: [String]) throws -> String {
     var env = ProcessInfo.processInfo.environment
     env["GIT_CONFIG_NOSYSTEM"] = "1"
+    env["GIT_CONFIG_GLOBAL"] = "/dev/null"
+    env["XDG_CONFIG_HOME"] = Hermetic.emptyConfigDirectory
     env["GIT_AUTHOR_NAME"] = "Git User"
     env["GIT_AUTHOR_EMAIL"] = "git@example.co.uk"
     env["GIT_COMMITTER_NAME"] = "Git User"
@@ -306,6 +360,11 @@ public func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (In
     for _ in 0..<count { start.signal() }
     group.wait()
     return box.results.map { $0! }
+}
+
+/// The outcome of async work as a `Result`.
+func catching<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
+    do { return .success(try await body()) } catch { return .failure(error) }
 }
 
 /// Runs blocking work on its own thread and awaits it.

@@ -6,7 +6,7 @@ import Testing
 @Suite("Server basics", .serialized)
 struct ServerBasicsTests {
     @Test func healthAndSecurityHeaders() async throws {
-        let s = try await LiveServer()
+        let s = try await LiveServer(.live)
         let r = try s.request("GET", "/health")
         #expect(r.status == 200)
         #expect(r.json["status"] as? String == "ok")
@@ -18,7 +18,7 @@ struct ServerBasicsTests {
     }
 
     @Test func loginAndReadOwnCompanyOnly() async throws {
-        let s = try await LiveServer()
+        let s = try await LiveServer(.live)
         let token = try s.login("manager@brickline.co.uk")
         let created = try s.request(
             "POST", "/api/v1/contracts", token: token,
@@ -34,7 +34,7 @@ struct ServerBasicsTests {
     }
 
     @Test func badTokensAre401() async throws {
-        let s = try await LiveServer()
+        let s = try await LiveServer(.live)
         #expect(try s.request("GET", "/api/v1/contracts").status == 401)
         let r = try s.request("GET", "/api/v1/contracts", token: "not.a.token")
         #expect(r.status == 401)

@@ -14,7 +14,7 @@ struct ServerConcurrencyTests {
 
     /// A server whose plan allows many contracts, with `count` drafts made in one CLI-style commit.
     static func serverWithDrafts(_ count: Int) async throws -> (LiveServer, [String]) {
-        let s = try await LiveServer { root in
+        let s = try await LiveServer(.live) { root in
             let file = root + "/.pactoria/config.yaml"
             let text =
                 try String(contentsOfFile: file, encoding: .utf8)
@@ -182,7 +182,7 @@ struct ServerConcurrencyTests {
     }
 
     @Test func usersStoreHashesAndTokens() async throws {
-        let s = try await LiveServer()
+        let s = try await LiveServer(.live)
         let yaml = try String(contentsOfFile: s.root + "/" + UserStore.path, encoding: .utf8)
         #expect(!yaml.contains(LiveServer.password))
         let users = try UserStore.load(try s.workspace())

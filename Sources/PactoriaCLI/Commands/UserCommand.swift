@@ -289,7 +289,7 @@ struct TokenCommand: ParsableCommand {
             guard !u.disabled else { throw .refused("\(u.email) is disabled; `pactoria user enable` first") }
             let key = try UserStore.signingKey(ws)
             let life = lifetime ?? ws.config.setting("server.token_lifetime").flatMap { Int64($0) } ?? 8 * 3600
-            Terminal.out(UserStore.token(for: u, key: key, now: Int64(Date().timeIntervalSince1970), lifetime: life))
+            Terminal.out(UserStore.token(for: u, key: key, now: Timestamp.now().secondsSinceEpoch, lifetime: life))
         }
     }
 }

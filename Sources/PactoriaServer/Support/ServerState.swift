@@ -39,7 +39,7 @@ final class ServerState: Sendable {
         signingKey = try UserStore.signingKey(ws)
         loginGuard = LoginGuard(
             maxFailures: config.lockoutFailures, lockSeconds: config.lockoutSeconds, baseDelay: config.lockoutDelay)
-        securityLog = SecurityLog(ws)
+        securityLog = SecurityLog(ws, clock: config.clock)
         locator = ContractLocator(root: config.root, live: contracts)
         files = FreshFiles(root: config.root)
         // A tracked users file is never trusted for login: say so once, with the way out.
@@ -78,7 +78,7 @@ final class ServerState: Sendable {
         }
     }
 
-    var now: Int64 { Int64(Date().timeIntervalSince1970) }
+    var now: Int64 { config.clock() }
 
     func securityEvent(
         _ kind: String, severity: String, context: PactoriaRequestContext, actor: String? = nil, company: String? = nil,
@@ -86,7 +86,7 @@ final class ServerState: Sendable {
     ) {
         securityLog.record(
             SecurityLog.Event(
-                time: Timestamp.now().description, kind: kind, severity: severity,
+                time: Timestamp(secondsSinceEpoch: now).description, kind: kind, severity: severity,
                 actor: actor ?? context.identity?.email,
                 company: company ?? context.identity?.company, address: context.remoteAddress,
                 requestID: context.id,

@@ -135,7 +135,7 @@ public enum ContractAwareMerge {
                     id: c.id, ref: ref, event: "contract.updated", version: c.version, actor: author.description,
                     reason: "merged from \(label)")
             }
-            let signature = Signature(name: author.name, email: author.email, time: Date())
+            let signature = Signature(name: author.name, email: author.email, time: Timestamp.nowDate())
             let commit = try repo.createCommit(
                 tree: tree, parents: [ours, theirs], author: signature, committer: signature,
                 message: AuditTrailers.compose(message: message, events: events))

@@ -138,10 +138,11 @@ public struct ContractIndex: Sendable {
         let cachePath: String
         var cache: Cache
         var dirty = false
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now: Int64
 
         init(_ ws: Workspace) {
             self.ws = ws
+            now = ws.stampClock()
             cachePath = ws.absolute("\(Workspace.cacheDirectory)/\(ContractIndex.cacheName)")
             cache = ContractIndex.readCache(cachePath)
         }
@@ -149,6 +150,7 @@ public struct ContractIndex: Sendable {
         /// A loader over a cache held in memory (a long-running process); `save` writes nothing.
         init(_ ws: Workspace, memory: Cache) {
             self.ws = ws
+            now = ws.stampClock()
             cachePath = ""
             cache = memory
         }

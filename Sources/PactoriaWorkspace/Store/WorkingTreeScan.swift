@@ -60,7 +60,7 @@ enum WorkingTreeScan {
         let dirsPath: String
         var dirs: [String: DirectoryRecord]
         var dirsDirty = false
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now: Int64
         /// Anything changed this recently is never recorded as clean ("racily clean").
         let racyWindow: Int64 = 2_000_000_000
 
@@ -84,6 +84,7 @@ enum WorkingTreeScan {
         init(_ ws: Workspace, repo: Repository) throws {
             self.ws = ws
             self.repo = repo
+            now = ws.stampClock()
             let head = try repo.headCommitID()
             headTree = try head.map { try repo.treeID(ofCommit: $0) }
             let dirsPath = ws.absolute("\(Workspace.cacheDirectory)/\(WorkingTreeScan.dirsCacheName)")

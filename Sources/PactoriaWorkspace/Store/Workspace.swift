@@ -196,6 +196,10 @@ public final class Workspace {
     public let root: String
     public private(set) var config: WorkspaceConfig
     private var _repository: Repository?
+    /// The time in nanoseconds that file stamps are judged against: a file changed less than two
+    /// seconds before it is never cached as clean (racy git). The library's clock; a test moves
+    /// it on rather than waiting.
+    public var stampClock: () -> Int64 = { Timestamp.nowNanoseconds() }
 
     init(root: String, config: WorkspaceConfig) {
         self.root = root
@@ -423,7 +427,23 @@ public final class Workspace {
 }
 
 extension Timestamp {
-    public static func now() -> Timestamp { Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }
+    /// Now: PACTORIA_NOW (an ISO-8601 instant, for tests and demos), else the system clock. The
+    /// one place the library reads the time of day (commit and audit times, token times, windows).
+    public static func now() -> Timestamp {
+        if let pinned = getenv("PACTORIA_NOW"), let t = Timestamp(String(cString: pinned)) { return t }
+        return Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+    }
+
+    /// `now()` in nanoseconds: PACTORIA_NOW's second, else the system clock's nanosecond.
+    public static func nowNanoseconds() -> Int64 {
+        if let pinned = getenv("PACTORIA_NOW"), let t = Timestamp(String(cString: pinned)) {
+            return t.secondsSinceEpoch * 1_000_000_000
+        }
+        return Int64(Date().timeIntervalSince1970 * 1e9)
+    }
+
+    /// `now()` as a `Date`, for git signatures.
+    static func nowDate() -> Date { Date(timeIntervalSince1970: TimeInterval(now().secondsSinceEpoch)) }
 }
 
 extension CalendarDate {

@@ -94,7 +94,7 @@ package enum Committer {
         {
             throw .nothingToCommit
         }
-        let signature = Signature(name: author.name, email: author.email, time: Date())
+        let signature = Signature(name: author.name, email: author.email, time: Timestamp.nowDate())
         do {
             try Trace.measure("index write") { try waitingOutLocks(root: repo.workdir) { try index.write() } }
             Fault.point("commit.after-index")

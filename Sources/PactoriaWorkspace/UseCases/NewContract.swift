@@ -72,7 +72,8 @@ public enum NewContract {
         let author = try ws.resolveAuthor(input.author)
         let now = Timestamp.now().description
         let contract = Contract(
-            id: UUID().uuidString.lowercased(), title: input.title.trimmingSpaces(), contractType: input.type,
+            id: ContractID.next(ws, company: slug, title: input.title), title: input.title.trimmingSpaces(),
+            contractType: input.type,
             status: ContractStatus.draft.rawValue, plainEnglishInput: input.plainEnglishInput, client: input.client,
             supplier: input.supplier,
             value: input.value.map {

@@ -1,5 +1,6 @@
 import Foundation
 import PactoriaCore
+import PactoriaTestSupport
 import Testing
 
 // Unit tests for the domain rules in PactoriaCore: Validation.swift, Company.swift,

@@ -44,9 +44,23 @@ struct CacheTests {
                 company: "cache5", title: "Untracked Draft", type: "service_agreement",
                 client: Party(name: "Someone Ltd"),
                 author: "Admin <admin@example.co.uk>"))
-        // Setup, not an assertion: files younger than two seconds are never cached as clean.
-        usleep(2_100_000)
         return s
+    }
+
+    /// Files changed less than two seconds ago are never cached as clean (racy git): the tests
+    /// read the workspace four seconds on, moving the clock rather than waiting for it.
+    static let skew: Int64 = 4
+
+    /// The server's workspace, read `skew` seconds on.
+    static func later(_ s: LiveServer) throws -> Workspace {
+        let ws = try s.workspace()
+        ws.stampClock = { Timestamp.nowNanoseconds() + skew * 1_000_000_000 }
+        return ws
+    }
+
+    /// The same for a run of the binary: PACTORIA_NOW `skew` seconds on.
+    static func laterEnvironment() -> [String: String?] {
+        ["PACTORIA_NOW": Timestamp(secondsSinceEpoch: Timestamp.now().secondsSinceEpoch + skew).description]
     }
 
     /// Everything `status` and `list` show, as text to compare.
@@ -72,7 +86,7 @@ struct CacheTests {
 
     /// Answers on a cold run (no cache), then the caches a warm run leaves.
     static func coldAndCaches(_ s: LiveServer) throws -> (String, [String: [UInt8]]) {
-        let ws = try s.workspace()
+        let ws = try Self.later(s)
         removeCaches(s)
         let cold = try answers(ws)
         _ = try answers(ws)
@@ -89,11 +103,10 @@ struct CacheTests {
     // run's (on main at 9129853 one flip in dirs-v1 ends the process: "failed to allocate").
     @Test func anyDamageToAnyCacheFileIsDiscarded() async throws {
         let s = try await Self.workspace()
-        let ws = try s.workspace()
+        let ws = try Self.later(s)
         // index-tree is written by a commit.
         _ = try CommitChanges.run(
             ws, message: "Edit", author: Author(name: "Admin", email: "admin@example.co.uk"), stageEverything: true)
-        usleep(2_100_000)
         let (cold, files) = try Self.coldAndCaches(s)
         #expect(Set(files.keys) == Set(Self.caches.filter { $0 != "index-tree" }), "\(files.keys.sorted())")
         var rng = SystemRandomNumberGenerator()
@@ -123,7 +136,7 @@ struct CacheTests {
     // #12.8 — the index record (`index-tree`), damaged: a commit still commits exactly the change.
     @Test func aDamagedIndexRecordIsNotTrusted() async throws {
         let s = try await Self.workspace()
-        let ws = try s.workspace()
+        let ws = try Self.later(s)
         let author = Author(name: "Admin", email: "admin@example.co.uk")
         _ = try CommitChanges.run(ws, message: "Edit", author: author, stageEverything: true)
         let record = Self.cacheDir(s) + "/index-tree"
@@ -149,11 +162,11 @@ struct CacheTests {
     @Test func theCLIRebuildsADamagedCacheWithOneNotice() async throws {
         let s = try await Self.workspace()
         Self.removeCaches(s)
-        let cold = try await s.pactoria(["status", "--porcelain"])
+        let cold = try await s.pactoria(["status", "--porcelain"], environment: Self.laterEnvironment())
         #expect(cold.status == 0, "\(cold)")
-        let warm = try await s.pactoria(["status", "--porcelain"])
+        let warm = try await s.pactoria(["status", "--porcelain"], environment: Self.laterEnvironment())
         #expect(warm.stdout == cold.stdout && warm.stderr.isEmpty, "\(warm)")
-        let coldList = try await s.pactoria(["list", "--json"])
+        let coldList = try await s.pactoria(["list", "--json"], environment: Self.laterEnvironment())
         for name in Self.caches where name != "index-tree" {
             let path = Self.cacheDir(s) + "/" + name
             var bytes = [UInt8](try #require(FileManager.default.contents(atPath: path), "\(name) missing"))
@@ -163,8 +176,8 @@ struct CacheTests {
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             // The per-file cache is read only when many directories need a look: a cold scan.
             if name == "files-v1" { unlink(Self.cacheDir(s) + "/dirs-v1") }
-            let status = try await s.pactoria(["status", "--porcelain"])
-            let list = try await s.pactoria(["list", "--json"])
+            let status = try await s.pactoria(["status", "--porcelain"], environment: Self.laterEnvironment())
+            let list = try await s.pactoria(["list", "--json"], environment: Self.laterEnvironment())
             #expect(status.status == 0 && list.status == 0, "\(name): \(status) \(list)")
             #expect(status.stdout == cold.stdout, "\(name): \(status)")
             #expect(list.stdout == coldList.stdout, "\(name): \(list)")
@@ -174,7 +187,7 @@ struct CacheTests {
                     "pactoria: discarded a damaged cache (.pactoria/cache/\(name): checksum mismatch); rebuilt it"
                 ], "\(name): \(notices)")
             // Rebuilt: the next run is quiet.
-            let again = try await s.pactoria(["status", "--porcelain"])
+            let again = try await s.pactoria(["status", "--porcelain"], environment: Self.laterEnvironment())
             #expect(again.stderr.isEmpty && again.stdout == cold.stdout, "\(name): \(again)")
         }
     }

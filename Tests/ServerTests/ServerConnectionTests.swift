@@ -9,7 +9,7 @@ import Testing
 @Suite("Security: connections are budgeted and timed out", .serialized)
 struct ServerConnectionTests {
     @Test func slowlorisAndIdleConnectionsAreClosed() async throws {
-        let s = try await LiveServer(configure: serverSettings(["idle_timeout: 1"]))
+        let s = try await LiveServer(.live, configure: serverSettings(["idle_timeout: 1"]))
         let port = s.port
         let (slow, idle) = try await blocking { () -> ((String, Bool), (String, Bool)) in
             let slow = try RawConnection(port: port)
@@ -31,7 +31,7 @@ struct ServerConnectionTests {
     }
 
     @Test func pastTheBudgetOnlyHealthIsServedAndTheRestGet503() async throws {
-        let s = try await LiveServer(configure: serverSettings(["max_connections: 16", "idle_timeout: 30"]))
+        let s = try await LiveServer(.live, configure: serverSettings(["max_connections: 16", "idle_timeout: 30"]))
         let port = s.port
         let token = try s.token("manager@brickline.co.uk")
         let results = try await blocking { () -> (health: Int, api: (Int, String), other: Int, afterwards: Int) in
@@ -68,7 +68,7 @@ struct ServerConnectionTests {
     }
 
     @Test func overflowConnectionsThatSendNothingAreDroppedQuickly() async throws {
-        let s = try await LiveServer(configure: serverSettings(["max_connections: 16", "idle_timeout: 60"]))
+        let s = try await LiveServer(.live, configure: serverSettings(["max_connections: 16", "idle_timeout: 60"]))
         let port = s.port
         let closed = try await blocking { () -> Int in
             var held: [RawConnection] = []

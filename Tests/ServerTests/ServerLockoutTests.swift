@@ -13,7 +13,7 @@ struct ServerLockoutTests {
     static let admin = "admin@example.co.uk"
 
     @Test func anAttackerElsewhereCannotLockTheAdminOut() async throws {
-        let s = try await LiveServer()
+        let s = try await LiveServer(.live)
         let wrong = #"{"email":"admin@example.co.uk","password":"not-the-password"}"#
         var statuses: [Int] = []
         for _ in 0..<8 {

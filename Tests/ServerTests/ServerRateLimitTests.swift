@@ -14,7 +14,7 @@ struct ServerRateLimitTests {
     static let manager = "manager@brickline.co.uk"
 
     @Test func loginLimitCannotBeDodgedWithAnOddPath() async throws {
-        let s = try await LiveServer(configure: serverSettings(["rate_limits:", "  login: 4/minute"]))
+        let s = try await LiveServer(.live, configure: serverSettings(["rate_limits:", "  login: 4/minute"]))
         let body = ["email": Self.viewer, "password": "wrong-password"]
         var statuses: [Int] = []
         for path in ["//api/v1/auth/login", "/api/v1/auth/login/", "/api/v1/./auth/login", "/api/v1/x/../auth/login"] {
@@ -30,7 +30,7 @@ struct ServerRateLimitTests {
     }
 
     @Test func aiLimitCountsTheTrailingSlashForm() async throws {
-        let s = try await LiveServer(configure: serverSettings(["rate_limits:", "  ai: 2/minute"]))
+        let s = try await LiveServer(.live, configure: serverSettings(["rate_limits:", "  ai: 2/minute"]))
         let m = try s.token(Self.manager)
         let created = try await s.createContract(m)
         let id = created["id"] as? String ?? ""
@@ -46,7 +46,7 @@ struct ServerRateLimitTests {
     }
 
     @Test func encodedSlashesAndEscapesAboveTheRootAreRefused() async throws {
-        let s = try await LiveServer()
+        let s = try await LiveServer(.live)
         for path in [
             "/api/v1/auth%2Flogin", "/api/v1/auth%2flogin", "/api/../../etc/passwd", "/api/v1/contracts/%2e%2e",
             "/api\\v1\\contracts",
@@ -59,7 +59,8 @@ struct ServerRateLimitTests {
     }
 
     @Test func unauthenticatedFloodIsLimitedByAddressAndTheLogStaysSmall() async throws {
-        let s = try await LiveServer(configure: serverSettings(["rate_limits:", "  unauthenticated: 20/minute"]))
+        let s = try await LiveServer(
+            .live, configure: serverSettings(["rate_limits:", "  unauthenticated: 20/minute"]))
         let log = s.root + "/" + SecurityLog.path
         var statuses: [Int: Int] = [:]
         for _ in 0..<300 {
@@ -83,7 +84,7 @@ struct ServerRateLimitTests {
     }
 
     @Test func addressLimitAppliesBeforeAuthentication() async throws {
-        let s = try await LiveServer(configure: serverSettings(["rate_limits:", "  address: 10/minute"]))
+        let s = try await LiveServer(.live, configure: serverSettings(["rate_limits:", "  address: 10/minute"]))
         let v = try s.token(Self.viewer)
         var last = 0
         for _ in 0..<11 { last = try await s.call("GET", "/api/v1/contracts", token: v).status }

@@ -1,7 +1,7 @@
-import PactoriaCore
+public import PactoriaCore
 
-/// A valid contract with every known field set, shared by the unit suites.
-func fixtureContract(
+/// A valid contract with every known field set, shared by the Core and Workspace suites.
+public func fixtureContract(
     plainEnglishInput: String = "Three months of design and build work on our public website, paid monthly."
 ) -> Contract {
     Contract(

@@ -11,6 +11,7 @@ struct TempDir {
     let path: String
 
     init() throws {
+        Hermetic.setUp()
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("pactoria-sync-tests-\(UUID().uuidString.lowercased())")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -61,6 +62,7 @@ func gitEnvironment(home: String) -> [String: String] {
     var env = ProcessInfo.processInfo.environment
     env["HOME"] = home
     env["GIT_CONFIG_NOSYSTEM"] = "1"
+    env["XDG_CONFIG_HOME"] = home + "/.config"
     env["LC_ALL"] = "C"
     env["GIT_PAGER"] = "cat"
     env["GIT_TERMINAL_PROMPT"] = "0"

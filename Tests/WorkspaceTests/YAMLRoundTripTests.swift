@@ -1,5 +1,6 @@
 import Foundation
 import PactoriaCore
+import PactoriaTestSupport
 import PactoriaWorkspace
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import PactoriaCore
 import PactoriaGit
+import PactoriaTestSupport
 import PactoriaWorkspace
 
 /// A fresh workspace in a temporary directory with one company and one committed draft contract,
@@ -12,6 +13,7 @@ final class TextSandbox: @unchecked Sendable {
     let author = Author(name: "Ann Admin", email: "ann@example.co.uk")
 
     init() throws {
+        Hermetic.setUp()
         root = NSTemporaryDirectory() + "pactoria-text-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         _ = try InitWorkspace.run(directory: root, author: author.description)

@@ -42,11 +42,8 @@ enum E2E {
 
         /// Nothing from the developer's environment leaks in but PATH; `overrides` may add or remove (nil).
         func environment(_ overrides: [String: String?] = [:]) -> [String: String] {
-            var env = [
-                "HOME": home.path, "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1", "TZ": "UTC", "LANG": "C.UTF-8",
-                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
-                "PACTORIA_AUTHOR": "Test User <test@example.co.uk>",
-            ]
+            var env = Hermetic.environment(home: home.path)
+            env["PACTORIA_AUTHOR"] = "Test User <test@example.co.uk>"
             for (k, v) in overrides { env[k] = v }
             return env
         }

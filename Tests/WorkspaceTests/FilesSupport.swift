@@ -46,11 +46,8 @@ enum FilesKit {
         let home = NSTemporaryDirectory() + "pactoria-home-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
-        var env = [
-            "HOME": home, "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1", "TZ": "UTC", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "PACTORIA_AUTHOR": "Test User <test@example.co.uk>",
-        ]
+        var env = Hermetic.environment(home: home)
+        env["PACTORIA_AUTHOR"] = "Test User <test@example.co.uk>"
         for (k, v) in extra { env[k] = v }
         let r = try Spawn.capture(try binary(), args, directory: directory, environment: env, timeout: .seconds(60))
         return (r.status, String(decoding: r.stdout, as: UTF8.self), r.stderr)

@@ -10,10 +10,11 @@ import Testing
 // MARK: - Helpers
 
 /// A unique directory under the system temporary directory, removed by `remove()`.
-private struct TempDir {
+private struct RepoDir {
     let path: String
 
     init() throws {
+        Hermetic.setUp()
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("pactoria-git-tests-\(UUID().uuidString.lowercased())")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -37,14 +38,14 @@ private struct TempDir {
 
 /// Runs `body` with a fresh repository (initialised by the wrapper) and its directory; always
 /// removes the directory afterwards.
-private func withRepository<T>(_ body: (Repository, TempDir) throws -> T) throws -> T {
-    let dir = try TempDir()
+private func withRepository<T>(_ body: (Repository, RepoDir) throws -> T) throws -> T {
+    let dir = try RepoDir()
     defer { dir.remove() }
     let repo = try Repository.initialize(at: dir.path)
     return try body(repo, dir)
 }
 
-private struct GitResult {
+private struct GitRun {
     var status: Int32
     var stdout: [UInt8]
     var stderr: String
@@ -62,14 +63,14 @@ private struct GitResult {
 private func git(
     _ args: [String], in dir: String, input: [UInt8]? = nil, allowFailure: Bool = false,
     sourceLocation: SourceLocation = #_sourceLocation
-) throws -> GitResult {
+) throws -> GitRun {
     var env = ProcessInfo.processInfo.environment
     env["GIT_CONFIG_NOSYSTEM"] = "1"
     env["GIT_CONFIG_GLOBAL"] = "/dev/null"
     env["LC_ALL"] = "C"
     env["GIT_PAGER"] = "cat"
     let r = try Spawn.capture("/usr/bin/git", args, directory: dir, environment: env, input: input ?? [])
-    let result = GitResult(status: r.status, stdout: r.stdout, stderr: r.stderr)
+    let result = GitRun(status: r.status, stdout: r.stdout, stderr: r.stderr)
     if !allowFailure && result.status != 0 {
         Issue.record(
             "git \(args.joined(separator: " ")) failed (\(result.status)): \(result.stderr)",
@@ -78,7 +79,7 @@ private func git(
     return result
 }
 
-private let jane = Signature(
+private let janeSmith = Signature(
     name: "Jane Smith", email: "jane@x.co.uk", time: Date(timeIntervalSince1970: 1_768_904_100),
     timeZoneOffsetMinutes: 60)
 private let sam = Signature(
@@ -87,12 +88,14 @@ private let sam = Signature(
 
 /// Stages everything and commits it on top of HEAD with `message`, at `time` seconds.
 @discardableResult
-private func commitAll(_ repo: Repository, _ message: String, time: TimeInterval = 1_768_904_100) throws -> ObjectID {
+private func commitEverything(_ repo: Repository, _ message: String, time: TimeInterval = 1_768_904_100) throws
+    -> ObjectID
+{
     let index = try repo.index()
     try index.addAll(["."])
     try index.write()
     let tree = try index.writeTree()
-    var sig = jane
+    var sig = janeSmith
     sig.time = Date(timeIntervalSince1970: time)
     let parents = try repo.headCommitID().map { [$0] } ?? []
     return try repo.createCommit(tree: tree, parents: parents, author: sig, committer: sig, message: message)
@@ -108,7 +111,7 @@ struct GitWrapperTests {
     // MARK: Repositories
 
     @Test func initializeThenOpen() throws {
-        let dir = try TempDir()
+        let dir = try RepoDir()
         defer { dir.remove() }
         let path = dir.path + "/new/nested/repo"
         let created = try Repository.initialize(at: path)
@@ -129,7 +132,7 @@ struct GitWrapperTests {
     }
 
     @Test func initializeWithAnotherBranchName() throws {
-        let dir = try TempDir()
+        let dir = try RepoDir()
         defer { dir.remove() }
         let repo = try Repository.initialize(at: dir.path, initialBranch: "trunk")
         #expect(repo.currentBranch() == "trunk")
@@ -137,7 +140,7 @@ struct GitWrapperTests {
     }
 
     @Test func openingADirectoryThatIsNotARepositoryThrows() throws {
-        let dir = try TempDir()
+        let dir = try RepoDir()
         defer { dir.remove() }
         #expect(!Repository.exists(at: dir.path))
         let error = try #require(throws: GitError.self) { try Repository.open(at: dir.path) }
@@ -157,7 +160,7 @@ struct GitWrapperTests {
     }
 
     @Test func openingABareRepositoryThrows() throws {
-        let dir = try TempDir()
+        let dir = try RepoDir()
         defer { dir.remove() }
         try git(["init", "--bare", "-q", "bare.git"], in: dir.path)
         let error = try #require(throws: GitError.self) { try Repository.open(at: dir.path + "/bare.git") }
@@ -165,7 +168,7 @@ struct GitWrapperTests {
     }
 
     @Test func openingARepositoryMadeByGit() throws {
-        let dir = try TempDir()
+        let dir = try RepoDir()
         defer { dir.remove() }
         try git(["init", "-q", "-b", "work"], in: dir.path)
         try dir.write("a.txt", "from the CLI\n")
@@ -202,7 +205,7 @@ struct GitWrapperTests {
             #expect(index.entryCount == 2)
             let tree = try index.writeTree()
             let message = "First commit\n\nAdds two files.\n"
-            let id = try repo.createCommit(tree: tree, parents: [], author: jane, committer: sam, message: message)
+            let id = try repo.createCommit(tree: tree, parents: [], author: janeSmith, committer: sam, message: message)
 
             #expect(try repo.headCommitID() == id)
             let info = try repo.commit(id)
@@ -210,7 +213,7 @@ struct GitWrapperTests {
             #expect(info.parents.isEmpty)
             #expect(info.treeID == tree)
             #expect(try repo.treeID(ofCommit: id) == tree)
-            #expect(info.author == jane)
+            #expect(info.author == janeSmith)
             #expect(info.committer == sam)
             #expect(info.message == message)
             #expect(info.summary == "First commit")
@@ -234,9 +237,9 @@ struct GitWrapperTests {
     @Test func secondCommitHasTheFirstAsParent() throws {
         try withRepository { repo, dir in
             try dir.write("a.txt", "one\n")
-            let first = try commitAll(repo, "First", time: 1_700_000_000)
+            let first = try commitEverything(repo, "First", time: 1_700_000_000)
             try dir.write("a.txt", "two\n")
-            let second = try commitAll(repo, "Second", time: 1_700_000_100)
+            let second = try commitEverything(repo, "Second", time: 1_700_000_100)
             #expect(first != second)
             #expect(try repo.headCommitID() == second)
             #expect(try repo.commit(second).parents == [first])
@@ -249,13 +252,14 @@ struct GitWrapperTests {
     @Test func commitOnTopOfTheWrongParentIsRefused() throws {
         try withRepository { repo, dir in
             try dir.write("a.txt", "one\n")
-            let first = try commitAll(repo, "First")
+            let first = try commitEverything(repo, "First")
             try dir.write("a.txt", "two\n")
-            let second = try commitAll(repo, "Second")
+            let second = try commitEverything(repo, "Second")
             let tree = try repo.treeID(ofCommit: second)
             // HEAD is at `second`; a commit claiming `first` as its parent must not move it.
             #expect(throws: GitError.self) {
-                try repo.createCommit(tree: tree, parents: [first], author: jane, committer: jane, message: "Stale")
+                try repo.createCommit(
+                    tree: tree, parents: [first], author: janeSmith, committer: janeSmith, message: "Stale")
             }
             #expect(try repo.headCommitID() == second)
         }
@@ -266,7 +270,7 @@ struct GitWrapperTests {
             var ids: [ObjectID] = []
             for i in 1...4 {
                 try dir.write("file.txt", "version \(i)\n")
-                ids.append(try commitAll(repo, "Commit \(i)", time: 1_700_000_000 + Double(i) * 60))
+                ids.append(try commitEverything(repo, "Commit \(i)", time: 1_700_000_000 + Double(i) * 60))
             }
             let walked = try repo.walk(from: ids.last!).map(\.id)
             #expect(walked == ids.reversed())
@@ -283,9 +287,9 @@ struct GitWrapperTests {
     @Test func resolveRevisions() throws {
         try withRepository { repo, dir in
             try dir.write("a.txt", "one\n")
-            let first = try commitAll(repo, "First")
+            let first = try commitEverything(repo, "First")
             try dir.write("a.txt", "two\n")
-            let second = try commitAll(repo, "Second")
+            let second = try commitEverything(repo, "Second")
             #expect(try repo.resolveCommit("HEAD") == second)
             #expect(try repo.resolveCommit("HEAD~1") == first)
             #expect(try repo.resolveCommit("HEAD^") == first)
@@ -302,9 +306,9 @@ struct GitWrapperTests {
     func invalidRevisionThrowsAReadableError(_ spec: String) throws {
         try withRepository { repo, dir in
             try dir.write("a.txt", "one\n")
-            try commitAll(repo, "First")
+            try commitEverything(repo, "First")
             try dir.write("a.txt", "two\n")
-            try commitAll(repo, "Second")
+            try commitEverything(repo, "Second")
             let error = try #require(throws: GitError.self) { try repo.resolveCommit(spec) }
             #expect(error.description.contains("resolve revision '\(spec)'"), "\(error)")
             #expect(error.operation.contains(spec))
@@ -319,7 +323,7 @@ struct GitWrapperTests {
     @Test func detachedHEADHasNoBranch() throws {
         try withRepository { repo, dir in
             try dir.write("a.txt", "one\n")
-            let first = try commitAll(repo, "First")
+            let first = try commitEverything(repo, "First")
             #expect(repo.currentBranch() == "main")
             try git(["checkout", "-q", "--detach", "HEAD"], in: dir.path)
             #expect(repo.currentBranch() == nil)
@@ -341,11 +345,11 @@ struct GitWrapperTests {
             let binary: [UInt8] = [0, 1, 2, 255, 0, 10, 13, 0]
             try dir.write("a.txt", "version one\n")
             try dir.write("bin/data.bin", binary)
-            let first = try commitAll(repo, "First")
+            let first = try commitEverything(repo, "First")
             try dir.write("a.txt", "version two\n")
             try dir.delete("bin/data.bin")
             try dir.write("new.txt", "")
-            let second = try commitAll(repo, "Second")
+            let second = try commitEverything(repo, "Second")
 
             #expect(try repo.file(at: first, path: "a.txt") == bytes("version one\n"))
             #expect(try repo.file(at: second, path: "a.txt") == bytes("version two\n"))
@@ -367,7 +371,7 @@ struct GitWrapperTests {
             try dir.write("dir/b.txt", "bravo\n")
             try dir.write("dir/sub/c.txt", "charlie\n")
             try dir.write("other/d.txt", "delta\n")
-            let commit = try commitAll(repo, "Files")
+            let commit = try commitEverything(repo, "Files")
             let tree = try repo.treeID(ofCommit: commit)
 
             let b = try #require(try repo.blobID(inTree: tree, path: "dir/b.txt"))
@@ -400,7 +404,7 @@ struct GitWrapperTests {
             try dir.write("deleted.txt", "gone soon\n")
             try dir.write("clean.txt", "stays\n")
             try dir.write("staged-mod.txt", "before\n")
-            try commitAll(repo, "Base")
+            try commitEverything(repo, "Base")
             #expect(try repo.status().isEmpty)
 
             try dir.write("modified.txt", "two\n")
@@ -460,7 +464,7 @@ struct GitWrapperTests {
     @Test func stagedDeletion() throws {
         try withRepository { repo, dir in
             try dir.write("a.txt", "a\n")
-            try commitAll(repo, "Base")
+            try commitEverything(repo, "Base")
             try dir.delete("a.txt")
             let index = try repo.index()
             try index.remove(path: "a.txt")
@@ -475,7 +479,7 @@ struct GitWrapperTests {
             try dir.write("keep.txt", "k\n")
             try dir.write("change.txt", "1\n")
             try dir.write("remove.txt", "r\n")
-            try commitAll(repo, "Base")
+            try commitEverything(repo, "Base")
             try dir.write("change.txt", "2\n")
             try dir.delete("remove.txt")
             try dir.write("add.txt", "a\n")
@@ -497,13 +501,13 @@ struct GitWrapperTests {
             try dir.write("old.txt", "old\n")
             try dir.write("sub/x.txt", "x\n")
             try dir.write("subway.txt", "s\n")
-            let first = try commitAll(repo, "First")
+            let first = try commitEverything(repo, "First")
             try dir.write("edit.txt", "after\n")
             try dir.delete("old.txt")
             try dir.write("new.txt", "new\n")
             try dir.write("sub/x.txt", "x2\n")
             try dir.write("subway.txt", "s2\n")
-            let second = try commitAll(repo, "Second")
+            let second = try commitEverything(repo, "Second")
             let t1 = try repo.treeID(ofCommit: first)
             let t2 = try repo.treeID(ofCommit: second)
 
@@ -588,7 +592,7 @@ struct GitWrapperTests {
     @Test(arguments: ["empty", "hello", "unicode", "every byte", "no final newline", "100 kB"])
     func blobIDMatchesGitHashObject(_ name: String) throws {
         let data = Self.sampleData(name)
-        let dir = try TempDir()
+        let dir = try RepoDir()
         defer { dir.remove() }
         let id = try ObjectID.blobID(of: data)
         let cli = try git(["hash-object", "--stdin"], in: dir.path, input: data).trimmed
@@ -639,7 +643,7 @@ struct GitWrapperTests {
                 "3f2b8c1e-5d4a-4e8f-9b7c-1a2d3e4f5a6b", "updated", "4", "8daa7e6b-37da-4f64-bc8b-947f880b6bf8",
                 "status:active", "1",
             ])
-        let dir = try TempDir()
+        let dir = try RepoDir()
         defer { dir.remove() }
         let cli = try git(["interpret-trailers", "--parse"], in: dir.path, input: bytes(message)).trimmed
         #expect(trailers.map { "\($0.key): \($0.value)" }.joined(separator: "\n") == cli)
@@ -657,7 +661,7 @@ struct GitWrapperTests {
     @Test func commitInfoExposesItsTrailers() throws {
         try withRepository { repo, dir in
             try dir.write("a.txt", "a\n")
-            let id = try commitAll(
+            let id = try commitEverything(
                 repo, "Add contract\n\nPactoria-Contract: abc\nPactoria-Event: created\nPactoria-Version: 1\n")
             let info = try repo.commit(id)
             #expect(info.summary == "Add contract")
@@ -684,7 +688,7 @@ struct GitWrapperTests {
         #expect(!diff.contains("diff --git"))
 
         // The hunks are the ones git computes.
-        let dir = try TempDir()
+        let dir = try RepoDir()
         defer { dir.remove() }
         try dir.write("old/a.md", old)
         try dir.write("new/a.md", new)
@@ -745,7 +749,7 @@ struct IndexTreeUpdateTests {
             }
             try dir.write("companies/solo/contracts/only.yaml", "id: only\n")
             try dir.write("README.md", "hello\n")
-            let head = try commitAll(repo, "base")
+            let head = try commitEverything(repo, "base")
             let base = try repo.treeID(ofCommit: head)
 
             try dir.write("companies/alpha/contracts/c0.yaml", "id: alpha-0\ntitle: edited\n")

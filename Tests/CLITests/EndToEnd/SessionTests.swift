@@ -22,11 +22,12 @@ struct SessionTests {
         yaml.split(separator: "\n").first { $0.hasPrefix("\(name): ") }.map { String($0.dropFirst(name.count + 2)) }
     }
 
-    /// Waits until the UTC clock has moved past `timestamp` (second resolution), so a new one differs.
-    static func waitPast(_ timestamp: String) {
+    /// The instant a minute after `timestamp`, for PACTORIA_NOW: the next command runs later
+    /// without the test waiting for the clock to move.
+    static func minuteAfter(_ timestamp: String) throws -> String {
         let f = ISO8601DateFormatter()
-        guard let t = f.date(from: timestamp) else { return }
-        while Date() < t.addingTimeInterval(1) { usleep(50_000) }
+        let t = try #require(f.date(from: timestamp), "not an instant: \(timestamp)")
+        return f.string(from: t.addingTimeInterval(60))
     }
 
     @Test("init, company, new, status, commit, edit, commit, log, show, diff, list")
@@ -114,13 +115,18 @@ struct SessionTests {
             let porcelain2 = try sb.pactoria(["status", "--porcelain"], in: "ws")
             #expect(porcelain2.lines.contains("M c thames-digital/\(stem)"), "\(porcelain2)")
             let updated1 = try #require(Self.field("updated_at", in: try sb.read(yamlPath)))
-            Self.waitPast(updated1)
-            let commit2 = try sb.pactoria(["commit", "-m", "Add accessibility clause"], in: "ws")
+            let later = try Self.minuteAfter(updated1)
+            let commit2 = try sb.pactoria(
+                ["commit", "-m", "Add accessibility clause"], in: "ws", env: ["PACTORIA_NOW": later])
             #expect(commit2.exitCode == 0, "\(commit2)")
             let yaml2 = try sb.read(yamlPath)
             #expect(Self.field("version", in: yaml2) == "2", "\(yaml2)")
             let updated2 = try #require(Self.field("updated_at", in: yaml2))
             #expect(updated2 > updated1, "updated_at \(updated1) → \(updated2)")
+            #expect(updated2 == later, "the injected clock dates the change")
+            let laterSeconds = ISO8601DateFormatter().date(from: later).map { Int($0.timeIntervalSince1970) }
+            #expect(
+                try sb.git(["log", "-1", "--format=%ct"], in: "ws").lines == [laterSeconds.map(String.init) ?? "?"])
             #expect(updated2.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/) != nil)
             #expect(Self.field("created_at", in: yaml2) == Self.field("created_at", in: yaml1))
             #expect(Self.field("id", in: yaml2) == id)

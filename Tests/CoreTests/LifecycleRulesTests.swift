@@ -1,4 +1,5 @@
 import PactoriaCore
+import PactoriaTestSupport
 import Testing
 
 // Unit tests for the lifecycle rules in PactoriaCore/Lifecycle.swift: the one place every path

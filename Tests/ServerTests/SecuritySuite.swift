@@ -9,7 +9,7 @@ import Testing
 @Suite("Security: the live server answers")
 struct SecuritySmokeTests {
     @Test func healthAnswersOnAFreshServer() async throws {
-        let s = try await LiveServer()
+        let s = try await LiveServer(.live)
         let r = try await s.call("GET", "/health")
         #expect(r.status == 200)
     }
