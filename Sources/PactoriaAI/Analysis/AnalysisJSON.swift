@@ -1,5 +1,7 @@
 // The JSON of an analysis, defined once for `pactoria analyze --json` and the API's analyze routes.
 
+import PactoriaCore
+
 /// An analysis as JSON: scores are numbers (three decimals), `compliant` a boolean.
 public struct AnalysisJSON: Codable, Sendable, Equatable {
     public var analyzer: String
