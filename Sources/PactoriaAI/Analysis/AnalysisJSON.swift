@@ -1,4 +1,4 @@
-// The JSON of an analysis, defined once for `pactoria analyze --json` and the API's analyze routes.
+// The JSON of an analysis, defined once for the CLI's JSON output and the API's analyze routes.
 
 import PactoriaCore
 

@@ -1,8 +1,8 @@
 public import PactoriaCore
 
-// The JSON shapes of a contract, defined once: `pactoria list --json` and `GET /api/v1/contracts`
-// print `ContractSummaryJSON`, `pactoria show --json` and every API answer about one contract print
-// `ContractDetailJSON`. Keys are snake_case, spelled out in each `CodingKeys`; an absent value is
+// The JSON shapes of a contract, defined once for every front end: a listing (the CLI's and
+// `GET /api/v1/contracts`) prints `ContractSummaryJSON`; showing one contract (the CLI's and every
+// API answer about one contract) prints `ContractDetailJSON`. Keys are snake_case, spelled out in each `CodingKeys`; an absent value is
 // written as `null`, never left out, so every key is always there. docs/JSON.md describes them.
 
 /// Money as data: the exact decimal amount as written (a string, never a float) and its currency.
@@ -259,9 +259,9 @@ public struct ContractDetailJSON: Codable, Sendable, Equatable {
     public var createdAt: String?
     public var updatedAt: String?
     public var lifecycle: LifecycleJSON?
-    /// The `generation` section as written by `pactoria generate` (numbers and booleans typed).
+    /// The `generation` section as written by generation (numbers and booleans typed).
     public var generation: JSONValue?
-    /// The `compliance` section as written by `pactoria analyze` (numbers and booleans typed).
+    /// The `compliance` section as written by analysis (numbers and booleans typed).
     public var compliance: JSONValue?
 
     public init(ref: ContractRef, contract c: Contract, document: YAMLDocument?) {
@@ -331,7 +331,7 @@ public struct ContractDetailJSON: Codable, Sendable, Equatable {
     }
 }
 
-/// `pactoria show --json`: the contract as of a commit (or the working tree), and its content.
+/// One contract as shown to scripts: the contract as of a commit (or the working tree), and its content.
 public struct ContractVersionJSON: Codable, Sendable, Equatable {
     public var company: String
     public var stem: String
