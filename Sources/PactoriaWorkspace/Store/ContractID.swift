@@ -1,5 +1,6 @@
 import Foundation
 import PactoriaCrypto
+import PactoriaGit
 
 /// The id of a new contract: a random UUID, or with PACTORIA_SEED set (tests and demos) a UUID
 /// derived from the seed, HEAD and the new contract's company, title and place among its

@@ -1,4 +1,5 @@
 public import PactoriaCore
+import PactoriaGit
 
 // The JSON shapes of a contract, defined once for every front end: a listing (the CLI's and
 // `GET /api/v1/contracts`) prints `ContractSummaryJSON`; showing one contract (the CLI's and every
