@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaGit
 import PactoriaWorkspace
 
 // The `--json` outputs of the CLI's own commands, typed (docs/JSON.md). The shapes shared with the

@@ -1,4 +1,6 @@
 import PactoriaAI
+import PactoriaDrafting
+import PactoriaGit
 import PactoriaWorkspace
 
 // The `--json` outputs of the drafting commands (templates, recommend, generate, analyze --all).

@@ -1,3 +1,4 @@
+import PactoriaGit
 import PactoriaWorkspace
 
 /// `pactoria review --format json`. Money is data: a field change of `value` gives the decimal

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PactoriaGit
 import PactoriaWorkspace
 
 // Response bodies of `/api/v1/audit` and `/api/v1/security/events`.

@@ -1,4 +1,5 @@
 import Hummingbird
+import PactoriaAccess
 import PactoriaWorkspace
 
 // Request and response bodies of `/api/v1/auth`.

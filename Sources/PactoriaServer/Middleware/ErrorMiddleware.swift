@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 
 /// Inside CORS, so error responses carry its headers too: every error becomes a JSON response.
 /// An `APIError` renders itself; Hummingbird's own errors (404 for unknown routes, 405, 413 …)
