@@ -1,4 +1,6 @@
 import Foundation
+import PactoriaAccess
+import PactoriaCore
 import PactoriaGit
 import PactoriaWorkspace
 

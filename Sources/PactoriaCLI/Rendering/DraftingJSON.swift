@@ -1,4 +1,5 @@
 import PactoriaAI
+import PactoriaCore
 import PactoriaDrafting
 import PactoriaGit
 import PactoriaWorkspace

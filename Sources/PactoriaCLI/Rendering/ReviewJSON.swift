@@ -1,3 +1,4 @@
+import PactoriaCore
 import PactoriaGit
 import PactoriaWorkspace
 
