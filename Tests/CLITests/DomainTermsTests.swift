@@ -1,5 +1,6 @@
 import Foundation
 import PactoriaCore
+import PactoriaHTTPClient
 import PactoriaWorkspace
 import ServerTestSupport
 import Testing

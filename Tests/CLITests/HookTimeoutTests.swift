@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaHTTPClient
 import PactoriaTestSupport
 import PactoriaWorkspace
 import ServerTestSupport

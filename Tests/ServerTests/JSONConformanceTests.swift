@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaHTTPClient
 import PactoriaWorkspace
 import ServerTestSupport
 import Testing

@@ -1,5 +1,7 @@
 import Foundation
+import PactoriaAccess
 import PactoriaCore
+import PactoriaHTTPClient
 import PactoriaWorkspace
 import ServerTestSupport
 import Testing
