@@ -190,7 +190,7 @@ public enum Lifecycle {
             return RuleViolation(.illegalTransition, field: "status", "status '\(c.status)' is not a known status")
         }
         if action.requiresReason, (reason ?? "").trimmingSpaces().isEmpty {
-            return RuleViolation(.missingReason, field: "reason", "\(action.verb) needs a reason (--reason)")
+            return RuleViolation(.missingReason, field: "reason", "\(action.verb) needs a reason")
         }
         if action == .finalize {
             if readOnly.contains(status) {

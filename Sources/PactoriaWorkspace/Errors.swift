@@ -88,6 +88,10 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
             return e.description
         case .repository(let message, _, let remedy):
             return w.line(message, remedy)
+        case .rule(let ref, let v) where v.rule == .missingReason && v.field == "reason":
+            // The reason is given with the request; a front end that names it otherwise says how.
+            let given = w.field("reason")
+            return "\(ref): \(v.message)" + (given == "reason" ? "" : " (\(given))")
         case .rule(let ref, let v):
             return "\(ref): \(v.message)"
         case .conflict(let what):

@@ -143,8 +143,8 @@ struct LifecycleTransitionTableTests {
                 "not-yet-ended",
                 "content-deleted", "company-changed",
             ])
-        let v = RuleViolation(.missingReason, field: "reason", "terminate needs a reason (--reason)")
-        #expect(v.description == "terminate needs a reason (--reason) [missing-reason]")
+        let v = RuleViolation(.missingReason, field: "reason", "terminate needs a reason")
+        #expect(v.description == "terminate needs a reason [missing-reason]")
     }
 }
 
@@ -220,7 +220,7 @@ struct LifecyclePrecheckTests {
                     action, on: R.snap(R.contract(status)), reason: reason, today: R.today, policy: R.review))
             #expect(v.rule == .missingReason)
             #expect(v.field == "reason")
-            #expect(v.message == "\(action.verb) needs a reason (--reason)")
+            #expect(v.message == "\(action.verb) needs a reason")
         }
         #expect(
             Lifecycle.precheck(

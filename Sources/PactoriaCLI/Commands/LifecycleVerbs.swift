@@ -38,7 +38,7 @@ func renderTransitions(
             let branch = (try? ws.repository().currentBranch()) ?? nil
             let repo = try? ws.repository()
             let subject = CommitSummary.subject(repo, commit)
-            Terminal.out("[\(branch ?? "detached HEAD") \(commit.prefix(7))] \(subject ?? "")")
+            Terminal.out("[\(branch ?? "detached HEAD") \(commit.prefix(7))] \(subject)")
         }
         for o in outcomes {
             let change = o.from == o.to ? o.to : "\(o.from) → \(t.paint(o.to, .green))"

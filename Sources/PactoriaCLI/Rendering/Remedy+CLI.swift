@@ -28,6 +28,8 @@ enum CLIField {
         // recommend, analyze, generate
         "description": "DESCRIPTION", "top": "--top", "text": "--text", "force": "--force",
         "regenerate": "--regenerate",
+        // terminate, request-changes
+        "reason": "--reason",
     ]
 
     @Sendable static func name(_ field: String) -> String { flags[field] ?? field }
