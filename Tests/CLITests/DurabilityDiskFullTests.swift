@@ -45,7 +45,7 @@ extension IntegritySuite {
         /// then the spare bytes freed by a small file removed.
         static func fill(_ dir: String, spare: Int) throws {
             let keep = dir + "/spare"
-            if spare > 0 { FileManager.default.createFile(atPath: keep, contents: Data(count: spare)) }
+            if spare > 0 { _ = FileManager.default.createFile(atPath: keep, contents: Data(count: spare)) }
             // Close-on-exec: a process another test spawns meanwhile must not keep the space taken.
             let fd = open(dir + "/filler", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw DurabilityKit.Failure(description: "cannot create the filler") }

@@ -25,7 +25,7 @@ extension IntegritySuite {
 
             // Another git process holds the index lock for longer than any wait.
             let lock = s.root + "/.git/index.lock"
-            FileManager.default.createFile(atPath: lock, contents: Data())
+            _ = FileManager.default.createFile(atPath: lock, contents: Data())
             let patched = try await s.call(
                 "PATCH", "/api/v1/contracts/\(id)", token: token, json: ["title": "Renamed While Locked"])
             #expect(patched.status >= 400, "\(patched.status) \(patched.text)")
@@ -54,7 +54,7 @@ extension IntegritySuite {
             let (root, first, _) = try DurabilityKit.workspace()
             defer { DurabilityKit.remove(root) }
             let before = DurabilityKit.files(root)
-            FileManager.default.createFile(atPath: root + "/.git/index.lock", contents: Data())
+            _ = FileManager.default.createFile(atPath: root + "/.git/index.lock", contents: Data())
             for args in [["submit", first.description], ["generate", first.description, "--provider", "local"]] {
                 let r = try DurabilityKit.cli(root, args)
                 #expect(r.status != 0, "\(r)")
@@ -87,7 +87,7 @@ extension IntegritySuite {
 
             // A dead process's temporary file in the scratch folder is cleared by the next write.
             let dead = root + "/.git/pactoria/tmp/\(first.stem).yaml.tmp-4194303-77"
-            FileManager.default.createFile(atPath: dead, contents: Data("half".utf8))
+            _ = FileManager.default.createFile(atPath: dead, contents: Data("half".utf8))
             #expect(try DurabilityKit.cli(root, ["finalize", first.description]).status == 0)
             #expect(!FileManager.default.fileExists(atPath: dead), "the dead writer's temporary file is still there")
 

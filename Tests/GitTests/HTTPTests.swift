@@ -66,7 +66,7 @@ struct HTTPTests {
         let forced = #expect(throws: SyncError.self) {
             try b.push(remote: "origin", refspec: "+refs/heads/main:refs/heads/main", credentials: credentials)
         }
-        guard case let .rejected(ref, reason)? = forced else {
+        guard case let .rejected(ref, _)? = forced else {
             Issue.record("expected .rejected, got \(String(describing: forced))")
             return
         }

@@ -27,7 +27,7 @@ struct LocksTests {
     /// Creates `file` now and removes it after `ms` milliseconds, from another thread (as a
     /// shell prompt's `git status` holds `index.lock` for a moment).
     static func holdBriefly(_ file: String, ms: Int) -> Thread {
-        FileManager.default.createFile(atPath: file, contents: Data())
+        _ = FileManager.default.createFile(atPath: file, contents: Data())
         let t = Thread {
             usleep(UInt32(ms * 1000))
             unlink(file)
@@ -62,7 +62,7 @@ struct LocksTests {
 
     /// Makes `file` look left behind by a kill: empty, no holder, last modified an hour ago.
     static func leaveStale(_ file: String) throws {
-        FileManager.default.createFile(atPath: file, contents: Data())
+        _ = FileManager.default.createFile(atPath: file, contents: Data())
         var times = [timeval(tv_sec: time(nil) - 3600, tv_usec: 0), timeval(tv_sec: time(nil) - 3600, tv_usec: 0)]
         #expect(utimes(file, &times) == 0)
     }

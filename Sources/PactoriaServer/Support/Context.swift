@@ -1,7 +1,7 @@
 public import Hummingbird
 import Logging
 public import PactoriaAccess
-public import PactoriaCore
+import PactoriaCore
 
 /// Who is calling: the user a verified token names, as the users store has them now (role,
 /// company and operator grant come from the store on every request, never from the token).

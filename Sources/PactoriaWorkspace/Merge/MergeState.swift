@@ -1,5 +1,5 @@
 import Foundation
-public import PactoriaCore
+import PactoriaCore
 import PactoriaGit
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-public import PactoriaCore
+import PactoriaCore
 import PactoriaGit
 
 /// One contract's part in a commit, as written in (and read back from) its audit trailers:

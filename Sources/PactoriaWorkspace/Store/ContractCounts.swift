@@ -1,5 +1,5 @@
 import Foundation
-public import PactoriaGit
+import PactoriaGit
 
 /// Counts of contracts by status, and their ids, for the whole working tree without reading every
 /// contract: per company, the totals of HEAD's `contracts` directory are cached under that

@@ -1,6 +1,6 @@
 import Foundation
 public import PactoriaCore
-public import PactoriaGit
+import PactoriaGit
 
 /// What `list`, `status` counts and contract lookup need of a contract, without its full YAML.
 public struct ContractSummary: Sendable, Equatable {

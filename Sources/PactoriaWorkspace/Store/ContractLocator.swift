@@ -1,5 +1,5 @@
 import Foundation
-public import PactoriaCore
+import PactoriaCore
 import PactoriaGit
 
 /// Finds a contract by id quickly for a long-running process (the server): an in-memory map of

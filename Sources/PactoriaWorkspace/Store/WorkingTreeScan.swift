@@ -1,5 +1,5 @@
 import Foundation
-public import PactoriaGit
+import PactoriaGit
 
 /// Which workspace files differ from HEAD, found the way git does it but for Pactoria's layout.
 ///

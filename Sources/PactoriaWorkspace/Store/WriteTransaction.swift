@@ -1,6 +1,6 @@
 import Foundation
-public import PactoriaCore
-public import PactoriaGit
+import PactoriaCore
+import PactoriaGit
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,5 @@
 import Foundation
-public import PactoriaCore
+import PactoriaCore
 public import PactoriaGit
 
 /// The check: validates every contract at HEAD and, with a base, every commit's change to

@@ -1,6 +1,6 @@
 import Foundation
-public import PactoriaCore
-public import PactoriaGit
+import PactoriaCore
+import PactoriaGit
 
 /// Stages paths and commits through libgit2: the last step of every use case that writes.
 package enum Committer {

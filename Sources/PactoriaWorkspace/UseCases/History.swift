@@ -1,5 +1,5 @@
 import Foundation
-public import PactoriaCore
+import PactoriaCore
 public import PactoriaGit
 
 /// The log: the workspace's history, or one contract's versions across renames.

@@ -1,4 +1,4 @@
-public import PactoriaCore
+import PactoriaCore
 public import PactoriaGit
 
 /// A new workspace: make (or adopt) a git repository as a Pactoria workspace.

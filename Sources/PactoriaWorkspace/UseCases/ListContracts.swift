@@ -1,4 +1,4 @@
-public import PactoriaCore
+import PactoriaCore
 
 /// Listing: filter, search and page the workspace's contracts.
 public enum ListContracts {

@@ -104,7 +104,7 @@ public enum Transitions {
     public static func expireAll(
         _ ws: Workspace, author: Author, commit: Bool = true, today: CalendarDate = .today()
     ) throws(WorkspaceError) -> (outcomes: [Outcome], commit: ObjectID?, hooks: [HookRun]) {
-        let due = try ContractIndex.load(ws).summaries.filter { s in
+        let due = ContractIndex.load(ws).summaries.filter { s in
             s.status == ContractStatus.active.rawValue
                 && (s.endDate.flatMap(CalendarDate.init).map { $0 < today } ?? false)
         }.sorted { $0.ref < $1.ref }
@@ -223,7 +223,7 @@ public enum Expiring {
     {
         guard days >= 0 else { throw .invalidInput(field: "days", message: "must be zero or more") }
         let horizon = today.adding(days: days)
-        return try ContractIndex.load(ws).summaries.compactMap { s -> Entry? in
+        return ContractIndex.load(ws).summaries.compactMap { s -> Entry? in
             guard s.status == ContractStatus.active.rawValue, let end = s.endDate.flatMap(CalendarDate.init),
                 end >= today, end <= horizon
             else { return nil }

@@ -1,4 +1,4 @@
-public import PactoriaCore
+import PactoriaCore
 public import PactoriaGit
 
 /// The status: what changed since HEAD, contract by contract, and what is wrong with it.
