@@ -129,7 +129,8 @@ let package = Package(
         .testTarget(
             name: "WorkspaceTests",
             dependencies: [
-                "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaCrypto", "PactoriaAI", "PactoriaHTTPClient",
+                "PactoriaWorkspace", "PactoriaCore", "PactoriaGit", "PactoriaCrypto", "PactoriaAI",
+                "PactoriaHTTPClient",
                 "PactoriaAccess", "PactoriaDrafting", "PactoriaServer", "PactoriaTestSupport", "ServerTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Logging", package: "swift-log"),
