@@ -1,6 +1,6 @@
 import Foundation
-import PactoriaCore
-import PactoriaGit
+package import PactoriaCore
+package import PactoriaGit
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,6 @@
 import Foundation
-import PactoriaCore
-import PactoriaGit
+package import PactoriaCore
+package import PactoriaGit
 
 /// Stages paths and commits through libgit2: the last step of every use case that writes.
 package enum Committer {
