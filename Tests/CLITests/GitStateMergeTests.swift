@@ -126,7 +126,7 @@ import Testing
                 Int($0.dropFirst("version: ".count))
             }
         }
-        let top = try #require(max(try #require(version(ours)), try #require(version(theirs))))
+        let top = max(try #require(version(ours)), try #require(version(theirs)))
         let merged = try sb.gitRun(["merge", "--no-edit", "other"], in: "a")
         #expect(merged.status == 0, "\(merged)")
         let committed = try sb.git(["show", "HEAD:\(draft).yaml"], in: "a")
