@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PactoriaCore
+public import PactoriaWorkspace
 
 /// The OpenAPI 3 description of what the server does. A test checks every route against it.
 public enum OpenAPIDocument {
@@ -119,47 +120,50 @@ public enum OpenAPIDocument {
             success: 200, errors: common + [403], body: nil, query: ["page", "size"]),
     ]
 
-    public static var document: [String: Any] {
-        var paths: [String: [String: Any]] = [:]
+    public static var document: JSONValue {
+        var paths: [String: [String: JSONValue]] = [:]
         for op in operations {
-            var success: [String: Any] = ["description": "Success"]
+            var success: [String: JSONValue] = ["description": "Success"]
             if let schema = op.response {
                 success["content"] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(schema)"]]]
             }
-            var responses: [String: Any] = ["\(op.success)": success]
+            var responses: [String: JSONValue] = ["\(op.success)": .object(success)]
             for e in op.errors { responses["\(e)"] = ["$ref": "#/components/responses/Error"] }
-            var o: [String: Any] = [
-                "summary": op.summary, "responses": responses, "operationId": "\(op.method)_\(op.path)",
+            var o: [String: JSONValue] = [
+                "summary": .string(op.summary), "responses": .object(responses),
+                "operationId": "\(op.method)_\(op.path)",
             ]
-            var params: [[String: Any]] = []
+            var params: [JSONValue] = []
             if op.path.contains("{id}") {
                 params.append(["name": "id", "in": "path", "required": true, "schema": ["type": "string"]])
             }
             for q in op.query {
-                params.append(["name": q, "in": "query", "required": false, "schema": ["type": "string"]])
+                params.append(["name": .string(q), "in": "query", "required": false, "schema": ["type": "string"]])
             }
-            if !params.isEmpty { o["parameters"] = params }
+            if !params.isEmpty { o["parameters"] = .array(params) }
             if let body = op.body {
                 o["requestBody"] = [
                     "required": true,
                     "content": [
                         "application/json": [
-                            "schema": ["type": "object", "properties": body.mapValues { ["type": $0] }]
+                            "schema": [
+                                "type": "object", "properties": .object(body.mapValues { ["type": .string($0)] }),
+                            ]
                         ]
                     ],
                 ]
             }
-            o["security"] = op.secured ? [["bearerAuth": [String]()]] : [[String: [String]]]()
-            paths[op.path, default: [:]][op.method] = o
+            o["security"] = op.secured ? [["bearerAuth": []]] : []
+            paths[op.path, default: [:]][op.method] = .object(o)
         }
         return [
             "openapi": "3.0.3",
             "info": [
-                "title": "Pactoria", "version": PactoriaVersion.current,
+                "title": "Pactoria", "version": .string(PactoriaVersion.current),
                 "description": "A git-native contract repository for UK small businesses.",
             ],
             "servers": [["url": "http://127.0.0.1:8000"]],
-            "paths": paths,
+            "paths": .object(paths.mapValues { .object($0) }),
             "components": [
                 "securitySchemes": ["bearerAuth": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]],
                 "responses": [
@@ -176,18 +180,25 @@ public enum OpenAPIDocument {
     /// The shared JSON shapes (docs/JSON.md), by the names the library gives them: `ContractSummary`
     /// is `ContractSummaryJSON`, `ContractDetail` is `ContractDetailJSON`, and so on. A conformance
     /// test checks their properties against real answers.
-    static var schemas: [String: Any] {
-        func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
-        func nullable(_ o: [String: Any]) -> [String: Any] { o.merging(["nullable": true]) { a, _ in a } }
-        func object(_ props: [String: [String: Any]], required: [String]? = nil) -> [String: Any] {
-            ["type": "object", "properties": props, "required": required ?? props.keys.sorted()]
+    static var schemas: JSONValue {
+        func ref(_ name: String) -> JSONValue { ["$ref": "#/components/schemas/\(name)"] }
+        func nullable(_ o: JSONValue) -> JSONValue {
+            guard case .object(var fields) = o else { return o }
+            fields["nullable"] = true
+            return .object(fields)
         }
-        let string: [String: Any] = ["type": "string"]
-        let optionalString: [String: Any] = ["type": "string", "nullable": true]
-        let integer: [String: Any] = ["type": "integer"]
-        let number: [String: Any] = ["type": "number"]
-        let boolean: [String: Any] = ["type": "boolean"]
-        let common: [String: [String: Any]] = [
+        func object(_ props: [String: JSONValue], required: [String]? = nil) -> JSONValue {
+            [
+                "type": "object", "properties": .object(props),
+                "required": .array((required ?? props.keys.sorted()).map { .string($0) }),
+            ]
+        }
+        let string: JSONValue = ["type": "string"]
+        let optionalString: JSONValue = ["type": "string", "nullable": true]
+        let integer: JSONValue = ["type": "integer"]
+        let number: JSONValue = ["type": "number"]
+        let boolean: JSONValue = ["type": "boolean"]
+        let common: [String: JSONValue] = [
             "id": string, "company": string, "stem": string, "path": string, "title": string, "contract_type": string,
             "status": string, "version": integer, "contract_value": nullable(ref("Money")),
             "start_date": optionalString, "end_date": optionalString, "updated_at": optionalString,
@@ -201,7 +212,7 @@ public enum OpenAPIDocument {
             "generation": nullable(["type": "object", "description": "as recorded by generate"]),
             "compliance": nullable(["type": "object", "description": "as recorded by analyze, typed"]),
         ]) { a, _ in a }
-        let analysis: [String: [String: Any]] = [
+        let analysis: [String: JSONValue] = [
             "analyzer": string, "analyzer_version": string, "model": optionalString, "content_sha256": string,
             "contract_type": string, "scores": ["type": "object", "additionalProperties": number],
             "overall_score": number, "compliance_level": string, "compliant": boolean, "risk_score": integer,
@@ -251,8 +262,9 @@ public enum OpenAPIDocument {
     }
 
     static func response() -> Response {
-        let data = try? JSONSerialization.data(
-            withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try? encoder.encode(document)
         return JSONBody.response(bytes: Array(data ?? Data()))
     }
 }

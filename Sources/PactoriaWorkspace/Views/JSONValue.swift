@@ -42,6 +42,22 @@ public enum JSONValue: Codable, Sendable, Equatable {
     }
 }
 
+/// Literals, so a document such as the OpenAPI description is written as typed JSON.
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByStringInterpolation,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
 extension JSONValue {
     /// A YAML tree as JSON: mappings to objects, sequences to arrays, and plain scalars resolved as
     /// YAML's core schema reads them (`true`/`false` to booleans, integers and decimals to numbers,
