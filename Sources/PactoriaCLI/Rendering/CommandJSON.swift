@@ -384,24 +384,14 @@ struct DiffJSON: Encodable {
     var contract: String
     var from: String
     var to: String
-    var fields: [Field]
+    var fields: [FieldChangeJSON]
     var contentDiff: String
-
-    struct Field: Encodable {
-        var field: String
-        @Nullable var old: String?
-        @Nullable var new: String?
-
-        enum CodingKeys: String, CodingKey {
-            case field, old, new
-        }
-    }
 
     init(_ d: ContractViews.DiffResult) {
         contract = d.ref.description
         from = d.from
         to = d.to
-        fields = d.fields.map { Field(field: $0.field, old: $0.old, new: $0.new) }
+        fields = d.fields.map { FieldChangeJSON(field: $0.field, old: $0.old, new: $0.new) }
         contentDiff = d.contentDiff
     }
 

@@ -49,22 +49,7 @@ struct ReviewJSON: Encodable {
         }
     }
 
-    struct Change: Encodable {
-        var field: String
-        var old: String?
-        var new: String?
-
-        enum CodingKeys: String, CodingKey {
-            case field, old, new
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(field, forKey: .field)
-            try c.encode(old, forKey: .old)
-            try c.encode(new, forKey: .new)
-        }
-    }
+    typealias Change = FieldChangeJSON
 
     struct Finding: Encodable {
         var rule: String

@@ -239,25 +239,8 @@ struct DiffResponse: ResponseEncodable {
     var contractID: String
     var from: String
     var to: String
-    var fields: [Field]
+    var fields: [FieldChangeJSON]
     var contentDiff: String
-
-    struct Field: Encodable {
-        var field: String
-        var old: String?
-        var new: String?
-
-        enum CodingKeys: String, CodingKey {
-            case field, old, new
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(field, forKey: .field)
-            try c.encode(old, forKey: .old)
-            try c.encode(new, forKey: .new)
-        }
-    }
 
     enum CodingKeys: String, CodingKey {
         case from, to, fields

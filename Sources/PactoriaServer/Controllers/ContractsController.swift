@@ -205,7 +205,7 @@ struct ContractsController {
         let d = try await state.read { ws in try ContractViews.diff(ws, spec: loaded.ref.yamlPath, from: from, to: to) }
         return DiffResponse(
             contractID: loaded.contract.id, from: d.from, to: d.to,
-            fields: d.fields.map { DiffResponse.Field(field: $0.field, old: $0.old, new: $0.new) },
+            fields: d.fields.map { FieldChangeJSON(field: $0.field, old: $0.old, new: $0.new) },
             contentDiff: d.contentDiff)
     }
 

@@ -6,6 +6,31 @@ import PactoriaGit
 // API answer about one contract) prints `ContractDetailJSON`. Keys are snake_case, spelled out in each `CodingKeys`; an absent value is
 // written as `null`, never left out, so every key is always there. docs/JSON.md describes them.
 
+/// One metadata field that changed between two versions, values as written (`null` when the
+/// field was absent): a diff's and a review's field changes, for the CLI and the API alike.
+public struct FieldChangeJSON: Codable, Sendable, Equatable {
+    public var field: String
+    public var old: String?
+    public var new: String?
+
+    public init(field: String, old: String?, new: String?) {
+        self.field = field
+        self.old = old
+        self.new = new
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case field, old, new
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(field, forKey: .field)
+        try c.encode(old, forKey: .old)
+        try c.encode(new, forKey: .new)
+    }
+}
+
 /// Money as data: the exact decimal amount as written (a string, never a float) and its currency.
 public struct MoneyJSON: Codable, Sendable, Equatable {
     public var amount: String
