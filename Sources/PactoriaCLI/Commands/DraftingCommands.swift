@@ -272,34 +272,29 @@ struct Analyze: ParsableCommand {
                 }
                 return
             }
-            // --all: every contract with content, a progress line on a terminal.
-            let refs =
-                try ListContracts.run(ws, .init(size: 100)).total > 0 ? ContractIndex.load(ws).summaries.map(\.ref) : []
-            let withContent = refs.filter { ws.readMarkdown($0) != nil }
-            var done = 0, recorded = 0, unchanged = 0, readOnly = 0
-            var rows: [AnalyzeAllJSON.Row] = []
+            // --all: every contract with content in one commit, a progress line on a terminal.
             let tty = isatty(STDERR_FILENO) == 1 && !json
-            for ref in withContent {
-                let (_, outcome) = try Drafting.analyze(
-                    ws, spec: ref.yamlPath, force: force, provider: provider.value, author: who)
-                done += 1
-                switch outcome {
-                case .recorded(let r, _): recorded += 1; rows.append(.init(ref, r))
-                case .notRecorded(let r, _): readOnly += 1; rows.append(.init(ref, r))
-                case .unchanged: unchanged += 1
-                }
-                if tty {
-                    let width = 30
-                    let filled = done * width / max(1, withContent.count)
+            let started = Date()
+            var shown = Date.distantPast
+            let outcome = try Drafting.analyzeAll(
+                ws, force: force, provider: provider.value, author: who,
+                progress: { done, total in
+                    guard tty, total > 0 else { return }
+                    let now = Date()
+                    guard done == total || now.timeIntervalSince(shown) >= 0.1 else { return }
+                    shown = now
                     FileHandle.standardError.write(
-                        Data(
-                            "\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(withContent.count)"
-                                .utf8))
-                }
-            }
+                        Data(("\r\u{1B}[K" + Self.progressLine(done, total, now.timeIntervalSince(started))).utf8))
+                })
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+            let rows = outcome.rows.map { AnalyzeAllJSON.Row($0.ref, $0.result) }
+            let recorded = outcome.recorded, unchanged = outcome.unchanged, readOnly = outcome.notRecorded
+            let done = outcome.rows.count + unchanged
             if json {
-                JSON.print(AnalyzeAllJSON(analysed: rows, recorded: recorded, unchanged: unchanged, readOnly: readOnly))
+                JSON.print(
+                    AnalyzeAllJSON(
+                        analysed: rows, recorded: recorded, unchanged: unchanged, readOnly: readOnly,
+                        commit: outcome.commit?.hex))
                 return
             }
             for r in rows {
@@ -309,8 +304,24 @@ struct Analyze: ParsableCommand {
             }
             Terminal.out(
                 "analysed \(done) contract\(done == 1 ? "" : "s"): \(recorded) recorded, \(unchanged) unchanged, \(readOnly) read-only (not recorded)"
+                    + (outcome.commit.map { " in \($0.short)" } ?? "")
             )
         }
+    }
+
+    /// `[#####.....] 640/2000  212/s  ETA 6s`: contracts done, the rate so far and the time left.
+    static func progressLine(_ done: Int, _ total: Int, _ elapsed: Double) -> String {
+        let width = 30
+        let filled = done * width / max(1, total)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let left = rate > 0 ? Double(total - done) / rate : 0
+        let eta = done >= total ? "done in \(Self.seconds(elapsed))" : "ETA \(Self.seconds(left))"
+        return
+            "[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)  \(Int(rate.rounded()))/s  \(eta)"
+    }
+
+    static func seconds(_ s: Double) -> String {
+        s < 60 ? "\(Int(s.rounded(.up)))s" : "\(Int(s) / 60)m\(String(format: "%02d", Int(s) % 60))s"
     }
 
     func render(_ r: AnalysisResult, label: String, note: String?) {

@@ -141,6 +141,8 @@ struct AnalyzeAllJSON: Encodable {
     var recorded: Int
     var unchanged: Int
     var readOnly: Int
+    /// The one commit that recorded the batch, when anything was recorded.
+    @Nullable var commit: String?
 
     struct Row: Encodable {
         var path: String
@@ -167,7 +169,7 @@ struct AnalyzeAllJSON: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case analysed, recorded, unchanged
+        case analysed, recorded, unchanged, commit
         case readOnly = "read_only"
     }
 }

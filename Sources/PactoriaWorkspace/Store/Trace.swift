@@ -1,10 +1,10 @@
 import Foundation
 
 /// Phase timings on stderr when PACTORIA_TRACE is set (for benchmarks and bug reports).
-enum Trace {
-    static let enabled = ProcessInfo.processInfo.environment["PACTORIA_TRACE"] != nil
+package enum Trace {
+    package static let enabled = ProcessInfo.processInfo.environment["PACTORIA_TRACE"] != nil
 
-    static func measure<T, E: Error>(_ label: String, _ body: () throws(E) -> T) throws(E) -> T {
+    package static func measure<T, E: Error>(_ label: String, _ body: () throws(E) -> T) throws(E) -> T {
         guard enabled else { return try body() }
         let start = DispatchTime.now().uptimeNanoseconds
         defer {
