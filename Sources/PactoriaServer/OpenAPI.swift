@@ -217,7 +217,16 @@ public enum OpenAPIDocument {
             "contract_type": string, "scores": ["type": "object", "additionalProperties": number],
             "overall_score": number, "compliance_level": string, "compliant": boolean, "risk_score": integer,
             "risk_level": string, "data_classification": string, "data_classification_reason": string,
-            "gaps": ["type": "array", "items": ["type": "object"]],
+            "document_kind": optionalString,
+            "gaps": [
+                "type": "array",
+                "items": [
+                    "type": "object",
+                    "description":
+                        "{clause, status (partial | missing | negated | unfair), reason, points_lost, location, rule}",
+                ],
+            ],
+            "placeholders": ["type": "array", "items": ["type": "object", "description": "{text, location}"]],
             "risk_factors": ["type": "array", "items": ["type": "object"]],
             "recommendations": ["type": "array", "items": ["type": "object"]],
         ]

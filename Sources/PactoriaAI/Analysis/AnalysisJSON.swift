@@ -18,7 +18,10 @@ public struct AnalysisJSON: Codable, Sendable, Equatable {
     public var riskLevel: String
     public var dataClassification: String
     public var dataClassificationReason: String
+    public var documentKind: String?
     public var gaps: [Gap]
+    /// Unfilled placeholders, each with its clause.
+    public var placeholders: [Placeholder]
     public var riskFactors: [Factor]
     public var recommendations: [Recommendation]
 
@@ -27,10 +30,33 @@ public struct AnalysisJSON: Codable, Sendable, Equatable {
         public var status: String
         public var reason: String
         public var pointsLost: Double
+        /// Where in the contract ("clause 7 (Limitation of liability)"); null when absent.
+        public var location: String?
+        /// The statute or rule applied.
+        public var rule: String?
 
         enum CodingKeys: String, CodingKey {
-            case clause, status, reason
+            case clause, status, reason, location, rule
             case pointsLost = "points_lost"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(clause, forKey: .clause)
+            try c.encode(status, forKey: .status)
+            try c.encode(reason, forKey: .reason)
+            try c.encode(pointsLost, forKey: .pointsLost)
+            try c.encode(location, forKey: .location)
+            try c.encode(rule, forKey: .rule)
+        }
+    }
+
+    public struct Placeholder: Codable, Sendable, Equatable {
+        public var text: String
+        public var location: String
+
+        enum CodingKeys: String, CodingKey {
+            case text, location
         }
     }
 
@@ -71,9 +97,13 @@ public struct AnalysisJSON: Codable, Sendable, Equatable {
         riskLevel = r.riskLevel.rawValue
         dataClassification = r.dataClassification.rawValue
         dataClassificationReason = r.dataClassificationReason
+        documentKind = r.documentKind
         gaps = r.gaps.map {
-            Gap(clause: $0.clause, status: $0.status.rawValue, reason: $0.message, pointsLost: $0.pointsLost)
+            Gap(
+                clause: $0.clause, status: $0.status.rawValue, reason: $0.message, pointsLost: $0.pointsLost,
+                location: $0.location, rule: $0.rule)
         }
+        placeholders = r.placeholders.map { Placeholder(text: $0.text, location: $0.location) }
         riskFactors = r.riskFactors.map { Factor(source: $0.source, description: $0.description, points: $0.points) }
         recommendations = r.recommendations.map { Recommendation(clause: $0.clause, text: $0.text) }
     }
@@ -90,6 +120,8 @@ public struct AnalysisJSON: Codable, Sendable, Equatable {
         case dataClassification = "data_classification"
         case dataClassificationReason = "data_classification_reason"
         case riskFactors = "risk_factors"
+        case documentKind = "document_kind"
+        case placeholders
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -107,7 +139,9 @@ public struct AnalysisJSON: Codable, Sendable, Equatable {
         try c.encode(riskLevel, forKey: .riskLevel)
         try c.encode(dataClassification, forKey: .dataClassification)
         try c.encode(dataClassificationReason, forKey: .dataClassificationReason)
+        try c.encode(documentKind, forKey: .documentKind)
         try c.encode(gaps, forKey: .gaps)
+        try c.encode(placeholders, forKey: .placeholders)
         try c.encode(riskFactors, forKey: .riskFactors)
         try c.encode(recommendations, forKey: .recommendations)
     }

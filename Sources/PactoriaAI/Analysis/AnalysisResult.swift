@@ -12,7 +12,8 @@ public struct AnalysisResult: Sendable, Equatable, Codable {
     public var contractType: ContractType
     public var scores: ComplianceScores
     public var complianceLevel: ComplianceLevel
-    /// Overall score ≥ 0.8.
+    /// The level is Excellent or Good (for the local analyser: no key gap, no negated or unfair
+    /// clause and no placeholder; otherwise overall score ≥ 0.8).
     public var isCompliant: Bool
     /// 1–10.
     public var riskScore: Int
@@ -24,6 +25,10 @@ public struct AnalysisResult: Sendable, Equatable, Codable {
     public var dataClassification: DataClassification
     /// Why the classification was chosen, in one line.
     public var dataClassificationReason: String
+    /// Unfilled placeholders, each with the clause that holds it.
+    public var placeholders: [PlaceholderFinding] = []
+    /// The document kind the checks were chosen for ("commercial", "employment", "data_processing", …).
+    public var documentKind: String?
 
     public init(
         analyzerName: String, analyzerVersion: String, model: String? = nil, contentSHA256: String,
@@ -70,5 +75,28 @@ public struct AnalysisResult: Sendable, Equatable, Codable {
         case recommendations
         case dataClassification = "data_classification"
         case dataClassificationReason = "data_classification_reason"
+        case placeholders
+        case documentKind = "document_kind"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        analyzerName = try c.decode(String.self, forKey: .analyzerName)
+        analyzerVersion = try c.decode(String.self, forKey: .analyzerVersion)
+        model = try c.decodeIfPresent(String.self, forKey: .model)
+        contentSHA256 = try c.decode(String.self, forKey: .contentSHA256)
+        contractType = try c.decode(ContractType.self, forKey: .contractType)
+        scores = try c.decode(ComplianceScores.self, forKey: .scores)
+        complianceLevel = try c.decode(ComplianceLevel.self, forKey: .complianceLevel)
+        isCompliant = try c.decode(Bool.self, forKey: .isCompliant)
+        riskScore = try c.decode(Int.self, forKey: .riskScore)
+        riskLevel = try c.decode(RiskLevel.self, forKey: .riskLevel)
+        findings = try c.decode([ComplianceFinding].self, forKey: .findings)
+        riskFactors = try c.decode([RiskFactor].self, forKey: .riskFactors)
+        recommendations = try c.decode([ComplianceRecommendation].self, forKey: .recommendations)
+        dataClassification = try c.decode(DataClassification.self, forKey: .dataClassification)
+        dataClassificationReason = try c.decode(String.self, forKey: .dataClassificationReason)
+        placeholders = try c.decodeIfPresent([PlaceholderFinding].self, forKey: .placeholders) ?? []
+        documentKind = try c.decodeIfPresent(String.self, forKey: .documentKind)
     }
 }

@@ -5,6 +5,12 @@ public enum ClauseStatus: String, Sendable, Equatable, Codable {
     /// that names neither the UK GDPR nor the DPA 2018, …).
     case partial
     case missing
+    /// Present in form but emptied by negation or an exception ("Neither party need comply with
+    /// the UK GDPR", "notwithstanding clause 7, either party may disclose anything").
+    case negated
+    /// Present but unfair or unenforceable (a blanket exclusion of liability, exclusion of
+    /// liability for death or personal injury, a Consumer Rights Act 2015 Schedule 2 term).
+    case unfair
 }
 
 /// The outcome of one clause check.
@@ -22,14 +28,20 @@ public struct ComplianceFinding: Sendable, Equatable, Codable {
     /// The share of the overall score lost here (0 when present); the losses add up to
     /// `1 − overall` before rounding.
     public var pointsLost: Double
+    /// Where in the contract: "clause 7 (Limitation of liability)"; nil when the clause is not
+    /// there at all.
+    public var location: String?
+    /// The statute, section or practice the check applies ("UCTA 1977 s.2(1)").
+    public var rule: String?
 
     enum CodingKeys: String, CodingKey {
-        case clause, name, category, status, message
+        case clause, name, category, status, message, location, rule
         case pointsLost = "points_lost"
     }
 
     public init(
-        clause: String, name: String, category: String, status: ClauseStatus, message: String, pointsLost: Double
+        clause: String, name: String, category: String, status: ClauseStatus, message: String, pointsLost: Double,
+        location: String? = nil, rule: String? = nil
     ) {
         self.clause = clause
         self.name = name
@@ -37,6 +49,8 @@ public struct ComplianceFinding: Sendable, Equatable, Codable {
         self.status = status
         self.message = message
         self.pointsLost = pointsLost
+        self.location = location
+        self.rule = rule
     }
 }
 

@@ -1,48 +1,68 @@
 public import PactoriaCore
 import PactoriaCrypto
 
-/// Facts about a contract, beyond its text, that the risk score weighs.
+/// Facts about a contract, beyond its text, that the analysis weighs.
 public struct AnalysisContext: Sendable, Equatable {
     public var value: ContractValue?
     public var startDate: CalendarDate?
     public var endDate: CalendarDate?
+    /// The metadata's parties, checked against the text (named, and in the right roles).
+    public var client: Party?
+    public var supplier: Party?
 
-    public init(value: ContractValue? = nil, startDate: CalendarDate? = nil, endDate: CalendarDate? = nil) {
+    public init(
+        value: ContractValue? = nil, startDate: CalendarDate? = nil, endDate: CalendarDate? = nil,
+        client: Party? = nil, supplier: Party? = nil
+    ) {
         self.value = value
         self.startDate = startDate
         self.endDate = endDate
+        self.client = client
+        self.supplier = supplier
     }
 
-    /// The value and dates of `contract`.
+    /// The value, dates and parties of `contract`.
     public init(contract: Contract) {
-        self.init(value: contract.value, startDate: contract.start, endDate: contract.end)
+        self.init(
+            value: contract.value, startDate: contract.start, endDate: contract.end, client: contract.client,
+            supplier: contract.supplier)
     }
 }
 
 /// Rule-based compliance and risk analysis of contract Markdown, offline and explainable.
 ///
-/// **Clauses.** The text (lower-cased, Markdown emphasis removed) is checked for the clauses
-/// that apply to the document kind, which follows from the contract type and, for terms and
-/// conditions and `other`, from the text (consumer sale terms mention consumers and refunds,
-/// cancellation or statutory rights; business terms mention charges or invoices):
-/// governing law and jurisdiction (England and Wales), dispute resolution, data protection
-/// (UK GDPR and the Data Protection Act 2018), confidentiality, termination and notice,
-/// limitation of liability, a liability cap, payment terms, late payment (Late Payment of
-/// Commercial Debts (Interest) Act 1998), intellectual property, force majeure; for
-/// employment the Employment Rights Act 1996 written statement particulars; for consumer
-/// terms the 14-day cancellation right and Consumer Rights Act 2015 remedies; and a few
-/// clauses specific to NDAs, leases and partnerships.
+/// **Reading.** The text is split into clauses at headings (Markdown `#`, bold lines such as
+/// `**7. LIABILITY**`, numbered headings and paragraphs, schedules) and each clause into
+/// sentences. Each check finds the clause whose heading (or opening) is about its topic and
+/// evaluates there; only checks whose subject is commonly embedded elsewhere (late payment
+/// interest, the death and injury carve-out, employment particulars listed together, Article
+/// 28 terms) fall back to sentences anywhere. A deleted clause is missing even if its words
+/// appear in other clauses. Text without headings is read as one clause.
 ///
-/// **Scores.** Each check has a weight; a clause found earns all of it, a partial one (for
-/// example governing law without jurisdiction) half, a missing one nothing. A score is the
-/// weight earned over the weight available, over all applicable checks (`overall`) or those
-/// of one category. Categories with no applicable check are nil. For employment contracts the
-/// commercial clauses they carry (confidentiality, termination) count towards employment law.
-/// Every lost point is a `ComplianceFinding` with its share of the overall score.
+/// **Statuses.** `present`, `partial` (something missing, or an unfilled placeholder in it),
+/// `missing`, `negated` (emptied by negation or an exception: "need not comply with the UK
+/// GDPR", "notwithstanding clause 7 … may disclose", "may use personal data for any purpose")
+/// and `unfair` (a blanket exclusion of liability, exclusion of liability for death or personal
+/// injury, a Consumer Rights Act 2015 Schedule 2 term, interest on late payment excluded).
 ///
-/// **Risk** (1–10) = 1 + the risk points of each missing check (half for partial) + contract
-/// value (more than 100,000: +1; 500,000: +2; 1,000,000: +3, in the contract's currency)
-/// + duration (more than one year: +0.5; three years: +1.5), rounded and clamped to 1–10.
+/// **Checks** apply by document kind (`DocumentKind`, from the contract type and the text):
+/// parties, term, governing law of a UK nation, execution, placeholders, and the statute-based
+/// checks of `ClauseCatalog`, each naming its rule.
+///
+/// **Scores.** Each check has a weight; present earns all of it, partial half, the rest
+/// nothing. A score is the weight earned over the weight available, over all applicable checks
+/// (`overall`) or those of one category (nil when none applies). Every lost point is a
+/// `ComplianceFinding` with its share of the overall score, its location and its rule.
+///
+/// **Level.** Excellent with no gap; Good with one secondary gap; Fair with a key gap (or
+/// several secondary gaps, or a placeholder); Poor with two or more key gaps or any negated or
+/// unfair clause. Compliant means Excellent or Good, so a placeholder, a negation or a key gap
+/// is never compliant.
+///
+/// **Risk** (1–10) = 1 + the risk points of each gap (missing: the check's points; partial:
+/// half; negated or unfair: twice) + contract value (more than 100,000: +1; 500,000: +2;
+/// 1,000,000: +3, in the contract's currency) + duration (more than one year: +0.5; three
+/// years: +1.5), rounded and clamped to 1–10.
 ///
 /// **Data classification**: restricted for employment contracts and text mentioning personal
 /// data (data protection, UK GDPR, personal data, data subjects, national insurance numbers,
@@ -50,12 +70,12 @@ public struct AnalysisContext: Sendable, Equatable {
 /// prices, salary, rent or a loan in the text); internal otherwise.
 public struct LocalContractAnalyzer: Sendable {
     public static let name = "pactoria-local-analyzer"
-    public static let version = "1.0.0"
+    public static let version = "2.0.0"
 
     public init() {}
 
-    /// Analyses `markdown` as a contract of `contract`'s type, weighing its value and dates.
-    /// A contract type Pactoria does not know is analysed as `other`.
+    /// Analyses `markdown` as a contract of `contract`'s type, weighing its value, dates and
+    /// parties. A contract type Pactoria does not know is analysed as `other`.
     public func analyze(markdown: String, contract: Contract) -> AnalysisResult {
         analyze(text: markdown, type: contract.type ?? .other, context: AnalysisContext(contract: contract))
     }
@@ -66,7 +86,7 @@ public struct LocalContractAnalyzer: Sendable {
     {
         let text = ContractText(markdown)
         let kind = DocumentKind.classify(type, text)
-        let applicable = ClauseCatalog.checks.filter { $0.kinds.contains(kind) }
+        let applicable = ClauseCatalog.checks(for: kind)
         let totalWeight = applicable.reduce(0) { $0 + $1.weight }
 
         var findings: [ComplianceFinding] = []
@@ -75,36 +95,52 @@ public struct LocalContractAnalyzer: Sendable {
         var earnedByCategory: [CheckCategory: Double] = [:]
         var weightByCategory: [CheckCategory: Double] = [:]
         var earned = 0.0
+        var keyGaps = 0
+        var secondaryGaps = 0
+        var negations = 0
 
         for check in applicable {
-            let (status, detail) = check.evaluate(text)
+            let evaluation = check.evaluate(text, context)
+            let status = evaluation.status
             let credit: Double = status == .present ? 1 : status == .partial ? 0.5 : 0
             let category = check.category(for: kind)
             earned += check.weight * credit
             earnedByCategory[category, default: 0] += check.weight * credit
             weightByCategory[category, default: 0] += check.weight
             let lost = totalWeight > 0 ? check.weight * (1 - credit) / totalWeight : 0
+            let place = evaluation.location.map { " (\($0))" } ?? ""
             let message: String
             switch status {
-            case .present: message = "\(check.name): found"
-            case .partial: message = "\(check.name): \(detail ?? "incomplete")"
-            case .missing: message = "\(check.name): missing — \(check.gap)"
+            case .present: message = "\(check.name): found\(place)"
+            case .partial: message = "\(check.name): \(evaluation.detail ?? "incomplete")\(place)"
+            case .missing: message = "\(check.name): missing — \(evaluation.detail ?? check.gap)\(place)"
+            case .negated, .unfair:
+                message = "\(check.name): \(status.rawValue)\(place) — \(evaluation.detail ?? check.gap)"
             }
             findings.append(
                 ComplianceFinding(
                     clause: check.id, name: check.name, category: category.rawValue, status: status, message: message,
-                    pointsLost: Self.round(lost, places: 4)))
-            if status != .present {
-                let points = status == .missing ? check.riskPoints : check.riskPoints / 2
-                riskFactors.append(
-                    RiskFactor(
-                        source: check.id,
-                        description: status == .missing
-                            ? "Missing \(check.name.lowercased()): \(check.gap)"
-                            : "Incomplete \(check.name.lowercased()): \(detail ?? "incomplete")",
-                        points: points))
-                recommendations.append(ComplianceRecommendation(clause: check.id, text: check.recommendation))
+                    pointsLost: Self.round(lost, places: 4), location: evaluation.location, rule: check.rule))
+            guard status != .present else { continue }
+            if status == .negated || status == .unfair { negations += 1 }
+            if check.key { keyGaps += 1 } else { secondaryGaps += 1 }
+            let points: Double
+            let description: String
+            switch status {
+            case .partial:
+                points = check.riskPoints / 2
+                description = "Incomplete \(check.name.lowercased())\(place): \(evaluation.detail ?? "incomplete")"
+            case .negated, .unfair:
+                points = check.riskPoints * 2
+                description =
+                    "\(status == .negated ? "Negated" : "Unfair") \(check.name.lowercased())\(place): \(evaluation.detail ?? check.gap)"
+            default:
+                points = check.riskPoints
+                description = "Missing \(check.name.lowercased()): \(evaluation.detail ?? check.gap)"
             }
+            riskFactors.append(
+                RiskFactor(source: check.id, description: "\(description) [\(check.rule)]", points: points))
+            recommendations.append(ComplianceRecommendation(clause: check.id, text: check.recommendation))
         }
 
         riskFactors += Self.valueAndDurationFactors(context, type: type)
@@ -121,10 +157,26 @@ public struct LocalContractAnalyzer: Sendable {
             commercialTerms: score(.commercialTerms))
         let (classification, reason) = Self.classify(text, type: type, context: context)
 
-        return AnalysisResult(
+        var result = AnalysisResult(
             analyzerName: Self.name, analyzerVersion: Self.version, contentSHA256: Digest.sha256Hex(markdown),
             contractType: type, scores: scores, riskScore: riskScore, findings: findings, riskFactors: riskFactors,
             recommendations: recommendations, dataClassification: classification, dataClassificationReason: reason)
+        let level = Self.level(
+            keyGaps: keyGaps, secondaryGaps: secondaryGaps, negations: negations,
+            placeholders: !text.placeholders.isEmpty)
+        result.complianceLevel = level
+        result.isCompliant = level == .excellent || level == .good
+        result.placeholders = text.placeholders
+        result.documentKind = kind.rawValue
+        return result
+    }
+
+    /// The compliance level from the gaps (see the type's documentation).
+    static func level(keyGaps: Int, secondaryGaps: Int, negations: Int, placeholders: Bool) -> ComplianceLevel {
+        if keyGaps == 0 && secondaryGaps == 0 { return .excellent }
+        if negations > 0 || keyGaps >= 2 { return .poor }
+        if keyGaps == 1 || placeholders || secondaryGaps >= 2 { return .fair }
+        return .good
     }
 
     // MARK: - Parts
