@@ -366,7 +366,14 @@ enum ClauseCatalog {
             id: "execution", name: "Execution (signatures)", category: .general, weight: 1, riskPoints: 1, key: false,
             rule: "execution by both parties (Companies Act 2006 s.44 for companies)",
             evaluate: { text, _ in
-                let count = executionMark.count(in: text.lower)
+                let tail = String(text.lower.suffix(3000))
+                let count = max(
+                    Pattern.occurrences(of: "signed", in: tail),
+                    Pattern.occurrences(of: "for and on behalf of", in: tail),
+                    Pattern.occurrences(of: "signature", in: tail),
+                    Pattern.occurrences(of: "executed", in: tail),
+                    text.clauses.suffix(3).map(\.raw).joined(separator: "\n").split(separator: "\n")
+                        .filter { $0.contains("___") || $0.contains(".....") }.count)
                 let scope = text.section(["signature", "signed", "execution", "executed", "in witness"])
                 if count >= 2 || (scope.map { signedLine.count(in: $0.text) >= 2 } ?? false) {
                     return Evaluation(status: .present, location: scope?.location)
@@ -407,16 +414,13 @@ enum ClauseCatalog {
 
     static let ukLaw = Pattern(
         #"(laws? of (england and wales|england|scotland|northern ireland)|english law|scots law|scottish law|law of england|northern irish law|governing law[^.]{0,40}(england|scotland|northern ireland))"#,
-        anchors: ["law"])
+        anchors: ["england", "scot", "northern ireland", "english"])
     static let ukCourts = Pattern(
         #"(courts?|tribunals?|jurisdiction)[^.]{0,60}(england and wales|england|scotland|scottish|northern ireland|english)|(english|scottish) courts"#,
-        anchors: ["court", "jurisdiction", "tribunal"])
+        anchors: ["england", "scot", "northern ireland", "english"])
     static let foreignLaw = Pattern(
         #"(governed by|construed in accordance with|subject to) (the )?(laws?|law) of (?!england|scotland|northern ireland|the united kingdom|wales)(the state of |the )?(france|germany|spain|italy|ireland|the republic of ireland|new york|delaware|california|texas|the united states|usa|the netherlands|switzerland|singapore|hong kong|india|china|japan|jersey|guernsey|the isle of man|luxembourg|belgium|sweden|denmark|norway|poland|portugal|dubai|the uae|australia|canada|ontario|new south wales)"#,
-        anchors: ["law"])
-    static let executionMark = Pattern(
-        #"(signed (by|for|on behalf)|for and on behalf of|executed (as a deed|by)|signature:|signed:|^signed|\bsigned\b)"#,
-        anchors: ["sign", "execut", "behalf"])
+        anchors: ["governed by", "construed in accordance", "subject to the law"])
     static let signedLine = Pattern(#"(sign|name:|title:|date:|director|authorised signatory)"#)
 
     /// Both parties named and identified in their roles, matching the metadata.
@@ -429,7 +433,11 @@ enum ClauseCatalog {
         where region.contains("\"\(role)\"") || region.contains("\(role):") || region.contains("| \(role) |") {
             roles.insert(role)
         }
-        let identified = companyIdentity.matches(region)
+        let identified =
+            [
+                "company number", "company no", "registered number", "registered in", "registered office", "crn",
+                "registration number", "whose address", "residing at", "living at", "address:", "of ",
+            ].contains { region.contains($0) } && companyIdentity.matches(region)
         let consumerFacing = region.contains("\"you\"") || region.contains("\"we\"") || region.contains(" we are ")
         var problems: [String] = []
         let start = region.range(of: "between")?.lowerBound ?? region.startIndex
@@ -442,7 +450,7 @@ enum ClauseCatalog {
         }
         if !identified { problems.append("no company number or address identifies the parties") }
         let metadata = [context.client, context.supplier].compactMap { $0 }
-        let plainText = plainName(text.lower)
+        let plainText = metadata.isEmpty ? "" : plainName(text.lower)
         for party in metadata where !consumerFacing {
             let names = [party.company, party.name].compactMap { $0 }.map(plainName).filter { $0.count >= 3 }
             if !names.isEmpty, !names.contains(where: { plainText.contains($0) }) {
@@ -512,10 +520,10 @@ enum ClauseCatalog {
             #"(we|the supplier|the company|it) (may|will|can) sell (your|the|any) personal data"#, anchors: ["sell"]),
         Pattern(
             #"no (obligations?|responsibility|liability) (in relation to|regarding|concerning|for|under) (personal data|data protection|the uk gdpr)"#,
-            anchors: ["no "]),
+            anchors: ["no obligation", "no responsibility", "no liability"]),
         Pattern(
-            #"(exclude|disclaim)s?[^.]{0,30}(all )?(obligations|responsibility) under (the )?(uk gdpr|data protection)"#
-        ),
+            #"(exclude|disclaim)s?[^.]{0,30}(all )?(obligations|responsibility) under (the )?(uk gdpr|data protection)"#,
+            anchors: ["exclude", "disclaim"]),
     ]
 
     static let general: [ClauseCheck] = [
@@ -632,6 +640,7 @@ enum ClauseCatalog {
                     [
                         "terminat", "ending", "end of", "notice period", "notice", "forfeiture", "break", "dissolution",
                         "default", "cancellation", "expiry", "duration and", "term and", "leaving", "ending your",
+                        "re-entry", "re-enter",
                         "retirement", "expulsion", "cancel",
                     ],
                     excluding: ["notices"])
@@ -1131,6 +1140,17 @@ enum ClauseCatalog {
             anchors: ["cancel"])
     ]
 
+    static let leaseRepairPhrases = [
+        "good repair", "in repair", "substantial repair", "repairing", "good condition", "tenant shall repair",
+        "landlord shall repair", "tenant must repair", "landlord must repair", "repair and decorat",
+        "keep the premises",
+        "responsible for repair", "repair the", "maintain the",
+    ]
+    static let leaseInsurancePhrases = [
+        "shall insure", "will insure", "must insure", "insure the", "insured against", "insurance rent", "reinstate",
+        "keep the building insured", "keep the premises insured", "insurance premium", "policy of insurance",
+    ]
+
     // MARK: - Specialised
 
     static let specialised: [ClauseCheck] = [
@@ -1154,7 +1174,7 @@ enum ClauseCatalog {
             rule: "exceptions to confidence: public domain, prior knowledge, legal compulsion",
             headings: [
                 "exception", "permitted disclosure", "exclusion", "does not apply", "excluded information",
-                "required by law", "confidential information",
+                "required by law",
             ],
             fallback: ["required by law", "public knowledge", "publicly available", "public domain", "becomes public"],
             required: [
@@ -1275,12 +1295,12 @@ enum ClauseCatalog {
         topic(
             "lease_repair", "Repair and maintenance", weight: 2, risk: 2, key: true,
             rule: "Landlord and Tenant Act 1985 s.11 (residential); covenants to repair",
-            headings: ["repair", "maintenance", "condition", "dilapidation"], fallback: ["repair"],
-            required: ["repair", "maintain"], gap: "no repairing obligations",
+            headings: ["repair", "maintenance", "condition", "dilapidation"], fallback: leaseRepairPhrases,
+            required: leaseRepairPhrases, gap: "no repairing obligations",
             fix: "State who repairs and maintains the structure, exterior and interior."),
         topic(
             "lease_insurance", "Insurance", weight: 1, risk: 1, rule: "insurance of the property and reinstatement",
-            headings: ["insurance", "insure"], fallback: ["insur"], required: ["insur"],
+            headings: ["insurance", "insure"], fallback: leaseInsurancePhrases, required: leaseInsurancePhrases,
             gap: "no insurance obligations", fix: "State who insures the property, against what, and reinstatement."),
         topic(
             "lease_security_of_tenure", "Security of tenure (Landlord and Tenant Act 1954)", weight: 2, risk: 2,

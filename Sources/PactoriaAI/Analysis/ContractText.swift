@@ -15,6 +15,17 @@ struct Pattern: @unchecked Sendable {
 
     func matches(_ text: String) -> Bool { firstMatch(in: text) != nil }
 
+    /// How many times `phrase` occurs in `text`.
+    static func occurrences(of phrase: String, in text: String) -> Int {
+        var count = 0
+        var rest = text[...]
+        while let range = rest.range(of: phrase) {
+            count += 1
+            rest = rest[range.upperBound...]
+        }
+        return count
+    }
+
     /// How many times the pattern matches `text`.
     func count(in text: String) -> Int {
         if !anchors.isEmpty, !anchors.contains(where: { text.contains($0) }) { return 0 }
@@ -283,17 +294,23 @@ struct ContractText: Sendable {
         let unstarred = line.hasPrefix("**") ? line.replacing("**", with: "") : line
         var level = 0
         var text: String
-        if let match = line.firstMatch(of: markdownHeading.regex), let hashes = match.output[1].substring,
+        let first = line.first ?? " "
+        let unstarredFirst = unstarred.first ?? " "
+        if first != "#", first != "*", !unstarredFirst.isNumber, !"SsAa".contains(unstarredFirst) { return nil }
+        if first == "#", let match = line.firstMatch(of: markdownHeading.regex), let hashes = match.output[1].substring,
             let rest = match.output[2].substring
         {
             level = hashes.count
             text = String(rest)
-        } else if let match = line.firstMatch(of: boldLine.regex), let inner = match.output[1].substring {
+        } else if line.hasPrefix("**"), line.hasSuffix("**") || line.hasSuffix(":") || line.hasSuffix("**:"),
+            let match = line.firstMatch(of: boldLine.regex), let inner = match.output[1].substring
+        {
             level = 2
             text = String(inner)
-        } else if unstarred.firstMatch(of: subNumbered.regex) != nil {
+        } else if unstarredFirst.isNumber, unstarred.firstMatch(of: subNumbered.regex) != nil {
             return nil
-        } else if let match = unstarred.firstMatch(of: numberedLine.regex), let number = match.output[1].substring,
+        } else if unstarredFirst.isNumber, let match = unstarred.firstMatch(of: numberedLine.regex),
+            let number = match.output[1].substring,
             let rest = match.output[2].substring
         {
             // "7. Liability" (a heading line) or "7. Liability. The Supplier…" / "7. The Supplier…"
@@ -311,6 +328,8 @@ struct ContractText: Sendable {
             return (String(number), "", opening, 2)
         } else {
             let lowerLine = line.lowercased().replacing("*", with: "")
+            guard lowerLine.hasPrefix("schedule") || lowerLine.hasPrefix("annex") || lowerLine.hasPrefix("appendix")
+            else { return nil }
             if let match = lowerLine.firstMatch(of: schedule.regex) {
                 let title = String(line.replacing("*", with: "")[match.range.upperBound...])
                     .trimmingCharacters(in: .whitespaces)
@@ -322,12 +341,16 @@ struct ContractText: Sendable {
         }
         text = text.replacing("*", with: "").replacing("_", with: "").trimmingCharacters(in: .whitespaces)
         let lowerText = text.lowercased()
-        if let match = lowerText.firstMatch(of: schedule.regex) {
+        let isSchedule =
+            lowerText.hasPrefix("schedule") || lowerText.hasPrefix("annex") || lowerText.hasPrefix("appendix")
+        if isSchedule, let match = lowerText.firstMatch(of: schedule.regex) {
             let title = String(text[match.range.upperBound...]).trimmingCharacters(in: .whitespaces)
             let number = String(text[match.range]).trimmingCharacters(in: CharacterSet(charactersIn: " :.-"))
             return (number, title, nil, 1)
         }
-        if let match = lowerText.firstMatch(of: leadingNumber.regex), let number = match.output[1].substring {
+        if lowerText.first?.isNumber == true || lowerText.hasPrefix("clause"),
+            let match = lowerText.firstMatch(of: leadingNumber.regex), let number = match.output[1].substring
+        {
             let title = String(text[match.range.upperBound...]).trimmingCharacters(in: .whitespaces)
             let plain = number.replacing("clause", with: "").trimmingCharacters(in: .whitespaces)
             let depth = plain.split(separator: ".").count
@@ -389,13 +412,15 @@ struct ContractText: Sendable {
                 || raw.contains("TB") || raw.lowercased().contains("to be ")
         else { return [] }
         var found: [String] = []
-        for match in raw.matches(of: bracketPlaceholder.regex) {
+        for match in raw.contains("[") ? raw.matches(of: bracketPlaceholder.regex) : [] {
             let inner = (match.output[1].substring ?? "").trimmingCharacters(in: .whitespaces)
             if inner.lowercased() == "x" && raw[..<match.range.lowerBound].hasSuffix("- ") { continue }
             if !inner.isEmpty, inner.allSatisfy(\.isNumber) { continue }
             found.append(String(raw[match.range]))
         }
-        for match in raw.matches(of: bracesPlaceholder.regex) { found.append(String(raw[match.range])) }
+        if raw.contains("{{") {
+            for match in raw.matches(of: bracesPlaceholder.regex) { found.append(String(raw[match.range])) }
+        }
         if raw.contains("___") || raw.contains(".....") {
             // Blank lines for signatures, names and dates in an execution block are not placeholders.
             var previous = ""
@@ -410,7 +435,9 @@ struct ContractText: Sendable {
                 if !line.trimmingCharacters(in: .whitespaces).isEmpty { previous = lowerLine }
             }
         }
-        for match in raw.matches(of: tbcPlaceholder.regex) { found.append(String(raw[match.range])) }
+        if raw.contains("TB") || raw.lowercased().contains("to be ") {
+            for match in raw.matches(of: tbcPlaceholder.regex) { found.append(String(raw[match.range])) }
+        }
         return found
     }
 }

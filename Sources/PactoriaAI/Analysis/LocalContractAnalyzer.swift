@@ -59,8 +59,9 @@ public struct AnalysisContext: Sendable, Equatable {
 /// unfair clause. Compliant means Excellent or Good, so a placeholder, a negation or a key gap
 /// is never compliant.
 ///
-/// **Risk** (1–10) = 1 + the risk points of each gap (missing: the check's points; partial:
-/// half; negated or unfair: twice) + contract value (more than 100,000: +1; 500,000: +2;
+/// **Risk** (1–10) = 1 + the risk points of the gaps (a missing key protection 3.5, another
+/// missing clause 2, a partial one 2 or 1.5 when it is a placeholder, a negated or unfair one
+/// 4.5; the largest counts in full and each further one 60% of the one before) + contract value (more than 100,000: +1; 500,000: +2;
 /// 1,000,000: +3, in the contract's currency) + duration (more than one year: +0.5; three
 /// years: +1.5), rounded and clamped to 1–10.
 ///
@@ -128,14 +129,14 @@ public struct LocalContractAnalyzer: Sendable {
             let description: String
             switch status {
             case .partial:
-                points = check.riskPoints / 2
+                points = evaluation.detail?.contains("placeholder") == true ? 1.5 : 2
                 description = "Incomplete \(check.name.lowercased())\(place): \(evaluation.detail ?? "incomplete")"
             case .negated, .unfair:
-                points = check.riskPoints * 2
+                points = 4.5
                 description =
                     "\(status == .negated ? "Negated" : "Unfair") \(check.name.lowercased())\(place): \(evaluation.detail ?? check.gap)"
             default:
-                points = check.riskPoints
+                points = check.key ? 3.5 : 2
                 description = "Missing \(check.name.lowercased()): \(evaluation.detail ?? check.gap)"
             }
             riskFactors.append(
@@ -143,6 +144,14 @@ public struct LocalContractAnalyzer: Sendable {
             recommendations.append(ComplianceRecommendation(clause: check.id, text: check.recommendation))
         }
 
+        // The largest gap counts in full, each further one 60% of the one before (gaps overlap in
+        // the harm they do).
+        let order = riskFactors.indices.sorted { riskFactors[$0].points > riskFactors[$1].points }
+        var factor = 1.0
+        for index in order {
+            riskFactors[index].points = Self.round(riskFactors[index].points * factor)
+            factor *= 0.6
+        }
         riskFactors += Self.valueAndDurationFactors(context, type: type)
         let riskTotal = 1 + riskFactors.reduce(0) { $0 + $1.points }
         let riskScore = min(10, max(1, Int(riskTotal.rounded())))
