@@ -363,7 +363,7 @@ enum ClauseCatalog {
                 "Add a clause that the contract is governed by the law of England and Wales (or Scotland or Northern Ireland) and that its courts have exclusive jurisdiction."
         ),
         ClauseCheck(
-            id: "execution", name: "Execution (signatures)", category: .general, weight: 1, riskPoints: 1, key: false,
+            id: "execution", name: "Execution (signatures)", category: .general, weight: 1, riskPoints: 1, key: true,
             rule: "execution by both parties (Companies Act 2006 s.44 for companies)",
             evaluate: { text, _ in
                 let tail = String(text.lower.suffix(3000))
@@ -508,13 +508,16 @@ enum ClauseCatalog {
 
     static let dataProtectionNegations: [Pattern] = [
         Pattern(
+            #"(neither party|no party|the (supplier|processor|company|analyst|client|employer)) (need|needs to|is required to|shall be required to|will be required to|must) comply[^.]{0,60}(gdpr|data protection)"#,
+            anchors: ["comply"]),
+        Pattern(
             #"(need not|needs? not|does not need to|do not need to|is not required to|are not required to|shall not be required to|will not be required to|has no obligation to|have no obligation to|is under no obligation to)[^.]{0,30} comply[^.]{0,60}(gdpr|data protection)"#,
             anchors: ["comply"]),
         Pattern(
             #"(gdpr|data protection act|data protection (law|legislation)|data protection obligations)[^.]{0,60}(shall|does|will|do) not apply"#,
             anchors: ["not apply"]),
         Pattern(
-            #"(use|process|share|sell|disclose)[^.]{0,40}personal data[^.]{0,60}(for any purpose|for anything|for whatever|as (it|we|they) (sees?|think) fit|as (it|we|they) (wish|wishes|choose|chooses)|without (any )?restriction|in any (way|manner)|without (your )?consent)"#,
+            #"(use|process|share|sell|disclose)[^.]{0,40}personal data[^.]{0,200}(for any purpose|for anything|for whatever|as (it|we|they) (sees?|think) fit|as (it|we|they) (wish|wishes|choose|chooses)|without (any )?restriction|in any (way|manner)|without (your )?consent)"#,
             anchors: ["personal data"]),
         Pattern(
             #"(we|the supplier|the company|it) (may|will|can) sell (your|the|any) personal data"#, anchors: ["sell"]),
@@ -1170,7 +1173,7 @@ enum ClauseCatalog {
             gap: "no definition of confidential information",
             fix: "Define Confidential Information: what is covered, in what form, and what is excluded."),
         topic(
-            "nda_permitted_disclosure", "Exceptions and permitted disclosure", weight: 1, risk: 1,
+            "nda_permitted_disclosure", "Exceptions and permitted disclosure", weight: 1, risk: 1, key: true,
             rule: "exceptions to confidence: public domain, prior knowledge, legal compulsion",
             headings: [
                 "exception", "permitted disclosure", "exclusion", "does not apply", "excluded information",
@@ -1299,7 +1302,8 @@ enum ClauseCatalog {
             required: leaseRepairPhrases, gap: "no repairing obligations",
             fix: "State who repairs and maintains the structure, exterior and interior."),
         topic(
-            "lease_insurance", "Insurance", weight: 1, risk: 1, rule: "insurance of the property and reinstatement",
+            "lease_insurance", "Insurance", weight: 1, risk: 1, key: true,
+            rule: "insurance of the property and reinstatement",
             headings: ["insurance", "insure"], fallback: leaseInsurancePhrases, required: leaseInsurancePhrases,
             gap: "no insurance obligations", fix: "State who insures the property, against what, and reinstatement."),
         topic(
@@ -1413,7 +1417,7 @@ enum ClauseCatalog {
             required: ["regulation 17", "reg 17", "indemnity", "compensation"],
             negations: [
                 Pattern(
-                    #"(no|not be entitled to any|not entitled to any|waives?[^.]{0,30}) (indemnity|compensation)[^.]{0,60}(termination|regulation 17|reg 17|on the end)"#,
+                    #"(no|not be entitled to any|not entitled to any|waives?[^.]{0,30}) (indemnity|compensation)[^.]{0,120}(termination|regulation 17|reg 17|on the end|expiry)"#,
                     anchors: ["indemnity", "compensation"])
             ],
             gap: "no indemnity or compensation on termination",

@@ -56,14 +56,15 @@ public struct AnalysisContext: Sendable, Equatable {
 ///
 /// **Level.** Excellent with no gap; Good with one secondary gap; Fair with a key gap (or
 /// several secondary gaps, or a placeholder); Poor with two or more key gaps or any negated or
-/// unfair clause. Compliant means Excellent or Good, so a placeholder, a negation or a key gap
+/// unfair key clause. Compliant means Excellent or Good, so a placeholder, a negation or a key gap
 /// is never compliant.
 ///
 /// **Risk** (1–10) = 1 + the risk points of the gaps (a missing key protection 3.5, another
-/// missing clause 2, a partial one 2 or 1.5 when it is a placeholder, a negated or unfair one
-/// 4.5; the largest counts in full and each further one 60% of the one before) + contract value (more than 100,000: +1; 500,000: +2;
-/// 1,000,000: +3, in the contract's currency) + duration (more than one year: +0.5; three
-/// years: +1.5), rounded and clamped to 1–10.
+/// missing clause 2; a partial one 3 if key, 2 otherwise, 1.5 when it is a placeholder; a negated
+/// or unfair one 5 if key, 3 otherwise; the largest counts in full and each further one 60% of the one before) +
+/// contract value (more than 500,000: +1; 1,000,000: +2, in the contract's currency) + duration
+/// (more than one year: +0.5; three years: +1), rounded and clamped to 1–8, or 1–10 when the
+/// contract excludes all liability (only a blanket exclusion makes a contract critical).
 ///
 /// **Data classification**: restricted for employment contracts and text mentioning personal
 /// data (data protection, UK GDPR, personal data, data subjects, national insurance numbers,
@@ -123,16 +124,16 @@ public struct LocalContractAnalyzer: Sendable {
                     clause: check.id, name: check.name, category: category.rawValue, status: status, message: message,
                     pointsLost: Self.round(lost, places: 4), location: evaluation.location, rule: check.rule))
             guard status != .present else { continue }
-            if status == .negated || status == .unfair { negations += 1 }
+            if check.key, status == .negated || status == .unfair { negations += 1 }
             if check.key { keyGaps += 1 } else { secondaryGaps += 1 }
             let points: Double
             let description: String
             switch status {
             case .partial:
-                points = evaluation.detail?.contains("placeholder") == true ? 1.5 : 2
+                points = evaluation.detail?.contains("placeholder") == true ? 1.5 : check.key ? 3 : 2
                 description = "Incomplete \(check.name.lowercased())\(place): \(evaluation.detail ?? "incomplete")"
             case .negated, .unfair:
-                points = 4.5
+                points = check.key ? 5 : 3
                 description =
                     "\(status == .negated ? "Negated" : "Unfair") \(check.name.lowercased())\(place): \(evaluation.detail ?? check.gap)"
             default:
@@ -154,7 +155,9 @@ public struct LocalContractAnalyzer: Sendable {
         }
         riskFactors += Self.valueAndDurationFactors(context, type: type)
         let riskTotal = 1 + riskFactors.reduce(0) { $0 + $1.points }
-        let riskScore = min(10, max(1, Int(riskTotal.rounded())))
+        // Critical is kept for a blanket exclusion of liability; anything else tops out at high.
+        let blanket = findings.contains { $0.clause == "limitation_of_liability" && $0.message.contains("blanket") }
+        let riskScore = min(blanket ? 10 : 8, max(1, Int(riskTotal.rounded())))
 
         func score(_ category: CheckCategory) -> Double? {
             guard let weight = weightByCategory[category], weight > 0 else { return nil }
@@ -193,7 +196,7 @@ public struct LocalContractAnalyzer: Sendable {
     static func valueAndDurationFactors(_ context: AnalysisContext, type: ContractType) -> [RiskFactor] {
         var factors: [RiskFactor] = []
         if let value = context.value, let amount = value.decimal {
-            let thresholds: [(String, Double)] = [("1000000", 3), ("500000", 2), ("100000", 1)]
+            let thresholds: [(String, Double)] = [("1000000", 2), ("500000", 1)]
             if let (limit, points) = thresholds.first(where: { DecimalAmount($0.0)! < amount }) {
                 let shown = ContractValue(amount: limit, currency: value.currency).formatted
                 factors.append(
@@ -208,7 +211,7 @@ public struct LocalContractAnalyzer: Sendable {
                 factors.append(
                     RiskFactor(
                         source: "duration", description: "Long commitment: \(days / 365) years from \(start) to \(end)",
-                        points: 1.5))
+                        points: 1))
             } else if days > 366 {
                 factors.append(
                     RiskFactor(
