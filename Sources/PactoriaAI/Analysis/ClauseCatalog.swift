@@ -260,6 +260,11 @@ enum ClauseCatalog {
                     let scope = find(
                         text, headings, excluding: excluding, fallback: fallback.map { any($0) })
                 else { return .missing }
+                if scope.hasPlaceholder {
+                    return Evaluation(
+                        status: .partial, detail: "\(scope.location) holds an unfilled placeholder",
+                        location: scope.location)
+                }
                 if required.contains(where: { scope.text.contains($0) }) {
                     return Evaluation(status: .present, location: scope.location)
                 }
@@ -296,8 +301,13 @@ enum ClauseCatalog {
             evaluate: { text, _ in
                 let fallback = any([
                     "commence", "starts on", "start on", "begins on", "continue", "until", "period of", "expire",
-                    "effective date", "years from", "months from", "duration",
+                    "effective date", "years from", "months from", "duration", "beginning on", "term of",
                 ])
+                if let definition = text.sentences(where: { $0.contains("\"term\"") }), definition.hasPlaceholder {
+                    return Evaluation(
+                        status: .partial, detail: "the term holds an unfilled placeholder",
+                        location: definition.location)
+                }
                 let scope =
                     text.section(
                         ["term", "duration", "commencement", "period of", "effective date"],
@@ -440,12 +450,18 @@ enum ClauseCatalog {
             ].contains { region.contains($0) } && companyIdentity.matches(region)
         let consumerFacing = region.contains("\"you\"") || region.contains("\"we\"") || region.contains(" we are ")
         var problems: [String] = []
-        let start = region.range(of: "between")?.lowerBound ?? region.startIndex
-        let partyLines = String(region[start...].prefix(900))
-        if !ContractText.placeholders(in: partyLines).isEmpty {
+        let anchor =
+            ["between", "who we are", "about us", "information about us", "partners:", "parties"]
+            .compactMap { region.range(of: $0)?.lowerBound }.min() ?? region.startIndex
+        let partyLines = String(region[anchor...].prefix(600))
+        if ContractText.placeholders(in: partyLines).contains(where: { $0.hasPrefix("[") || $0.hasPrefix("{") }) {
             problems.append("the parties hold unfilled placeholders")
         }
-        if roles.count < 2 && !consumerFacing {
+        let identifications =
+            Pattern.occurrences(of: "company number", in: region)
+            + Pattern.occurrences(of: "registered office", in: region)
+            + postcode.count(in: String(region.prefix(1500)))
+        if roles.count < 2 && !consumerFacing && identifications < 2 {
             problems.append(roles.isEmpty ? "the parties are not named with their roles" : "only one party is defined")
         }
         if !identified { problems.append("no company number or address identifies the parties") }
@@ -474,6 +490,8 @@ enum ClauseCatalog {
             status: severe || problems.count > 1 ? .missing : .partial, detail: problems.joined(separator: "; "),
             location: location)
     }
+
+    static let postcode = Pattern(#"\b[a-z]{1,2}\d[a-z\d]? \d[a-z]{2}\b"#)
 
     static let roleWords = [
         "client", "supplier", "customer", "employer", "employee", "landlord", "tenant", "lender", "borrower",
@@ -565,8 +583,8 @@ enum ClauseCatalog {
                     text, ["data protection", "privacy", "personal data", "gdpr", "data processing", "your data"],
                     fallback: any(["uk gdpr", "data protection act 2018"]))
                 guard let scope else { return .missing }
-                let gdpr = scope.text.contains("gdpr") || scope.text.contains("general data protection regulation")
-                let dpa = scope.text.contains("data protection act 2018")
+                let gdpr = text.lower.contains("gdpr") || text.lower.contains("general data protection regulation")
+                let dpa = text.lower.contains("data protection act 2018")
                 if gdpr && dpa { return Evaluation(status: .present, location: scope.location) }
                 let detail =
                     gdpr
@@ -774,6 +792,13 @@ enum ClauseCatalog {
                     ],
                     fallback: any(["invoice", "pay ", "payable"]))
                 guard let scope else { return .missing }
+                if let definition = text.sentences(where: { s in
+                    ["\"rent\"", "\"charges\"", "\"fees\"", "\"price\"", "\"fee\""].contains { s.contains($0) }
+                }), definition.hasPlaceholder {
+                    return Evaluation(
+                        status: .partial, detail: "the price holds an unfilled placeholder",
+                        location: definition.location)
+                }
                 let amount =
                     scope.text.contains("£") || scope.text.contains("gbp") || scope.text.contains("price")
                     || scope.text.contains("charges") || scope.text.contains("fees") || scope.text.contains("rent")

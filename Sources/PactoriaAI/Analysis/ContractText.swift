@@ -169,6 +169,11 @@ struct ContractText: Sendable {
             location: first.location, hasPlaceholder: indices.contains { placeholderClauses.contains($0) })
     }
 
+    /// Whether one of `sentences` holds a placeholder.
+    static func anyPlaceholder(_ sentences: [String]) -> Bool {
+        sentences.contains { !placeholders(in: $0).isEmpty }
+    }
+
     /// The whole text as one scope (for unstructured text).
     var whole: Scope {
         scope(Array(clauses.indices))
@@ -183,7 +188,7 @@ struct ContractText: Sendable {
             for sentence in clause.sentences where accept(sentence) {
                 found.append(sentence)
                 if location == nil { location = clause.location }
-                if placeholderClauses.contains(index) { placeholder = true }
+                if placeholderClauses.contains(index), Self.anyPlaceholder([sentence]) { placeholder = true }
             }
         }
         guard let location else { return nil }

@@ -55,7 +55,7 @@ public struct AnalysisContext: Sendable, Equatable {
 /// `ComplianceFinding` with its share of the overall score, its location and its rule.
 ///
 /// **Level.** Excellent with no gap; Good with one secondary gap; Fair with a key gap (or
-/// several secondary gaps, or a placeholder); Poor with two or more key gaps or any negated or
+/// several secondary gaps, a placeholder, or a negated or unfair secondary clause); Poor with two or more key gaps or any negated or
 /// unfair key clause. Compliant means Excellent or Good, so a placeholder, a negation or a key gap
 /// is never compliant.
 ///
@@ -100,6 +100,7 @@ public struct LocalContractAnalyzer: Sendable {
         var keyGaps = 0
         var secondaryGaps = 0
         var negations = 0
+        var secondaryNegations = 0
 
         for check in applicable {
             let evaluation = check.evaluate(text, context)
@@ -124,7 +125,9 @@ public struct LocalContractAnalyzer: Sendable {
                     clause: check.id, name: check.name, category: category.rawValue, status: status, message: message,
                     pointsLost: Self.round(lost, places: 4), location: evaluation.location, rule: check.rule))
             guard status != .present else { continue }
-            if check.key, status == .negated || status == .unfair { negations += 1 }
+            if status == .negated || status == .unfair {
+                if check.key { negations += 1 } else { secondaryNegations += 1 }
+            }
             if check.key { keyGaps += 1 } else { secondaryGaps += 1 }
             let points: Double
             let description: String
@@ -175,7 +178,7 @@ public struct LocalContractAnalyzer: Sendable {
             recommendations: recommendations, dataClassification: classification, dataClassificationReason: reason)
         let level = Self.level(
             keyGaps: keyGaps, secondaryGaps: secondaryGaps, negations: negations,
-            placeholders: !text.placeholders.isEmpty)
+            placeholders: !text.placeholders.isEmpty || secondaryNegations > 0)
         result.complianceLevel = level
         result.isCompliant = level == .excellent || level == .good
         result.placeholders = text.placeholders
