@@ -417,7 +417,8 @@ enum ClauseCatalog {
         #"(commenc|start|begin|effective|from|dated|with effect)[^.]{0,80}(\d{1,2}(st|nd|rd|th)? [a-z]+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|the date of|signature|the commencement date|the effective date|the start date)"#
     )
     static let termEnd = Pattern(
-        #"(until|ends? on|expires?|expiry|continue|period of|terminat|for a (fixed )?(term|period)|years?|months?)"#)
+        #"(until|ends? on|expires?|expiry|continue|period of|terminat|for a (fixed )?(term|period)|years?|months?|ends? when|last)"#
+    )
     static let fixedPeriod = Pattern(
         #"(for a (fixed )?(term|period) of|for (a period of )?(\d+|one|two|three|four|five|six|twelve|eighteen|twenty-four) (\(\d+\) )?(years?|months?|weeks?)|continues? until|until (terminated|either party|the earlier|\d)|ends? on|expires? on|unless (and until )?terminated)"#
     )
@@ -660,6 +661,7 @@ enum ClauseCatalog {
                     text,
                     [
                         "terminat", "ending", "end of", "notice period", "notice", "forfeiture", "break", "dissolution",
+                        "demand",
                         "default", "cancellation", "expiry", "duration and", "term and", "leaving", "ending your",
                         "re-entry", "re-enter",
                         "retirement", "expulsion", "cancel",
@@ -1150,7 +1152,7 @@ enum ClauseCatalog {
         #"(weeks?'? ?(written )?notice|months?'? ?(written )?notice|statutory minimum|notice of (at least )?(\d+|one|two|three|four|six|twelve)|(\d+|one|two|three|four|six|twelve) (calendar )?(weeks?|months?)('s|s')? (written )?notice|notice period)"#,
         anchors: ["notice"])
     static let interestRate = Pattern(
-        #"(\d+(\.\d+)? ?(%|per cent)|base rate|interest-free|interest free|no interest)"#)
+        #"(\d+(\.\d+)? ?(%|per cent)|base rate|interest-free|interest free)"#)
     static let percentage = Pattern(#"(\d+(\.\d+)? ?(%|per cent))"#)
     static let agencyStatutoryNotice = Pattern(
         #"one month[^.]{0,80}first year[^.]{0,120}two months[^.]{0,80}second year[^.]{0,120}three months"#,
@@ -1242,7 +1244,7 @@ enum ClauseCatalog {
         ),
         dpa(
             "dpa_instructions", "Documented instructions (Art 28(3)(a))",
-            headings: ["instruction", "processor obligations", "obligations of the processor", "processing"],
+            headings: ["instruction", "processor obligations", "obligations of the processor"],
             all: [
                 [
                     "documented instructions", "written instructions", "on the instructions", "only on the",
@@ -1316,7 +1318,16 @@ enum ClauseCatalog {
         ),
         dpa(
             "dpa_audit", "Audits and information (Art 28(3)(h))", headings: ["audit", "inspection", "information"],
-            all: [["audit", "inspection", "inspect"]], rule: "UK GDPR Article 28(3)(h)",
+            all: [
+                ["audit", "inspection", "inspect"],
+                [
+                    "allow", "permit", "contribute", "right to", "entitled", "may audit", "may inspect",
+                    "make available",
+                ],
+            ], rule: "UK GDPR Article 28(3)(h)",
+            sentence: [
+                "allow", "permit", "contribute", "right to", "entitled", "may audit", "may inspect", "make available",
+            ],
             fix:
                 "Require the processor to make available the information needed to show compliance and to allow audits and inspections."
         ),
@@ -1373,13 +1384,22 @@ enum ClauseCatalog {
             "loan_repayment", "Repayment schedule", weight: 2, risk: 2, key: true,
             rule: "certainty of repayment: dates and instalments",
             headings: ["repayment", "repay", "instalment"], fallback: ["repay", "instalment"],
-            required: ["repay", "instalment"], gap: "no repayment schedule",
+            required: [
+                "instalment", "repayment date", "on or before", "in full on", "no later than", "monthly", "quarterly",
+                "annually", "schedule", "final repayment", "each month", "months after", "years after", "by the end of",
+            ], gap: "no repayment schedule",
             fix: "State when and in what instalments the loan is repaid."),
         ClauseCheck(
             id: "loan_interest", name: "Interest", category: .commercialTerms, weight: 2, riskPoints: 2, key: true,
             rule: "certainty of interest: the rate and how it accrues",
             evaluate: { text, _ in
-                let scope = find(text, ["interest"], fallback: any(["interest"]))
+                let scope = find(
+                    text, ["interest"],
+                    fallback: any([
+                        "interest at", "rate of interest", "interest rate", "interest-free", "interest free",
+                        "interest will accrue", "interest shall accrue", "bears interest", "carry interest",
+                        "interest accrues",
+                    ]))
                 guard let scope else { return .missing }
                 if interestRate.matches(scope.text) {
                     return Evaluation(status: .present, location: scope.location)

@@ -432,8 +432,11 @@ struct ContractText: Sendable {
             for line in raw.split(separator: "\n") {
                 let lowerLine = line.lowercased()
                 let context = lowerLine + " " + previous
-                let signing = ["sign", "behalf", "execut", "witness", "for ", "name", "date", "director", "by "]
-                    .contains { context.contains($0) }
+                let signing = [
+                    "sign", "behalf", "execut", "witness", "for ", "name", "date", "director", "by ", "sincerely",
+                    "faithfully", "accept", "agreed",
+                ]
+                .contains { context.contains($0) }
                 if !signing {
                     for match in line.matches(of: blankPlaceholder.regex) { found.append(String(line[match.range])) }
                 }
