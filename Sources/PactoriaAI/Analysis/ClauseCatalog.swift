@@ -767,7 +767,9 @@ enum ClauseCatalog {
                     return Evaluation(status: .present, location: hit.location)
                 }
                 let scope = find(text, ["liabil", "limitation", "exclusion"], fallback: any(["liab"]))
-                guard let scope else { return .present }
+                // With no liability clause nothing is excluded; text with no clauses at all is not
+                // a contract to rely on.
+                guard let scope, scope.text.contains("liab") else { return text.structured ? .present : .missing }
                 if scope.sentences.contains(where: { liabilityBlanket.matches($0) || capPattern.matches($0) }) {
                     return Evaluation(
                         status: .missing,

@@ -49,8 +49,8 @@ public struct AnalysisContext: Sendable, Equatable {
 /// parties, term, governing law of a UK nation, execution, placeholders, and the statute-based
 /// checks of `ClauseCatalog`, each naming its rule.
 ///
-/// **Scores.** Each check has a weight; present earns all of it, partial half, the rest
-/// nothing. A score is the weight earned over the weight available, over all applicable checks
+/// **Scores.** Each check has a weight; present earns all of it, partial half (nothing when an
+/// unfilled placeholder empties it), the rest nothing. A score is the weight earned over the weight available, over all applicable checks
 /// (`overall`) or those of one category (nil when none applies). Every lost point is a
 /// `ComplianceFinding` with its share of the overall score, its location and its rule.
 ///
@@ -105,7 +105,9 @@ public struct LocalContractAnalyzer: Sendable {
         for check in applicable {
             let evaluation = check.evaluate(text, context)
             let status = evaluation.status
-            let credit: Double = status == .present ? 1 : status == .partial ? 0.5 : 0
+            // A clause emptied by a placeholder earns nothing; another partial clause half.
+            let emptied = evaluation.detail?.contains("placeholder") == true
+            let credit: Double = status == .present ? 1 : status == .partial && !emptied ? 0.5 : 0
             let category = check.category(for: kind)
             earned += check.weight * credit
             earnedByCategory[category, default: 0] += check.weight * credit
