@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "AITests",
             dependencies: [
-                "PactoriaAI", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport",
+                "PactoriaAI", "PactoriaCore", "PactoriaHTTPClient", "PactoriaTestSupport", "PactoriaWorkspace",
             ],
             swiftSettings: upcoming),
         // Users, roles, passwords, tokens and tenancy (issue #11's access findings).

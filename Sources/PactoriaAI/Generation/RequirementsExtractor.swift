@@ -8,7 +8,10 @@ public enum RequirementsExtractor {
     public static func extract(_ text: String) -> ExtractedRequirements {
         let normalized = text.replacingAll("’", with: "'").replacingAll("\u{00A0}", with: " ")
         var result = ExtractedRequirements()
-        var consumed: [Range<String.Index>] = []
+        // Probation, hours, job title, place, dates, deliverables, milestones, payment stages first.
+        let (facts, factRanges) = BriefFactsReader.read(normalized)
+        result.facts = facts
+        var consumed: [Range<String.Index>] = factRanges
 
         // Notice periods first, so "30 days' notice" is not read as the term.
         let noticePattern = try! Regex(
