@@ -200,7 +200,7 @@ public enum Drafting {
             let repo = try ws.repository()
             let head = try Committer.head(repo)
             // Edited while the text was generated? Refuse as above (#12.4).
-            if !force, let existing = ws.readMarkdown(ref), !isSkeleton(existing, c),
+            if !force, let existing = ws.readMarkdown(ref), !isSkeleton(existing, loaded.contract),
                 !(try isCommitted(ws, ref, existing))
             {
                 throw uncommittedRefusal(ref)
