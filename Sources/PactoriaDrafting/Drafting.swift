@@ -121,6 +121,10 @@ public enum Drafting {
 
     /// Generation: writes the content from the template, metadata and plain-English
     /// input; records `generation`; bumps the version; commits (`contract.content_generated`).
+    /// Without a template (none given nor recorded) the recommender's best template of the
+    /// contract's type is used and recorded, with why (`TemplateChoice`). The workspace's company
+    /// and the other party are placed in the template's roles (`GenerationPlan`) and written
+    /// back to the metadata with a start date the brief states.
     /// - Parameter force: replace content with uncommitted changes (they are lost: they were never
     ///   committed). Without it, such content is refused, as `git checkout` refuses.
     public static func generate(
