@@ -187,6 +187,9 @@ import Testing
         #expect(other.facts.probation?.count == 3)
         #expect(other.noticePeriod?.count == 4 && other.noticePeriod?.unit == .week)
         #expect(other.facts.hoursPerWeek == "37.5" && other.facts.daysPerWeek == 5)
+        let apostrophes = RequirementsExtractor.extract("One month's probation, then one month's notice either side.")
+        #expect(apostrophes.facts.probation?.count == 1 && apostrophes.noticePeriod?.unit == .month)
+        #expect(apostrophes.duration == nil)
     }
 
     @Test func templatesNameTheirPartiesRoles() throws {

@@ -88,7 +88,7 @@ enum BriefFactsReader {
 
         // Probation before anything reads "one month" as the term.
         let probationPatterns = [
-            #"(?i)\b(\#(count))[\s-]+(week|month)s?'?\s+(?:of\s+)?(?:probation(?:ary)?(?:\s+period)?|trial\s+period)\b"#,
+            #"(?i)\b(\#(count))[\s-]+(week|month)(?:s'|'s|s)?\s+(?:of\s+)?(?:probation(?:ary)?(?:\s+period)?|trial\s+period)\b"#,
             #"(?i)\b(?:probation(?:ary)?(?:\s+period)?|trial\s+period)\s+(?:of|is|lasting|lasts|for)\s+(\#(count))[\s-]+(week|month)s?\b"#,
         ]
         for pattern in probationPatterns where facts.probation == nil {

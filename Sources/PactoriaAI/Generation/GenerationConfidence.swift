@@ -1,7 +1,7 @@
 public import PactoriaCore
 
 /// How much to trust generated contract text, between 0 and 1: what was actually filled,
-/// checked by the same analyser `pactoria analyze` runs.
+/// checked by the same local analyser that analyses stored contracts.
 ///
 /// - **Facts** are the template's required variables plus the variables that carry a fact a
 ///   brief states (hours, working pattern, holiday, probation, place of work, notice, payment

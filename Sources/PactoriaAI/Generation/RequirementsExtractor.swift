@@ -15,7 +15,7 @@ public enum RequirementsExtractor {
 
         // Notice periods first, so "30 days' notice" is not read as the term.
         let noticePattern = try! Regex(
-            #"(?i)\b(\#(countPattern))[\s-]+(day|week|month)s?'?\s+(?:prior\s+)?(?:written\s+)?notice\b"#)
+            #"(?i)\b(\#(countPattern))[\s-]+(day|week|month)(?:s'|'s|s)?\s+(?:prior\s+)?(?:written\s+)?notice\b"#)
         let noticeOfPattern = try! Regex(
             #"(?i)\bnotice(?:\s+period)?\s+of\s+(\#(countPattern))[\s-]+(day|week|month)s?\b"#)
         for pattern in [noticePattern, noticeOfPattern] {
