@@ -49,7 +49,7 @@ public struct LocalContractGenerator: Sendable {
         let brief = contract.plainEnglishInput?.trimmingSpaces() ?? ""
         let requirements = RequirementsExtractor.extract(brief)
         let metadata = PlaceholderValues.from(contract: contract)
-        var derivation = derive(
+        let derivation = derive(
             contract: contract, template: template, requirements: requirements, brief: brief,
             companyRole: companyRole)
         let derived = derivation.values
@@ -72,17 +72,23 @@ public struct LocalContractGenerator: Sendable {
         if let term, !termInSection { items.append(term) }
         if let fees, !feesInSection { items.append(fees) }
         var blocks: [String] = []
-        if !items.isEmpty { blocks.append(Self.requirementsList(items)) }
+        if !items.isEmpty {
+            // Duties guessed from the job title stay first when the list holds only a term or pay.
+            if let duties = derived["requirements"],
+                derivation.guessed.contains(where: { $0.hasPrefix("requirements:") })
+            {
+                blocks.append(duties)
+            }
+            blocks.append(Self.requirementsList(items))
+        }
         if !requirements.facts.deliverables.isEmpty {
             blocks.append(Self.list("Deliverables", requirements.facts.deliverables))
         }
         if !requirements.facts.milestones.isEmpty {
             blocks.append(Self.list("Milestones", requirements.facts.milestones.map(\.line)))
         }
-        // The brief's own requirements replace duties guessed from the job title.
         if extraValues["requirements"] == nil, !blocks.isEmpty {
             values["requirements"] = blocks.joined(separator: "\n\n")
-            derivation.guessed.removeAll { $0.hasPrefix("requirements:") }
         }
 
         let rendered = TemplateRenderer.render(template, values: values, withoutDefaults: derivation.noDefault)
