@@ -121,6 +121,10 @@ public enum Drafting {
 
     /// Generation: writes the content from the template, metadata and plain-English
     /// input; records `generation`; bumps the version; commits (`contract.content_generated`).
+    /// Without a template (none given nor recorded) the recommender's best template of the
+    /// contract's type is used and recorded, with why (`TemplateChoice`). The workspace's company
+    /// and the other party are placed in the template's roles (`GenerationPlan`) and written
+    /// back to the metadata with a start date the brief states.
     /// - Parameter force: replace content with uncommitted changes (they are lost: they were never
     ///   committed). Without it, such content is refused, as `git checkout` refuses.
     public static func generate(
@@ -152,10 +156,19 @@ public enum Drafting {
             }
             if !committed && !force { throw uncommittedRefusal(ref) }
         }
-        guard let tid = templateID ?? c.templateID else {
-            throw .refused("\(ref) has no template_id", remedy: .chooseTemplate)
+        // Without a template: the recommender's best of the contract's type for its brief.
+        let template: Template
+        var choice: TemplateChoice?
+        if let tid = templateID ?? c.templateID {
+            template = try Self.template(ws, id: tid)
+        } else {
+            guard let picked = TemplateChoice.pick(for: c, in: try catalog(ws)) else {
+                throw .refused(
+                    "\(ref) has no template_id and no template is a \(c.contractType)", remedy: .chooseTemplate)
+            }
+            template = picked.template
+            choice = picked
         }
-        let template = try Self.template(ws, id: tid)
         if provider == .ai {
             let (company, _) = try ws.loadCompany(ref.company)
             let limit = ws.config.planLimits(company.tier ?? .starter).generationsPerDay
@@ -168,18 +181,22 @@ public enum Drafting {
         }
         let config = aiConfiguration(ws, environment: environment)
         let service = ContractGenerationService(configuration: config)
-        // The workspace's company is the supplier unless the metadata names one.
-        var extra: [String: String] = [:]
-        if c.supplier == nil, let (company, _) = try? ws.loadCompany(ref.company) {
-            extra["supplier.name"] = company.name
-            extra["supplier.company"] = company.name
-            if let n = company.companyNumber { extra["supplier.company_number"] = n }
+        // The workspace's company takes the role the contract type and brief give it (the
+        // employer of an employee, the supplier or the customer); the metadata is written back
+        // with both parties in the template's slots and roles, so it agrees with the text.
+        let own = (try? ws.loadCompany(ref.company)).map { (company, _) in
+            Party(name: company.name, company: company.name, companyNumber: company.companyNumber)
         }
+        let plan = GenerationPlan.make(contract: c, template: template, company: own)
+        c = plan.contract
         let outcome: GenerationOutcome
         do {
-            outcome = try service.generate(
-                contract: c, template: template, extraValues: extra, provider: provider, allowFallback: allowFallback,
-                createdAt: Timestamp.now().description)
+            var made = try service.generate(
+                contract: c, template: template, provider: provider, allowFallback: allowFallback,
+                createdAt: Timestamp.now().description, companyRole: plan.parties.companyRole)
+            made.parties = plan.parties.explanation
+            made.templateChoice = choice?.reason
+            outcome = made
         } catch {
             throw .offline("AI generation failed: \(error.publicMessage); nothing was changed", detail: error.message)
         }
@@ -187,7 +204,7 @@ public enum Drafting {
             let repo = try ws.repository()
             let head = try Committer.head(repo)
             // Edited while the text was generated? Refuse as above (#12.4).
-            if !force, let existing = ws.readMarkdown(ref), !isSkeleton(existing, c),
+            if !force, let existing = ws.readMarkdown(ref), !isSkeleton(existing, loaded.contract),
                 !(try isCommitted(ws, ref, existing))
             {
                 throw uncommittedRefusal(ref)
@@ -286,9 +303,14 @@ public enum Drafting {
                 ]))
         }
         n.set("confidence_score", .scalar(score(r.confidenceScore), .typed))
+        n.set("confidence_basis", .scalar(o.confidence.summary, .string))
         n.set("prompt_sha256", .scalar(r.promptSHA256, .string))
         if o.fellBack, let why = o.fallbackReason { n.set("fallback_reason", .scalar(why, .string)) }
-        if !o.unfilled.isEmpty { n.set("to_complete", .sequence(o.unfilled.map { .scalar($0, .string) })) }
+        if let why = o.templateChoice { n.set("template_choice", .scalar(why, .string)) }
+        if let parties = o.parties { n.set("parties", .scalar(parties, .string)) }
+        let toComplete = o.toComplete
+        if !toComplete.isEmpty { n.set("to_complete", .sequence(toComplete.map { .scalar($0, .string) })) }
+        if !o.guessed.isEmpty { n.set("guessed", .sequence(o.guessed.map { .scalar($0, .string) })) }
         n.set("created_at", .scalar(r.createdAt, .typed))
         return n
     }

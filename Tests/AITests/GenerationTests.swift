@@ -64,7 +64,7 @@ import Testing
         #expect(!md.contains("{{"))
         #expect(result.rendered.unfilled.isEmpty)
         #expect(result.derivedValues["end_date"] == "30 April 2026")
-        #expect(result.confidence.score >= 0.9)
+        #expect(result.confidence.unfilled.isEmpty)
     }
 
     @Test func unfilledPlaceholdersAreMarkedAndReported() throws {
@@ -143,16 +143,63 @@ import Testing
         }
     }
 
-    @Test func confidenceHeuristicRewardsCompleteness() throws {
+    @Test func confidenceIsTheShareOfFactsStatedCappedByTheAnalysis() throws {
         let template = try Fixtures.catalog.require(id: "template-service-001")
         let complete = LocalContractGenerator().generate(contract: Fixtures.servicesContract(), template: template)
+        let c = complete.confidence
+        #expect(c.facts.count == c.stated.count + c.guessed.count + c.unfilled.count)
+        #expect(c.filledShare == Self.round(Double(c.stated.count) / Double(c.facts.count)))
+        #expect(c.score == Self.round(min(c.filledShare, c.analysisScore)))
+        #expect(
+            c.analysisScore
+                == LocalContractAnalyzer().analyze(markdown: complete.markdown, contract: Fixtures.servicesContract())
+                .scores.overall)
+        // The brief gives no notice period: the template's 30 days is a guess, listed to check.
+        #expect(c.guessed.contains("notice_period_days"))
+        #expect(complete.guessed.contains { $0.hasPrefix("notice_period_days: the template's default (30)") })
+        #expect(c.stated.contains("payment_terms_days") && c.stated.contains("client.name"))
+        #expect(c.score < 1)
+        // Nothing given: nothing stated, confidence 0.
         let stub = ConfidenceAssessment.assess(
-            markdown: "# Agreement\n\n[TO COMPLETE: everything]\n", template: template)
-        #expect(complete.confidence.score > 0.9)
-        #expect(stub.score < 0.3)
+            markdown: "# Agreement\n\n[TO COMPLETE: everything]\n", template: template,
+            contract: Contract(id: "x", title: "X", contractType: "service_agreement"), values: [:])
+        #expect(stub.score == 0)
         #expect(stub.placeholdersLeft == 1)
-        #expect((0...1).contains(stub.score))
+        #expect(stub.unfilled.contains("client.name"))
     }
+
+    @Test func probationHoursAndRolesAreNotTheTerm() throws {
+        let found = RequirementsExtractor.extract(
+            "Part-time barista, 20 hours a week at £11.44 an hour, one month probation, starting 6 January 2027 at our Ancoats café"
+        )
+        #expect(found.duration == nil)
+        #expect(found.facts.probation?.count == 1 && found.facts.probation?.unit == .month)
+        #expect(found.facts.hoursPerWeek == "20")
+        #expect(found.facts.jobTitle == "Barista")
+        #expect(found.facts.placeOfWork == "our Ancoats café")
+        #expect(found.facts.startDate == CalendarDate(year: 2027, month: 1, day: 6))
+        #expect(found.amounts.first?.period == .hour && found.amounts.first?.amount == DecimalAmount("11.44"))
+        #expect(found.scopeItems.isEmpty)
+        let other = RequirementsExtractor.extract(
+            "A six-month contract with a probationary period of 3 months and 4 weeks' notice, 37.5 hours per week over five days a week"
+        )
+        #expect(other.duration?.count == 6 && other.duration?.unit == .month)
+        #expect(other.facts.probation?.count == 3)
+        #expect(other.noticePeriod?.count == 4 && other.noticePeriod?.unit == .week)
+        #expect(other.facts.hoursPerWeek == "37.5" && other.facts.daysPerWeek == 5)
+        let apostrophes = RequirementsExtractor.extract("One month's probation, then one month's notice either side.")
+        #expect(apostrophes.facts.probation?.count == 1 && apostrophes.noticePeriod?.unit == .month)
+        #expect(apostrophes.duration == nil)
+    }
+
+    @Test func templatesNameTheirPartiesRoles() throws {
+        let roles = TemplateParties.of(try Fixtures.catalog.require(id: "template-employment-002"))
+        #expect(roles == TemplateParties(clientRole: "Employer", supplierRole: "Employee"))
+        let lease = TemplateParties.of(try Fixtures.catalog.require(id: "template-lease-001"))
+        #expect(lease == TemplateParties(clientRole: "Tenant", supplierRole: "Landlord"))
+    }
+
+    static func round(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 
     /// The text of the `##` section starting with `heading`, up to the next `## `.
     func section(_ markdown: String, _ heading: String) -> String? {

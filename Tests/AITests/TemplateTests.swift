@@ -40,13 +40,77 @@ import Testing
             "professional services", "it services", "consultancy", "full time", "part time", "contractor",
             "supply", "purchase", "mutual non-disclosure", "one-way non-disclosure", "website terms",
             "business terms", "consumer terms", "data processing", "software licence", "saas", "agency",
-            "partnership", "lease", "loan",
+            "partnership", "lease", "loan", "joint venture", "distribution", "commercial agency",
+            "consumer subscription",
         ] {
             #expect(names.contains(kind), "no template for \(kind)")
         }
         #expect(
             Set(catalog.categories.map { $0.lowercased() })
                 .isSuperset(of: ["service agreements", "employment", "supplier", "ndas", "terms and conditions"]))
+    }
+
+    /// The clause markers each document kind needs (the table in `Tests/Fixtures/corpus/README.md`),
+    /// as the words a sound clause of that kind uses. Written from the statutes, not from the
+    /// templates' text.
+    static let commercialMarkers = [
+        "company number", "law of England and Wales", "courts of England and Wales", "mediation", "Signed",
+        "UK GDPR", "Data Protection Act 2018", "confidential", "terminate", "limited to",
+        "death or personal injury", "fraud", "pay", "Late Payment of Commercial Debts (Interest) Act 1998",
+        "Intellectual Property Rights", "beyond its reasonable control",
+    ]
+    static let markers: [String: [String]] = [
+        "template-commercial-agent-001": commercialMarkers + [
+            "commission", "regulation 12", "regulation 15", "regulation 17", "one month in the first year",
+            "two months in the second year", "three months in the third",
+        ],
+        "template-distribution-001": commercialMarkers + [
+            "Territory", "exclusive", "free to determine its own resale prices", "Competition Act 1998",
+        ],
+        "template-jv-001": [
+            "company number", "continues until", "law of England and Wales", "courts of England and Wales",
+            "mediation", "Signed", "UK GDPR", "Data Protection Act 2018", "confidential", "terminate",
+            "Capital contributions", "net profits", "losses", "Deadlock", "withdraw", "Winding up",
+        ],
+        "template-terms-004": [
+            "company number", "law of England and Wales", "courts of England and Wales", "complaint", "UK GDPR",
+            "Data Protection Act 2018", "death or personal injury", "fraud", "subscription price",
+            "Consumer Contracts (Information, Cancellation and Additional Charges) Regulations 2013",
+            "14 days", "Consumer Rights Act 2015", "repair or replacement", "Digital content", "reminder",
+            "cancel your subscription at any time", "notice", "right to cancel",
+        ],
+        "template-employment-002": [
+            "company number", "{{employee_address}}", "law of England and Wales", "Signed", "UK GDPR",
+            "Data Protection Act 2018", "confidential", "{{job_title}}", "{{start_date}}", "{{contract_value}}",
+            "{{pay_period}}", "{{hours_per_week}} hours a week", "{{days_per_week}} days a week", "pro rata",
+            "5.6 weeks", "Statutory Sick Pay", "Pensions Act 2008", "notice", "{{place_of_work}}", "probation",
+            "disciplinary", "grievance", "training",
+            "Part-time Workers (Prevention of Less Favourable Treatment) Regulations 2000",
+        ],
+    ]
+
+    @Test(arguments: markers.keys.sorted())
+    func templateCarriesTheClausesItsKindNeeds(_ id: String) throws {
+        let template = try Fixtures.catalog.require(id: id)
+        let body = template.body.lowercased()
+        for marker in Self.markers[id] ?? [] {
+            #expect(body.contains(marker.lowercased()), "\(id) lacks “\(marker)”")
+        }
+        // No unfilled bracket or blank placeholder outside the signature lines.
+        let lines = template.body.split(separator: "\n").filter { !$0.hasPrefix("Signed") }
+        #expect(!lines.contains { $0.contains("____") || $0.contains("[insert") || $0.contains("TBC") }, "\(id)")
+    }
+
+    @Test func newTemplatesFitTheirContractTypes() throws {
+        let catalog = Fixtures.catalog
+        #expect(try catalog.require(id: "template-jv-001").contractType == .partnership)
+        #expect(try catalog.require(id: "template-distribution-001").contractType == .supplierAgreement)
+        #expect(try catalog.require(id: "template-commercial-agent-001").contractType == .serviceAgreement)
+        #expect(try catalog.require(id: "template-terms-004").contractType == .termsAndConditions)
+        let partTime = try catalog.require(id: "template-employment-002")
+        for name in ["hours_per_week", "days_per_week", "pay_period", "holiday_days", "employee_address"] {
+            #expect(partTime.variable(named: name) != nil, "part-time template lacks \(name)")
+        }
     }
 
     @Test func lookupAndCategoryFilter() throws {

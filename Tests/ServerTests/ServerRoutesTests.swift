@@ -563,7 +563,13 @@ struct ServerRoutesTests {
         let plain = try await s.createContract(m, title: "No Template")
         let noTemplate = try await s.call(
             "POST", "/api/v1/contracts/\(plain["id"] as? String ?? "")/generate", token: m, json: ["provider": "local"])
-        #expect(noTemplate.status == 400, "\(noTemplate.text)")
+        // Without a template the recommender's best of the type is used, said and recorded (#14).
+        #expect(noTemplate.status == 200, "\(noTemplate.text)")
+        let chosen = noTemplate.json["generation"] as? [String: Any] ?? [:]
+        #expect((chosen["template_id"] as? String)?.hasPrefix("template-") == true)
+        #expect(
+            (chosen["template_choice"] as? String)?.hasPrefix("chose \(chosen["template_id"] as? String ?? "?")")
+                == true)
 
         let an = try await s.call("POST", "/api/v1/contracts/\(id)/analyze", token: m, json: [String: Any]())
         #expect(an.status == 200, "\(an.text)")

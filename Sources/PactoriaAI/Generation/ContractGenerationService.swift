@@ -27,13 +27,22 @@ public struct ContractGenerationService: Sendable {
     ///   otherwise the `AIProviderError` is thrown and nothing is produced.
     ///
     /// Placeholders left in the provider's answer become `[TO COMPLETE: …]`.
+    ///
+    /// `companyRole` is the workspace company's role ("Employer"), from `GenerationPlan`.
     public func generate(
         contract: Contract, template: Template, extraValues: [String: String] = [:], provider: GenerationProvider,
-        allowFallback: Bool, createdAt: String
+        allowFallback: Bool, createdAt: String, companyRole: String? = nil
     ) throws(AIProviderError) -> GenerationOutcome {
         let clock = ContinuousClock()
         let started = clock.now
-        let values = PlaceholderValues.from(contract: contract, extra: extraValues)
+        // What the brief states (job title, hours, probation, dates, …) under the metadata, so the
+        // provider is given the same facts the local generator uses.
+        let brief = contract.plainEnglishInput?.trimmingSpaces() ?? ""
+        var values = localGenerator.derive(
+            contract: contract, template: template, requirements: RequirementsExtractor.extract(brief), brief: brief,
+            companyRole: companyRole
+        ).values
+        for (name, value) in PlaceholderValues.from(contract: contract, extra: extraValues) { values[name] = value }
         let messages = PromptBuilder.generationMessages(contract: contract, template: template, values: values)
         let promptSHA = PromptBuilder.sha256(of: messages)
 
@@ -43,15 +52,18 @@ public struct ContractGenerationService: Sendable {
         }
 
         func local(fallbackReason: String?) -> GenerationOutcome {
-            let result = localGenerator.generate(contract: contract, template: template, extraValues: extraValues)
+            let result = localGenerator.generate(
+                contract: contract, template: template, extraValues: extraValues, companyRole: companyRole)
             let record = GenerationRecord(
                 provider: .local, model: "\(LocalContractGenerator.name)@\(LocalContractGenerator.version)",
                 templateID: template.id, templateVersion: template.version, templateSHA256: template.sha256,
                 processingTimeMs: elapsedMs(), tokenUsage: nil, confidenceScore: result.confidence.score,
                 promptSHA256: promptSHA, createdAt: createdAt)
-            return GenerationOutcome(
+            var outcome = GenerationOutcome(
                 markdown: result.markdown, record: record, fellBack: fallbackReason != nil,
                 fallbackReason: fallbackReason, unfilled: result.rendered.unfilled, confidence: result.confidence)
+            outcome.guessed = result.guessed
+            return outcome
         }
 
         guard provider == .ai else { return local(fallbackReason: nil) }
@@ -66,7 +78,8 @@ public struct ContractGenerationService: Sendable {
             if !markdown.hasSuffix("\n") { markdown += "\n" }
             let ownMarkers = Set(marked.names.map(BuiltInPlaceholders.humanDescription(of:)))
             let unfilled = marked.names + Self.markerDescriptions(in: markdown).filter { !ownMarkers.contains($0) }
-            let confidence = ConfidenceAssessment.assess(markdown: markdown, template: template, type: contract.type)
+            let confidence = ConfidenceAssessment.assess(
+                markdown: markdown, template: template, contract: contract, values: values, unfilled: marked.names)
             let record = GenerationRecord(
                 provider: .ai, model: completion.model, templateID: template.id, templateVersion: template.version,
                 templateSHA256: template.sha256, processingTimeMs: elapsedMs(), tokenUsage: completion.usage,

@@ -89,11 +89,14 @@ public struct ExtractedRequirements: Sendable, Hashable {
     public var paymentTermsDays: Int?
     /// Sentences describing the work, cleaned up, one requirement each.
     public var scopeItems: [String]
+    /// Probation, hours, job title, place of work, dates, deliverables, milestones, payment stages.
+    public var facts: BriefFacts
 
     public init(
         duration: ContractDuration? = nil, amounts: [MoneyMention] = [], noticePeriod: ContractDuration? = nil,
-        paymentTermsDays: Int? = nil, scopeItems: [String] = []
+        paymentTermsDays: Int? = nil, scopeItems: [String] = [], facts: BriefFacts = BriefFacts()
     ) {
+        self.facts = facts
         self.duration = duration
         self.amounts = amounts
         self.noticePeriod = noticePeriod
@@ -103,5 +106,6 @@ public struct ExtractedRequirements: Sendable, Hashable {
 
     public var isEmpty: Bool {
         duration == nil && amounts.isEmpty && noticePeriod == nil && paymentTermsDays == nil && scopeItems.isEmpty
+            && facts.isEmpty
     }
 }

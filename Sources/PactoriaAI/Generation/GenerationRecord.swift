@@ -73,7 +73,24 @@ public struct GenerationOutcome: Sendable, Equatable {
     public var fallbackDetail: String?
     /// Placeholders left as `[TO COMPLETE: …]`.
     public var unfilled: [String]
+    /// Values guessed rather than stated, each "name: why" (a template default standing in for
+    /// a fact the brief does not give, duties inferred from the job title).
+    public var guessed: [String] = []
     public var confidence: ConfidenceAssessment
+    /// Who is who, in one line ("Ancoats Coffee Co Ltd is the Employer and Sam Taylor the Employee (…)").
+    public var parties: String?
+    /// Why the template was chosen, when the contract had none ("chose template-employment-002 …").
+    public var templateChoice: String?
+
+    /// Everything to complete by hand: the unfilled placeholders, then the guessed values.
+    public var toComplete: [String] {
+        var names = unfilled
+        for entry in guessed {
+            let name = String(entry.prefix { $0 != ":" })
+            if !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
 
     public init(
         markdown: String, record: GenerationRecord, fellBack: Bool, fallbackReason: String?, unfilled: [String],

@@ -8,11 +8,14 @@ public enum RequirementsExtractor {
     public static func extract(_ text: String) -> ExtractedRequirements {
         let normalized = text.replacingAll("’", with: "'").replacingAll("\u{00A0}", with: " ")
         var result = ExtractedRequirements()
-        var consumed: [Range<String.Index>] = []
+        // Probation, hours, job title, place, dates, deliverables, milestones, payment stages first.
+        let (facts, factRanges) = BriefFactsReader.read(normalized)
+        result.facts = facts
+        var consumed: [Range<String.Index>] = factRanges
 
         // Notice periods first, so "30 days' notice" is not read as the term.
         let noticePattern = try! Regex(
-            #"(?i)\b(\#(countPattern))[\s-]+(day|week|month)s?'?\s+(?:prior\s+)?(?:written\s+)?notice\b"#)
+            #"(?i)\b(\#(countPattern))[\s-]+(day|week|month)(?:s'|'s|s)?\s+(?:prior\s+)?(?:written\s+)?notice\b"#)
         let noticeOfPattern = try! Regex(
             #"(?i)\bnotice(?:\s+period)?\s+of\s+(\#(countPattern))[\s-]+(day|week|month)s?\b"#)
         for pattern in [noticePattern, noticeOfPattern] {

@@ -19,13 +19,16 @@ public struct RenderedContract: Sendable, Equatable {
 }
 
 /// Fills `{{placeholder}}` slots. A placeholder takes, in order: a non-empty value from
-/// `values`, the variable's `default`, else the marker `[TO COMPLETE: <description>]`.
-/// Values are inserted as given and never expanded again.
+/// `values`, the variable's `default` (unless named in `withoutDefaults`: a default the brief
+/// contradicts), else the marker `[TO COMPLETE: <description>]`. Values are inserted as given
+/// and never expanded again.
 public enum TemplateRenderer {
     /// The prefix every unfilled-placeholder marker starts with.
     public static let markerPrefix = "[TO COMPLETE: "
 
-    public static func render(_ template: Template, values: [String: String]) -> RenderedContract {
+    public static func render(_ template: Template, values: [String: String], withoutDefaults: Set<String> = [])
+        -> RenderedContract
+    {
         var filled: [String] = []
         var defaulted: [String] = []
         var unfilled: [String] = []
@@ -37,7 +40,7 @@ public enum TemplateRenderer {
                 note(name, in: &filled)
                 return value
             }
-            if let value = template.variable(named: name)?.defaultValue {
+            if !withoutDefaults.contains(name), let value = template.variable(named: name)?.defaultValue {
                 note(name, in: &defaulted)
                 return value
             }

@@ -19,7 +19,7 @@ enum Synonyms {
         // Employment.
         [
             "staff", "employee", "employ", "hire", "hiring", "recruit", "worker", "new starter", "job", "employment",
-            "new hire", "taking on",
+            "new hire", "taking on", "apprentice", "trainee",
         ],
         ["full time", "full-time", "permanent", "salaried"],
         ["part time", "part-time", "reduced hours", "job share"],

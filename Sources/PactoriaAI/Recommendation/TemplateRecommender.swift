@@ -1,5 +1,5 @@
 import Foundation
-import PactoriaCore
+public import PactoriaCore
 
 /// Ranks templates for a plain-English description of a business need.
 ///
@@ -10,6 +10,13 @@ import PactoriaCore
 /// members are searched too at weight 0.5. A template also gets a phrase bonus of 0.75 × idf
 /// summed over the terms of each multi-word `suitable_for` entry that appears whole in the
 /// query ("online shop", "part time employee").
+///
+/// **Intent** (`Intent`): cues in the description beyond single words (the contract type it
+/// implies, the party relationship, negative evidence) add or take away a share of the best
+/// word-match score from the templates they concern (type +0.35, relationship +0.3, contrary
+/// evidence −0.6); each adjustment is a reason on the recommendation. A known contract type
+/// (`recommend(description:contractType:top:)`) adds the whole best score to every template of
+/// that type, so they rank first.
 ///
 /// **Confidence** of the result with score `s`, where `s_max` is the best score:
 /// `strength × (0.6 × s / s_max + 0.4 × softmax(s))`, with
@@ -75,10 +82,71 @@ public struct TemplateRecommender: Sendable {
     /// Up to `top` templates for `query`, best first. Templates that match nothing are left
     /// out, so a query with no recognisable words gives an empty list.
     public func recommend(_ query: String, top: Int = 3) -> [Recommendation] {
-        let expanded = expand(query)
-        guard !expanded.weights.isEmpty, top > 0 else { return [] }
+        recommend(description: query, contractType: nil, top: top)
+    }
 
-        var scored: [(document: Document, score: Double, reasons: [(Double, String)])] = []
+    /// Up to `top` templates for `description`, best first, with `contractType` (when known, as
+    /// for a contract that has a type but no template) as a strong hint: every template of that
+    /// type ranks above every other, ordered among themselves by the description. With an empty
+    /// or unrecognised description the type's templates are still returned, ranked by the
+    /// type's name.
+    public func recommend(description: String, contractType: ContractType?, top: Int = 3) -> [Recommendation] {
+        guard top > 0 else { return [] }
+        let intent = Intent(query: description, templates: documents.map(\.template))
+        var scored = relevance(description, literalOnly: intent.literalOnly)
+        let bestWords = scored.map(\.score).max() ?? 0
+        if bestWords <= 0, let contractType {
+            // Nothing in the description matched: rank the type's templates by its name.
+            scored = relevance(contractType.displayName)
+        }
+        let scale = max(scored.map(\.score).max() ?? 0, 4)
+        for index in scored.indices {
+            let template = scored[index].document.template
+            for adjustment in intent.adjustments[template.id] ?? [] where bestWords > 0 {
+                let amount = adjustment.weight * scale
+                scored[index].score += amount
+                scored[index].adjustments.append((amount, adjustment.reason))
+            }
+            if let contractType, template.contractType == contractType {
+                scored[index].score += scale
+                scored[index].adjustments.append((scale, "+ the contract's type is \(contractType.displayName)"))
+            }
+        }
+        scored.removeAll { $0.score <= 0 }
+        guard let best = scored.map(\.score).max(), best > 0 else { return [] }
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.document.template.id < $1.document.template.id }
+
+        let strength = 1 - exp(-best / 8)
+        let exponentials = scored.map { exp(4 * $0.score / best) }
+        let sum = exponentials.reduce(0, +)
+        return scored.prefix(top).enumerated().map { index, entry in
+            let relative = entry.score / best
+            let share = exponentials[index] / sum
+            let confidence = min(1, max(0, strength * (0.6 * relative + 0.4 * share)))
+            let adjustments = entry.adjustments.sorted { abs($0.0) > abs($1.0) }.map(\.1)
+            let words = entry.reasons.sorted { $0.0 > $1.0 }.map(\.1)
+            let reasons = Array(adjustments.prefix(3)) + Array(words.prefix(max(2, 5 - min(3, adjustments.count))))
+            return Recommendation(
+                templateID: entry.document.template.id, name: entry.document.template.name,
+                category: entry.document.template.category, contractType: entry.document.template.contractType,
+                confidence: (confidence * 1000).rounded() / 1000, score: (entry.score * 1000).rounded() / 1000,
+                reasons: reasons)
+        }
+    }
+
+    /// A template's word-match score for a description, with the reasons behind it.
+    struct Scored {
+        var document: Document
+        var score: Double
+        var reasons: [(Double, String)]
+        var adjustments: [(Double, String)] = []
+    }
+
+    /// BM25F plus phrase bonus for every template (zero when nothing matches, and for all of
+    /// them when the query has no searchable word).
+    func relevance(_ query: String, literalOnly: Set<String> = []) -> [Scored] {
+        let expanded = expand(query, literalOnly: literalOnly)
+        var scored: [Scored] = []
         for document in documents {
             var score = 0.0
             var reasons: [(Double, String)] = []
@@ -103,25 +171,9 @@ public struct TemplateRecommender: Sendable {
                 score += bonus
                 reasons.append((bonus, "need “\(phrase.text)” is listed in suitable for"))
             }
-            if score > 0 { scored.append((document, score, reasons)) }
+            scored.append(Scored(document: document, score: score, reasons: reasons))
         }
-        guard let best = scored.map(\.score).max(), best > 0 else { return [] }
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.document.template.id < $1.document.template.id }
-
-        let strength = 1 - exp(-best / 8)
-        let exponentials = scored.map { exp(4 * $0.score / best) }
-        let sum = exponentials.reduce(0, +)
-        return scored.prefix(top).enumerated().map { index, entry in
-            let relative = entry.score / best
-            let share = exponentials[index] / sum
-            let confidence = min(1, max(0, strength * (0.6 * relative + 0.4 * share)))
-            let reasons = entry.reasons.sorted { $0.0 > $1.0 }.prefix(4).map(\.1)
-            return Recommendation(
-                templateID: entry.document.template.id, name: entry.document.template.name,
-                category: entry.document.template.category, contractType: entry.document.template.contractType,
-                confidence: (confidence * 1000).rounded() / 1000, score: (entry.score * 1000).rounded() / 1000,
-                reasons: Array(reasons))
-        }
+        return scored
     }
 
     // MARK: - Query
@@ -135,7 +187,9 @@ public struct TemplateRecommender: Sendable {
         var sequence: [String] = []
     }
 
-    func expand(_ query: String) -> ExpandedQuery {
+    /// The query's terms with their synonyms, except for the synonyms of phrases in
+    /// `literalOnly` (said in another sense: "taking on" a client).
+    func expand(_ query: String, literalOnly: Set<String> = []) -> ExpandedQuery {
         var result = ExpandedQuery()
         let words = TextNormalizer.words(query)
         let allStems = words.map(TextNormalizer.stem)
@@ -148,6 +202,7 @@ public struct TemplateRecommender: Sendable {
         for (groupIndex, group) in Synonyms.stemmedGroups.enumerated() {
             guard let hit = group.firstIndex(where: { Self.contains(allStems, $0) }) else { continue }
             let said = Synonyms.groups[groupIndex][hit]
+            if literalOnly.contains(said) { continue }
             for (memberIndex, member) in group.enumerated() where memberIndex != hit {
                 let memberText = Synonyms.groups[groupIndex][memberIndex]
                 for term in member where !TextNormalizer.stopWords.contains(term) && term.count > 1 {

@@ -129,6 +129,14 @@ struct Generate: ParsableCommand {
             local provider is used instead, unless --no-fallback. Records a `generation` section,
             bumps the version and commits.
 
+            Without a template (no --template and no template_id), the recommender's best template
+            of the contract's type for its brief is used, said why, and recorded as template_id.
+            The workspace's company takes its role by contract type and brief (the employer of an
+            employee; supplier or customer as the brief says), and both parties are written back
+            to the metadata in the template's roles. The local analyser then checks the text;
+            confidence is the share of facts stated in the brief or metadata, capped by the
+            analysis score, and every unfilled or guessed value is listed to complete.
+
             The key is sent only over https (plain http only to 127.0.0.1, localhost or [::1]). An
             ai.base_url in the committed .pactoria/config.yaml on another host than the default is
             used only once this machine confirms it: PACTORIA_AI_ALLOW_HOST=host, or ai.base_url /
@@ -168,6 +176,7 @@ struct Generate: ParsableCommand {
                 return
             }
             let rec = r.outcome.record
+            if let why = r.outcome.templateChoice { Terminal.out("template: \(why)") }
             if r.outcome.fellBack {
                 Terminal.err(
                     "warning: \(r.outcome.fallbackReason ?? "the AI provider failed"); used the local provider instead")
@@ -181,9 +190,13 @@ struct Generate: ParsableCommand {
             if let u = rec.tokenUsage {
                 Terminal.out("tokens: \(u.prompt) prompt + \(u.completion) completion = \(u.total)")
             }
-            if !r.outcome.unfilled.isEmpty {
-                Terminal.out("to complete by hand: \(r.outcome.unfilled.joined(separator: ", "))")
+            if let parties = r.outcome.parties { Terminal.out("parties: \(parties)") }
+            Terminal.out("confidence: \(r.outcome.confidence.summary)")
+            let toComplete = r.outcome.toComplete
+            if !toComplete.isEmpty {
+                Terminal.out("to complete by hand: \(toComplete.joined(separator: ", "))")
             }
+            for guess in r.outcome.guessed { Terminal.out("  guessed \(guess)") }
         }
     }
 }

@@ -97,7 +97,25 @@ struct GenerationJSON: Encodable {
     var fellBack: Bool
     @Nullable var fallbackReason: String?
     var toComplete: [String]
+    var guessed: [String]
+    @Nullable var parties: String?
+    @Nullable var templateChoice: String?
+    var confidenceBasis: String
+    var analysis: Analysis
     @Nullable var tokenUsage: TokenUsage?
+
+    /// The analyser's view of the generated text.
+    struct Analysis: Encodable {
+        var complianceLevel: String
+        var overallScore: Double
+        var gaps: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case complianceLevel = "compliance_level"
+            case overallScore = "overall_score"
+            case gaps
+        }
+    }
 
     struct TokenUsage: Encodable {
         var prompt: Int
@@ -120,7 +138,15 @@ struct GenerationJSON: Encodable {
         confidenceScore = rec.confidenceScore
         fellBack = r.outcome.fellBack
         fallbackReason = r.outcome.fallbackReason
-        toComplete = r.outcome.unfilled
+        toComplete = r.outcome.toComplete
+        guessed = r.outcome.guessed
+        parties = r.outcome.parties
+        templateChoice = r.outcome.templateChoice
+        confidenceBasis = r.outcome.confidence.summary
+        let analysed = r.outcome.confidence.analysis
+        analysis = Analysis(
+            complianceLevel: analysed.complianceLevel.rawValue, overallScore: analysed.scores.overall,
+            gaps: analysed.gaps.map(\.clause))
         tokenUsage = rec.tokenUsage.map { TokenUsage(prompt: $0.prompt, completion: $0.completion, total: $0.total) }
     }
 
@@ -131,6 +157,10 @@ struct GenerationJSON: Encodable {
         case fellBack = "fell_back"
         case fallbackReason = "fallback_reason"
         case toComplete = "to_complete"
+        case guessed, parties
+        case templateChoice = "template_choice"
+        case confidenceBasis = "confidence_basis"
+        case analysis
         case tokenUsage = "token_usage"
     }
 }

@@ -159,6 +159,12 @@ struct GenerateResponse: ResponseEncodable {
         var fallbackReason: String?
         var toComplete: [String]
         var tokenUsage: TokenUsage?
+        /// Values guessed rather than stated, "name: why".
+        var guessed: [String] = []
+        /// Who is who, in one line.
+        var parties: String?
+        /// Why the template was chosen, when the contract named none.
+        var templateChoice: String?
 
         struct TokenUsage: Encodable {
             var prompt: Int
@@ -180,6 +186,8 @@ struct GenerateResponse: ResponseEncodable {
             case fallbackReason = "fallback_reason"
             case toComplete = "to_complete"
             case tokenUsage = "token_usage"
+            case guessed, parties
+            case templateChoice = "template_choice"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -194,6 +202,9 @@ struct GenerateResponse: ResponseEncodable {
             try c.encode(fallbackReason, forKey: .fallbackReason)
             try c.encode(toComplete, forKey: .toComplete)
             try c.encode(tokenUsage, forKey: .tokenUsage)
+            try c.encode(guessed, forKey: .guessed)
+            try c.encode(parties, forKey: .parties)
+            try c.encode(templateChoice, forKey: .templateChoice)
         }
     }
 

@@ -89,8 +89,9 @@ struct AIController {
                 provider: rec.provider.rawValue, model: rec.model, templateID: rec.templateID,
                 templateVersion: rec.templateVersion, confidenceScore: rec.confidenceScore,
                 processingTimeMs: rec.processingTimeMs, fellBack: r.outcome.fellBack,
-                fallbackReason: r.outcome.fallbackReason, toComplete: r.outcome.unfilled,
-                tokenUsage: rec.tokenUsage.map { .init(prompt: $0.prompt, completion: $0.completion, total: $0.total) })
+                fallbackReason: r.outcome.fallbackReason, toComplete: r.outcome.toComplete,
+                tokenUsage: rec.tokenUsage.map { .init(prompt: $0.prompt, completion: $0.completion, total: $0.total) },
+                guessed: r.outcome.guessed, parties: r.outcome.parties, templateChoice: r.outcome.templateChoice)
         )
     }
 

@@ -55,6 +55,71 @@ struct GenerationCLITests {
         }
     }
 
+    @Test("generate without a template picks one by type and brief, says why, records it; roles by type")
+    func generateWithoutTemplate() throws {
+        try E2E.withSandbox { sb in
+            try LC.adopt(sb)
+            let made = try sb.pactoria(
+                [
+                    "new", "--company", "ancoats-bakehouse", "--title", "Barista Employment Contract", "--type",
+                    "employment_contract", "--client", "Sam Taylor", "--input",
+                    "Part-time barista, 20 hours a week at £11.44 an hour, one month probation, starting 6 January 2027 at our Ancoats café",
+                    "--json",
+                ], in: "demo", env: Self.env())
+            #expect(made.exitCode == 0, "\(made)")
+            let stem = try #require(try E2E.parseJSON(made)["stem"] as? String)
+            let ref = "ancoats-bakehouse/" + stem
+            #expect(!(try sb.read("demo/" + LC.yaml(ref))).contains("template_id"))
+
+            let text = try sb.pactoria(["generate", ref, "--provider", "local"], in: "demo", env: Self.env())
+            #expect(text.exitCode == 0, "\(text)")
+            let lines = text.stdout.split(separator: "\n").map(String.init)
+            let choice = try #require(lines.first { $0.hasPrefix("template: chose template-employment-") }, "\(text)")
+            #expect(choice.contains("for the brief"))
+            #expect(
+                lines.contains {
+                    $0.hasPrefix("parties: Ancoats Bakehouse Ltd is the Employer and Sam Taylor the Employee")
+                }, "\(text)")
+            #expect(lines.contains { $0.hasPrefix("confidence: ") && $0.contains("facts stated") }, "\(text)")
+            let toComplete = try #require(lines.first { $0.hasPrefix("to complete by hand: ") }, "\(text)")
+            #expect(toComplete.contains("working_pattern") && toComplete.contains("holiday_days"))
+
+            let yaml = try sb.read("demo/" + LC.yaml(ref))
+            let tid = String(choice.dropFirst("template: chose ".count).prefix { $0 != " " })
+            #expect(yaml.contains("\ntemplate_id: \(tid)\n"), "\(yaml)")
+            #expect(yaml.contains("  template_id: \(tid)\n"))
+            #expect(yaml.contains("  template_choice: \"chose \(tid) ("))
+            #expect(yaml.contains("  parties: \"Ancoats Bakehouse Ltd is the Employer and Sam Taylor the Employee"))
+            #expect(yaml.contains("client:\n  name: Ancoats Bakehouse Ltd\n"), "\(yaml)")
+            #expect(yaml.contains("  role: Employer\n"))
+            #expect(yaml.contains("supplier:\n  name: Sam Taylor\n  role: Employee\n"), "\(yaml)")
+            #expect(yaml.contains("start_date: 2027-01-06\n"))
+            #expect(yaml.contains("  to_complete:\n"))
+            #expect(yaml.contains("    - working_pattern\n"))
+
+            let md = try sb.read("demo/" + LC.markdown(ref))
+            #expect(md.contains("**Ancoats Bakehouse Ltd** (company number: 08765432) (the \"**Employer**\")"))
+            #expect(md.contains("**Sam Taylor** (the \"**Employee**\")"))
+            #expect(md.contains("employed as **Barista**"))
+            #expect(md.contains("20 hours a week"))
+            #expect(md.contains("The first 1 months of employment are a probationary period"))
+            #expect(md.contains("the Employer's Ancoats café"))
+            #expect(md.contains("£11.44 an hour"))
+            #expect(!md.contains("a term of one month"))
+
+            // JSON: the same, and the analysis of the generated text.
+            let json = try E2E.parseJSON(
+                try sb.pactoria(
+                    ["generate", ref, "--provider", "local", "--regenerate", "--json"], in: "demo", env: Self.env()))
+            #expect(json["template_id"] as? String == tid)
+            // Recorded now: a second run uses the recorded template and chooses nothing.
+            #expect(json["template_choice"] is NSNull)
+            #expect((json["to_complete"] as? [String])?.contains("holiday_days") == true)
+            #expect((json["confidence_score"] as? Double).map { $0 < 0.95 } == true)
+            #expect((json["analysis"] as? [String: Any])?["compliance_level"] is String)
+        }
+    }
+
     @Test("AI generation through the stub: token usage recorded; 500s fall back; --no-fallback changes nothing")
     func aiGeneration() throws {
         let body = Self.completion(
