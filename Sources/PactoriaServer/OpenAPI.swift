@@ -227,6 +227,7 @@ public enum OpenAPIDocument {
                 ],
             ],
             "placeholders": ["type": "array", "items": ["type": "object", "description": "{text, location}"]],
+            "dropped_claims": ["type": "array", "items": string],
             "risk_factors": ["type": "array", "items": ["type": "object"]],
             "recommendations": ["type": "array", "items": ["type": "object"]],
         ]

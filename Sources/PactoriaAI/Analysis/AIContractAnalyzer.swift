@@ -36,12 +36,66 @@ public struct AIContractAnalyzer: Sendable {
                 messages: messages, temperature: ChatCompletionsClient.analysisTemperature, responseFormat: .jsonObject)
         )
         let parsed = try Self.parse(completion.content, applicable: applicable)
-        return AnalysisResult(
+        let (findings, dropped) = Self.merge(
+            ai: parsed.findings, quotes: parsed.quotes, local: local.findings, text: ContractText(markdown))
+        var result = AnalysisResult(
             analyzerName: Self.name, analyzerVersion: Self.version, model: completion.model,
             contentSHA256: Digest.sha256Hex(markdown), contractType: type, scores: parsed.scores,
-            riskScore: parsed.riskScore, findings: parsed.findings, riskFactors: parsed.riskFactors,
+            riskScore: parsed.riskScore, findings: findings, riskFactors: parsed.riskFactors,
             recommendations: parsed.recommendations, dataClassification: local.dataClassification,
             dataClassificationReason: local.dataClassificationReason)
+        result.placeholders = local.placeholders
+        result.documentKind = local.documentKind
+        result.droppedClaims = dropped
+        return result
+    }
+
+    /// How serious a status is, for keeping the worse of two.
+    static func severity(_ status: ClauseStatus) -> Int {
+        switch status {
+        case .present: 0
+        case .partial: 1
+        case .missing: 2
+        case .negated, .unfair: 3
+        }
+    }
+
+    /// The local findings, each replaced by the provider's finding for the same clause when that
+    /// is worse and supported. A provider finding is dropped (and reported) when its clause is
+    /// not one the local analyser checks for this document, when it says a clause is there
+    /// (present, partial, negated, unfair) without a quote found in the contract, or when it says
+    /// a clause is missing that the contract has.
+    static func merge(ai: [ComplianceFinding], quotes: [String?], local: [ComplianceFinding], text: ContractText)
+        -> (findings: [ComplianceFinding], dropped: [String])
+    {
+        var merged = local
+        var dropped: [String] = []
+        for (index, claim) in ai.enumerated() {
+            guard let position = merged.firstIndex(where: { $0.clause == claim.clause }) else {
+                dropped.append("\(claim.clause): not a clause checked for this document")
+                continue
+            }
+            let mine = merged[position]
+            if claim.status == .missing {
+                if mine.status == .present {
+                    dropped.append(
+                        "\(claim.clause): said to be missing, but the contract has it (\(mine.location ?? "found"))")
+                    continue
+                }
+            } else {
+                let quote = index < quotes.count ? quotes[index] : nil
+                let normalised = quote.map(ContractText.normalise) ?? ""
+                guard normalised.count >= 8, text.lower.contains(normalised) else {
+                    dropped.append("\(claim.clause): no supporting text from the contract")
+                    continue
+                }
+            }
+            if severity(claim.status) > severity(mine.status) {
+                merged[position].status = claim.status
+                merged[position].message = "\(mine.name): \(claim.status.rawValue) (AI provider) — \(claim.message)"
+            }
+        }
+        return (merged, dropped)
     }
 
     struct Parsed {
@@ -50,6 +104,8 @@ public struct AIContractAnalyzer: Sendable {
         var findings: [ComplianceFinding]
         var riskFactors: [RiskFactor]
         var recommendations: [ComplianceRecommendation]
+        /// The supporting quote of each finding, in order.
+        var quotes: [String?] = []
     }
 
     /// Checks and converts the provider's JSON answer.
@@ -119,7 +175,7 @@ public struct AIContractAnalyzer: Sendable {
                 let status = ClauseStatus(rawValue: statusText.lowercased())
             else {
                 throw AIProviderError.malformedResponse(
-                    "findings items need a clause and a status (present, partial, missing)")
+                    "findings items need a clause and a status (present, partial, missing, negated, unfair)")
             }
             return ComplianceFinding(
                 clause: clause, name: clause, category: "general", status: status,
@@ -129,8 +185,9 @@ public struct AIContractAnalyzer: Sendable {
         let scores = ComplianceScores(
             overall: overall, gdpr: category["gdpr"], employmentLaw: category["employment_law"],
             consumerRights: category["consumer_rights"], commercialTerms: category["commercial_terms"])
+        let quotes = try items("findings", required: false).map { $0["quote"] ?? $0["evidence"] }
         return Parsed(
             scores: scores, riskScore: risk, findings: findings, riskFactors: riskFactors,
-            recommendations: recommendations)
+            recommendations: recommendations, quotes: quotes)
     }
 }

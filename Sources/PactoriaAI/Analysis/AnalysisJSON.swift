@@ -22,6 +22,8 @@ public struct AnalysisJSON: Codable, Sendable, Equatable {
     public var gaps: [Gap]
     /// Unfilled placeholders, each with its clause.
     public var placeholders: [Placeholder]
+    /// AI claims dropped because they name no known clause or their supporting text is not in the contract.
+    public var droppedClaims: [String]
     public var riskFactors: [Factor]
     public var recommendations: [Recommendation]
 
@@ -104,6 +106,7 @@ public struct AnalysisJSON: Codable, Sendable, Equatable {
                 location: $0.location, rule: $0.rule)
         }
         placeholders = r.placeholders.map { Placeholder(text: $0.text, location: $0.location) }
+        droppedClaims = r.droppedClaims
         riskFactors = r.riskFactors.map { Factor(source: $0.source, description: $0.description, points: $0.points) }
         recommendations = r.recommendations.map { Recommendation(clause: $0.clause, text: $0.text) }
     }
@@ -122,6 +125,7 @@ public struct AnalysisJSON: Codable, Sendable, Equatable {
         case riskFactors = "risk_factors"
         case documentKind = "document_kind"
         case placeholders
+        case droppedClaims = "dropped_claims"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -142,6 +146,7 @@ public struct AnalysisJSON: Codable, Sendable, Equatable {
         try c.encode(documentKind, forKey: .documentKind)
         try c.encode(gaps, forKey: .gaps)
         try c.encode(placeholders, forKey: .placeholders)
+        try c.encode(droppedClaims, forKey: .droppedClaims)
         try c.encode(riskFactors, forKey: .riskFactors)
         try c.encode(recommendations, forKey: .recommendations)
     }

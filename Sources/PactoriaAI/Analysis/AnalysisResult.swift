@@ -29,6 +29,9 @@ public struct AnalysisResult: Sendable, Equatable, Codable {
     public var placeholders: [PlaceholderFinding] = []
     /// The document kind the checks were chosen for ("commercial", "employment", "data_processing", …).
     public var documentKind: String?
+    /// AI provider claims left out because they name no clause of the catalogue or their
+    /// supporting text is not in the contract, one line each.
+    public var droppedClaims: [String] = []
 
     public init(
         analyzerName: String, analyzerVersion: String, model: String? = nil, contentSHA256: String,
@@ -77,6 +80,7 @@ public struct AnalysisResult: Sendable, Equatable, Codable {
         case dataClassificationReason = "data_classification_reason"
         case placeholders
         case documentKind = "document_kind"
+        case droppedClaims = "dropped_claims"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -98,5 +102,6 @@ public struct AnalysisResult: Sendable, Equatable, Codable {
         dataClassificationReason = try c.decode(String.self, forKey: .dataClassificationReason)
         placeholders = try c.decodeIfPresent([PlaceholderFinding].self, forKey: .placeholders) ?? []
         documentKind = try c.decodeIfPresent(String.self, forKey: .documentKind)
+        droppedClaims = try c.decodeIfPresent([String].self, forKey: .droppedClaims) ?? []
     }
 }

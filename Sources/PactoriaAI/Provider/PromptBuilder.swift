@@ -103,7 +103,9 @@ public enum PromptBuilder {
             "risk_score" (integer 1 to 10), \
             "risk_factors" (array of {"source": clause or gap, "description": one line}), \
             "recommendations" (array of {"clause": clause or gap, "text": one line}), \
-            "findings" (array of {"clause": clause, "status": "present" | "partial" | "missing", "message": one line}).
+            "findings" (array of {"clause": a clause id such as governing_law, limitation_of_liability, \
+            data_protection or employment_pay, "status": "present" | "partial" | "missing" | "negated" | "unfair", \
+            "message": one line, "quote": the exact words of the contract that support it, empty only when missing}).
             """
         let user = """
             Contract type: \(type.displayName) (\(type.rawValue))
