@@ -207,37 +207,37 @@ struct ContractText: Sendable {
     // MARK: - Normalising and segmenting
 
     static func normalise(_ markdown: String) -> String {
-        var out = ""
-        out.reserveCapacity(markdown.utf8.count)
+        var out = String.UnicodeScalarView()
         var lastWasSpace = true
-        for character in markdown.lowercased() {
-            switch character {
+        for scalar in markdown.lowercased().unicodeScalars {
+            switch scalar {
             case "*", "`", "#":
                 continue
-            case "_":
-                // Keep runs of underscores (blanks to fill in) but drop emphasis.
-                out.append("_")
-                lastWasSpace = false
-            case "’", "‘":
+            case "\u{2019}", "\u{2018}":
                 out.append("'")
                 lastWasSpace = false
-            case "“", "”":
+            case "\u{201C}", "\u{201D}":
                 out.append("\"")
                 lastWasSpace = false
-            case "–", "—":
+            case "\u{2013}", "\u{2014}":
                 out.append("-")
                 lastWasSpace = false
             default:
-                if character.isWhitespace {
+                let space =
+                    scalar.value < 128
+                    ? scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" || scalar.value == 11
+                        || scalar.value == 12
+                    : scalar.properties.isWhitespace
+                if space {
                     if !lastWasSpace { out.append(" ") }
                     lastWasSpace = true
                 } else {
-                    out.append(character)
+                    out.append(scalar)
                     lastWasSpace = false
                 }
             }
         }
-        return out
+        return String(out)
     }
 
     static let markdownHeading = Pattern(#"^(#{1,6})\s+(.+)$"#)
@@ -373,31 +373,43 @@ struct ContractText: Sendable {
     /// abbreviation or inside a number like 7.1).
     static func splitSentences(_ text: String) -> [String] {
         var sentences: [String] = []
-        var current = ""
-        let characters = Array(text)
+        let scalars = Array(text.unicodeScalars)
+        var start = 0
         var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            current.append(character)
-            if ".;?!".contains(character), index + 1 < characters.count, characters[index + 1] == " " {
+        func flush(_ end: Int) {
+            var lower = start
+            var upper = end
+            while lower < upper, scalars[lower] == " " { lower += 1 }
+            while upper > lower, scalars[upper - 1] == " " { upper -= 1 }
+            if lower < upper {
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars[lower..<upper])
+                sentences.append(String(view))
+            }
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "." || scalar == ";" || scalar == "?" || scalar == "!", index + 1 < scalars.count,
+                scalars[index + 1] == " "
+            {
                 var isBreak = true
-                if character == "." {
-                    let word = current.dropLast().split(separator: " ").last.map(String.init) ?? ""
-                    if abbreviations.contains(word.trimmingCharacters(in: CharacterSet(charactersIn: "(\""))) {
-                        isBreak = false
-                    }
-                    if word.allSatisfy({ $0.isNumber || $0 == "." }) && word.count <= 5 { isBreak = false }
+                if scalar == "." {
+                    var wordStart = index
+                    while wordStart > start, scalars[wordStart - 1] != " " { wordStart -= 1 }
+                    var view = String.UnicodeScalarView()
+                    view.append(contentsOf: scalars[wordStart..<index])
+                    let word = String(view).trimmingCharacters(in: CharacterSet(charactersIn: "(\""))
+                    if abbreviations.contains(word) { isBreak = false }
+                    if word.count <= 5, word.allSatisfy({ $0.isNumber || $0 == "." }) { isBreak = false }
                 }
                 if isBreak {
-                    let trimmed = current.trimmingCharacters(in: .whitespaces)
-                    if !trimmed.isEmpty { sentences.append(trimmed) }
-                    current = ""
+                    flush(index + 1)
+                    start = index + 1
                 }
             }
             index += 1
         }
-        let trimmed = current.trimmingCharacters(in: .whitespaces)
-        if !trimmed.isEmpty { sentences.append(trimmed) }
+        flush(scalars.count)
         return sentences
     }
 
@@ -447,5 +459,31 @@ struct ContractText: Sendable {
             for match in raw.matches(of: tbcPlaceholder.regex) { found.append(String(raw[match.range])) }
         }
         return found
+    }
+}
+
+extension String {
+    /// Whether `other` occurs in the string, byte for byte (C `strstr`): Foundation's
+    /// `contains` bridges to NSString and is many times slower. An empty `other` is not contained.
+    fileprivate func contains(_ other: String) -> Bool {
+        guard !other.isEmpty else { return false }
+        var string = self
+        var needle = other
+        return string.withUTF8 { haystack in
+            needle.withUTF8 { pattern in
+                guard pattern.count <= haystack.count, let first = pattern.first else { return false }
+                let end = haystack.count - pattern.count
+                var index = 0
+                while index <= end {
+                    guard let found = memchr(haystack.baseAddress! + index, Int32(first), end - index + 1) else {
+                        return false
+                    }
+                    let offset = haystack.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(haystack.baseAddress! + offset, pattern.baseAddress!, pattern.count) == 0 { return true }
+                    index = offset + 1
+                }
+                return false
+            }
+        }
     }
 }
