@@ -11,6 +11,11 @@ import PactoriaCrypto
 /// Which category scores apply follows the local analyser (categories that do not apply to
 /// the contract type are left out even if the provider sends them); the compliance level,
 /// compliant flag, risk level and data classification are derived locally.
+///
+/// The provider's findings go through `AIClaimValidator`: a claim that names a clause the local
+/// analyser checks and makes it worse, quoting words that are in the contract, replaces the local
+/// finding; every other claim is dropped and listed in `droppedClaims`. The other findings are
+/// the local analyser's, so placeholders, locations and rules are always there.
 public struct AIContractAnalyzer: Sendable {
     public static let name = "pactoria-ai-analyzer"
     public static let version = "1.0.0"
@@ -36,8 +41,20 @@ public struct AIContractAnalyzer: Sendable {
                 messages: messages, temperature: ChatCompletionsClient.analysisTemperature, responseFormat: .jsonObject)
         )
         let parsed = try Self.parse(completion.content, applicable: applicable)
-        let (findings, dropped) = Self.merge(
-            ai: parsed.findings, quotes: parsed.quotes, local: local.findings, text: ContractText(markdown))
+        let claims = parsed.findings.enumerated().map { index, finding in
+            AIClaim(
+                clause: finding.clause, status: finding.status, message: finding.message,
+                evidence: index < parsed.quotes.count ? parsed.quotes[index] : nil)
+        }
+        let outcome = AIClaimValidator.validate(claims, local: local.findings, text: markdown)
+        var findings = local.findings
+        for claim in outcome.accepted {
+            guard let position = findings.firstIndex(where: { $0.clause == claim.clause }) else { continue }
+            let mine = findings[position]
+            findings[position].status = claim.status
+            findings[position].message = "\(mine.name): \(claim.status.rawValue) (AI provider) — \(claim.message)"
+        }
+        let dropped = outcome.dropped.map { "\($0.clause): \($0.reason)" }
         var result = AnalysisResult(
             analyzerName: Self.name, analyzerVersion: Self.version, model: completion.model,
             contentSHA256: Digest.sha256Hex(markdown), contractType: type, scores: parsed.scores,
@@ -48,54 +65,6 @@ public struct AIContractAnalyzer: Sendable {
         result.documentKind = local.documentKind
         result.droppedClaims = dropped
         return result
-    }
-
-    /// How serious a status is, for keeping the worse of two.
-    static func severity(_ status: ClauseStatus) -> Int {
-        switch status {
-        case .present: 0
-        case .partial: 1
-        case .missing: 2
-        case .negated, .unfair: 3
-        }
-    }
-
-    /// The local findings, each replaced by the provider's finding for the same clause when that
-    /// is worse and supported. A provider finding is dropped (and reported) when its clause is
-    /// not one the local analyser checks for this document, when it says a clause is there
-    /// (present, partial, negated, unfair) without a quote found in the contract, or when it says
-    /// a clause is missing that the contract has.
-    static func merge(ai: [ComplianceFinding], quotes: [String?], local: [ComplianceFinding], text: ContractText)
-        -> (findings: [ComplianceFinding], dropped: [String])
-    {
-        var merged = local
-        var dropped: [String] = []
-        for (index, claim) in ai.enumerated() {
-            guard let position = merged.firstIndex(where: { $0.clause == claim.clause }) else {
-                dropped.append("\(claim.clause): not a clause checked for this document")
-                continue
-            }
-            let mine = merged[position]
-            if claim.status == .missing {
-                if mine.status == .present {
-                    dropped.append(
-                        "\(claim.clause): said to be missing, but the contract has it (\(mine.location ?? "found"))")
-                    continue
-                }
-            } else {
-                let quote = index < quotes.count ? quotes[index] : nil
-                let normalised = quote.map(ContractText.normalise) ?? ""
-                guard normalised.count >= 8, text.lower.contains(normalised) else {
-                    dropped.append("\(claim.clause): no supporting text from the contract")
-                    continue
-                }
-            }
-            if severity(claim.status) > severity(mine.status) {
-                merged[position].status = claim.status
-                merged[position].message = "\(mine.name): \(claim.status.rawValue) (AI provider) — \(claim.message)"
-            }
-        }
-        return (merged, dropped)
     }
 
     struct Parsed {
