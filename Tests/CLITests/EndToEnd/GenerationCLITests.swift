@@ -99,10 +99,11 @@ struct GenerationCLITests {
 
             let md = try sb.read("demo/" + LC.markdown(ref))
             #expect(md.contains("**Ancoats Bakehouse Ltd** (company number: 08765432) (the \"**Employer**\")"))
-            #expect(md.contains("**Sam Taylor** (the \"**Employee**\")"))
+            // No address was given: the Employee is named and the address is left to complete.
+            #expect(md.contains("**Sam Taylor**, of [TO COMPLETE: employee address] (the \"**Employee**\")"))
             #expect(md.contains("employed as **Barista**"))
             #expect(md.contains("20 hours a week"))
-            #expect(md.contains("The first 1 months of employment are a probationary period"))
+            #expect(md.contains("The probationary period is the first 1 month(s) of employment"))
             #expect(md.contains("the Employer's Ancoats café"))
             #expect(md.contains("£11.44 an hour"))
             #expect(!md.contains("a term of one month"))
