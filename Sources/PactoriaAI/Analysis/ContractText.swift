@@ -312,6 +312,19 @@ struct ContractText: Sendable {
         {
             level = 2
             text = String(inner)
+        } else if line.hasPrefix("**"), let close = line.dropFirst(2).firstRange(of: "**") {
+            // A run-in heading: "**Confidentiality.** The Employee shall not…", or with an ordinal
+            // as its number, "**Eleventh: Confidentiality.** …".
+            let inner = String(line.dropFirst(2)[..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
+            guard let end = inner.last, ".:".contains(end), inner.split(separator: " ").count <= 8 else { return nil }
+            var title = String(inner.dropLast()).trimmingCharacters(in: .whitespaces)
+            var number: String?
+            if let colon = title.firstIndex(of: ":") {
+                number = String(title[..<colon]).trimmingCharacters(in: .whitespaces)
+                title = String(title[title.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            }
+            guard !title.isEmpty else { return nil }
+            return (number, title, nil, 2)
         } else if unstarredFirst.isNumber, unstarred.firstMatch(of: subNumbered.regex) != nil {
             return nil
         } else if unstarredFirst.isNumber, let match = unstarred.firstMatch(of: numberedLine.regex),
@@ -442,17 +455,22 @@ struct ContractText: Sendable {
             // Blank lines for signatures, names and dates in an execution block are not placeholders.
             var previous = ""
             for line in raw.split(separator: "\n") {
+                // A line (or table row) that is nothing but blanks is a line to write on, such as a
+                // signature line under a party's name; a placeholder sits inside words ("£____").
+                let ink = line.filter { $0 != "|" && $0 != "_" && $0 != "." && !$0.isWhitespace }
+                if ink.isEmpty { continue }
                 let lowerLine = line.lowercased()
                 let context = lowerLine + " " + previous
                 let signing = [
                     "sign", "behalf", "execut", "witness", "for ", "name", "date", "director", "by ", "sincerely",
-                    "faithfully", "accept", "agreed",
+                    "faithfully", "accept", "agreed", "by:", "title:", "position:", "print",
                 ]
                 .contains { context.contains($0) }
                 if !signing {
                     for match in line.matches(of: blankPlaceholder.regex) { found.append(String(line[match.range])) }
                 }
-                if !line.trimmingCharacters(in: .whitespaces).isEmpty { previous = lowerLine }
+                // A table's separator row (`|---|---|`) is not context.
+                if line.contains(where: { !"|-: \t".contains($0) }) { previous = lowerLine }
             }
         }
         if raw.contains("TB") || raw.lowercased().contains("to be ") {
