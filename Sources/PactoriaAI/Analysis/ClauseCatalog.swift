@@ -1548,27 +1548,6 @@ enum ClauseCatalog {
 }
 
 extension String {
-    /// Whether `other` occurs in the string, byte for byte (C `strstr`): Foundation's
-    /// `contains` bridges to NSString and is many times slower. An empty `other` is not contained.
-    fileprivate func contains(_ other: String) -> Bool {
-        guard !other.isEmpty else { return false }
-        var string = self
-        var needle = other
-        return string.withUTF8 { haystack in
-            needle.withUTF8 { pattern in
-                guard pattern.count <= haystack.count, let first = pattern.first else { return false }
-                let end = haystack.count - pattern.count
-                var index = 0
-                while index <= end {
-                    guard let found = memchr(haystack.baseAddress! + index, Int32(first), end - index + 1) else {
-                        return false
-                    }
-                    let offset = haystack.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(haystack.baseAddress! + offset, pattern.baseAddress!, pattern.count) == 0 { return true }
-                    index = offset + 1
-                }
-                return false
-            }
-        }
-    }
+    /// This file's `contains` is the byte search (`containsBytes`), not Foundation's bridged one.
+    fileprivate func contains(_ other: String) -> Bool { containsBytes(other) }
 }
