@@ -73,4 +73,13 @@ printf '\n\033[1m$ PACTORIA_FAULT=write.after-files pactoria submit %s\033[0m   
 run status
 run submit "$drone"
 run log "$drone" -n 1
+# Generation without a template: the recommender picks one, the parties land in their roles, and
+# what the brief did not say is listed to complete. Then the analyser against the labelled corpus.
+run new --company ancoats-bakehouse --title "Barista Employment Contract" --type employment_contract \
+  --client "Sam Taylor" \
+  --input "Part-time barista, 20 hours a week at £11.44 an hour, one month probation, starting 6 January 2027 at our Ancoats café"
+run generate barista-employment-contract
+run analyze barista-employment-contract
+run eval "$PWD/Tests/Fixtures/corpus"
+run analyze --all
 printf '\nThe demo workspace is at %s (a git repository: try `git -C %s log --graph`).\n' "$demo" "$demo"

@@ -308,8 +308,11 @@ enum ClauseCatalog {
                         status: .partial, detail: "the term holds an unfilled placeholder",
                         location: definition.location)
                 }
+                // "Term and Termination" is a term clause, although "terminat" alone marks a
+                // termination heading.
                 let scope =
-                    text.section(
+                    text.section(["term and terminat", "duration and terminat", "commencement and terminat"])
+                    ?? text.section(
                         ["term", "duration", "commencement", "period of", "effective date"],
                         excluding: ["terminat", "terms and", "payment terms", "terms of", "determin"])
                     ?? (text.structured ? text.sentences(where: fallback) : text.whole)
@@ -675,6 +678,11 @@ enum ClauseCatalog {
                         "end your", "end the", "end these", "dismiss", "repayable immediately", "expel", "retire",
                     ].contains { scope.text.contains($0) }
                     || (scope.text.contains("end") && scope.text.contains("notice"))
+                    // "The Employee must give one month's written notice": notice each side gives to end it.
+                    || (scope.text.contains("notice")
+                        && ["must give", "shall give", "will give", "may give", "in lieu of notice"].contains {
+                            scope.text.contains($0)
+                        })
                 if ends { return Evaluation(status: .present, location: scope.location) }
                 return Evaluation(status: .missing, location: scope.location)
             },
