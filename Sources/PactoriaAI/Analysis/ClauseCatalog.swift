@@ -420,7 +420,7 @@ enum ClauseCatalog {
         #"(commenc|start|begin|effective|from|dated|with effect)[^.]{0,80}(\d{1,2}(st|nd|rd|th)? [a-z]+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|the date of|signature|the commencement date|the effective date|the start date)"#
     )
     static let termEnd = Pattern(
-        #"(until|ends? on|expires?|expiry|continue|period of|terminat|for a (fixed )?(term|period)|years?|months?|ends? when|last)"#
+        #"(for (so|as) long as|until|ends? on|expires?|expiry|continue|period of|terminat|for a (fixed )?(term|period)|years?|months?|ends? when|last)"#
     )
     static let fixedPeriod = Pattern(
         #"(for a (fixed )?(term|period) of|for (a period of )?(\d+|one|two|three|four|five|six|twelve|eighteen|twenty-four) (\(\d+\) )?(years?|months?|weeks?)|continues? until|until (terminated|either party|the earlier|\d)|ends? on|expires? on|unless (and until )?terminated)"#
@@ -430,8 +430,8 @@ enum ClauseCatalog {
         #"(laws? of (england and wales|england|scotland|northern ireland)|english law|scots law|scottish law|law of england|northern irish law|governing law[^.]{0,40}(england|scotland|northern ireland))"#,
         anchors: ["england", "scot", "northern ireland", "english"])
     static let ukCourts = Pattern(
-        #"(courts?|tribunals?|jurisdiction)[^.]{0,60}(england and wales|england|scotland|scottish|northern ireland|english)|(english|scottish) courts"#,
-        anchors: ["england", "scot", "northern ireland", "english"])
+        #"(courts?|tribunals?|jurisdiction)[^.]{0,60}(england and wales|england|scotland|scottish|northern ireland|english)|(english|scottish) courts|court of session|sheriff court|sheriffdom"#,
+        anchors: ["england", "scot", "northern ireland", "english", "court of session", "sheriff"])
     static let foreignLaw = Pattern(
         #"(governed by|construed in accordance with|subject to) (the )?(laws?|law) of (?!england|scotland|northern ireland|the united kingdom|wales)(the state of |the )?(france|germany|spain|italy|ireland|the republic of ireland|new york|delaware|california|texas|the united states|usa|the netherlands|switzerland|singapore|hong kong|india|china|japan|jersey|guernsey|the isle of man|luxembourg|belgium|sweden|denmark|norway|poland|portugal|dubai|the uae|australia|canada|ontario|new south wales)"#,
         anchors: ["governed by", "construed in accordance", "subject to the law"])
@@ -1200,12 +1200,15 @@ enum ClauseCatalog {
             headings: ["definition", "confidential information", "interpretation", "meaning"],
             fallback: [
                 "confidential information means", "confidential information\" means", "\"confidential information\"",
+                "information\" means",
             ],
             required: [
                 "confidential information\" means", "confidential information means",
                 "confidential information includes",
                 "\"confidential information\"", "confidential information is", "confidential information shall mean",
                 "confidential information: ",
+                // The protected information under another defined name ("Information" means …).
+                "information\" means", "information\" includes",
             ],
             gap: "no definition of confidential information",
             fix: "Define Confidential Information: what is covered, in what form, and what is excluded."),
