@@ -45,7 +45,6 @@ extension Drafting {
             var contract: Contract
             var markdown: String
             var sha: String
-            var version: Int
         }
         var jobs: [Job] = []
         var unchanged = 0
@@ -55,35 +54,32 @@ extension Drafting {
                 guard let bytes = ws.readMarkdown(ref) else { continue }
                 guard let loaded = try? ws.loadContract(ref) else { continue }
                 let sha = Snapshots.contentHash(bytes)
-                if !force, loaded.document.root["compliance"]?["content_sha256"]?.string == sha {
+                if !force, analysisIsCurrent(loaded.document, sha: sha) {
                     unchanged += 1
                     continue
                 }
                 jobs.append(
                     Job(
-                        ref: ref, contract: loaded.contract, markdown: String(decoding: bytes, as: UTF8.self), sha: sha,
-                        version: loaded.contract.version))
+                        ref: ref, contract: loaded.contract, markdown: String(decoding: bytes, as: UTF8.self), sha: sha)
+                )
             }
         }
         let total = jobs.count + unchanged
         progress(unchanged, total)
 
         // Analyse: in parallel chunks for the local analyser, one by one for the AI provider.
-        var results = [AnalysisResult?](repeating: nil, count: jobs.count)
-        let analyseStart = DispatchTime.now().uptimeNanoseconds
-        defer {
-            if Trace.enabled {
-                let ms = Double(DispatchTime.now().uptimeNanoseconds - analyseStart) / 1e6
-                FileHandle.standardError.write(Data("trace: analyze.batch \(String(format: "%.1f", ms)) ms\n".utf8))
+        let results = try Trace.measure("analyze.batch") { () throws(WorkspaceError) -> [AnalysisResult] in
+            if provider == .ai {
+                var results: [AnalysisResult] = []
+                for (i, job) in jobs.enumerated() {
+                    results.append(
+                        try runAnalyzer(
+                            ws, markdown: job.markdown, contract: job.contract, provider: provider,
+                            environment: environment))
+                    progress(unchanged + i + 1, total)
+                }
+                return results
             }
-        }
-        if provider == .ai {
-            for (i, job) in jobs.enumerated() {
-                results[i] = try runAnalyzer(
-                    ws, markdown: job.markdown, contract: job.contract, provider: provider, environment: environment)
-                progress(unchanged + i + 1, total)
-            }
-        } else {
             let analyzer = LocalContractAnalyzer()
             let chunk = 64
             let shared = Mutex([AnalysisResult?](repeating: nil, count: jobs.count))
@@ -99,48 +95,33 @@ extension Drafting {
                 start = end
                 progress(unchanged + end, total)
             }
-            results = shared.withLock { $0 }
+            // Every slot was written above.
+            return shared.withLock { $0.map { $0! } }
         }
 
         // Record: one commit under the workspace's write lock, from a fresh read of each file.
         var rows: [AnalyzeAllOutcome.Row] = []
-        var toRecord: [(Int, AnalysisResult)] = []
-        for (i, job) in jobs.enumerated() {
-            guard let result = results[i] else { continue }
-            if let status = job.contract.statusValue, Lifecycle.readOnly.contains(status) || status == .active {
-                let why =
-                    status == .active
-                    ? "active contracts keep the analysis they were approved with"
-                    : "\(status.rawValue) contracts are read-only"
-                rows.append(.init(ref: job.ref, result: result, notRecorded: why))
-            } else {
-                toRecord.append((rows.count, result))
-                rows.append(.init(ref: job.ref, result: result, notRecorded: nil))
-            }
+        var toRecord: [(row: Int, job: Job)] = []
+        for (job, result) in zip(jobs, results) {
+            let why = analysisNotRecordable(job.contract)
+            if why == nil { toRecord.append((rows.count, job)) }
+            rows.append(.init(ref: job.ref, result: result, notRecorded: why))
         }
         guard !toRecord.isEmpty else { return AnalyzeAllOutcome(rows: rows, unchanged: unchanged, commit: nil) }
-        let jobsByRef = Dictionary(jobs.map { ($0.ref.yamlPath, $0) }, uniquingKeysWith: { a, _ in a })
         let made = try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> ObjectID? in
             var writes: [WriteTransaction.Write] = []
             var events: [ContractEvent] = []
-            for (row, result) in toRecord {
-                let ref = rows[row].ref
-                guard let job = jobsByRef[ref.yamlPath], let fresh = try? ws.loadContract(ref),
-                    let bytes = ws.readMarkdown(ref), Snapshots.contentHash(bytes) == job.sha,
-                    fresh.contract.version == job.version, fresh.contract.status == job.contract.status
+            for (row, job) in toRecord {
+                guard let fresh = try? ws.loadContract(job.ref), let bytes = ws.readMarkdown(job.ref),
+                    Snapshots.contentHash(bytes) == job.sha, fresh.contract.version == job.contract.version,
+                    fresh.contract.status == job.contract.status
                 else {
                     rows[row].notRecorded = "changed while the batch ran; analyse it again"
                     continue
                 }
-                var root = fresh.document.root
-                root.set("compliance", complianceNode(result))
-                writes.append(
-                    .init(path: ref.yamlPath, bytes: Array(CanonicalYAML.render(root, order: ContractCodec.order).utf8))
-                )
-                events.append(
-                    ContractEvent(
-                        id: fresh.contract.id, ref: ref, event: "contract.analyzed", version: fresh.contract.version,
-                        actor: author.description))
+                let (write, event) = recording(rows[row].result, of: fresh, at: job.ref, author: author)
+                writes.append(write)
+                events.append(event)
             }
             guard !writes.isEmpty else { return nil }
             let n = writes.count

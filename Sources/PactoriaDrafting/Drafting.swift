@@ -338,33 +338,19 @@ public enum Drafting {
             throw .refused("\(ref) has no content to analyse", remedy: .generateFirst)
         }
         let sha = Snapshots.contentHash(bytes)
-        if !force, loaded.document.root["compliance"]?["content_sha256"]?.string == sha {
+        if !force, analysisIsCurrent(loaded.document, sha: sha) {
             return (ref, .unchanged(sha256: sha))
         }
         let markdown = String(decoding: bytes, as: UTF8.self)
         let result = try runAnalyzer(
             ws, markdown: markdown, contract: loaded.contract, provider: provider, environment: environment)
-        if let status = loaded.contract.statusValue, Lifecycle.readOnly.contains(status) || status == .active {
-            // The compliance results of an active contract are part of what was approved (#12.11).
-            let why =
-                status == .active
-                ? "active contracts keep the analysis they were approved with"
-                : "\(status.rawValue) contracts are read-only"
-            return (ref, .notRecorded(result, reason: why))
-        }
+        if let why = analysisNotRecordable(loaded.contract) { return (ref, .notRecorded(result, reason: why)) }
         guard commit else { return (ref, .notRecorded(result, reason: "not recorded")) }
         let made = try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> ObjectID in
             let fresh = try ws.loadContract(ref)
-            var root = fresh.document.root
-            root.set("compliance", complianceNode(result))
-            let event = ContractEvent(
-                id: fresh.contract.id, ref: ref, event: "contract.analyzed", version: fresh.contract.version,
-                actor: author.description)
+            let (write, event) = recording(result, of: fresh, at: ref, author: author)
             let made = try WriteTransaction.run(
-                ws, operation: "analyze of \(ref)",
-                writes: [
-                    .init(path: ref.yamlPath, bytes: Array(CanonicalYAML.render(root, order: ContractCodec.order).utf8))
-                ],
+                ws, operation: "analyze of \(ref)", writes: [write],
                 finish: .commit(
                     message:
                         "Analyse \(fresh.contract.title): \(result.complianceLevel.rawValue), risk \(result.riskScore)/10",
@@ -373,6 +359,37 @@ public enum Drafting {
             return made
         }
         return (ref, .recorded(result, commit: made))
+    }
+
+    /// The write that records `result` in the `compliance` section of `fresh` (as just read under
+    /// the write lock), and its `contract.analyzed` event.
+    static func recording(_ result: AnalysisResult, of fresh: LoadedContract, at ref: ContractRef, author: Author)
+        -> (WriteTransaction.Write, ContractEvent)
+    {
+        var root = fresh.document.root
+        root.set("compliance", complianceNode(result))
+        let write = WriteTransaction.Write(
+            path: ref.yamlPath, bytes: Array(CanonicalYAML.render(root, order: ContractCodec.order).utf8))
+        let event = ContractEvent(
+            id: fresh.contract.id, ref: ref, event: "contract.analyzed", version: fresh.contract.version,
+            actor: author.description)
+        return (write, event)
+    }
+
+    /// Whether the recorded analysis in `document` is of the content whose hash is `sha`.
+    static func analysisIsCurrent(_ document: YAMLDocument, sha: String) -> Bool {
+        document.root["compliance"]?["content_sha256"]?.string == sha
+    }
+
+    /// Why a new analysis of `contract` is not recorded, or nil when it may be: active contracts
+    /// keep the compliance results they were approved with (#12.11), and closed ones are read-only.
+    static func analysisNotRecordable(_ contract: Contract) -> String? {
+        guard let status = contract.statusValue, Lifecycle.readOnly.contains(status) || status == .active else {
+            return nil
+        }
+        return status == .active
+            ? "active contracts keep the analysis they were approved with"
+            : "\(status.rawValue) contracts are read-only"
     }
 
     /// Analyses text that is not in the workspace, as a contract of `type`.

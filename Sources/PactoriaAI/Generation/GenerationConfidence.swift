@@ -21,9 +21,10 @@ public struct ConfidenceAssessment: Sendable, Equatable {
     public var guessed: [String]
     public var unfilled: [String]
     public var filledShare: Double
-    public var analysisScore: Double
     /// The analyser's result on the generated text.
     public var analysis: AnalysisResult
+    /// The analyser's overall score of the generated text.
+    public var analysisScore: Double { analysis.scores.overall }
     /// Unfilled markers and slots counted in the text.
     public var placeholdersLeft: Int
     public var score: Double
@@ -104,8 +105,8 @@ public struct ConfidenceAssessment: Sendable, Equatable {
         let score = min(share, analysis.scores.overall)
         return ConfidenceAssessment(
             facts: facts, stated: stated, guessed: guessed, unfilled: unfilled,
-            filledShare: LocalContractAnalyzer.round(share), analysisScore: analysis.scores.overall,
-            analysis: analysis, placeholdersLeft: TemplateRenderer.unfilledCount(in: markdown),
+            filledShare: LocalContractAnalyzer.round(share), analysis: analysis,
+            placeholdersLeft: TemplateRenderer.unfilledCount(in: markdown),
             score: LocalContractAnalyzer.round(min(1, max(0, score))))
     }
 }

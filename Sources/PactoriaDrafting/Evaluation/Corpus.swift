@@ -71,25 +71,24 @@ public enum Corpus {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The YAML file at `path`; a syntax error names the file, line and column.
+    static func parse(_ path: String) throws(WorkspaceError) -> YAMLDocument {
+        let text = try read(path)
+        do { return try YAMLDocument.parse(text, file: path) } catch {
+            throw .invalidInput(field: path, message: error.description)
+        }
+    }
+
     static func loadItem(_ dir: String, id: String) throws(WorkspaceError) -> CorpusItem {
         let markdown = try read(dir + "/contract.md")
         let metaPath = dir + "/contract.yaml"
-        let metaText = try read(metaPath)
-        let meta: YAMLDocument
-        do { meta = try YAMLDocument.parse(metaText, file: metaPath) } catch {
-            throw .invalidInput(field: metaPath, message: error.description)
-        }
+        let meta = try parse(metaPath)
         let (contract, issues) = ContractCodec.decode(meta.root)
         if let issue = issues.first {
             throw .invalidInput(field: "\(metaPath): \(issue.field)", message: issue.message)
         }
         let labelPath = dir + "/label.yaml"
-        let labelText = try read(labelPath)
-        let doc: YAMLDocument
-        do { doc = try YAMLDocument.parse(labelText, file: labelPath) } catch {
-            throw .invalidInput(field: labelPath, message: error.description)
-        }
-        let label = try parseLabel(doc.root, file: labelPath, fallbackID: id)
+        let label = try parseLabel(try parse(labelPath).root, file: labelPath, fallbackID: id)
         return CorpusItem(id: label.id, directory: dir, markdown: markdown, contract: contract, label: label)
     }
 

@@ -2,7 +2,7 @@ public import PactoriaAI
 public import PactoriaCore
 
 /// Figures of the analyser over a set of labelled contracts.
-public struct EvaluationMetrics: Sendable, Equatable, Codable {
+public struct EvaluationMetrics: Sendable, Equatable, Encodable {
     public var items = 0
     /// Gaps the analyser reported that the label also reports.
     public var truePositives = 0
@@ -91,25 +91,11 @@ public struct EvaluationMetrics: Sendable, Equatable, Codable {
         try c.encode(Self.rounded(falseCompliantRate), forKey: .falseCompliantRate)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        items = try c.decode(Int.self, forKey: .items)
-        truePositives = try c.decode(Int.self, forKey: .truePositives)
-        falsePositives = try c.decode(Int.self, forKey: .falsePositives)
-        falseNegatives = try c.decode(Int.self, forKey: .falseNegatives)
-        riskBandCorrect = try c.decode(Int.self, forKey: .riskBandCorrect)
-        levelCorrect = try c.decode(Int.self, forKey: .levelCorrect)
-        labelledNonCompliant = try c.decode(Int.self, forKey: .labelledNonCompliant)
-        falseCompliant = try c.decode(Int.self, forKey: .falseCompliant)
-        defective = try c.decode(Int.self, forKey: .defective)
-        defectiveCalledCompliant = try c.decode(Int.self, forKey: .defectiveCalledCompliant)
-    }
-
     static func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 }
 
 /// How the analyser did on one corpus item.
-public struct ItemOutcome: Sendable, Equatable, Codable {
+public struct ItemOutcome: Sendable, Equatable, Encodable {
     public var id: String
     public var contractType: ContractType
     /// Gaps both the analyser and the label report.
@@ -148,8 +134,8 @@ public struct ItemOutcome: Sendable, Equatable, Codable {
 }
 
 /// The analyser's figures on the corpus: overall, per contract type, and per item.
-public struct EvaluationReport: Sendable, Equatable, Codable {
-    public struct TypeMetrics: Sendable, Equatable, Codable {
+public struct EvaluationReport: Sendable, Equatable, Encodable {
+    public struct TypeMetrics: Sendable, Equatable, Encodable {
         public var contractType: ContractType
         public var metrics: EvaluationMetrics
 
