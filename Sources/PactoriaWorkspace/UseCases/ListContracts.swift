@@ -61,20 +61,27 @@ public enum ListContracts {
         // strings, which costs more than the matching on a large workspace.
         let search = q.search.map { Array($0.lowercased().utf8) }
         let text = search.flatMap { $0.allSatisfy { $0 < 0x80 } ? index.searchText : nil }
+        // With a trigram index, only the summaries holding every trigram of the needle are looked at.
+        let candidates = search.flatMap { text?.candidates(folded: $0) }
         var matching: [Int] = []
         index.summaries.withUnsafeBufferPointer { all in
             guard let base = all.baseAddress else { return }
-            for i in all.indices {
+            func consider(_ i: Int) {
                 let s = base + i  // through the pointer, so no summary is copied
-                if let status = q.status, s.pointee.status != status { continue }
-                if let type = q.type, s.pointee.contractType != type { continue }
+                if let status = q.status, s.pointee.status != status { return }
+                if let type = q.type, s.pointee.contractType != type { return }
                 if let needle = q.search, let search {
                     let hit =
                         text?.matches(i, folded: search)
                         ?? ContractSummary.matches(s, search: needle, folded: search)
-                    if !hit { continue }
+                    if !hit { return }
                 }
                 matching.append(i)
+            }
+            if let candidates {
+                for i in candidates { consider(i) }
+            } else {
+                for i in all.indices { consider(i) }
             }
         }
         let total = matching.count
