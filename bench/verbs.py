@@ -139,6 +139,13 @@ def pick_renamed(ws):
     return None
 
 
+def ref_of(path):
+    """companies/<co>/contracts/<stem> -> <co>/<stem>: a stem alone can name contracts of several
+    companies, and pactoria then refuses it as ambiguous."""
+    parts = path.split("/")
+    return f"{parts[1]}/{parts[3]}"
+
+
 def changed_contracts(ws, rev):
     """Contracts (path stems) changed between REV and HEAD, and PyYAML's time to parse their
     YAML on both sides (None without PyYAML)."""
@@ -208,7 +215,7 @@ def main(argv=None):
     commits = int(git_out(ws, "rev-list", "--count", "HEAD"))
     trailers = git_out(ws, "log", "--format=%(trailers:key=Pactoria-Contract,valueonly)").split()
     c_path, c_events = pick_contract(ws)
-    c_stem = c_path.rsplit("/", 1)[1]
+    c_stem = ref_of(c_path)
     r_path = pick_renamed(ws) if a.history else None
     print(f"\n== {a.title or ws}: {commits} commits, {len(trailers)} Pactoria-Contract trailers")
     print(f"   C = {c_path} ({c_events} trailer blocks)" + (f"; R (renamed) = {r_path}" if r_path else ""))
@@ -222,7 +229,7 @@ def main(argv=None):
         ("log C", [binp, "log", c_stem], ["git", "log", "--", *c_files], 2.0, None, None),
     ]
     if r_path:
-        r_stem = r_path.rsplit("/", 1)[1]
+        r_stem = ref_of(r_path)
         follow = ["git", "log", "--follow", "--", r_path + ".yaml"]
         rows += [
             ("audit --contract R (renamed)", [binp, "audit", "--contract", r_stem], follow, 2.0, None, None),
