@@ -2,7 +2,7 @@
 """Generate a synthetic Pactoria workspace (see docs/FORMAT.md) for benchmarking.
 
     genworkspace.py DIR [--companies 100] [--per-company 100] [--md-bytes 10000]
-                        [--commits 3] [--seed 1]
+                        [--commits 3] [--history 0] [--seed 1]
 
 Creates DIR (which must not exist or be empty) with .pactoria/config.yaml, .gitignore and
 COMPANIES companies, each with PER_COMPANY contracts (<stem>.yaml in the canonical form of
@@ -11,11 +11,25 @@ and COMMITS-1 further commits each editing ~1% of the contracts (Markdown and YA
 packed at the end (`git gc`), like a clone. Python 3 standard library only; the output is
 deterministic for a given seed (apart from git's commit timestamps).
 
+With --history N, the edit commits touch drafts only (so every change is legal), and N more
+commits follow, written in one `git fast-import` run: lifecycle events made the way Pactoria
+makes them (the verbs' YAML changes, `lifecycle:` stamps and `Pactoria-*` trailers, %-encoded):
+mostly single-contract transitions (submit, request-changes, finalize, activate, complete,
+expire, terminate with a reason), content edits of drafts and new drafts through `pactoria
+commit`, ~5% multi-contract commits, ~5% plain-git edits without trailers (their events are
+inferred), and a few renames (a contract's two files moved to a new stem, half by plain git,
+half through `pactoria commit`). Every transition obeys the lifecycle rules on its commit's
+date, so `pactoria check --base <import commit>` passes. All dates are then fixed (the
+workspace is fully deterministic for a seed), and `.git/pactoria-bench.json` records the import
+commit, the renamed contracts and the trailer count for bench/run.sh.
+
 This is benchmark tooling: it uses the git CLI. Pactoria itself never does.
 """
 
 import argparse
 import datetime as dt
+import hashlib
+import json
 import os
 import random
 import re
@@ -114,7 +128,26 @@ def contract_yaml(c: dict) -> str:
         f"created_at: {c['created_at']}",
         f"updated_at: {c['updated_at']}",
     ]
+    lc = c.get("lifecycle")
+    if lc:
+        out.append("lifecycle:")
+        for key in LIFECYCLE_ORDER:
+            stamp = lc.get(key)
+            if not stamp:
+                continue
+            out.append(f"  {key}:")
+            if key == "final_content":
+                out.append(f"    sha256: {stamp['sha256']}")
+            out.append(f"    by: {scalar(stamp['by'])}")
+            out.append(f"    at: {stamp['at']}")
+            if stamp.get("reason"):
+                out += block("reason", stamp["reason"], "    ")
     return "\n".join(out) + "\n"
+
+
+# The order Pactoria writes `lifecycle:` in (ContractCodec.lifecycleOrder).
+LIFECYCLE_ORDER = ["final_content", "submitted", "changes_requested", "activated", "completed",
+                   "terminated", "expired"]
 
 
 def company_yaml(co: dict) -> str:
@@ -481,6 +514,389 @@ class Generator:
         return "\n".join(out)
 
 
+# --------------------------------------------------------------------------- history
+
+def trailer_value(s: str) -> str:
+    """A trailer value as AuditTrailers.encode writes it (%XX for %, controls, NEL, U+2028/9,
+    U+FEFF and surrounding whitespace; a lone % for the empty value)."""
+    if s == "":
+        return "%"
+    chars = list(s)
+    kept = [i for i, ch in enumerate(chars) if not ch.isspace()]
+    first, last = (kept[0], kept[-1]) if kept else (len(chars), -1)
+    out = []
+    for i, ch in enumerate(chars):
+        v = ord(ch)
+        must = (ch == "%" or v < 0x20 or v == 0x7F or 0x80 <= v <= 0x9F or v in (0x2028, 0x2029, 0xFEFF))
+        if must or i < first or i > last:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def compose_message(subject: str, events: list) -> str:
+    """The commit message AuditTrailers.compose writes: the subject, then one trailer block per
+    event (Contract, Event, From, To, Actor, Reason, Version)."""
+    out = subject + "\n"
+    if not events:
+        return out
+    out += "\n"
+    for e in events:
+        out += f"Pactoria-Contract: {trailer_value(e['id'])}\nPactoria-Event: {trailer_value(e['event'])}\n"
+        for key, name in (("from", "From"), ("to", "To"), ("actor", "Actor"), ("reason", "Reason")):
+            if e.get(key) is not None:
+                out += f"Pactoria-{name}: {trailer_value(e[key])}\n"
+        out += f"Pactoria-Version: {e['version']}\n"
+    return out
+
+
+TERMINATE_REASONS = [
+    "Client went into administration", "Replaced by a new agreement", "Mutual agreement to end early",
+    "Budget cut by 50% for the year", "Deal off: the client chose another supplier",
+    "Breach of the payment terms (clause 7.2)", "Project cancelled by the board",
+    "Duplicate of another contract", "Supplier ceased trading",
+]
+CHANGES_REASONS = [
+    "Liability cap too low", "Please add a GDPR schedule", "Wrong client address",
+    "Payment terms should be 30 days, not 60", "Fix the notice period: one month",
+    "Missing the service levels", "Check the start date against the PO",
+]
+COMMIT_SUBJECTS = ["Drafting round", "Weekly contract updates", "Apply review comments",
+                   "Tidy wording before review", "Update drafts after the client call"]
+PLAIN_SUBJECTS = ["Fix typo", "Reword clause", "Hand edit before review", "Correct a paragraph",
+                  "Tidy up wording"]
+
+
+class Bag:
+    """A set of contract indices with O(1) add, remove and seeded random choice."""
+
+    def __init__(self):
+        self.items, self.pos = [], {}
+
+    def add(self, i):
+        if i not in self.pos:
+            self.pos[i] = len(self.items)
+            self.items.append(i)
+
+    def remove(self, i):
+        j = self.pos.pop(i, None)
+        if j is None:
+            return
+        last = self.items.pop()
+        if last != i:
+            self.items[j] = last
+            self.pos[last] = j
+
+    def pick(self, rng):
+        return self.items[rng.randrange(len(self.items))] if self.items else None
+
+    def __len__(self):
+        return len(self.items)
+
+
+class History:
+    """N commits of lifecycle events, written through one `git fast-import`."""
+
+    def __init__(self, gen, root, contracts, companies, start: dt.datetime):
+        self.gen, self.rng, self.root = gen, gen.rng, root
+        self.companies = companies           # slug -> company dict (staff, domain, stems)
+        self.items = []                      # per contract: {"slug", "stem", "c", "md"}
+        self.by_status = {}
+        for kdir, stem, c in contracts:
+            slug = os.path.basename(os.path.dirname(kdir))
+            self.add_item({"slug": slug, "stem": stem, "c": c, "md": None})
+        self.t = start
+        self.pending_writes = {}             # path -> bytes or None (delete), for this commit
+        self.trailers = 0
+        self.renamed = []
+        self.counts = {}
+
+    def add_item(self, it):
+        i = len(self.items)
+        self.items.append(it)
+        self.by_status.setdefault(it["c"]["status"], Bag()).add(i)
+        return i
+
+    def set_status(self, i, status):
+        c = self.items[i]["c"]
+        self.by_status[c["status"]].remove(i)
+        c["status"] = status
+        self.by_status.setdefault(status, Bag()).add(i)
+
+    def pick(self, status):
+        bag = self.by_status.get(status)
+        return bag.pick(self.rng) if bag else None
+
+    # files
+    def rel(self, it, ext):
+        return f"companies/{it['slug']}/contracts/{it['stem']}.{ext}"
+
+    def md(self, it) -> str:
+        if it["md"] is None:
+            with open(os.path.join(self.root, self.rel(it, "md")), encoding="utf-8") as f:
+                it["md"] = f.read()
+        return it["md"]
+
+    def write_yaml(self, it):
+        self.pending_writes[self.rel(it, "yaml")] = contract_yaml(it["c"]).encode("utf-8")
+
+    def write_md(self, it, text):
+        it["md"] = text
+        self.pending_writes[self.rel(it, "md")] = text.encode("utf-8")
+
+    # time and people
+    def now(self) -> str:
+        return ts(self.t)
+
+    def day(self) -> str:
+        return self.t.date().isoformat()
+
+    def actor(self, it) -> str:
+        return self.rng.choice(self.companies[it["slug"]]["staff"])
+
+    def stamp(self, it, key, by, reason=None):
+        c = it["c"]
+        lc = c.setdefault("lifecycle", {})
+        lc[key] = {"by": by, "at": self.now(), **({"reason": reason} if reason else {})}
+        c["updated_at"] = self.now()
+
+    def event(self, it, name, actor, **kw):
+        return {"id": it["c"]["id"], "event": name, "actor": actor, "version": it["c"]["version"], **kw}
+
+    def count(self, kind):
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+
+    # the verbs, as Transitions.apply writes them: (subject, [event])
+    def transition(self, i, action, reason=None):
+        it = self.items[i]
+        c = it["c"]
+        by = self.actor(it)
+        title = c["title"]
+        if action == "finalize":
+            digest = hashlib.sha256(self.md(it).encode("utf-8")).hexdigest()
+            lc = c.setdefault("lifecycle", {})
+            lc["final_content"] = {"sha256": digest, "by": by, "at": self.now()}
+            c["updated_at"] = self.now()
+            self.write_yaml(it)
+            self.count("finalize")
+            return f"Finalize content of: {title}", [self.event(it, "contract.finalized", by)]
+        target, key, verb = {
+            "submit": ("pending_review", "submitted", "Submit for review"),
+            "request_changes": ("draft", "changes_requested", "Request changes to"),
+            "activate": ("active", "activated", "Activate"),
+            "complete": ("completed", "completed", "Complete"),
+            "terminate": ("terminated", "terminated", "Terminate"),
+            "expire": ("expired", "expired", "Expire"),
+        }[action]
+        before = c["status"]
+        self.set_status(i, target)
+        self.stamp(it, key, by, reason)
+        self.write_yaml(it)
+        self.count(action)
+        e = self.event(it, f"contract.{key}", by, **{"from": before, "to": target})
+        if reason:
+            e["reason"] = reason
+        return f"{verb}: {title}", [e]
+
+    def edit_draft(self, i, bump_updated=True):
+        """A content change of a draft: a paragraph replaced and the version bumped."""
+        it = self.items[i]
+        paras = self.md(it).split("\n\n")
+        j = self.rng.randrange(1, len(paras) - 1)
+        head = paras[j].split(" ", 1)[0] if paras[j][:1].isdigit() else ""
+        paras[j] = (head + " " if head else "") + self.rng.choice(self.gen.pool)
+        self.write_md(it, "\n\n".join(paras))
+        it["c"]["version"] += 1
+        if bump_updated:
+            it["c"]["updated_at"] = self.now()
+        self.write_yaml(it)
+
+    def create(self):
+        slug = self.rng.choice(sorted(self.companies))
+        co = self.companies[slug]
+        c = self.gen.contract(co)
+        c["status"], c["version"] = "draft", 1
+        by = self.rng.choice(co["staff"])
+        c["created_by"], c["created_at"], c["updated_at"] = by, self.now(), self.now()
+        base = slugify(c["title"])
+        stem, n = base, 1
+        while stem in co["stems"]:
+            n += 1
+            suffix = f"-{n}"
+            stem = base[: 64 - len(suffix)].rstrip("-") + suffix
+        co["stems"].add(stem)
+        it = {"slug": slug, "stem": stem, "c": c, "md": None}
+        self.add_item(it)
+        self.write_md(it, self.gen.markdown(c))
+        self.write_yaml(it)
+        self.count("create")
+        return f"Add draft: {c['title']}", [self.event(it, "contract.created", by)]
+
+    def rename(self, i, plain):
+        it = self.items[i]
+        co = self.companies[it["slug"]]
+        old = dict(it)
+        n = 2
+        while True:
+            suffix = f"-renamed-{n}" if n > 2 else "-renamed"
+            stem = it["stem"][: 64 - len(suffix)].rstrip("-") + suffix
+            if stem not in co["stems"]:
+                break
+            n += 1
+        md = self.md(it)
+        self.pending_writes[self.rel(old, "yaml")] = None
+        self.pending_writes[self.rel(old, "md")] = None
+        co["stems"].add(stem)
+        it["stem"] = stem
+        by = self.actor(it)
+        if not plain:
+            it["c"]["updated_at"] = self.now()   # `pactoria commit` stamps updated_at
+        self.write_yaml(it)
+        self.write_md(it, md)
+        self.renamed.append({"id": it["c"]["id"], "from": f"{old['slug']}/{old['stem']}",
+                             "to": f"{it['slug']}/{stem}", "plain_git": plain})
+        self.count("rename_plain" if plain else "rename_commit")
+        return by, [] if plain else [self.event(it, "contract.updated", by)]
+
+    # one commit
+    def next_commit(self):
+        """Chooses and applies one commit's changes; returns (author, subject, events)."""
+        rng = self.rng
+        if min(len(self.by_status.get(s, ())) for s in ("draft", "pending_review", "active")) < 8:
+            subject, events = self.create()             # keep every pool from running dry
+            return events[0]["actor"], subject, events
+        r = rng.random()
+        if r < 0.05:                                   # plain git, no trailers
+            i = self.pick("draft")
+            it = self.items[i]
+            if rng.random() < 0.6:
+                self.edit_draft(i, bump_updated=False)   # by hand: version bumped, no updated_at
+                self.count("plain_edit")
+            else:
+                self.set_status(i, "pending_review")     # a hand-made submit (inferred)
+                self.write_yaml(it)
+                self.count("plain_submit")
+            return self.actor(it), rng.choice(PLAIN_SUBJECTS), []
+        if r < 0.0575:                                 # rename
+            bag = self.by_status[rng.choice(["draft", "active", "completed", "pending_review"])]
+            i = bag.pick(rng)
+            plain = rng.random() < 0.5
+            by, events = self.rename(i, plain)
+            subject = f"Rename {self.renamed[-1]['from']} to {self.renamed[-1]['to']}"
+            return by, subject, events
+        if r < 0.1075:                                 # several contracts in one commit
+            if rng.random() < 0.3:
+                due = [self.pick("active") for _ in range(40)]
+                due = sorted({i for i in due if i is not None
+                              and self.items[i]["c"].get("end_date", "9999") < self.day()})[: rng.randint(2, 4)]
+                if len(due) >= 2:
+                    by = self.actor(self.items[due[0]])
+                    events = []
+                    for i in due:
+                        events += self.transition(i, "expire")[1]
+                    for e in events:
+                        e["actor"] = by
+                    self.count("multi_expire")
+                    return by, f"Expire {len(events)} contracts past their end date", events
+            picks = {self.pick("draft") for _ in range(rng.randint(2, 6))}
+            picks = sorted(picks, key=lambda i: self.rel(self.items[i], "yaml"))
+            by = self.actor(self.items[picks[0]])
+            events = []
+            for i in picks:
+                it = self.items[i]
+                if rng.random() < 0.7:
+                    self.edit_draft(i)
+                    events.append(self.event(it, "contract.content_changed", by))
+                else:                                  # status changed by hand, recorded at commit
+                    self.set_status(i, "pending_review")
+                    it["c"]["updated_at"] = self.now()
+                    self.write_yaml(it)
+                    events.append(self.event(it, "contract.submitted", by, **{"from": "draft", "to": "pending_review"}))
+            self.count("multi_commit")
+            return by, rng.choice(COMMIT_SUBJECTS), events
+        # one contract, through a verb or `pactoria commit`
+        kind = weighted(rng, [("submit", 20), ("review", 34), ("edit", 12), ("complete", 8),
+                              ("expire", 8), ("terminate", 7), ("create", 4)])
+        if kind == "create":
+            subject, events = self.create()
+            return events[0]["actor"], subject, events
+        if kind == "edit":
+            i = self.pick("draft")
+            it = self.items[i]
+            by = self.actor(it)
+            self.edit_draft(i)
+            self.count("edit")
+            return by, rng.choice(["Update wording", "Revise payment terms", "Edit draft"]), \
+                [self.event(it, "contract.content_changed", by)]
+        if kind == "submit":
+            i = self.pick("draft")
+            return self.finish(self.transition(i, "submit"))
+        if kind == "review":
+            i = self.pick("pending_review")
+            it = self.items[i]
+            c = it["c"]
+            if rng.random() < 0.15:
+                return self.finish(self.transition(i, "request_changes", rng.choice(CHANGES_REASONS)))
+            final = (c.get("lifecycle") or {}).get("final_content")
+            digest = hashlib.sha256(self.md(it).encode("utf-8")).hexdigest()
+            if not final or final["sha256"] != digest:
+                return self.finish(self.transition(i, "finalize"))
+            if c.get("end_date", "9999") < self.day():
+                return self.finish(self.transition(i, "terminate", "End date passed before signature"))
+            return self.finish(self.transition(i, "activate"))
+        if kind == "expire":
+            for _ in range(40):
+                i = self.pick("active")
+                if self.items[i]["c"].get("end_date", "9999") < self.day():
+                    return self.finish(self.transition(i, "expire"))
+            kind = "complete"
+        if kind == "complete":
+            return self.finish(self.transition(self.pick("active"), "complete"))
+        status = weighted(rng, [("draft", 4), ("pending_review", 2), ("active", 4)])
+        return self.finish(self.transition(self.pick(status), "terminate", rng.choice(TERMINATE_REASONS)))
+
+    @staticmethod
+    def finish(result):
+        subject, events = result
+        return events[0]["actor"], subject, events
+
+    def run(self, n: int, parent: str, env) -> None:
+        proc = subprocess.Popen(["git", "fast-import", "--quiet", "--done"], cwd=self.root,
+                                stdin=subprocess.PIPE, env=env)
+        out = proc.stdin
+
+        def data(b: bytes):
+            out.write(b"data %d\n" % len(b))
+            out.write(b)
+            out.write(b"\n")
+
+        for k in range(n):
+            self.t += dt.timedelta(minutes=self.rng.randint(5, 55), seconds=self.rng.randint(0, 59))
+            self.pending_writes = {}
+            author, subject, events = self.next_commit()
+            self.trailers += len(events)
+            name, email = author[:-1].split(" <", 1)
+            when = int(self.t.replace(tzinfo=dt.timezone.utc).timestamp())
+            ident = f"{name} <{email}> {when} +0000\n".encode("utf-8")
+            out.write(b"commit refs/heads/main\n")
+            out.write(b"author " + ident + b"committer " + ident)
+            data(compose_message(subject, events).encode("utf-8"))
+            if k == 0:
+                out.write(f"from {parent}\n".encode())
+            for path, body in self.pending_writes.items():
+                if body is None:
+                    out.write(f"D {path}\n".encode("utf-8"))
+            for path, body in self.pending_writes.items():
+                if body is not None:
+                    out.write(f"M 100644 inline {path}\n".encode("utf-8"))
+                    data(body)
+        out.write(b"done\n")
+        out.close()
+        if proc.wait() != 0:
+            raise SystemExit("genworkspace: git fast-import failed")
+
+
 def git(cwd, *args, env=None):
     subprocess.run(["git", *args], cwd=cwd, check=True, env=env,
                    stdout=subprocess.DEVNULL)
@@ -493,11 +909,13 @@ def main(argv=None) -> int:
     ap.add_argument("--per-company", type=int, default=100)
     ap.add_argument("--md-bytes", type=int, default=10000)
     ap.add_argument("--commits", type=int, default=3)
+    ap.add_argument("--history", type=int, default=0,
+                    help="then N commits of lifecycle events (see above)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
-    if a.companies < 1 or a.per_company < 1 or a.commits < 1:
-        ap.error("--companies, --per-company and --commits must be at least 1")
+    if a.companies < 1 or a.per_company < 1 or a.commits < 1 or a.history < 0:
+        ap.error("--companies, --per-company and --commits must be at least 1, --history at least 0")
 
     root = os.path.abspath(a.dir)
     if os.path.exists(root) and os.listdir(root):
@@ -514,6 +932,7 @@ def main(argv=None) -> int:
 
     width = max(3, len(str(a.companies)))
     contracts = []  # (dir, stem, dict)
+    companies = {}  # slug -> company dict, with its "stems"
     nbytes = 0
     for i in range(a.companies):
         co = gen.company(i, width)
@@ -539,6 +958,8 @@ def main(argv=None) -> int:
                 f.write(md)
             nbytes += len(y) + len(md)
             contracts.append((kdir, stem, c))
+        co["stems"] = stems
+        companies[co["slug"]] = co
     t_files = time.perf_counter() - t0
 
     env = dict(os.environ, GIT_AUTHOR_NAME="Bench Bot", GIT_AUTHOR_EMAIL="bench@example.co.uk",
@@ -546,13 +967,28 @@ def main(argv=None) -> int:
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.name", "Bench Bot")
     git(root, "config", "user.email", "bench@example.co.uk")
+    # With --history, every date is fixed: history starts on HISTORY_START, after every
+    # generated contract was created; the import and edit commits come just before it.
+    history_start = dt.datetime(2026, 11, 2, 8, 0, 0)
+
+    def dated(when: dt.datetime) -> dict:
+        if not a.history:
+            return env
+        stamp = f"{int(when.replace(tzinfo=dt.timezone.utc).timestamp())} +0000"
+        return dict(env, GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+
     git(root, "add", "-A")
-    git(root, "-c", "gc.auto=0", "commit", "-q", "-m", "Import contracts", env=env)
+    git(root, "-c", "gc.auto=0", "commit", "-q", "-m", "Import contracts",
+        env=dated(history_start - dt.timedelta(days=2)))
+    import_commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, check=True,
+                                   capture_output=True, text=True).stdout.strip()
 
     rng = gen.rng
     n_edit = max(1, round(len(contracts) / 100))
+    # With --history the edits must be legal: only drafts, whose content may change.
+    editable = [x for x in contracts if x[2]["status"] == "draft"] if a.history else contracts
     for k in range(2, a.commits + 1):
-        for kdir, stem, c in rng.sample(contracts, n_edit):
+        for kdir, stem, c in rng.sample(editable, min(n_edit, len(editable))):
             mdp = os.path.join(kdir, stem + ".md")
             with open(mdp, encoding="utf-8") as f:
                 paras = f.read().split("\n\n")
@@ -564,18 +1000,34 @@ def main(argv=None) -> int:
             c["version"] += 1
             last = dt.datetime.strptime(c["updated_at"], "%Y-%m-%dT%H:%M:%SZ")
             c["updated_at"] = ts(last + dt.timedelta(days=rng.randint(1, 60), minutes=rng.randint(0, 600)))
-            if rng.random() < 0.2:
+            if rng.random() < 0.2 and not a.history:
                 c["status"] = weighted(rng, STATUSES)
             with open(os.path.join(kdir, stem + ".yaml"), "w", encoding="utf-8") as f:
                 f.write(contract_yaml(c))
         git(root, "add", "-A")
-        git(root, "-c", "gc.auto=0", "commit", "-q", "-m", f"Edit {n_edit} contracts (batch {k})", env=env)
+        git(root, "-c", "gc.auto=0", "commit", "-q", "-m", f"Edit {n_edit} contracts (batch {k})",
+            env=dated(history_start - dt.timedelta(days=1, minutes=-k)))
+    history = None
+    if a.history:
+        parent = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, check=True,
+                                capture_output=True, text=True).stdout.strip()
+        history = History(gen, root, contracts, companies, history_start)
+        history.run(a.history, parent, env)
+        git(root, "reset", "-q", "--hard", "HEAD")
+        with open(os.path.join(root, ".git", "pactoria-bench.json"), "w", encoding="utf-8") as f:
+            json.dump({"seed": a.seed, "import_commit": import_commit, "history_base": parent,
+                       "history_commits": a.history, "trailer_blocks": history.trailers,
+                       "kinds": dict(sorted(history.counts.items())), "renamed": history.renamed},
+                      f, indent=1)
+            f.write("\n")
     t_git = time.perf_counter() - t0 - t_files
     git(root, "gc", "-q")
     t_total = time.perf_counter() - t0
     if not a.quiet:
         print(f"genworkspace: {len(contracts)} contracts in {a.companies} companies, "
-              f"{nbytes / 1e6:.1f} MB of YAML+Markdown, {a.commits} commits; "
+              f"{nbytes / 1e6:.1f} MB of YAML+Markdown, {a.commits} commits"
+              + (f" + {a.history} history commits ({history.trailers} trailer blocks, "
+                 f"{len(history.renamed)} renames)" if history else "") + "; "
               f"files {t_files:.1f}s, git add/commit {t_git:.1f}s, gc {t_total - t_files - t_git:.1f}s, "
               f"total {t_total:.1f}s")
     return 0

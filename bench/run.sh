@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Pactoria vs git benchmark. See bench/README.md.
 #
-#   bench/run.sh [--contracts 10000] [--runs 7] [--bin PATH] [--keep]
+#   bench/run.sh [--contracts 10000] [--runs 7] [--bin PATH] [--keep] [--workspace DIR]
+#                [--history N | --history-workspace DIR] [--only SUBSTR] [--quick]
 #
-# Generates a synthetic workspace (100 companies x contracts/100) in a temp dir, then compares
-# pactoria commands with the plain-git equivalent (median wall time over --runs runs, after one
-# warm-up run each) and prints a table. Always exits 0 once the report is printed: it is a report,
-# not a gate.
+# Generates a synthetic workspace (100 companies x contracts/100) in a temp dir (or copies DIR),
+# then compares pactoria commands with the plain-git equivalent (median wall time over --runs
+# runs, after one warm-up run each, peak RSS of each pactoria row) and prints tables: the warm
+# rows, the history verbs and the cold start (bench/verbs.py). --history N also builds a workspace
+# with N commits of lifecycle events and runs the history rows there. Always exits 0 once the
+# report is printed: it is a report, not a gate.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,8 +18,13 @@ contracts=10000
 runs=7
 bin=""
 keep=0
+src_ws=""
+history=0
+src_hist=""
+only=""
+quick=""
 
-usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --contracts) contracts=$2; shift 2 ;;
@@ -26,12 +34,26 @@ while [[ $# -gt 0 ]]; do
     --bin) bin=$2; shift 2 ;;
     --bin=*) bin=${1#*=}; shift ;;
     --keep) keep=1; shift ;;
+    --workspace) src_ws=$2; shift 2 ;;
+    --workspace=*) src_ws=${1#*=}; shift ;;
+    --history) history=$2; shift 2 ;;
+    --history=*) history=${1#*=}; shift ;;
+    --history-workspace) src_hist=$2; shift 2 ;;
+    --history-workspace=*) src_hist=${1#*=}; shift ;;
+    --only) only=$2; shift 2 ;;
+    --only=*) only=${1#*=}; shift ;;
+    --quick) quick=--quick; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 [[ $contracts =~ ^[0-9]+$ && $contracts -ge 1 ]] || { echo "run.sh: --contracts must be a positive integer" >&2; exit 2; }
 [[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || { echo "run.sh: --runs must be a positive integer" >&2; exit 2; }
+[[ $history =~ ^[0-9]+$ ]] || { echo "run.sh: --history must be a number of commits" >&2; exit 2; }
+for d in "$src_ws" "$src_hist"; do
+  [[ -z $d || -d $d/.git ]] || { echo "run.sh: $d is not a workspace (no .git)" >&2; exit 2; }
+done
+[[ $history == 0 || -z $src_hist ]] || { echo "run.sh: give --history or --history-workspace, not both" >&2; exit 2; }
 
 if [[ -z $bin ]]; then
   bin=$repo/.build-static/release/pactoria
@@ -51,6 +73,8 @@ else
 fi
 ws=$work/ws        # pactoria runs here (and the read-only git commands)
 wsg=$work/ws-git   # copy for the git side of the commit comparison
+wsc=$work/ws-commit  # copy for the pactoria side of it
+wsh=$work/ws-hist  # the history workspace (--history N or --history-workspace DIR)
 export NO_COLOR=1
 
 # ----------------------------------------------------------------------------- timing helper
@@ -144,7 +168,15 @@ def cmd_commit(args):        # commit RUNS WS pactoria|git BIN
         bad = bad or rc
         if i > 0:
             times.append(ms)
-    print(f"{statistics.median(times):.1f} {bad} -1 {min(times):.1f} {max(times):.1f}")
+    rss = -1
+    if mode == "pactoria" and os.access("/usr/bin/time", os.X_OK):  # one more run, for its peak RSS
+        with open(files[(int(runs) + 1) * 7919 % len(files)], "a", encoding="utf-8") as f:
+            f.write("\nBench edit for the RSS run.\n")
+        p = subprocess.run(["/usr/bin/time", "-v", binary, "commit", "-m", "bench edit"], cwd=ws,
+                           stdin=DEVNULL, stdout=DEVNULL, stderr=subprocess.PIPE, text=True)
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+        rss = int(m.group(1)) if m else -1
+    print(f"{statistics.median(times):.1f} {bad} -1 {min(times):.1f} {max(times):.1f} {rss}")
 
 def cmd_client(args):        # client WS -> a client name that exists in the workspace
     (ws,) = args
@@ -188,72 +220,94 @@ echo "git:       $(git --version)"
 echo "pactoria:  $bin"
 echo "runs:      $runs (median, after 1 warm-up each)"
 
-read -r gen_ms gen_rc < <(t once "$here" -- python3 "$here/genworkspace.py" "$ws" \
-  --companies 100 --per-company "$per" --quiet)
-[[ $gen_rc == 0 ]] || { echo "run.sh: workspace generation failed" >&2; exit 1; }
-read -r n_contracts wt_bytes git_bytes < <(t size "$ws")
-printf 'workspace: %d companies x %d = %d contracts, %.1f MB worktree + %.1f MB .git, %d commits (generated in %.1f s)\n' \
-  100 "$per" "$n_contracts" "$(echo "$wt_bytes" | awk '{print $1/1e6}')" \
-  "$(echo "$git_bytes" | awk '{print $1/1e6}')" "$(git -C "$ws" rev-list --count HEAD)" \
-  "$(echo "$gen_ms" | awk '{print $1/1000}')"
-cp -a "$ws" "$wsg"
+# make_ws LABEL DEST SOURCE [genworkspace options...]: copy SOURCE (never written to), or
+# generate DEST when SOURCE is empty; prints one line describing it.
+make_ws() {
+  local label=$1 dest=$2 src=$3 how ms rc n wt gd
+  shift 3
+  if [[ -n $src ]]; then
+    read -r ms rc < <(t once "$here" -- cp -a "$src" "$dest")
+    how="copied from $src in $(echo "$ms" | awk '{printf "%.1f", $1/1000}') s"
+  else
+    read -r ms rc < <(t once "$here" -- python3 "$here/genworkspace.py" "$dest" --quiet "$@")
+    how="generated in $(echo "$ms" | awk '{printf "%.1f", $1/1000}') s"
+  fi
+  [[ $rc == 0 ]] || { echo "run.sh: $label workspace: copy or generation failed" >&2; exit 1; }
+  read -r n wt gd < <(t size "$dest")
+  printf '%-10s %d contracts, %.1f MB worktree + %.1f MB .git, %d commits (%s)\n' "$label:" "$n" \
+    "$(echo "$wt" | awk '{print $1/1e6}')" "$(echo "$gd" | awk '{print $1/1e6}')" \
+    "$(git -C "$dest" rev-list --count HEAD)" "$how"
+}
+make_ws workspace "$ws" "$src_ws" --companies 100 --per-company "$per"
+if [[ $history -gt 0 || -n $src_hist ]]; then
+  make_ws history "$wsh" "$src_hist" --companies 100 --per-company "$per" --history "$history"
+fi
+[[ -n $only ]] || { cp -a "$ws" "$wsg"; cp -a "$ws" "$wsc"; }
 client=$(t client "$ws")
 echo "search:    \"$client\" ($(git -C "$ws" grep -l -i -F "$client" -- companies | wc -l | tr -d ' ') files mention it)"
 echo
 
-# ----------------------------------------------------------------------------- cold runs
-rm -rf "$ws/.pactoria/cache"
-read -r cold_status cold_status_rc < <(t once "$ws" -- "$bin" status)
-rm -rf "$ws/.pactoria/cache"
-read -r cold_list cold_list_rc < <(t once "$ws" -- "$bin" list --status active)
-
 # ----------------------------------------------------------------------------- warm medians
-# Each result: median rc lines min max
-P_status=$(t median "$runs" "$ws" -- "$bin" status)
-G_status=$(t median "$runs" "$ws" -- git status)
-P_active=$(t median "$runs" "$ws" -- "$bin" list --status active)
-G_active=$(t median "$runs" "$ws" -- git grep -l "status: active" -- companies)
-P_search=$(t median "$runs" "$ws" -- "$bin" list --search "$client")
-G_search=$(t median "$runs" "$ws" -- git grep -l -i "$client" -- companies)
-read -r rss_kb rss_rc rss_how < <(t rss "$ws" -- "$bin" list --status active)
-P_commit=$(t commit "$runs" "$ws" pactoria "$bin")
-G_commit=$(t commit "$runs" "$wsg" git "$bin")
+# Each result: median rc lines min max; the commit tests run in their own copies, so the history
+# rows below see the workspace as generated.
+if [[ -z $only ]]; then
+  P_status=$(t median "$runs" "$ws" -- "$bin" status)
+  G_status=$(t median "$runs" "$ws" -- git status)
+  P_active=$(t median "$runs" "$ws" -- "$bin" list --status active)
+  G_active=$(t median "$runs" "$ws" -- git grep -l "status: active" -- companies)
+  P_search=$(t median "$runs" "$ws" -- "$bin" list --search "$client")
+  G_search=$(t median "$runs" "$ws" -- git grep -l -i "$client" -- companies)
+  read -r rss_status _ rss_how < <(t rss "$ws" -- "$bin" status)
+  read -r rss_active _ _ < <(t rss "$ws" -- "$bin" list --status active)
+  read -r rss_search _ _ < <(t rss "$ws" -- "$bin" list --search "$client")
+  P_commit=$(t commit "$runs" "$wsc" pactoria "$bin")
+  G_commit=$(t commit "$runs" "$wsg" git "$bin")
+  read -r _ _ _ _ _ rss_commit <<<"$P_commit"
 
-# ----------------------------------------------------------------------------- report
-printf '%-44s %12s %9s %7s %7s  %s\n' operation "pactoria ms" "git ms" ratio target result
-row() {  # label target pactoria-result git-result
-  local label=$1 target=$2
-  local pm prc _ gm grc
-  read -r pm prc _ _ _ <<<"$3"
-  read -r gm grc _ _ _ <<<"$4"
-  awk -v l="$label" -v tg="$target" -v pm="$pm" -v gm="$gm" -v prc="$prc" -v grc="$grc" 'BEGIN {
-    r = (gm > 0) ? pm / gm : 0
-    res = (r <= tg) ? "PASS" : "MISS"
-    if (prc != 0) res = "ERR (pactoria exit " prc ")"
-    if (grc != 0 && grc != 1) res = res " (git exit " grc ")"
-    printf "%-44s %12.1f %9.1f %7.2f %7s  %s\n", l, pm, gm, r, "<=" tg, res
-  }'
-}
-row "status  vs  git status"                      1.5 "$P_status" "$G_status"
-row "list --status active  vs  git grep -l"       2.0 "$P_active" "$G_active"
-row "list --search NAME  vs  git grep -l -i"      2.0 "$P_search" "$G_search"
-row "commit (1 edited .md)  vs  git add+commit"   1.5 "$P_commit" "$G_commit"
-echo
-lines() { read -r _ _ n _ _ <<<"$1"; echo "$n"; }
-echo "result rows (warm-up run): list --status active $(lines "$P_active") lines, git grep $(lines "$G_active") files;" \
-     "list --search $(lines "$P_search") lines, git grep -i $(lines "$G_search") files"
-for pair in "list --status active:$P_active:$G_active" "list --search:$P_search:$G_search"; do
-  IFS=: read -r what pr gr <<<"$pair"
-  if [[ $(lines "$pr") == 0 && $(lines "$gr") != 0 ]]; then
-    echo "warning: pactoria $what printed nothing while git grep found matches"
-  fi
-done
-spread() { read -r m _ _ lo hi <<<"$1"; echo "$lo–$hi"; }
-echo "min–max ms: status $(spread "$P_status") / $(spread "$G_status"); active $(spread "$P_active") / $(spread "$G_active");" \
-     "search $(spread "$P_search") / $(spread "$G_search"); commit $(spread "$P_commit") / $(spread "$G_commit")"
-printf 'cold (no .pactoria/cache): pactoria status %.1f ms%s, pactoria list --status active %.1f ms%s\n' \
-  "$cold_status" "$([[ $cold_status_rc == 0 ]] || echo " (exit $cold_status_rc)")" \
-  "$cold_list" "$([[ $cold_list_rc == 0 ]] || echo " (exit $cold_list_rc)")"
-printf 'peak RSS of pactoria list --status active (warm cache): %.1f MB (%s)%s\n' \
-  "$(echo "$rss_kb" | awk '{print $1/1024}')" "$rss_how" "$([[ $rss_rc == 0 ]] || echo " (exit $rss_rc)")"
+  # --------------------------------------------------------------------------- report
+  echo "== warm rows (peak RSS: $rss_how; target <= 150 MB)"
+  printf '%-44s %12s %9s %7s %7s %7s  %s\n' operation "pactoria ms" "git ms" ratio target "RSS MB" result
+  row() {  # label target pactoria-result git-result rss-kb
+    local label=$1 target=$2
+    local pm prc _ gm grc
+    read -r pm prc _ _ _ <<<"$3"
+    read -r gm grc _ _ _ <<<"$4"
+    awk -v l="$label" -v tg="$target" -v pm="$pm" -v gm="$gm" -v prc="$prc" -v grc="$grc" -v kb="${5:--1}" 'BEGIN {
+      r = (gm > 0) ? pm / gm : 0
+      res = (r <= tg) ? "PASS" : "MISS"
+      if (prc != 0) res = "ERR (pactoria exit " prc ")"
+      if (grc != 0 && grc != 1) res = res " (git exit " grc ")"
+      if (kb > 150 * 1024) res = res "; RSS > 150 MB"
+      rss = (kb >= 0) ? sprintf("%7.1f", kb / 1024) : "      ?"
+      printf "%-44s %12.1f %9.1f %7.2f %7s %s  %s\n", l, pm, gm, r, "<=" tg, rss, res
+    }'
+  }
+  row "status  vs  git status"                      1.5 "$P_status" "$G_status" "$rss_status"
+  row "list --status active  vs  git grep -l"       2.0 "$P_active" "$G_active" "$rss_active"
+  row "list --search NAME  vs  git grep -l -i"      2.0 "$P_search" "$G_search" "$rss_search"
+  row "commit (1 edited .md)  vs  git add+commit"   1.5 "$P_commit" "$G_commit" "$rss_commit"
+  lines() { read -r _ _ n _ _ <<<"$1"; echo "$n"; }
+  echo "   result rows (warm-up run): list --status active $(lines "$P_active") lines, git grep $(lines "$G_active") files;" \
+       "list --search $(lines "$P_search") lines, git grep -i $(lines "$G_search") files"
+  for pair in "list --status active:$P_active:$G_active" "list --search:$P_search:$G_search"; do
+    IFS=: read -r what pr gr <<<"$pair"
+    if [[ $(lines "$pr") == 0 && $(lines "$gr") != 0 ]]; then
+      echo "   warning: pactoria $what printed nothing while git grep found matches"
+    fi
+  done
+  spread() { read -r m _ _ lo hi _ <<<"$1"; echo "$lo–$hi"; }
+  echo "   min–max ms: status $(spread "$P_status") / $(spread "$G_status"); active $(spread "$P_active") / $(spread "$G_active");" \
+       "search $(spread "$P_search") / $(spread "$G_search"); commit $(spread "$P_commit") / $(spread "$G_commit")"
+fi
+
+# ----------------------------------------------------------------------------- history verbs, cold start
+# bench/verbs.py: audit, log, audit --contract C, log C, check/review --base HEAD~1, cold status
+# and list (vs git status and PyYAML), pactoria --version; on the history workspace also a
+# renamed contract and --base HEAD~100.
+python3 "$here/verbs.py" "$ws" "$bin" "$runs" --title "history verbs and cold start on the workspace" \
+  --cold ${only:+--only "$only"} $quick
+if [[ -d $wsh ]]; then
+  python3 "$here/verbs.py" "$wsh" "$bin" "$runs" --title "history verbs on the history workspace" \
+    --history ${only:+--only "$only"} $quick
+fi
 exit 0
