@@ -54,19 +54,14 @@ enum CacheKit {
             ["status"], ["status", "--json"], ["status", "--porcelain"],
             ["list", "--size", "100"], ["list", "--status", "active", "--size", "100"],
             ["list", "--search", "bridge"], ["list", "--json", "--size", "100"],
-            ["list", "--company", "brickline-digital", "--json"],
-            ["show", LC.activeHarbour], ["show", LC.activeShop, "--json"], ["show", movedDrone],
-            ["show", LC.pendingFlour, "--at", base],
+            ["show", LC.activeHarbour], ["show", LC.activeShop, "--json"], ["show", LC.pendingFlour, "--at", base],
             ["log"], ["log", "--json"], ["log", LC.pendingRotterdam], ["log", movedDrone, "--json"],
-            ["log", "-n", "3"],
             ["audit"], ["audit", "--json"], ["audit", "--contract", movedDrone],
-            ["audit", "--contract", LC.pendingRotterdam, "--json"], ["audit", "--event", "activated"],
-            ["check"], ["check", "--format", "json"], ["check", "--base", base],
-            ["check", "--base", base, "--format", "json"], ["check", "--base", "HEAD~2"],
+            ["audit", "--contract", LC.pendingRotterdam, "--json"],
+            ["check"], ["check", "--base", base], ["check", "--base", base, "--format", "json"],
             ["review", "--base", base], ["review", "--base", base, "--format", "json"],
-            ["diff", LC.activeWebsite], ["diff", LC.pendingRotterdam, base, "HEAD"], ["diff", movedDrone, base],
-            ["expiring", "--days", "400"], ["expiring", "--days", "3650", "--json"],
-            ["company", "list"], ["company", "list", "--json"],
+            ["diff", LC.activeWebsite], ["diff", movedDrone, base, "HEAD"],
+            ["expiring", "--days", "3650", "--json"], ["company", "list", "--json"],
         ]
     }
 
@@ -100,11 +95,16 @@ enum CacheKit {
         try verbs.map { try answer(sb, $0, in: dir, now: now) }
     }
 
-    /// Each verb on a cold start: the cache folder removed before each.
-    static func coldAnswers(_ sb: Sandbox, _ verbs: [[String]], in dir: String, now: String) throws -> [Answer] {
+    /// Each verb on a cold start: the cache folder removed before each. With `warm`, each verb
+    /// is run again at once and that answer passed to it.
+    static func coldAnswers(
+        _ sb: Sandbox, _ verbs: [[String]], in dir: String, now: String, warm: ((Answer) -> Void)? = nil
+    ) throws -> [Answer] {
         try verbs.map { v in
             try remove(sb, dir)
-            return try answer(sb, v, in: dir, now: now)
+            let cold = try answer(sb, v, in: dir, now: now)
+            if let warm { warm(try answer(sb, v, in: dir, now: now)) }
+            return cold
         }
     }
 
@@ -146,7 +146,7 @@ enum CacheKit {
 
     /// Ways to damage one file, each repeatable.
     enum Damage: String, CaseIterable {
-        case emptied, halved, garbage, flippedByte
+        case emptied, halved, garbage, flippedByte, flippedHeaderByte, flippedLastByte
 
         func apply(_ bytes: [UInt8], seed: UInt64) -> [UInt8] {
             switch self {
@@ -158,10 +158,13 @@ enum CacheKit {
                     state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                     return UInt8(truncatingIfNeeded: state >> 33)
                 }
-            case .flippedByte:
+            case .flippedByte, .flippedHeaderByte, .flippedLastByte:
                 guard !bytes.isEmpty else { return [0xff] }
                 var b = bytes
-                b[Int(seed % UInt64(b.count))] ^= 0xff
+                let at =
+                    self == .flippedLastByte
+                    ? b.count - 1 : self == .flippedHeaderByte ? Int(seed % 48) % b.count : Int(seed % UInt64(b.count))
+                b[at] ^= 0xff
                 return b
             }
         }
@@ -198,18 +201,13 @@ struct CacheIsACacheTests {
             let base = try CacheKit.build(sb)
             let verbs = CacheKit.verbs(base: base)
             let now = CacheKit.clock()
-            let cold = try CacheKit.coldAnswers(sb, verbs, in: "demo", now: now)
+            var warm: [CacheKit.Answer] = []
+            let cold = try CacheKit.coldAnswers(sb, verbs, in: "demo", now: now) { warm.append($0) }
             // The history really is there: the move, the hand-made transition, the merge.
             #expect(cold.allSatisfy { $0.exitCode == 0 || $0.exitCode == 1 }, "\(cold)")
             #expect(cold[verbs.firstIndex(of: ["audit"])!].stdout.contains("moved"), "\(cold)")
 
             // Warm: each verb right after its own cold run, then all of them again in a row.
-            var warm: [CacheKit.Answer] = []
-            for v in verbs {
-                try CacheKit.remove(sb, "demo")
-                _ = try CacheKit.answer(sb, v, in: "demo", now: now)
-                warm.append(try CacheKit.answer(sb, v, in: "demo", now: now))
-            }
             CacheKit.expectSame(warm, cold, verbs, "warm (the same verb twice)")
             CacheKit.expectSame(try CacheKit.answers(sb, verbs, in: "demo", now: now), cold, verbs, "all warm")
             let cached = CacheKit.files(sb, "demo")
@@ -251,19 +249,6 @@ struct CacheIsACacheTests {
                     got.append(try CacheKit.answer(sb, v, in: "demo", now: now))
                 }
                 CacheKit.expectSame(got, cold, verbs, "every cache file \(damage.rawValue)")
-            }
-
-            // One file at a time, the others intact: a byte flipped in its header (the binding and
-            // name), in its middle, and at its end.
-            for (rel, bytes) in warm.sorted(by: { $0.key < $1.key }) where !bytes.isEmpty {
-                for at in Set([min(12, bytes.count - 1), bytes.count / 2, bytes.count - 1]).sorted() {
-                    var files = warm
-                    files[rel]![at] ^= 0xff
-                    try CacheKit.restore(sb, "demo", files)
-                    CacheKit.expectSame(
-                        try CacheKit.answers(sb, verbs, in: "demo", now: now), cold, verbs,
-                        "\(rel) with byte \(at) flipped")
-                }
             }
         }
     }
