@@ -115,7 +115,8 @@ enum WorkingTreeScan {
         }
 
         func deletedBelow(_ dir: String) throws {
-            guard let headTree else { return }
+            // Pactoria's own folders are never a workspace change, even when a commit tracks them.
+            guard let headTree, dir != Workspace.cacheDirectory, dir != ".pactoria/secrets" else { return }
             for path in try repo.files(inTree: headTree, under: dir).keys {
                 entries.append(StatusEntry(path: path, flags: .workdirDeleted))
             }
