@@ -59,13 +59,17 @@ struct AuditCommand: ParsableCommand {
             day.timeZone = TimeZone(identifier: "UTC")
             var table = Table()
             table.maxWidths = [nil, nil, nil, 40, nil, 60]
+            // Entries of one commit share its time: format each time once.
+            var shown: (time: Date, text: String)?
             for e in entries {
+                let when = shown?.time == e.time ? shown!.text : day.string(from: e.time)
+                shown = (e.time, when)
                 var what = e.event.replacingOccurrences(of: "contract.", with: "")
                 if let f = e.from, let to = e.to { what += " (\(f) → \(to))" }
                 var note = e.reason.map { "reason: \($0)" } ?? ""
                 if e.inferred { note = e.details.joined(separator: "; ") }
                 table.add([
-                    t.paint(e.commit.short, .yellow), day.string(from: e.time) + (e.inferred ? " *" : "  "),
+                    t.paint(e.commit.short, .yellow), when + (e.inferred ? " *" : "  "),
                     what, e.ref?.description ?? String(e.contractID.prefix(8)), actorName(e.actor), note,
                 ])
             }

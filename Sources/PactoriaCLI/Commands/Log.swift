@@ -29,7 +29,7 @@ struct Log: ParsableCommand {
             let ws = try global.workspace()
             let t = global.terminal
             if let spec = contract {
-                let s = try ContractViews.resolve(ws, spec)
+                let s = try History.locate(ws, spec)
                 var entries = try History.contract(ws, id: s.id, ref: s.ref)
                 if let maxCount { entries = Array(entries.prefix(maxCount)) }
                 if json {
@@ -83,8 +83,11 @@ struct Log: ParsableCommand {
 
 func day(_ d: Date) -> String { String(iso(d).prefix(10)) }
 
-func iso(_ d: Date) -> String {
+func iso(_ d: Date) -> String { isoFormatter.string(from: d) }
+
+/// One formatter for the whole run (making one costs more than formatting a date).
+nonisolated(unsafe) private let isoFormatter: ISO8601DateFormatter = {
     let f = ISO8601DateFormatter()
     f.formatOptions = [.withInternetDateTime]
-    return f.string(from: d)
-}
+    return f
+}()

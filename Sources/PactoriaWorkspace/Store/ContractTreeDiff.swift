@@ -14,6 +14,11 @@ public struct ContractTreeChange: Sendable {
     public var afterError: WorkspaceError?
     public var yamlChanged: Bool
     public var contentChanged: Bool
+    /// The blob ids of the two files on each side (nil: absent there).
+    var yamlBefore: ObjectID?
+    var yamlAfter: ObjectID?
+    var mdBefore: ObjectID?
+    var mdAfter: ObjectID?
 
     /// Where the contract is now (or was, if it is gone).
     public var ref: ContractRef { afterRef ?? beforeRef! }
@@ -28,36 +33,67 @@ public enum ContractTreeDiff {
     public static func changes(_ repo: Repository, from old: ObjectID?, to new: ObjectID?) throws(WorkspaceError)
         -> [ContractTreeChange]
     {
-        let paths: [TreeChange]
-        do { paths = try repo.changedPaths(from: old, to: new, under: "companies") } catch {
+        try changes(repo, from: old, to: new, readContent: true)
+    }
+
+    /// The changes between two trees. Both sides' blob ids come from the tree diff itself; only a
+    /// contract's file that the diff does not list (unchanged) is looked up, in one tree. A YAML
+    /// file unchanged on both sides is parsed once. Without `readContent` the Markdown is not read
+    /// (`beforeContent`/`afterContent` stay nil; `contentChanged` still holds).
+    static func changes(_ repo: Repository, from old: ObjectID?, to new: ObjectID?, readContent: Bool)
+        throws(WorkspaceError) -> [ContractTreeChange]
+    {
+        let files: [TreeFileChange]
+        do { files = try repo.changedFiles(from: old, to: new, under: "companies") } catch {
             throw .repository("cannot compare trees", detail: "\(error)")
         }
-        var refs = Set<ContractRef>()
-        for p in paths {
-            if let r = ContractRef(path: p.oldPath) { refs.insert(r) }
-            if let r = ContractRef(path: p.newPath) { refs.insert(r) }
+        var sides: [ContractRef: (yaml: TreeFileChange?, md: TreeFileChange?)] = [:]
+        for f in files {
+            guard let r = ContractRef(path: f.path) else { continue }
+            if f.path.hasSuffix(".yaml") {
+                sides[r, default: (nil, nil)].yaml = f
+            } else {
+                sides[r, default: (nil, nil)].md = f
+            }
+        }
+        /// A file the diff does not list is the same in both trees: one lookup.
+        func unchanged(_ path: String) -> ObjectID? {
+            (new ?? old).flatMap { try? repo.blobID(inTree: $0, path: path) }
+        }
+        func parse(_ ref: ContractRef, _ bytes: [UInt8]) throws(WorkspaceError) -> LoadedContract {
+            try Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
         }
         var changes: [ContractTreeChange] = []
-        for ref in refs.sorted() {
-            let yamlOld = old.flatMap { try? repo.blobID(inTree: $0, path: ref.yamlPath) }
-            let yamlNew = new.flatMap { try? repo.blobID(inTree: $0, path: ref.yamlPath) }
-            let mdOld = old.flatMap { try? repo.blobID(inTree: $0, path: ref.markdownPath) }
-            let mdNew = new.flatMap { try? repo.blobID(inTree: $0, path: ref.markdownPath) }
+        changes.reserveCapacity(sides.count)
+        for ref in sides.keys.sorted() {
+            let s = sides[ref]!
+            let same = s.yaml == nil ? unchanged(ref.yamlPath) : nil
+            let yamlOld = s.yaml.map(\.oldBlob) ?? same
+            let yamlNew = s.yaml.map(\.newBlob) ?? same
+            let mdSame = s.md == nil ? unchanged(ref.markdownPath) : nil
+            let mdOld = s.md.map(\.oldBlob) ?? mdSame
+            let mdNew = s.md.map(\.newBlob) ?? mdSame
             var c = ContractTreeChange(
                 beforeRef: (yamlOld ?? mdOld) != nil ? ref : nil, afterRef: (yamlNew ?? mdNew) != nil ? ref : nil,
                 yamlChanged: yamlOld != yamlNew, contentChanged: mdOld != mdNew)
-            if let y = yamlOld, let bytes = try? repo.blob(y) {
-                c.before = try? Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
-            }
+            c.yamlBefore = yamlOld
+            c.yamlAfter = yamlNew
+            c.mdBefore = mdOld
+            c.mdAfter = mdNew
             if let y = yamlNew, let bytes = try? repo.blob(y) {
-                do {
-                    c.after = try Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
-                } catch {
-                    c.afterError = error
+                do { c.after = try parse(ref, bytes) } catch { c.afterError = error }
+            }
+            if let y = yamlOld {
+                if y == yamlNew {
+                    c.before = c.after
+                } else if let bytes = try? repo.blob(y) {
+                    c.before = try? parse(ref, bytes)
                 }
             }
-            c.beforeContent = mdOld.flatMap { try? repo.blob($0) }
-            c.afterContent = mdNew.flatMap { try? repo.blob($0) }
+            if readContent {
+                c.beforeContent = mdOld.flatMap { try? repo.blob($0) }
+                c.afterContent = mdNew == mdOld ? c.beforeContent : mdNew.flatMap { try? repo.blob($0) }
+            }
             changes.append(c)
         }
         // Pair a contract that vanished from one path with the one that appeared under its id.
@@ -73,7 +109,9 @@ public enum ContractTreeDiff {
             changes[i].beforeRef = changes[j].beforeRef
             changes[i].before = changes[j].before
             changes[i].beforeContent = changes[j].beforeContent
-            changes[i].contentChanged = changes[i].beforeContent != changes[i].afterContent
+            changes[i].yamlBefore = changes[j].yamlBefore
+            changes[i].mdBefore = changes[j].mdBefore
+            changes[i].contentChanged = changes[i].mdBefore != changes[i].mdAfter
             drop.insert(j)
         }
         return changes.enumerated().filter { !drop.contains($0.offset) }.map(\.element)

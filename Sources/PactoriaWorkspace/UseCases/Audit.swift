@@ -51,21 +51,32 @@ public enum Audit {
         guard let head = try Committer.head(repo) else { return [] }
         var contractID: String?
         if let spec = filter.contract {
-            if let s = try? ContractViews.resolve(ws, spec) {
+            if let s = try? History.locate(ws, spec) {
                 contractID = s.id.lowercased()
             } else {
                 guard spec.count >= 4 else { throw .notFound("no contract matches '\(spec)'") }
                 contractID = spec.lowercased()  // a contract no longer in the tree: match by id prefix
             }
         }
+        // Commits whose cached records name no such contract are skipped without decoding them.
+        let needle = contractID.flatMap { id in id.utf8.allSatisfy { $0 < 0x80 } ? Array(id.utf8) : nil }
         let event = filter.event.map { $0.hasPrefix("contract.") ? $0 : "contract." + $0 }
+        let cache = HistoryCache(ws)
+        defer { cache.save() }
         var out: [Entry] = []
         do {
             for c in try repo.walk(from: head) {
                 let day = Timestamp(secondsSinceEpoch: Int64(c.author.time.timeIntervalSince1970)).date
                 if let since = filter.since, day < since { continue }
                 if let until = filter.until, day > until { continue }
-                for e in try entries(of: c, repo: repo) {
+                let trailers = AuditTrailers.parse(c.trailers)
+                if let contractID, let needle,
+                    !trailers.contains(where: { $0.id.lowercased().hasPrefix(contractID) }),
+                    cache.mentions(c.id, where: { HistoryCache.hasPrefixFolded($0, needle) }) == false
+                {
+                    continue
+                }
+                for e in entries(of: c, trailers: trailers, records: try cache.records(c, repo: repo)) {
                     if let contractID, !e.contractID.lowercased().hasPrefix(contractID) { continue }
                     if let event, e.event != event { continue }
                     if let actor = filter.actor?.lowercased(), !e.actor.lowercased().contains(actor) { continue }
@@ -83,51 +94,45 @@ public enum Audit {
     }
 
     /// The audit entries of one commit: its trailers, plus inferred entries for contracts it
-    /// changed without saying so. Merge commits contribute only their trailers.
-    static func entries(of c: CommitInfo, repo: Repository) throws -> [Entry] {
-        let trailers = AuditTrailers.parse(c.trailers)
+    /// changed without saying so (for a merge, only changes that differ from every parent).
+    static func entries(of c: CommitInfo, trailers: [ContractEvent], records: [HistoryRecord]) -> [Entry] {
         let authorText = "\(c.author.name) <\(c.author.email)>"
-        let isMerge = c.parents.count > 1
-        let parentTree = try c.parents.first.map { try repo.treeID(ofCommit: $0) }
-        let changes = try ContractTreeDiff.changes(repo, from: parentTree, to: c.treeID)
-        // A merge's own changes are those that differ from every parent (the rest came in with
-        // the merged commits, which have their own entries).
-        var ownInMerge = Set(changes.map(\.ref))
-        if isMerge {
-            for p in c.parents.dropFirst() {
-                let other = Set(
-                    try ContractTreeDiff.changes(repo, from: try repo.treeID(ofCommit: p), to: c.treeID).map(\.ref))
-                ownInMerge.formIntersection(other)
-            }
-        }
-        var byID: [String: ContractTreeChange] = [:]
-        for ch in changes { if let id = ch.id?.lowercased() { byID[id] = ch } }
+        var byID: [String: HistoryRecord] = [:]
+        for r in records { byID[r.id.lowercased()] = r }
 
         var out: [Entry] = []
         var covered = Set<String>()
         for t in trailers {
-            let ch = byID[t.id.lowercased()]
+            let r = byID[t.id.lowercased()]
             covered.insert(t.id.lowercased())
             out.append(
                 Entry(
                     commit: c.id, time: c.author.time, author: authorText, subject: c.summary, contractID: t.id,
-                    ref: ch?.ref, title: ch?.after?.contract.title ?? ch?.before?.contract.title, event: t.event,
-                    from: t.from, to: t.to, actor: t.actor ?? authorText, reason: t.reason,
-                    version: t.version == 0 ? nil : t.version, inferred: false, details: []))
+                    ref: r?.ref, title: r?.title, event: t.event, from: t.from, to: t.to, actor: t.actor ?? authorText,
+                    reason: t.reason, version: t.version == 0 ? nil : t.version, inferred: false, details: []))
         }
-        for ch in changes where !isMerge || ownInMerge.contains(ch.ref) {
-            guard let id = ch.id, !covered.contains(id.lowercased()) else { continue }
-            out.append(infer(ch, id: id, commit: c, author: authorText))
+        for r in records where r.own && !covered.contains(r.id.lowercased()) {
+            out.append(
+                Entry(
+                    commit: c.id, time: c.author.time, author: authorText, subject: c.summary, contractID: r.id,
+                    ref: r.ref, title: r.title, event: r.event, from: r.from, to: r.to, actor: authorText,
+                    reason: r.reason, version: r.version, inferred: true, details: r.details))
         }
         return out
     }
 
+    /// What an inferred event says about a change, worked out from its two sides.
+    struct Inferred {
+        var event = "contract.updated"
+        var from: String?
+        var to: String?
+        var reason: String?
+        var details: [String] = []
+    }
+
     /// Works out what a change was from the two sides.
-    static func infer(_ ch: ContractTreeChange, id: String, commit c: CommitInfo, author: String) -> Entry {
-        var e = Entry(
-            commit: c.id, time: c.author.time, author: author, subject: c.summary, contractID: id, ref: ch.ref,
-            title: ch.after?.contract.title ?? ch.before?.contract.title, event: "contract.updated", from: nil, to: nil,
-            actor: author, reason: nil, version: ch.after?.contract.version, inferred: true, details: [])
+    static func infer(_ ch: ContractTreeChange) -> Inferred {
+        var e = Inferred()
         guard let before = ch.before?.contract else {
             e.event = "contract.created"
             e.details = ["created with status \(ch.after?.contract.status ?? "?")"]

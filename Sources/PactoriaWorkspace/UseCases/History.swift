@@ -39,73 +39,49 @@ public enum History {
     public static func parseEvents(_ c: CommitInfo) -> [ContractEvent] { AuditTrailers.parse(c.trailers) }
 
     /// The versions of one contract, newest first, following it by id across renames.
+    ///
+    /// Every commit, newest first and children before parents, as `git log -- PATH` walks: work
+    /// done on a branch and merged in shows as the commits that made it. A merge shows only when
+    /// its contract differs from every parent's (it resolved or combined changes). Each commit's
+    /// changes come from the history cache, so a warm query reads no tree.
     public static func contract(_ ws: Workspace, id: String, ref: ContractRef) throws(WorkspaceError) -> [ContractEntry]
     {
         let repo = try ws.repository()
         guard let head = try headOrNil(repo) else { return [] }
+        let cache = HistoryCache(ws)
+        defer { cache.save() }
+        let lowered = id.lowercased()
+        let needle = Array(lowered.utf8)
         var out: [ContractEntry] = []
-        var path: ContractRef? = ref
+        var path = ref
         do {
-            // Every commit, newest first and children before parents, as `git log -- PATH` walks:
-            // work done on a branch and merged in shows as the commits that made it. A merge shows
-            // only when its contract differs from every parent's (it resolved or combined changes).
             for c in try repo.walk(from: head) {
-                // Where is the contract in this commit?
-                var here = try path.flatMap { p in try repo.blobID(inTree: c.treeID, path: p.yamlPath) != nil ? p : nil
-                }
-                if here == nil { here = try find(id: id, in: c.treeID, repo: repo) }
-                guard let current = here else {
-                    // Not in this commit: deleted later on, or a side branch that never had it.
-                    continue
+                if cache.mentions(c.id, where: { HistoryCache.equalFolded($0, needle) }) == false { continue }
+                let mine = try cache.records(c, repo: repo).filter { $0.id.lowercased() == lowered }
+                // Where the contract was last seen, else wherever the commit has it.
+                guard let r = mine.first(where: { $0.afterRef == path && $0.hasYAML }) ?? mine.last(where: \.hasYAML),
+                    let current = r.afterRef
+                else {
+                    continue  // deleted here, or not changed by this commit
                 }
                 path = current
-                /// The contract's place and blobs in a parent.
-                func state(in parent: ObjectID) throws -> (ref: ContractRef?, yaml: ObjectID?, md: ObjectID?) {
-                    let tree = try repo.treeID(ofCommit: parent)
-                    let ref =
-                        try repo.blobID(inTree: tree, path: current.yamlPath) != nil
-                        ? current : try find(id: id, in: tree, repo: repo)
-                    return (
-                        ref, try ref.flatMap { try repo.blobID(inTree: tree, path: $0.yamlPath) },
-                        try ref.flatMap { try repo.blobID(inTree: tree, path: $0.markdownPath) }
-                    )
-                }
-                let yamlNow = try repo.blobID(inTree: c.treeID, path: current.yamlPath)
-                let mdNow = try repo.blobID(inTree: c.treeID, path: current.markdownPath)
-                let parents = try c.parents.map(state(in:))
-                if parents.contains(where: { $0.ref == current && $0.yaml == yamlNow && $0.md == mdNow }) { continue }
-                // Compared with the first parent that has it (a merge may bring it from its second).
-                let base = parents.first(where: { $0.ref != nil })
-                let before = base?.ref
-                let yamlBefore = base?.yaml
-                let mdBefore = base?.md
-
-                let text = try yamlNow.map { String(decoding: try repo.blob($0), as: UTF8.self) }
-                let contract = text.flatMap { try? Workspace.decodeContract(ref: current, text: $0).contract }
-                let trailer = parseEvents(c).last { $0.id.lowercased() == id.lowercased() }
+                if !r.own { continue }  // a merge that took it unchanged from a parent
+                let trailer = parseEvents(c).last { $0.id.lowercased() == lowered }
                 var event: String
                 let inferred: Bool
                 if let trailer, !trailer.event.isEmpty {
                     event = trailer.event
                     inferred = false
                 } else {
+                    event = r.logEvent
                     inferred = true
-                    if before == nil {
-                        event = "contract.created"
-                    } else if mdNow != mdBefore {
-                        event = "contract.content_changed"
-                    } else if before != current && yamlNow == yamlBefore {
-                        event = "contract.renamed"
-                    } else {
-                        event = "contract.updated"
-                    }
                 }
                 if event.isEmpty { event = "contract.updated" }
                 out.append(
                     ContractEntry(
-                        commit: c, ref: current, version: contract?.version, status: contract?.status, event: event,
+                        commit: c, ref: current, version: r.version, status: r.status, event: event,
                         inferred: inferred))
-                if before == nil { break }  // created here: nothing older concerns it
+                if r.logCreated { break }  // created here: nothing older concerns it
             }
         } catch let e as WorkspaceError {
             throw e
@@ -113,6 +89,48 @@ public enum History {
             throw .repository("cannot read history", detail: "\(error)")
         }
         return out
+    }
+
+    /// The contract named by `spec` (as `ContractViews.resolve` finds it): its id and place. A
+    /// path, `company/stem` or a stem that names exactly one readable contract file is read alone,
+    /// without loading every contract's summary; anything else goes through the contract index.
+    public static func locate(_ ws: Workspace, _ spec: String) throws(WorkspaceError) -> (id: String, ref: ContractRef)
+    {
+        if let ref = quickRef(ws, spec), FileSystem.kind(ws.absolute(ref.yamlPath)) == .regular,
+            let loaded = try? ws.loadContract(ref), !loaded.contract.id.isEmpty,
+            // As the index reads it: metadata without its required fields is no contract.
+            !loaded.problems.contains(where: {
+                $0.message == "is required" || $0.message == "must be a YAML mapping of fields"
+            })
+        {
+            return (loaded.contract.id, ref)
+        }
+        let s = try ContractViews.resolve(ws, spec)
+        return (s.id, s.ref)
+    }
+
+    /// The one place `spec` can name without consulting the index, if there is one.
+    static func quickRef(_ ws: Workspace, _ spec: String) -> ContractRef? {
+        func plain(_ s: Substring) -> Bool {
+            !s.isEmpty && !s.hasPrefix(".") && !s.contains("/") && !s.contains("\0")
+        }
+        if spec.hasSuffix(".yaml") || spec.hasSuffix(".md") {
+            let abs = FileSystem.absolute(spec)
+            let rel = abs.hasPrefix(ws.root + "/") ? String(abs.dropFirst(ws.root.count + 1)) : spec
+            guard let ref = ContractRef(path: rel) ?? ContractRef(path: spec) else { return nil }
+            return ws.companySlugs().contains(ref.company) ? ref : nil
+        }
+        if spec.contains("/") {
+            let parts = spec.split(separator: "/")
+            guard parts.count == 2, plain(parts[0]), plain(parts[1]), ws.companySlugs().contains(String(parts[0]))
+            else { return nil }
+            return ContractRef(company: String(parts[0]), stem: String(parts[1]))
+        }
+        guard plain(Substring(spec)) else { return nil }
+        let found = ws.companySlugs().filter {
+            FileSystem.exists(ws.absolute("companies/\($0)/contracts/\(spec).yaml"))
+        }
+        return found.count == 1 ? ContractRef(company: found[0], stem: spec) : nil
     }
 
     /// Looks for the contract with `id` anywhere in a tree (used only when it is not where it was).
