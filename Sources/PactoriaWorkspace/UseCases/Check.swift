@@ -34,6 +34,22 @@ public enum Check {
     /// What to check: HEAD's tree, plus every commit since `base`, or the index against HEAD.
     public static func run(_ ws: Workspace, base: String? = nil, staged: Bool = false) throws(WorkspaceError) -> Report
     {
+        try compute(ws, base: base, staged: staged).report
+    }
+
+    /// A check's report and what it computed on the way, for the review to reuse.
+    struct Computed {
+        var report: Report
+        /// The commits since the base, newest first (empty without a base).
+        var commits: [CommitInfo] = []
+        var headTree: ObjectID? = nil
+        /// The contract changes of HEAD's own commit when it has one parent: (parent tree, changes).
+        var headChanges: (from: ObjectID?, changes: [ContractTreeChange])? = nil
+    }
+
+    static func compute(_ ws: Workspace, base: String? = nil, staged: Bool = false) throws(WorkspaceError)
+        -> Computed
+    {
         let repo = try ws.repository()
         let policy = ws.config.policy
         var findings: [Finding] = []
@@ -66,19 +82,22 @@ public enum Check {
             findings += try fileFindings(repo, from: headTree, to: indexTree, commit: nil).filter {
                 $0.rule == Rule.notRegular || $0.rule == Rule.invalidText || $0.rule == Rule.requiredFile
             }
-            return Report(findings: findings, contractsChecked: 0, commitsChecked: 0)
+            return Computed(report: Report(findings: findings, contractsChecked: 0, commitsChecked: 0))
         }
         guard let head = try Committer.head(repo) else {
-            return Report(findings: [], contractsChecked: 0, commitsChecked: 0)
+            return Computed(report: Report(findings: [], contractsChecked: 0, commitsChecked: 0))
         }
         let headTree: ObjectID
         do { headTree = try repo.treeID(ofCommit: head) } catch {
             throw .repository("cannot read HEAD", detail: "\(error)")
         }
-        let (treeFindings, count) = try validateTree(repo, headTree)
+        let (treeFindings, count) = try validateTree(repo, headTree, cacheRoot: ws.root)
         findings += treeFindings
+        var computed = Computed(report: Report(findings: [], contractsChecked: count, commitsChecked: 0))
+        computed.headTree = headTree
         if let base {
             let commits = try range(repo, base: base, head: head)
+            computed.commits = commits
             for c in commits.reversed() {
                 commitsChecked += 1
                 let parentTrees = try c.parents.map { (p: ObjectID) throws(WorkspaceError) -> ObjectID in
@@ -92,9 +111,10 @@ public enum Check {
                         $0.id.lowercased()
                     })
                 if parentTrees.count <= 1 {
-                    findings += try changeFindings(
-                        repo, from: parentTrees.first, to: c.treeID, commit: c.id, policy: policy, today: day,
-                        movedIDs: moves)
+                    let changes = try ContractTreeDiff.changes(repo, from: parentTrees.first, to: c.treeID)
+                    if c.id == head { computed.headChanges = (parentTrees.first, changes) }
+                    findings += changeFindings(
+                        changes, commit: c.id, policy: policy, today: day, movedIDs: moves)
                     findings += try fileFindings(repo, from: parentTrees.first, to: c.treeID, commit: c.id)
                 } else {
                     // What the merge itself changed: the paths that differ from every parent.
@@ -112,7 +132,8 @@ public enum Check {
                 }
             }
         }
-        return Report(findings: findings, contractsChecked: count, commitsChecked: commitsChecked)
+        computed.report = Report(findings: findings, contractsChecked: count, commitsChecked: commitsChecked)
+        return computed
     }
 
     /// Commits reachable from `head` but not from `base`, newest first.
@@ -121,13 +142,8 @@ public enum Check {
         do { baseID = try repo.resolveCommit(base) } catch {
             throw .unknownValue(field: "base", value: base, message: "no such revision")
         }
-        do {
-            var hidden = Set<ObjectID>()
-            for c in try repo.walk(from: baseID) { hidden.insert(c.id) }
-            var out: [CommitInfo] = []
-            for c in try repo.walk(from: head) where !hidden.contains(c.id) { out.append(c) }
-            return out
-        } catch {
+        // Only the commits of the range are visited (git's revwalk with the base hidden).
+        do { return try repo.commits(from: head, hiding: baseID) } catch {
             throw .repository("cannot walk history", detail: "\(error)")
         }
     }
@@ -139,9 +155,13 @@ public enum Check {
             throw .unknownValue(field: "base", value: base, message: "no such revision")
         }
         do {
-            var ancestors = Set<ObjectID>()
-            for c in try repo.walk(from: baseID) { ancestors.insert(c.id) }
-            for c in try repo.walk(from: head) where ancestors.contains(c.id) { return c.id }
+            let bases = try repo.mergeBases(baseID, head)
+            if bases.count == 1 { return bases[0] }
+            // Several best common ancestors (criss-cross merges): the first in HEAD's history.
+            if !bases.isEmpty {
+                let set = Set(bases)
+                for c in try repo.walk(from: head) where set.contains(c.id) { return c.id }
+            }
         } catch {
             throw .repository("cannot walk history", detail: "\(error)")
         }
@@ -239,7 +259,13 @@ public enum Check {
 
     /// Every contract in `tree` parses and follows the field rules; ids are unique; every entry is
     /// a regular file or a directory.
-    static func validateTree(_ repo: Repository, _ tree: ObjectID) throws(WorkspaceError) -> ([Finding], Int) {
+    ///
+    /// With `cacheRoot` (the workspace root), what each contract file yields is taken from the
+    /// validation cache when its blob was seen before, so only new blobs are read and parsed
+    /// (both cores); the findings are the same, in the same order, with or without it.
+    static func validateTree(_ repo: Repository, _ tree: ObjectID, cacheRoot: String? = nil) throws(WorkspaceError)
+        -> ([Finding], Int)
+    {
         let files: [String: ObjectID]
         do { files = try repo.files(inTree: tree, under: "companies") } catch {
             throw .repository("cannot read HEAD's tree", detail: "\(error)")
@@ -273,43 +299,36 @@ public enum Check {
                     file: "companies/\(c)/company.yaml", line: nil, commit: nil, rule: Rule.requiredFile,
                     message: "company '\(c)' has contracts but no company.yaml"))
         }
+        let contracts: [TreeFile] = files.sorted(by: { $0.key < $1.key }).compactMap { path, blob in
+            ContractRef(path: path).map { TreeFile(path: path, ref: $0, blob: blob) }
+        }
+        let verdicts = self.verdicts(repo, contracts, tree: tree, cacheRoot: cacheRoot)
         var ids: [String: [ContractRef]] = [:]
         var count = 0
-        for (path, blob) in files.sorted(by: { $0.key < $1.key }) {
-            guard let ref = ContractRef(path: path) else { continue }
-            let raw = (try? repo.blob(blob)) ?? []
-            if let offset = TextRules.invalidUTF8Offset(raw) {
+        for (c, verdict) in zip(contracts, verdicts) {
+            switch verdict {
+            case .invalidUTF8(let offset):
                 findings.append(
                     Finding(
-                        file: path, line: nil, commit: nil, rule: Rule.invalidText,
+                        file: c.path, line: nil, commit: nil, rule: Rule.invalidText,
                         message: "invalid UTF-8 at byte \(offset)"))
-                continue
-            }
-            if path.hasSuffix(".md") {
-                if files[ref.yamlPath] == nil {
+            case .markdown:
+                if files[c.ref.yamlPath] == nil {
                     findings.append(
                         Finding(
-                            file: path, line: nil, commit: nil, rule: "orphan-content",
-                            message: "content without metadata: \(ref.yamlPath) is missing"))
+                            file: c.path, line: nil, commit: nil, rule: "orphan-content",
+                            message: "content without metadata: \(c.ref.yamlPath) is missing"))
                 }
-                continue
-            }
-            count += 1
-            let text = String(decoding: raw, as: UTF8.self)
-            do {
-                let loaded = try Workspace.decodeContract(ref: ref, text: text)
-                for p in loaded.problems {
+            case .contract(let id, let stored):
+                count += 1
+                for s in stored {
                     findings.append(
-                        Finding(
-                            file: p.file, line: p.line, commit: nil, rule: "invalid-metadata", message: fieldMessage(p))
-                    )
+                        Finding(file: s.file ?? c.path, line: s.line, commit: nil, rule: s.rule, message: s.message))
                 }
-                if !loaded.contract.id.isEmpty { ids[loaded.contract.id.lowercased(), default: []].append(ref) }
-            } catch {
-                findings.append(finding(from: error, file: path, commit: nil))
+                if !id.isEmpty { ids[id.lowercased(), default: []].append(c.ref) }
             }
         }
-        for (id, refs) in ids where refs.count > 1 {
+        for (id, refs) in ids.sorted(by: { $0.key < $1.key }) where refs.count > 1 {
             for r in refs {
                 findings.append(
                     Finding(
@@ -322,13 +341,92 @@ public enum Check {
         return (findings, count)
     }
 
+    /// A contract file of a tree.
+    struct TreeFile: Sendable {
+        var path: String
+        var ref: ContractRef
+        var blob: ObjectID
+    }
+
+    /// What each of `contracts` yields: from the cache where its blob was seen at its path, else
+    /// read (one thread: libgit2) and parsed (every core, in batches); the cache is then saved
+    /// with the entries of this tree only. A cache tracked in `tree` (one that came with a clone)
+    /// is neither read nor written.
+    static func verdicts(_ repo: Repository, _ contracts: [TreeFile], tree: ObjectID, cacheRoot: String?)
+        -> [ValidationCache.Verdict]
+    {
+        let tracked = ((try? repo.mode(inTree: tree, path: Workspace.cacheDirectory)) ?? nil) != nil
+        let root = tracked ? nil : cacheRoot
+        let cache = root.map { ValidationCache.load(root: $0) } ?? ValidationCache()
+        var out: [ValidationCache.Verdict?] = Array(repeating: nil, count: contracts.count)
+        var misses: [Int] = []
+        for (i, c) in contracts.enumerated() {
+            if let e = cache.entries[c.path], e.blob == c.blob { out[i] = e.verdict } else { misses.append(i) }
+        }
+        var fresh: [String: ValidationCache.Entry] = [:]
+        let batch = 512
+        var start = 0
+        while start < misses.count {
+            let part = Array(misses[start..<min(start + batch, misses.count)])
+            start += part.count
+            // A blob that cannot be read is checked as empty (as before) but not cached.
+            let raws: [[UInt8]?] = part.map { try? repo.blob(contracts[$0].blob) }
+            let files = part.map { contracts[$0] }
+            let results = IndexedResults<ValidationCache.Verdict>(count: part.count)
+            let chunks = min(part.count, 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
+            DispatchQueue.concurrentPerform(iterations: chunks) { k in
+                var j = k
+                while j < files.count {
+                    results.set(j, ValidationCache.verdict(path: files[j].path, ref: files[j].ref, raw: raws[j] ?? []))
+                    j += chunks
+                }
+            }
+            for (k, v) in results.values.enumerated() {
+                let i = part[k]
+                let verdict =
+                    v ?? ValidationCache.verdict(path: contracts[i].path, ref: contracts[i].ref, raw: raws[k] ?? [])
+                out[i] = verdict
+                if raws[k] != nil {
+                    fresh[contracts[i].path] = ValidationCache.Entry(blob: contracts[i].blob, verdict: verdict)
+                }
+            }
+        }
+        if let root {
+            // Keep this tree's entries only (an entry of a file no longer there is dropped).
+            let hits = contracts.count - misses.count
+            if !fresh.isEmpty || cache.entries.count != hits {
+                var next = ValidationCache()
+                next.entries.reserveCapacity(hits + fresh.count)
+                for c in contracts {
+                    if let e = fresh[c.path] {
+                        next.entries[c.path] = e
+                    } else if let e = cache.entries[c.path], e.blob == c.blob {
+                        next.entries[c.path] = e
+                    }
+                }
+                next.save(root: root)
+            }
+        }
+        return out.map { $0! }
+    }
+
     /// The rules applied to every contract that differs between two trees.
     static func changeFindings(
         _ repo: Repository, from old: ObjectID?, to new: ObjectID, commit: ObjectID?, policy: LifecyclePolicy,
         today: CalendarDate?, movedIDs: Set<String> = []
     ) throws(WorkspaceError) -> [Finding] {
+        changeFindings(
+            try ContractTreeDiff.changes(repo, from: old, to: new), commit: commit, policy: policy, today: today,
+            movedIDs: movedIDs)
+    }
+
+    /// The rules applied to each of `changes` (the contracts that differ between two trees).
+    static func changeFindings(
+        _ changes: [ContractTreeChange], commit: ObjectID?, policy: LifecyclePolicy, today: CalendarDate?,
+        movedIDs: Set<String> = []
+    ) -> [Finding] {
         var out: [Finding] = []
-        for ch in try ContractTreeDiff.changes(repo, from: old, to: new) {
+        for ch in changes {
             if let e = ch.afterError {
                 out.append(finding(from: e, file: ch.ref.yamlPath, commit: commit))
                 continue

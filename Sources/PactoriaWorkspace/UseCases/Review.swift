@@ -57,17 +57,28 @@ public enum Review {
         let repo = try ws.repository()
         guard let head = try Committer.head(repo) else { throw .refused("the repository has no commits yet") }
         let mergeBase = try Check.mergeBase(repo, base: base, head: head)
-        let commits = try Check.range(repo, base: base, head: head)
-        let check = try Check.run(ws, base: base)
+        // The check's own walk of the range and diff of HEAD's commit are reused.
+        let computed = try Check.compute(ws, base: base)
+        let check = computed.report
+        let commits = computed.commits
         let baseTree: ObjectID
         let headTree: ObjectID
         do {
             baseTree = try repo.treeID(ofCommit: mergeBase)
             headTree = try repo.treeID(ofCommit: head)
         } catch { throw .repository("cannot read the trees to compare", detail: "\(error)") }
+        let changes: [ContractTreeChange]
+        if let own = computed.headChanges, own.from == baseTree, computed.headTree == headTree {
+            changes = own.changes
+        } else {
+            changes = try ContractTreeDiff.changes(repo, from: baseTree, to: headTree)
+        }
+        // Where each file's findings are in the check's list (looked up per contract below).
+        var findingsByFile: [String: [Int]] = [:]
+        for (i, f) in check.findings.enumerated() { findingsByFile[f.file, default: []].append(i) }
         var companyNames: [String: String] = [:]
         var reviews: [ContractReview] = []
-        for ch in try ContractTreeDiff.changes(repo, from: baseTree, to: headTree) {
+        for ch in changes {
             let b = ch.before?.contract
             let a = ch.after?.contract
             let kind: ContractReview.Kind =
@@ -76,13 +87,15 @@ public enum Review {
             let company = ch.ref.company
             if companyNames[company] == nil {
                 let path = "companies/\(company)/company.yaml"
-                let text = (try? repo.file(at: head, path: path)).flatMap { $0 }.map {
+                let text = ((try? repo.blobID(inTree: headTree, path: path)) ?? nil).flatMap { try? repo.blob($0) }.map
+                {
                     String(decoding: $0, as: UTF8.self)
                 }
                 let name = text.flatMap { try? YAMLDocument.parse($0, file: path) }.flatMap { $0.root["name"]?.string }
                 companyNames[company] = name ?? company
             }
-            let findings = check.findings.filter { $0.file == ch.ref.yamlPath || $0.file == ch.ref.markdownPath }
+            let findings = ((findingsByFile[ch.ref.yamlPath] ?? []) + (findingsByFile[ch.ref.markdownPath] ?? []))
+                .sorted().map { check.findings[$0] }
             reviews.append(
                 ContractReview(
                     kind: kind, ref: ch.ref, previousRef: kind == .renamed ? ch.beforeRef : nil,
