@@ -60,6 +60,7 @@ public enum Check {
             // #12.20: the index git is committing (GIT_INDEX_FILE), however it was staged.
             let indexTree = try Hooks.stagedTree(repo)
             findings += Hooks.mergeFindings(ws)
+            findings += try cacheTrackedFindings(repo, tree: indexTree)
             // A Pactoria write in flight (a live writer, or a killed one whose journal could not be
             // finished because git holds the index lock): plain git must not commit its half.
             // When this very check (opening the workspace) has just finished or undone such a write,
@@ -93,6 +94,7 @@ public enum Check {
         }
         let (treeFindings, count) = try validateTree(repo, headTree, cacheRoot: ws.root)
         findings += treeFindings
+        findings += try cacheTrackedFindings(repo, tree: headTree)
         var computed = Computed(report: Report(findings: [], contractsChecked: count, commitsChecked: 0))
         computed.headTree = headTree
         if let base {
