@@ -38,6 +38,7 @@ extension Validator {
 
     /// A description of the first character `text` may not hold, or nil.
     public static func forbiddenCharacter(in text: String, multiline: Bool) -> String? {
+        if isPlainASCII(text, multiline: multiline) { return nil }
         for (offset, u) in text.unicodeScalars.enumerated() {
             let v = u.value
             if u == "\t" { continue }
@@ -60,6 +61,7 @@ extension Validator {
 
     /// The first markup or script `text` holds, after decoding entities and normalising, or nil.
     public static func markupOrScript(in text: String) -> String? {
+        if let answer = asciiMarkupOrScript(text) { return answer }
         let decoded = normalisedForMatching(text)
         // With every space and control removed: `java\tscript:`, `j a v a s c r i p t :`.
         let compact = String(

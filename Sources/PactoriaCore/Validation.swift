@@ -295,6 +295,7 @@ public enum Validator {
 
     /// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces.
     public static func isEmail(_ s: String) -> Bool {
+        if let answer = asciiIsEmail(s) { return answer }
         guard s.count <= 254, !s.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," }) else {
             return false
         }

@@ -52,13 +52,16 @@ struct ContractCounts {
                 } else {
                     var agg = Aggregate(counts: [:], contractsText: "")
                     var pairs: [String] = []
-                    for file in try repo.directoryEntries(ofTree: dir.id)
-                    where !file.isDirectory && file.name.hasSuffix(".yaml") {
-                        let ref = ContractRef(company: company.name, stem: String(file.name.dropLast(5)))
-                        if loaderStorage == nil { loaderStorage = ContractIndex.Loader(ws) }
-                        guard let s = loaderStorage!.summary(ref: ref, blob: file.id, repo: repo) else { continue }
+                    let files = try repo.directoryEntries(ofTree: dir.id)
+                        .filter { !$0.isDirectory && $0.name.hasSuffix(".yaml") }
+                        .map {
+                            (ref: ContractRef(company: company.name, stem: String($0.name.dropLast(5))), blob: $0.id)
+                        }
+                    if !files.isEmpty && loaderStorage == nil { loaderStorage = ContractIndex.Loader(ws) }
+                    for (file, summary) in zip(files, loaderStorage?.summaries(files, repo: repo) ?? []) {
+                        guard let s = summary else { continue }
                         agg.counts[s.status, default: 0] += 1
-                        pairs.append("\(s.id.lowercased()):\(ref.stem)")
+                        pairs.append("\(s.id.lowercased()):\(file.ref.stem)")
                     }
                     agg.contractsText = Substring(pairs.joined(separator: ","))
                     cache[key] = agg
@@ -104,8 +107,13 @@ struct ContractCounts {
 
     /// A committed contract's summary, parsed from its blob.
     static func summary(ref: ContractRef, blob: ObjectID, repo: Repository) -> ContractSummary? {
-        guard let bytes = try? repo.blob(blob),
-            let loaded = try? Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
+        guard let bytes = try? repo.blob(blob) else { return nil }
+        return summary(ref: ref, bytes: bytes)
+    }
+
+    /// A committed contract's summary, parsed from its blob's bytes.
+    static func summary(ref: ContractRef, bytes: [UInt8]) -> ContractSummary? {
+        guard let loaded = try? Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
         else { return nil }
         return ContractSummary(ref: ref, contract: loaded.contract)
     }
@@ -159,5 +167,37 @@ extension ContractIndex.Loader {
             dirty = true
         }
         return summary
+    }
+}
+
+extension ContractIndex.Loader {
+    /// As `summary(ref:blob:repo:)` for each of `files`, in order: the blobs are read one by one
+    /// (the repository is not shared between threads), then parsed on every core, and the cache
+    /// updated in order afterwards.
+    mutating func summaries(_ files: [(ref: ContractRef, blob: ObjectID)], repo: Repository) -> [ContractSummary?] {
+        var out = [ContractSummary?](repeating: nil, count: files.count)
+        var work: [(index: Int, ref: ContractRef, bytes: [UInt8])] = []
+        for (i, file) in files.enumerated() {
+            if let hit = cache[file.ref.yamlPath], hit.blob == file.blob {
+                out[i] = hit.summary
+            } else if let bytes = try? repo.blob(file.blob) {
+                work.append((i, file.ref, bytes))
+            }
+        }
+        let parsed = Parallel.map(work) { ContractCounts.summary(ref: $0.ref, bytes: $0.bytes) }
+        for (item, summary) in zip(work, parsed) {
+            guard let summary else { continue }
+            out[item.index] = summary
+            let path = item.ref.yamlPath
+            if cache[path] == nil {
+                // Known by blob only: a stamp that never matches keeps stat-based lookups honest.
+                cache[path] = ContractIndex.Entry(
+                    stamp: FileSystem.Stamp(size: -1, mtimeNanos: 0, ctimeNanos: 0, inode: 0),
+                    blob: files[item.index].blob,
+                    summary: summary)
+                dirty = true
+            }
+        }
+        return out
     }
 }

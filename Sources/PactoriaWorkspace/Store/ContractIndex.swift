@@ -157,25 +157,41 @@ public struct ContractIndex: Sendable {
 
         /// Parses the file on disk and remembers it under its stamp and blob id.
         mutating func parse(_ ref: ContractRef) throws(WorkspaceError) -> ContractSummary {
-            let path = ref.yamlPath
-            let stamp = FileSystem.stamp(ws.absolute(path))
-            let bytes = try ws.read(path, maxBytes: YAMLLimits.standard.maxBytes)
-            let loaded = try Workspace.decodeContract(ref: ref, text: try Workspace.utf8Text(bytes, file: path))
-            // Metadata without its required fields (a truncated file, say) is a problem to show,
-            // never a contract to invent from what is left.
-            let missing = loaded.problems.filter {
-                $0.message == "is required" || $0.message == "must be a YAML mapping of fields"
-            }
-            if !missing.isEmpty { throw .invalid(missing) }
-            let summary = ContractSummary(ref: ref, contract: loaded.contract)
-            if var stamp {
+            let (summary, entry) = try Self.parse(ref, root: ws.root, now: now).get()
+            remember(ref.yamlPath, entry)
+            return summary
+        }
+
+        /// The summary of the file on disk and the cache entry it deserves (nil when the file has
+        /// no stamp). Touches nothing shared, so that many files can be parsed at once.
+        static func parse(_ ref: ContractRef, root: String, now: Int64) -> Result<
+            (ContractSummary, Entry?), WorkspaceError
+        > {
+            Result { () throws(WorkspaceError) in
+                let path = ref.yamlPath
+                // As `Workspace.absolute` and `Workspace.read` (a Workspace is not shared between threads).
+                let stamp = FileSystem.stamp(root + "/" + path)
+                let bytes = try FileSystem.readInside(root: root, path, maxBytes: YAMLLimits.standard.maxBytes)
+                let loaded = try Workspace.decodeContract(ref: ref, text: try Workspace.utf8Text(bytes, file: path))
+                // Metadata without its required fields (a truncated file, say) is a problem to show,
+                // never a contract to invent from what is left.
+                let missing = loaded.problems.filter {
+                    $0.message == "is required" || $0.message == "must be a YAML mapping of fields"
+                }
+                if !missing.isEmpty { throw .invalid(missing) }
+                let summary = ContractSummary(ref: ref, contract: loaded.contract)
+                guard var stamp else { return (summary, nil) }
                 // A file changed within the last two seconds may change again within the same
                 // timestamp tick: keep it out of stat-based lookups ("racily clean").
                 if now - max(stamp.mtimeNanos, stamp.ctimeNanos) < 2_000_000_000 { stamp.size = -1 }
-                cache[path] = Entry(stamp: stamp, blob: try? ObjectID.blobID(of: bytes), summary: summary)
-                dirty = true
+                return (summary, Entry(stamp: stamp, blob: try? ObjectID.blobID(of: bytes), summary: summary))
             }
-            return summary
+        }
+
+        mutating func remember(_ path: String, _ entry: Entry?) {
+            guard let entry else { return }
+            cache[path] = entry
+            dirty = true
         }
 
         mutating func forget(_ path: String) {
@@ -206,28 +222,56 @@ public struct ContractIndex: Sendable {
 
     /// Summaries of `refs`: from `loader`'s cache where a file's stamp still matches, else parsed.
     /// Also returns how many metadata files exist.
+    /// What `collect` found for one ref before parsing.
+    enum Slot {
+        case orphan
+        case hit(ContractSummary)
+        case parse
+    }
+
     static func collect(_ refs: [ContractRef], _ loader: inout Loader) -> (ContractIndex, Int) {
-        var summaries: [ContractSummary] = []
-        var unreadable: [UnreadableContract] = []
-        var orphans: [ContractRef] = []
-        summaries.reserveCapacity(refs.count)
+        var slots: [Slot] = []
+        slots.reserveCapacity(refs.count)
+        var misses: [ContractRef] = []
         var seen = 0
         for ref in refs {
             let path = ref.yamlPath
             guard let stamp = FileSystem.stamp(loader.ws.absolute(path)) else {
-                orphans.append(ref)
+                slots.append(.orphan)
                 continue
             }
             seen += 1
             if let hit = loader.cache[path], hit.stamp == stamp {
-                summaries.append(hit.summary)
-                continue
+                slots.append(.hit(hit.summary))
+            } else {
+                slots.append(.parse)
+                misses.append(ref)
             }
-            do {
-                summaries.append(try loader.parse(ref))
-            } catch {
-                unreadable.append(UnreadableContract(ref: ref, error: error))
-                loader.forget(path)
+        }
+        // The files without a cache entry are parsed on every core; the results (and the cache
+        // updates) are taken in the order of `refs`, as a one-by-one loop would take them.
+        let root = loader.ws.root
+        let now = loader.now
+        let parsed = Parallel.map(misses) { Loader.parse($0, root: root, now: now) }
+        var summaries: [ContractSummary] = []
+        var unreadable: [UnreadableContract] = []
+        var orphans: [ContractRef] = []
+        summaries.reserveCapacity(refs.count)
+        var next = 0
+        for (ref, slot) in zip(refs, slots) {
+            switch slot {
+            case .orphan: orphans.append(ref)
+            case .hit(let summary): summaries.append(summary)
+            case .parse:
+                switch parsed[next] {
+                case .success(let parsed):
+                    summaries.append(parsed.0)
+                    loader.remember(ref.yamlPath, parsed.1)
+                case .failure(let error):
+                    unreadable.append(UnreadableContract(ref: ref, error: error))
+                    loader.forget(ref.yamlPath)
+                }
+                next += 1
             }
         }
         return (ContractIndex(summaries: summaries, unreadable: unreadable, orphans: orphans), seen)
@@ -365,5 +409,38 @@ enum TextSearch {
             i += 1
         }
         return false
+    }
+}
+/// Work spread over every core, with results in the order of the input.
+enum Parallel {
+    /// `items.map(body)`, run in chunks on all cores when there are enough items to be worth it.
+    /// `body` must touch nothing shared that is not safe to share.
+    static func map<T: Sendable, R>(_ items: [T], minimum: Int = 64, _ body: @escaping @Sendable (T) -> R) -> [R] {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        guard items.count >= minimum, cores > 1 else { return items.map(body) }
+        let chunks = min(items.count, cores * 4)
+        let results = Results<R>(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let range = (c * items.count / chunks)..<((c + 1) * items.count / chunks)
+            results.set(c, range.map { body(items[$0]) })
+        }
+        return results.joined
+    }
+
+    /// Each chunk's results, set once from whichever thread computed them.
+    final class Results<R>: @unchecked Sendable {
+        private var chunks: [[R]]
+        private let lock = NSLock()
+        init(count: Int) { chunks = Array(repeating: [], count: count) }
+        func set(_ i: Int, _ values: [R]) {
+            lock.lock()
+            chunks[i] = values
+            lock.unlock()
+        }
+        var joined: [R] {
+            lock.lock()
+            defer { lock.unlock() }
+            return Array(chunks.joined())
+        }
     }
 }

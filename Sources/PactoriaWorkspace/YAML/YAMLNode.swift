@@ -80,6 +80,23 @@ public struct YAMLDocument: Sendable {
         do { try limits.prescan(text) } catch {
             throw YAMLError(file: file, line: error.line, column: nil, message: error.message)
         }
+        // What Pactoria wrote itself is read directly; anything else (or anything unsure) by Yams.
+        if let doc = CanonicalYAMLReader.read(text, limits: limits) { return doc }
+        return try compose(text, file: file, limits: limits)
+    }
+
+    /// The general path alone, as `parse` read every file before the canonical reader: the limits
+    /// checked on the raw text, then Yams. The reference the canonical reader is tested against.
+    package static func parseWithYams(_ text: String, file: String, limits: YAMLLimits = .standard) throws(YAMLError)
+        -> YAMLDocument
+    {
+        do { try limits.prescan(text) } catch {
+            throw YAMLError(file: file, line: error.line, column: nil, message: error.message)
+        }
+        return try compose(text, file: file, limits: limits)
+    }
+
+    private static func compose(_ text: String, file: String, limits: YAMLLimits) throws(YAMLError) -> YAMLDocument {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
