@@ -7,8 +7,13 @@ extension Validator {
     static func asciiMarkupOrScript(_ text: String) -> String?? {
         let answer = text.utf8.withContiguousStorageIfAvailable { b -> String?? in
             var trigger = false
+            var nonASCII = false
             for c in b {
-                if c >= 0x80 || c == UInt8(ascii: "&") { return nil }
+                if c >= 0x80 {
+                    nonASCII = true
+                    continue
+                }
+                if c == UInt8(ascii: "&") { return nil }
                 if c == UInt8(ascii: "<") || c == UInt8(ascii: ":") || c == UInt8(ascii: "=")
                     || c == UInt8(ascii: "(")
                 {
@@ -16,8 +21,14 @@ extension Validator {
                 }
             }
             // Every pattern, scheme, data URL, event handler and tag needs one of `<`, `:`, `=`,
-            // `(`; without `&` no entity can make one, and without non-ASCII nothing folds to one.
-            guard trigger else { return .some(nil) }
+            // `(`; without `&` no entity can make one, and only the full-width and angle-bracket
+            // forms `normalisedForMatching` folds can turn non-ASCII into one (lower-casing never
+            // yields ASCII punctuation). Text with a trigger and non-ASCII goes the general way.
+            guard trigger else {
+                if nonASCII, text.unicodeScalars.contains(where: foldsToASCIIPunctuation) { return nil }
+                return .some(nil)
+            }
+            if nonASCII { return nil }
             // Lower-cased; `compact` without whitespace (TAB…CR, space) and DEL, `url` without
             // C0 controls and DEL, exactly as the general rules filter the scalars.
             var compact: [UInt8] = []
@@ -39,6 +50,17 @@ extension Validator {
             return .some(nil)
         }
         return answer ?? nil
+    }
+
+    /// The scalars `normalisedForMatching` folds to ASCII: full-width forms and the angle
+    /// brackets and colons it maps to `<`, `>`, `:`.
+    static func foldsToASCIIPunctuation(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        return (0xFF01...0xFF5E).contains(v)
+            || [
+                0xFE64, 0x2039, 0x3008, 0x2329, 0xFE65, 0x203A, 0x3009, 0x232A, 0xFE13,
+                0xFE55, 0x2236,
+            ].contains(v)
     }
 
     private static func isAlnum(_ c: UInt8) -> Bool {

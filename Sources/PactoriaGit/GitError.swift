@@ -69,6 +69,14 @@ func check(_ result: Int32, _ operation: @autoclosure () -> String) throws -> In
 enum Libgit2 {
     static let initialized: Bool = {
         git_libgit2_init()
+        // Trees up to 1 MiB stay in libgit2's object cache (the default keeps only those under
+        // 4 KiB, so a folder of a hundred contracts was inflated and its delta chain resolved again
+        // on every diff of a history walk).
+        pactoria_git_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
+        pactoria_git_set_cache_object_limit(GIT_OBJECT_COMMIT, 64 << 10)
+        // Like git itself, do not hash every object again each time it is read: objects are named
+        // by their hash, packs carry checksums, and fetched packs are verified when indexed.
+        pactoria_git_enable_strict_hash_verification(0)
         return true
     }()
 

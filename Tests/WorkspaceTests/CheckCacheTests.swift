@@ -192,7 +192,11 @@ struct CheckCacheTests {
             forged.entries[path] = .init(
                 blob: blob, verdict: path.hasSuffix(".md") ? .markdown : .contract(id: "", findings: []))
         }
-        let framed = CacheFile.frame(forged.encode(), name: ValidationCache.name, version: ValidationCache.version)
+        // Framed with this workspace's own key, as if the forger knew it: the tracked file must
+        // still be ignored by the validation cache itself.
+        let key = try #require(CacheFile.key(folder: root + "/" + Workspace.cacheDirectory, create: true))
+        let framed = CacheFile.frame(
+            forged.encode(), name: ValidationCache.name, version: ValidationCache.version, binding: key)
         try Self.write(root, String(Self.cachePath.dropFirst()), framed)
         _ = try runGit(root, ["add", "-f", String(Self.cachePath.dropFirst())])
         _ = try runGit(root, ["commit", "-q", "--no-verify", "-m", "Ship a cache"])
@@ -303,7 +307,14 @@ struct CheckCacheTests {
                 var hidden = Set<ObjectID>()
                 for x in try repo.walk(from: base) { hidden.insert(x.id) }
                 let want = try repo.walk(from: head).filter { !hidden.contains($0.id) }.map(\.id)
-                #expect(try Check.range(repo, base: base.hex, head: head).map(\.id) == want)
+                // The same commits, children before parents (commits made within one second may
+                // tie on time, and then either order of two unrelated commits is right).
+                let got = try Check.range(repo, base: base.hex, head: head)
+                #expect(Set(got.map(\.id)) == Set(want) && got.count == want.count)
+                let position = Dictionary(uniqueKeysWithValues: got.enumerated().map { ($0.element.id, $0.offset) })
+                for (i, c) in got.enumerated() {
+                    for p in c.parents { if let j = position[p] { #expect(j > i, "a parent listed before its child") } }
+                }
                 let wantBase = try repo.walk(from: head).first { hidden.contains($0.id) }?.id
                 #expect(try Check.mergeBase(repo, base: base.hex, head: head) == wantBase)
             }

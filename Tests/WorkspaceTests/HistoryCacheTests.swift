@@ -125,8 +125,11 @@ struct HistoryCacheTests {
         // checks, dropped, worked out again.
         let payload = try #require(
             CacheFile.read(Self.cachePath(root), name: HistoryCache.cacheName, version: HistoryCache.formatVersion))
+        let key = try #require(CacheFile.key(folder: root + "/" + Workspace.cacheDirectory, create: false))
         for bad in [Array(payload.dropLast(7)), payload.map { $0 ^ 0x5A }, [UInt8](repeating: 0xFF, count: 64)] {
-            try Data(CacheFile.frame(bad, name: HistoryCache.cacheName, version: HistoryCache.formatVersion)).write(
+            try Data(
+                CacheFile.frame(bad, name: HistoryCache.cacheName, version: HistoryCache.formatVersion, binding: key)
+            ).write(
                 to: URL(fileURLWithPath: Self.cachePath(root)))
             #expect(try Self.answers(root, ids: ids) == expected, "nonsense payload")
         }

@@ -125,6 +125,18 @@ struct TextCanonicalYAMLTests {
         }
     }
 
+    /// A key or value that starts like a document marker (`... x`, `--- x`): written at column 0
+    /// unquoted, `...` would end the document. Found by `unknownKeysRoundTrip`.
+    @Test(arguments: ["... \"", "...", "... x", "--- x", "...x", "----"])
+    func documentMarkersAreQuoted(_ text: String) throws {
+        let written = YAMLNode.mapping([
+            YAMLEntry(key: text, value: .scalar(text, .string)), YAMLEntry(key: "z", value: .scalar("1", .typed)),
+        ])
+        let rendered = CanonicalYAML.render(written)
+        let doc = try YAMLDocument.parse(rendered, file: "k.yaml")
+        #expect(doc.root.sameContent(as: written), "\(rendered.debugDescription)")
+    }
+
     /// Property: random text as an unknown key and its value round-trips too.
     @Test func unknownKeysRoundTrip() async {
         await propertyCheck(count: 200, input: HostileText.generator(count: 1...8), HostileText.generator()) {

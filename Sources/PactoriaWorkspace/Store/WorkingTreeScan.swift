@@ -280,7 +280,7 @@ enum WorkingTreeScan {
 
         func blob(_ path: String, _ stamp: FileSystem.Stamp) throws -> ObjectID? {
             if useFileCache {
-                if files == nil { files = FileCache(ws, now: now) }
+                if files == nil { files = FileCache(ws, now: now, repo: repo) }
                 return try files!.blob(path, stamp: stamp)
             }
             guard let bytes = try? FileSystem.read(ws.absolute(path)) else { return nil }
@@ -355,11 +355,22 @@ enum WorkingTreeScan {
         var entries: [String: (stamp: FileSystem.Stamp, blob: ObjectID)]
         var dirty = false
 
-        init(_ ws: Workspace, now: Int64) {
+        init(_ ws: Workspace, now: Int64, repo: Repository? = nil) {
             self.ws = ws
             self.now = now
             path = ws.absolute("\(Workspace.cacheDirectory)/\(WorkingTreeScan.filesCacheName)")
             entries = WorkingTreeScan.readFiles(path)
+            // No cache yet (a fresh clone, or the cache deleted): start from what git's index
+            // recorded when it last hashed each file, as `git status` does. Only entries older
+            // than the index file itself are used, and a file matches only when its size, mtime,
+            // ctime and inode are all unchanged since; any other file is hashed.
+            if entries.isEmpty, let repo, let index = try? repo.index() {
+                for s in index.trustedStats(under: ["companies/", ".pactoria/"]) {
+                    let stamp = FileSystem.Stamp(
+                        size: Int64(s.size), mtimeNanos: s.mtimeNanos, ctimeNanos: s.ctimeNanos, inode: UInt64(s.inode))
+                    entries[s.path] = (stamp, s.id)
+                }
+            }
         }
 
         mutating func blob(_ rel: String, stamp: FileSystem.Stamp) throws -> ObjectID? {

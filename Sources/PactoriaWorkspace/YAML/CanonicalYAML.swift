@@ -114,7 +114,9 @@ public enum CanonicalYAML {
         }
         if s.hasSuffix(":") || s.contains(": ") || s.contains(" #") || s.contains(":\t") { return false }
         for u in s.unicodeScalars where u.value < 0x20 || mustEscape(u) { return false }
-        if s == "---" || s == "..." { return false }
+        // `...` (and `---`, already quoted by its `-`) at the start of a line ends or starts a
+        // document when a space or the line's end follows: a key is written at column 0.
+        if s.hasPrefix("...") { return false }
         return true
     }
 
