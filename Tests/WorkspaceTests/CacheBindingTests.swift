@@ -146,7 +146,7 @@ struct CacheBindingTests {
             commit: nil)
         #expect(found.map(\.file) == [".PACTORIA/cache/dirs-v1", ".pactoria/cache/summaries-v3"])
         #expect(found.allSatisfy { $0.rule == "cache-tracked" && $0.severity == .error })
-        #expect(found.first?.message.contains("git rm -r --cached .pactoria/cache") == true)
+        #expect(found.first?.message.contains("take it out of the repository") == true)
     }
 
     @Test func aTreeWithATrackedCacheFileIsAnError() throws {

@@ -53,7 +53,7 @@ extension Check {
             file: path, line: nil, commit: commit, rule: Rule.cacheTracked,
             message:
                 "\(path) is tracked: \(Workspace.cacheDirectory) holds each machine's own caches and is never"
-                + " committed (a committed cache could forge answers); remove it: git rm -r --cached \(Workspace.cacheDirectory)"
+                + " committed (a committed cache could forge answers); take it out of the repository (the files may stay)"
         )
     }
 
