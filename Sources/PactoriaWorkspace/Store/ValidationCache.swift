@@ -239,20 +239,3 @@ struct ValidationCache {
         }
     }
 }
-
-/// Results written by index from several threads.
-final class IndexedResults<T: Sendable>: @unchecked Sendable {
-    private var storage: [T?]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ v: T) {
-        lock.lock()
-        storage[i] = v
-        lock.unlock()
-    }
-    var values: [T?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
-}

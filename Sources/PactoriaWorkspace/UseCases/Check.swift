@@ -374,19 +374,11 @@ public enum Check {
             // A blob that cannot be read is checked as empty (as before) but not cached.
             let raws: [[UInt8]?] = part.map { try? repo.blob(contracts[$0].blob) }
             let files = part.map { contracts[$0] }
-            let results = IndexedResults<ValidationCache.Verdict>(count: part.count)
-            let chunks = min(part.count, 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
-            DispatchQueue.concurrentPerform(iterations: chunks) { k in
-                var j = k
-                while j < files.count {
-                    results.set(j, ValidationCache.verdict(path: files[j].path, ref: files[j].ref, raw: raws[j] ?? []))
-                    j += chunks
-                }
+            let verdicts = Parallel.map(Array(files.indices), minimum: 2) { j in
+                ValidationCache.verdict(path: files[j].path, ref: files[j].ref, raw: raws[j] ?? [])
             }
-            for (k, v) in results.values.enumerated() {
+            for (k, verdict) in verdicts.enumerated() {
                 let i = part[k]
-                let verdict =
-                    v ?? ValidationCache.verdict(path: contracts[i].path, ref: contracts[i].ref, raw: raws[k] ?? [])
                 out[i] = verdict
                 if raws[k] != nil {
                     fresh[contracts[i].path] = ValidationCache.Entry(blob: contracts[i].blob, verdict: verdict)
