@@ -34,8 +34,9 @@ let package = Package(
         .systemLibrary(
             name: "CLibGit2", pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]),
+        // libcurl's headers only: the library is loaded on first use (Sources/CCurl/shim.h).
         .systemLibrary(
-            name: "CCurl", pkgConfig: "libcurl",
+            name: "CCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
             name: "COpenSSL", pkgConfig: "libcrypto",

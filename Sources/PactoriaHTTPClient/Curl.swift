@@ -1,15 +1,24 @@
 internal import CCurl
 import Foundation
 
-/// libcurl's process-wide initialisation. `curl_global_init` is not thread-safe and must run
-/// once before any other libcurl call; a `static let` is initialised exactly once, atomically.
+/// libcurl's process-wide initialisation. libcurl is loaded on first use (see `CCurl/shim.h`:
+/// linking it would cost every run of the binary its dependency tree); `curl_global_init` is not
+/// thread-safe and must run once before any other libcurl call; a `static let` is initialised
+/// exactly once, atomically.
 enum CurlRuntime {
-    private static let initializationResult: UInt32 = curl_global_init(pactoria_curl_global_default_flags()).rawValue
+    private static let initializationResult: UInt32 =
+        pactoria_curl_global_init(pactoria_curl_global_default_flags()).rawValue
 
     static func ensureInitialized() throws {
+        guard pactoria_curl() != nil else {
+            let why = String(cString: pactoria_curl_load_error())
+            throw HTTPClientError.other(
+                code: Int(CURLE_FAILED_INIT.rawValue),
+                message: "libcurl is not installed (\(why)); install the libcurl4 package")
+        }
         let code = initializationResult
         guard code == CURLE_OK.rawValue else {
-            let text = String(cString: curl_easy_strerror(CURLcode(rawValue: code)))
+            let text = String(cString: pactoria_curl_easy_strerror(CURLcode(rawValue: code)))
             throw HTTPClientError.other(code: Int(code), message: "curl_global_init failed: \(text)")
         }
     }
@@ -86,13 +95,13 @@ final class HeaderList {
 
     func append(_ line: String) throws {
         // curl_slist_append copies the string; on failure the old list is still valid.
-        guard let appended = curl_slist_append(pointer, line) else {
+        guard let appended = pactoria_curl_slist_append(pointer, line) else {
             throw HTTPClientError.other(code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "curl_slist_append failed")
         }
         pointer = appended
     }
 
-    deinit { curl_slist_free_all(pointer) }
+    deinit { pactoria_curl_slist_free_all(pointer) }
 }
 
 /// Owns one libcurl easy handle and everything libcurl points into while it runs: the
@@ -107,7 +116,7 @@ final class EasyHandle {
 
     init(responseLimit: Int) throws {
         try CurlRuntime.ensureInitialized()
-        guard let handle = curl_easy_init() else {
+        guard let handle = pactoria_curl_easy_init() else {
             throw HTTPClientError.other(code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed")
         }
         self.handle = handle
@@ -124,7 +133,7 @@ final class EasyHandle {
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        pactoria_curl_easy_cleanup(handle)
         errorBuffer.deallocate()
         body?.deallocate()
     }
@@ -160,7 +169,7 @@ final class EasyHandle {
     /// Runs the transfer; on failure returns the code and the error-buffer text.
     func perform() -> (code: CURLcode, detail: String) {
         errorBuffer[0] = 0
-        let code = curl_easy_perform(handle)
+        let code = pactoria_curl_easy_perform(handle)
         return (code, String(cString: errorBuffer))
     }
 
@@ -172,7 +181,7 @@ final class EasyHandle {
 
     private func check(_ code: CURLcode, _ name: @autoclosure () -> String) throws {
         guard code == CURLE_OK else {
-            let text = String(cString: curl_easy_strerror(code))
+            let text = String(cString: pactoria_curl_easy_strerror(code))
             throw HTTPClientError.other(code: Int(code.rawValue), message: "setting \(name()) failed: \(text)")
         }
     }

@@ -54,7 +54,7 @@ extension HTTPClientError {
     /// Maps a failed `curl_easy_perform` (or setopt) result to an error, with the detail
     /// scrubbed of `request`'s secrets.
     static func fromCurl(code: CURLcode, detail: String, request: HTTPRequest) -> HTTPClientError {
-        let summary = String(cString: curl_easy_strerror(code))
+        let summary = String(cString: pactoria_curl_easy_strerror(code))
         var text = "\(request.method) \(request.redactedURL): \(summary)"
         let detail = detail.trimmingCharacters(in: .whitespacesAndNewlines)
         if !detail.isEmpty, detail != summary { text += " (\(detail))" }
