@@ -8,7 +8,8 @@
 # then compares pactoria commands with the plain-git equivalent (median wall time over --runs
 # runs, after one warm-up run each, peak RSS of each pactoria row) and prints tables: the warm
 # rows, the history verbs and the cold start (bench/verbs.py). --history N also builds a workspace
-# with N commits of lifecycle events and runs the history rows there. Always exits 0 once the
+# with N commits of lifecycle events and runs the history rows there; last, the start-up floor
+# (bench/startup.sh: what a program linked to libgit2 takes to start). Always exits 0 once the
 # report is printed: it is a report, not a gate.
 set -euo pipefail
 
@@ -309,5 +310,13 @@ python3 "$here/verbs.py" "$ws" "$bin" "$runs" --title "history verbs and cold st
 if [[ -d $wsh ]]; then
   python3 "$here/verbs.py" "$wsh" "$bin" "$runs" --title "history verbs on the history workspace" \
     --history ${only:+--only "$only"} $quick
+fi
+
+# ----------------------------------------------------------------------------- start-up floor
+# What part of a short command is process start: /bin/true, a C program that only links libgit2
+# (Debian's build brings mbedTLS, libssh2, Kerberos...), the same with libcurl, git, pactoria.
+if [[ -z $only || $only == *version* || $only == *start* ]]; then
+  echo
+  bash "$here/startup.sh" "$bin" "$((runs * 4))" || echo "   (start-up floor skipped: needs a C compiler)"
 fi
 exit 0
