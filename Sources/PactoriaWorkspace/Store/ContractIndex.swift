@@ -40,6 +40,26 @@ public struct ContractSummary: Sendable, Equatable {
         updatedAt = c.updatedAt
     }
 
+    /// A contract's summary from its metadata text, with the problems that make it no contract
+    /// (required fields missing, or metadata that is not a mapping), in their order: exactly what
+    /// `Workspace.decodeContract` followed by `init(ref:contract:)` and a filter on those messages
+    /// give, without the domain rules, which never report a missing field and which a summary
+    /// never holds. A YAML error is thrown as `decodeContract` throws it.
+    static func decode(ref: ContractRef, text: String) throws(WorkspaceError) -> (
+        summary: ContractSummary, missing: [Problem]
+    ) {
+        let doc: YAMLDocument
+        do { doc = try YAMLDocument.parse(text, file: ref.yamlPath) } catch { throw .yaml(error) }
+        let (contract, shapeIssues) = ContractCodec.decode(doc.root)
+        let missing = shapeIssues.filter { isMissing($0.message) }.map { $0.problem(file: ref.yamlPath, document: doc) }
+        return (ContractSummary(ref: ref, contract: contract), missing)
+    }
+
+    /// Whether a problem says the metadata lacks what makes a contract.
+    static func isMissing(_ message: String) -> Bool {
+        message == "is required" || message == "must be a YAML mapping of fields"
+    }
+
     public var value: ContractValue? {
         guard let amount, let currency else { return nil }
         return ContractValue(amount: amount, currency: currency)
@@ -172,14 +192,11 @@ public struct ContractIndex: Sendable {
                 // As `Workspace.absolute` and `Workspace.read` (a Workspace is not shared between threads).
                 let stamp = FileSystem.stamp(root + "/" + path)
                 let bytes = try FileSystem.readInside(root: root, path, maxBytes: YAMLLimits.standard.maxBytes)
-                let loaded = try Workspace.decodeContract(ref: ref, text: try Workspace.utf8Text(bytes, file: path))
+                let (summary, missing) = try ContractSummary.decode(
+                    ref: ref, text: try Workspace.utf8Text(bytes, file: path))
                 // Metadata without its required fields (a truncated file, say) is a problem to show,
                 // never a contract to invent from what is left.
-                let missing = loaded.problems.filter {
-                    $0.message == "is required" || $0.message == "must be a YAML mapping of fields"
-                }
                 if !missing.isEmpty { throw .invalid(missing) }
-                let summary = ContractSummary(ref: ref, contract: loaded.contract)
                 guard var stamp else { return (summary, nil) }
                 // A file changed within the last two seconds may change again within the same
                 // timestamp tick: keep it out of stat-based lookups ("racily clean").
