@@ -127,6 +127,12 @@ import Testing
             let expected = Self.reference(ref, text)
             if expected.hasPrefix("error") || expected.hasSuffix("]") && !expected.hasSuffix(" []") { failures += 1 }
             if Self.fast(ref, text) != expected && differ.count < 5 { differ.append(text) }
+            // Without key lines, the direct reader builds the same tree (or declines the same text).
+            let withLines = CanonicalYAMLReader.read(text, limits: .standard)
+            let without = CanonicalYAMLReader.read(text, limits: .standard, lines: false)
+            if withLines?.root != without?.root || without.map({ !$0.lines.isEmpty }) == true, differ.count < 5 {
+                differ.append("lines: " + text)
+            }
         }
         #expect(differ.isEmpty, "\(differ)")
         // The loop reached the error and missing-field paths, not only valid files.

@@ -48,11 +48,18 @@ public struct ContractSummary: Sendable, Equatable {
     static func decode(ref: ContractRef, text: String) throws(WorkspaceError) -> (
         summary: ContractSummary, missing: [Problem]
     ) {
-        let doc: YAMLDocument
-        do { doc = try YAMLDocument.parse(text, file: ref.yamlPath) } catch { throw .yaml(error) }
+        // Key lines are needed only to name a missing field's line: read without them first.
+        var doc: YAMLDocument
+        do { doc = try YAMLDocument.parse(text, file: ref.yamlPath, lines: false) } catch { throw .yaml(error) }
         let (contract, shapeIssues) = ContractCodec.decode(doc.root)
-        let missing = shapeIssues.filter { isMissing($0.message) }.map { $0.problem(file: ref.yamlPath, document: doc) }
-        return (ContractSummary(ref: ref, contract: contract), missing)
+        let missing = shapeIssues.filter { isMissing($0.message) }
+        if !missing.isEmpty {
+            do { doc = try YAMLDocument.parse(text, file: ref.yamlPath) } catch { throw .yaml(error) }
+        }
+        return (
+            ContractSummary(ref: ref, contract: contract),
+            missing.map { $0.problem(file: ref.yamlPath, document: doc) }
+        )
     }
 
     /// Whether a problem says the metadata lacks what makes a contract.
