@@ -173,6 +173,10 @@ import Testing
         try (try String(contentsOfFile: untitled, encoding: .utf8)).replacingOccurrences(
             of: "title: Contract number 27\n", with: ""
         ).write(toFile: untitled, atomically: false, encoding: .utf8)
+        // Not UTF-8: counted (as committed bytes are), never listed.
+        var bytes = Array(try String(contentsOfFile: root + "/" + refs[26].yamlPath, encoding: .utf8).utf8)
+        bytes.insert(0xFF, at: bytes.firstIndex(of: UInt8(ascii: "C"))!)
+        try Data(bytes).write(to: URL(fileURLWithPath: root + "/" + refs[26].yamlPath))
         Thread.sleep(forTimeInterval: 0.05)
         _ = try runGit(root, ["add", "-A"])
         _ = try runGit(root, ["commit", "-q", "-m", "Contracts"])
@@ -201,7 +205,8 @@ import Testing
     }
 
     /// The reference: every contract file in the working tree parsed in full. Counts take every
-    /// file that reads as YAML; `list` takes those with their required fields.
+    /// file that reads as YAML (committed bytes as they are: the fixture changes only UTF-8
+    /// files); `list` takes those in UTF-8 with their required fields.
     static func reference(_ root: String) throws -> (counts: [String: Int], total: Int, list: [String]) {
         let ws = try Workspace.open(root: root)
         var counts: [String: Int] = [:]
@@ -213,10 +218,12 @@ import Testing
                 orphans.append("orphan \(ref)")
                 continue
             }
+            if let lossy = try? Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self)) {
+                counts[lossy.contract.status, default: 0] += 1
+            }
             do {
                 let loaded = try Workspace.decodeContract(
                     ref: ref, text: try Workspace.utf8Text(bytes, file: ref.yamlPath))
-                counts[loaded.contract.status, default: 0] += 1
                 let missing = loaded.problems.filter {
                     $0.message == "is required" || $0.message == "must be a YAML mapping of fields"
                 }
@@ -342,5 +349,41 @@ import Testing
         try? FileManager.default.removeItem(atPath: cache)
         try FileManager.default.copyItem(atPath: foreignRoot + "/" + Workspace.cacheDirectory, toPath: cache)
         #expect(try check("foreign") == cold)
+    }
+
+    /// After a cold `status` (which keeps HEAD's summaries by blob id), `list` takes a file whose
+    /// stat data matches git's index entry from the summary of that entry's blob, without reading
+    /// it; a file whose stat data moved is read again.
+    @Test func listTakesCleanFilesByBlobAfterAColdStatus() throws {
+        var r = Random(state: 0xB10B)
+        let (root, refs) = try Self.committedWorkspace(&r)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        func open() throws -> Workspace {
+            let ws = try Workspace.open(root: root)
+            ws.stampClock = { Timestamp.nowNanoseconds() + 4_000_000_000 }
+            return ws
+        }
+        _ = try WorkspaceStatus.compute(try open())
+        let path = root + "/" + Workspace.cacheDirectory + "/" + ContractIndex.cacheName
+        var cache = ContractIndex.readCache(path)
+        let key = refs[0].yamlPath
+        // Every committed contract but the one without a title and the one not in UTF-8, which
+        // `list` reports as unreadable.
+        #expect(cache.count == refs.count - 2 && cache.values.allSatisfy { $0.blob != nil && $0.stamp.size == -1 })
+        #expect(cache[refs[26].yamlPath] == nil && cache[refs[27].yamlPath] == nil)
+        // Marked, to see where the answer comes from (the blob id still proves the bytes).
+        cache[key]?.summary.title = "From the cache"
+        ContractIndex.writeCache(path, cache)
+        let title = { () throws -> String? in
+            ContractIndex.load(try open()).summaries.first { $0.ref == refs[0] }?.title
+        }
+        #expect(try title() == "From the cache")
+        #expect(try title() == "From the cache")
+        // The same bytes and times, but the ctime moves: read again.
+        var st = stat()
+        #expect(stat(root + "/" + key, &st) == 0)
+        var times = [st.st_atim, st.st_mtim]
+        #expect(utimensat(AT_FDCWD, root + "/" + key, &times, 0) == 0)
+        #expect(try title() == "Contract number 0")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaCore
 import PactoriaGit
 
 /// Counts of contracts by status, and their ids, for the whole working tree without reading every
@@ -116,7 +117,19 @@ struct ContractCounts {
 
     /// A committed contract's summary, parsed from its blob's bytes.
     static func summary(ref: ContractRef, bytes: [UInt8]) -> ContractSummary? {
-        try? ContractSummary.decode(ref: ref, text: String(decoding: bytes, as: UTF8.self)).summary
+        parsed(ref: ref, bytes: bytes)?.summary
+    }
+
+    /// As `summary(ref:bytes:)`, and whether `list` would take the same summary from a file of
+    /// these bytes (UTF-8 within the size limit, with its required fields): only those are kept
+    /// in the summaries cache, which `list` reads by blob id.
+    static func parsed(ref: ContractRef, bytes: [UInt8]) -> (summary: ContractSummary, listable: Bool)? {
+        guard
+            let (summary, missing) = try? ContractSummary.decode(ref: ref, text: String(decoding: bytes, as: UTF8.self))
+        else { return nil }
+        let listable =
+            missing.isEmpty && bytes.count <= YAMLLimits.standard.maxBytes && TextRules.invalidUTF8Offset(bytes) == nil
+        return (summary, listable)
     }
 
     // One line per directory: tree id, TAB, status=n,…, TAB, id:stem,…
@@ -178,8 +191,9 @@ extension ContractIndex.Loader {
     /// The summary of a committed contract file, from the cache when its blob id matches.
     mutating func summary(ref: ContractRef, blob: ObjectID, repo: Repository) -> ContractSummary? {
         if let hit = cache[ref.yamlPath], hit.blob == blob { return hit.summary }
-        guard let summary = ContractCounts.summary(ref: ref, blob: blob, repo: repo) else { return nil }
-        if cache[ref.yamlPath] == nil {
+        guard let bytes = try? repo.blob(blob), let (summary, listable) = ContractCounts.parsed(ref: ref, bytes: bytes)
+        else { return nil }
+        if listable && cache[ref.yamlPath] == nil {
             // Known by blob only: a stamp that never matches keeps stat-based lookups honest.
             cache[ref.yamlPath] = ContractIndex.Entry(
                 stamp: FileSystem.Stamp(size: -1, mtimeNanos: 0, ctimeNanos: 0, inode: 0), blob: blob, summary: summary)
@@ -203,12 +217,12 @@ extension ContractIndex.Loader {
                 work.append((i, file.ref, bytes))
             }
         }
-        let parsed = Parallel.map(work) { ContractCounts.summary(ref: $0.ref, bytes: $0.bytes) }
-        for (item, summary) in zip(work, parsed) {
-            guard let summary else { continue }
+        let parsed = Parallel.map(work) { ContractCounts.parsed(ref: $0.ref, bytes: $0.bytes) }
+        for (item, result) in zip(work, parsed) {
+            guard let (summary, listable) = result else { continue }
             out[item.index] = summary
             let path = item.ref.yamlPath
-            if cache[path] == nil {
+            if listable && cache[path] == nil {
                 // Known by blob only: a stamp that never matches keeps stat-based lookups honest.
                 cache[path] = ContractIndex.Entry(
                     stamp: FileSystem.Stamp(size: -1, mtimeNanos: 0, ctimeNanos: 0, inode: 0),

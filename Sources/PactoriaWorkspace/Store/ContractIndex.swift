@@ -212,6 +212,15 @@ public struct ContractIndex: Sendable {
             }
         }
 
+        /// Git's index entries under `companies/` whose stat data can be trusted, by path; nil
+        /// when there is no repository or index.
+        func trustedIndexStats() -> [String: IndexStat]? {
+            guard let repo = try? ws.repository(), let index = try? repo.index() else { return nil }
+            var out: [String: IndexStat] = [:]
+            for s in index.trustedStats(under: ["companies/"]) { out[s.path] = s }
+            return out
+        }
+
         mutating func remember(_ path: String, _ entry: Entry?) {
             guard let entry else { return }
             cache[path] = entry
@@ -257,6 +266,9 @@ public struct ContractIndex: Sendable {
         var slots: [Slot] = []
         slots.reserveCapacity(refs.count)
         var misses: [ContractRef] = []
+        /// Misses the cache knows by blob id only (filled from HEAD's tree by the counts), with
+        /// their slot and stamp.
+        var byBlob: [(slot: Int, stamp: FileSystem.Stamp, entry: Entry)] = []
         var seen = 0
         for ref in refs {
             let path = ref.yamlPath
@@ -268,9 +280,28 @@ public struct ContractIndex: Sendable {
             if let hit = loader.cache[path], hit.stamp == stamp {
                 slots.append(.hit(hit.summary))
             } else {
+                if let entry = loader.cache[path], entry.blob != nil { byBlob.append((slots.count, stamp, entry)) }
                 slots.append(.parse)
-                misses.append(ref)
             }
+        }
+        // A file whose stat data still matches what git's index recorded when it hashed the file
+        // (as `git status` trusts it) holds that blob: when the cache has the summary of that
+        // blob at that path, the file need not be read.
+        if !byBlob.isEmpty, let stats = loader.trustedIndexStats() {
+            for m in byBlob {
+                guard let s = stats[refs[m.slot].yamlPath], s.id == m.entry.blob, s.mode & 0o170000 == 0o100000,
+                    m.stamp.kind == .regular, Int64(s.size) == m.stamp.size, s.mtimeNanos == m.stamp.mtimeNanos,
+                    s.ctimeNanos == m.stamp.ctimeNanos, UInt64(s.inode) == m.stamp.inode
+                else { continue }
+                slots[m.slot] = .hit(m.entry.summary)
+                var stamp = m.stamp
+                if loader.now - max(stamp.mtimeNanos, stamp.ctimeNanos) < 2_000_000_000 { stamp.size = -1 }
+                loader.remember(
+                    refs[m.slot].yamlPath, Entry(stamp: stamp, blob: m.entry.blob, summary: m.entry.summary))
+            }
+        }
+        for (ref, slot) in zip(refs, slots) {
+            if case .parse = slot { misses.append(ref) }
         }
         // The files without a cache entry are parsed on every core; the results (and the cache
         // updates) are taken in the order of `refs`, as a one-by-one loop would take them.
