@@ -139,6 +139,24 @@ import Testing
         #expect(failures > 200)
     }
 
+    /// A duplicate key sends the document to the general path whatever the mapping's size (a
+    /// scan of few keys, a set of many).
+    @Test func duplicateKeysAreDeclinedInMappingsOfEverySize() throws {
+        for n in [1, 2, 15, 16, 17, 18, 40] {
+            let keys = (0..<n).map { "k\($0)" }
+            let plain = keys.map { "\($0): v\n" }.joined()
+            let read = try #require(CanonicalYAMLReader.read(plain, limits: .standard, lines: false))
+            #expect(read.root == (try YAMLDocument.parseWithYams(plain, file: "x.yaml")).root)
+            for dup in Set([0, n / 2, n - 1]) {
+                #expect(CanonicalYAMLReader.read(plain + "k\(dup): w\n", limits: .standard) == nil)
+                #expect(
+                    CanonicalYAMLReader.read(
+                        "a:\n" + (plain + "k\(dup): w\n").split(separator: "\n").map { "  \($0)\n" }.joined(),
+                        limits: .standard) == nil)
+            }
+        }
+    }
+
     // MARK: - Whole workspaces
 
     static let author = "Ada <ada@example.co.uk>"

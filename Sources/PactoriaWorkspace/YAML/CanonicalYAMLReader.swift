@@ -123,7 +123,8 @@ package enum CanonicalYAMLReader {
         mutating func mapping(indent: Int, inline: Int?, path: String, depth: Int) -> YAMLNode? {
             guard spend(nil, depth: depth) else { return nil }
             var entries: [YAMLEntry] = []
-            var seen = Set<String>()
+            // Duplicate keys: a scan of the few keys so far, a set once there are many.
+            var seen: Set<String>?
             var first = true
             while line < starts.count {
                 let p: Int
@@ -138,7 +139,13 @@ package enum CanonicalYAMLReader {
                 first = false
                 guard let colon = keyEnd(p) else { return nil }
                 let key = text(p, colon)
-                guard spend(colon - p, depth: depth + 1), seen.insert(key).inserted else { return nil }
+                guard spend(colon - p, depth: depth + 1) else { return nil }
+                if seen == nil && entries.count >= 16 { seen = Set(entries.map(\.key)) }
+                if seen != nil {
+                    guard seen!.insert(key).inserted else { return nil }
+                } else if entries.contains(where: { $0.key == key }) {
+                    return nil
+                }
                 let childPath = trackLines ? (path.isEmpty ? key : path + "." + key) : ""
                 if trackLines { lines[childPath] = line + 1 }
                 let value: YAMLNode
