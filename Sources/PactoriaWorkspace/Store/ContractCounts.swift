@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaCore
 import PactoriaGit
 
 /// Counts of contracts by status, and their ids, for the whole working tree without reading every
@@ -11,19 +12,14 @@ struct ContractCounts {
     /// Contract ids (lower-cased) → where they are, in the working tree.
     var ids: [String: [ContractRef]] = [:]
 
-    static let cacheName = "counts-v1"
+    static let cacheName = "counts-v2"
+    static let formatVersion: UInt32 = 2
 
     struct Aggregate {
-        var counts: [String: Int]
-        /// `id:stem,…`, decoded only when ids are needed.
-        var contractsText: Substring
-
-        var contracts: [(id: String, stem: String)] {
-            contractsText.split(separator: ",").compactMap { pair in
-                let kv = pair.split(separator: ":", maxSplits: 1)
-                return kv.count == 2 ? (String(kv[0]), String(kv[1])) : nil
-            }
-        }
+        var counts: [String: Int] = [:]
+        /// Each contract's id (lower-cased) and stem, in the tree's order; contracts without an id
+        /// are counted but not listed.
+        var contracts: [(id: String, stem: String)] = []
     }
 
     static func compute(
@@ -39,42 +35,50 @@ struct ContractCounts {
         var used = Set<String>()
 
         if let headTree {
+            // HEAD's `contracts` folders in order, keyed by tree id.
+            var dirs: [(company: String, key: String)] = []
+            var missing: [(key: String, range: Range<Int>)] = []
+            var files: [(ref: ContractRef, blob: ObjectID)] = []
             for company in try repo.directoryEntries(inTree: headTree, path: "companies") where company.isDirectory {
                 guard
                     let dir = try repo.directoryEntries(ofTree: company.id)
                         .first(where: { $0.name == "contracts" && $0.isDirectory })
                 else { continue }
                 let key = dir.id.hex
-                used.insert(key)
-                let aggregate: Aggregate
-                if let hit = cache[key] {
-                    aggregate = hit
-                } else {
-                    var agg = Aggregate(counts: [:], contractsText: "")
-                    var pairs: [String] = []
-                    let files = try repo.directoryEntries(ofTree: dir.id)
-                        .filter { !$0.isDirectory && $0.name.hasSuffix(".yaml") }
-                        .map {
-                            (ref: ContractRef(company: company.name, stem: String($0.name.dropLast(5))), blob: $0.id)
-                        }
-                    if !files.isEmpty && loaderStorage == nil { loaderStorage = ContractIndex.Loader(ws) }
-                    for (file, summary) in zip(files, loaderStorage?.summaries(files, repo: repo) ?? []) {
-                        guard let s = summary else { continue }
+                dirs.append((company.name, key))
+                guard cache[key] == nil, used.insert(key).inserted else { continue }
+                let start = files.count
+                files += try repo.directoryEntries(ofTree: dir.id)
+                    .filter { !$0.isDirectory && $0.name.hasSuffix(".yaml") }
+                    .map { (ref: ContractRef(company: company.name, stem: String($0.name.dropLast(5))), blob: $0.id) }
+                missing.append((key, start..<files.count))
+            }
+            used.formUnion(dirs.map(\.key))
+            // Every folder not cached is parsed in one batch, on every core.
+            if !files.isEmpty {
+                loaderStorage = ContractIndex.Loader(ws)
+                let summaries = loaderStorage!.summaries(files, repo: repo)
+                for (key, range) in missing {
+                    var agg = Aggregate()
+                    for i in range {
+                        guard let s = summaries[i] else { continue }
                         agg.counts[s.status, default: 0] += 1
-                        pairs.append("\(s.id.lowercased()):\(file.ref.stem)")
+                        let id = s.id.lowercased()
+                        if !id.isEmpty { agg.contracts.append((id, files[i].ref.stem)) }
                     }
-                    agg.contractsText = Substring(pairs.joined(separator: ","))
                     cache[key] = agg
                     dirty = true
-                    aggregate = agg
                 }
+            }
+            for (company, key) in dirs {
+                guard let aggregate = cache[key] else { continue }
                 for (status, n) in aggregate.counts {
                     out.byStatus[status, default: 0] += n
                     out.total += n
                 }
                 if needIDs {
                     for c in aggregate.contracts {
-                        out.ids[c.id, default: []].append(ContractRef(company: company.name, stem: c.stem))
+                        out.ids[c.id, default: []].append(ContractRef(company: company, stem: c.stem))
                     }
                 }
             }
@@ -113,45 +117,73 @@ struct ContractCounts {
 
     /// A committed contract's summary, parsed from its blob's bytes.
     static func summary(ref: ContractRef, bytes: [UInt8]) -> ContractSummary? {
-        guard let loaded = try? Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
+        parsed(ref: ref, bytes: bytes)?.summary
+    }
+
+    /// As `summary(ref:bytes:)`, and whether `list` would take the same summary from a file of
+    /// these bytes (UTF-8 within the size limit, with its required fields): only those are kept
+    /// in the summaries cache, which `list` reads by blob id.
+    static func parsed(ref: ContractRef, bytes: [UInt8]) -> (summary: ContractSummary, listable: Bool)? {
+        guard
+            let (summary, missing) = try? ContractSummary.decode(ref: ref, text: String(decoding: bytes, as: UTF8.self))
         else { return nil }
-        return ContractSummary(ref: ref, contract: loaded.contract)
+        let listable =
+            missing.isEmpty && bytes.count <= YAMLLimits.standard.maxBytes && TextRules.invalidUTF8Offset(bytes) == nil
+        return (summary, listable)
     }
 
     // One line per directory: tree id, TAB, status=n,…, TAB, id:stem,…
-    // Framed by `CacheFile` (magic, version, length, CRC-32).
+    // Framed by `CacheFile` (magic, version, length, CRC-32). A directory whose statuses, ids or
+    // stems hold a separator is not written (it is counted again next time).
     static func readCache(_ path: String) -> [String: Aggregate] {
-        guard let bytes = CacheFile.read(path, name: cacheName, version: 1) else { return [:] }
-        let text = String(decoding: bytes, as: UTF8.self)
+        guard let bytes = CacheFile.read(path, name: cacheName, version: formatVersion) else { return [:] }
         var out: [String: Aggregate] = [:]
-        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
+        func text(_ s: ArraySlice<UInt8>) -> String { String(decoding: s, as: UTF8.self) }
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
             let parts = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0].count == 40, let contracts = Substring(parts[2]) as Substring? else {
-                continue
-            }
-            var agg = Aggregate(counts: [:], contractsText: contracts)
+            guard parts.count == 3, parts[0].count == 40 else { continue }
+            var agg = Aggregate()
             for pair in parts[1].split(separator: UInt8(ascii: ",")) {
-                let kv = pair.split(separator: UInt8(ascii: "="))
-                if kv.count == 2, let n = Int(Substring(kv[1])) { agg.counts[String(Substring(kv[0]))] = n }
+                let kv = pair.split(separator: UInt8(ascii: "="), omittingEmptySubsequences: false)
+                if kv.count == 2, let n = Int(text(kv[1])) { agg.counts[text(kv[0])] = n }
             }
-            out[String(Substring(parts[0]))] = agg
+            for pair in parts[2].split(separator: UInt8(ascii: ",")) {
+                guard let colon = pair.firstIndex(of: UInt8(ascii: ":")) else { continue }
+                agg.contracts.append((text(pair[pair.startIndex..<colon]), text(pair[(colon + 1)...])))
+            }
+            out[text(parts[0])] = agg
         }
         return out
     }
 
     static func writeCache(_ path: String, _ cache: [String: Aggregate]) {
-        var out = ""
-        for (key, agg) in cache {
-            // Statuses and ids are free text in a hand-edited file: skip what would break the format.
-            let counts = agg.counts.filter { !$0.key.contains(where: { ",=\t\n".contains($0) }) }
-            guard counts.count == agg.counts.count, !agg.contractsText.contains(where: { "\t\n".contains($0) }) else {
-                continue
-            }
-            out +=
-                key + "\t" + counts.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "\t" + agg.contractsText
-                + "\n"
+        var out: [UInt8] = []
+        func clean(_ s: String, _ separators: StaticString) -> Bool {
+            let seps = UnsafeBufferPointer(start: separators.utf8Start, count: separators.utf8CodeUnitCount)
+            return !s.isEmpty && !s.utf8.contains(where: { seps.contains($0) })
         }
-        CacheFile.write(Array(out.utf8), to: path, name: cacheName, version: 1)
+        for (key, agg) in cache {
+            guard agg.counts.keys.allSatisfy({ clean($0, ",=\t\n") }),
+                agg.contracts.allSatisfy({ clean($0.id, ",:\t\n") && clean($0.stem, ",:\t\n") })
+            else { continue }
+            out += key.utf8
+            out.append(UInt8(ascii: "\t"))
+            for (i, (status, n)) in agg.counts.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out += status.utf8
+                out.append(UInt8(ascii: "="))
+                out += String(n).utf8
+            }
+            out.append(UInt8(ascii: "\t"))
+            for (i, c) in agg.contracts.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out += c.id.utf8
+                out.append(UInt8(ascii: ":"))
+                out += c.stem.utf8
+            }
+            out.append(UInt8(ascii: "\n"))
+        }
+        CacheFile.write(out, to: path, name: cacheName, version: formatVersion)
     }
 }
 
@@ -159,8 +191,9 @@ extension ContractIndex.Loader {
     /// The summary of a committed contract file, from the cache when its blob id matches.
     mutating func summary(ref: ContractRef, blob: ObjectID, repo: Repository) -> ContractSummary? {
         if let hit = cache[ref.yamlPath], hit.blob == blob { return hit.summary }
-        guard let summary = ContractCounts.summary(ref: ref, blob: blob, repo: repo) else { return nil }
-        if cache[ref.yamlPath] == nil {
+        guard let bytes = try? repo.blob(blob), let (summary, listable) = ContractCounts.parsed(ref: ref, bytes: bytes)
+        else { return nil }
+        if listable && cache[ref.yamlPath] == nil {
             // Known by blob only: a stamp that never matches keeps stat-based lookups honest.
             cache[ref.yamlPath] = ContractIndex.Entry(
                 stamp: FileSystem.Stamp(size: -1, mtimeNanos: 0, ctimeNanos: 0, inode: 0), blob: blob, summary: summary)
@@ -184,12 +217,12 @@ extension ContractIndex.Loader {
                 work.append((i, file.ref, bytes))
             }
         }
-        let parsed = Parallel.map(work) { ContractCounts.summary(ref: $0.ref, bytes: $0.bytes) }
-        for (item, summary) in zip(work, parsed) {
-            guard let summary else { continue }
+        let parsed = Parallel.map(work) { ContractCounts.parsed(ref: $0.ref, bytes: $0.bytes) }
+        for (item, result) in zip(work, parsed) {
+            guard let (summary, listable) = result else { continue }
             out[item.index] = summary
             let path = item.ref.yamlPath
-            if cache[path] == nil {
+            if listable && cache[path] == nil {
                 // Known by blob only: a stamp that never matches keeps stat-based lookups honest.
                 cache[path] = ContractIndex.Entry(
                     stamp: FileSystem.Stamp(size: -1, mtimeNanos: 0, ctimeNanos: 0, inode: 0),

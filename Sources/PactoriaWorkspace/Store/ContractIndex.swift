@@ -40,6 +40,33 @@ public struct ContractSummary: Sendable, Equatable {
         updatedAt = c.updatedAt
     }
 
+    /// A contract's summary from its metadata text, with the problems that make it no contract
+    /// (required fields missing, or metadata that is not a mapping), in their order: exactly what
+    /// `Workspace.decodeContract` followed by `init(ref:contract:)` and a filter on those messages
+    /// give, without the domain rules, which never report a missing field and which a summary
+    /// never holds. A YAML error is thrown as `decodeContract` throws it.
+    static func decode(ref: ContractRef, text: String) throws(WorkspaceError) -> (
+        summary: ContractSummary, missing: [Problem]
+    ) {
+        // Key lines are needed only to name a missing field's line: read without them first.
+        var doc: YAMLDocument
+        do { doc = try YAMLDocument.parse(text, file: ref.yamlPath, lines: false) } catch { throw .yaml(error) }
+        let (contract, shapeIssues) = ContractCodec.decode(doc.root)
+        let missing = shapeIssues.filter { isMissing($0.message) }
+        if !missing.isEmpty {
+            do { doc = try YAMLDocument.parse(text, file: ref.yamlPath) } catch { throw .yaml(error) }
+        }
+        return (
+            ContractSummary(ref: ref, contract: contract),
+            missing.map { $0.problem(file: ref.yamlPath, document: doc) }
+        )
+    }
+
+    /// Whether a problem says the metadata lacks what makes a contract.
+    static func isMissing(_ message: String) -> Bool {
+        message == "is required" || message == "must be a YAML mapping of fields"
+    }
+
     public var value: ContractValue? {
         guard let amount, let currency else { return nil }
         return ContractValue(amount: amount, currency: currency)
@@ -172,20 +199,26 @@ public struct ContractIndex: Sendable {
                 // As `Workspace.absolute` and `Workspace.read` (a Workspace is not shared between threads).
                 let stamp = FileSystem.stamp(root + "/" + path)
                 let bytes = try FileSystem.readInside(root: root, path, maxBytes: YAMLLimits.standard.maxBytes)
-                let loaded = try Workspace.decodeContract(ref: ref, text: try Workspace.utf8Text(bytes, file: path))
+                let (summary, missing) = try ContractSummary.decode(
+                    ref: ref, text: try Workspace.utf8Text(bytes, file: path))
                 // Metadata without its required fields (a truncated file, say) is a problem to show,
                 // never a contract to invent from what is left.
-                let missing = loaded.problems.filter {
-                    $0.message == "is required" || $0.message == "must be a YAML mapping of fields"
-                }
                 if !missing.isEmpty { throw .invalid(missing) }
-                let summary = ContractSummary(ref: ref, contract: loaded.contract)
                 guard var stamp else { return (summary, nil) }
                 // A file changed within the last two seconds may change again within the same
                 // timestamp tick: keep it out of stat-based lookups ("racily clean").
                 if now - max(stamp.mtimeNanos, stamp.ctimeNanos) < 2_000_000_000 { stamp.size = -1 }
                 return (summary, Entry(stamp: stamp, blob: try? ObjectID.blobID(of: bytes), summary: summary))
             }
+        }
+
+        /// Git's index entries under `companies/` whose stat data can be trusted, by path; nil
+        /// when there is no repository or index.
+        func trustedIndexStats() -> [String: IndexStat]? {
+            guard let repo = try? ws.repository(), let index = try? repo.index() else { return nil }
+            var out: [String: IndexStat] = [:]
+            for s in index.trustedStats(under: ["companies/"]) { out[s.path] = s }
+            return out
         }
 
         mutating func remember(_ path: String, _ entry: Entry?) {
@@ -233,6 +266,9 @@ public struct ContractIndex: Sendable {
         var slots: [Slot] = []
         slots.reserveCapacity(refs.count)
         var misses: [ContractRef] = []
+        /// Misses the cache knows by blob id only (filled from HEAD's tree by the counts), with
+        /// their slot and stamp.
+        var byBlob: [(slot: Int, stamp: FileSystem.Stamp, entry: Entry)] = []
         var seen = 0
         for ref in refs {
             let path = ref.yamlPath
@@ -244,9 +280,28 @@ public struct ContractIndex: Sendable {
             if let hit = loader.cache[path], hit.stamp == stamp {
                 slots.append(.hit(hit.summary))
             } else {
+                if let entry = loader.cache[path], entry.blob != nil { byBlob.append((slots.count, stamp, entry)) }
                 slots.append(.parse)
-                misses.append(ref)
             }
+        }
+        // A file whose stat data still matches what git's index recorded when it hashed the file
+        // (as `git status` trusts it) holds that blob: when the cache has the summary of that
+        // blob at that path, the file need not be read.
+        if !byBlob.isEmpty, let stats = loader.trustedIndexStats() {
+            for m in byBlob {
+                guard let s = stats[refs[m.slot].yamlPath], s.id == m.entry.blob, s.mode & 0o170000 == 0o100000,
+                    m.stamp.kind == .regular, Int64(s.size) == m.stamp.size, s.mtimeNanos == m.stamp.mtimeNanos,
+                    s.ctimeNanos == m.stamp.ctimeNanos, UInt64(s.inode) == m.stamp.inode
+                else { continue }
+                slots[m.slot] = .hit(m.entry.summary)
+                var stamp = m.stamp
+                if loader.now - max(stamp.mtimeNanos, stamp.ctimeNanos) < 2_000_000_000 { stamp.size = -1 }
+                loader.remember(
+                    refs[m.slot].yamlPath, Entry(stamp: stamp, blob: m.entry.blob, summary: m.entry.summary))
+            }
+        }
+        for (ref, slot) in zip(refs, slots) {
+            if case .parse = slot { misses.append(ref) }
         }
         // The files without a cache entry are parsed on every core; the results (and the cache
         // updates) are taken in the order of `refs`, as a one-by-one loop would take them.

@@ -9,11 +9,13 @@ package import PactoriaCore
 /// with its own errors, reads it instead. Nil is always safe; a document is returned only when
 /// every line was understood.
 package enum CanonicalYAMLReader {
-    package static func read(_ text: String, limits: YAMLLimits) -> YAMLDocument? {
+    /// - Parameter lines: false leaves the document's key lines empty (a reader that never names
+    ///   a line saves building every key's dotted path).
+    package static func read(_ text: String, limits: YAMLLimits, lines: Bool = true) -> YAMLDocument? {
         var text = text
         return text.withUTF8 { buf -> YAMLDocument? in
             guard !buf.isEmpty, buf[buf.count - 1] == 0x0A, acceptable(buf) else { return nil }
-            var reader = Reader(b: buf, limits: limits)
+            var reader = Reader(b: buf, limits: limits, trackLines: lines)
             return reader.document()
         }
     }
@@ -42,6 +44,7 @@ package enum CanonicalYAMLReader {
     struct Reader {
         let b: UnsafeBufferPointer<UInt8>
         let limits: YAMLLimits
+        let trackLines: Bool
         /// Start and end (before the LF) of every line.
         var starts: [Int] = []
         var ends: [Int] = []
@@ -50,9 +53,10 @@ package enum CanonicalYAMLReader {
         var nodes = 0
         var scalarBytes = 0
 
-        init(b: UnsafeBufferPointer<UInt8>, limits: YAMLLimits) {
+        init(b: UnsafeBufferPointer<UInt8>, limits: YAMLLimits, trackLines: Bool = true) {
             self.b = b
             self.limits = limits
+            self.trackLines = trackLines
             var s = 0
             for i in 0..<b.count where b[i] == 0x0A {
                 starts.append(s)
@@ -119,7 +123,8 @@ package enum CanonicalYAMLReader {
         mutating func mapping(indent: Int, inline: Int?, path: String, depth: Int) -> YAMLNode? {
             guard spend(nil, depth: depth) else { return nil }
             var entries: [YAMLEntry] = []
-            var seen = Set<String>()
+            // Duplicate keys: a scan of the few keys so far, a set once there are many.
+            var seen: Set<String>?
             var first = true
             while line < starts.count {
                 let p: Int
@@ -134,9 +139,15 @@ package enum CanonicalYAMLReader {
                 first = false
                 guard let colon = keyEnd(p) else { return nil }
                 let key = text(p, colon)
-                guard spend(colon - p, depth: depth + 1), seen.insert(key).inserted else { return nil }
-                let childPath = path.isEmpty ? key : path + "." + key
-                lines[childPath] = line + 1
+                guard spend(colon - p, depth: depth + 1) else { return nil }
+                if seen == nil && entries.count >= 16 { seen = Set(entries.map(\.key)) }
+                if seen != nil {
+                    guard seen!.insert(key).inserted else { return nil }
+                } else if entries.contains(where: { $0.key == key }) {
+                    return nil
+                }
+                let childPath = trackLines ? (path.isEmpty ? key : path + "." + key) : ""
+                if trackLines { lines[childPath] = line + 1 }
                 let value: YAMLNode
                 if colon + 1 == ends[line] {
                     guard let v = nested(under: indent, path: childPath, depth: depth + 1) else { return nil }
@@ -176,8 +187,8 @@ package enum CanonicalYAMLReader {
                 guard p + 2 < ends[line], b[p] == Self.dash, b[p + 1] == Self.space, b[p + 2] != Self.space else {
                     return nil
                 }
-                let childPath = path + "." + String(items.count)
-                lines[childPath] = line + 1
+                let childPath = trackLines ? path + "." + String(items.count) : ""
+                if trackLines { lines[childPath] = line + 1 }
                 let item: YAMLNode?
                 if keyEnd(p + 2) != nil {
                     item = mapping(indent: indent + 2, inline: p + 2, path: childPath, depth: depth + 1)

@@ -74,14 +74,16 @@ public struct YAMLDocument: Sendable {
 
     /// Parses YAML text within `limits`; errors carry the line and column libyaml reports, or the
     /// limit that was broken. Every YAML file Pactoria reads goes through here.
-    public static func parse(_ text: String, file: String, limits: YAMLLimits = .standard) throws(YAMLError)
-        -> YAMLDocument
+    /// - Parameter lines: false lets the direct reader leave `lines` empty (the general path fills
+    ///   them anyway): for a reader that never names a line.
+    public static func parse(_ text: String, file: String, limits: YAMLLimits = .standard, lines: Bool = true)
+        throws(YAMLError) -> YAMLDocument
     {
         do { try limits.prescan(text) } catch {
             throw YAMLError(file: file, line: error.line, column: nil, message: error.message)
         }
         // What Pactoria wrote itself is read directly; anything else (or anything unsure) by Yams.
-        if let doc = CanonicalYAMLReader.read(text, limits: limits) { return doc }
+        if let doc = CanonicalYAMLReader.read(text, limits: limits, lines: lines) { return doc }
         return try compose(text, file: file, limits: limits)
     }
 
