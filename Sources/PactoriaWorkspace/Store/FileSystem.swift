@@ -206,7 +206,9 @@ package enum FileSystem {
         if st.st_size > cap { throw tooLarge(Int(st.st_size)) }
         var out: [UInt8] = []
         out.reserveCapacity(min(Int(st.st_size), cap + 1))
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        // One more byte than the file's size shows EOF in one read; a buffer of 64 KiB for every
+        // small file would cost more to clear than the file does to read.
+        var chunk = [UInt8](repeating: 0, count: min(64 * 1024, max(4096, Int(st.st_size) + 1)))
         while true {
             // The file may grow while it is read: never take more than the limit plus one byte.
             if out.count > cap { throw tooLarge(out.count) }
