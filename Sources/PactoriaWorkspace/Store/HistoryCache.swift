@@ -73,6 +73,16 @@ final class HistoryCache {
         return r
     }
 
+    /// The records of `c` whose id `match` accepts (given its UTF-8 bytes), in order, without
+    /// decoding the others; every record when `c` is not cached. `match` may accept more than
+    /// the caller wants (it compares ids properly), never fewer.
+    func records(_ c: CommitInfo, repo: Repository, where match: (ArraySlice<UInt8>) -> Bool)
+        throws(WorkspaceError) -> [HistoryRecord]
+    {
+        if fresh[c.id] == nil, let raw = stored[c.id], let r = Self.decode(raw, where: match) { return r }
+        return try records(c, repo: repo)
+    }
+
     /// Whether a cached record of `c` has an id that `match` accepts (given its UTF-8 bytes),
     /// without decoding the records. Nil when `c` is not cached yet (or does not decode).
     func mentions(_ c: ObjectID, where match: (ArraySlice<UInt8>) -> Bool) -> Bool? {
@@ -292,6 +302,23 @@ final class HistoryCache {
         for _ in 0..<count {
             guard let f = top.raw(), let r = decodeRecord(f) else { return nil }
             out.append(r)
+        }
+        guard top.i == raw.endIndex else { return nil }
+        return out
+    }
+
+    /// The records whose id `match` accepts (nil when the bytes do not decode).
+    static func decode(_ raw: ArraySlice<UInt8>, where match: (ArraySlice<UInt8>) -> Bool) -> [HistoryRecord]? {
+        var top = Reader(raw)
+        guard let count = top.u32(), count <= raw.count else { return nil }
+        var out: [HistoryRecord] = []
+        for _ in 0..<count {
+            guard let f = top.raw() else { return nil }
+            var r = Reader(f)
+            guard let id = r.raw() else { return nil }
+            guard match(id) else { continue }
+            guard let record = decodeRecord(f) else { return nil }
+            out.append(record)
         }
         guard top.i == raw.endIndex else { return nil }
         return out

@@ -50,7 +50,7 @@ public enum Audit {
         let q = try query(ws, filter)
         var out: [Entry] = []
         try walk(ws, q) { (c, trailers, cache, repo) throws(WorkspaceError) in
-            for e in entries(of: c, trailers: trailers, records: try cache.records(c, repo: repo)) where matches(e, q) {
+            for e in entries(of: c, trailers: trailers, records: try records(c, cache, repo, q)) where matches(e, q) {
                 out.append(e)
             }
             return limit.map { out.count >= $0 } ?? false
@@ -85,6 +85,16 @@ public enum Audit {
             needle: contractID.flatMap { id in id.utf8.allSatisfy { $0 < 0x80 } ? Array(id.utf8) : nil },
             event: filter.event.map { $0.hasPrefix("contract.") ? $0 : "contract." + $0 },
             actor: filter.actor?.lowercased(), since: filter.since, until: filter.until)
+    }
+
+    /// The records of `c` that can concern the query's contract (all of them without one).
+    static func records(_ c: CommitInfo, _ cache: HistoryCache, _ repo: Repository, _ q: Query)
+        throws(WorkspaceError) -> [HistoryRecord]
+    {
+        // The records of other contracts give only entries the query drops (a trailer's record
+        // has the trailer's id, so it is kept with it).
+        guard let needle = q.needle else { return try cache.records(c, repo: repo) }
+        return try cache.records(c, repo: repo, where: { HistoryCache.hasPrefixFolded($0, needle) })
     }
 
     /// Whether an entry passes the query's contract, event and actor (the dates are the walk's).

@@ -80,12 +80,14 @@ extension Audit {
         let q = try query(ws, filter)
         var out: [Row] = []
         try walk(ws, q) { (c, trailers, cache, repo) throws(WorkspaceError) in
-            if trailers.isEmpty, (cache.storedCount(c.id) ?? 0) > summaryThreshold, let heads = cache.heads(c.id),
+            // (With a contract, its few records are decoded alone instead.)
+            if trailers.isEmpty, q.needle == nil, (cache.storedCount(c.id) ?? 0) > summaryThreshold,
+                let heads = cache.heads(c.id),
                 let rows = summarizeHeads(c, heads, q)
             {
                 out += rows
             } else {
-                let es = entries(of: c, trailers: trailers, records: try cache.records(c, repo: repo))
+                let es = entries(of: c, trailers: trailers, records: try records(c, cache, repo, q))
                 summarizeCommit(es.filter { matches($0, q) }[...], threshold: summaryThreshold, into: &out)
             }
             return limit.map { out.count >= $0 } ?? false
