@@ -189,5 +189,22 @@ struct AuditSummaryTests {
                 && cache.heads(c.id) != nil
         }
         #expect(!counted.isEmpty)
+        // The command: summary rows and their footer; --expand and --json list every entry.
+        let all = try Audit.run(ws)
+        let text = try RulesKit.pactoria(root, ["audit"])
+        let lines = text.stdout.split(separator: "\n")
+        #expect(text.status == 0)
+        #expect(lines.contains { $0.contains(" ×") && $0.contains("contracts in ") })
+        #expect(lines.last?.hasPrefix("× more than 20 of one event in one commit") == true, "\(lines.suffix(2))")
+        #expect(lines.count == rows.count + 2)
+        let expanded = try RulesKit.pactoria(root, ["audit", "--expand"]).stdout.split(separator: "\n")
+        #expect(expanded.count == all.count + 1)
+        #expect(!expanded.contains { $0.contains("×") })
+        let json = try RulesKit.pactoria(root, ["audit", "--json"]).stdout
+        let objects = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any]
+        #expect(objects?.count == all.count)
+        let limited = try RulesKit.pactoria(root, ["audit", "-n", "2"]).stdout.split(separator: "\n")
+        // (The same rows; the widths of the columns come from the rows shown.)
+        #expect(limited.prefix(2).map { $0.split(separator: " ") } == lines.prefix(2).map { $0.split(separator: " ") })
     }
 }

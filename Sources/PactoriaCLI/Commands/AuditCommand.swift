@@ -110,15 +110,19 @@ struct AuditCommand: ParsableCommand {
     }
 
     func actorName(_ a: String) -> String {
-        guard let name = a.split(separator: "<").first else { return a }
-        // ASCII: the only whitespace is space and tab.
-        if name.utf8.allSatisfy({ $0 < 0x80 }) {
-            let u = name.utf8
-            guard let first = u.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
-            let last = u.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
-            return String(decoding: u[first...last], as: UTF8.self)
+        let u = a.utf8
+        // ASCII: the first run of bytes between `<`s (as the split gives it), without the spaces
+        // and tabs around it (the only ASCII whitespace the trim removes).
+        if u.allSatisfy({ $0 < 0x80 }) {
+            guard let start = u.firstIndex(where: { $0 != 0x3C }) else { return a }
+            let end = u[start...].firstIndex(of: 0x3C) ?? u.endIndex
+            let name = u[start..<end]
+            guard let first = name.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+                let last = name.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
+            else { return "" }
+            return String(decoding: name[first...last], as: UTF8.self)
         }
-        return name.trimmingCharacters(in: .whitespaces)
+        return a.split(separator: "<").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? a
     }
 }
 

@@ -142,6 +142,7 @@ public enum Audit {
     /// changed without saying so (for a merge, only changes that differ from every parent).
     static func entries(of c: CommitInfo, trailers: [ContractEvent], records: [HistoryRecord]) -> [Entry] {
         let authorText = "\(c.author.name) <\(c.author.email)>"
+        let subject = c.summary
         var byID: [String: HistoryRecord] = [:]
         for r in records { byID[r.id.lowercased()] = r }
 
@@ -152,14 +153,14 @@ public enum Audit {
             covered.insert(t.id.lowercased())
             out.append(
                 Entry(
-                    commit: c.id, time: c.author.time, author: authorText, subject: c.summary, contractID: t.id,
+                    commit: c.id, time: c.author.time, author: authorText, subject: subject, contractID: t.id,
                     ref: r?.ref, title: r?.title, event: t.event, from: t.from, to: t.to, actor: t.actor ?? authorText,
                     reason: t.reason, version: t.version == 0 ? nil : t.version, inferred: false, details: []))
         }
         for r in records where r.own && !covered.contains(r.id.lowercased()) {
             out.append(
                 Entry(
-                    commit: c.id, time: c.author.time, author: authorText, subject: c.summary, contractID: r.id,
+                    commit: c.id, time: c.author.time, author: authorText, subject: subject, contractID: r.id,
                     ref: r.ref, title: r.title, event: r.event, from: r.from, to: r.to, actor: authorText,
                     reason: r.reason, version: r.version, inferred: true, details: r.details))
         }
