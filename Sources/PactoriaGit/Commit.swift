@@ -22,7 +22,10 @@ public struct CommitInfo: Sendable, Equatable {
     }
 
     /// The first line of the message.
-    public var summary: String {
+    public var summary: String { Self.firstLine(of: message) }
+
+    /// The text before the first line feed character (all of it when there is none).
+    public static func firstLine(of message: String) -> String {
         // A line feed is a character of its own unless a carriage return comes before it (CR LF
         // is one character, which the split below does not cut at): then the bytes up to it.
         let u = message.utf8

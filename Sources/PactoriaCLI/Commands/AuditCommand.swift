@@ -108,22 +108,23 @@ struct AuditCommand: ParsableCommand {
             Terminal.outLines(lines)
         }
     }
+}
 
-    func actorName(_ a: String) -> String {
-        let u = a.utf8
-        // ASCII: the first run of bytes between `<`s (as the split gives it), without the spaces
-        // and tabs around it (the only ASCII whitespace the trim removes).
-        if u.allSatisfy({ $0 < 0x80 }) {
-            guard let start = u.firstIndex(where: { $0 != 0x3C }) else { return a }
-            let end = u[start...].firstIndex(of: 0x3C) ?? u.endIndex
-            let name = u[start..<end]
-            guard let first = name.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
-                let last = name.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
-            else { return "" }
-            return String(decoding: name[first...last], as: UTF8.self)
-        }
-        return a.split(separator: "<").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? a
+/// The name part of `Name <email>`.
+func actorName(_ a: String) -> String {
+    let u = a.utf8
+    // ASCII: the first run of bytes between `<`s (as the split gives it), without the spaces
+    // and tabs around it (the only ASCII whitespace the trim removes).
+    if u.allSatisfy({ $0 < 0x80 }) {
+        guard let start = u.firstIndex(where: { $0 != 0x3C }) else { return a }
+        let end = u[start...].firstIndex(of: 0x3C) ?? u.endIndex
+        let name = u[start..<end]
+        guard let first = name.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+            let last = name.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
+        else { return "" }
+        return String(decoding: name[first...last], as: UTF8.self)
     }
+    return a.split(separator: "<").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? a
 }
 
 /// An event as a table shows it: without the `contract.` prefix.
