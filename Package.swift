@@ -167,7 +167,8 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "PactoriaWorkspace", "PactoriaAccess", "PactoriaDrafting", "PactoriaServer", "PactoriaCore",
+                "PactoriaCLI", "PactoriaWorkspace", "PactoriaAccess", "PactoriaDrafting", "PactoriaServer",
+                "PactoriaCore",
                 "PactoriaGit", "PactoriaCrypto", "PactoriaHTTPClient", "PactoriaAI", "PactoriaTestSupport",
                 "ServerTestSupport",
             ],

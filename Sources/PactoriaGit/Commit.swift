@@ -22,8 +22,18 @@ public struct CommitInfo: Sendable, Equatable {
     }
 
     /// The first line of the message.
-    public var summary: String {
-        String(message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    public var summary: String { Self.firstLine(of: message) }
+
+    /// The text before the first line feed character (all of it when there is none).
+    public static func firstLine(of message: String) -> String {
+        // A line feed is a character of its own unless a carriage return comes before it (CR LF
+        // is one character, which the split below does not cut at): then the bytes up to it.
+        let u = message.utf8
+        guard let lf = u.firstIndex(of: 0x0A) else { return message }
+        if lf == u.startIndex || u[u.index(before: lf)] != 0x0D {
+            return String(message[..<lf])
+        }
+        return String(message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }
 
     /// The message's trailers (`Key: value` lines of its last paragraph), in order.

@@ -13,8 +13,14 @@ struct AuditCommand: ParsableCommand {
             still appear, with events inferred from what changed, marked `*` (and "inferred": true
             in JSON).
 
+            A commit with more than 20 inferred events of one kind (a bulk import or edit made
+            with plain git) shows them as one row, marked `×`: how many, in how many companies,
+            and the details they all share (else "various"). --expand lists each one; --json
+            always does. The filters apply first, so `--contract C` shows C's own event.
+
             Examples:
               pactoria audit
+              pactoria audit --expand
               pactoria audit --contract website-redesign-services-agreement
               pactoria audit --event terminated --since 2026-01-01 --json
             """)
@@ -25,8 +31,9 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Only events by an actor whose name or email contains this.") var actor: String?
     @Option(help: "Only from this date (YYYY-MM-DD).") var since: String?
     @Option(help: "Only up to this date (YYYY-MM-DD).") var until: String?
-    @Option(name: [.customShort("n"), .long], help: "At most this many events.") var maxCount: Int?
-    @Flag(help: "Print JSON.") var json = false
+    @Option(name: [.customShort("n"), .long], help: "At most this many rows (events, with --json).") var maxCount: Int?
+    @Flag(help: "List every event of a bulk commit, one row each.") var expand = false
+    @Flag(help: "Print JSON (every event, one object each).") var json = false
 
     func validate() throws {
         if let since, CalendarDate(since) == nil {
@@ -43,45 +50,124 @@ struct AuditCommand: ParsableCommand {
             let filter = Audit.Filter(
                 contract: contract, event: event, actor: actor, since: since.flatMap(CalendarDate.init),
                 until: until.flatMap(CalendarDate.init))
-            let entries = try Audit.run(ws, filter: filter, limit: maxCount)
             if json {
+                let entries = try Audit.run(ws, filter: filter, limit: maxCount)
                 let iso = ISO8601DateFormatter()
                 JSON.print(entries.map { AuditEntryJSON($0, iso: iso) })
                 return
             }
-            if entries.isEmpty {
+            let rows = try Audit.rows(ws, filter: filter, limit: maxCount, expand: expand)
+            if rows.isEmpty {
                 Terminal.out("no audit events match")
                 return
             }
             let t = global.terminal
-            let day = DateFormatter()
-            day.dateFormat = "yyyy-MM-dd HH:mm"
-            day.timeZone = TimeZone(identifier: "UTC")
             var table = Table()
             table.maxWidths = [nil, nil, nil, 40, nil, 60]
+            table.rows.reserveCapacity(rows.count)
             // Entries of one commit share its time: format each time once.
             var shown: (time: Date, text: String)?
-            for e in entries {
-                let when = shown?.time == e.time ? shown!.text : day.string(from: e.time)
-                shown = (e.time, when)
-                var what = e.event.replacingOccurrences(of: "contract.", with: "")
-                if let f = e.from, let to = e.to { what += " (\(f) → \(to))" }
-                var note = e.reason.map { "reason: \($0)" } ?? ""
-                if e.inferred { note = e.details.joined(separator: "; ") }
-                table.add([
-                    t.paint(e.commit.short, .yellow), when + (e.inferred ? " *" : "  "),
-                    what, e.ref?.description ?? String(e.contractID.prefix(8)), actorName(e.actor), note,
-                ])
+            func when(_ time: Date) -> String {
+                if let shown, shown.time == time { return shown.text }
+                let text = minute(time)
+                shown = (time, text)
+                return text
             }
-            for line in table.render() { Terminal.out(line) }
-            if entries.contains(where: \.inferred) { Terminal.out("* inferred from a commit without audit trailers") }
+            var inferred = false
+            var summarized = false
+            for row in rows {
+                switch row {
+                case .entry(let e):
+                    var what = eventName(e.event)
+                    if let f = e.from, let to = e.to { what += " (\(f) → \(to))" }
+                    var note = e.reason.map { "reason: \($0)" } ?? ""
+                    if e.inferred { note = e.details.joined(separator: "; ") }
+                    inferred = inferred || e.inferred
+                    table.add([
+                        t.paint(e.commit.short, .yellow), when(e.time) + (e.inferred ? " *" : "  "),
+                        what, e.ref?.description ?? String(e.contractID.prefix(8)), actorName(e.actor), note,
+                    ])
+                case .summary(let s):
+                    inferred = true
+                    summarized = true
+                    let companies = "\(s.companies) compan\(s.companies == 1 ? "y" : "ies")"
+                    table.add([
+                        t.paint(s.commit.short, .yellow), when(s.time) + " *",
+                        "\(eventName(s.event)) ×\(thousands(s.count))", "contracts in \(companies)",
+                        actorName(s.actor), s.details.map { $0.joined(separator: "; ") } ?? "various",
+                    ])
+                }
+            }
+            var lines = table.render()
+            if inferred { lines.append("* inferred from a commit without audit trailers") }
+            if summarized {
+                lines.append(
+                    "× more than \(Audit.summaryThreshold) of one event in one commit, counted in one row: --expand lists each"
+                )
+            }
+            Terminal.outLines(lines)
         }
     }
-
-    func actorName(_ a: String) -> String {
-        a.split(separator: "<").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? a
-    }
 }
+
+/// The name part of `Name <email>`.
+func actorName(_ a: String) -> String {
+    let u = a.utf8
+    // ASCII: the first run of bytes between `<`s (as the split gives it), without the spaces
+    // and tabs around it (the only ASCII whitespace the trim removes).
+    if u.allSatisfy({ $0 < 0x80 }) {
+        guard let start = u.firstIndex(where: { $0 != 0x3C }) else { return a }
+        let end = u[start...].firstIndex(of: 0x3C) ?? u.endIndex
+        let name = u[start..<end]
+        guard let first = name.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+            let last = name.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
+        else { return "" }
+        return String(decoding: name[first...last], as: UTF8.self)
+    }
+    return a.split(separator: "<").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? a
+}
+
+/// An event as a table shows it: without the `contract.` prefix.
+func eventName(_ event: String) -> String {
+    let u = Array(event.utf8)
+    let prefix = Array("contract.".utf8)
+    // ASCII with one `contract.`, at the start: drop it (else replace every one, as before).
+    if u.allSatisfy({ $0 < 0x80 }), u.starts(with: prefix),
+        !(prefix.count..<u.count).contains(where: { u[$0...].starts(with: prefix) })
+    {
+        return String(decoding: u[prefix.count...], as: UTF8.self)
+    }
+    return event.replacingOccurrences(of: "contract.", with: "")
+}
+
+/// `12345` as `12,345`.
+func thousands(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = n < 0 ? "-" : ""
+    for (i, d) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+        out.append(d)
+    }
+    return out
+}
+
+/// `yyyy-MM-dd HH:mm` in UTC.
+func minute(_ d: Date) -> String {
+    let t = d.timeIntervalSince1970
+    // Whole seconds from 1970 to 2100 (git's commit times): written directly, as the formatter does.
+    if t >= 0, t < 4_102_444_800, t.rounded(.down) == t {
+        let s = Timestamp(secondsSinceEpoch: Int64(t)).description
+        return String(s.prefix(10)) + " " + String(s.dropFirst(11).prefix(5))
+    }
+    return minuteFormatter.string(from: d)
+}
+
+private let minuteFormatter: DateFormatter = {
+    let f = DateFormatter()
+    f.dateFormat = "yyyy-MM-dd HH:mm"
+    f.timeZone = TimeZone(identifier: "UTC")
+    return f
+}()
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -216,7 +216,7 @@ struct ExpiringCommand: ParsableCommand {
                 let left = e.daysLeft == 0 ? "today" : "\(e.daysLeft)d"
                 table.add([e.endDate.description, left, e.summary.ref.description, e.summary.title])
             }
-            for line in table.render() { Terminal.out(line) }
+            Terminal.outLines(table.render())
         }
     }
 }

@@ -57,7 +57,7 @@ struct List: ParsableCommand {
                     s.endDate ?? "-",
                 ])
             }
-            for (i, line) in table.render().enumerated() { Terminal.out(i == 0 ? t.paint(line, .bold) : line) }
+            Terminal.outLines(table.render().enumerated().map { i, line in i == 0 ? t.paint(line, .bold) : line })
             if r.pages > 1 { Terminal.out(t.paint("page \(r.page) of \(r.pages) (\(r.total) contracts)", .dim)) }
         }
         if failed { throw ExitCode(1) }

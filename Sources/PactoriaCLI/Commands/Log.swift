@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PactoriaCore
 import PactoriaGit
 import PactoriaWorkspace
 
@@ -48,11 +49,11 @@ struct Log: ParsableCommand {
                     table.add([
                         t.paint(e.commit.id.short, .yellow), day(e.commit.author.time), e.commit.author.name,
                         e.version.map { "v\($0)" } ?? "-",
-                        e.event.replacingOccurrences(of: "contract.", with: "") + (e.inferred ? "*" : ""),
+                        eventName(e.event) + (e.inferred ? "*" : ""),
                         e.commit.summary,
                     ])
                 }
-                table.render().forEach { Terminal.out($0) }
+                Terminal.outLines(table.render())
                 return
             }
             let entries = try History.workspace(ws, limit: maxCount)
@@ -76,12 +77,19 @@ struct Log: ParsableCommand {
                     n == 0 ? "" : t.paint("(\(n) contract\(n == 1 ? "" : "s"))", .dim),
                 ])
             }
-            table.render().forEach { Terminal.out($0) }
+            Terminal.outLines(table.render())
         }
     }
 }
 
-func day(_ d: Date) -> String { String(iso(d).prefix(10)) }
+func day(_ d: Date) -> String {
+    let t = d.timeIntervalSince1970
+    // Whole seconds from 1970 to 2100 (git's commit times): written directly, as the formatter does.
+    if t >= 0, t < 4_102_444_800, t.rounded(.down) == t {
+        return Timestamp(secondsSinceEpoch: Int64(t)).date.description
+    }
+    return String(iso(d).prefix(10))
+}
 
 func iso(_ d: Date) -> String { isoFormatter.string(from: d) }
 

@@ -26,6 +26,17 @@ struct Terminal {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
+    /// Lines in one write (a table of thousands of rows is one system call, not one per line).
+    static func outLines(_ lines: [String]) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        for line in lines {
+            bytes += line.utf8
+            bytes.append(0x0A)
+        }
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+
     static func err(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
@@ -42,26 +53,42 @@ struct Table {
 
     mutating func add(_ row: [String]) { rows.append(row) }
 
+    /// The width of `s` in characters: its byte count when it is ASCII without a carriage return
+    /// (CR LF is one character), else counted.
+    static func width(_ s: String) -> Int {
+        isPlainASCII(s) ? s.utf8.count : s.count
+    }
+
+    static func isPlainASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D } }
+
+    /// `text` cut to `limit` characters with an ellipsis, and its width.
+    static func fit(_ text: String, _ width: Int, _ limit: Int?) -> (String, Int) {
+        guard let limit, width > limit else { return (text, width) }
+        if isPlainASCII(text) {
+            return (String(decoding: text.utf8.prefix(limit - 1), as: UTF8.self) + "…", limit)
+        }
+        let cut = String(text.prefix(limit - 1)) + "…"
+        return (cut, cut.count)
+    }
+
     func render(padding: Int = 2) -> [String] {
         guard let columns = rows.map(\.count).max() else { return [] }
+        let counts = rows.map { $0.map(Self.width) }
         var widths = [Int](repeating: 0, count: columns)
-        for row in rows {
-            for (i, cell) in row.enumerated() {
+        for row in counts {
+            for (i, n) in row.enumerated() {
                 let limit = i < maxWidths.count ? maxWidths[i] : nil
-                widths[i] = max(widths[i], min(cell.count, limit ?? .max))
+                widths[i] = max(widths[i], min(n, limit ?? .max))
             }
         }
-        return rows.map { row in
+        // Blanks of every length a cell can need, made once.
+        let blanks = (0...(widths.max() ?? 0) + padding).map { String(repeating: " ", count: $0) }
+        return zip(rows, counts).map { row, count in
             var line = ""
             for (i, cell) in row.enumerated() {
-                let limit = i < maxWidths.count ? maxWidths[i] : nil
-                var text = cell
-                if let limit, text.count > limit { text = String(text.prefix(limit - 1)) + "…" }
-                if i == row.count - 1 {
-                    line += text
-                } else {
-                    line += text + String(repeating: " ", count: widths[i] - text.count + padding)
-                }
+                let (text, n) = Self.fit(cell, count[i], i < maxWidths.count ? maxWidths[i] : nil)
+                line += text
+                if i != row.count - 1 { line += blanks[max(0, widths[i] - n + padding)] }
             }
             while line.hasSuffix(" ") { line.removeLast() }
             return line

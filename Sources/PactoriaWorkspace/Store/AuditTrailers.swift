@@ -132,7 +132,7 @@ public enum AuditTrailers {
     /// Undoes `encode`. A `%` not followed by two hex digits, or bytes that are not UTF-8, are kept
     /// as written (trailers from before the encoding existed read as they did).
     public static func decode(_ s: String) -> String {
-        guard s.contains("%") else { return s }
+        guard s.utf8.contains(0x25) else { return s }  // (a `%` byte: no percent sign, nothing to undo)
         if s == "%" { return "" }
         var bytes: [UInt8] = []
         let utf8 = Array(s.utf8)

@@ -73,6 +73,16 @@ final class HistoryCache {
         return r
     }
 
+    /// The records of `c` whose id `match` accepts (given its UTF-8 bytes), in order, without
+    /// decoding the others; every record when `c` is not cached. `match` may accept more than
+    /// the caller wants (it compares ids properly), never fewer.
+    func records(_ c: CommitInfo, repo: Repository, where match: (ArraySlice<UInt8>) -> Bool)
+        throws(WorkspaceError) -> [HistoryRecord]
+    {
+        if fresh[c.id] == nil, let raw = stored[c.id], let r = Self.decode(raw, where: match) { return r }
+        return try records(c, repo: repo)
+    }
+
     /// Whether a cached record of `c` has an id that `match` accepts (given its UTF-8 bytes),
     /// without decoding the records. Nil when `c` is not cached yet (or does not decode).
     func mentions(_ c: ObjectID, where match: (ArraySlice<UInt8>) -> Bool) -> Bool? {
@@ -271,6 +281,11 @@ final class HistoryCache {
             guard let s = str() else { return nil }
             return .some(s)
         }
+        /// Skips an optional string; false when the bytes do not hold one.
+        mutating func skipOptStr() -> Bool {
+            guard let flag = byte() else { return false }
+            return flag == 0 || raw() != nil
+        }
         mutating func optRef() -> ContractRef?? {
             guard let flag = byte() else { return nil }
             if flag == 0 { return .some(nil) }
@@ -285,37 +300,58 @@ final class HistoryCache {
         var out: [HistoryRecord] = []
         out.reserveCapacity(count)
         for _ in 0..<count {
-            guard let f = top.raw() else { return nil }
-            var r = Reader(f)
-            guard let id = r.str(), let before = r.optRef(), let after = r.optRef(), let title = r.optStr(),
-                let hasVersion = r.byte()
-            else { return nil }
-            var version: Int?
-            if hasVersion == 1 {
-                guard f.endIndex - r.i >= 8 else { return nil }
-                var v: UInt64 = 0
-                for k in 0..<8 { v |= UInt64(f[r.i + k]) << (8 * UInt64(k)) }
-                r.i += 8
-                version = Int(Int64(bitPattern: v))
-            }
-            guard let status = r.optStr(), let flags = r.byte(), let event = r.str(), let from = r.optStr(),
-                let to = r.optStr(), let reason = r.optStr(), let n = r.u32(), n <= f.count
-            else { return nil }
-            var details: [String] = []
-            for _ in 0..<n {
-                guard let d = r.str() else { return nil }
-                details.append(d)
-            }
-            guard let logEvent = r.str(), r.i == f.endIndex else { return nil }
-            out.append(
-                HistoryRecord(
-                    id: id, beforeRef: before, afterRef: after, title: title, version: version, status: status,
-                    yamlChanged: flags & 1 != 0, contentChanged: flags & 2 != 0, hasYAML: flags & 4 != 0,
-                    own: flags & 8 != 0, event: event, from: from, to: to, reason: reason, details: details,
-                    logEvent: logEvent, logCreated: flags & 16 != 0))
+            guard let f = top.raw(), let r = decodeRecord(f) else { return nil }
+            out.append(r)
         }
         guard top.i == raw.endIndex else { return nil }
         return out
+    }
+
+    /// The records whose id `match` accepts (nil when the bytes do not decode).
+    static func decode(_ raw: ArraySlice<UInt8>, where match: (ArraySlice<UInt8>) -> Bool) -> [HistoryRecord]? {
+        var top = Reader(raw)
+        guard let count = top.u32(), count <= raw.count else { return nil }
+        var out: [HistoryRecord] = []
+        for _ in 0..<count {
+            guard let f = top.raw() else { return nil }
+            var r = Reader(f)
+            guard let id = r.raw() else { return nil }
+            guard match(id) else { continue }
+            guard let record = decodeRecord(f) else { return nil }
+            out.append(record)
+        }
+        guard top.i == raw.endIndex else { return nil }
+        return out
+    }
+
+    /// One record's fields (nil when they do not decode).
+    static func decodeRecord(_ f: ArraySlice<UInt8>) -> HistoryRecord? {
+        var r = Reader(f)
+        guard let id = r.str(), let before = r.optRef(), let after = r.optRef(), let title = r.optStr(),
+            let hasVersion = r.byte()
+        else { return nil }
+        var version: Int?
+        if hasVersion == 1 {
+            guard f.endIndex - r.i >= 8 else { return nil }
+            var v: UInt64 = 0
+            for k in 0..<8 { v |= UInt64(f[r.i + k]) << (8 * UInt64(k)) }
+            r.i += 8
+            version = Int(Int64(bitPattern: v))
+        }
+        guard let status = r.optStr(), let flags = r.byte(), let event = r.str(), let from = r.optStr(),
+            let to = r.optStr(), let reason = r.optStr(), let n = r.u32(), n <= f.count
+        else { return nil }
+        var details: [String] = []
+        for _ in 0..<n {
+            guard let d = r.str() else { return nil }
+            details.append(d)
+        }
+        guard let logEvent = r.str(), r.i == f.endIndex else { return nil }
+        return HistoryRecord(
+            id: id, beforeRef: before, afterRef: after, title: title, version: version, status: status,
+            yamlChanged: flags & 1 != 0, contentChanged: flags & 2 != 0, hasYAML: flags & 4 != 0,
+            own: flags & 8 != 0, event: event, from: from, to: to, reason: reason, details: details,
+            logEvent: logEvent, logCreated: flags & 16 != 0)
     }
 
     /// Whether any record's id satisfies `match` (nil when the bytes do not decode).
@@ -329,6 +365,84 @@ final class HistoryCache {
             if match(id) { return true }
         }
         return false
+    }
+
+    // MARK: - Record heads (counting without decoding)
+
+    /// What a summary needs of one cached record, as slices of its bytes: nothing is decoded.
+    struct Head {
+        /// The whole record (for `decodeRecord`).
+        var raw: ArraySlice<UInt8>
+        var id: ArraySlice<UInt8>
+        /// The company of the record's ref (after the commit, else before), if it has one.
+        var company: ArraySlice<UInt8>?
+        var own: Bool
+        var event: ArraySlice<UInt8>
+        /// The encoded details (for `decodeDetails`).
+        var details: ArraySlice<UInt8>
+    }
+
+    /// The number of cached records of `c`, read from the head of its entry (nil when not
+    /// cached, or worked out in this run).
+    func storedCount(_ c: ObjectID) -> Int? {
+        guard fresh[c] == nil, let raw = stored[c] else { return nil }
+        var r = Reader(raw)
+        return r.u32()
+    }
+
+    /// The heads of `c`'s cached records, in order; nil when `c` is not cached (or was worked out
+    /// in this run) or a record does not decode.
+    func heads(_ c: ObjectID) -> [Head]? {
+        guard fresh[c] == nil, let raw = stored[c] else { return nil }
+        return Self.heads(raw)
+    }
+
+    static func heads(_ raw: ArraySlice<UInt8>) -> [Head]? {
+        var top = Reader(raw)
+        guard let count = top.u32(), count <= raw.count else { return nil }
+        var out: [Head] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let f = top.raw() else { return nil }
+            var r = Reader(f)
+            guard let id = r.raw() else { return nil }
+            var company: ArraySlice<UInt8>?
+            for _ in 0..<2 {  // before, then after: the after side wins
+                guard let flag = r.byte() else { return nil }
+                guard flag != 0 else { continue }
+                guard let c = r.raw(), r.raw() != nil else { return nil }
+                company = c
+            }
+            guard r.skipOptStr(), let hasVersion = r.byte() else { return nil }
+            if hasVersion == 1 {
+                guard f.endIndex - r.i >= 8 else { return nil }
+                r.i += 8
+            }
+            guard r.skipOptStr(), let flags = r.byte(), let event = r.raw(), r.skipOptStr(), r.skipOptStr(),
+                r.skipOptStr()
+            else { return nil }
+            let start = r.i
+            guard let n = r.u32(), n <= f.count else { return nil }
+            for _ in 0..<n { guard r.raw() != nil else { return nil } }
+            let details = f[start..<r.i]
+            guard r.raw() != nil, r.i == f.endIndex else { return nil }
+            out.append(
+                Head(raw: f, id: id, company: company, own: flags & 8 != 0, event: event, details: details))
+        }
+        guard top.i == raw.endIndex else { return nil }
+        return out
+    }
+
+    /// The details of a head, decoded.
+    static func decodeDetails(_ raw: ArraySlice<UInt8>) -> [String]? {
+        var r = Reader(raw)
+        guard let n = r.u32(), n <= raw.count else { return nil }
+        var out: [String] = []
+        for _ in 0..<n {
+            guard let d = r.str() else { return nil }
+            out.append(d)
+        }
+        return r.i == raw.endIndex ? out : nil
     }
 
     static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c + 0x20 : c }

@@ -47,8 +47,30 @@ public enum Audit {
     public static func run(_ ws: Workspace, filter: Filter = Filter(), limit: Int? = nil) throws(WorkspaceError)
         -> [Entry]
     {
-        let repo = try ws.repository()
-        guard let head = try Committer.head(repo) else { return [] }
+        let q = try query(ws, filter)
+        var out: [Entry] = []
+        try walk(ws, q) { (c, trailers, cache, repo) throws(WorkspaceError) in
+            for e in entries(of: c, trailers: trailers, records: try records(c, cache, repo, q)) where matches(e, q) {
+                out.append(e)
+            }
+            return limit.map { out.count >= $0 } ?? false
+        }
+        if let limit { return Array(out.prefix(limit)) }
+        return out
+    }
+
+    /// A filter made ready once: the contract's id (lower case, and its bytes when ASCII), the
+    /// event's full name, the actor in lower case.
+    struct Query {
+        var contractID: String?
+        var needle: [UInt8]?
+        var event: String?
+        var actor: String?
+        var since: CalendarDate?
+        var until: CalendarDate?
+    }
+
+    static func query(_ ws: Workspace, _ filter: Filter) throws(WorkspaceError) -> Query {
         var contractID: String?
         if let spec = filter.contract {
             if let s = try? History.locate(ws, spec) {
@@ -58,45 +80,69 @@ public enum Audit {
                 contractID = spec.lowercased()  // a contract no longer in the tree: match by id prefix
             }
         }
-        // Commits whose cached records name no such contract are skipped without decoding them.
-        let needle = contractID.flatMap { id in id.utf8.allSatisfy { $0 < 0x80 } ? Array(id.utf8) : nil }
-        let event = filter.event.map { $0.hasPrefix("contract.") ? $0 : "contract." + $0 }
+        return Query(
+            contractID: contractID,
+            needle: contractID.flatMap { id in id.utf8.allSatisfy { $0 < 0x80 } ? Array(id.utf8) : nil },
+            event: filter.event.map { $0.hasPrefix("contract.") ? $0 : "contract." + $0 },
+            actor: filter.actor?.lowercased(), since: filter.since, until: filter.until)
+    }
+
+    /// The records of `c` that can concern the query's contract (all of them without one).
+    static func records(_ c: CommitInfo, _ cache: HistoryCache, _ repo: Repository, _ q: Query)
+        throws(WorkspaceError) -> [HistoryRecord]
+    {
+        // The records of other contracts give only entries the query drops (a trailer's record
+        // has the trailer's id, so it is kept with it).
+        guard let needle = q.needle else { return try cache.records(c, repo: repo) }
+        return try cache.records(c, repo: repo, where: { HistoryCache.hasPrefixFolded($0, needle) })
+    }
+
+    /// Whether an entry passes the query's contract, event and actor (the dates are the walk's).
+    static func matches(_ e: Entry, _ q: Query) -> Bool {
+        if let contractID = q.contractID, !e.contractID.lowercased().hasPrefix(contractID) { return false }
+        if let event = q.event, e.event != event { return false }
+        if let actor = q.actor, !e.actor.lowercased().contains(actor) { return false }
+        return true
+    }
+
+    /// Calls `body` with each commit from HEAD, newest first, in the query's dates and (when it
+    /// names a contract) possibly concerning it, with the commit's trailers and the history
+    /// cache; stops when `body` returns true.
+    static func walk(
+        _ ws: Workspace, _ q: Query,
+        _ body: (CommitInfo, [ContractEvent], HistoryCache, Repository) throws(WorkspaceError) -> Bool
+    ) throws(WorkspaceError) {
+        let repo = try ws.repository()
+        guard let head = try Committer.head(repo) else { return }
         let cache = HistoryCache(ws)
         defer { cache.save() }
-        var out: [Entry] = []
         do {
             for c in try repo.walk(from: head) {
                 let day = Timestamp(secondsSinceEpoch: Int64(c.author.time.timeIntervalSince1970)).date
-                if let since = filter.since, day < since { continue }
-                if let until = filter.until, day > until { continue }
+                if let since = q.since, day < since { continue }
+                if let until = q.until, day > until { continue }
                 let trailers = AuditTrailers.parse(c.trailers)
-                if let contractID, let needle,
+                // Commits whose cached records name no such contract are skipped without decoding them.
+                if let contractID = q.contractID, let needle = q.needle,
                     !trailers.contains(where: { $0.id.lowercased().hasPrefix(contractID) }),
                     cache.mentions(c.id, where: { HistoryCache.hasPrefixFolded($0, needle) }) == false
                 {
                     continue
                 }
-                for e in entries(of: c, trailers: trailers, records: try cache.records(c, repo: repo)) {
-                    if let contractID, !e.contractID.lowercased().hasPrefix(contractID) { continue }
-                    if let event, e.event != event { continue }
-                    if let actor = filter.actor?.lowercased(), !e.actor.lowercased().contains(actor) { continue }
-                    out.append(e)
-                }
-                if let limit, out.count >= limit { break }
+                if try body(c, trailers, cache, repo) { break }
             }
         } catch let e as WorkspaceError {
             throw e
         } catch {
             throw .repository("cannot read history", detail: "\(error)")
         }
-        if let limit { return Array(out.prefix(limit)) }
-        return out
     }
 
     /// The audit entries of one commit: its trailers, plus inferred entries for contracts it
     /// changed without saying so (for a merge, only changes that differ from every parent).
     static func entries(of c: CommitInfo, trailers: [ContractEvent], records: [HistoryRecord]) -> [Entry] {
         let authorText = "\(c.author.name) <\(c.author.email)>"
+        let subject = c.summary
         var byID: [String: HistoryRecord] = [:]
         for r in records { byID[r.id.lowercased()] = r }
 
@@ -107,14 +153,14 @@ public enum Audit {
             covered.insert(t.id.lowercased())
             out.append(
                 Entry(
-                    commit: c.id, time: c.author.time, author: authorText, subject: c.summary, contractID: t.id,
+                    commit: c.id, time: c.author.time, author: authorText, subject: subject, contractID: t.id,
                     ref: r?.ref, title: r?.title, event: t.event, from: t.from, to: t.to, actor: t.actor ?? authorText,
                     reason: t.reason, version: t.version == 0 ? nil : t.version, inferred: false, details: []))
         }
         for r in records where r.own && !covered.contains(r.id.lowercased()) {
             out.append(
                 Entry(
-                    commit: c.id, time: c.author.time, author: authorText, subject: c.summary, contractID: r.id,
+                    commit: c.id, time: c.author.time, author: authorText, subject: subject, contractID: r.id,
                     ref: r.ref, title: r.title, event: r.event, from: r.from, to: r.to, actor: authorText,
                     reason: r.reason, version: r.version, inferred: true, details: r.details))
         }

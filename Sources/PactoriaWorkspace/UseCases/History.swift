@@ -57,7 +57,9 @@ public enum History {
         do {
             for c in try repo.walk(from: head) {
                 if cache.mentions(c.id, where: { HistoryCache.equalFolded($0, needle) }) == false { continue }
-                let mine = try cache.records(c, repo: repo).filter { $0.id.lowercased() == lowered }
+                let mine = try cache.records(c, repo: repo, where: { HistoryCache.equalFolded($0, needle) }).filter {
+                    $0.id.lowercased() == lowered
+                }
                 // Where the contract was last seen, else wherever the commit has it.
                 guard let r = mine.first(where: { $0.afterRef == path && $0.hasYAML }) ?? mine.last(where: \.hasYAML),
                     let current = r.afterRef
