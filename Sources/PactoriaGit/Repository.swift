@@ -12,7 +12,8 @@ public final class Repository {
     public let workdir: String
 
     /// When set, tree diffs go through libgit2's diff, which reads every entry of both trees,
-    /// instead of skipping folders with the same id (tests compare the two).
+    /// instead of skipping folders with the same id, and a check reads and parses every changed
+    /// contract again instead of remembering it within the run (tests compare the two paths).
     package var readsEveryEntry = false
 
     /// Takes ownership of a `git_repository` handle (freed with this object).

@@ -45,6 +45,8 @@ public enum Check {
         var headTree: ObjectID? = nil
         /// The contract changes of HEAD's own commit when it has one parent: (parent tree, changes).
         var headChanges: (from: ObjectID?, changes: [ContractTreeChange])? = nil
+        /// The contracts read and parsed on the way, by path and blob.
+        var parsed = ParsedContracts()
     }
 
     static func compute(_ ws: Workspace, base: String? = nil, staged: Bool = false) throws(WorkspaceError)
@@ -113,7 +115,8 @@ public enum Check {
                         $0.id.lowercased()
                     })
                 if parentTrees.count <= 1 {
-                    let changes = try ContractTreeDiff.changes(repo, from: parentTrees.first, to: c.treeID)
+                    let changes = try ContractTreeDiff.changes(
+                        repo, from: parentTrees.first, to: c.treeID, parsed: computed.parsed)
                     if c.id == head { computed.headChanges = (parentTrees.first, changes) }
                     findings += changeFindings(
                         changes, commit: c.id, policy: policy, today: day, movedIDs: moves)
@@ -130,7 +133,8 @@ public enum Check {
                     // A merge: what it did itself is what differs from every parent; check that
                     // against the first parent (the branch merged into).
                     findings += try mergeFindings(
-                        repo, parents: parentTrees, tree: c.treeID, commit: c.id, policy: policy, today: day)
+                        repo, parents: parentTrees, tree: c.treeID, commit: c.id, policy: policy, today: day,
+                        parsed: computed.parsed)
                 }
             }
         }
@@ -430,11 +434,11 @@ public enum Check {
     /// The rules applied to every contract that differs between two trees.
     static func changeFindings(
         _ repo: Repository, from old: ObjectID?, to new: ObjectID, commit: ObjectID?, policy: LifecyclePolicy,
-        today: CalendarDate?, movedIDs: Set<String> = []
+        today: CalendarDate?, movedIDs: Set<String> = [], parsed: ParsedContracts = ParsedContracts()
     ) throws(WorkspaceError) -> [Finding] {
         changeFindings(
-            try ContractTreeDiff.changes(repo, from: old, to: new), commit: commit, policy: policy, today: today,
-            movedIDs: movedIDs)
+            try ContractTreeDiff.changes(repo, from: old, to: new, parsed: parsed), commit: commit, policy: policy,
+            today: today, movedIDs: movedIDs)
     }
 
     /// The rules applied to each of `changes` (the contracts that differ between two trees).
@@ -482,16 +486,17 @@ public enum Check {
 
     static func mergeFindings(
         _ repo: Repository, parents: [ObjectID], tree: ObjectID, commit: ObjectID, policy: LifecyclePolicy,
-        today: CalendarDate?
+        today: CalendarDate?, parsed: ParsedContracts = ParsedContracts()
     ) throws(WorkspaceError) -> [Finding] {
         var changedFromAll: Set<String>? = nil
         for p in parents {
-            let paths = Set(try ContractTreeDiff.changes(repo, from: p, to: tree).map(\.ref.yamlPath))
+            let paths = Set(try ContractTreeDiff.changes(repo, from: p, to: tree, parsed: parsed).map(\.ref.yamlPath))
             changedFromAll = changedFromAll.map { $0.intersection(paths) } ?? paths
         }
         guard let own = changedFromAll, !own.isEmpty else { return [] }
-        return try changeFindings(repo, from: parents[0], to: tree, commit: commit, policy: policy, today: today).filter
-        { own.contains($0.file) || own.contains($0.file.replacingOccurrences(of: ".md", with: ".yaml")) }
+        return try changeFindings(
+            repo, from: parents[0], to: tree, commit: commit, policy: policy, today: today, parsed: parsed
+        ).filter { own.contains($0.file) || own.contains($0.file.replacingOccurrences(of: ".md", with: ".yaml")) }
     }
 
     static func fieldMessage(_ p: Problem) -> String {

@@ -71,7 +71,7 @@ public enum Review {
         if let own = computed.headChanges, own.from == baseTree, computed.headTree == headTree {
             changes = own.changes
         } else {
-            changes = try ContractTreeDiff.changes(repo, from: baseTree, to: headTree)
+            changes = try ContractTreeDiff.changes(repo, from: baseTree, to: headTree, parsed: computed.parsed)
         }
         // Where each file's findings are in the check's list (looked up per contract below).
         var findingsByFile: [String: [Int]] = [:]
