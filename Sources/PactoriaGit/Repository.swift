@@ -11,6 +11,11 @@ public final class Repository {
     /// The working directory, with a trailing slash stripped.
     public let workdir: String
 
+    /// When set, tree diffs go through libgit2's diff, which reads every entry of both trees,
+    /// instead of skipping folders with the same id, and a check reads and parses every changed
+    /// contract again instead of remembering it within the run (tests compare the two paths).
+    package var readsEveryEntry = false
+
     /// Takes ownership of a `git_repository` handle (freed with this object).
     init(pointer: OpaquePointer) {
         self.pointer = pointer
@@ -319,8 +324,18 @@ public final class Repository {
 
     // MARK: - Diffs
 
-    /// The files that differ between two trees (either may be nil for the empty tree).
+    /// The files that differ between two trees (either may be nil for the empty tree). Folders
+    /// with the same tree id on both sides are skipped unread (see `changedFiles`).
     public func changedPaths(from old: ObjectID?, to new: ObjectID?, under prefix: String? = nil)
+        throws -> [TreeChange]
+    {
+        if !readsEveryEntry, let fast = try changedPathsSkipping(from: old, to: new, under: prefix) { return fast }
+        return try libgit2ChangedPaths(from: old, to: new, under: prefix)
+    }
+
+    /// `changedPaths` through libgit2's diff, which reads every entry of both trees (the
+    /// reference, and the fallback for trees not in git's canonical form).
+    package func libgit2ChangedPaths(from old: ObjectID?, to new: ObjectID?, under prefix: String? = nil)
         throws -> [TreeChange]
     {
         let oldTree = try old.map { id in try lookupTree(id) }

@@ -105,6 +105,7 @@ struct CheckCacheTests {
 
     static let shop = "companies/ancoats-bakehouse/contracts/online-shop-terms-and-conditions"
     static let cachePath = "/" + Workspace.cacheDirectory + "/" + ValidationCache.name
+    static let treePath = "/" + Workspace.cacheDirectory + "/" + ValidationCache.TreeResult.name
 
     /// Every kind of finding the tree check makes, committed with plain git.
     static func plantProblems(_ root: String) throws {
@@ -162,6 +163,17 @@ struct CheckCacheTests {
         #expect(FileManager.default.fileExists(atPath: root + Self.cachePath))
         let warm = try findings(root, cached: true)
         #expect(warm.0 == expected && warm.1 == count)
+        // The tree's result was cached too; damaged, it is discarded and rebuilt.
+        var treeBytes = Array(try Data(contentsOf: URL(fileURLWithPath: root + Self.treePath)))
+        treeBytes[treeBytes.count - 3] ^= 0x55
+        try Data(treeBytes).write(to: URL(fileURLWithPath: root + Self.treePath))
+        let damagedTree = try findings(root, cached: true)
+        #expect(damagedTree.0 == expected && damagedTree.1 == count)
+        #expect(try findings(root, cached: true).0 == expected)
+        // Without it, the per-file cache answers (and is what the damage below reaches).
+        try FileManager.default.removeItem(atPath: root + Self.treePath)
+        #expect(try findings(root, cached: true).0 == expected)
+        try FileManager.default.removeItem(atPath: root + Self.treePath)
         // A flipped byte: discarded, rebuilt, same answer.
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: root + Self.cachePath)))
         bytes[bytes.count / 2] ^= 0x55
@@ -169,6 +181,7 @@ struct CheckCacheTests {
         let damaged = try findings(root, cached: true)
         #expect(damaged.0 == expected && damaged.1 == count)
         // Truncated.
+        try FileManager.default.removeItem(atPath: root + Self.treePath)
         try Data(bytes.prefix(40)).write(to: URL(fileURLWithPath: root + Self.cachePath))
         #expect(try findings(root, cached: true).0 == expected)
         // The whole check agrees with and without its cache.
@@ -342,6 +355,29 @@ struct CheckCacheTests {
             #expect(ValidationCache.decode(Array(bytes.prefix(cut))) == nil)
         }
         #expect(ValidationCache.decode(bytes + [0]) == nil)
+    }
+
+    @Test("the tree result round-trips its findings, any cut is refused, and odd findings are not cached")
+    func treeResultEncoding() throws {
+        let tree = ObjectID(bytes: Array(repeating: 9, count: 20))
+        let findings = [
+            Check.Finding(file: "a\u{0}\u{2028}\r\n.yaml", line: 3, commit: nil, rule: "r", message: "m\nn"),
+            Check.Finding(file: "", line: nil, commit: nil, rule: "", message: String(repeating: "x", count: 1 << 20)),
+        ]
+        let result = try #require(ValidationCache.TreeResult(tree: tree, count: 12, findings: findings))
+        let bytes = result.encode()
+        let back = try #require(ValidationCache.TreeResult.decode(bytes))
+        #expect(back == result && back.checkFindings == findings && back.count == 12 && back.tree == tree)
+        for cut in stride(from: 0, to: bytes.count - 1, by: max(1, bytes.count / 200)) {
+            #expect(ValidationCache.TreeResult.decode(Array(bytes.prefix(cut))) == nil)
+        }
+        #expect(ValidationCache.TreeResult.decode(bytes + [0]) == nil)
+        var warning = findings[0]
+        warning.severity = .warning
+        #expect(ValidationCache.TreeResult(tree: tree, count: 1, findings: [warning]) == nil)
+        var dated = findings[0]
+        dated.commit = tree
+        #expect(ValidationCache.TreeResult(tree: tree, count: 1, findings: [dated]) == nil)
     }
 }
 

@@ -28,6 +28,46 @@ public struct ContractTreeChange: Sendable {
     public var afterSnapshot: ContractSnapshot? { after.map { Snapshots.snapshot($0, content: afterContent) } }
 }
 
+/// The contracts read and parsed during one run, by path and blob id, so that each is read and
+/// parsed once: a contract's blob that is one commit's "after" is the next commit's "before",
+/// and the review's diff of the whole range meets the same blobs again. A parse depends only on
+/// the path and the bytes (as the validation cache already relies on), and a blob id names its
+/// bytes, so the memo gives exactly what parsing again would.
+final class ParsedContracts {
+    struct Key: Hashable {
+        var ref: ContractRef
+        var blob: ObjectID
+    }
+    private var parsed: [Key: Result<LoadedContract, WorkspaceError>] = [:]
+    private var contents: [ObjectID: [UInt8]] = [:]
+
+    init() {}
+
+    /// The contract `ref` parsed from `blob`, or nil when the blob cannot be read (not kept).
+    func contract(_ repo: Repository, _ ref: ContractRef, _ blob: ObjectID) -> Result<LoadedContract, WorkspaceError>? {
+        let key = Key(ref: ref, blob: blob)
+        // The reference path (tests) remembers nothing and reads every entry.
+        if !repo.readsEveryEntry, let r = parsed[key] { return r }
+        guard let bytes = try? repo.blob(blob) else { return nil }
+        let r: Result<LoadedContract, WorkspaceError>
+        do {
+            r = .success(try Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self)))
+        } catch {
+            r = .failure(error)
+        }
+        parsed[key] = r
+        return r
+    }
+
+    /// The bytes of `blob`, or nil when it cannot be read (not kept).
+    func content(_ repo: Repository, _ blob: ObjectID) -> [UInt8]? {
+        if !repo.readsEveryEntry, let b = contents[blob] { return b }
+        guard let b = try? repo.blob(blob) else { return nil }
+        contents[blob] = b
+        return b
+    }
+}
+
 /// Contract-by-contract differences between two trees (renames paired by id).
 public enum ContractTreeDiff {
     public static func changes(_ repo: Repository, from old: ObjectID?, to new: ObjectID?) throws(WorkspaceError)
@@ -36,13 +76,21 @@ public enum ContractTreeDiff {
         try changes(repo, from: old, to: new, readContent: true)
     }
 
+    /// The changes, reading and parsing each blob once across the calls that share `parsed`.
+    static func changes(_ repo: Repository, from old: ObjectID?, to new: ObjectID?, parsed: ParsedContracts)
+        throws(WorkspaceError) -> [ContractTreeChange]
+    {
+        try changes(repo, from: old, to: new, readContent: true, parsed: parsed)
+    }
+
     /// The changes between two trees. Both sides' blob ids come from the tree diff itself; only a
     /// contract's file that the diff does not list (unchanged) is looked up, in one tree. A YAML
     /// file unchanged on both sides is parsed once. Without `readContent` the Markdown is not read
     /// (`beforeContent`/`afterContent` stay nil; `contentChanged` still holds).
-    static func changes(_ repo: Repository, from old: ObjectID?, to new: ObjectID?, readContent: Bool)
-        throws(WorkspaceError) -> [ContractTreeChange]
-    {
+    static func changes(
+        _ repo: Repository, from old: ObjectID?, to new: ObjectID?, readContent: Bool,
+        parsed: ParsedContracts = ParsedContracts()
+    ) throws(WorkspaceError) -> [ContractTreeChange] {
         let files: [TreeFileChange]
         do { files = try repo.changedFiles(from: old, to: new, under: "companies") } catch {
             throw .repository("cannot compare trees", detail: "\(error)")
@@ -59,9 +107,6 @@ public enum ContractTreeDiff {
         /// A file the diff does not list is the same in both trees: one lookup.
         func unchanged(_ path: String) -> ObjectID? {
             (new ?? old).flatMap { try? repo.blobID(inTree: $0, path: path) }
-        }
-        func parse(_ ref: ContractRef, _ bytes: [UInt8]) throws(WorkspaceError) -> LoadedContract {
-            try Workspace.decodeContract(ref: ref, text: String(decoding: bytes, as: UTF8.self))
         }
         var changes: [ContractTreeChange] = []
         changes.reserveCapacity(sides.count)
@@ -80,19 +125,22 @@ public enum ContractTreeDiff {
             c.yamlAfter = yamlNew
             c.mdBefore = mdOld
             c.mdAfter = mdNew
-            if let y = yamlNew, let bytes = try? repo.blob(y) {
-                do { c.after = try parse(ref, bytes) } catch { c.afterError = error }
+            if let y = yamlNew, let r = parsed.contract(repo, ref, y) {
+                switch r {
+                case .success(let loaded): c.after = loaded
+                case .failure(let error): c.afterError = error
+                }
             }
             if let y = yamlOld {
                 if y == yamlNew {
                     c.before = c.after
-                } else if let bytes = try? repo.blob(y) {
-                    c.before = try? parse(ref, bytes)
+                } else if let r = parsed.contract(repo, ref, y) {
+                    c.before = try? r.get()
                 }
             }
             if readContent {
-                c.beforeContent = mdOld.flatMap { try? repo.blob($0) }
-                c.afterContent = mdNew == mdOld ? c.beforeContent : mdNew.flatMap { try? repo.blob($0) }
+                c.beforeContent = mdOld.flatMap { parsed.content(repo, $0) }
+                c.afterContent = mdNew == mdOld ? c.beforeContent : mdNew.flatMap { parsed.content(repo, $0) }
             }
             changes.append(c)
         }

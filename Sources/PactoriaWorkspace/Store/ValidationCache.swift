@@ -239,3 +239,99 @@ struct ValidationCache {
         }
     }
 }
+
+extension ValidationCache {
+    /// What the whole tree check found in one tree (`Check.validateTree`): its findings and how
+    /// many contracts it counted, cached under `.pactoria/cache/check-tree-v1` so that a check of
+    /// a HEAD already checked reads one small file instead of listing and looking up every
+    /// contract file. Keyed by the tree id: git computes it from every path, mode and blob below,
+    /// so the same id holds the same files and the check finds the same things in it (the
+    /// verdict of a file depends on its path and bytes only, as the blob-keyed cache above
+    /// already relies on). The payload names the binary that wrote it, like the cache above;
+    /// only the last tree is kept.
+    struct TreeResult: Equatable, Sendable {
+        static let name = "check-tree-v1"
+        static let version: UInt32 = 1
+
+        var tree: ObjectID
+        var count: Int
+        /// The findings in order: each about a file of the tree, without commit, remedy or
+        /// warning severity (a result with any other finding is not cached).
+        var findings: [Stored]
+
+        /// The result for `findings` and `count`, or nil when a finding does not fit the format.
+        init?(tree: ObjectID, count: Int, findings: [Check.Finding]) {
+            var stored: [Stored] = []
+            stored.reserveCapacity(findings.count)
+            for f in findings {
+                guard f.commit == nil, f.severity == .error, f.remedy == nil else { return nil }
+                stored.append(Stored(file: f.file, line: f.line, rule: f.rule, message: f.message))
+            }
+            self.tree = tree
+            self.count = count
+            self.findings = stored
+        }
+
+        var checkFindings: [Check.Finding] {
+            findings.map {
+                Check.Finding(file: $0.file ?? "", line: $0.line, commit: nil, rule: $0.rule, message: $0.message)
+            }
+        }
+
+        static func path(_ root: String) -> String { root + "/" + Workspace.cacheDirectory + "/" + name }
+
+        /// The cached result of the workspace at `root`, if one was written by this binary.
+        static func load(root: String) -> TreeResult? {
+            guard let bytes = CacheFile.read(path(root), name: name, version: version) else { return nil }
+            return decode(bytes)
+        }
+
+        func save(root: String) {
+            CacheFile.write(encode(), to: Self.path(root), name: Self.name, version: Self.version)
+        }
+
+        // Payload: writer (string), tree (20 bytes), count (u64), findings (u32), then per
+        // finding: file string, has-line u8 [line u64], rule string, message string.
+        func encode() -> [UInt8] {
+            var w = Writer()
+            w.string(ValidationCache.writer)
+            w.out += tree.bytes
+            w.u64(UInt64(count))
+            w.u32(UInt32(findings.count))
+            for f in findings {
+                w.string(f.file ?? "")
+                if let line = f.line {
+                    w.out.append(1)
+                    w.u64(UInt64(line))
+                } else {
+                    w.out.append(0)
+                }
+                w.string(f.rule)
+                w.string(f.message)
+            }
+            return w.out
+        }
+
+        static func decode(_ bytes: [UInt8]) -> TreeResult? {
+            var r = Reader(bytes: bytes)
+            guard let writer = r.string(), writer == ValidationCache.writer, let tree = r.blob(),
+                let count = r.u64(), count <= UInt64(Int.max), let n = r.u32()
+            else { return nil }
+            var findings: [Stored] = []
+            for _ in 0..<n {
+                guard let file = r.string(), let hasLine = r.u8(), hasLine <= 1 else { return nil }
+                var line: Int? = nil
+                if hasLine == 1 {
+                    guard let l = r.u64(), l <= UInt64(Int.max) else { return nil }
+                    line = Int(l)
+                }
+                guard let rule = r.string(), let message = r.string() else { return nil }
+                findings.append(Stored(file: file, line: line, rule: rule, message: message))
+            }
+            guard r.atEnd else { return nil }
+            var out = TreeResult(tree: tree, count: Int(count), findings: [])!
+            out.findings = findings
+            return out
+        }
+    }
+}

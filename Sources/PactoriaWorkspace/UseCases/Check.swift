@@ -45,6 +45,8 @@ public enum Check {
         var headTree: ObjectID? = nil
         /// The contract changes of HEAD's own commit when it has one parent: (parent tree, changes).
         var headChanges: (from: ObjectID?, changes: [ContractTreeChange])? = nil
+        /// The contracts read and parsed on the way, by path and blob.
+        var parsed = ParsedContracts()
     }
 
     static func compute(_ ws: Workspace, base: String? = nil, staged: Bool = false) throws(WorkspaceError)
@@ -113,7 +115,8 @@ public enum Check {
                         $0.id.lowercased()
                     })
                 if parentTrees.count <= 1 {
-                    let changes = try ContractTreeDiff.changes(repo, from: parentTrees.first, to: c.treeID)
+                    let changes = try ContractTreeDiff.changes(
+                        repo, from: parentTrees.first, to: c.treeID, parsed: computed.parsed)
                     if c.id == head { computed.headChanges = (parentTrees.first, changes) }
                     findings += changeFindings(
                         changes, commit: c.id, policy: policy, today: day, movedIDs: moves)
@@ -130,7 +133,8 @@ public enum Check {
                     // A merge: what it did itself is what differs from every parent; check that
                     // against the first parent (the branch merged into).
                     findings += try mergeFindings(
-                        repo, parents: parentTrees, tree: c.treeID, commit: c.id, policy: policy, today: day)
+                        repo, parents: parentTrees, tree: c.treeID, commit: c.id, policy: policy, today: day,
+                        parsed: computed.parsed)
                 }
             }
         }
@@ -268,6 +272,26 @@ public enum Check {
     static func validateTree(_ repo: Repository, _ tree: ObjectID, cacheRoot: String? = nil) throws(WorkspaceError)
         -> ([Finding], Int)
     {
+        // A cache tracked in the tree (one that came with a clone) is neither read nor written.
+        let tracked = ((try? repo.mode(inTree: tree, path: Workspace.cacheDirectory)) ?? nil) != nil
+        let root = tracked ? nil : cacheRoot
+        // The same tree id holds the same files: its findings, if this binary cached them.
+        if let root, let cached = ValidationCache.TreeResult.load(root: root), cached.tree == tree {
+            return (cached.checkFindings, cached.count)
+        }
+        let (findings, count, complete) = try validateTreeFiles(repo, tree, cacheRoot: root)
+        // Not cached when a blob could not be read (it was checked as empty).
+        if let root, complete, let result = ValidationCache.TreeResult(tree: tree, count: count, findings: findings) {
+            result.save(root: root)
+        }
+        return (findings, count)
+    }
+
+    /// `validateTree` without its tree-keyed cache: the findings, the count, and whether every
+    /// blob could be read.
+    static func validateTreeFiles(_ repo: Repository, _ tree: ObjectID, cacheRoot: String?) throws(WorkspaceError)
+        -> ([Finding], Int, Bool)
+    {
         let files: [String: ObjectID]
         do { files = try repo.files(inTree: tree, under: "companies") } catch {
             throw .repository("cannot read HEAD's tree", detail: "\(error)")
@@ -304,7 +328,7 @@ public enum Check {
         let contracts: [TreeFile] = files.sorted(by: { $0.key < $1.key }).compactMap { path, blob in
             ContractRef(path: path).map { TreeFile(path: path, ref: $0, blob: blob) }
         }
-        let verdicts = self.verdicts(repo, contracts, tree: tree, cacheRoot: cacheRoot)
+        let (verdicts, complete) = self.verdicts(repo, contracts, tree: tree, cacheRoot: cacheRoot)
         var ids: [String: [ContractRef]] = [:]
         var count = 0
         for (c, verdict) in zip(contracts, verdicts) {
@@ -340,7 +364,7 @@ public enum Check {
                     ))
             }
         }
-        return (findings, count)
+        return (findings, count, complete)
     }
 
     /// A contract file of a tree.
@@ -353,12 +377,13 @@ public enum Check {
     /// What each of `contracts` yields: from the cache where its blob was seen at its path, else
     /// read (one thread: libgit2) and parsed (every core, in batches); the cache is then saved
     /// with the entries of this tree only. A cache tracked in `tree` (one that came with a clone)
-    /// is neither read nor written.
+    /// is neither read nor written. Also says whether every blob could be read.
     static func verdicts(_ repo: Repository, _ contracts: [TreeFile], tree: ObjectID, cacheRoot: String?)
-        -> [ValidationCache.Verdict]
+        -> ([ValidationCache.Verdict], Bool)
     {
         let tracked = ((try? repo.mode(inTree: tree, path: Workspace.cacheDirectory)) ?? nil) != nil
         let root = tracked ? nil : cacheRoot
+        var complete = true
         let cache = root.map { ValidationCache.load(root: $0) } ?? ValidationCache()
         var out: [ValidationCache.Verdict?] = Array(repeating: nil, count: contracts.count)
         var misses: [Int] = []
@@ -382,6 +407,8 @@ public enum Check {
                 out[i] = verdict
                 if raws[k] != nil {
                     fresh[contracts[i].path] = ValidationCache.Entry(blob: contracts[i].blob, verdict: verdict)
+                } else {
+                    complete = false
                 }
             }
         }
@@ -401,17 +428,17 @@ public enum Check {
                 next.save(root: root)
             }
         }
-        return out.map { $0! }
+        return (out.map { $0! }, complete)
     }
 
     /// The rules applied to every contract that differs between two trees.
     static func changeFindings(
         _ repo: Repository, from old: ObjectID?, to new: ObjectID, commit: ObjectID?, policy: LifecyclePolicy,
-        today: CalendarDate?, movedIDs: Set<String> = []
+        today: CalendarDate?, movedIDs: Set<String> = [], parsed: ParsedContracts = ParsedContracts()
     ) throws(WorkspaceError) -> [Finding] {
         changeFindings(
-            try ContractTreeDiff.changes(repo, from: old, to: new), commit: commit, policy: policy, today: today,
-            movedIDs: movedIDs)
+            try ContractTreeDiff.changes(repo, from: old, to: new, parsed: parsed), commit: commit, policy: policy,
+            today: today, movedIDs: movedIDs)
     }
 
     /// The rules applied to each of `changes` (the contracts that differ between two trees).
@@ -459,16 +486,17 @@ public enum Check {
 
     static func mergeFindings(
         _ repo: Repository, parents: [ObjectID], tree: ObjectID, commit: ObjectID, policy: LifecyclePolicy,
-        today: CalendarDate?
+        today: CalendarDate?, parsed: ParsedContracts = ParsedContracts()
     ) throws(WorkspaceError) -> [Finding] {
         var changedFromAll: Set<String>? = nil
         for p in parents {
-            let paths = Set(try ContractTreeDiff.changes(repo, from: p, to: tree).map(\.ref.yamlPath))
+            let paths = Set(try ContractTreeDiff.changes(repo, from: p, to: tree, parsed: parsed).map(\.ref.yamlPath))
             changedFromAll = changedFromAll.map { $0.intersection(paths) } ?? paths
         }
         guard let own = changedFromAll, !own.isEmpty else { return [] }
-        return try changeFindings(repo, from: parents[0], to: tree, commit: commit, policy: policy, today: today).filter
-        { own.contains($0.file) || own.contains($0.file.replacingOccurrences(of: ".md", with: ".yaml")) }
+        return try changeFindings(
+            repo, from: parents[0], to: tree, commit: commit, policy: policy, today: today, parsed: parsed
+        ).filter { own.contains($0.file) || own.contains($0.file.replacingOccurrences(of: ".md", with: ".yaml")) }
     }
 
     static func fieldMessage(_ p: Problem) -> String {

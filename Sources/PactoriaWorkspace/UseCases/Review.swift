@@ -71,7 +71,7 @@ public enum Review {
         if let own = computed.headChanges, own.from == baseTree, computed.headTree == headTree {
             changes = own.changes
         } else {
-            changes = try ContractTreeDiff.changes(repo, from: baseTree, to: headTree)
+            changes = try ContractTreeDiff.changes(repo, from: baseTree, to: headTree, parsed: computed.parsed)
         }
         // Where each file's findings are in the check's list (looked up per contract below).
         var findingsByFile: [String: [Int]] = [:]
@@ -161,7 +161,7 @@ public enum Review {
             let text = body.joined(separator: "\n").trimmingSpaces()
             if heading != "(preamble)" || !text.isEmpty { out.append((heading, text)) }
         }
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in lines(String(decoding: bytes, as: UTF8.self)) {
             if line.hasPrefix("#") {
                 flush()
                 heading = String(line.drop { $0 == "#" }).trimmingSpaces()
@@ -171,6 +171,28 @@ public enum Review {
             }
         }
         flush()
+        return out
+    }
+
+    /// `text.split(separator: "\n", omittingEmptySubsequences: false)`, found on the UTF-8
+    /// bytes instead of character by character: a line ends at each LF that is a character of
+    /// its own, that is every LF not preceded by CR (CR LF is one character, as in `split`).
+    static func lines(_ text: String) -> [Substring] {
+        var out: [Substring] = []
+        let u = text.utf8
+        var start = u.startIndex
+        var i = u.startIndex
+        var afterCR = false
+        while i != u.endIndex {
+            let b = u[i]
+            if b == 0x0A, !afterCR {
+                out.append(text[start..<i])
+                start = u.index(after: i)
+            }
+            afterCR = b == 0x0D
+            u.formIndex(after: &i)
+        }
+        out.append(text[start..<u.endIndex])
         return out
     }
 
