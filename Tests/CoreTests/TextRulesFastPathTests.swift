@@ -1,4 +1,5 @@
 import PactoriaCore
+import PactoriaTestSupport
 import Testing
 
 /// The text rules' byte-level fast paths give exactly the answers of the general rules, which are
@@ -144,18 +145,8 @@ import Testing
         "x@" + String(repeating: "b", count: 64) + ".co", String(repeating: "a.b", count: 90) + "@c.de",
     ]
 
-    /// A deterministic generator (SplitMix64), so that a failure is reproducible.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
+    /// A deterministic generator, so that a failure is reproducible.
+    typealias Random = SplitMix64
 
     static func string(_ r: inout Random) -> String {
         var s = ""
@@ -175,7 +166,7 @@ import Testing
     }
 
     @Test func markupAndCharactersMatchTheReference() {
-        var r = Random(state: 15)
+        var r = Random(seed: 15)
         for _ in 0..<25_000 {
             let s = Self.string(&r)
             #expect(Validator.markupOrScript(in: s) == Reference.markupOrScript(in: s), "\(s.debugDescription)")

@@ -15,18 +15,7 @@ struct TreeDiffTests {
         case tree([(name: [UInt8], node: Node)])
     }
 
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    }
+    typealias Rng = SplitMix64
 
     static let names: [[UInt8]] =
         ["a", "a-b", "a.b", "a b", "a!", "b", "companies", "companiesX", "contracts", "x.yaml", "x.md", "é", "z"]
@@ -122,7 +111,7 @@ struct TreeDiffTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let repo = try Repository.initialize(at: dir)
-        var r = Rng(state: 0x15C0_FFEE)
+        var r = Rng(seed: 0x15C0_FFEE)
         var skipped = 0
         var compared = 0
         for round in 0..<400 {

@@ -84,7 +84,7 @@ struct AuditSummaryTests {
     /// `seed`: creations across companies with one or mixed statuses, bulk status changes and
     /// content edits, a deletion; and one trailered commit between them.
     static func bulkHistory(seed: UInt64) throws -> (root: String, ids: [String]) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let root = try RulesKit.adopt()
         let companies = ["ancoats-bakehouse", "avon-gorge-engineering", "brickline-digital"]
         let yaml = try RulesKit.read(root, RulesKit.yaml(template))

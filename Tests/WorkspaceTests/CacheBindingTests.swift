@@ -98,7 +98,7 @@ struct CacheBindingTests {
     // other key, or with any bit of its binding flipped, it is missing (never damaged, never
     // a payload); any other single flipped bit is damage or, in the binding, missing.
     @Test func framesReadOnlyUnderTheirOwnKey() {
-        var rng = BindingRNG(seed: 0x15CA_C4E5)
+        var rng = SplitMix64(seed: 0x15CA_C4E5)
         for round in 0..<300 {
             let key = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
             let other = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -185,18 +185,5 @@ struct CacheBindingTests {
         #expect(
             try Check.cacheTrackedFindings(try ws.repository(), tree: try headTree()).map(\.file) == [".pactoria/cache"]
         )
-    }
-}
-
-/// A small seeded generator (SplitMix64), so a failure repeats.
-private struct BindingRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

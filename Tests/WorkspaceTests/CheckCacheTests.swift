@@ -249,7 +249,7 @@ struct CheckCacheTests {
         let root = try RulesKit.adopt()
         defer { RulesKit.cleanUp(root) }
         let base = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + Self.shop + ".yaml")))
-        var rng = SplitMix(seed: 15)
+        var rng = SplitMix64(seed: 15)
         let hostile: [[UInt8]] = [
             [0x0D], [0x0A], [0x00], Array("\u{2028}".utf8), [0xC3], [0xFF], Array(": ".utf8), Array("- ".utf8),
             Array("\"".utf8), Array("'".utf8), Array("#".utf8), Array("  ".utf8), Array("id: ".utf8),
@@ -378,18 +378,5 @@ struct CheckCacheTests {
         var dated = findings[0]
         dated.commit = tree
         #expect(ValidationCache.TreeResult(tree: tree, count: 1, findings: [dated]) == nil)
-    }
-}
-
-/// A small seeded generator (SplitMix64), so a failure repeats.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

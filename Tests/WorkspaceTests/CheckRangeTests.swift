@@ -45,7 +45,7 @@ struct CheckRangeTests {
     }
 
     /// One random change to the working tree.
-    static func change(_ root: String, _ rng: inout SplitMix, step: Int) throws {
+    static func change(_ root: String, _ rng: inout SplitMix64, step: Int) throws {
         let all = stems(root)
         guard !all.isEmpty else { return }
         let s = all[Int(rng.next() % UInt64(all.count))]
@@ -134,7 +134,7 @@ struct CheckRangeTests {
     func randomHistories() throws {
         let root = try RulesKit.adopt()
         defer { RulesKit.cleanUp(root) }
-        var rng = SplitMix(seed: 0x15C)
+        var rng = SplitMix64(seed: 0x15C)
         let start = try RulesKit.head(root)
         let branch = try runGit(root, ["rev-parse", "--abbrev-ref", "HEAD"]).trimmingCharacters(
             in: .whitespacesAndNewlines)

@@ -19,18 +19,7 @@ import Testing
 ///   reference that parses every file, cold, warm, and with every cache file deleted, damaged,
 ///   stale (from before the edits) or foreign (another workspace's).
 @Suite struct ColdStartTests {
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ a: [T]) -> T { a[below(a.count)] }
-    }
+    typealias Random = SplitMix64
 
     static let words = [
         "Acme Ltd", "2025-01-01", "15000.00", "GBP", "1", "null", "~", "", " ", "a: b", "a #b", "<script>x</script>",
@@ -116,7 +105,7 @@ import Testing
     }
 
     @Test func summariesReadWithoutTheDomainRulesEqualTheFullDecode() {
-        var r = Random(state: 0x5EED_C01D)
+        var r = Random(seed: 0x5EED_C01D)
         let refs = [ContractRef(company: "acme", stem: "supply"), ContractRef(company: "acme", stem: "Bad_Stem")]
         var differ: [String] = []
         var failures = 0
@@ -258,7 +247,7 @@ import Testing
     }
 
     @Test func statusAndListEqualAFullParseWhateverTheCache() throws {
-        var r = Random(state: 0xC01D_57A7)
+        var r = Random(seed: 0xC01D_57A7)
         let (root, refs) = try Self.committedWorkspace(&r)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let cache = root + "/" + Workspace.cacheDirectory
@@ -360,7 +349,7 @@ import Testing
         }
 
         // Another workspace's cache, for the same files.
-        var other = Random(state: 0xC01D_57A7)
+        var other = Random(seed: 0xC01D_57A7)
         let (foreignRoot, _) = try Self.committedWorkspace(&other)
         defer { try? FileManager.default.removeItem(atPath: foreignRoot) }
         _ = try Self.answers(foreignRoot)
@@ -373,7 +362,7 @@ import Testing
     /// stat data matches git's index entry from the summary of that entry's blob, without reading
     /// it; a file whose stat data moved is read again.
     @Test func listTakesCleanFilesByBlobAfterAColdStatus() throws {
-        var r = Random(state: 0xB10B)
+        var r = Random(seed: 0xB10B)
         let (root, refs) = try Self.committedWorkspace(&r)
         defer { try? FileManager.default.removeItem(atPath: root) }
         func open() throws -> Workspace {

@@ -1,5 +1,6 @@
 import Foundation
 import PactoriaCore
+import PactoriaTestSupport
 import Testing
 
 @testable import PactoriaWorkspace
@@ -39,14 +40,8 @@ struct ReviewLinesTests {
             Array("# ".utf8), Array("## Term".utf8), Array("#".utf8), [0xC3], [0xFF], [0xE2, 0x80], Array(" ".utf8),
             Array("text".utf8), Array("é".utf8), Array("\u{1F600}".utf8), Array("\t".utf8), Array("\u{200D}".utf8),
         ]
-        var state: UInt64 = 0x15_2EE7
-        func next() -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
-        }
+        var rng = SplitMix64(seed: 0x15_2EE7)
+        func next() -> Int { Int(truncatingIfNeeded: rng.next() >> 1) }
         for round in 0..<3000 {
             var bytes: [UInt8] = []
             for _ in 0..<(next() % 40) { bytes += pieces[next() % pieces.count] }

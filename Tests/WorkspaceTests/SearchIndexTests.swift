@@ -1,5 +1,6 @@
 import Foundation
 import PactoriaCore
+import PactoriaTestSupport
 import PactoriaWorkspace
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         _ = try InitWorkspace.run(directory: root, author: "Ada <ada@example.co.uk>")
         let ws = try Workspace.open(root: root)
-        var rng = SeededGenerator(seed: 15)
+        var rng = SplitMix64(seed: 15)
         let words = [
             "Pinewood", "Harbour", "Oakfield", "Kestrel", "Ltd", "LLP", "Services", "Agreement", "Supply", "Café",
             "Łódź", "naïve", "O'Brien", "Smith-Jones", "data", "ABC", "abc", "x",
@@ -69,18 +70,5 @@ import Testing
         try edited.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         let after = try ListContracts.run(ws, .init(search: "quokka"), live: live)
         #expect(after.contracts.map(\.ref) == [ref])
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -123,17 +123,7 @@ struct ValidationCache {
                 w.out.append(2)
                 w.string(id)
                 w.u32(UInt32(findings.count))
-                for f in findings {
-                    w.optionalString(f.file)
-                    if let line = f.line {
-                        w.out.append(1)
-                        w.u64(UInt64(line))
-                    } else {
-                        w.out.append(0)
-                    }
-                    w.string(f.rule)
-                    w.string(f.message)
-                }
+                for f in findings { w.finding(f) }
             }
         }
         return w.out
@@ -157,20 +147,8 @@ struct ValidationCache {
                 guard let id = r.string(), let n = r.u32() else { return nil }
                 var findings: [Stored] = []
                 for _ in 0..<n {
-                    guard let hasFile = r.u8(), hasFile <= 1 else { return nil }
-                    var file: String? = nil
-                    if hasFile == 1 {
-                        guard let f = r.string() else { return nil }
-                        file = f
-                    }
-                    guard let hasLine = r.u8(), hasLine <= 1 else { return nil }
-                    var line: Int? = nil
-                    if hasLine == 1 {
-                        guard let l = r.u64(), l <= UInt64(Int.max) else { return nil }
-                        line = Int(l)
-                    }
-                    guard let rule = r.string(), let message = r.string() else { return nil }
-                    findings.append(Stored(file: file, line: line, rule: rule, message: message))
+                    guard let f = r.finding() else { return nil }
+                    findings.append(f)
                 }
                 verdict = .contract(id: id, findings: findings)
             default: return nil
@@ -199,6 +177,18 @@ struct ValidationCache {
             } else {
                 out.append(0)
             }
+        }
+        /// A finding: has-file u8 [file string], has-line u8 [line u64], rule string, message string.
+        mutating func finding(_ f: Stored) {
+            optionalString(f.file)
+            if let line = f.line {
+                out.append(1)
+                u64(UInt64(line))
+            } else {
+                out.append(0)
+            }
+            string(f.rule)
+            string(f.message)
         }
     }
 
@@ -237,6 +227,23 @@ struct ValidationCache {
             defer { i += 20 }
             return ObjectID(bytes: Array(bytes[i..<(i + 20)]))
         }
+        /// What `Writer.finding` wrote.
+        mutating func finding() -> Stored? {
+            guard let hasFile = u8(), hasFile <= 1 else { return nil }
+            var file: String? = nil
+            if hasFile == 1 {
+                guard let f = string() else { return nil }
+                file = f
+            }
+            guard let hasLine = u8(), hasLine <= 1 else { return nil }
+            var line: Int? = nil
+            if hasLine == 1 {
+                guard let l = u64(), l <= UInt64(Int.max) else { return nil }
+                line = Int(l)
+            }
+            guard let rule = string(), let message = string() else { return nil }
+            return Stored(file: file, line: line, rule: rule, message: message)
+        }
     }
 }
 
@@ -251,7 +258,8 @@ extension ValidationCache {
     /// only the last tree is kept.
     struct TreeResult: Equatable, Sendable {
         static let name = "check-tree-v1"
-        static let version: UInt32 = 1
+        /// 2: findings written as `Writer.finding` (a has-file byte before the file).
+        static let version: UInt32 = 2
 
         var tree: ObjectID
         var count: Int
@@ -290,25 +298,15 @@ extension ValidationCache {
             CacheFile.write(encode(), to: Self.path(root), name: Self.name, version: Self.version)
         }
 
-        // Payload: writer (string), tree (20 bytes), count (u64), findings (u32), then per
-        // finding: file string, has-line u8 [line u64], rule string, message string.
+        // Payload: writer (string), tree (20 bytes), count (u64), findings (u32), then each
+        // finding as the cache above writes it (`Writer.finding`).
         func encode() -> [UInt8] {
             var w = Writer()
             w.string(ValidationCache.writer)
             w.out += tree.bytes
             w.u64(UInt64(count))
             w.u32(UInt32(findings.count))
-            for f in findings {
-                w.string(f.file ?? "")
-                if let line = f.line {
-                    w.out.append(1)
-                    w.u64(UInt64(line))
-                } else {
-                    w.out.append(0)
-                }
-                w.string(f.rule)
-                w.string(f.message)
-            }
+            for f in findings { w.finding(f) }
             return w.out
         }
 
@@ -319,14 +317,8 @@ extension ValidationCache {
             else { return nil }
             var findings: [Stored] = []
             for _ in 0..<n {
-                guard let file = r.string(), let hasLine = r.u8(), hasLine <= 1 else { return nil }
-                var line: Int? = nil
-                if hasLine == 1 {
-                    guard let l = r.u64(), l <= UInt64(Int.max) else { return nil }
-                    line = Int(l)
-                }
-                guard let rule = r.string(), let message = r.string() else { return nil }
-                findings.append(Stored(file: file, line: line, rule: rule, message: message))
+                guard let f = r.finding() else { return nil }
+                findings.append(f)
             }
             guard r.atEnd else { return nil }
             var out = TreeResult(tree: tree, count: Int(count), findings: [])!
