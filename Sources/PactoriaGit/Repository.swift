@@ -338,29 +338,12 @@ public final class Repository {
     package func libgit2ChangedPaths(from old: ObjectID?, to new: ObjectID?, under prefix: String? = nil)
         throws -> [TreeChange]
     {
-        let oldTree = try old.map { id in try lookupTree(id) }
-        let newTree = try new.map { id in try lookupTree(id) }
-        defer {
-            if let oldTree { git_tree_free(oldTree) }
-            if let newTree { git_tree_free(newTree) }
+        try withLibgit2Diff(from: old, to: new, under: prefix, typeChanges: false) { diff in
+            libgit2Paths(diff)
         }
-        var opts = git_diff_options()
-        try check(git_diff_options_init(&opts, UInt32(GIT_DIFF_OPTIONS_VERSION)), "diff options")
-        var diff: OpaquePointer?
-        let rc: Int32
-        if let prefix {
-            rc = prefix.withCString { p in
-                var strings: [UnsafeMutablePointer<CChar>?] = [UnsafeMutablePointer(mutating: p)]
-                return strings.withUnsafeMutableBufferPointer { buf in
-                    opts.pathspec = git_strarray(strings: buf.baseAddress, count: 1)
-                    return git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &opts)
-                }
-            }
-        } else {
-            rc = git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &opts)
-        }
-        try check(rc, "diff trees")
-        defer { git_diff_free(diff) }
+    }
+
+    private func libgit2Paths(_ diff: OpaquePointer?) -> [TreeChange] {
         var out: [TreeChange] = []
         let n = git_diff_num_deltas(diff)
         for i in 0..<n {
@@ -376,6 +359,37 @@ public final class Repository {
             out.append(TreeChange(kind: kind, oldPath: oldPath, newPath: newPath))
         }
         return out
+    }
+
+    /// libgit2's tree-to-tree diff of `old` and `new` (limited to `prefix`), handed to `body`
+    /// and freed after it; with `typeChanges`, a file becoming a link is one delta, not two.
+    func withLibgit2Diff<R>(
+        from old: ObjectID?, to new: ObjectID?, under prefix: String?, typeChanges: Bool,
+        _ body: (OpaquePointer?) -> R
+    ) throws -> R {
+        let oldTree = try old.map { id in try lookupTree(id) }
+        defer { if let oldTree { git_tree_free(oldTree) } }
+        let newTree = try new.map { id in try lookupTree(id) }
+        defer { if let newTree { git_tree_free(newTree) } }
+        var opts = git_diff_options()
+        try check(git_diff_options_init(&opts, UInt32(GIT_DIFF_OPTIONS_VERSION)), "diff options")
+        if typeChanges { opts.flags |= GIT_DIFF_INCLUDE_TYPECHANGE.rawValue }
+        var diff: OpaquePointer?
+        let rc: Int32
+        if let prefix {
+            rc = prefix.withCString { p in
+                var strings: [UnsafeMutablePointer<CChar>?] = [UnsafeMutablePointer(mutating: p)]
+                return strings.withUnsafeMutableBufferPointer { buf in
+                    opts.pathspec = git_strarray(strings: buf.baseAddress, count: 1)
+                    return git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &opts)
+                }
+            }
+        } else {
+            rc = git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &opts)
+        }
+        try check(rc, "diff trees")
+        defer { git_diff_free(diff) }
+        return body(diff)
     }
 
     // MARK: - Index

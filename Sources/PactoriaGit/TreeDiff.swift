@@ -54,28 +54,12 @@ extension Repository {
     package func libgit2ChangedFiles(from old: ObjectID?, to new: ObjectID?, under prefix: String? = nil)
         throws -> [TreeFileChange]
     {
-        let oldTree = try old.map { id in try lookupTree(id) }
-        defer { if let oldTree { git_tree_free(oldTree) } }
-        let newTree = try new.map { id in try lookupTree(id) }
-        defer { if let newTree { git_tree_free(newTree) } }
-        var opts = git_diff_options()
-        try check(git_diff_options_init(&opts, UInt32(GIT_DIFF_OPTIONS_VERSION)), "diff options")
-        opts.flags |= GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
-        var diff: OpaquePointer?
-        let rc: Int32
-        if let prefix {
-            rc = prefix.withCString { p in
-                var strings: [UnsafeMutablePointer<CChar>?] = [UnsafeMutablePointer(mutating: p)]
-                return strings.withUnsafeMutableBufferPointer { buf in
-                    opts.pathspec = git_strarray(strings: buf.baseAddress, count: 1)
-                    return git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &opts)
-                }
-            }
-        } else {
-            rc = git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &opts)
+        try withLibgit2Diff(from: old, to: new, under: prefix, typeChanges: true) { diff in
+            libgit2Files(diff)
         }
-        try check(rc, "diff trees")
-        defer { git_diff_free(diff) }
+    }
+
+    private func libgit2Files(_ diff: OpaquePointer?) -> [TreeFileChange] {
         let n = git_diff_num_deltas(diff)
         var out: [TreeFileChange] = []
         out.reserveCapacity(n)
