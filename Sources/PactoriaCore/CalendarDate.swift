@@ -85,6 +85,20 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
 
+    /// Seconds given as a floating-point number (a commit's time), truncated toward zero and
+    /// clamped to what an Int64 holds: a commit may claim any time, 2^63 included.
+    public init(clampingSeconds s: Double) {
+        if s.isNaN {
+            secondsSinceEpoch = 0
+        } else if s >= 9_223_372_036_854_775_808.0 {
+            secondsSinceEpoch = .max
+        } else if s < -9_223_372_036_854_775_808.0 {
+            secondsSinceEpoch = .min
+        } else {
+            secondsSinceEpoch = Int64(s)
+        }
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM:SS(.fff)?(Z|±HH:MM)`.
     public init?(_ text: String) {
         let u = Array(text.utf8)

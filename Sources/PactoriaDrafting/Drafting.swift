@@ -268,7 +268,7 @@ public enum Drafting {
         var n = 0
         do {
             for c in try repo.walk(from: head) {
-                let day = Timestamp(secondsSinceEpoch: Int64(c.author.time.timeIntervalSince1970)).date
+                let day = Timestamp(clampingSeconds: c.author.time.timeIntervalSince1970).date
                 if day < today { break }
                 guard c.summary.hasSuffix("(ai)") else { continue }
                 for e in AuditTrailers.parse(c.trailers) where e.event == "contract.content_generated" {

@@ -10,6 +10,17 @@ public struct CommitInfo: Sendable, Equatable {
     public var committer: Signature
     public var message: String
 
+    public init(
+        id: ObjectID, parents: [ObjectID], treeID: ObjectID, author: Signature, committer: Signature, message: String
+    ) {
+        self.id = id
+        self.parents = parents
+        self.treeID = treeID
+        self.author = author
+        self.committer = committer
+        self.message = message
+    }
+
     init(_ c: OpaquePointer) {
         id = ObjectID(git_commit_id(c)!)
         treeID = ObjectID(git_commit_tree_id(c)!)

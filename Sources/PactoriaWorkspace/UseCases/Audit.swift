@@ -116,25 +116,20 @@ public enum Audit {
         guard let head = try Committer.head(repo) else { return }
         let cache = HistoryCache(ws)
         defer { cache.save() }
-        do {
-            for c in try repo.walk(from: head) {
-                let day = Timestamp(secondsSinceEpoch: Int64(c.author.time.timeIntervalSince1970)).date
-                if let since = q.since, day < since { continue }
-                if let until = q.until, day > until { continue }
-                let trailers = AuditTrailers.parse(c.trailers)
-                // Commits whose cached records name no such contract are skipped without decoding them.
-                if let contractID = q.contractID, let needle = q.needle,
-                    !trailers.contains(where: { $0.id.lowercased().hasPrefix(contractID) }),
-                    cache.mentions(c.id, where: { HistoryCache.hasPrefixFolded($0, needle) }) == false
-                {
-                    continue
-                }
-                if try body(c, trailers, cache, repo) { break }
+        try CommitWalk.forEach(ws, repo, from: head) { (w) throws(WorkspaceError) -> Bool in
+            let c = w.info
+            let day = Timestamp(clampingSeconds: c.author.time.timeIntervalSince1970).date
+            if let since = q.since, day < since { return false }
+            if let until = q.until, day > until { return false }
+            let trailers = AuditTrailers.parse(w.trailers)
+            // Commits whose cached records name no such contract are skipped without decoding them.
+            if let contractID = q.contractID, let needle = q.needle,
+                !trailers.contains(where: { $0.id.lowercased().hasPrefix(contractID) }),
+                cache.mentions(c.id, where: { HistoryCache.hasPrefixFolded($0, needle) }) == false
+            {
+                return false
             }
-        } catch let e as WorkspaceError {
-            throw e
-        } catch {
-            throw .repository("cannot read history", detail: "\(error)")
+            return try body(c, trailers, cache, repo)
         }
     }
 

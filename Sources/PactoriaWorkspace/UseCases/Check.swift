@@ -109,7 +109,7 @@ public enum Check {
                         throw .repository("cannot read \(p.short)", detail: "\(error)")
                     }
                 }
-                let day = Timestamp(secondsSinceEpoch: Int64(c.committer.time.timeIntervalSince1970)).date
+                let day = Timestamp(clampingSeconds: c.committer.time.timeIntervalSince1970).date
                 let moves = Set(
                     AuditTrailers.events(inMessage: c.message).filter { $0.event == MoveContract.event }.map {
                         $0.id.lowercased()

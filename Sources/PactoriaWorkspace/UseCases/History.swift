@@ -26,12 +26,11 @@ public enum History {
         let repo = try ws.repository()
         guard let head = try headOrNil(repo) else { return [] }
         var out: [CommitEntry] = []
-        do {
-            for c in try repo.walk(from: head) {
-                out.append(CommitEntry(commit: c, events: parseEvents(c)))
-                if let limit, out.count >= limit { break }
-            }
-        } catch { throw .repository("cannot read history", detail: "\(error)") }
+        if let limit, limit <= 0 { return out }
+        try CommitWalk.forEach(ws, repo, from: head) { (w) throws(WorkspaceError) -> Bool in
+            out.append(CommitEntry(commit: w.info, events: AuditTrailers.parse(w.trailers)))
+            return limit.map { out.count >= $0 } ?? false
+        }
         return out
     }
 
@@ -54,41 +53,35 @@ public enum History {
         let needle = Array(lowered.utf8)
         var out: [ContractEntry] = []
         var path = ref
-        do {
-            for c in try repo.walk(from: head) {
-                if cache.mentions(c.id, where: { HistoryCache.equalFolded($0, needle) }) == false { continue }
-                let mine = try cache.records(c, repo: repo, where: { HistoryCache.equalFolded($0, needle) }).filter {
-                    $0.id.lowercased() == lowered
-                }
-                // Where the contract was last seen, else wherever the commit has it.
-                guard let r = mine.first(where: { $0.afterRef == path && $0.hasYAML }) ?? mine.last(where: \.hasYAML),
-                    let current = r.afterRef
-                else {
-                    continue  // deleted here, or not changed by this commit
-                }
-                path = current
-                if !r.own { continue }  // a merge that took it unchanged from a parent
-                let trailer = parseEvents(c).last { $0.id.lowercased() == lowered }
-                var event: String
-                let inferred: Bool
-                if let trailer, !trailer.event.isEmpty {
-                    event = trailer.event
-                    inferred = false
-                } else {
-                    event = r.logEvent
-                    inferred = true
-                }
-                if event.isEmpty { event = "contract.updated" }
-                out.append(
-                    ContractEntry(
-                        commit: c, ref: current, version: r.version, status: r.status, event: event,
-                        inferred: inferred))
-                if r.logCreated { break }  // created here: nothing older concerns it
+        try CommitWalk.forEach(ws, repo, from: head) { (w) throws(WorkspaceError) -> Bool in
+            let c = w.info
+            if cache.mentions(c.id, where: { HistoryCache.equalFolded($0, needle) }) == false { return false }
+            let mine = try cache.records(c, repo: repo, where: { HistoryCache.equalFolded($0, needle) }).filter {
+                $0.id.lowercased() == lowered
             }
-        } catch let e as WorkspaceError {
-            throw e
-        } catch {
-            throw .repository("cannot read history", detail: "\(error)")
+            // Where the contract was last seen, else wherever the commit has it.
+            guard let r = mine.first(where: { $0.afterRef == path && $0.hasYAML }) ?? mine.last(where: \.hasYAML),
+                let current = r.afterRef
+            else {
+                return false  // deleted here, or not changed by this commit
+            }
+            path = current
+            if !r.own { return false }  // a merge that took it unchanged from a parent
+            let trailer = AuditTrailers.parse(w.trailers).last { $0.id.lowercased() == lowered }
+            var event: String
+            let inferred: Bool
+            if let trailer, !trailer.event.isEmpty {
+                event = trailer.event
+                inferred = false
+            } else {
+                event = r.logEvent
+                inferred = true
+            }
+            if event.isEmpty { event = "contract.updated" }
+            out.append(
+                ContractEntry(
+                    commit: c, ref: current, version: r.version, status: r.status, event: event, inferred: inferred))
+            return r.logCreated  // created here: nothing older concerns it
         }
         return out
     }
