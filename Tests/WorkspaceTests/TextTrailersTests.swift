@@ -1,6 +1,7 @@
 import Foundation
 import PactoriaCore
 import PactoriaGit
+import PactoriaTestSupport
 import PactoriaWorkspace
 import PropertyBased
 import Testing
@@ -112,6 +113,56 @@ struct TextTrailersTests {
             let text = AuditTrailers.compose(message: message, events: events)
             let back = AuditTrailers.events(inMessage: text)
             #expect(back == events.map(AuditTrailers.normalised), "\(text.debugDescription)")
+        }
+    }
+    /// The reader before #15's speed-up (keys lower-cased as strings, a set of keys per block):
+    /// the oracle for the byte-level key matching.
+    static func legacyParse(_ trailers: [(key: String, value: String)]) -> [ContractEvent] {
+        var out: [ContractEvent] = []
+        var seen = Set<String>()
+        for (key, raw) in trailers {
+            let k = key.lowercased()
+            let value = AuditTrailers.decode(raw)
+            if k == "pactoria-contract" {
+                out.append(ContractEvent(id: value, ref: ContractRef(company: "", stem: ""), event: "", version: 0))
+                seen = [k]
+                continue
+            }
+            guard !out.isEmpty, k.hasPrefix("pactoria-"), seen.insert(k).inserted else { continue }
+            switch k {
+            case "pactoria-event": out[out.count - 1].event = value
+            case "pactoria-version": out[out.count - 1].version = Int(value) ?? 0
+            case "pactoria-from": out[out.count - 1].from = value
+            case "pactoria-to": out[out.count - 1].to = value
+            case "pactoria-actor": out[out.count - 1].actor = value
+            case "pactoria-reason": out[out.count - 1].reason = value
+            default: break
+            }
+        }
+        return out
+    }
+
+    /// Property: keys in any case (ASCII or not: a Kelvin sign, a dotted capital I, a long s),
+    /// repeated, unknown, in any order, read exactly as the old reader read them.
+    @Test func keyMatchingEqualsTheOldReader() async {
+        let keys = [
+            "Pactoria-Contract", "pactoria-contract", "PACTORIA-CONTRACT", "Pactoria-Event", "pactoria-EVENT",
+            "Pactoria-Version", "Pactoria-From", "Pactoria-To", "Pactoria-Actor", "Pactoria-Reason", "Pactoria-Other",
+            "Signed-off-by", "Pactoria-Contrac", "Pactoria-Contractx", "P\u{212A}actoria-Event", "Pactor\u{130}a-Event",
+            "Pactoria-Rea\u{17F}on", "Pactoria-\u{212A}", "pactoria-reason ", "",
+        ]
+        await propertyCheck(
+            count: 400, input: Gen.int(in: 0...Int.max), HostileText.generator(), HostileText.generator()
+        ) { seed, a, b in
+            var rng = SplitMix64(seed: UInt64(seed))
+            let values = [a, b, "%", "42", "%0A", "contract.updated", "9223372036854775808"]
+            let trailers = (0..<Int(rng.next() % 14)).map { _ in
+                (
+                    key: keys[Int(rng.next() % UInt64(keys.count))],
+                    value: values[Int(rng.next() % UInt64(values.count))]
+                )
+            }
+            #expect(AuditTrailers.parse(trailers) == Self.legacyParse(trailers), "\(trailers)")
         }
     }
 }

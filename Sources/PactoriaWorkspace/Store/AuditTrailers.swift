@@ -58,27 +58,56 @@ public enum AuditTrailers {
     /// in one block (which `compose` never writes) keeps its first value.
     public static func parse(_ trailers: [(key: String, value: String)]) -> [ContractEvent] {
         var out: [ContractEvent] = []
-        var seen = Set<String>()
+        var seen: UInt8 = 0  // the keys of `Key` met in the current block, one bit each
         for (key, raw) in trailers {
-            let k = key.lowercased()
-            let value = decode(raw)
-            if k == "pactoria-contract" {
-                out.append(ContractEvent(id: value, ref: ContractRef(company: "", stem: ""), event: "", version: 0))
-                seen = [k]
+            let k = Key(key)
+            if k == .contract {
+                out.append(
+                    ContractEvent(id: decode(raw), ref: ContractRef(company: "", stem: ""), event: "", version: 0))
+                seen = 0
                 continue
             }
-            guard !out.isEmpty, k.hasPrefix("pactoria-"), seen.insert(k).inserted else { continue }
+            guard !out.isEmpty, k != .other, seen & k.bit == 0 else { continue }
+            seen |= k.bit
             switch k {
-            case "pactoria-event": out[out.count - 1].event = value
-            case "pactoria-version": out[out.count - 1].version = Int(value) ?? 0
-            case "pactoria-from": out[out.count - 1].from = value
-            case "pactoria-to": out[out.count - 1].to = value
-            case "pactoria-actor": out[out.count - 1].actor = value
-            case "pactoria-reason": out[out.count - 1].reason = value
-            default: break
+            case .event: out[out.count - 1].event = decode(raw)
+            case .version: out[out.count - 1].version = Int(decode(raw)) ?? 0
+            case .from: out[out.count - 1].from = decode(raw)
+            case .to: out[out.count - 1].to = decode(raw)
+            case .actor: out[out.count - 1].actor = decode(raw)
+            case .reason: out[out.count - 1].reason = decode(raw)
+            case .contract, .other: break
             }
         }
         return out
+    }
+
+    /// A trailer key as `parse` reads it, compared ignoring case.
+    enum Key: UInt8 {
+        case contract, event, version, from, to, actor, reason, other
+
+        var bit: UInt8 { 1 << rawValue }
+
+        static let names: [(Key, [UInt8])] = [
+            (.contract, Array("pactoria-contract".utf8)), (.event, Array("pactoria-event".utf8)),
+            (.version, Array("pactoria-version".utf8)), (.from, Array("pactoria-from".utf8)),
+            (.to, Array("pactoria-to".utf8)), (.actor, Array("pactoria-actor".utf8)),
+            (.reason, Array("pactoria-reason".utf8)),
+        ]
+
+        init(_ key: String) {
+            // ASCII keys are folded byte by byte; any other goes through full lower-casing (where a
+            // character outside ASCII could lower-case into one of the names).
+            let bytes: [UInt8] = key.utf8.allSatisfy({ $0 < 0x80 }) ? Array(key.utf8) : Array(key.lowercased().utf8)
+            for (k, name) in Self.names
+            where bytes.count == name.count
+                && zip(bytes, name).allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 })
+            {
+                self = k
+                return
+            }
+            self = .other
+        }
     }
 
     /// The trailers of a whole commit message, read by libgit2 as `git interpret-trailers` would.
