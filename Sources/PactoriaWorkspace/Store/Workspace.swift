@@ -12,6 +12,8 @@ public struct WorkspaceConfig: Sendable {
     public var defaultAuthor: String?
     /// Lifecycle policy (`require_review: false` lets draft contracts be activated directly).
     public var policy = LifecyclePolicy()
+    /// How long records are kept (`retention:`), the seed's periods unless configured.
+    public var retention = RetentionPolicy()
     /// The whole file, so unknown keys survive a rewrite.
     public var tree: YAMLNode
 
@@ -94,8 +96,51 @@ public struct WorkspaceConfig: Sendable {
                         message: "must be true or false"))
             }
         }
+        if let node = doc.root["retention"] {
+            c.retention = retention(node, doc: doc, file: file, problems: &problems)
+        }
         if !problems.isEmpty { throw .invalid(problems) }
         return c
+    }
+
+    /// The `retention:` section: `contracts` (years, or a mapping of `default` and contract types
+    /// to years), `audit_records`, `user_data`, `ai_generation_records`; whole years, 0 to 100.
+    static func retention(_ node: YAMLNode, doc: YAMLDocument, file: String, problems: inout [Problem])
+        -> RetentionPolicy
+    {
+        var r = RetentionPolicy()
+        func years(_ n: YAMLNode?, _ field: String) -> Int? {
+            guard let n else { return nil }
+            guard let text = n.string, let v = Int(text), (0...RetentionPolicy.maxYears).contains(v) else {
+                problems.append(
+                    Problem(
+                        file: file, line: doc.line(of: "retention"), field: field,
+                        message: "must be a whole number of years from 0 to \(RetentionPolicy.maxYears)"))
+                return nil
+            }
+            return v
+        }
+        guard node.entries != nil else {
+            problems.append(
+                Problem(
+                    file: file, line: doc.line(of: "retention"), field: "retention",
+                    message: "must be a mapping of record kinds to years"))
+            return r
+        }
+        if let contracts = node["contracts"] {
+            if let entries = contracts.entries {
+                for e in entries {
+                    guard let v = years(e.value, "retention.contracts.\(e.key)") else { continue }
+                    if e.key == "default" { r.contractYears = v } else { r.contractYearsByType[e.key] = v }
+                }
+            } else if let v = years(contracts, "retention.contracts") {
+                r.contractYears = v
+            }
+        }
+        if let v = years(node["audit_records"], "retention.audit_records") { r.auditYears = v }
+        if let v = years(node["user_data"], "retention.user_data") { r.userDataYears = v }
+        if let v = years(node["ai_generation_records"], "retention.ai_generation_records") { r.aiRecordYears = v }
+        return r
     }
 
     /// The plan limits of a tier: `plans.<tier>.{users, contracts_per_month, generations_per_day}`
