@@ -1,0 +1,188 @@
+import Foundation
+import PactoriaTestSupport
+import Testing
+
+/// Issue #16: sealed contracts (AES-256-GCM in every git object, plaintext in the working tree)
+/// and erasure by crypto-shredding, end to end through the CLI, a bare remote and clones.
+@Suite("Data protection: sealed contracts and erasure", .serialized)
+struct SealingTests {
+    typealias Sandbox = E2E.Sandbox
+
+    static let canary = "Zebedee Quillfeather-Canary"
+    static let canaryEmail = "zebedee.quillfeather@canary-mail.co.uk"
+    static let masterKey = String(repeating: "3c", count: 32)
+    static let company = "brickline-digital"
+    static let stem = "freelance-illustration-agreement"
+    static var ref: String { "\(company)/\(stem)" }
+    static let id = "7d1c2a9e-4b3f-4c8d-9e2a-5f6b7c8d9e0a"
+
+    static var keyEnv: [String: String?] { ["PACTORIA_MASTER_KEY": masterKey, "PACTORIA_TODAY": "2026-12-01"] }
+
+    static func yaml(version: Int, amount: String) -> String {
+        """
+        id: \(id)
+        title: Freelance Illustration Agreement
+        contract_type: service_agreement
+        status: draft
+        client:
+          name: Brickline Digital Ltd
+          email: studio@bricklinedigital.co.uk
+          company: Brickline Digital Ltd
+          role: Client
+        supplier:
+          name: \(canary)
+          email: \(canaryEmail)
+          role: Illustrator
+        contract_value:
+          amount: "\(amount)"
+          currency: GBP
+        start_date: 2026-01-05
+        end_date: 2026-06-30
+        version: \(version)
+        created_by: Tom Hadley <tom.hadley@bricklinedigital.co.uk>
+        created_at: 2025-12-01T09:00:00Z
+
+        """
+    }
+
+    static func markdown(_ clause: String) -> String {
+        """
+        # Freelance Illustration Agreement
+
+        ## 1. Parties
+
+        This agreement is between Brickline Digital Ltd and \(canary) (\(canaryEmail)), an illustrator.
+
+        ## 2. Work
+
+        \(clause)
+
+        """
+    }
+
+    @discardableResult
+    static func run(_ sb: Sandbox, _ args: [String], in dir: String, env: [String: String?] = keyEnv) throws
+        -> E2E.Result
+    {
+        try sb.pactoria(args, in: dir, env: env)
+    }
+
+    static func ok(_ r: E2E.Result, _ what: String) throws {
+        try #require(r.exitCode == 0, "\(what): \(r)")
+    }
+
+    /// Every object of the repository at `dir`, decompressed, as one text (loose and packed).
+    static func allObjects(_ sb: Sandbox, _ dir: String) throws -> String {
+        let r = try sb.git(["cat-file", "--batch-all-objects", "--batch", "--unordered"], in: dir)
+        try #require(r.exitCode == 0, "\(r)")
+        return r.stdout
+    }
+
+    static func commits(_ sb: Sandbox, _ dir: String) throws -> [String] {
+        try sb.git(["rev-list", "HEAD"], in: dir).stdout.split(separator: "\n").map(String.init)
+    }
+
+    @Test("a sealed contract: ciphertext in every object and on the remote, plaintext in the working tree")
+    func sealedAtRest() throws {
+        try E2E.withSandbox { sb in
+            try LC.adopt(sb, "a")
+            try Self.ok(Self.run(sb, ["seal", Self.company], in: "a"), "seal")
+            try sb.write(Self.yaml(version: 1, amount: "1200.00"), to: "a/\(LC.yaml(Self.ref))")
+            try sb.write(Self.markdown("Six illustrations."), to: "a/\(LC.markdown(Self.ref))")
+            try Self.ok(Self.run(sb, ["commit", "-m", "Add the illustration agreement"], in: "a"), "commit")
+            #expect(try Self.run(sb, ["status"], in: "a").stdout.contains(Self.stem) == false, "clean after commit")
+            let objects = try Self.allObjects(sb, "a")
+            #expect(!objects.contains(Self.canary) && !objects.contains(Self.canaryEmail), "no plaintext in objects")
+            #expect(objects.contains("BEGIN PACTORIA SEALED"))
+            #expect(try sb.read("a/\(LC.yaml(Self.ref))").contains(Self.canary), "plaintext in the working tree")
+            let shown = try Self.run(sb, ["show", Self.ref], in: "a")
+            #expect(shown.stdout.contains(Self.canary), "\(shown)")
+            // Without the key: a clear error naming the contract, never ciphertext or garbage.
+            let noKey = try Self.run(sb, ["show", Self.ref, "--at", "HEAD"], in: "a", env: ["PACTORIA_MASTER_KEY": nil])
+            #expect(noKey.exitCode != 0, "\(noKey)")
+            #expect(noKey.stderr.contains("sealed"), "\(noKey)")
+            E2E.expectCleanError(noKey)
+            // A wrong key: a clear error, nothing written.
+            let before = try Self.commits(sb, "a")
+            let wrong = try Self.run(
+                sb, ["show", Self.ref, "--at", "HEAD"], in: "a",
+                env: ["PACTORIA_MASTER_KEY": String(repeating: "7a", count: 32)])
+            #expect(wrong.exitCode != 0 && wrong.stderr.contains("master key"), "\(wrong)")
+            #expect(try Self.commits(sb, "a") == before)
+        }
+    }
+
+    @Test("erasure by crypto-shredding: no object anywhere holds the data or its key; history and ids stay")
+    func eraseAcrossClones() throws {
+        try E2E.withSandbox { sb in
+            try LC.adopt(sb, "a")
+            try Self.ok(Self.run(sb, ["seal", Self.company], in: "a"), "seal")
+            let yamlPath = "a/\(LC.yaml(Self.ref))"
+            let mdPath = "a/\(LC.markdown(Self.ref))"
+            try sb.write(Self.yaml(version: 1, amount: "1200.00"), to: yamlPath)
+            try sb.write(Self.markdown("Six illustrations."), to: mdPath)
+            try Self.ok(Self.run(sb, ["commit", "-m", "Add the illustration agreement"], in: "a"), "commit 1")
+            try sb.write(Self.markdown("Eight illustrations, delivered monthly."), to: mdPath)
+            try Self.ok(Self.run(sb, ["commit", "-m", "More illustrations"], in: "a"), "commit 2")
+            try sb.write(
+                try sb.read(yamlPath).replacingOccurrences(of: "1200.00", with: "1600.00"), to: yamlPath)
+            try Self.ok(Self.run(sb, ["commit", "-m", "New fee"], in: "a"), "commit 3")
+            let revisions = try sb.git(["log", "--format=%H", "--", LC.yaml(Self.ref), LC.markdown(Self.ref)], in: "a")
+                .stdout.split(separator: "\n").map(String.init)
+            #expect(revisions.count >= 3)
+
+            // A remote and a clone holding the master key: plaintext in its working tree.
+            try #require(try sb.git(["init", "-q", "--bare", "-b", "main", "origin.git"]).exitCode == 0)
+            try Self.ok(Self.run(sb, ["remote", "add", "origin", sb.path("origin.git")], in: "a"), "remote add")
+            try Self.ok(Self.run(sb, ["push"], in: "a"), "push")
+            try Self.ok(Self.run(sb, ["clone", sb.path("origin.git"), "b"], in: ""), "clone b")
+            #expect(try sb.read("b/\(LC.yaml(Self.ref))").contains(Self.canary))
+            let keyring = try sb.git(["show", "refs/pactoria/keyring:keyring"], in: "a").stdout
+            let keyLine = try #require(
+                keyring.split(separator: "\n").first { $0.contains(Self.id) }, "the contract's key in \(keyring)")
+            let wrapped = try #require(keyLine.split(separator: " ").max { $0.count < $1.count }).description
+
+            let idsBefore = try Self.commits(sb, "a")
+            let otherBefore = try sb.git(["ls-tree", "-r", "HEAD", "companies/ancoats-bakehouse"], in: "a").stdout
+
+            // An active contract's subject is refused, naming the obligation; nothing changes.
+            let refused = try Self.run(
+                sb, ["gdpr", "erase", "Grace Whitworth", "--reason", "Art. 17 request"], in: "a")
+            #expect(refused.exitCode != 0 && refused.stderr.contains("retention"), "\(refused)")
+            #expect(try Self.commits(sb, "a") == idsBefore)
+
+            let erased = try Self.run(
+                sb, ["gdpr", "erase", Self.canary, "--reason", "Art. 17 request from the illustrator"], in: "a")
+            try Self.ok(erased, "erase")
+            try Self.ok(Self.run(sb, ["push"], in: "a"), "push after erase")
+            try Self.ok(Self.run(sb, ["clone", sb.path("origin.git"), "c"], in: ""), "clone c")
+
+            let idsAfter = try Self.commits(sb, "a")
+            #expect(Array(idsAfter.suffix(idsBefore.count)) == idsBefore, "no commit rewritten")
+            #expect(idsAfter.count == idsBefore.count + 1, "one erasure commit")
+            #expect(try sb.git(["ls-tree", "-r", "HEAD", "companies/ancoats-bakehouse"], in: "a").stdout == otherBefore)
+            #expect(try Self.commits(sb, "c") == idsAfter)
+
+            for dir in ["a", "c"] {
+                let objects = try Self.allObjects(sb, dir)
+                #expect(!objects.contains(Self.canary), "canary in \(dir)'s objects")
+                #expect(!objects.contains(Self.canaryEmail), "canary email in \(dir)'s objects")
+                #expect(!objects.contains(wrapped), "the destroyed data key survives in \(dir)")
+                let working = try sb.read("\(dir)/\(LC.yaml(Self.ref))") + sb.read("\(dir)/\(LC.markdown(Self.ref))")
+                #expect(!working.contains(Self.canary), "canary in \(dir)'s working tree")
+                let log = try Self.run(sb, ["log", Self.ref], in: dir)
+                try Self.ok(log, "log in \(dir)")
+                for rev in revisions {
+                    let old = try Self.run(sb, ["show", Self.ref, "--at", rev], in: dir)
+                    #expect(old.stdout.contains("erased") || old.stderr.contains("erased"), "\(dir) @\(rev): \(old)")
+                    #expect(!old.stdout.contains(Self.canary) && !old.stderr.contains(Self.canary))
+                }
+                let audit = try Self.run(sb, ["audit", "--contract", Self.id], in: dir)
+                #expect(audit.stdout.contains("erased"), "\(audit)")
+                #expect(!audit.stdout.contains(Self.canary))
+            }
+            let check = try Self.run(sb, ["check"], in: "c")
+            try Self.ok(check, "check in c")
+        }
+    }
+}
