@@ -284,7 +284,7 @@ enum WorkingTreeScan {
                 return try files!.blob(path, stamp: stamp)
             }
             guard let bytes = try? FileSystem.read(ws.absolute(path)) else { return nil }
-            return try ObjectID.blobID(of: bytes)
+            return try ws.blobID(of: bytes, path: path)
         }
 
         /// New (in the index) or untracked, for the files HEAD does not have; ignored ones drop out.
@@ -376,7 +376,7 @@ enum WorkingTreeScan {
         mutating func blob(_ rel: String, stamp: FileSystem.Stamp) throws -> ObjectID? {
             if let hit = entries[rel], hit.stamp == stamp { return hit.blob }
             guard let bytes = try? FileSystem.read(ws.absolute(rel)) else { return nil }
-            let blob = try ObjectID.blobID(of: bytes)
+            let blob = try ws.blobID(of: bytes, path: rel)
             if now - max(stamp.mtimeNanos, stamp.ctimeNanos) >= 2_000_000_000 {
                 entries[rel] = (stamp, blob)
             } else {

@@ -241,6 +241,8 @@ public final class Workspace {
     public let root: String
     public private(set) var config: WorkspaceConfig
     private var _repository: Repository?
+    /// The seal set on the repository when anything is sealed (see `Sealer`).
+    private(set) var sealer: Sealer?
     /// The time in nanoseconds that file stamps are judged against: a file changed less than two
     /// seconds before it is never cached as clean (racy git). The library's clock; a test moves
     /// it on rather than waiting.
@@ -279,6 +281,7 @@ public final class Workspace {
         do {
             let r = try Repository.open(at: root)
             _repository = r
+            try installSealer(r)
             return r
         } catch {
             throw .repository(
@@ -287,7 +290,34 @@ public final class Workspace {
         }
     }
 
-    func adopt(_ repository: Repository) { _repository = repository }
+    func adopt(_ repository: Repository) {
+        _repository = repository
+        try? installSealer(repository)
+    }
+
+    /// Sets the seal on `r` when the config seals anything or a keyring exists (sealing is sticky).
+    func installSealer(_ r: Repository, force: Bool = false) throws {
+        let policy = SealingPolicy.decode(config)
+        let keyring = (try? r.referenceTarget(Keyring.referenceName)) ?? nil
+        guard force || !policy.isEmpty || keyring != nil, let gitDir = GitLocks.gitDirectory(root: root) else {
+            if r.blobFilter != nil { try r.setBlobFilter(nil) }
+            sealer = nil
+            return
+        }
+        let s = Sealer(
+            root: root, gitDirectory: gitDir, policy: policy, environment: ProcessInfo.processInfo.environment,
+            repository: r)
+        try r.setBlobFilter(s)
+        sealer = s
+    }
+
+    /// The blob id `bytes` get when staged at `path`: sealed first when the contract is sealed.
+    func blobID(of bytes: [UInt8], path: String) throws -> ObjectID {
+        if sealer != nil, ContractRef(path: path) != nil, let r = _repository {
+            return try ObjectID.blobID(of: try r.cleaned(bytes, asPath: path))
+        }
+        return try ObjectID.blobID(of: bytes)
+    }
 
     public func absolute(_ relative: String) -> String { root + "/" + relative }
 

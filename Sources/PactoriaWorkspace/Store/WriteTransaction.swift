@@ -171,7 +171,7 @@ package final class WriteTransaction {
                     "\(w.path) is a \(FileSystem.kind(abs)?.noun ?? "special file"); refusing to write over it")
             }
             let intended: ObjectID?
-            do { intended = try w.bytes.map(ObjectID.blobID(of:)) } catch {
+            do { intended = try w.bytes.map { try ws.blobID(of: $0, path: w.path) } } catch {
                 throw .repository("cannot hash \(w.path)", detail: "\(error)")
             }
             entries.append(
@@ -269,7 +269,7 @@ package final class WriteTransaction {
             let ours: Bool
             switch current {
             case .absent: ours = e.intended == nil
-            case .file(let bytes, _): ours = (try? ObjectID.blobID(of: bytes)) == e.intended
+            case .file(let bytes, _): ours = (try? ws.blobID(of: bytes, path: e.path)) == e.intended
             case .link: ours = false
             }
             guard ours else {
@@ -297,7 +297,7 @@ package final class WriteTransaction {
                 if current?.id == e.index?.id && current?.mode == e.index?.mode { continue }
                 guard headUnmoved || (e.written && current?.id == e.intended) else { continue }
                 if let want = e.index, FileSystem.kind(ws.absolute(e.path)) == .regular,
-                    let bytes = try? FileSystem.read(ws.absolute(e.path)), (try? ObjectID.blobID(of: bytes)) == want.id,
+                    let bytes = try? FileSystem.read(ws.absolute(e.path)), (try? ws.blobID(of: bytes, path: e.path)) == want.id,
                     want.mode == 0o100644
                 {
                     try index.add(path: e.path)  // with the file's stat data

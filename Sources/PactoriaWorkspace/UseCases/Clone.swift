@@ -113,6 +113,13 @@ extension Remotes {
             throw error
         }
         ws.adopt(repo)
+        let stillSealed = KeyringSync.afterClone(ws, repo, credentials: credentials)
+        if stillSealed > 0 {
+            FileHandle.standardError.write(
+                Data(
+                    "pactoria: \(stillSealed) contract files are sealed and stay so in the working tree: no master key (set \(MasterKey.environmentVariable))\n"
+                        .utf8))
+        }
         let branch = repo.currentBranch()
         let upstream = branch.flatMap { b in (try? repo.upstream(of: b)) ?? nil }
         return CloneResult(

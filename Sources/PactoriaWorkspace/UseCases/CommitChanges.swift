@@ -178,7 +178,7 @@ public enum CommitChanges {
         guard let previous else { return }
         let md = ws.readMarkdown(ref)
         let currentMarkdown = try md.map { (bytes: [UInt8]) throws(WorkspaceError) -> ObjectID in
-            do { return try ObjectID.blobID(of: bytes) } catch {
+            do { return try ws.blobID(of: bytes, path: ref.markdownPath) } catch {
                 throw .repository("cannot hash \(ref.markdownPath)", detail: "\(error)")
             }
         }

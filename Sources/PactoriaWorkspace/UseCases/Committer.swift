@@ -40,6 +40,8 @@ package enum Committer {
                         "\(path) is staged as a \(mode.description); only regular files are committed")
                 }
             }
+            // Data keys made while sealing what was staged are saved before anything commits them.
+            try ws.sealer?.saveKeyring(signature: Sealer.keyringSignature())
             // When the index held exactly `base` before, only the staged paths' trees change.
             let tree = try Trace.measure("write tree") {
                 if let base, !everything, let tree = try? index.tree(updating: base, paths: sorted) { return tree }

@@ -70,9 +70,10 @@ public enum Remotes {
         let ahead =
             tracking.flatMap { try? repo.aheadBehind(local: head, upstream: $0).ahead } ?? countCommits(repo, head)
         do {
+            let keyring = KeyringSync.pushSpecs(ws, repo, remote: remoteName, credentials: credentials)
             try repo.push(
-                remote: remoteName, refspec: "refs/heads/\(local):refs/heads/\(remoteBranch)", credentials: credentials,
-                progress: progress)
+                remote: remoteName, refspecs: ["refs/heads/\(local):refs/heads/\(remoteBranch)"] + keyring,
+                credentials: credentials, progress: progress)
         } catch let e as SyncError {
             throw syncError(e, pending: ahead, verb: "push")
         } catch {
@@ -188,6 +189,9 @@ public enum Remotes {
         } catch {
             throw .repository("fetch failed: \(describe(error))", detail: "\(error)")
         }
+        if let notice = KeyringSync.pull(ws, repo, remote: remoteName, credentials: credentials) {
+            FileHandle.standardError.write(Data("pactoria: \(notice)\n".utf8))
+        }
         Fault.point("pull.after-fetch")
         let label = "\(remoteName)/\(remoteBranch)"
         guard let theirs = (try? repo.referenceTarget("refs/remotes/\(label)")) ?? nil else {
@@ -269,7 +273,7 @@ public enum Remotes {
         for e in entries where e.isUntracked {
             guard let incoming = (try? repo.blobID(inTree: tree, path: e.path)) ?? nil else { continue }
             let bytes = (try? FileSystem.read(ws.absolute(e.path))) ?? []
-            guard (try? ObjectID.blobID(of: bytes)) == incoming else {
+            guard (try? ws.blobID(of: bytes, path: e.path)) == incoming else {
                 throw .refused("\(e.path) exists here and differs from the remote's; move it away, then pull")
             }
             identical.append(e.path)
