@@ -354,6 +354,11 @@ struct HooksCommand: ParsableCommand {
                 for p in try InstallHooks.installMergeDriver(ws, driver: GitHooks.mergeDriver(Executable.path)) {
                     Terminal.out("installed \(p)")
                 }
+                for p in try InstallHooks.installTextconv(
+                    ws, command: "\(InstallHooks.shellQuote(Executable.path)) textconv")
+                {
+                    Terminal.out("installed \(p)")
+                }
             }
         }
     }

@@ -127,3 +127,21 @@ struct RetentionCommand: ParsableCommand {
         }
     }
 }
+
+struct TextconvCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "textconv",
+        abstract: "Git textconv driver: a sealed contract file's plaintext (registered by `pactoria hooks install`).",
+        shouldDisplay: false)
+    @Argument var file: String
+
+    func run() throws {
+        do {
+            let ws = try Workspace.discover()
+            Terminal.writeRaw(try Textconv.plaintext(ws, file: file))
+        } catch let e as WorkspaceError {
+            Terminal.err("pactoria textconv: \(e.text(.cli))")
+            throw ExitCode(2)
+        }
+    }
+}

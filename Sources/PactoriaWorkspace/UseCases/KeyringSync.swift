@@ -82,3 +82,46 @@ enum KeyringSync {
         return 0
     }
 }
+
+extension InstallHooks {
+    /// The attributes line (in `.git/info/attributes`, which no pull request can change) that
+    /// sends contract files through the textconv driver in `git diff` and `git log -p`.
+    public static let textconvAttributes = "companies/*/contracts/* diff=pactoria-seal"
+
+    /// Registers `command` (which prints a file's plaintext) as git's textconv for contract files,
+    /// so plain git shows sealed contracts as plaintext to those who hold the master key.
+    public static func installTextconv(_ ws: Workspace, command: String) throws(WorkspaceError) -> [String] {
+        let repo = try ws.repository()
+        do {
+            try repo.setConfig("diff.pactoria-seal.textconv", command)
+            try repo.setConfig("diff.pactoria-seal.cachetextconv", "false")
+        } catch { throw .repository("cannot write the git config", detail: "\(error)") }
+        guard let gitDir = GitLocks.gitDirectory(root: ws.root) else { return ["diff.pactoria-seal (git config)"] }
+        let path = gitDir + "/info/attributes"
+        var text = FileSystem.exists(path) ? try FileSystem.readText(path) : ""
+        if !text.split(separator: "\n").contains(where: { $0.trimmingCharacters(in: .whitespaces) == textconvAttributes })
+        {
+            if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+            text += "# Pactoria: show sealed contracts as plaintext in diffs (git config diff.pactoria-seal)\n"
+            text += textconvAttributes + "\n"
+            try FileSystem.makeDirectories(gitDir + "/info")
+            try FileSystem.writeAtomically(text, to: path)
+        }
+        return ["info/attributes (diff=pactoria-seal)", "diff.pactoria-seal.textconv (git config)"]
+    }
+}
+
+/// The plaintext of a file git hands to the textconv driver: a sealed contract unsealed with the
+/// workspace's keys, anything else as it is.
+public enum Textconv {
+    public static func plaintext(_ ws: Workspace, file: String) throws(WorkspaceError) -> [UInt8] {
+        let bytes = try FileSystem.read(FileSystem.absolute(file))
+        guard SealEnvelope.isSealed(bytes) || SealEnvelope.isSealedYAML(bytes) else { return bytes }
+        let repo = try ws.repository()
+        if ws.sealer == nil { try? ws.installSealer(repo, force: true) }
+        guard let sealer = ws.sealer else { return bytes }
+        do { return try sealer.unseal(bytes, what: file) ?? bytes } catch {
+            throw .refused("\(error)")
+        }
+    }
+}
