@@ -22,11 +22,18 @@ import Foundation
 /// libgit2 operation, with the whole file in memory; they must not stage, check out or hash
 /// working files themselves.
 public protocol BlobFilter: Sendable {
+    /// Whether `path` may need filtering at all (default: every path). Files for which this is
+    /// false pass through without being read into memory or handed to `clean`/`smudge`.
+    func filters(path: String) -> Bool
     /// Working-tree bytes of `path` (relative to the working tree) → what is stored in git; nil
     /// stores them unchanged.
     func clean(path: String, content: [UInt8]) throws -> [UInt8]?
     /// Stored bytes of `path` → working-tree bytes; nil writes them unchanged.
     func smudge(path: String, content: [UInt8]) throws -> [UInt8]?
+}
+
+extension BlobFilter {
+    public func filters(path: String) -> Bool { true }
 }
 
 /// The name the filter bridge is registered under in libgit2 (once per process).
@@ -81,8 +88,9 @@ private func blobFilterCheck(
     _ dir: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?, _ toWorktree: Int32,
     _ payload: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
 ) -> Int32 {
-    guard let dir, path != nil, let payload,
-        let filter = BlobFilterRegistry.shared.filter(forDirectory: String(cString: dir))
+    guard let dir, let path, let payload,
+        let filter = BlobFilterRegistry.shared.filter(forDirectory: String(cString: dir)),
+        filter.filters(path: String(cString: path))
     else { return GIT_PASSTHROUGH.rawValue }
     payload.pointee = Unmanaged.passRetained(BlobFilterPayload(filter)).toOpaque()
     return 0
@@ -182,7 +190,7 @@ extension Repository {
         var buf = git_buf()
         defer { disposeWiping(&buf) }
         let input = content.isEmpty ? [0] : content
-        try input.withUnsafeBufferPointer { raw in
+        _ = try input.withUnsafeBufferPointer { raw in
             try raw.baseAddress!.withMemoryRebound(to: CChar.self, capacity: raw.count) { p in
                 try check(git_filter_list_apply_to_buffer(&buf, list, p, content.count), "filter \(path)")
             }

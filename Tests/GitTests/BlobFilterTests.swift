@@ -234,6 +234,27 @@ struct BlobFilterTests {
         #expect(try staged(repo, "sealed/b.md") == Array("after\n".utf8))
     }
 
+    /// Claims no path, and throws if it is asked anyway.
+    struct NoPaths: BlobFilter {
+        func filters(path: String) -> Bool { false }
+        func clean(path: String, content: [UInt8]) throws -> [UInt8]? { throw ToyFilter.Refused(description: "asked") }
+        func smudge(path: String, content: [UInt8]) throws -> [UInt8]? { throw ToyFilter.Refused(description: "asked") }
+    }
+
+    @Test("files the filter does not claim pass through without clean or smudge")
+    func unclaimedPathsPassThrough() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let repo = try Repository.initialize(at: dir.sub("repo"))
+        try repo.setBlobFilter(NoPaths())
+        try write(repo.workdir, "sealed/a.md", "as is\n")
+        let first = try commitAll(repo, "a")
+        #expect(try staged(repo, "sealed/a.md") == Array("as is\n".utf8))
+        try FileManager.default.removeItem(atPath: repo.workdir + "/sealed/a.md")
+        try repo.checkoutTree(first, force: true)
+        #expect(try read(repo.workdir, "sealed/a.md") == "as is\n")
+    }
+
     @Test("a throwing clean stops staging with its one-line message; nothing is staged")
     func throwingClean() throws {
         let (dir, repo) = try filtered()
