@@ -14,9 +14,13 @@ extension Repository {
     /// not hard-linked). Throws `SyncError`: `.unreachable` when the remote cannot be contacted (or is
     /// not a repository), `.authenticationFailed` when credentials are refused, or `.failed` (with
     /// `GitError` `.notFound` when `branch` is not on the remote, `.exists` when `path` is not empty).
+    ///
+    /// `blobFilter` is set on the new repository as soon as libgit2 creates it, so the checkout
+    /// of `branch` already writes filtered (smudged) files; it stays set when the clone succeeds
+    /// and is removed when it fails.
     public static func clone(
         url: String, to path: String, branch: String? = nil, credentials: CredentialProvider = .none,
-        progress: (@Sendable (SyncProgress) -> Void)? = nil
+        blobFilter: (any BlobFilter)? = nil, progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) throws -> Repository {
         Libgit2.ensure()
         let shown = redactingPassword(in: url)
@@ -26,8 +30,10 @@ extension Repository {
         if let source, !FileManager.default.fileExists(atPath: source) {
             throw SyncError.unreachable(remote: shown, detail: "no repository at \(source)")
         }
+        if blobFilter != nil, let failure = BlobFilterRegistry.registration { throw failure }
         let ctx = SyncContext(remote: shown, credentials: credentials, progress: progress)
-        return try withExtendedLifetime(ctx) {
+        let creation = CloneCreation(blobFilter)
+        return try withExtendedLifetime((ctx, creation)) {
             var opts = git_clone_options()
             try check(git_clone_options_init(&opts, UInt32(GIT_CLONE_OPTIONS_VERSION)), "clone options")
             opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
@@ -35,6 +41,16 @@ extension Repository {
             // is reported and a missing path fails while connecting, like any other remote.
             opts.local = GIT_CLONE_NO_LOCAL
             opts.fetch_opts.callbacks = try ctx.callbacks()
+            if blobFilter != nil {
+                opts.repository_cb = { out, path, bare, payload in
+                    // What libgit2 does without this callback, then the filter before any checkout.
+                    let rc = git_repository_init(out, path, UInt32(bare))
+                    guard rc == 0, let repo = out?.pointee, let payload else { return rc }
+                    Unmanaged<CloneCreation>.fromOpaque(payload).takeUnretainedValue().created(repo)
+                    return 0
+                }
+                opts.repository_cb_payload = Unmanaged.passUnretained(creation).toOpaque()
+            }
             var repo: OpaquePointer?
             let rc: Int32
             if let branch {
@@ -46,6 +62,7 @@ extension Repository {
                 rc = git_clone(&repo, url, path, &opts)
             }
             if rc < 0 {
+                creation.failed()
                 if let repo { git_repository_free(repo) }
                 // Failures before libgit2 starts connecting (a target that is not empty, one that
                 // cannot be created) are local; between that and the first transfer, the remote is
@@ -76,5 +93,25 @@ extension Repository {
             let colon = rest[..<at].firstIndex(of: ":")
         else { return url }
         return String(url[..<rest.startIndex]) + rest[..<colon] + ":***" + rest[at...]
+    }
+}
+
+/// Sets a clone's blob filter when libgit2 creates its repository, and removes it again when the
+/// clone fails.
+private final class CloneCreation {
+    let filter: (any BlobFilter)?
+    var key: String?
+
+    init(_ filter: (any BlobFilter)?) { self.filter = filter }
+
+    func created(_ repo: OpaquePointer) {
+        guard let filter else { return }
+        let key = String(cString: git_repository_commondir(repo))
+        self.key = key
+        BlobFilterRegistry.shared.set(filter, forDirectory: key)
+    }
+
+    func failed() {
+        if let key { BlobFilterRegistry.shared.set(nil, forDirectory: key) }
     }
 }
