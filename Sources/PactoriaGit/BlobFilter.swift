@@ -30,10 +30,14 @@ public protocol BlobFilter: Sendable {
     func clean(path: String, content: [UInt8]) throws -> [UInt8]?
     /// Stored bytes of `path` → working-tree bytes; nil writes them unchanged.
     func smudge(path: String, content: [UInt8]) throws -> [UInt8]?
+    /// Stored bytes read by `Repository.blob(_:)` (no path known) → what callers see; nil leaves
+    /// them as stored. Lets every reader of stored contracts see them unsealed.
+    func read(content: [UInt8]) throws -> [UInt8]?
 }
 
 extension BlobFilter {
     public func filters(path: String) -> Bool { true }
+    public func read(content: [UInt8]) throws -> [UInt8]? { nil }
 }
 
 /// The name the filter bridge is registered under in libgit2 (once per process).

@@ -135,8 +135,16 @@ public final class Repository {
         return ObjectID(git_tree_entry_id(entry)!)
     }
 
-    /// The bytes of a blob.
+    /// The bytes of a blob, as the repository's blob filter reads them (`BlobFilter.read`: a
+    /// sealed contract unsealed) when one is set.
     public func blob(_ id: ObjectID) throws -> [UInt8] {
+        let bytes = try rawBlob(id)
+        if !BlobFilterRegistry.shared.isEmpty, let f = blobFilter, let out = try f.read(content: bytes) { return out }
+        return bytes
+    }
+
+    /// The bytes of a blob exactly as stored.
+    public func rawBlob(_ id: ObjectID) throws -> [UInt8] {
         var oid = id.raw
         var b: OpaquePointer?
         try check(git_blob_lookup(&b, pointer, &oid), "read blob \(id.short)")

@@ -57,7 +57,7 @@ final class Sealer: BlobFilter, @unchecked Sendable {
     let gitDirectory: String
     let policy: SealingPolicy
     let environment: [String: String]
-    private let lock = NSLock()
+    private let lock = NSRecursiveLock()
     private var masterKey: MasterKey??
     private var keyring: Keyring?
     /// The raw keyring blob, read without the master key (to tell sealed from plain contracts).
@@ -108,7 +108,7 @@ final class Sealer: BlobFilter, @unchecked Sendable {
                         let tree = try? repo.treeID(ofCommit: commit),
                         let entry = (try? repo.directoryEntries(ofTree: tree))?.first
                     else { return nil }
-                    return try? repo.blob(entry.id)
+                    return try? repo.rawBlob(entry.id)
                 })
         }
         guard let raw = rawKeyring ?? nil else { return false }
@@ -185,6 +185,8 @@ final class Sealer: BlobFilter, @unchecked Sendable {
     func smudge(path: String, content: [UInt8]) throws -> [UInt8]? {
         try unseal(content, what: ContractRef(path: path).map { "\($0)" } ?? path)
     }
+
+    func read(content: [UInt8]) throws -> [UInt8]? { try unseal(content, what: "a sealed contract") }
 
     /// The plaintext of a sealed blob (nil when `content` is not sealed). An erased key gives the
     /// erasure notice in place of the data; no key at all is an error naming `what`.
