@@ -198,6 +198,37 @@ struct SealingKeyringTests {
         #expect(!(try everyObject(repo)).contains { contains($0, Array(oldWrapped.utf8)) })
     }
 
+    @Test("no reflog is kept for the keyring, even when every ref update is logged")
+    func noReflog() throws {
+        let dir = try sealingTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = try makeRepository(dir)
+        try repo.setConfig("core.logAllRefUpdates", "always")
+        var keyring = Keyring(masterKey: try MasterKey.generate())
+        _ = try keyring.dataKey(for: "c-1", create: true, date: day)
+        _ = try keyring.save(to: repo, signature: signature)
+        _ = try keyring.dataKey(for: "c-2", create: true, date: day)
+        _ = try keyring.save(to: repo, signature: signature)
+        #expect(!repo.hasReflog(Keyring.referenceName))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/.git/logs/refs/pactoria/keyring"))
+    }
+
+    @Test("an erasure is refused, before anything is written, while another reference holds the old keyring")
+    func erasureRefusedWhileReachable() throws {
+        let dir = try sealingTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = try makeRepository(dir)
+        let kek = try MasterKey.generate()
+        var keyring = Keyring(masterKey: kek)
+        let k1 = try #require(try keyring.dataKey(for: "c-1", create: true, date: day))
+        let saved = try #require(try keyring.save(to: repo, signature: signature).commit)
+        try repo.setReference("refs/tags/copy", to: saved, expecting: nil)
+        _ = try keyring.erase(keyIDs: [k1.id], date: day)
+        let text = failure { _ = try keyring.save(to: repo, signature: signature) }
+        #expect(text.contains("reachable from another reference"), "\(text)")
+        #expect(try repo.referenceTarget(Keyring.referenceName) == saved)
+    }
+
     @Test("a save that lost a race with another writer is refused")
     func compareAndSwap() throws {
         let dir = try sealingTempDir()
