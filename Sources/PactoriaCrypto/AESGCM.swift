@@ -41,42 +41,7 @@ public enum AESGCM {
     /// A fresh random nonce is used for every call.
     public static func seal(plaintext: [UInt8], key: [UInt8], aad: [UInt8] = []) throws -> SealedBox {
         try checkKey(key)
-        let nonce = try SecureRandom.bytes(nonceByteCount)
-        let plaintextLength = try cInt(plaintext.count, "plaintext")
-        let aadLength = try cInt(aad.count, "additional data")
-        ERR_clear_error()
-        let context = try CipherContext()
-        let ctx = context.pointer
-        try check(EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nil, nil, nil), "EVP_EncryptInit_ex")
-        try check(
-            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, Int32(nonceByteCount), nil), "EVP_CTRL_GCM_SET_IVLEN")
-        try check(EVP_EncryptInit_ex(ctx, nil, nil, key, nonce), "EVP_EncryptInit_ex(key)")
-
-        var outLength: Int32 = 0
-        if aadLength > 0 {
-            try check(EVP_EncryptUpdate(ctx, nil, &outLength, aad, aadLength), "EVP_EncryptUpdate(aad)")
-        }
-        var ciphertext = [UInt8](repeating: 0, count: plaintext.count + tagByteCount)
-        var written = 0
-        try ciphertext.withUnsafeMutableBufferPointer { out in
-            if plaintextLength > 0 {
-                try check(
-                    EVP_EncryptUpdate(ctx, out.baseAddress, &outLength, plaintext, plaintextLength), "EVP_EncryptUpdate"
-                )
-                written = Int(outLength)
-            }
-            try check(EVP_EncryptFinal_ex(ctx, out.baseAddress! + written, &outLength), "EVP_EncryptFinal_ex")
-            written += Int(outLength)
-        }
-        ciphertext.removeLast(ciphertext.count - written)
-
-        var tag = [UInt8](repeating: 0, count: tagByteCount)
-        try tag.withUnsafeMutableBytes { buffer in
-            try check(
-                EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, Int32(tagByteCount), buffer.baseAddress),
-                "EVP_CTRL_GCM_GET_TAG")
-        }
-        return SealedBox(nonce: nonce, ciphertext: ciphertext, tag: tag)
+        return try seal(plaintext: plaintext, key: key, nonce: try SecureRandom.bytes(nonceByteCount), aad: aad)
     }
 
     /// Verifies and decrypts `box`. Throws `CryptoError.authenticationFailed` if the
