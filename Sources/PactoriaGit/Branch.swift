@@ -65,6 +65,13 @@ extension Repository {
         git_reference_free(ref)
     }
 
+    /// Removes the reference `name` (and its reflog); nothing when there is none.
+    public func deleteReference(_ name: String) throws {
+        let rc = git_reference_remove(pointer, name)
+        if rc == GIT_ENOTFOUND.rawValue { return }
+        try check(rc, "remove \(name)")
+    }
+
     /// The short names of the local branches, sorted.
     public func localBranches() throws -> [String] {
         var iter: OpaquePointer?

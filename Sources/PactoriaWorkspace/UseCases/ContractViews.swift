@@ -76,6 +76,8 @@ public enum ContractViews {
             return ContractVersion(
                 ref: ref, commit: commit, metadataText: text, content: md, contract: loaded?.contract,
                 document: loaded?.document)
+        } catch let e as SealingError {
+            throw .refused("cannot read \(ref) at \(commit.id.short): \(e)")
         } catch {
             throw .repository("cannot read \(ref) at \(commit.id.short)", detail: "\(error)")
         }

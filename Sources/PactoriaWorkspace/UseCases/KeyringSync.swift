@@ -35,7 +35,7 @@ enum KeyringSync {
             return nil
         }
         do {
-            try sealer.mergeKeyring(from: theirs)
+            try sealer.mergeKeyring(from: theirs, fetchedAs: incoming)
         } catch {
             return "the keyring from '\(remote)' was not merged: \(error)"
         }

@@ -103,6 +103,11 @@ public struct Keyring: Sendable {
             throw SealingError.keyringStore("cannot read \(referenceName): \(error)")
         }
         guard let commit else { return Keyring(masterKey: masterKey) }
+        return try load(commit: commit, from: repository, masterKey: masterKey)
+    }
+
+    /// The keyring held by the keyring commit `commit` (a fetched one, say).
+    public static func load(commit: ObjectID, from repository: Repository, masterKey: MasterKey) throws -> Keyring {
         let blob: [UInt8]
         do {
             let info = try repository.commit(commit)
@@ -114,7 +119,7 @@ public struct Keyring: Sendable {
                 throw SealingError.keyringStore(
                     "the keyring commit \(commit.short) must hold exactly one file, '\(fileName)'")
             }
-            blob = try repository.blob(only.id)
+            blob = try repository.rawBlob(only.id)
         } catch let error as SealingError {
             throw error
         } catch {
@@ -298,6 +303,34 @@ public struct Keyring: Sendable {
         masterKey = newMasterKey
         hasChanges = true
         needsRepack = true
+    }
+
+    /// Takes in `other` (this workspace's keyring as another clone saved it, loaded with the same
+    /// master key): keys only it has are added; a key erased on either side is erased here (its
+    /// earlier date kept). Returns whether anything changed.
+    @discardableResult
+    public mutating func merge(_ other: Keyring) -> Bool {
+        var changed = false
+        for theirs in other.items {
+            if let i = items.firstIndex(where: { $0.entry.id == theirs.entry.id }) {
+                switch (items[i].entry, theirs.entry) {
+                case (.live, .erased):
+                    items[i] = theirs
+                    needsRepack = true
+                    changed = true
+                case (.erased(let id, let contract, let ours), .erased(_, _, let date)) where date < ours:
+                    items[i] = Item(entry: .erased(id: id, contractID: contract, date: date), wrapped: [], key: nil)
+                    changed = true
+                default:
+                    break
+                }
+            } else {
+                items.append(theirs)
+                changed = true
+            }
+        }
+        if changed { hasChanges = true }
+        return changed
     }
 
     // MARK: - Saving

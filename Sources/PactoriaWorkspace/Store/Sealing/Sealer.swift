@@ -139,6 +139,32 @@ final class Sealer: BlobFilter, @unchecked Sendable {
         rawKeyring = nil
     }
 
+    /// Merges the keyring commit `commit` (fetched under the reference `ref`, which is removed
+    /// first, with the fetched objects when they are loose: they may hold keys erased here) into
+    /// the local keyring, and saves it when that changed anything.
+    func mergeKeyring(from commit: ObjectID, fetchedAs ref: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let repository else { throw SealingError.keyringStore("the repository is closed") }
+        let theirs = try Keyring.load(commit: commit, from: repository, masterKey: try requireMasterKey(for: "the keyring"))
+        var fetched = [commit]
+        if let tree = try? repository.treeID(ofCommit: commit) {
+            fetched.append(tree)
+            fetched += ((try? repository.directoryEntries(ofTree: tree)) ?? []).map(\.id)
+        }
+        try repository.deleteReference(ref)
+        var ours = try loadKeyring(for: "the keyring")
+        if ours.merge(theirs) {
+            _ = try ours.save(to: repository, signature: Self.keyringSignature())
+        }
+        keyring = ours
+        rawKeyring = nil
+        // The keyring commit is parentless: when no reference reaches it, nothing reaches its tree or blob.
+        if (try? repository.isReachableFromAnyReference(commit)) == false {
+            for id in fetched where (try? repository.isLooseObject(id)) == true { _ = try? repository.removeLooseObject(id) }
+        }
+    }
+
     /// Runs `body` on the loaded keyring (and keeps what it changed).
     func withKeyring<R>(for what: String, _ body: (inout Keyring) throws -> R) throws -> R {
         lock.lock()
