@@ -266,6 +266,7 @@ struct BlobFilterTests {
         let before = index.entryCount
         let one = #expect(throws: GitError.self) { try index.add(path: "sealed/refuse.md") }
         #expect(one?.description == "stage sealed/refuse.md: toy filter refused sealed/refuse.md second line")
+        #expect((one?.filterError as? ToyFilter.Refused)?.description.hasPrefix("toy filter refused") == true)
         let all = #expect(throws: GitError.self) { try index.addAll(["."]) }
         #expect(all?.message == "toy filter refused sealed/refuse.md second line")
         #expect(index.blobID(path: "sealed/refuse.md") == nil)
@@ -284,6 +285,7 @@ struct BlobFilterTests {
         try FileManager.default.removeItem(atPath: repo.workdir + "/sealed/a.md")
         let error = #expect(throws: GitError.self) { try repo.checkoutTree(first, force: true) }
         #expect(error?.message == "sealed/a.md is not in TOY1 form")
+        #expect(error?.filterError is ToyFilter.Refused)
         let id = try #require(try repo.blobID(inTree: try repo.treeID(ofCommit: first), path: "sealed/a.md"))
         #expect(throws: GitError.self) { try repo.blob(id, filteredAs: "sealed/a.md") }
     }
