@@ -125,7 +125,9 @@ private func blobFilterApply(
         outLength.pointee = result.count
         return 0
     } catch {
-        message.pointee = strdup(oneLineMessage(error, path: file))
+        let text = oneLineMessage(error, path: file)
+        FilterFailure.record(error, message: text)
+        message.pointee = strdup(text)
         return -1
     }
 }
@@ -133,6 +135,33 @@ private func blobFilterApply(
 private func blobFilterRelease(_ payload: UnsafeMutableRawPointer?) {
     guard let payload else { return }
     Unmanaged<BlobFilterPayload>.fromOpaque(payload).release()
+}
+
+/// The last error a filter threw on this thread, kept until `GitError.last` reads it back for
+/// the libgit2 call that the filter stopped (libgit2 runs filters on the calling thread).
+enum FilterFailure {
+    private static let key = "PactoriaGit.BlobFilter.failure"
+
+    private final class Record {
+        let error: any Error
+        let message: String
+        init(_ error: any Error, _ message: String) {
+            self.error = error
+            self.message = message
+        }
+    }
+
+    static func record(_ error: any Error, message: String) {
+        Thread.current.threadDictionary[key] = Record(error, message)
+    }
+
+    /// The recorded error if its message is `message`; clears the record either way.
+    static func take(matching message: String) -> (any Error)? {
+        let dictionary = Thread.current.threadDictionary
+        guard let record = dictionary[key] as? Record else { return nil }
+        dictionary.removeObject(forKey: key)
+        return record.message == message ? record.error : nil
+    }
 }
 
 /// The error's description on one line (control characters, NUL and CR/LF become spaces), or a

@@ -20,6 +20,9 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
     public let operation: String
     /// libgit2's message for the failure.
     public let message: String
+    /// The error a `BlobFilter` threw, when that is what stopped the operation (its one-line
+    /// description is `message`).
+    public internal(set) var filterError: (any Error)?
 
     public init(code: Code, operation: String, message: String) {
         self.code = code
@@ -54,7 +57,11 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
         case GIT_EINVALIDSPEC.rawValue: code = .invalidSpec
         default: code = .other(result)
         }
-        return GitError(code: code, operation: operation, message: message)
+        var error = GitError(code: code, operation: operation, message: message)
+        if let err = git_error_last(), Int(err.pointee.klass) == Int(GIT_ERROR_FILTER.rawValue) {
+            error.filterError = FilterFailure.take(matching: message)
+        }
+        return error
     }
 }
 

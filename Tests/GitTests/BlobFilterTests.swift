@@ -266,11 +266,31 @@ struct BlobFilterTests {
         let before = index.entryCount
         let one = #expect(throws: GitError.self) { try index.add(path: "sealed/refuse.md") }
         #expect(one?.description == "stage sealed/refuse.md: toy filter refused sealed/refuse.md second line")
+        #expect((one?.filterError as? ToyFilter.Refused)?.description.hasPrefix("toy filter refused") == true)
         let all = #expect(throws: GitError.self) { try index.addAll(["."]) }
         #expect(all?.message == "toy filter refused sealed/refuse.md second line")
         #expect(index.blobID(path: "sealed/refuse.md") == nil)
         #expect(index.entryCount == before)
         #expect(throws: GitError.self) { try repo.hashWorkingFile("sealed/refuse.md") }
+    }
+
+    /// Throws a description holding CR, NUL and a tab.
+    struct Hostile: BlobFilter {
+        func clean(path: String, content: [UInt8]) throws -> [UInt8]? {
+            throw ToyFilter.Refused(description: "bad\r\u{0}key\tid")
+        }
+        func smudge(path: String, content: [UInt8]) throws -> [UInt8]? { nil }
+    }
+
+    @Test("control characters in a filter's message become spaces")
+    func controlCharactersInMessages() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let repo = try Repository.initialize(at: dir.sub("repo"))
+        try repo.setBlobFilter(Hostile())
+        try write(repo.workdir, "a.md", "x\n")
+        let error = #expect(throws: GitError.self) { try repo.index().add(path: "a.md") }
+        #expect(error?.message == "bad  key id")
     }
 
     @Test("a throwing smudge stops checkout with its message")
@@ -284,6 +304,9 @@ struct BlobFilterTests {
         try FileManager.default.removeItem(atPath: repo.workdir + "/sealed/a.md")
         let error = #expect(throws: GitError.self) { try repo.checkoutTree(first, force: true) }
         #expect(error?.message == "sealed/a.md is not in TOY1 form")
+        #expect(error?.filterError is ToyFilter.Refused)
+        // libgit2 opened the file before the filter ran: it is left empty, never half-smudged.
+        #expect(try read(repo.workdir, "sealed/a.md") == "")
         let id = try #require(try repo.blobID(inTree: try repo.treeID(ofCommit: first), path: "sealed/a.md"))
         #expect(throws: GitError.self) { try repo.blob(id, filteredAs: "sealed/a.md") }
     }
