@@ -74,10 +74,16 @@ public enum ContractAwareMerge {
                 oursContent: try bytes(oursTree, ref.markdownPath),
                 theirsContent: try bytes(theirsTree, ref.markdownPath), mergedContent: mergedContent)
             if m.isClean && !contentConflict {
-                try result.resolve(path: ref.yamlPath, with: try repo.createBlob(Array(m.text.utf8)))
+                try result.resolve(
+                    path: ref.yamlPath,
+                    with: try repo.createBlob(try repo.cleaned(Array(m.text.utf8), asPath: ref.yamlPath)))
                 merged.append(ref)
             } else {
-                if m.isClean { try result.resolve(path: ref.yamlPath, with: try repo.createBlob(Array(m.text.utf8))) }
+                if m.isClean {
+                    try result.resolve(
+                        path: ref.yamlPath,
+                        with: try repo.createBlob(try repo.cleaned(Array(m.text.utf8), asPath: ref.yamlPath)))
+                }
                 rewrite[ref] = m.text
                 conflicts.append(
                     MergeState.ContractConflict(

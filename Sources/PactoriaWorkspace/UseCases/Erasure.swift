@@ -64,7 +64,9 @@ public enum Erasure {
         guard !r.lowercased().contains(s.lowercased()) else {
             throw .invalidInput(
                 field: "reason",
-                message: "names the data subject; the reason stays in the audit trail for good, so describe the request without personal data")
+                message:
+                    "names the data subject; the reason stays in the audit trail for good, so describe the request without personal data"
+            )
         }
     }
 
@@ -158,7 +160,7 @@ public enum Erasure {
     }
 }
 
-/// What the retention policy keeps, contract by contract (`pactoria retention`).
+/// What the retention policy keeps, contract by contract (the retention report).
 public enum RetentionReport {
     public struct Row: Sendable {
         public var ref: ContractRef

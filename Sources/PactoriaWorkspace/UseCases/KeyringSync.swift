@@ -31,7 +31,12 @@ enum KeyringSync {
             try? ws.installSealer(repo)
             return nil
         }
-        guard let sealer = ws.sealer ?? { try? ws.installSealer(repo, force: true); return ws.sealer }() else {
+        guard
+            let sealer = ws.sealer
+                ?? {
+                    try? ws.installSealer(repo, force: true); return ws.sealer
+                }()
+        else {
             return nil
         }
         do {
@@ -99,8 +104,9 @@ extension InstallHooks {
         guard let gitDir = GitLocks.gitDirectory(root: ws.root) else { return ["diff.pactoria-seal (git config)"] }
         let path = gitDir + "/info/attributes"
         var text = FileSystem.exists(path) ? try FileSystem.readText(path) : ""
-        if !text.split(separator: "\n").contains(where: { $0.trimmingCharacters(in: .whitespaces) == textconvAttributes })
-        {
+        if !text.split(separator: "\n").contains(where: {
+            $0.trimmingCharacters(in: .whitespaces) == textconvAttributes
+        }) {
             if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
             text += "# Pactoria: show sealed contracts as plaintext in diffs (git config diff.pactoria-seal)\n"
             text += textconvAttributes + "\n"

@@ -98,7 +98,8 @@ struct SealingTests {
             let shown = try Self.run(sb, ["show", Self.ref], in: "a")
             #expect(shown.stdout.contains(Self.canary), "\(shown)")
             // Without the key: a clear error naming the contract, never ciphertext or garbage.
-            let noKey = try Self.run(sb, ["show", Self.ref, "--at", "HEAD"], in: "a", env: ["PACTORIA_MASTER_KEY": nil])
+            let noKey = try Self.run(
+                sb, ["show", Self.ref, "--at", "HEAD"], in: "a", env: ["PACTORIA_MASTER_KEY": nil])
             #expect(noKey.exitCode != 0, "\(noKey)")
             #expect(noKey.stderr.contains("sealed"), "\(noKey)")
             E2E.expectCleanError(noKey)
@@ -160,7 +161,8 @@ struct SealingTests {
             let idsAfter = try Self.commits(sb, "a")
             #expect(Array(idsAfter.suffix(idsBefore.count)) == idsBefore, "no commit rewritten")
             #expect(idsAfter.count == idsBefore.count + 1, "one erasure commit")
-            #expect(try sb.git(["ls-tree", "-r", "HEAD", "companies/ancoats-bakehouse"], in: "a").stdout == otherBefore)
+            #expect(
+                try sb.git(["ls-tree", "-r", "HEAD", "companies/ancoats-bakehouse"], in: "a").stdout == otherBefore)
             #expect(try Self.commits(sb, "c") == idsAfter)
 
             for dir in ["a", "c"] {

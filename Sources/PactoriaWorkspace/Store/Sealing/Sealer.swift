@@ -64,8 +64,9 @@ final class Sealer: BlobFilter, @unchecked Sendable {
     private var rawKeyring: [UInt8]??
     weak var repository: Repository?
 
-    init(root: String, gitDirectory: String, policy: SealingPolicy, environment: [String: String], repository: Repository)
-    {
+    init(
+        root: String, gitDirectory: String, policy: SealingPolicy, environment: [String: String], repository: Repository
+    ) {
         self.root = root
         self.gitDirectory = gitDirectory
         self.policy = policy
@@ -146,7 +147,8 @@ final class Sealer: BlobFilter, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let repository else { throw SealingError.keyringStore("the repository is closed") }
-        let theirs = try Keyring.load(commit: commit, from: repository, masterKey: try requireMasterKey(for: "the keyring"))
+        let theirs = try Keyring.load(
+            commit: commit, from: repository, masterKey: try requireMasterKey(for: "the keyring"))
         var fetched = [commit]
         if let tree = try? repository.treeID(ofCommit: commit) {
             fetched.append(tree)
@@ -161,7 +163,9 @@ final class Sealer: BlobFilter, @unchecked Sendable {
         rawKeyring = nil
         // The keyring commit is parentless: when no reference reaches it, nothing reaches its tree or blob.
         if (try? repository.isReachableFromAnyReference(commit)) == false {
-            for id in fetched where (try? repository.isLooseObject(id)) == true { _ = try? repository.removeLooseObject(id) }
+            for id in fetched where (try? repository.isLooseObject(id)) == true {
+                _ = try? repository.removeLooseObject(id)
+            }
         }
     }
 
@@ -201,7 +205,9 @@ final class Sealer: BlobFilter, @unchecked Sendable {
         defer { lock.unlock() }
         guard seals(company: ref.company, contractID: id) else { return nil }
         var k = try loadKeyring(for: "\(ref)")
-        guard let key = try k.dataKey(for: id, create: true, date: CalendarDate.today(environment: environment)) else { return nil }
+        guard let key = try k.dataKey(for: id, create: true, date: CalendarDate.today(environment: environment)) else {
+            return nil
+        }
         keyring = k
         if !isYAML { return try SealEnvelope.seal(content, kind: .md, key: key) }
         return try SealEnvelope.sealYAML(
@@ -209,7 +215,13 @@ final class Sealer: BlobFilter, @unchecked Sendable {
     }
 
     func smudge(path: String, content: [UInt8]) throws -> [UInt8]? {
-        try unseal(content, what: ContractRef(path: path).map { "\($0)" } ?? path)
+        do {
+            return try unseal(content, what: ContractRef(path: path).map { "\($0)" } ?? path)
+        } catch SealingError.masterKey, SealingError.masterKeyMismatch {
+            // No (or another) master key: the working file keeps the sealed form, as stored,
+            // rather than being left empty by a failed checkout; reads of it name the problem.
+            return nil
+        }
     }
 
     func read(content: [UInt8]) throws -> [UInt8]? { try unseal(content, what: "a sealed contract") }
@@ -225,9 +237,11 @@ final class Sealer: BlobFilter, @unchecked Sendable {
         let k = try loadKeyring(for: what)
         switch k.key(id: keyID) {
         case .key(let key):
-            return yaml ? try SealEnvelope.unsealYAML(content, key: key) : try SealEnvelope.unseal(content, kind: .md, key: key)
+            return yaml
+                ? try SealEnvelope.unsealYAML(content, key: key) : try SealEnvelope.unseal(content, kind: .md, key: key)
         case .erased(let date):
-            return yaml ? Self.erasedYAML(clearFields: (try? SealEnvelope.clearFields(of: content)) ?? [], date: date)
+            return yaml
+                ? Self.erasedYAML(clearFields: (try? SealEnvelope.clearFields(of: content)) ?? [], date: date)
                 : Self.erasedMarkdown(date: date)
         case .unknown:
             throw SealingError.unknownKey(keyID: keyID.hex)
@@ -291,7 +305,8 @@ final class Sealer: BlobFilter, @unchecked Sendable {
 
     static func erasedYAML(clearFields: [(key: String, value: String)], date: CalendarDate) -> [UInt8] {
         clearYAML(
-            clearFields, extra: [("erased", .mapping([YAMLEntry(key: "on", value: .scalar(date.description, .string))]))])
+            clearFields,
+            extra: [("erased", .mapping([YAMLEntry(key: "on", value: .scalar(date.description, .string))]))])
     }
 
     static func erasedMarkdown(date: CalendarDate) -> [UInt8] {
