@@ -89,14 +89,18 @@ public enum SubjectRecords {
                 "current": .bool(m.current),
                 "matching_fields": .array(
                     hits.map { h in
-                        ["file": .string(h.file), "line": .int(h.line), "field": h.field.map(JSONValue.string) ?? .null]
+                        [
+                            "file": .string(h.file), "line": .int(h.line),
+                            "field": h.field.map(JSONValue.string) ?? .null,
+                        ]
                     }),
                 "first_commit": m.firstCommit.map(JSONValue.string) ?? .null,
                 "last_commit": m.lastCommit.map(JSONValue.string) ?? .null,
             ]
             o["metadata"] = loaded.map { JSONValue(yaml: $0.document.root) } ?? .null
             o["content"] =
-                m.current ? (ws.readMarkdown(ref).map { JSONValue.string(String(decoding: $0, as: UTF8.self)) } ?? .null) : .null
+                m.current
+                ? (ws.readMarkdown(ref).map { JSONValue.string(String(decoding: $0, as: UTF8.self)) } ?? .null) : .null
             contracts.append(.object(o))
             if let loaded, let g = loaded.document.root["generation"] {
                 let prompt = loaded.contract.plainEnglishInput.map { p in

@@ -39,12 +39,14 @@ import Testing
         let listed = DataSubjectRequests.list(ws, today: today)
         #expect(listed.problems.isEmpty)
         #expect(listed.requests.map(\.id) == [older.id, late.id, fresh.id])
-        #expect(DataSubjectRequests.list(ws, company: "brickline-digital", today: today).requests.map(\.id) == [fresh.id])
+        #expect(
+            DataSubjectRequests.list(ws, company: "brickline-digital", today: today).requests.map(\.id) == [fresh.id])
 
         let closed = try DataSubjectRequests.close(
             ws, id: older.id, status: .completed, outcome: "Export sent by email", author: Self.dpo)
         #expect(closed.status == .completed)
-        #expect(DataSubjectRequests.list(ws, today: today).requests.map(\.id) == [late.id, fresh.id, older.id])
+        // Closed, it is no longer overdue: by due date among the rest.
+        #expect(DataSubjectRequests.list(ws, today: today).requests.map(\.id) == [late.id, older.id, fresh.id])
         #expect(throws: WorkspaceError.self) {
             try DataSubjectRequests.close(ws, id: older.id, status: .refused, outcome: "Again", author: Self.dpo)
         }
@@ -79,12 +81,27 @@ import Testing
         let dir = root + "/" + DataSubjectRequests.directory
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let cases: [(String, String)] = [
-            ("dsr-20260101-aaaaaa", "id: dsr-20260101-aaaaaa\ntype: hack\nsubject: jane@example.org\nreceived: 2026-01-01\ndue: 2026-01-31\nstatus: open\n"),
-            ("dsr-20260101-bbbbbb", "id: dsr-20260101-bbbbbb\ntype: access\nsubject: jane@example.org\nreceived: 2026-01-01\ndue: 2099-01-31\nstatus: open\n"),
-            ("dsr-20260101-cccccc", "id: ../../etc\ntype: access\nsubject: jane@example.org\nreceived: 2026-01-01\ndue: 2026-01-31\nstatus: open\n"),
+            (
+                "dsr-20260101-aaaaaa",
+                "id: dsr-20260101-aaaaaa\ntype: hack\nsubject: jane@example.org\nreceived: 2026-01-01\ndue: 2026-01-31\nstatus: open\n"
+            ),
+            (
+                "dsr-20260101-bbbbbb",
+                "id: dsr-20260101-bbbbbb\ntype: access\nsubject: jane@example.org\nreceived: 2026-01-01\ndue: 2099-01-31\nstatus: open\n"
+            ),
+            (
+                "dsr-20260101-cccccc",
+                "id: ../../etc\ntype: access\nsubject: jane@example.org\nreceived: 2026-01-01\ndue: 2026-01-31\nstatus: open\n"
+            ),
             ("dsr-20260101-dddddd", "[1, 2, 3]\n"),
-            ("dsr-20260101-eeeeee", "id: dsr-20260101-eeeeee\ntype: access\nsubject: \"ab\"\nreceived: 2026-01-01\ndue: 2026-01-31\nstatus: open\n"),
-            ("dsr-20260101-ffffff", "id: dsr-20260101-ffffff\ntype: access\nsubject: jane@example.org\nreceived: 99999999999999999999-01-01\ndue: 2026-01-31\nstatus: completed\n"),
+            (
+                "dsr-20260101-eeeeee",
+                "id: dsr-20260101-eeeeee\ntype: access\nsubject: \"ab\"\nreceived: 2026-01-01\ndue: 2026-01-31\nstatus: open\n"
+            ),
+            (
+                "dsr-20260101-ffffff",
+                "id: dsr-20260101-ffffff\ntype: access\nsubject: jane@example.org\nreceived: 99999999999999999999-01-01\ndue: 2026-01-31\nstatus: completed\n"
+            ),
         ]
         for (id, text) in cases { try Data(text.utf8).write(to: URL(fileURLWithPath: "\(dir)/\(id).yaml")) }
         let listed = DataSubjectRequests.list(ws, today: CalendarDate("2026-12-01")!)
@@ -117,16 +134,19 @@ import Testing
         #expect(made.json["status"] as? String == "open")
         #expect(made.json["request_type"] as? String == "access")
 
-        let bad = try await s.call("POST", path, token: admin, json: ["request_type": "delete", "subject": "jane@example.org"])
+        let bad = try await s.call(
+            "POST", path, token: admin, json: ["request_type": "delete", "subject": "jane@example.org"])
         #expect(bad.status == 422)
         #expect(bad.text.contains("request_type"))
         let long = try await s.call(
             "POST", path, token: admin, json: ["request_type": "access", "subject": String(repeating: "a", count: 321)])
         #expect(long.status == 422)
-        let control = try await s.call("POST", path, token: admin, json: ["request_type": "access", "subject": "ja\u{7}ne"])
+        let control = try await s.call(
+            "POST", path, token: admin, json: ["request_type": "access", "subject": "ja\u{7}ne"])
         #expect(control.status == 422)
         let other = try await s.call(
-            "POST", path, token: admin, json: ["request_type": "access", "subject": "jane@example.org", "company": "ancoats"])
+            "POST", path, token: admin,
+            json: ["request_type": "access", "subject": "jane@example.org", "company": "ancoats"])
         #expect(other.status == 404)
 
         // The operator (an Ancoats admin) records one for Ancoats; Brickline's admin never sees it.

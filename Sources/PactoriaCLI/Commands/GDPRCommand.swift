@@ -69,7 +69,8 @@ struct GDPRCommand: ParsableCommand {
                         when = "history \(first)…\(last) (\(c.firstDate ?? "?")…\(c.lastDate ?? "?"))"
                     }
                     for (i, h) in hits.enumerated() {
-                        let place = "\((h.file as NSString).lastPathComponent):\(h.line)" + (h.field.map { " \($0)" } ?? "")
+                        let place =
+                            "\((h.file as NSString).lastPathComponent):\(h.line)" + (h.field.map { " \($0)" } ?? "")
                         t.add([i == 0 ? c.path : "", i == 0 ? (c.title ?? "") : "", i == 0 ? when : "", place])
                     }
                 }
@@ -176,7 +177,8 @@ struct GDPRCommand: ParsableCommand {
                     var date: CalendarDate?
                     if let received {
                         guard let d = CalendarDate(received) else {
-                            throw .invalidInput(field: "received", message: "must be a date YYYY-MM-DD, got '\(received)'")
+                            throw .invalidInput(
+                                field: "received", message: "must be a date YYYY-MM-DD, got '\(received)'")
                         }
                         date = d
                     }

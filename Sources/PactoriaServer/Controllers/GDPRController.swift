@@ -38,7 +38,9 @@ struct GDPRController {
         }
         var date: CalendarDate?
         if let r = body.receivedDate {
-            guard let d = CalendarDate(r) else { throw APIError.validation("received_date", "must be a date YYYY-MM-DD") }
+            guard let d = CalendarDate(r) else {
+                throw APIError.validation("received_date", "must be a date YYYY-MM-DD")
+            }
             date = d
         }
         let received = date

@@ -245,7 +245,8 @@ public enum DataSubjectRequests {
             ws, operation: "gdpr request \(r.id)", writes: [.init(path: file, bytes: Array(render(r).utf8))],
             finish: .commit(
                 message: version == 1
-                    ? "GDPR: \(r.kind.rawValue) request \(r.id) received" : "GDPR: request \(r.id) \(r.status.rawValue)",
+                    ? "GDPR: \(r.kind.rawValue) request \(r.id) received"
+                    : "GDPR: request \(r.id) \(r.status.rawValue)",
                 events: [e], author: author, allowEmpty: false))
     }
 

@@ -1,4 +1,4 @@
-public import PactoriaCore
+import PactoriaCore
 
 /// The person a data-subject request is about: an email address or a name, as typed.
 ///
@@ -21,8 +21,9 @@ public struct DataSubject: Sendable, Equatable {
     /// Checks and reads `raw`: at least 3 and at most 320 characters, no control characters.
     public init(_ raw: String) throws(WorkspaceError) {
         let text = raw.trimmingSpaces()
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) })
-        {
+        if text.unicodeScalars.contains(where: {
+            $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value)
+        }) {
             throw .invalidInput(field: "subject", message: "must not contain control characters")
         }
         guard text.count >= Self.minimumLength else {
