@@ -28,7 +28,8 @@ public struct Pactoria: AsyncParsableCommand {
             ReviewCommand.self, HooksCommand.self, UserCommand.self, TokenCommand.self, Serve.self, RemoteCommand.self,
             Clone.self, Push.self, Pull.self,
             SyncCommand.self, Resolve.self, MergeCommand.self, MergeDriverCommand.self, TemplatesCommand.self,
-            Recommend.self, Generate.self, Analyze.self, EvalCommand.self, Move.self, Unlock.self, SealCommand.self, RetentionCommand.self, TextconvCommand.self,
+            Recommend.self, Generate.self, Analyze.self, EvalCommand.self, Move.self, Unlock.self, GDPRCommand.self,
+            SealCommand.self, RetentionCommand.self, TextconvCommand.self,
         ])
 
     public init() {}

@@ -118,6 +118,18 @@ public enum OpenAPIDocument {
         .init(
             method: "get", path: "/api/v1/security/events", summary: "Security events (admins only)", secured: true,
             success: 200, errors: common + [403], body: nil, query: ["page", "size"]),
+        .init(
+            method: "post", path: "/api/v1/security/gdpr/data-request",
+            summary: "Record a data-subject request (admins only, own company; one commit)", secured: true,
+            success: 201, errors: common + [400, 403, 404, 415, 422],
+            body: [
+                "request_type": "string", "subject": "string", "details": "string", "received_date": "string",
+                "company": "string",
+            ], query: []),
+        .init(
+            method: "get", path: "/api/v1/security/gdpr/data-request",
+            summary: "Data-subject requests, overdue first (admins only, own company)", secured: true,
+            success: 200, errors: common + [403, 404], body: nil, query: ["company"]),
     ]
 
     public static var document: JSONValue {

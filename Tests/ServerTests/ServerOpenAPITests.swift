@@ -19,6 +19,7 @@ struct ServerOpenAPITests {
         "post /api/v1/contracts/{id}/transitions",
         "post /api/v1/ai/recommend-template", "post /api/v1/ai/analyze-contract", "get /api/v1/ai/health",
         "get /api/v1/audit", "get /api/v1/security/events",
+        "post /api/v1/security/gdpr/data-request", "get /api/v1/security/gdpr/data-request",
     ]
 
     static func concrete(_ path: String, id: String) -> String { path.replacingOccurrences(of: "{id}", with: id) }

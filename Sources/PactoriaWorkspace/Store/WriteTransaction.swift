@@ -297,7 +297,8 @@ package final class WriteTransaction {
                 if current?.id == e.index?.id && current?.mode == e.index?.mode { continue }
                 guard headUnmoved || (e.written && current?.id == e.intended) else { continue }
                 if let want = e.index, FileSystem.kind(ws.absolute(e.path)) == .regular,
-                    let bytes = try? FileSystem.read(ws.absolute(e.path)), (try? ws.blobID(of: bytes, path: e.path)) == want.id,
+                    let bytes = try? FileSystem.read(ws.absolute(e.path)),
+                    (try? ws.blobID(of: bytes, path: e.path)) == want.id,
                     want.mode == 0o100644
                 {
                     try index.add(path: e.path)  // with the file's stat data

@@ -33,19 +33,13 @@ public enum Erasure {
 
     /// The contracts whose current YAML or Markdown mentions `subject` (ignoring case).
     public static func contracts(_ ws: Workspace, mentioning subject: String) throws(WorkspaceError) -> [ContractRef] {
-        let needle = Array(subject.lowercased().utf8)
-        var out: [ContractRef] = []
-        for ref in ws.contractRefs() {
+        let s = try DataSubject(subject)
+        return ws.contractRefs().filter { ref in
             let yaml = (try? FileSystem.read(ws.absolute(ref.yamlPath))) ?? []
             let md = ws.readMarkdown(ref) ?? []
-            if lowered(yaml).firstRange(of: needle) != nil || lowered(md).firstRange(of: needle) != nil {
-                out.append(ref)
-            }
+            return s.matches(String(decoding: yaml, as: UTF8.self)) || s.matches(String(decoding: md, as: UTF8.self))
         }
-        return out
     }
-
-    static func lowered(_ bytes: [UInt8]) -> [UInt8] { Array(String(decoding: bytes, as: UTF8.self).lowercased().utf8) }
 
     /// Checks the request: a subject of 3 to 320 characters and a reason without control
     /// characters that does not itself name the subject (it is kept in the audit trail for good).
