@@ -187,4 +187,59 @@ struct SealingTests {
             try Self.ok(check, "check in c")
         }
     }
+
+    @Test(
+        "plain git reads sealed contracts through the textconv driver; an erasure reaches a clone that pulls; a flipped byte is caught"
+    )
+    func plainGitPullAndTampering() throws {
+        try E2E.withSandbox { sb in
+            try LC.adopt(sb, "a")
+            try Self.ok(Self.run(sb, ["seal", Self.company], in: "a"), "seal")
+            try sb.write(Self.yaml(version: 1, amount: "1200.00"), to: "a/\(LC.yaml(Self.ref))")
+            try sb.write(Self.markdown("Six illustrations."), to: "a/\(LC.markdown(Self.ref))")
+            try Self.ok(Self.run(sb, ["commit", "-m", "Add the illustration agreement"], in: "a"), "commit")
+
+            // Plain git: ciphertext, until the textconv driver is installed.
+            let before = try sb.git(["log", "-p", "-1", "--", LC.markdown(Self.ref)], in: "a")
+            #expect(!before.stdout.contains(Self.canary) && before.stdout.contains("BEGIN PACTORIA SEALED"))
+            try Self.ok(Self.run(sb, ["hooks", "install"], in: "a"), "hooks install")
+            // (git runs the driver with its own environment: the master key must be in it.)
+            let after = try sb.run(
+                URL(fileURLWithPath: "/usr/bin/git"), ["log", "-p", "-1", "--", LC.markdown(Self.ref)], in: "a",
+                env: Self.keyEnv)
+            #expect(after.stdout.contains(Self.canary), "\(after)")
+
+            // A flipped byte in the ciphertext: the tag catches it, and no plaintext comes back.
+            let stored = try sb.git(["show", "HEAD:\(LC.markdown(Self.ref))"], in: "a").stdout
+            var lines = stored.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let i = try #require(lines.firstIndex { $0.count == 76 })
+            var chars = Array(lines[i])
+            chars[10] = chars[10] == "A" ? "B" : "A"
+            lines[i] = String(chars)
+            try sb.write(lines.joined(separator: "\n"), to: "tampered.md")
+            let tampered = try Self.run(sb, ["textconv", sb.path("tampered.md")], in: "a")
+            #expect(tampered.exitCode != 0 && tampered.stderr.contains("altered"), "\(tampered)")
+            #expect(!tampered.stdout.contains(Self.canary) && tampered.stdout.isEmpty)
+
+            // A clone made before the erasure gets it with its next pull.
+            try #require(try sb.git(["init", "-q", "--bare", "-b", "main", "origin.git"]).exitCode == 0)
+            try Self.ok(Self.run(sb, ["remote", "add", "origin", sb.path("origin.git")], in: "a"), "remote add")
+            try Self.ok(Self.run(sb, ["push"], in: "a"), "push")
+            try Self.ok(Self.run(sb, ["clone", sb.path("origin.git"), "b"], in: ""), "clone b")
+            #expect(try sb.read("b/\(LC.markdown(Self.ref))").contains(Self.canary))
+            let keyring = try sb.git(["show", "refs/pactoria/keyring:keyring"], in: "b").stdout
+            let keyLine = try #require(keyring.split(separator: "\n").first { $0.contains(Self.id) })
+            let wrapped = try #require(keyLine.split(separator: " ").max { $0.count < $1.count }).description
+            try Self.ok(
+                Self.run(sb, ["gdpr", "erase", Self.canaryEmail, "--reason", "Article 17 request"], in: "a"), "erase")
+            try Self.ok(Self.run(sb, ["push"], in: "a"), "push the erasure")
+            try Self.ok(Self.run(sb, ["pull"], in: "b"), "pull the erasure")
+            #expect(!(try sb.read("b/\(LC.markdown(Self.ref))")).contains(Self.canary))
+            let objects = try Self.allObjects(sb, "b")
+            #expect(!objects.contains(Self.canary))
+            #expect(!objects.contains(wrapped), "the destroyed key survives in the clone that pulled")
+            let old = try Self.run(sb, ["show", Self.ref, "--at", "HEAD~1"], in: "b")
+            #expect(old.stdout.contains("erased"), "\(old)")
+        }
+    }
 }
