@@ -60,22 +60,8 @@ extension Repository {
     public func writeCommit(
         tree: ObjectID, parents: [ObjectID] = [], author: Signature, committer: Signature, message: String
     ) throws -> ObjectID {
-        let t = try lookupTree(tree)
-        defer { git_tree_free(t) }
-        var parentPointers: [OpaquePointer?] = []
-        defer { for p in parentPointers { git_commit_free(p) } }
-        for p in parents { parentPointers.append(try lookupCommit(p)) }
-        var oid = git_oid()
-        _ = try author.withRaw { (a: UnsafeMutablePointer<git_signature>) in
-            try committer.withRaw { (c: UnsafeMutablePointer<git_signature>) in
-                try parentPointers.withUnsafeMutableBufferPointer { buf in
-                    try check(
-                        git_commit_create(&oid, pointer, nil, a, c, "UTF-8", message, t, buf.count, buf.baseAddress),
-                        "write commit")
-                }
-            }
-        }
-        return ObjectID(oid)
+        try commitObject(
+            tree: tree, parents: parents, author: author, committer: committer, message: message, updating: nil)
     }
 
     // MARK: - References outside the branches

@@ -306,6 +306,15 @@ public final class Repository {
     public func createCommit(
         tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String
     ) throws -> ObjectID {
+        try commitObject(
+            tree: tree, parents: parents, author: author, committer: committer, message: message, updating: "HEAD")
+    }
+
+    /// Writes a commit object, moving the reference `updating` to it when one is given.
+    func commitObject(
+        tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String,
+        updating ref: String?
+    ) throws -> ObjectID {
         let t = try lookupTree(tree)
         defer { git_tree_free(t) }
         var parentPointers: [OpaquePointer?] = []
@@ -316,9 +325,8 @@ public final class Repository {
             try committer.withRaw { (c: UnsafeMutablePointer<git_signature>) in
                 try parentPointers.withUnsafeMutableBufferPointer { buf in
                     try check(
-                        git_commit_create(
-                            &oid, pointer, "HEAD", a, c, "UTF-8", message, t, buf.count, buf.baseAddress),
-                        "create commit")
+                        git_commit_create(&oid, pointer, ref, a, c, "UTF-8", message, t, buf.count, buf.baseAddress),
+                        ref == nil ? "write commit" : "create commit")
                 }
             }
         }

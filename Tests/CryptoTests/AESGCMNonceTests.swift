@@ -2,17 +2,6 @@ import Testing
 
 @testable import PactoriaCrypto
 
-private func hexBytes(_ text: String) -> [UInt8] {
-    var bytes: [UInt8] = []
-    var index = text.startIndex
-    while index < text.endIndex {
-        let next = text.index(index, offsetBy: 2)
-        bytes.append(UInt8(text[index..<next], radix: 16)!)
-        index = next
-    }
-    return bytes
-}
-
 @Suite("AES-GCM with a caller's nonce")
 struct AESGCMNonceTests {
     @Test("matches the GCM specification's AES-256 test cases 13 and 14")
@@ -21,10 +10,10 @@ struct AESGCMNonceTests {
         let nonce = [UInt8](repeating: 0, count: 12)
         let empty = try AESGCM.seal(plaintext: [], key: key, nonce: nonce)
         #expect(empty.ciphertext.isEmpty)
-        #expect(empty.tag == hexBytes("530f8afbc74536b9a963b4f1c4cb738b"))
+        #expect(empty.tag == hex("530f8afbc74536b9a963b4f1c4cb738b"))
         let zeros = try AESGCM.seal(plaintext: [UInt8](repeating: 0, count: 16), key: key, nonce: nonce)
-        #expect(zeros.ciphertext == hexBytes("cea7403d4d606b6e074ec5d3baf39d18"))
-        #expect(zeros.tag == hexBytes("d0d1c8a799996bf0265b98b5d48ab919"))
+        #expect(zeros.ciphertext == hex("cea7403d4d606b6e074ec5d3baf39d18"))
+        #expect(zeros.tag == hex("d0d1c8a799996bf0265b98b5d48ab919"))
         #expect(try AESGCM.open(zeros, key: key) == [UInt8](repeating: 0, count: 16))
     }
 

@@ -3,7 +3,8 @@ import Testing
 
 @testable import PactoriaCrypto
 
-private func hex(_ text: String) -> [UInt8] {
+/// The bytes of a hex string (shared by the suites of this target).
+func hex(_ text: String) -> [UInt8] {
     var bytes: [UInt8] = []
     var index = text.startIndex
     while index < text.endIndex {

@@ -78,6 +78,22 @@ struct SealingTests {
         return r.stdout
     }
 
+    /// example-repo adopted in `a`, its company sealed, then the canary contract committed.
+    static func sealedWorkspace(_ sb: Sandbox) throws {
+        try LC.adopt(sb, "a")
+        try Self.ok(Self.run(sb, ["seal", Self.company], in: "a"), "seal")
+        try sb.write(Self.yaml(version: 1, amount: "1200.00"), to: "a/\(LC.yaml(Self.ref))")
+        try sb.write(Self.markdown("Six illustrations."), to: "a/\(LC.markdown(Self.ref))")
+        try Self.ok(Self.run(sb, ["commit", "-m", "Add the illustration agreement"], in: "a"), "commit")
+    }
+
+    /// The canary contract's wrapped data key, as the keyring of `dir` holds it.
+    static func wrappedKey(_ sb: Sandbox, _ dir: String) throws -> String {
+        let keyring = try sb.git(["show", "refs/pactoria/keyring:keyring"], in: dir).stdout
+        let line = try #require(keyring.split(separator: "\n").first { $0.contains(id) }, "the key in \(keyring)")
+        return try #require(line.split(separator: " ").max { $0.count < $1.count }).description
+    }
+
     static func commits(_ sb: Sandbox, _ dir: String) throws -> [String] {
         try sb.git(["rev-list", "HEAD"], in: dir).stdout.split(separator: "\n").map(String.init)
     }
@@ -85,11 +101,7 @@ struct SealingTests {
     @Test("a sealed contract: ciphertext in every object and on the remote, plaintext in the working tree")
     func sealedAtRest() throws {
         try E2E.withSandbox { sb in
-            try LC.adopt(sb, "a")
-            try Self.ok(Self.run(sb, ["seal", Self.company], in: "a"), "seal")
-            try sb.write(Self.yaml(version: 1, amount: "1200.00"), to: "a/\(LC.yaml(Self.ref))")
-            try sb.write(Self.markdown("Six illustrations."), to: "a/\(LC.markdown(Self.ref))")
-            try Self.ok(Self.run(sb, ["commit", "-m", "Add the illustration agreement"], in: "a"), "commit")
+            try Self.sealedWorkspace(sb)
             #expect(try Self.run(sb, ["status"], in: "a").stdout.contains(Self.stem) == false, "clean after commit")
             let objects = try Self.allObjects(sb, "a")
             #expect(!objects.contains(Self.canary) && !objects.contains(Self.canaryEmail), "no plaintext in objects")
@@ -138,10 +150,7 @@ struct SealingTests {
             try Self.ok(Self.run(sb, ["push"], in: "a"), "push")
             try Self.ok(Self.run(sb, ["clone", sb.path("origin.git"), "b"], in: ""), "clone b")
             #expect(try sb.read("b/\(LC.yaml(Self.ref))").contains(Self.canary))
-            let keyring = try sb.git(["show", "refs/pactoria/keyring:keyring"], in: "a").stdout
-            let keyLine = try #require(
-                keyring.split(separator: "\n").first { $0.contains(Self.id) }, "the contract's key in \(keyring)")
-            let wrapped = try #require(keyLine.split(separator: " ").max { $0.count < $1.count }).description
+            let wrapped = try Self.wrappedKey(sb, "a")
 
             let idsBefore = try Self.commits(sb, "a")
             let otherBefore = try sb.git(["ls-tree", "-r", "HEAD", "companies/ancoats-bakehouse"], in: "a").stdout
@@ -193,11 +202,7 @@ struct SealingTests {
     )
     func plainGitPullAndTampering() throws {
         try E2E.withSandbox { sb in
-            try LC.adopt(sb, "a")
-            try Self.ok(Self.run(sb, ["seal", Self.company], in: "a"), "seal")
-            try sb.write(Self.yaml(version: 1, amount: "1200.00"), to: "a/\(LC.yaml(Self.ref))")
-            try sb.write(Self.markdown("Six illustrations."), to: "a/\(LC.markdown(Self.ref))")
-            try Self.ok(Self.run(sb, ["commit", "-m", "Add the illustration agreement"], in: "a"), "commit")
+            try Self.sealedWorkspace(sb)
 
             // Plain git: ciphertext, until the textconv driver is installed.
             let before = try sb.git(["log", "-p", "-1", "--", LC.markdown(Self.ref)], in: "a")
@@ -227,9 +232,7 @@ struct SealingTests {
             try Self.ok(Self.run(sb, ["push"], in: "a"), "push")
             try Self.ok(Self.run(sb, ["clone", sb.path("origin.git"), "b"], in: ""), "clone b")
             #expect(try sb.read("b/\(LC.markdown(Self.ref))").contains(Self.canary))
-            let keyring = try sb.git(["show", "refs/pactoria/keyring:keyring"], in: "b").stdout
-            let keyLine = try #require(keyring.split(separator: "\n").first { $0.contains(Self.id) })
-            let wrapped = try #require(keyLine.split(separator: " ").max { $0.count < $1.count }).description
+            let wrapped = try Self.wrappedKey(sb, "b")
             try Self.ok(
                 Self.run(sb, ["gdpr", "erase", Self.canaryEmail, "--reason", "Article 17 request"], in: "a"), "erase")
             try Self.ok(Self.run(sb, ["push"], in: "a"), "push the erasure")
