@@ -34,6 +34,9 @@ public struct Keyring: Sendable {
         case key(DataKey)
         case erased(CalendarDate)
         case unknown
+        /// The entry's wrapped key does not verify under the master key (altered, or moved from
+        /// another entry); `line` is where it was read, if it was read from a keyring file.
+        case altered(line: Int?)
     }
 
     /// One line of the keyring.
@@ -67,10 +70,35 @@ public struct Keyring: Sendable {
     private struct Item: Sendable {
         var entry: Entry
         var wrapped: [UInt8]
+        /// The unwrapped key, once needed (keys are unwrapped on use, so that loading a keyring of
+        /// thousands of keys costs no decryption; a key that does not verify is reported then).
         var key: DataKey?
+        var line: Int? = nil
     }
 
     private var items: [Item] = []
+    /// Where each key id is in `items`, and each contract's newest live key.
+    private var positions: [DataKeyID: Int] = [:]
+    private var latestLive: [String: Int] = [:]
+
+    private mutating func reindex() {
+        positions = [:]
+        latestLive = [:]
+        for (i, item) in items.enumerated() {
+            positions[item.entry.id] = i
+            if case .live(_, let contract, _) = item.entry { latestLive[contract] = i }
+        }
+    }
+
+    /// The item's key, unwrapped now if it was not yet; nil when it does not verify.
+    private func unwrapped(_ item: Item) -> DataKey? {
+        if let key = item.key { return key }
+        guard case .live(let id, let contract, _) = item.entry,
+            let box = try? AESGCM.SealedBox(combined: item.wrapped),
+            let bytes = try? AESGCM.open(box, key: masterKey.bytes, aad: Self.wrapAAD(id: id, contractID: contract))
+        else { return nil }
+        return try? DataKey(id: id, bytes: bytes)
+    }
     private var masterKey: MasterKey
     /// The commit `load` read (nil for a keyring not saved yet).
     public private(set) var loadedCommit: ObjectID?
@@ -174,21 +202,10 @@ public struct Keyring: Sendable {
                 else { throw .keyring(line: number, "the wrapped key of \(id.hex) is not 80 base64 characters") }
                 let created = try date(fields[4], line: number)
                 guard seen.insert(id).inserted else { throw .keyring(line: number, "key id \(id.hex) appears twice") }
-                let wrapped = Array(data)
-                let bytes: [UInt8]
-                do {
-                    bytes = try AESGCM.open(
-                        AESGCM.SealedBox(combined: wrapped), key: masterKey.bytes,
-                        aad: wrapAAD(id: id, contractID: contract))
-                } catch {
-                    throw .keyring(
-                        line: number,
-                        "the wrapped key of \(id.hex) does not verify (altered, or moved from another entry)")
-                }
                 keyring.items.append(
                     Item(
-                        entry: .live(id: id, contractID: contract, created: created), wrapped: wrapped,
-                        key: try DataKey(id: id, bytes: bytes)))
+                        entry: .live(id: id, contractID: contract, created: created), wrapped: Array(data), key: nil,
+                        line: number))
             case "erased":
                 guard fields.count == 4 else {
                     throw .keyring(line: number, "an erased line has 4 fields: erased, key id, contract id, date")
@@ -202,6 +219,7 @@ public struct Keyring: Sendable {
                 throw .keyring(line: number, "unknown line kind (expected 'key' or 'erased')")
             }
         }
+        keyring.reindex()
         return keyring
     }
 
@@ -223,9 +241,10 @@ public struct Keyring: Sendable {
 
     /// What the keyring holds for `id`.
     public func key(id: DataKeyID) -> Lookup {
-        guard let item = items.first(where: { $0.entry.id == id }) else { return .unknown }
+        guard let i = positions[id] else { return .unknown }
+        let item = items[i]
         switch item.entry {
-        case .live: return item.key.map { .key($0) } ?? .unknown
+        case .live: return unwrapped(item).map { .key($0) } ?? .altered(line: item.line)
         case .erased(_, _, let date): return .erased(date)
         }
     }
@@ -236,7 +255,12 @@ public struct Keyring: Sendable {
         case .key(let key): return key
         case .erased(let date): throw .keyErased(keyID: id.hex, date: date.description)
         case .unknown: throw .unknownKey(keyID: id.hex)
+        case .altered(let line): throw Self.alteredError(id, line: line)
         }
+    }
+
+    static func alteredError(_ id: DataKeyID, line: Int?) -> SealingError {
+        .keyring(line: line, "the wrapped key of \(id.hex) does not verify (altered, or moved from another entry)")
     }
 
     /// The ids of every key (live and erased) made for `contractID`, in order.
@@ -247,20 +271,23 @@ public struct Keyring: Sendable {
     /// The contract's current data key (its newest live key). With `create`, a contract that
     /// has none gets a fresh random key (created on `date`); without, nil is returned.
     public mutating func dataKey(for contractID: String, create: Bool, date: CalendarDate) throws -> DataKey? {
-        if let item = items.last(where: {
-            if case .live = $0.entry { return $0.entry.contractID == contractID }
-            return false
-        }) {
-            return item.key
+        if let i = latestLive[contractID] {
+            guard let key = unwrapped(items[i]) else {
+                throw Self.alteredError(items[i].entry.id, line: items[i].line)
+            }
+            items[i].key = key
+            return key
         }
         guard create else { return nil }
         _ = try Self.contractID(Substring(contractID), line: nil)
         var key = try DataKey.generate()
-        while items.contains(where: { $0.entry.id == key.id }) { key = try DataKey.generate() }
+        while positions[key.id] != nil { key = try DataKey.generate() }
         let wrapped = try AESGCM.seal(
             plaintext: key.bytes, key: masterKey.bytes, aad: Self.wrapAAD(id: key.id, contractID: contractID))
         items.append(
             Item(entry: .live(id: key.id, contractID: contractID, created: date), wrapped: wrapped.combined, key: key))
+        positions[key.id] = items.count - 1
+        latestLive[contractID] = items.count - 1
         hasChanges = true
         return key
     }
@@ -270,7 +297,7 @@ public struct Keyring: Sendable {
     /// Returns the ids that were live. Saving afterwards removes every stored copy.
     @discardableResult
     public mutating func erase(keyIDs: [DataKeyID], date: CalendarDate) throws(SealingError) -> [DataKeyID] {
-        for id in keyIDs where !items.contains(where: { $0.entry.id == id }) {
+        for id in keyIDs where positions[id] == nil {
             throw .unknownKey(keyID: id.hex)
         }
         var erased: [DataKeyID] = []
@@ -282,6 +309,7 @@ public struct Keyring: Sendable {
         if !erased.isEmpty {
             hasChanges = true
             needsRepack = true
+            reindex()
         }
         return erased
     }
@@ -291,9 +319,11 @@ public struct Keyring: Sendable {
     public mutating func rotate(to newMasterKey: MasterKey) throws {
         var rewrapped = items
         for index in rewrapped.indices {
-            guard case .live(let id, let contract, _) = rewrapped[index].entry, let key = rewrapped[index].key else {
-                continue
+            guard case .live(let id, let contract, _) = rewrapped[index].entry else { continue }
+            guard let key = unwrapped(rewrapped[index]) else {
+                throw Self.alteredError(id, line: rewrapped[index].line)
             }
+            rewrapped[index].key = key
             rewrapped[index].wrapped =
                 try AESGCM.seal(
                     plaintext: key.bytes, key: newMasterKey.bytes, aad: Self.wrapAAD(id: id, contractID: contract)
@@ -312,7 +342,7 @@ public struct Keyring: Sendable {
     public mutating func merge(_ other: Keyring) -> Bool {
         var changed = false
         for theirs in other.items {
-            if let i = items.firstIndex(where: { $0.entry.id == theirs.entry.id }) {
+            if let i = positions[theirs.entry.id] {
                 switch (items[i].entry, theirs.entry) {
                 case (.live, .erased):
                     items[i] = theirs
@@ -326,10 +356,14 @@ public struct Keyring: Sendable {
                 }
             } else {
                 items.append(theirs)
+                positions[theirs.entry.id] = items.count - 1
                 changed = true
             }
         }
-        if changed { hasChanges = true }
+        if changed {
+            hasChanges = true
+            reindex()
+        }
         return changed
     }
 

@@ -245,6 +245,8 @@ final class Sealer: BlobFilter, @unchecked Sendable {
                 : Self.erasedMarkdown(date: date)
         case .unknown:
             throw SealingError.unknownKey(keyID: keyID.hex)
+        case .altered(let line):
+            throw Keyring.alteredError(keyID, line: line)
         }
     }
 
