@@ -37,10 +37,13 @@ timeit() { # dir, args...
 }
 commit_one() { # dir
     local dir=$1
-    local md=$(ls "$dir"/companies/*/contracts/*.md | head -1)
+    # A draft (an active contract's content may not change without being finalized again).
+    local yaml=$(grep -l '^status: draft' "$dir"/companies/company-001/contracts/*.yaml | head -1)
+    local md=${yaml%.yaml}.md
     for i in $(seq "$runs"); do
         echo "Edit $i." >> "$md"
-        local s=$(date +%s%N); (cd "$dir" && "$bin" commit -m "Edit $i" >/dev/null 2>&1); local e=$(date +%s%N)
+        local s=$(date +%s%N); (cd "$dir" && "$bin" commit -m "Edit $i" >/dev/null 2>&1) || echo "commit failed in $dir" >&2
+        local e=$(date +%s%N)
         echo $(( (e - s) / 1000000 ))
     done | median
 }

@@ -176,7 +176,21 @@ package enum Committer {
             }
             return .locked("\(what): \(lock.description)", hint: lock.hint, holderAlive: !lock.isStale)
         }
+        if let sealing = sealingFailure(error) { return .refused("\(what): \(sealing)") }
         return .repository("\(what): \(shortGitMessage(error))", detail: "\(error)")
+    }
+
+    /// The sealing error behind a failed git step (the seal refused a file: no master key, a
+    /// wrong one, an altered ciphertext), to be shown as it is rather than as a git failure.
+    static func sealingFailure(_ error: any Error) -> SealingError? {
+        if let s = error as? SealingError { return s }
+        return (error as? GitError)?.filterError as? SealingError
+    }
+
+    /// The error for a status that could not be read.
+    static func statusFailure(_ error: any Error) -> WorkspaceError {
+        if let sealing = sealingFailure(error) { return .refused("cannot read the repository status: \(sealing)") }
+        return .repository("cannot read the repository status", detail: "\(error)")
     }
 
     /// The work tree of the git folder holding `lock` (`/r` for `/r/.git/index.lock`).

@@ -89,7 +89,7 @@ public enum Erasure {
             }
             let pending: [StatusEntry]
             do { pending = try repo.status(pathspecs: refs.flatMap { [$0.yamlPath, $0.markdownPath] }) } catch {
-                throw .repository("cannot read the repository status", detail: "\(error)")
+                throw Committer.statusFailure(error)
             }
             if let first = pending.first {
                 throw .refused("\(first.path) has uncommitted changes", remedy: .commitFirst(then: "erase"))

@@ -41,7 +41,7 @@ public enum MoveContract {
             }
             let pending: [StatusEntry]
             do { pending = try repo.status(pathspecs: [from.yamlPath, from.markdownPath]) } catch {
-                throw .repository("cannot read the repository status", detail: "\(error)")
+                throw Committer.statusFailure(error)
             }
             if let first = pending.first {
                 throw .refused("\(first.path) has uncommitted changes", remedy: .commitFirst(then: "move"))

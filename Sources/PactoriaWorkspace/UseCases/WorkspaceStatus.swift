@@ -68,7 +68,7 @@ public struct WorkspaceStatus: Sendable {
         do {
             scan = try Trace.measure("scan") { try WorkingTreeScan.changes(ws, repo: repo) }
         } catch {
-            throw .repository("cannot read the repository status", detail: "\(error)")
+            throw Committer.statusFailure(error)
         }
         let entries = scan.entries
         let head = try? repo.headCommitID()

@@ -188,7 +188,8 @@ public struct Keyring: Sendable {
         for (offset, raw) in lines.dropFirst(2).enumerated() {
             let number = offset + 3
             let line = Substring(raw)
-            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            // (Split as bytes: a keyring of thousands of lines is read on every sealed write.)
+            let fields = line.utf8.split(separator: 0x20, omittingEmptySubsequences: false).map { Substring($0) }
             guard !line.isEmpty, let kind = fields.first else { throw .keyring(line: number, "empty line") }
             switch kind {
             case "key":

@@ -204,11 +204,10 @@ final class Sealer: BlobFilter, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard seals(company: ref.company, contractID: id) else { return nil }
-        var k = try loadKeyring(for: "\(ref)")
-        guard let key = try k.dataKey(for: id, create: true, date: CalendarDate.today(environment: environment)) else {
-            return nil
-        }
-        keyring = k
+        _ = try loadKeyring(for: "\(ref)")
+        // Changed in place: a copy of a keyring of thousands of keys per file would cost more than the sealing.
+        guard let key = try keyring!.dataKey(for: id, create: true, date: CalendarDate.today(environment: environment))
+        else { return nil }
         if !isYAML { return try SealEnvelope.seal(content, kind: .md, key: key) }
         return try SealEnvelope.sealYAML(
             plaintextYAML: content, clearFields: Self.clearFields(loaded, policy.clearFields), key: key)
