@@ -139,8 +139,8 @@ struct TextconvCommand: ParsableCommand {
         do {
             let ws = try Workspace.discover()
             Terminal.writeRaw(try Textconv.plaintext(ws, file: file))
-        } catch let e as WorkspaceError {
-            Terminal.err("pactoria textconv: \(e.text(.cli))")
+        } catch {
+            Terminal.err("pactoria textconv: \(error.text(.cli))")
             throw ExitCode(2)
         }
     }

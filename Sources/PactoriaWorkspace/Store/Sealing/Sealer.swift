@@ -1,6 +1,6 @@
 import Foundation
-public import PactoriaCore
-public import PactoriaGit
+import PactoriaCore
+import PactoriaGit
 
 /// Which contracts are sealed (`sealing:` in `.pactoria/config.yaml`), and the fields a sealed
 /// contract keeps in clear for listing and search without the key.
