@@ -82,4 +82,14 @@ run generate barista-employment-contract
 run analyze barista-employment-contract
 run eval "$PWD/Tests/Fixtures/corpus"
 run analyze --all
+# Data protection: seal a company (ciphertext in git, plaintext in the working tree), see what a
+# retention obligation keeps (an erasure it covers is refused), and find a data subject.
+export PACTORIA_MASTER_KEY="${PACTORIA_MASTER_KEY:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}"
+run seal brickline-digital
+printf '\n\033[1m$ git show HEAD:companies/brickline-digital/contracts/website-care-plan-agreement.md | sed -n 1,4p\033[0m   (what git and the remote hold)\n'
+(cd "$demo" && git show HEAD:companies/brickline-digital/contracts/website-care-plan-agreement.md | sed -n '1,4p')
+run show website-care-plan-agreement | sed -n '1,12p'
+run retention | sed -n '1,8p'
+refused gdpr erase "Grace Whitworth" --reason "Article 17 request received 2026-11-30"
+run gdpr find "Sam Taylor" | sed -n '1,6p'
 printf '\nThe demo workspace is at %s (a git repository: try `git -C %s log --graph`).\n' "$demo" "$demo"
