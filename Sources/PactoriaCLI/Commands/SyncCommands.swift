@@ -105,6 +105,11 @@ struct Clone: ParsableCommand {
                         commit: r.commit?.hex, contracts: r.contracts))
                 return
             }
+            if r.sealedFilesWithoutKey > 0 {
+                Terminal.err(
+                    "pactoria: \(r.sealedFilesWithoutKey) contract files are sealed and stay so in the working tree: no master key (set \(MasterKey.environmentVariable))"
+                )
+            }
             let n = "\(r.contracts) contract\(r.contracts == 1 ? "" : "s")"
             Terminal.out("Cloned into '\(r.name)': \(n) " + (r.branch.map { "on branch \($0)" } ?? "(HEAD detached)"))
             // git does not clone hooks or config: the pre-commit check and merge driver are per clone.
@@ -158,6 +163,7 @@ struct Push: ParsableCommand {
 }
 
 func renderPull(_ r: Remotes.PullResult, global: GlobalOptions) {
+    for notice in r.notices { Terminal.err("pactoria: \(notice)") }
     let t = global.terminal
     switch r.outcome {
     case .upToDate:

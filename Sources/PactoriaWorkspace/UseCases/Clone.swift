@@ -20,6 +20,8 @@ extension Remotes {
         public var commit: ObjectID?
         /// Contracts in the working tree.
         public var contracts: Int
+        /// Contract files left sealed in the working tree (no master key to unseal them).
+        public var sealedFilesWithoutKey = 0
     }
 
     /// Clones the workspace at `url` into `directory` (default: the URL's last path component
@@ -114,18 +116,12 @@ extension Remotes {
         }
         ws.adopt(repo)
         let stillSealed = KeyringSync.afterClone(ws, repo, credentials: credentials)
-        if stillSealed > 0 {
-            FileHandle.standardError.write(
-                Data(
-                    "pactoria: \(stillSealed) contract files are sealed and stay so in the working tree: no master key (set \(MasterKey.environmentVariable))\n"
-                        .utf8))
-        }
         let branch = repo.currentBranch()
         let upstream = branch.flatMap { b in (try? repo.upstream(of: b)) ?? nil }
         return CloneResult(
             directory: target, name: name, url: shown, remote: "origin", branch: branch,
             upstream: upstream.map { "\($0.remote)/\($0.branch)" }, commit: (try? repo.headCommitID()) ?? nil,
-            contracts: ws.contractRefs().count)
+            contracts: ws.contractRefs().count, sealedFilesWithoutKey: stillSealed)
     }
 
     /// The directory git would clone `url` into: its last path component without `.git` (or

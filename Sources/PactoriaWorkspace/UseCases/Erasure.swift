@@ -32,23 +32,24 @@ public enum Erasure {
     }
 
     /// The contracts whose current YAML or Markdown mentions `subject` (ignoring case).
-    public static func contracts(_ ws: Workspace, mentioning subject: String) throws(WorkspaceError) -> [ContractRef] {
-        let s = try DataSubject(subject)
-        return ws.contractRefs().filter { ref in
+    public static func contracts(_ ws: Workspace, mentioning s: DataSubject) -> [ContractRef] {
+        ws.contractRefs().filter { ref in
             let yaml = (try? FileSystem.read(ws.absolute(ref.yamlPath))) ?? []
             let md = ws.readMarkdown(ref) ?? []
             return s.matches(String(decoding: yaml, as: UTF8.self)) || s.matches(String(decoding: md, as: UTF8.self))
         }
     }
 
-    /// Checks the request: a subject of 3 to 320 characters and a reason without control
-    /// characters that does not itself name the subject (it is kept in the audit trail for good).
-    static func validate(subject: String, reason: String) throws(WorkspaceError) {
-        let s = subject.trimmingSpaces()
-        guard s.count >= 3, s.utf8.count <= 320 else {
+    /// Checks the request: a subject as `gdpr find` takes it, and (stricter, since an erasure
+    /// names what it destroyed) at most 320 bytes with no line separator; a reason that does not
+    /// itself name the subject (it is kept in the audit trail for good).
+    static func validate(subject: String, reason: String) throws(WorkspaceError) -> DataSubject {
+        let subject = try DataSubject(subject)
+        let s = subject.text
+        guard s.utf8.count <= DataSubject.maximumLength else {
             throw .invalidInput(field: "subject", message: "must be 3 to 320 characters (a name or an email)")
         }
-        guard !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\u{2028}" }) else {
+        guard !s.unicodeScalars.contains(where: { $0 == "\u{2028}" }) else {
             throw .invalidInput(field: "subject", message: "must not hold control characters or line breaks")
         }
         let r = reason.trimmingSpaces()
@@ -62,16 +63,17 @@ public enum Erasure {
                     "names the data subject; the reason stays in the audit trail for good, so describe the request without personal data"
             )
         }
+        return subject
     }
 
     public static func run(
         _ ws: Workspace, subject: String, reason: String, author: Author, today: CalendarDate = .today()
     ) throws(WorkspaceError) -> Result {
-        try validate(subject: subject, reason: reason)
-        let subject = subject.trimmingSpaces()
+        let dataSubject = try validate(subject: subject, reason: reason)
+        let subject = dataSubject.text
         return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> Result in
             let repo = try ws.repository()
-            let refs = try contracts(ws, mentioning: subject)
+            let refs = contracts(ws, mentioning: dataSubject)
             guard !refs.isEmpty else { throw .notFound("no contract mentions '\(subject)'") }
             var loaded: [(ContractRef, LoadedContract)] = []
             var blocked: [Blocked] = []
@@ -131,9 +133,9 @@ public enum Erasure {
                         id: l.contract.id, ref: ref, event: event, version: l.contract.version,
                         actor: author.description, reason: reason.trimmingSpaces()))
             }
-            // Erased stubs are not sealed: the policy no longer names these contracts' keys.
+            // Staging seals the stubs afresh where their company is sealed (under a new data key),
+            // and saves the keyring, with the destroyed keys' tombstones, before the commit.
             let (index, tree) = try Committer.stage(ws, repo, paths: refs.flatMap { [$0.yamlPath, $0.markdownPath] })
-            try sealer.saveKeyring(signature: Sealer.keyringSignature())
             let commit = try Committer.commit(
                 repo, index: index, tree: tree, head: try Committer.head(repo),
                 message: "Erase a data subject's personal data (\(refs.count) contract\(refs.count == 1 ? "" : "s"))",

@@ -155,6 +155,8 @@ public enum Remotes {
         public var remote: String
         public var branch: String
         public var outcome: PullOutcome
+        /// What the caller should tell the user besides the outcome (a keyring not merged).
+        public var notices: [String] = []
     }
 
     public static func pull(
@@ -189,16 +191,14 @@ public enum Remotes {
         } catch {
             throw .repository("fetch failed: \(describe(error))", detail: "\(error)")
         }
-        if let notice = KeyringSync.pull(ws, repo, remote: remoteName, credentials: credentials) {
-            FileHandle.standardError.write(Data("pactoria: \(notice)\n".utf8))
-        }
+        let notices = KeyringSync.pull(ws, repo, remote: remoteName, credentials: credentials).map { [$0] } ?? []
         Fault.point("pull.after-fetch")
         let label = "\(remoteName)/\(remoteBranch)"
         guard let theirs = (try? repo.referenceTarget("refs/remotes/\(label)")) ?? nil else {
             guard missingBranchIsError else { return nil }
             throw .notFound("'\(remoteName)' has no branch '\(remoteBranch)' yet", remedy: .pushCreatesBranch)
         }
-        return try WriteLock.withLock(ws) { () throws(WorkspaceError) -> PullResult in
+        var result = try WriteLock.withLock(ws) { () throws(WorkspaceError) -> PullResult in
             let head = try Committer.head(repo)
             var analysis: MergeAnalysis
             do { analysis = try repo.mergeAnalysis(ourHead: head, theirs: theirs) } catch {
@@ -257,6 +257,8 @@ public enum Remotes {
                 return PullResult(remote: remoteName, branch: local, outcome: outcome)
             }
         }
+        result.notices = notices
+        return result
     }
 
     /// A workspace made by hand (`git init` plus a config) pulling for the first time: untracked
