@@ -223,7 +223,7 @@ final class Sealer: BlobFilter, @unchecked Sendable {
         }
     }
 
-    func read(content: [UInt8]) throws -> [UInt8]? { try unseal(content, what: "a sealed contract") }
+    func read(content: [UInt8]) throws -> [UInt8]? { try unseal(content, what: "the contract") }
 
     /// The plaintext of a sealed blob (nil when `content` is not sealed). An erased key gives the
     /// erasure notice in place of the data; no key at all is an error naming `what`.
