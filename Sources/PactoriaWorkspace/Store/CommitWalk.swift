@@ -150,17 +150,17 @@ enum CommitWalk {
         return (tip, out)
     }
 
-    private static func u32(_ out: inout [UInt8], _ n: Int) {
+    static func u32(_ out: inout [UInt8], _ n: Int) {
         let v = UInt32(truncatingIfNeeded: n)
         out += [UInt8(v & 0xff), UInt8(v >> 8 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 24)]
     }
 
-    private static func str(_ out: inout [UInt8], _ s: String) {
+    static func str(_ out: inout [UInt8], _ s: String) {
         u32(&out, s.utf8.count)
         out += s.utf8
     }
 
-    private static func signature(_ out: inout [UInt8], _ s: Signature) {
+    static func signature(_ out: inout [UInt8], _ s: Signature) {
         str(&out, s.name)
         str(&out, s.email)
         // The seconds' own bits: exact for any time a commit can hold, 2^63 included.

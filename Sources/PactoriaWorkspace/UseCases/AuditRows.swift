@@ -78,21 +78,30 @@ extension Audit {
     {
         if expand { return try run(ws, filter: filter, limit: limit).map { .entry($0) } }
         let q = try query(ws, filter)
+        if let cached = try RowCache.rows(ws, q, limit: limit) { return cached }
         var out: [Row] = []
         try walk(ws, q) { (c, trailers, cache, repo) throws(WorkspaceError) in
-            // (With a contract, its few records are decoded alone instead.)
-            if trailers.isEmpty, q.needle == nil, (cache.storedCount(c.id) ?? 0) > summaryThreshold,
-                let heads = cache.heads(c.id),
-                let rows = summarizeHeads(c, heads, q)
-            {
-                out += rows
-            } else {
-                let es = entries(of: c, trailers: trailers, records: try records(c, cache, repo, q))
-                summarizeCommit(es.filter { matches($0, q) }[...], threshold: summaryThreshold, into: &out)
-            }
+            out += try commitRows(c, trailers, cache, repo, q)
             return limit.map { out.count >= $0 } ?? false
         }
         if let limit { return Array(out.prefix(limit)) }
+        return out
+    }
+
+    /// The rows of one commit that pass the query's contract, event and actor.
+    static func commitRows(
+        _ c: CommitInfo, _ trailers: [ContractEvent], _ cache: HistoryCache, _ repo: Repository, _ q: Query
+    ) throws(WorkspaceError) -> [Row] {
+        // (With a contract, its few records are decoded alone instead.)
+        if trailers.isEmpty, q.needle == nil, (cache.storedCount(c.id) ?? 0) > summaryThreshold,
+            let heads = cache.heads(c.id),
+            let rows = summarizeHeads(c, heads, q)
+        {
+            return rows
+        }
+        var out: [Row] = []
+        let es = entries(of: c, trailers: trailers, records: try records(c, cache, repo, q))
+        summarizeCommit(es.filter { matches($0, q) }[...], threshold: summaryThreshold, into: &out)
         return out
     }
 
