@@ -245,4 +245,65 @@ struct SealingTests {
             #expect(old.stdout.contains("erased"), "\(old)")
         }
     }
+
+    @Test("key rotation: every data key rewrapped, no commit or blob id changes, the old key opens nothing")
+    func rotateMasterKey() throws {
+        try E2E.withSandbox { sb in
+            // The key in the default key file (made by `seal`), so rotation can replace it.
+            let fileEnv: [String: String?] = ["PACTORIA_MASTER_KEY": nil, "PACTORIA_TODAY": "2026-12-01"]
+            try LC.adopt(sb, "a")
+            try Self.ok(Self.run(sb, ["seal", Self.company], in: "a", env: fileEnv), "seal")
+            try sb.write(Self.yaml(version: 1, amount: "1200.00"), to: "a/\(LC.yaml(Self.ref))")
+            try sb.write(Self.markdown("Six illustrations."), to: "a/\(LC.markdown(Self.ref))")
+            try Self.ok(Self.run(sb, ["commit", "-m", "Add"], in: "a", env: fileEnv), "commit")
+            let keyFile = sb.path("a/.git/pactoria/master.key")
+            let oldKey = try String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
+            let commitsBefore = try Self.commits(sb, "a")
+            let treeBefore = try sb.git(["rev-parse", "HEAD^{tree}"], in: "a").stdout
+            let wrappedBefore = try Self.wrappedKey(sb, "a")
+            let status = try Self.run(sb, ["keys", "--json"], in: "a", env: fileEnv)
+            try Self.ok(status, "keys")
+            #expect(!status.stdout.contains(oldKey), "the key itself is never shown")
+
+            let rotated = try Self.run(sb, ["keys", "rotate"], in: "a", env: fileEnv)
+            try Self.ok(rotated, "rotate")
+            #expect(!rotated.stdout.contains(oldKey) && !rotated.stderr.contains(oldKey))
+            let newKey = try String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
+            #expect(newKey != oldKey && newKey.count == 64)
+            #expect(!rotated.stdout.contains(newKey), "the new key is written to the key file, not printed")
+            // History untouched; the data key is rewrapped; no copy of the old wrapping anywhere.
+            #expect(try Self.commits(sb, "a") == commitsBefore)
+            #expect(try sb.git(["rev-parse", "HEAD^{tree}"], in: "a").stdout == treeBefore)
+            #expect(try Self.wrappedKey(sb, "a") != wrappedBefore)
+            #expect(!(try Self.allObjects(sb, "a")).contains(wrappedBefore), "the old wrapped key is gone")
+            // The new key reads every version; the old key reads none, with a clear error.
+            let shown = try Self.run(sb, ["show", Self.ref, "--at", "HEAD"], in: "a", env: fileEnv)
+            #expect(shown.exitCode == 0 && shown.stdout.contains(Self.canary), "\(shown)")
+            let old = try Self.run(
+                sb, ["show", Self.ref, "--at", "HEAD"], in: "a", env: ["PACTORIA_MASTER_KEY": oldKey])
+            #expect(old.exitCode != 0 && old.stderr.contains("master key"), "\(old)")
+            E2E.expectCleanError(old)
+            // Committing still seals, under the same data key (no new key in the keyring).
+            try sb.write(Self.markdown("Seven illustrations."), to: "a/\(LC.markdown(Self.ref))")
+            try Self.ok(Self.run(sb, ["commit", "-m", "Seven"], in: "a", env: fileEnv), "commit after rotation")
+            #expect(!(try Self.allObjects(sb, "a")).contains("Seven illustrations"))
+
+            // An interrupted rotation (keyring saved, key file not yet replaced) is finished by the next run.
+            try oldKey.appending("\n").write(toFile: keyFile + ".tmp", atomically: false, encoding: .utf8)
+            try FileManager.default.moveItem(atPath: keyFile, toPath: keyFile + ".new")
+            try FileManager.default.moveItem(atPath: keyFile + ".tmp", toPath: keyFile)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+            let resumed = try Self.run(sb, ["keys", "rotate"], in: "a", env: fileEnv)
+            try Self.ok(resumed, "resume")
+            #expect(resumed.stdout.contains("interrupted"), "\(resumed)")
+            #expect(try String(contentsOfFile: keyFile, encoding: .utf8).contains(newKey))
+            #expect(!FileManager.default.fileExists(atPath: keyFile + ".new"))
+            // A workspace with nothing sealed has nothing to rotate.
+            try LC.adopt(sb, "b")
+            let none = try Self.run(sb, ["keys", "rotate"], in: "b", env: fileEnv)
+            #expect(none.exitCode != 0 && none.stderr.contains("nothing here is sealed"), "\(none)")
+        }
+    }
 }

@@ -315,6 +315,15 @@ public struct Keyring: Sendable {
         return erased
     }
 
+    /// How many keys are live and how many erased (tombstones).
+    public var counts: (live: Int, erased: Int) {
+        var live = 0
+        for item in items {
+            if case .live = item.entry { live += 1 }
+        }
+        return (live, items.count - live)
+    }
+
     /// Re-wraps every live key under `newMasterKey` (which the keyring then requires). Saving
     /// afterwards removes every copy wrapped under the old master key.
     public mutating func rotate(to newMasterKey: MasterKey) throws {

@@ -135,8 +135,8 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomDebugStringCon
     /// is written to a temporary file in the same folder, flushed, then linked into place, which
     /// fails if `path` exists (an existing key is never overwritten). Missing parent folders are
     /// made with mode 0700.
-    public static func createFile(at path: String) throws -> MasterKey {
-        let key = try generate()
+    public static func createFile(at path: String, key given: MasterKey? = nil) throws -> MasterKey {
+        let key = try given ?? generate()
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
             do {

@@ -169,6 +169,22 @@ final class Sealer: BlobFilter, @unchecked Sendable {
         }
     }
 
+    /// Re-wraps every live data key under `newKey` and saves the keyring (the old wrapped copies
+    /// are removed from the object store); from then on this sealer reads with `newKey`.
+    /// Returns how many keys were re-wrapped.
+    func rotate(to newKey: MasterKey) throws -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let repository else { throw SealingError.keyringStore("the repository is closed") }
+        var k = try loadKeyring(for: "the keyring")
+        try k.rotate(to: newKey)
+        _ = try k.save(to: repository, signature: Self.keyringSignature())
+        keyring = k
+        masterKey = .some(newKey)
+        rawKeyring = nil
+        return k.counts.live
+    }
+
     /// Runs `body` on the loaded keyring (and keeps what it changed).
     func withKeyring<R>(for what: String, _ body: (inout Keyring) throws -> R) throws -> R {
         lock.lock()
