@@ -193,7 +193,9 @@ enum WorkingTreeScan {
             let dirtyCount = zip(visit, prints).filter { !isKnownClean($0.0, fingerprint: $0.1.value) }.count
             // A few dirty directories (an edit or two): hashing their files is cheaper than
             // loading the per-file cache of the whole workspace. Many (a cold start): the cache.
-            useFileCache = dirtyCount > 8
+            // With sealing, hashing a contract file means sealing it first (a YAML parse and
+            // AES-GCM): the cache is always cheaper.
+            useFileCache = dirtyCount > 8 || ws.sealer != nil
             for ((dir, st), fp) in zip(zip(visit, stamps), prints) where !isKnownClean(dir, fingerprint: fp.value) {
                 let changed = try compare(dir, st)
                 dirs[dir.path]?.headTree = dir.headTree

@@ -163,20 +163,27 @@ public struct Keyring: Sendable {
         guard blob.count <= maximumBytes else {
             throw .keyring(line: nil, "the keyring is larger than \(maximumBytes) bytes")
         }
-        guard let text = String(validating: blob, as: UTF8.self) else {
+        guard String(validating: blob, as: UTF8.self) != nil else {
             throw .keyring(line: nil, "the keyring is not UTF-8 text")
         }
-        guard text.utf8.last == 0x0A else { throw .keyring(line: nil, "the keyring does not end with a line feed") }
-        let lines = text.utf8.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false)
+        guard blob.last == 0x0A else { throw .keyring(line: nil, "the keyring does not end with a line feed") }
+        // Lines and fields as byte ranges: a keyring of thousands of lines is read on every sealed write.
+        var lines: [Range<Int>] = []
+        lines.reserveCapacity(blob.count / 100 + 2)
+        var start = 0
+        for i in 0..<blob.count where blob[i] == 0x0A {
+            lines.append(start..<i)
+            start = i + 1
+        }
         guard lines.count >= 2 else { throw .keyring(line: nil, "the keyring is truncated (no header)") }
-        let header = Substring(lines[0])
+        let header = String(decoding: blob[lines[0]], as: UTF8.self)
         guard header == "pactoria-keyring \(formatVersion)" else {
             if header.hasPrefix("pactoria-keyring ") {
                 throw .keyring(line: 1, "unsupported keyring format (this version reads format \(formatVersion))")
             }
             throw .keyring(line: 1, "not a keyring header (expected 'pactoria-keyring \(formatVersion)')")
         }
-        let check = Substring(lines[1])
+        let check = Substring(String(decoding: blob[lines[1]], as: UTF8.self))
         guard check.hasPrefix("kek-check "), Hex.isLowerHex(check.dropFirst(10), count: 16) else {
             throw .keyring(line: 2, "expected 'kek-check' and 16 lower-case hex characters")
         }
@@ -184,36 +191,46 @@ public struct Keyring: Sendable {
             throw .masterKeyMismatch
         }
         var keyring = Keyring(masterKey: masterKey)
+        keyring.items.reserveCapacity(lines.count - 2)
         var seen = Set<DataKeyID>()
-        for (offset, raw) in lines.dropFirst(2).enumerated() {
+        seen.reserveCapacity(lines.count - 2)
+        var fields: [Range<Int>] = []
+        for (offset, range) in lines.dropFirst(2).enumerated() {
             let number = offset + 3
-            let line = Substring(raw)
-            // (Split as bytes: a keyring of thousands of lines is read on every sealed write.)
-            let fields = line.utf8.split(separator: 0x20, omittingEmptySubsequences: false).map { Substring($0) }
-            guard !line.isEmpty, let kind = fields.first else { throw .keyring(line: number, "empty line") }
-            switch kind {
+            guard !range.isEmpty else { throw .keyring(line: number, "empty line") }
+            fields.removeAll(keepingCapacity: true)
+            var f = range.lowerBound
+            for i in range where blob[i] == 0x20 {
+                fields.append(f..<i)
+                f = i + 1
+                if fields.count > 5 { break }
+            }
+            fields.append(f..<range.upperBound)
+            func text(_ k: Int) -> Substring { Substring(String(decoding: blob[fields[k]], as: UTF8.self)) }
+            switch String(decoding: blob[fields[0]], as: UTF8.self) {
             case "key":
                 guard fields.count == 5 else {
                     throw .keyring(line: number, "a key line has 5 fields: key, key id, contract id, wrapped key, date")
                 }
-                let id = try keyID(fields[1], line: number)
-                let contract = try contractID(fields[2], line: number)
-                guard fields[3].utf8.count == 80, let data = Data(base64Encoded: String(fields[3])),
-                    data.count == AESGCM.nonceByteCount + AESGCM.keyByteCount + AESGCM.tagByteCount
+                let id = try keyID(text(1), line: number)
+                let contract = try contractID(text(2), line: number)
+                guard fields[3].count == 80,
+                    let wrapped = Data(base64Encoded: Data(blob[fields[3]])).map({ [UInt8]($0) }),
+                    wrapped.count == AESGCM.nonceByteCount + AESGCM.keyByteCount + AESGCM.tagByteCount
                 else { throw .keyring(line: number, "the wrapped key of \(id.hex) is not 80 base64 characters") }
-                let created = try date(fields[4], line: number)
+                let created = try date(text(4), line: number)
                 guard seen.insert(id).inserted else { throw .keyring(line: number, "key id \(id.hex) appears twice") }
                 keyring.items.append(
                     Item(
-                        entry: .live(id: id, contractID: contract, created: created), wrapped: Array(data), key: nil,
+                        entry: .live(id: id, contractID: contract, created: created), wrapped: wrapped, key: nil,
                         line: number))
             case "erased":
                 guard fields.count == 4 else {
                     throw .keyring(line: number, "an erased line has 4 fields: erased, key id, contract id, date")
                 }
-                let id = try keyID(fields[1], line: number)
-                let contract = try contractID(fields[2], line: number)
-                let erased = try date(fields[3], line: number)
+                let id = try keyID(text(1), line: number)
+                let contract = try contractID(text(2), line: number)
+                let erased = try date(text(3), line: number)
                 guard seen.insert(id).inserted else { throw .keyring(line: number, "key id \(id.hex) appears twice") }
                 keyring.items.append(Item(entry: .erased(id: id, contractID: contract, date: erased), wrapped: []))
             default:
