@@ -95,6 +95,21 @@ import Testing
         #expect(try RulesKit.read(root, RulesKit.yaml(Self.care)).contains("name: Jess Mariner\n"))
     }
 
+    @Test func aValueWithYAMLAndMarkdownCharactersRoundTrips() throws {
+        let root = try RulesKit.adopt()
+        defer { RulesKit.cleanUp(root) }
+        let ws = try Workspace.open(root: root)
+        let value = "Jess O'Mariner: \"Jr\" #2 — Zoë"
+        let r = try Rectification.run(ws, subject: "Jess Mariner", field: .name, value: value, author: Self.dpo)
+        #expect(r.changed.count == 1)
+        let c = try ws.loadContract(ContractRef(path: RulesKit.yaml(Self.care))!)
+        #expect(c.problems.isEmpty, "\(c.problems)")
+        #expect(c.contract.client?.name == value)
+        let log = try RulesKit.pactoria(root, ["log", Self.care])
+        #expect(log.status == 0 && log.stdout.contains("rectified"), "\(log)")
+        #expect(!log.stdout.contains("Zoë"))
+    }
+
     @Test func aSubjectMatchingNothingSaysSo() throws {
         let root = try RulesKit.adopt()
         defer { RulesKit.cleanUp(root) }

@@ -15,7 +15,7 @@ extension DPIA {
 
         line("# Data protection impact assessment")
         line()
-        line("Generated on \(r.generatedOn) by `pactoria dpia` from the workspace's own data inventory.")
+        line("Generated on \(r.generatedOn) by Pactoria from the workspace's own data inventory.")
         line("Regenerate it rather than editing it: every figure below is recounted each time.")
         line()
         line("**Overall risk: \(r.risk.level.rawValue.uppercased())**")

@@ -169,7 +169,7 @@ extension DPIAReport.Measure {
     }
 }
 
-/// `pactoria dpia`: builds the `DPIAReport` of a workspace.
+/// The DPIA command: builds the `DPIAReport` of a workspace.
 public enum DPIA {
     /// What a contract holds, as the detectors see it.
     struct Subject {
@@ -510,7 +510,7 @@ public enum DPIA {
                 name: "Key management",
                 inForce: keyUsable,
                 detail:
-                    "workspace key-encryption key \(keySource); data keys are wrapped by it (AES-256-GCM) in the keyring ref, outside the contract history"
+                    "workspace key-encryption key: \(keySource); data keys are wrapped by it (AES-256-GCM) in the keyring ref, outside the contract history"
             ))
 
         let tombstones = erasedKeyCount(repo)
@@ -615,7 +615,7 @@ public enum DPIA {
             )
         } else if transfer.outsideUK {
             recs.append(
-                "Before using AI drafting, record the transfer safeguard for \(transfer.host) (outside the UK) and keep redaction on."
+                "Before using AI drafting, record the transfer safeguard for \(transfer.host) (outside the UK) and turn on ai.redact_personal_data."
             )
         }
         if v.overdueRequests > 0 {
