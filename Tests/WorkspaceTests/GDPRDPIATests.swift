@@ -119,6 +119,25 @@ import Testing
         #expect(!r.risk.reasons.contains { $0.contains("AI provider") })
     }
 
+    @Test func hostileContentIsScreenedInOnePassAndCannotBreakTheTables() throws {
+        let care = RulesKit.draftCare
+        let root = try RulesKit.adopt { root in
+            // A megabyte of address-like characters with no address in it, then one that is.
+            let text =
+                String(repeating: "a", count: 1 << 20) + "@" + String(repeating: "b.", count: 1000)
+                + " and write to x@y.co.uk.\n"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: root + "/" + RulesKit.markdown(care)))
+        }
+        defer { RulesKit.cleanUp(root) }
+        try RulesKit.replace(root, RulesKit.yaml(care), "contract_type: service_agreement", "contract_type: \"x|y\"")
+        let ws = try Workspace.open(root: root)
+        let r = try DPIA.run(ws, today: Self.today, environment: ["PACTORIA_AI_BASE_URL": "javascript:alert(1)"])
+        #expect(r.contractTypes.contains { $0.type == "x|y" && $0.categories.contains("contact_email") })
+        #expect(r.transfers.host == "(unparsable base URL)" && r.transfers.location == "outside the UK")
+        let md = DPIA.markdown(r)
+        #expect(md.contains("| x\\|y | 1 |"), "a pipe from the data stays inside its cell")
+    }
+
     @Test func aSealedCompanyWithoutTheKeyIsCountedNotRead() throws {
         let root = try RulesKit.adopt()
         defer { RulesKit.cleanUp(root) }

@@ -205,7 +205,7 @@ public enum DPIA {
         Detector(
             id: "contact_email", name: "Contact details (email)", special: false,
             detection: "a party entry has an email, or the text holds an email address",
-            test: { s in s.parties.contains { !($0.email ?? "").isEmpty } || s.text.contains(emailPattern) }),
+            test: { s in s.parties.contains { !($0.email ?? "").isEmpty } || holdsEmail(s.text) }),
         Detector(
             id: "contact_phone", name: "Contact details (telephone)", special: false,
             detection: "the text holds a UK telephone number (+44 or 0, then 9 or 10 digits)",
@@ -273,10 +273,37 @@ public enum DPIA {
         ),
     ]
 
-    nonisolated(unsafe) static let emailPattern = #/[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}/#
     nonisolated(unsafe) static let phonePattern = #/(\+44\s?\(?0?\)?\s?|\b0)\d{2,4}[\s\-]?\d{3,4}[\s\-]?\d{3,4}\b/#
     nonisolated(unsafe) static let postcodePattern = #/\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b/#
     nonisolated(unsafe) static let niPattern = #/\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/#
+
+    /// Whether `text` holds an email address: an address character before an `@`, then a domain
+    /// of at least two labels whose last is two or more letters. Scanned by hand, in one pass
+    /// (a pattern with an open-ended local part is quadratic on a long run of letters).
+    static func holdsEmail(_ text: String) -> Bool {
+        let u = Array(text.utf8)
+        func isAlnum(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || (c >= 0x30 && c <= 0x39) }
+        var i = 0
+        while i < u.count {
+            guard u[i] == UInt8(ascii: "@") else {
+                i += 1
+                continue
+            }
+            var j = i + 1
+            while j < u.count, isAlnum(u[j]) || u[j] == UInt8(ascii: "-") || u[j] == UInt8(ascii: ".") { j += 1 }
+            if i > 0, isAlnum(u[i - 1]) || "._%+-".utf8.contains(u[i - 1]) {
+                let labels = u[(i + 1)..<j].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+                    .reversed().drop { $0.isEmpty }
+                if labels.count >= 2, !labels.contains(where: \.isEmpty), let last = labels.first, last.count >= 2,
+                    last.allSatisfy({ (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A) })
+                {
+                    return true
+                }
+            }
+            i = max(j, i + 1)
+        }
+        return false
+    }
 
     /// The ids of the categories found in `s`.
     static func categories(of s: Subject) -> [String] { detectors.filter { $0.test(s) }.map(\.id) }
