@@ -110,6 +110,27 @@ import Testing
         #expect(!log.stdout.contains("Zoë"))
     }
 
+    @Test func aContractPendingReviewTakesItAsAnOrdinaryEdit() throws {
+        let root = try RulesKit.adopt()
+        defer { RulesKit.cleanUp(root) }
+        let ws = try Workspace.open(root: root)
+        let ref = ContractRef(path: RulesKit.yaml(RulesKit.pendingFlour))!
+        let before = try ws.loadContract(ref).contract
+        let r = try Rectification.run(
+            ws, subject: "Tom Ashworth", field: .email, value: "tom@penninemills.co.uk", author: Self.dpo)
+        #expect(r.changed.map(\.ref) == [ref] && r.refused.isEmpty)
+        let after = try ws.loadContract(ref).contract
+        #expect(after.status == "pending_review")
+        #expect(after.supplier?.email == "tom@penninemills.co.uk")
+        #expect(after.supplier?.name == "Tom Ashworth")
+        // The text's other uses of the old address (the orders inbox, not the party) follow it:
+        // the party's old value is replaced wherever it stands on its own.
+        let text = try RulesKit.read(root, RulesKit.markdown(RulesKit.pendingFlour))
+        #expect(!text.contains("orders@penninemills.co.uk"))
+        #expect(after.version == before.version + (r.changed[0].contentOccurrences > 0 ? 1 : 0))
+        #expect(try runGit(root, ["status", "--porcelain"]).isEmpty)
+    }
+
     @Test func aSubjectMatchingNothingSaysSo() throws {
         let root = try RulesKit.adopt()
         defer { RulesKit.cleanUp(root) }
