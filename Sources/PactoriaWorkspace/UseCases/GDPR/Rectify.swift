@@ -136,8 +136,7 @@ public enum Rectification {
             var result = Result(
                 subject: subject.text, field: field, changed: changes.map(\.summary), refused: plan.refused,
                 unreadable: plan.unreadable, commit: nil, request: linked, dryRun: dryRun)
-            if dryRun { return result }
-            try refuseUncommitted(ws, changes.map(\.ref))
+            if !dryRun { try refuseUncommitted(ws, changes.map(\.ref)) }
             let reason =
                 "Article 16 rectification of \(field.rawValue)" + (linked.map { " (request \($0.id))" } ?? "")
             let now = Timestamp.now().description
@@ -162,6 +161,8 @@ public enum Rectification {
                         id: p.contract.id, ref: p.ref, event: event, version: p.contract.version,
                         actor: author.description, reason: reason))
             }
+            // A dry run has checked every rule the write would.
+            if dryRun { return result }
             if var r = linked, r.status == .open {
                 r.status = .inProgress
                 writes.append(
@@ -225,6 +226,7 @@ public enum Rectification {
         /// contract pending review; for an active one, only the party entries, the version and a
         /// re-finalized content may change.
         func checkRules(_ ws: Workspace) throws(WorkspaceError) {
+            if !loaded.problems.isEmpty { throw .invalid(loaded.problems) }
             if let first = Validator.validate(contract).first {
                 throw .invalidInput(field: first.field, message: "\(ref): \(first.message)")
             }
