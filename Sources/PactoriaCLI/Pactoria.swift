@@ -29,7 +29,7 @@ public struct Pactoria: AsyncParsableCommand {
             Clone.self, Push.self, Pull.self,
             SyncCommand.self, Resolve.self, MergeCommand.self, MergeDriverCommand.self, TemplatesCommand.self,
             Recommend.self, Generate.self, Analyze.self, EvalCommand.self, Move.self, Unlock.self, GDPRCommand.self,
-            SealCommand.self, KeysCommand.self, RetentionCommand.self, TextconvCommand.self,
+            SealCommand.self, KeysCommand.self, RetentionCommand.self, TextconvCommand.self, DPIACommand.self,
         ])
 
     public init() {}

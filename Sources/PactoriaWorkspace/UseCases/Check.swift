@@ -110,16 +110,16 @@ public enum Check {
                     }
                 }
                 let day = Timestamp(clampingSeconds: c.committer.time.timeIntervalSince1970).date
-                let moves = Set(
-                    AuditTrailers.events(inMessage: c.message).filter { $0.event == MoveContract.event }.map {
-                        $0.id.lowercased()
-                    })
+                let trailerEvents = AuditTrailers.events(inMessage: c.message)
+                let moves = Set(trailerEvents.filter { $0.event == MoveContract.event }.map { $0.id.lowercased() })
+                let rectified = Set(
+                    trailerEvents.filter { $0.event == Rectification.event }.map { $0.id.lowercased() })
                 if parentTrees.count <= 1 {
                     let changes = try ContractTreeDiff.changes(
                         repo, from: parentTrees.first, to: c.treeID, parsed: computed.parsed)
                     if c.id == head { computed.headChanges = (parentTrees.first, changes) }
                     findings += changeFindings(
-                        changes, commit: c.id, policy: policy, today: day, movedIDs: moves)
+                        changes, commit: c.id, policy: policy, today: day, movedIDs: moves, rectifiedIDs: rectified)
                     findings += try fileFindings(repo, from: parentTrees.first, to: c.treeID, commit: c.id)
                 } else {
                     // What the merge itself changed: the paths that differ from every parent.
@@ -444,7 +444,7 @@ public enum Check {
     /// The rules applied to each of `changes` (the contracts that differ between two trees).
     static func changeFindings(
         _ changes: [ContractTreeChange], commit: ObjectID?, policy: LifecyclePolicy, today: CalendarDate?,
-        movedIDs: Set<String> = []
+        movedIDs: Set<String> = [], rectifiedIDs: Set<String> = []
     ) -> [Finding] {
         var out: [Finding] = []
         for ch in changes {
@@ -472,6 +472,13 @@ public enum Check {
             // A move made through MoveContract is recorded as such in the commit's trailers.
             if let id = ch.id?.lowercased(), movedIDs.contains(id) {
                 violations.removeAll { $0.rule == .companyChanged }
+            }
+            // A rectification (Article 16) recorded in the trailers may correct an active
+            // contract's party entries, with its content re-finalized: nothing else.
+            if let id = ch.id?.lowercased(), rectifiedIDs.contains(id), let b = ch.beforeSnapshot,
+                let a = ch.afterSnapshot, Rectification.isRectification(before: b, after: a)
+            {
+                violations.removeAll { $0.rule == .activeMetadataEdit }
             }
             for v in violations {
                 out.append(
