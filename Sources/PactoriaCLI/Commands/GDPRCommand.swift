@@ -12,7 +12,9 @@ struct GDPRCommand: ParsableCommand {
             A subject is an email address (matched exactly, ignoring case) or a name (matched as whole
             words, ignoring case), at least 3 characters. See docs/GDPR.md.
             """,
-        subcommands: [Find.self, Export.self, GDPREraseCommand.self, RequestCommand.self, Requests.self])
+        subcommands: [
+            Find.self, Export.self, GDPREraseCommand.self, RequestCommand.self, Requests.self, GDPRConsentCommand.self,
+        ])
 
     struct Find: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -75,6 +75,9 @@ extension Remedy {
         case .reviewThenCommit: return "see `pactoria status`, then commit again"
         case .importTrackedUsers(let store):
             return "run `pactoria user import-tracked` to move its users into the local store (\(store))"
+        case .recordConsent(let subject, let purpose):
+            return
+                "record it: `pactoria gdpr consent record --subject \(subject) --purpose \(purpose) --basis consent --text TEXT`"
         }
     }
 }

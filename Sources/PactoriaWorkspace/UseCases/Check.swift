@@ -84,6 +84,7 @@ public enum Check {
                 repo, from: headTree, to: indexTree, commit: nil, policy: policy, today: CalendarDate.today())
             findings += try fileFindings(repo, from: headTree, to: indexTree, commit: nil).filter {
                 $0.rule == Rule.notRegular || $0.rule == Rule.invalidText || $0.rule == Rule.requiredFile
+                    || $0.rule == Rule.consentChanged || $0.rule == Rule.consentInvalid
             }
             return Computed(report: Report(findings: findings, contractsChecked: 0, commitsChecked: 0))
         }
@@ -188,6 +189,46 @@ public enum Check {
         public static let requiredFile = "required-file"
         /// Two contracts with one id.
         public static let duplicateID = "duplicate-id"
+        /// A consent record changed or removed: they are append-only.
+        public static let consentChanged = "consent-record-changed"
+        /// A consent record added that does not hold a valid event.
+        public static let consentInvalid = "consent-record-invalid"
+    }
+
+    /// Consent records are append-only: one changed or removed is an error, and one added must
+    /// hold a valid event (a hostile pull request may write anything there).
+    static func consentFindings(_ ch: TreeChange, path: String, repo: Repository, tree: ObjectID, commit: ObjectID?)
+        -> [Finding]
+    {
+        guard path.hasPrefix(ConsentRecords.directory + "/") else { return [] }
+        switch ch.kind {
+        case .deleted, .modified:
+            let verb = ch.kind == .deleted ? "removed" : "changed"
+            return [
+                Finding(
+                    file: path, line: nil, commit: commit, rule: Rule.consentChanged,
+                    message:
+                        "consent record \(verb): consent records are append-only (a withdrawal is a new record); restore it from the commit before"
+                )
+            ]
+        case .added:
+            guard path.hasSuffix(".yaml") else {
+                return [
+                    Finding(
+                        file: path, line: nil, commit: commit, rule: Rule.consentInvalid,
+                        message: "only consent records (<id>.yaml) belong in \(ConsentRecords.directory)")
+                ]
+            }
+            guard let blob = (try? repo.blobID(inTree: tree, path: path)).flatMap({ $0 }),
+                let bytes = try? repo.blob(blob)
+            else { return [] }
+            guard let p = ConsentRecords.problem(bytes, file: path) else { return [] }
+            return [
+                Finding(
+                    file: path, line: p.line, commit: commit, rule: Rule.consentInvalid,
+                    message: p.field.map { "\($0): \(p.message)" } ?? p.message)
+            ]
+        }
     }
 
     /// Files a pull request must not change unnoticed (besides `.pactoria/hooks/**`).
@@ -227,6 +268,7 @@ public enum Check {
                 out.append(Finding(file: path, line: nil, commit: commit, rule: Rule.requiredFile, message: problem))
             }
             let verb = ch.kind == .added ? "added" : ch.kind == .deleted ? "removed" : "changed"
+            out += consentFindings(ch, path: path, repo: repo, tree: new, commit: commit)
             if path.hasPrefix(Hooks.directory + "/") {
                 out.append(
                     Finding(
