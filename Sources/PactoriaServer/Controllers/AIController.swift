@@ -40,15 +40,17 @@ struct AIController {
     /// 403 `consent_required` naming the missing purpose and how to record it.
     func requireConsent(_ me: Identity, _ p: GenerationProvider, activity: String) async throws {
         guard p == .ai else { return }
-        do {
-            try await state.read { ws in
+        let refusal: String? = try await state.read { ws throws(WorkspaceError) in
+            do throws(WorkspaceError) {
                 try ConsentRecords.requireAIConsent(ws, actor: me.email, activity: activity)
+                return nil
+            } catch {
+                guard case .refused = error else { throw error }
+                return error.description
             }
-        } catch let e as WorkspaceError {
-            guard case .refused = e else { throw e }
-            throw APIError(
-                .forbidden, "consent_required",
-                e.description + " (POST /api/v1/security/gdpr/consent)")
+        }
+        if let refusal {
+            throw APIError(.forbidden, "consent_required", refusal + " (POST /api/v1/security/gdpr/consent)")
         }
     }
 

@@ -437,7 +437,7 @@ public enum ConsentRecords {
 
     /// A method: a lower-case word (cli, api, web, paper, email…), at most 32 characters.
     static func checkedMethod(_ raw: String) throws(WorkspaceError) -> String {
-        let m = raw.trimmingSpaces()
+        let m = raw.trimmingCharacters(in: .whitespaces)
         guard !m.isEmpty, m.utf8.count <= maxMethod,
             m.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D })
         else {
