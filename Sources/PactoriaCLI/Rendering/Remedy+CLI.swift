@@ -30,6 +30,8 @@ enum CLIField {
         "regenerate": "--regenerate",
         // terminate, request-changes
         "reason": "--reason",
+        // gdpr consent
+        "purpose": "--purpose", "basis": "--basis", "method": "--method",
     ]
 
     @Sendable static func name(_ field: String) -> String { flags[field] ?? field }
