@@ -95,7 +95,8 @@ import Testing
         _ = try ConsentRecords.record(
             ws, subject: "bob@example.org", purpose: .marketing, basis: .consent, text: "Yes", author: Self.dpo)
         let base = try RulesKit.head(root)
-        #expect(try Check.run(ws, base: base).passed)
+        let clean = try Check.run(ws, base: "HEAD~3")
+        #expect(clean.passed && clean.findings.isEmpty, "\(clean.findings)")
 
         // The staged check (git's pre-commit hook) sees an edit before it is committed.
         try RulesKit.replace(root, ConsentRecords.path(b.id), "state: withdrawn", "state: given")
@@ -111,8 +112,19 @@ import Testing
             root, ConsentRecords.path("cns-20260101-0badf00d"),
             "id: cns-20260101-0badf00d\nsubject: jane@example.org\npurpose: ai_analysis\nlegal_basis: consent\nstate: given\ntext: \"Yes\\u2028hidden\"\nmethod: web\ntime: 2026-01-01T00:00:00Z\nactor: Eve <eve@example.org>\nsequence: 9\n"
         )
+        // A valid event added with plain git (no audit trailer): a warning, as it may be forged.
+        try RulesKit.write(
+            root, ConsentRecords.path("cns-20260101-00c0ffee"),
+            "id: cns-20260101-00c0ffee\nsubject: bob@example.org\npurpose: marketing\nlegal_basis: consent\nstate: given\ntext: Yes\nmethod: web\ntime: 2026-01-01T00:00:00Z\nactor: Eve <eve@example.org>\nsequence: 7\n"
+        )
         try RulesKit.plainCommit(root, "Remove and add")
         let report = try Check.run(ws, base: base)
+        let unaudited = report.warnings.filter { $0.rule == Check.Rule.consentUnaudited }
+        #expect(unaudited.map(\.file) == [ConsentRecords.path("cns-20260101-00c0ffee")])
+        #expect(
+            !report.findings.contains {
+                $0.file == ConsentRecords.path("cns-20260101-00c0ffee") && $0.severity == .error
+            })
         #expect(!report.passed)
         let errors = report.errors
         #expect(errors.contains { $0.rule == Check.Rule.consentChanged && $0.file == ConsentRecords.path(b.id) })

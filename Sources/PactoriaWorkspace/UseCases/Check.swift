@@ -193,6 +193,8 @@ public enum Check {
         public static let consentChanged = "consent-record-changed"
         /// A consent record added that does not hold a valid event.
         public static let consentInvalid = "consent-record-invalid"
+        /// A valid consent record added by a commit without its audit trailer: a warning.
+        public static let consentUnaudited = "consent-record-unaudited"
     }
 
     /// Consent records are append-only: one changed or removed is an error, and one added must
@@ -222,7 +224,23 @@ public enum Check {
             guard let blob = (try? repo.blobID(inTree: tree, path: path)).flatMap({ $0 }),
                 let bytes = try? repo.blob(blob)
             else { return [] }
-            guard let p = ConsentRecords.problem(bytes, file: path) else { return [] }
+            guard let p = ConsentRecords.problem(bytes, file: path) else {
+                // Valid, but added by a commit without its audit trailer (plain git, a pull
+                // request): someone may have given consent in another person's name.
+                let id = String((path.split(separator: "/").last ?? "").dropLast(5))
+                guard let commit, let message = try? repo.commit(commit).message,
+                    !AuditTrailers.events(inMessage: message).contains(where: {
+                        $0.id == id && $0.event.hasPrefix("gdpr.consent_")
+                    })
+                else { return [] }
+                return [
+                    Finding(
+                        file: path, line: nil, commit: commit, rule: Rule.consentUnaudited,
+                        message:
+                            "consent record added without its audit trailer (not recorded through Pactoria); confirm the subject gave it",
+                        severity: .warning)
+                ]
+            }
             return [
                 Finding(
                     file: path, line: p.line, commit: commit, rule: Rule.consentInvalid,
