@@ -46,6 +46,7 @@ extension Drafting {
             var markdown: String
             var sha: String
         }
+        if provider == .ai { try ConsentRecords.requireAIConsent(ws, actor: author.email, activity: "AI analysis") }
         var jobs: [Job] = []
         var unchanged = 0
         let refs = ContractIndex.load(ws).summaries.map(\.ref)

@@ -170,6 +170,7 @@ public enum Drafting {
             choice = picked
         }
         if provider == .ai {
+            try ConsentRecords.requireAIConsent(ws, actor: author.email, activity: "AI generation")
             let (company, _) = try ws.loadCompany(ref.company)
             let limit = ws.config.planLimits(company.tier ?? .starter).generationsPerDay
             let used = try aiGenerationsToday(ws, company: ref.company)
@@ -333,6 +334,7 @@ public enum Drafting {
         environment: [String: String] = ProcessInfo.processInfo.environment, commit: Bool = true
     ) throws(WorkspaceError) -> (ContractRef, AnalyzeOutcome) {
         let ref = try ContractViews.resolve(ws, spec).ref
+        if provider == .ai { try ConsentRecords.requireAIConsent(ws, actor: author.email, activity: "AI analysis") }
         let loaded = try ws.loadContract(ref)
         guard let bytes = ws.readMarkdown(ref) else {
             throw .refused("\(ref) has no content to analyse", remedy: .generateFirst)
@@ -392,15 +394,18 @@ public enum Drafting {
             : "\(status.rawValue) contracts are read-only"
     }
 
-    /// Analyses text that is not in the workspace, as a contract of `type`.
+    /// Analyses text that is not in the workspace, as a contract of `type`. `actor` (an email
+    /// address) is who asks: with the AI provider, their consent is checked when the workspace
+    /// requires it.
     public static func analyzeText(
-        _ ws: Workspace?, text: String, type: ContractType, provider: GenerationProvider,
+        _ ws: Workspace?, text: String, type: ContractType, provider: GenerationProvider, actor: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(WorkspaceError) -> AnalysisResult {
         guard !text.trimmingSpaces().isEmpty else {
             throw .invalidInput(field: "text", message: "the document is empty")
         }
         if provider == .ai {
+            if let ws { try ConsentRecords.requireAIConsent(ws, actor: actor, activity: "AI analysis") }
             let config =
                 ws.map { aiConfiguration($0, environment: environment) }
                 ?? AIProviderConfiguration.fromEnvironment(environment)

@@ -31,6 +31,7 @@ func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     ContractsController(state: state).addRoutes(to: standard)
     AuditController(state: state).addRoutes(to: standard)
     GDPRController(state: state).addRoutes(to: standard)
+    ConsentController(state: state).addRoutes(to: standard)
     return router
 }
 

@@ -130,6 +130,30 @@ public enum OpenAPIDocument {
             method: "get", path: "/api/v1/security/gdpr/data-request",
             summary: "Data-subject requests, overdue first (admins only, own company)", secured: true,
             success: 200, errors: common + [403, 404], body: nil, query: ["company"]),
+        .init(
+            method: "post", path: "/api/v1/security/gdpr/consent",
+            summary: "Record consent given (your own; admins also for their company's subjects; one commit)",
+            secured: true, success: 201, errors: common + [400, 403, 404, 415, 422],
+            body: [
+                "purpose": "string", "legal_basis": "string", "text": "string", "method": "string",
+                "subject": "string", "company": "string",
+            ], query: []),
+        .init(
+            method: "post", path: "/api/v1/security/gdpr/consent/withdraw",
+            summary: "Record consent withdrawn (a new record; your own, or an admin's company's subjects)",
+            secured: true, success: 201, errors: common + [400, 403, 404, 415, 422],
+            body: [
+                "purpose": "string", "text": "string", "method": "string", "subject": "string", "company": "string",
+            ],
+            query: []),
+        .init(
+            method: "get", path: "/api/v1/security/gdpr/consent",
+            summary: "Consent records, oldest first (your own; admins: their company's)", secured: true,
+            success: 200, errors: common + [403, 404], body: nil, query: ["subject", "company"]),
+        .init(
+            method: "get", path: "/api/v1/security/gdpr/consent/check",
+            summary: "Whether a subject's consent for a purpose is valid (its latest record gives it)",
+            secured: true, success: 200, errors: common + [403, 404, 422], body: nil, query: ["purpose", "subject"]),
     ]
 
     public static var document: JSONValue {

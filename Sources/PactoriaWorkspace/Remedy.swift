@@ -52,6 +52,8 @@ public enum Remedy: Sendable, Equatable {
     case reviewThenCommit
     /// Move the users of the tracked file into the local user store at `store`.
     case importTrackedUsers(store: String)
+    /// Record the subject's consent to `purpose` (given, with the text they were shown).
+    case recordConsent(subject: String, purpose: String)
 }
 
 extension Remedy: CustomStringConvertible {
@@ -87,6 +89,8 @@ extension Remedy: CustomStringConvertible {
         case .recoverThenCommit: return "open the workspace (it finishes or undoes the write), then commit again"
         case .reviewThenCommit: return "see the workspace's status, then commit again"
         case .importTrackedUsers(let store): return "import its users into the local store (\(store))"
+        case .recordConsent(let subject, let purpose):
+            return "record \(subject)'s \(purpose) consent first (given, with the exact text they were shown)"
         }
     }
 }

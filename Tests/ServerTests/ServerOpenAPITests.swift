@@ -20,6 +20,8 @@ struct ServerOpenAPITests {
         "post /api/v1/ai/recommend-template", "post /api/v1/ai/analyze-contract", "get /api/v1/ai/health",
         "get /api/v1/audit", "get /api/v1/security/events",
         "post /api/v1/security/gdpr/data-request", "get /api/v1/security/gdpr/data-request",
+        "post /api/v1/security/gdpr/consent", "post /api/v1/security/gdpr/consent/withdraw",
+        "get /api/v1/security/gdpr/consent", "get /api/v1/security/gdpr/consent/check",
     ]
 
     static func concrete(_ path: String, id: String) -> String { path.replacingOccurrences(of: "{id}", with: id) }

@@ -243,9 +243,10 @@ struct Analyze: ParsableCommand {
                 guard let data = FileManager.default.contents(atPath: text) else {
                     throw .io(path: text, message: "cannot read the file")
                 }
+                let ws = try? global.workspace()
                 let result = try Drafting.analyzeText(
-                    try? global.workspace(), text: String(decoding: data, as: UTF8.self), type: t,
-                    provider: provider.value)
+                    ws, text: String(decoding: data, as: UTF8.self), type: t, provider: provider.value,
+                    actor: (try? ws?.resolveAuthor(author))??.email)
                 render(result, label: text, note: nil)
                 return
             }

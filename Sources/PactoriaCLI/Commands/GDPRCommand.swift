@@ -14,6 +14,7 @@ struct GDPRCommand: ParsableCommand {
             """,
         subcommands: [
             Find.self, Export.self, GDPREraseCommand.self, GDPRRectifyCommand.self, RequestCommand.self, Requests.self,
+            GDPRConsentCommand.self,
         ])
 
     struct Find: ParsableCommand {

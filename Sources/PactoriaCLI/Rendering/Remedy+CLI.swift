@@ -30,6 +30,8 @@ enum CLIField {
         "regenerate": "--regenerate",
         // terminate, request-changes
         "reason": "--reason",
+        // gdpr consent
+        "purpose": "--purpose", "basis": "--basis", "method": "--method",
     ]
 
     @Sendable static func name(_ field: String) -> String { flags[field] ?? field }
@@ -75,6 +77,9 @@ extension Remedy {
         case .reviewThenCommit: return "see `pactoria status`, then commit again"
         case .importTrackedUsers(let store):
             return "run `pactoria user import-tracked` to move its users into the local store (\(store))"
+        case .recordConsent(let subject, let purpose):
+            return
+                "record it: `pactoria gdpr consent record --subject \(subject) --purpose \(purpose) --basis consent --text TEXT`"
         }
     }
 }

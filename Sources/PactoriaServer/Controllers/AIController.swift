@@ -36,6 +36,24 @@ struct AIController {
         return v
     }
 
+    /// With the AI provider, the caller's `ai_analysis` consent when the workspace requires it: a
+    /// 403 `consent_required` naming the missing purpose and how to record it.
+    func requireConsent(_ me: Identity, _ p: GenerationProvider, activity: String) async throws {
+        guard p == .ai else { return }
+        let refusal: String? = try await state.read { ws throws(WorkspaceError) in
+            do throws(WorkspaceError) {
+                try ConsentRecords.requireAIConsent(ws, actor: me.email, activity: activity)
+                return nil
+            } catch {
+                guard case .refused = error else { throw error }
+                return error.description
+            }
+        }
+        if let refusal {
+            throw APIError(.forbidden, "consent_required", refusal + " (POST /api/v1/security/gdpr/consent)")
+        }
+    }
+
     func templates(_ request: Request, _ context: PactoriaRequestContext) async throws -> TemplatesResponse {
         _ = try contracts.require(.read, context)
         let category = request.uri.queryParameters.get("category")
@@ -56,7 +74,7 @@ struct AIController {
     }
 
     func analyzeText(_ request: Request, _ context: PactoriaRequestContext) async throws -> AnalysisJSON {
-        _ = try contracts.require(.analyze, context)
+        let me = try contracts.require(.analyze, context)
         let body = try await request.decode(AnalyzeTextBody.self, context: context, limit: state.config.maxBodyBytes)
         guard let type = ContractType(rawValue: body.contractType) else {
             throw APIError.validation(
@@ -64,7 +82,10 @@ struct AIController {
                 "unknown contract type '\(body.contractType)' (expected one of: \(ContractType.allNames))")
         }
         let p = try provider(body.provider, default: .local)
-        let r = try await state.read { ws in try Drafting.analyzeText(ws, text: body.text, type: type, provider: p) }
+        try await requireConsent(me, p, activity: "AI analysis")
+        let r = try await state.read { ws in
+            try Drafting.analyzeText(ws, text: body.text, type: type, provider: p, actor: me.email)
+        }
         return AnalysisJSON(r)
     }
 
@@ -76,6 +97,7 @@ struct AIController {
             Drafting.aiConfiguration(ws).isConfigured ? .ai : .local
         }
         let p = try provider(body.provider, default: def)
+        try await requireConsent(me, p, activity: "AI generation")
         let who = try await contracts.author(me)
         let r = try await state.write { ws in
             try Drafting.generate(
@@ -100,6 +122,7 @@ struct AIController {
         let loaded = try await contracts.contract(context, me)
         let body = try await request.decode(AnalyzeBody.self, context: context, limit: state.config.maxBodyBytes)
         let p = try provider(body.provider, default: .local)
+        try await requireConsent(me, p, activity: "AI analysis")
         let who = try await contracts.author(me)
         let (_, outcome) = try await state.write { ws in
             try Drafting.analyze(

@@ -14,6 +14,9 @@ public struct WorkspaceConfig: Sendable {
     public var policy = LifecyclePolicy()
     /// How long records are kept (`retention:`), the seed's periods unless configured.
     public var retention = RetentionPolicy()
+    /// `gdpr.require_consent`: AI generation and analysis need the acting user's valid
+    /// `ai_analysis` consent (default false).
+    public var requireConsent = false
     /// The whole file, so unknown keys survive a rewrite.
     public var tree: YAMLNode
 
@@ -98,6 +101,17 @@ public struct WorkspaceConfig: Sendable {
         }
         if let node = doc.root["retention"] {
             c.retention = retention(node, doc: doc, file: file, problems: &problems)
+        }
+        if let v = doc.root["gdpr"]?["require_consent"] {
+            switch v.string?.lowercased() {
+            case "true", "yes": c.requireConsent = true
+            case "false", "no": c.requireConsent = false
+            default:
+                problems.append(
+                    Problem(
+                        file: file, line: doc.line(of: "gdpr"), field: "gdpr.require_consent",
+                        message: "must be true or false"))
+            }
         }
         if !problems.isEmpty { throw .invalid(problems) }
         return c

@@ -84,6 +84,7 @@ public enum Check {
                 repo, from: headTree, to: indexTree, commit: nil, policy: policy, today: CalendarDate.today())
             findings += try fileFindings(repo, from: headTree, to: indexTree, commit: nil).filter {
                 $0.rule == Rule.notRegular || $0.rule == Rule.invalidText || $0.rule == Rule.requiredFile
+                    || $0.rule == Rule.consentChanged || $0.rule == Rule.consentInvalid
             }
             return Computed(report: Report(findings: findings, contractsChecked: 0, commitsChecked: 0))
         }
@@ -188,6 +189,64 @@ public enum Check {
         public static let requiredFile = "required-file"
         /// Two contracts with one id.
         public static let duplicateID = "duplicate-id"
+        /// A consent record changed or removed: they are append-only.
+        public static let consentChanged = "consent-record-changed"
+        /// A consent record added that does not hold a valid event.
+        public static let consentInvalid = "consent-record-invalid"
+        /// A valid consent record added by a commit without its audit trailer: a warning.
+        public static let consentUnaudited = "consent-record-unaudited"
+    }
+
+    /// Consent records are append-only: one changed or removed is an error, and one added must
+    /// hold a valid event (a hostile pull request may write anything there).
+    static func consentFindings(_ ch: TreeChange, path: String, repo: Repository, tree: ObjectID, commit: ObjectID?)
+        -> [Finding]
+    {
+        guard path.hasPrefix(ConsentRecords.directory + "/") else { return [] }
+        switch ch.kind {
+        case .deleted, .modified:
+            let verb = ch.kind == .deleted ? "removed" : "changed"
+            return [
+                Finding(
+                    file: path, line: nil, commit: commit, rule: Rule.consentChanged,
+                    message:
+                        "consent record \(verb): consent records are append-only (a withdrawal is a new record); restore it from the commit before"
+                )
+            ]
+        case .added:
+            guard path.hasSuffix(".yaml") else {
+                return [
+                    Finding(
+                        file: path, line: nil, commit: commit, rule: Rule.consentInvalid,
+                        message: "only consent records (<id>.yaml) belong in \(ConsentRecords.directory)")
+                ]
+            }
+            guard let blob = (try? repo.blobID(inTree: tree, path: path)).flatMap({ $0 }),
+                let bytes = try? repo.blob(blob)
+            else { return [] }
+            guard let p = ConsentRecords.problem(bytes, file: path) else {
+                // Valid, but added by a commit without its audit trailer (plain git, a pull
+                // request): someone may have given consent in another person's name.
+                let id = String((path.split(separator: "/").last ?? "").dropLast(5))
+                guard let commit, let message = try? repo.commit(commit).message,
+                    !AuditTrailers.events(inMessage: message).contains(where: {
+                        $0.id == id && $0.event.hasPrefix("gdpr.consent_")
+                    })
+                else { return [] }
+                return [
+                    Finding(
+                        file: path, line: nil, commit: commit, rule: Rule.consentUnaudited,
+                        message:
+                            "consent record added without its audit trailer (not recorded through Pactoria); confirm the subject gave it",
+                        severity: .warning)
+                ]
+            }
+            return [
+                Finding(
+                    file: path, line: p.line, commit: commit, rule: Rule.consentInvalid,
+                    message: p.field.map { "\($0): \(p.message)" } ?? p.message)
+            ]
+        }
     }
 
     /// Files a pull request must not change unnoticed (besides `.pactoria/hooks/**`).
@@ -227,6 +286,7 @@ public enum Check {
                 out.append(Finding(file: path, line: nil, commit: commit, rule: Rule.requiredFile, message: problem))
             }
             let verb = ch.kind == .added ? "added" : ch.kind == .deleted ? "removed" : "changed"
+            out += consentFindings(ch, path: path, repo: repo, tree: new, commit: commit)
             if path.hasPrefix(Hooks.directory + "/") {
                 out.append(
                     Finding(
