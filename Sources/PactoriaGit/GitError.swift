@@ -90,6 +90,17 @@ enum Libgit2 {
     static func ensure() { _ = initialized }
 }
 
+/// The git library's start-up, which a process can begin early.
+public enum GitRuntime {
+    /// Starts libgit2 on another thread, so its start-up (with Debian's mbedTLS build it parses
+    /// the system's certificate bundle, about 8 ms of CPU) overlaps the process's own (argument
+    /// parsing, finding the workspace) on the other core. The first libgit2 call waits for it to
+    /// finish (a one-time initialiser), so calling this is never required and never unsafe.
+    public static func startInBackground() {
+        Thread.detachNewThread { Libgit2.ensure() }
+    }
+}
+
 extension Index {
     /// The work tree of the repository this index belongs to (so a lock error can name the
     /// index's own `index.lock`, which libgit2's message does not).

@@ -91,9 +91,8 @@ struct SealingMasterKeyTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/pactoria/master.key"
         let key = try MasterKey.createFile(at: path)
-        var info = stat()
-        #expect(stat(path, &info) == 0)
-        #expect(info.st_mode & 0o777 == 0o600)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
         #expect(try String(contentsOfFile: path, encoding: .utf8).count == 65)
         let again = message { _ = try MasterKey.createFile(at: path) }
         #expect(again.contains("already exists"))
