@@ -309,3 +309,24 @@ import Testing
         #expect(try JSONDecoder().decode(GenerationRecord.self, from: Data(encoded.utf8)) == withCounts)
     }
 }
+
+extension PersonalDataRedactorTests {
+    @Test func namePartsThatAreContractWordsStay() {
+        let redactor = PersonalDataRedactor(knownNames: ["Gareth Law", "Rhian Wales"])
+        let text = "Governing Law: England and Wales. Gareth Law and Rhian Wales sign; Gareth pays Rhian."
+        let (redacted, map) = redactor.redact(text)
+        #expect(redacted.hasPrefix("Governing Law: England and Wales. [PERSON_1] and [PERSON_2] sign;"), "\(redacted)")
+        #expect(!redacted.contains("Gareth") && !redacted.contains("Rhian"))
+        #expect(map.counts.names == 2)
+        #expect(map.restore(redacted) == text)
+    }
+
+    @Test func aRedactedPromptTellsTheModelToKeepPlaceholders() {
+        let redactor = PersonalDataRedactor(knownNames: ["Ann Lee"])
+        let (messages, _) = redactor.redact([.system("Be careful."), .user("Ann Lee signs.")])
+        #expect(messages[0].content.hasSuffix(PersonalDataRedactor.placeholderInstruction))
+        #expect(messages[1].content == "[PERSON_1] signs.")
+        let (clean, map) = redactor.redact([.system("Be careful."), .user("Nobody signs.")])
+        #expect(map.isEmpty && clean[0].content == "Be careful.")
+    }
+}

@@ -350,7 +350,10 @@ enum NameFinder {
         "United", "Kingdom", "UK", "January", "February", "March", "April", "May", "June", "July", "August",
         "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
         "Saturday", "Sunday", "Limited", "Ltd", "LLP", "PLC", "Plc", "And", "Of", "For", "On", "Behalf",
-        "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame", "TO", "COMPLETE",
+        "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame", "TO", "COMPLETE", "Northern", "Ireland",
+        "British", "Law", "Act", "Court", "Courts", "Notice", "Notices", "Term", "Termination", "Payment", "Fees",
+        "Charges", "Data", "Protection", "Rights", "General", "Confidentiality", "Liability", "Force", "Majeure",
+        "Intellectual", "Property", "Dispute", "Resolution", "Governing", "Definitions", "Work", "Pay", "Holiday",
     ]
 
     static let labels: [String] = [

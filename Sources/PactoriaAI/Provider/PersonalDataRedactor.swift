@@ -381,12 +381,21 @@ public struct PersonalDataRedactor: Sendable {
         return RedactedTexts(texts: output, map: map)
     }
 
-    /// Redacts the contents of chat messages with one map.
+    /// Redacts the contents of chat messages with one map. When anything was replaced, the
+    /// first system message is told to copy the placeholders exactly (`placeholderInstruction`).
     public func redact(_ messages: [ChatMessage]) -> (messages: [ChatMessage], map: RedactionMap) {
         let result = redact(messages.map(\.content))
-        let redacted = zip(messages, result.texts).map { ChatMessage(role: $0.role, content: $1) }
+        var redacted = zip(messages, result.texts).map { ChatMessage(role: $0.role, content: $1) }
+        if !result.map.isEmpty, let system = redacted.firstIndex(where: { $0.role == .system }) {
+            redacted[system].content += "\n\n" + Self.placeholderInstruction
+        }
         return (redacted, result.map)
     }
+
+    /// Added to the system message of a redacted prompt.
+    public static let placeholderInstruction =
+        "Personal data in this request is replaced by placeholders such as [PERSON_1], [EMAIL_1], [PHONE_1], "
+        + "[ADDRESS_1] and [NI_NUMBER_1]; wherever you refer to that data, copy its placeholder exactly as written."
 
     // MARK: - Helpers
 
