@@ -330,3 +330,16 @@ extension PersonalDataRedactorTests {
         #expect(map.isEmpty && clean[0].content == "Be careful.")
     }
 }
+
+extension PersonalDataRedactorTests {
+    /// Titles and holidays are not people (found by running the redactor over the built-in
+    /// templates and the labelled corpus).
+    @Test(arguments: [
+        "name: Joint Venture Agreement", "Name: Software Licence Agreement", "name: Commercial Lease (Short Form)",
+        "The Practice closes between Christmas and New Year.", "Name: Mutual Non-Disclosure Agreement",
+    ])
+    func titlesAndHolidaysAreNotNames(_ text: String) {
+        let (redacted, map) = PersonalDataRedactor().redact(text)
+        #expect(map.isEmpty, "\(redacted)")
+    }
+}

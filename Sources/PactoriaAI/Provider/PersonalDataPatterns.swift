@@ -354,6 +354,11 @@ enum NameFinder {
         "British", "Law", "Act", "Court", "Courts", "Notice", "Notices", "Term", "Termination", "Payment", "Fees",
         "Charges", "Data", "Protection", "Rights", "General", "Confidentiality", "Liability", "Force", "Majeure",
         "Intellectual", "Property", "Dispute", "Resolution", "Governing", "Definitions", "Work", "Pay", "Holiday",
+        "Christmas", "Easter", "New", "Year", "Day", "Bank", "Holidays", "Lease", "Licence", "License", "Commercial",
+        "Consumer", "Software", "Mutual", "Joint", "Venture", "Subscription", "Non-Disclosure", "One-Way", "Short",
+        "Form", "Supply", "Distribution", "Employment", "Consultancy", "Partnership", "Shareholders", "Loan", "Hire",
+        "Equipment", "Processing", "Sale", "Goods", "Standard", "Online", "Website", "Privacy", "Policy", "Care",
+        "Plan", "Support", "Maintenance", "Master", "Framework", "Statement", "Order", "Letter", "Offer",
     ]
 
     static let labels: [String] = [
@@ -444,6 +449,8 @@ enum NameFinder {
     }
 
     /// One to four capitalised words at `at` (at least `minimum`), none of them a contract word.
+    /// With two or more required (after a label), a run that more capitalised words follow
+    /// ("Name: Joint Venture Agreement") is a title, not a name.
     static func run(_ bytes: [UInt8], at: Int, minimum: Int) -> (text: String, end: Int)? {
         var i = at
         var words: [String] = []
@@ -458,6 +465,11 @@ enum NameFinder {
             i = wordEnd + 1
         }
         guard words.count >= minimum, ByteClass.isBoundary(bytes, after: end) else { return nil }
+        if minimum >= 2, end + 1 < bytes.count, bytes[end] == UInt8(ascii: " "),
+            PatternFinder.capitalisedWord(bytes, at: end + 1) != nil
+        {
+            return nil
+        }
         let text = words.joined(separator: " ")
         // A company after the label is not a person; "Signed by Acme Ltd" stays.
         if let next = PatternFinder.capitalisedWord(bytes, at: end + 1), end < bytes.count,
