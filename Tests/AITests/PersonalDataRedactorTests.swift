@@ -229,6 +229,20 @@ import Testing
             let (out, map) = redactor.redact(hostile)
             #expect(map.restore(out) == hostile)
         }
+        // Tens of thousands of distinct names revealed by the text itself (each after a title).
+        var many = ""
+        for k in 0..<40_000 {
+            var letters = "", n = k
+            for _ in 0..<4 {
+                letters.append(Character(Unicode.Scalar(UInt8(97 + n % 26))))
+                n /= 26
+            }
+            many += "Mr Q\(letters) Smith, "
+        }
+        let (manyOut, manyMap) = redactor.redact(many)
+        #expect(manyMap.counts.names == 40_000)
+        #expect(!manyOut.contains("Smith"))
+        #expect(manyMap.restore(manyOut) == many)
         let (withNUL, nulMap) = redactor.redact("Ann Lee\u{0}ann@example.org\u{2028}07700 900461")
         #expect(nulMap.counts == RedactionCounts(names: 1, emails: 1, phones: 1), "\(withNUL.debugDescription)")
     }

@@ -303,10 +303,11 @@ public struct PersonalDataRedactor: Sendable {
 
         // Names: the known ones, then those the texts reveal.
         var people: [String] = []
+        var seenPeople = Set<String>()
         func addPerson(_ raw: String) {
             let name = Self.collapsedSpaces(raw)
             guard name.utf8.count >= 2, name.utf8.count <= 200, !Self.isCompanyName(name),
-                name.contains(where: \.isLetter), !people.contains(name)
+                name.contains(where: \.isLetter), seenPeople.insert(name).inserted
             else { return }
             people.append(name)
         }
@@ -331,7 +332,7 @@ public struct PersonalDataRedactor: Sendable {
                 if seenForms.insert(form).inserted { nameForms.append((form, person)) }
             }
         }
-        nameForms.sort { $0.form.count > $1.form.count }
+        let names = NameIndex(nameForms)
         let addresses = knownAddresses.map(Self.collapsedSpaces).filter { $0.utf8.count >= 4 }
             .map { Array($0.utf8) }.sorted { $0.count > $1.count }
 
@@ -353,13 +354,7 @@ public struct PersonalDataRedactor: Sendable {
         for bytes in buffers {
             var spans = PatternFinder.spans(in: bytes)
             for address in addresses { spans += Self.occurrences(of: address, in: bytes, category: .addresses) }
-            for (form, person) in nameForms {
-                spans += Self.occurrences(of: form, in: bytes, category: .names).map {
-                    var span = $0
-                    span.group = person
-                    return span
-                }
-            }
+            spans += names.occurrences(in: bytes)
             let chosen = Self.nonOverlapping(spans)
             guard !chosen.isEmpty else {
                 output.append(String(decoding: bytes, as: UTF8.self))
@@ -432,6 +427,95 @@ public struct PersonalDataRedactor: Sendable {
             end = span.end
         }
         return chosen
+    }
+}
+
+/// Names to look for, indexed by their first word so that one pass over a text finds them all
+/// (however many names a hostile text reveals).
+struct NameIndex {
+    /// First word → (form, person), longest form first.
+    var byFirstWord: [[UInt8]: [(form: [UInt8], person: String)]] = [:]
+    /// Forms that do not start with a word character, searched one by one.
+    var others: [(form: [UInt8], person: String)] = []
+
+    init(_ forms: [(form: [UInt8], person: String)]) {
+        for entry in forms {
+            let first = Self.word(entry.form, at: 0)
+            if first.isEmpty {
+                others.append(entry)
+            } else {
+                byFirstWord[first, default: []].append(entry)
+            }
+        }
+        for key in byFirstWord.keys { byFirstWord[key]?.sort { $0.form.count > $1.form.count } }
+    }
+
+    /// The end of the run of word characters (letters, digits, `'`, `-`) at `start`.
+    static func wordEnd(_ bytes: [UInt8], at start: Int) -> Int {
+        var end = start
+        while end < bytes.count {
+            let b = bytes[end]
+            if b < 0x80 {
+                guard ByteClass.isWordByte(b) || b == UInt8(ascii: "'") || b == UInt8(ascii: "-") else { break }
+                end += 1
+            } else {
+                var next = end + 1
+                while next < bytes.count, next - end < 4, bytes[next] & 0xC0 == 0x80 { next += 1 }
+                guard ByteClass.isWordScalar(bytes, end, next) else { break }
+                end = next
+            }
+        }
+        return end
+    }
+
+    static func word(_ bytes: [UInt8], at start: Int) -> [UInt8] {
+        Array(bytes[start..<wordEnd(bytes, at: start)])
+    }
+
+    func occurrences(in bytes: [UInt8]) -> [Span] {
+        var spans: [Span] = []
+        if !byFirstWord.isEmpty {
+            var i = 0
+            while i < bytes.count {
+                guard bytes[i] & 0xC0 != 0x80, ByteClass.isBoundary(bytes, before: i) else {
+                    i += 1
+                    continue
+                }
+                let end = Self.wordEnd(bytes, at: i)
+                guard end > i else {
+                    i += 1
+                    continue
+                }
+                // A name's first word may stop before a `'` or `-` the text goes on with ("Sam's").
+                var cut = end
+                var candidates: [(form: [UInt8], person: String)] = []
+                while cut > i {
+                    if let found = byFirstWord[Array(bytes[i..<cut])] { candidates += found }
+                    guard
+                        let back = bytes[i..<cut].lastIndex(where: {
+                            $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "-")
+                        })
+                    else { break }
+                    cut = back
+                }
+                for (form, person) in candidates.sorted(by: { $0.form.count > $1.form.count })
+                where i + form.count <= bytes.count && bytes[i..<(i + form.count)].elementsEqual(form)
+                    && ByteClass.isBoundary(bytes, after: i + form.count)
+                {
+                    spans.append(Span(start: i, end: i + form.count, category: .names, group: person))
+                    break
+                }
+                i = max(end, i + 1)
+            }
+        }
+        for (form, person) in others {
+            spans += PersonalDataRedactor.occurrences(of: form, in: bytes, category: .names).map {
+                var span = $0
+                span.group = person
+                return span
+            }
+        }
+        return spans
     }
 }
 
