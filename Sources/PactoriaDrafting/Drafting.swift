@@ -79,6 +79,9 @@ public enum Drafting {
     /// (`PACTORIA_AI_BASE_URL`, `PACTORIA_AI_ALLOW_HOST=host`) or the local, untracked
     /// `.git/pactoria/config.yaml` (`ai.base_url`, which wins, or `ai.allow_hosts`). Otherwise
     /// the client refuses before sending the key.
+    ///
+    /// `ai.redact_personal_data` (the local config wins over the committed one) is on unless it
+    /// says false: personal data in prompts is then replaced by placeholders (`PersonalDataRedactor`).
     public static func aiConfiguration(
         _ ws: Workspace, environment: [String: String] = ProcessInfo.processInfo.environment
     )
@@ -94,7 +97,10 @@ public enum Drafting {
                 baseURL: localBase ?? ws.config.setting("ai.base_url"), model: ws.config.setting("ai.model"),
                 connectTimeoutSeconds: ws.config.setting("ai.connect_timeout").flatMap { Int($0) },
                 requestTimeoutSeconds: ws.config.setting("ai.timeout").flatMap { Int($0) },
-                confirmedHosts: confirmed))
+                confirmedHosts: confirmed,
+                redactPersonalData: AIProviderSettings.redactPersonalData(
+                    fromSetting: local?.setting("ai.redact_personal_data")
+                        ?? ws.config.setting("ai.redact_personal_data"))))
     }
 
     /// This machine's own settings, `<git dir>/pactoria/config.yaml`: never cloned or pushed.
@@ -306,6 +312,11 @@ public enum Drafting {
         n.set("confidence_score", .scalar(score(r.confidenceScore), .typed))
         n.set("confidence_basis", .scalar(o.confidence.summary, .string))
         n.set("prompt_sha256", .scalar(r.promptSHA256, .string))
+        if let counts = r.redactions {
+            n.set(
+                "redactions",
+                .mapping(counts.named.map { YAMLEntry(key: $0.key, value: .scalar(String($0.count), .typed)) }))
+        }
         if o.fellBack, let why = o.fallbackReason { n.set("fallback_reason", .scalar(why, .string)) }
         if let why = o.templateChoice { n.set("template_choice", .scalar(why, .string)) }
         if let parties = o.parties { n.set("parties", .scalar(parties, .string)) }

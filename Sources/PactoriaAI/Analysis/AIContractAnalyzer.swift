@@ -26,21 +26,39 @@ public struct AIContractAnalyzer: Sendable {
         self.client = client
     }
 
+    /// With the client configuration's `redactPersonalData` (the default), personal data in the
+    /// prompt is replaced by placeholders (the parties' names known from `contract`, and what
+    /// `PersonalDataRedactor` finds) and restored in the JSON answer before it is checked.
     public func analyze(markdown: String, contract: Contract) throws(AIProviderError) -> AnalysisResult {
-        try analyze(text: markdown, type: contract.type ?? .other, context: AnalysisContext(contract: contract))
+        try analyze(
+            text: markdown, type: contract.type ?? .other, context: AnalysisContext(contract: contract),
+            redactor: PersonalDataRedactor(contract: contract))
     }
 
     public func analyze(text markdown: String, type: ContractType, context: AnalysisContext = AnalysisContext())
         throws(AIProviderError) -> AnalysisResult
     {
+        try analyze(text: markdown, type: type, context: context, redactor: PersonalDataRedactor())
+    }
+
+    func analyze(text markdown: String, type: ContractType, context: AnalysisContext, redactor: PersonalDataRedactor)
+        throws(AIProviderError) -> AnalysisResult
+    {
         let local = LocalContractAnalyzer().analyze(text: markdown, type: type, context: context)
         let applicable = local.scores.named.map(\.name).filter { $0 != "overall" }
-        let messages = PromptBuilder.analysisMessages(markdown: markdown, type: type, applicableScores: applicable)
+        var messages = PromptBuilder.analysisMessages(markdown: markdown, type: type, applicableScores: applicable)
+        var redaction: RedactionMap?
+        if client.configuration.redactPersonalData {
+            let redacted = redactor.redact(messages)
+            messages = redacted.messages
+            redaction = redacted.map
+        }
         let completion = try client.complete(
             ChatCompletionRequest(
                 messages: messages, temperature: ChatCompletionsClient.analysisTemperature, responseFormat: .jsonObject)
         )
-        let parsed = try Self.parse(completion.content, applicable: applicable)
+        let parsed = try Self.parse(
+            redaction?.restoreJSON(completion.content) ?? completion.content, applicable: applicable)
         let claims = parsed.findings.enumerated().map { index, finding in
             AIClaim(
                 clause: finding.clause, status: finding.status, message: finding.message,

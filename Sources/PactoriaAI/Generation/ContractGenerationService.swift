@@ -28,6 +28,12 @@ public struct ContractGenerationService: Sendable {
     ///
     /// Placeholders left in the provider's answer become `[TO COMPLETE: …]`.
     ///
+    /// When the AI client's configuration has `redactPersonalData` (the default), personal
+    /// data in the prompt (names of the parties and other known people, emails, phone numbers,
+    /// addresses, NI numbers: `PersonalDataRedactor`) is replaced by placeholders before it is
+    /// sent and restored in the answer; the record counts what was replaced (`redactions`).
+    /// `promptSHA256` is the hash of the prompt as sent.
+    ///
     /// `companyRole` is the workspace company's role ("Employer"), from `GenerationPlan`.
     public func generate(
         contract: Contract, template: Template, extraValues: [String: String] = [:], provider: GenerationProvider,
@@ -43,7 +49,13 @@ public struct ContractGenerationService: Sendable {
             companyRole: companyRole
         ).values
         for (name, value) in PlaceholderValues.from(contract: contract, extra: extraValues) { values[name] = value }
-        let messages = PromptBuilder.generationMessages(contract: contract, template: template, values: values)
+        var messages = PromptBuilder.generationMessages(contract: contract, template: template, values: values)
+        var redaction: RedactionMap?
+        if aiClient?.configuration.redactPersonalData ?? true {
+            let redacted = PersonalDataRedactor(contract: contract, values: values).redact(messages)
+            messages = redacted.messages
+            redaction = redacted.map
+        }
         let promptSHA = PromptBuilder.sha256(of: messages)
 
         func elapsedMs() -> Int {
@@ -72,7 +84,7 @@ public struct ContractGenerationService: Sendable {
             let completion = try aiClient.complete(
                 ChatCompletionRequest(
                     messages: messages, temperature: ChatCompletionsClient.generationTemperature))
-            var markdown = Self.stripCodeFence(completion.content)
+            var markdown = Self.stripCodeFence(redaction?.restore(completion.content) ?? completion.content)
             let marked = TemplateRenderer.markUnfilled(in: markdown)
             markdown = marked.markdown
             if !markdown.hasSuffix("\n") { markdown += "\n" }
@@ -83,7 +95,8 @@ public struct ContractGenerationService: Sendable {
             let record = GenerationRecord(
                 provider: .ai, model: completion.model, templateID: template.id, templateVersion: template.version,
                 templateSHA256: template.sha256, processingTimeMs: elapsedMs(), tokenUsage: completion.usage,
-                confidenceScore: confidence.score, promptSHA256: promptSHA, createdAt: createdAt)
+                confidenceScore: confidence.score, promptSHA256: promptSHA, createdAt: createdAt,
+                redactions: redaction?.counts)
             return GenerationOutcome(
                 markdown: markdown, record: record, fellBack: false, fallbackReason: nil, unfilled: unfilled,
                 confidence: confidence)

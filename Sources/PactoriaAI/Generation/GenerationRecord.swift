@@ -26,12 +26,17 @@ public struct GenerationRecord: Sendable, Equatable, Codable {
     public var promptSHA256: String
     /// ISO 8601 timestamp given by the caller.
     public var createdAt: String
+    /// What personal data was replaced by placeholders before the prompt was sent to the AI
+    /// provider, as counts per category (never the values); nil when nothing was sent
+    /// (local generation) or redaction was off. Records written before it decode with nil.
+    public var redactions: RedactionCounts?
 
     public init(
         provider: GenerationProvider, model: String, templateID: String, templateVersion: String,
         templateSHA256: String, processingTimeMs: Int, tokenUsage: TokenUsage?, confidenceScore: Double,
-        promptSHA256: String, createdAt: String
+        promptSHA256: String, createdAt: String, redactions: RedactionCounts? = nil
     ) {
+        self.redactions = redactions
         self.provider = provider
         self.model = model
         self.templateID = templateID
@@ -56,6 +61,7 @@ extension GenerationRecord {
         case confidenceScore = "confidence_score"
         case promptSHA256 = "prompt_sha256"
         case createdAt = "created_at"
+        case redactions
     }
 }
 

@@ -13,16 +13,28 @@ public struct AIProviderSettings: Sendable, Equatable {
     public var requestTimeoutSeconds: Int?
     /// Hosts this machine confirmed for a committed `baseURL` (from a local, untracked config).
     public var confirmedHosts: [String] = []
+    /// `ai.redact_personal_data`: replace personal data by placeholders before a prompt leaves
+    /// (`PersonalDataRedactor`). On unless the setting says false.
+    public var redactPersonalData: Bool = true
 
     public init(
         baseURL: String? = nil, model: String? = nil, connectTimeoutSeconds: Int? = nil,
-        requestTimeoutSeconds: Int? = nil, confirmedHosts: [String] = []
+        requestTimeoutSeconds: Int? = nil, confirmedHosts: [String] = [], redactPersonalData: Bool = true
     ) {
         self.confirmedHosts = confirmedHosts
+        self.redactPersonalData = redactPersonalData
         self.baseURL = baseURL
         self.model = model
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.requestTimeoutSeconds = requestTimeoutSeconds
+    }
+
+    /// The value of `ai.redact_personal_data` as written: only an explicit false (`false`,
+    /// `no`, `off`, `0`, any case) turns redaction off; absent, blank or anything else leaves it
+    /// on, so a mistyped value never sends personal data.
+    public static func redactPersonalData(fromSetting text: String?) -> Bool {
+        guard let text = text?.trimmingSpaces().lowercased() else { return true }
+        return !["false", "no", "off", "0"].contains(text)
     }
 }
 
@@ -56,6 +68,10 @@ public struct AIProviderConfiguration: Sendable, Equatable {
     /// Set when the base URL came from the committed workspace config and names a host this
     /// machine has not confirmed: the client then refuses to send anything (the key included).
     public var unconfirmedHost: String?
+    /// Replace personal data in prompts by placeholders, restored in the answer
+    /// (`ai.redact_personal_data`, on by default). Honoured by `ContractGenerationService` and
+    /// `AIContractAnalyzer`.
+    public var redactPersonalData: Bool = true
 
     public init(
         apiKey: String?, baseURL: String = defaultBaseURL, model: String = defaultModel,
@@ -102,6 +118,7 @@ public struct AIProviderConfiguration: Sendable, Equatable {
             model: value(modelVariable) ?? nonBlank(settings.model) ?? defaultModel,
             connectTimeout: settings.connectTimeoutSeconds.map { .seconds(max(1, $0)) } ?? defaultConnectTimeout,
             requestTimeout: settings.requestTimeoutSeconds.map { .seconds(max(1, $0)) } ?? defaultRequestTimeout)
+        config.redactPersonalData = settings.redactPersonalData
         // A base URL from the committed config (not from this machine's environment) may only
         // name the default host, or one this machine confirmed.
         if value(baseURLVariable) == nil, let committed = nonBlank(settings.baseURL) {
@@ -151,7 +168,8 @@ public struct AIProviderConfiguration: Sendable, Equatable {
 
 extension AIProviderConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
-        "AIProviderConfiguration(baseURL: \(baseURL), model: \(model), apiKey: \(isConfigured ? "<redacted>" : "none"))"
+        "AIProviderConfiguration(baseURL: \(baseURL), model: \(model), apiKey: \(isConfigured ? "<redacted>" : "none"), "
+            + "redactPersonalData: \(redactPersonalData))"
     }
 
     public var debugDescription: String { description }
@@ -162,6 +180,7 @@ extension AIProviderConfiguration: CustomStringConvertible, CustomDebugStringCon
             children: [
                 "apiKey": isConfigured ? "<redacted>" : "none", "baseURL": baseURL, "model": model,
                 "connectTimeout": connectTimeout, "requestTimeout": requestTimeout,
+                "redactPersonalData": redactPersonalData,
             ],
             displayStyle: .struct)
     }

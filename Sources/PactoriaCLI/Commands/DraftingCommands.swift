@@ -190,6 +190,13 @@ struct Generate: ParsableCommand {
             if let u = rec.tokenUsage {
                 Terminal.out("tokens: \(u.prompt) prompt + \(u.completion) completion = \(u.total)")
             }
+            if let counts = rec.redactions, counts.total > 0 {
+                let named = counts.named.filter { $0.count > 0 }.map {
+                    "\($0.count) \($0.key.replacingOccurrences(of: "_", with: " "))"
+                }
+                Terminal.out(
+                    "kept from the AI provider: \(named.joined(separator: ", ")) (replaced by placeholders, restored)")
+            }
             if let parties = r.outcome.parties { Terminal.out("parties: \(parties)") }
             Terminal.out("confidence: \(r.outcome.confidence.summary)")
             let toComplete = r.outcome.toComplete

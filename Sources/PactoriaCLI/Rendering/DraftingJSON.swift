@@ -103,6 +103,8 @@ struct GenerationJSON: Encodable {
     var confidenceBasis: String
     var analysis: Analysis
     @Nullable var tokenUsage: TokenUsage?
+    /// Personal data replaced by placeholders before the prompt was sent (counts per category).
+    @Nullable var redactions: RedactionCounts?
 
     /// The analyser's view of the generated text.
     struct Analysis: Encodable {
@@ -148,6 +150,7 @@ struct GenerationJSON: Encodable {
             complianceLevel: analysed.complianceLevel.rawValue, overallScore: analysed.scores.overall,
             gaps: analysed.gaps.map(\.clause))
         tokenUsage = rec.tokenUsage.map { TokenUsage(prompt: $0.prompt, completion: $0.completion, total: $0.total) }
+        redactions = rec.redactions
     }
 
     enum CodingKeys: String, CodingKey {
@@ -162,6 +165,7 @@ struct GenerationJSON: Encodable {
         case confidenceBasis = "confidence_basis"
         case analysis
         case tokenUsage = "token_usage"
+        case redactions
     }
 }
 

@@ -138,6 +138,10 @@ struct GenerationCLITests {
             let json = try E2E.parseJSON(r)
             #expect(json["provider"] as? String == "ai")
             #expect((json["token_usage"] as? [String: Any])?["total"] as? Int == 460)
+            // The care plan's client contact was kept from the provider and counted (docs/GDPR.md).
+            let redactions = try #require(json["redactions"] as? [String: Any])
+            #expect((redactions["names"] as? Int).map { $0 >= 1 } == true, "\(redactions)")
+            #expect(!(ok.requests.first?.text.contains("Jess Mariner") ?? true))
             #expect(ok.requests.first?.path == "/v1/chat/completions")
             #expect(ok.requests.first?.header("Authorization") == "Bearer sk-test-secret-123")
             let yaml = try sb.read("demo/" + LC.yaml(Self.care))
