@@ -66,8 +66,8 @@ public enum SubjectRecords {
     /// The subject's data as one JSON document, in the seed's shape: `export_metadata`,
     /// `user_profile` (never a password hash or token generation), `contracts` (each with the
     /// fields that matched and, for the current version, its full metadata and content),
-    /// `audit_logs` (the last two years) and `ai_interactions` (the generation records of the
-    /// contracts that mention the subject).
+    /// `audit_logs` (the last two years), `ai_interactions` (the generation records of the
+    /// contracts that mention the subject) and `consent_records` (every consent event of the subject).
     public static func export(_ ws: Workspace, subject: DataSubject, now: Timestamp = Timestamp.now())
         throws(WorkspaceError) -> JSONValue
     {
@@ -144,6 +144,17 @@ public enum SubjectRecords {
             "contracts": .array(contracts),
             "audit_logs": .array(audit),
             "ai_interactions": .array(ai),
+            // Consent is evidence the controller keeps (Art. 7(1)); the subject has a right to see it.
+            "consent_records": .array(
+                ConsentRecords.list(ws, subject: subject.text).records.map { r in
+                    [
+                        "id": .string(r.id), "purpose": .string(r.purpose.rawValue),
+                        "legal_basis": .string(r.legalBasis.rawValue), "state": .string(r.state.rawValue),
+                        "text": r.text.map(JSONValue.string) ?? .null, "method": .string(r.method),
+                        "time": .string(r.time.description), "actor": .string(r.actor),
+                        "company": r.company.map(JSONValue.string) ?? .null,
+                    ]
+                }),
             "security_events": .array(
                 found.securityEvents.map { e in
                     [

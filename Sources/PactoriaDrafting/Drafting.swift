@@ -80,8 +80,9 @@ public enum Drafting {
     /// `.git/pactoria/config.yaml` (`ai.base_url`, which wins, or `ai.allow_hosts`). Otherwise
     /// the client refuses before sending the key.
     ///
-    /// `ai.redact_personal_data` (the local config wins over the committed one) is on unless it
-    /// says false: personal data in prompts is then replaced by placeholders (`PersonalDataRedactor`).
+    /// Personal data in prompts is replaced by placeholders (`PersonalDataRedactor`) unless this
+    /// machine's local config says `ai.redact_personal_data: false`; the committed config cannot
+    /// turn it off (a pull request could).
     public static func aiConfiguration(
         _ ws: Workspace, environment: [String: String] = ProcessInfo.processInfo.environment
     )
@@ -98,23 +99,11 @@ public enum Drafting {
                 connectTimeoutSeconds: ws.config.setting("ai.connect_timeout").flatMap { Int($0) },
                 requestTimeoutSeconds: ws.config.setting("ai.timeout").flatMap { Int($0) },
                 confirmedHosts: confirmed,
-                redactPersonalData: AIProviderSettings.redactPersonalData(
-                    fromSetting: local?.setting("ai.redact_personal_data")
-                        ?? ws.config.setting("ai.redact_personal_data"))))
+                redactPersonalData: ws.redactsPersonalData))
     }
 
     /// This machine's own settings, `<git dir>/pactoria/config.yaml`: never cloned or pushed.
-    static let localConfigName = "pactoria/config.yaml"
-
-    static func localConfig(_ ws: Workspace) -> WorkspaceConfig? {
-        guard let dir = try? InstallHooks.gitDirectory(ws),
-            let text = try? FileSystem.readText(dir + "/" + localConfigName),
-            let doc = try? YAMLDocument.parse(text, file: ".git/" + localConfigName)
-        else { return nil }
-        var c = WorkspaceConfig()
-        c.tree = doc.root
-        return c
-    }
+    static func localConfig(_ ws: Workspace) -> WorkspaceConfig? { ws.localConfig() }
 
     // MARK: - Generation
 

@@ -129,7 +129,8 @@ import Testing
         }
     }
 
-    @Test func withTheSettingOffTheProviderReceivesThem() throws {
+    @Test func aCommittedSettingCannotTurnItOff() throws {
+        // Anyone who can open a pull request writes the committed config.
         let root = try RulesKit.adopt(prepare: { root in
             try Self.prepare(root)
             var config = try RulesKit.read(root, ".pactoria/config.yaml")
@@ -137,6 +138,26 @@ import Testing
             try RulesKit.write(root, ".pactoria/config.yaml", config)
         })
         defer { RulesKit.cleanUp(root) }
+        let stub = try Self.stub()
+        defer { stub.stop() }
+        let environment = ["PACTORIA_AI_API_KEY": Self.key, "PACTORIA_AI_BASE_URL": stub.url("/v1")]
+        let made = try Drafting.generate(
+            try Workspace.open(root: root), spec: RulesKit.yaml(Self.care), regenerate: true, provider: .ai,
+            allowFallback: false, author: Author(name: "Admin", email: "admin@example.co.uk"), environment: environment)
+        let prompt = try #require(try Self.sentPrompts(stub).first)
+        for canary in Self.canaries {
+            #expect(
+                !prompt.contains(canary), "\(canary) reached the provider: the committed setting turned redaction off")
+        }
+        #expect(made.outcome.record.redactions != nil)
+    }
+
+    @Test func withTheSettingOffTheProviderReceivesThem() throws {
+        let root = try RulesKit.adopt(prepare: { root in try Self.prepare(root) })
+        defer { RulesKit.cleanUp(root) }
+        // This machine's own config (untracked, never pushed) may turn it off.
+        try FileManager.default.createDirectory(atPath: root + "/.git/pactoria", withIntermediateDirectories: true)
+        try RulesKit.write(root, ".git/pactoria/config.yaml", "ai:\n  redact_personal_data: false\n")
         let stub = try Self.stub()
         defer { stub.stop() }
         let environment = ["PACTORIA_AI_API_KEY": Self.key, "PACTORIA_AI_BASE_URL": stub.url("/v1")]

@@ -73,7 +73,7 @@ import Testing
         #expect(r.risk.level == .high)
         #expect(r.risk.reasons.contains { $0.hasPrefix("National Insurance number") })
         #expect(r.risk.reasons.contains { $0.contains("overdue") })
-        #expect(r.transfers.host == "api.groq.com" && r.transfers.outsideUK && r.transfers.redaction == nil)
+        #expect(r.transfers.host == "api.groq.com" && r.transfers.outsideUK && r.transfers.redaction == true)
         #expect(r.measures.first { $0.name == "Encryption at rest (sealing)" }?.inForce == false)
 
         let md = DPIA.markdown(r)

@@ -104,6 +104,10 @@ import Testing
         let user = try UserStore.add(
             ws, email: "hello@hackneywickbrewing.co.uk", fullName: "Jess Mariner", role: .viewer,
             company: "brickline-digital", password: "a long and unusual passphrase 42")
+        let consent = try ConsentRecords.record(
+            ws, subject: "hello@hackneywickbrewing.co.uk", purpose: .marketing, basis: .consent,
+            text: "Send me the monthly newsletter", method: "web", company: "brickline-digital",
+            author: Author(name: "Admin", email: "admin@example.co.uk"))
         let subject = try DataSubject("hello@hackneywickbrewing.co.uk")
         let (bytes, empty) = try SubjectRecords.exportJSON(ws, subject: subject)
         #expect(!empty)
@@ -112,9 +116,13 @@ import Testing
         let profile = try #require(RulesKit.json(text)["user_profile"] as? [String: Any])
         #expect(!profile.keys.contains { $0.contains("password") || $0.contains("generation") })
         let o = RulesKit.json(text)
-        for key in ["export_metadata", "user_profile", "contracts", "audit_logs", "ai_interactions"] {
+        for key in ["export_metadata", "user_profile", "contracts", "audit_logs", "ai_interactions", "consent_records"]
+        {
             #expect(o[key] != nil, "missing \(key)")
         }
+        let consents = try #require(o["consent_records"] as? [[String: Any]])
+        #expect(consents.count == 1 && consents.first?["id"] as? String == consent.id)
+        #expect(consents.first?["text"] as? String == "Send me the monthly newsletter")
         let meta = try #require(o["export_metadata"] as? [String: Any])
         #expect(meta["subject"] as? String == "hello@hackneywickbrewing.co.uk")
         #expect(meta["format_version"] as? Int == 1)

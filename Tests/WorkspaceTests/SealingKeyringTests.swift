@@ -3,8 +3,9 @@ import PactoriaCore
 import PactoriaCrypto
 import PactoriaGit
 import PactoriaTestSupport
-import PactoriaWorkspace
 import Testing
+
+@testable import PactoriaWorkspace
 
 private func failure(_ body: () throws -> Void) -> String {
     do {
@@ -341,5 +342,63 @@ struct SealingKeyringTests {
         #expect(!(try repo.objectExists(held)))
         #expect(try packs() == 1)
         #expect(try Repository.open(at: dir).commit(head).summary == "Start")
+    }
+
+    @Test("one key read from the keyring's text is the key the whole keyring gives, or no answer (120 random keyrings)")
+    func quickLookupsAgreeWithTheWholeKeyring() throws {
+        var rng = SplitMix64(seed: 16)
+        for round in 0..<120 {
+            let kek = try MasterKey.generate()
+            var keyring = Keyring(masterKey: kek)
+            let contracts = (0..<(1 + Int(rng.next() % 6))).map { "c-\(round)-\($0)" }
+            var ids: [DataKeyID] = []
+            for _ in 0..<(1 + Int(rng.next() % 12)) {
+                let c = contracts[Int(rng.next() % UInt64(contracts.count))]
+                // Sometimes a second key for a contract (made after an erasure of the first).
+                if rng.next() % 3 == 0, let live = keyring.keyIDs(forContract: c).last {
+                    _ = try keyring.erase(keyIDs: [live], date: day)
+                }
+                if let k = try keyring.dataKey(for: c, create: true, date: day) { ids.append(k.id) }
+            }
+            var blob = keyring.serialized()
+            // Now and then a hostile change: a flipped byte anywhere after the header, or a line repeated.
+            switch rng.next() % 4 {
+            case 0:
+                let headerEnd = blob.indices.filter { blob[$0] == 0x0A }[1] + 1
+                if headerEnd < blob.count - 1 {
+                    let i = headerEnd + Int(rng.next() % UInt64(blob.count - 1 - headerEnd))
+                    blob[i] ^= UInt8(1 << (rng.next() % 7))
+                }
+            case 1:
+                let lines = blob.split(separator: 0x0A, omittingEmptySubsequences: false)
+                if lines.count > 3 { blob += Array(lines[2]) + [0x0A] }
+            default: break
+            }
+            // A quick answer is the whole keyring's (when it parses), and always the answer of the
+            // keyring as written: a damaged line never yields another key.
+            var whole = try? Keyring.parse(blob, masterKey: kek)
+            var written = keyring
+            for c in contracts {
+                let quick = Keyring.quickKey(blob, masterKey: kek, contractID: c)
+                guard let quick else { continue }  // no answer: the caller loads the whole keyring
+                #expect(try written.dataKey(for: c, create: false, date: day) == quick, "round \(round), \(c)")
+                if whole != nil {
+                    #expect(try whole!.dataKey(for: c, create: false, date: day) == quick, "round \(round), \(c)")
+                }
+            }
+            for id in ids {
+                guard let quick = Keyring.quickLookup(blob, masterKey: kek, id: id) else { continue }
+                // (A tombstone's date is not authenticated: a damaged one may read as another date.)
+                func kind(_ l: Keyring.Lookup) -> String {
+                    if case .erased = l { return "erased" }
+                    return "\(l)"
+                }
+                #expect(kind(written.key(id: id)) == kind(quick), "round \(round), \(id.hex)")
+                if let whole { #expect(whole.key(id: id) == quick, "round \(round), \(id.hex)") }
+            }
+            // Another master key never gets an answer.
+            let other = try MasterKey.generate()
+            #expect(contracts.allSatisfy { Keyring.quickKey(blob, masterKey: other, contractID: $0) == nil })
+        }
     }
 }

@@ -160,6 +160,26 @@ public struct Keyring: Sendable {
 
     /// Parses a keyring blob and unwraps every key (so an altered entry is found now, by line).
     public static func parse(_ blob: [UInt8], masterKey: MasterKey) throws(SealingError) -> Keyring {
+        let lines = try checkedLines(blob, masterKey: masterKey)
+        var keyring = Keyring(masterKey: masterKey)
+        keyring.items.reserveCapacity(lines.count - 2)
+        var seen = Set<DataKeyID>()
+        seen.reserveCapacity(lines.count - 2)
+        for (offset, range) in lines.dropFirst(2).enumerated() {
+            let number = offset + 3
+            let item = try parseLine(blob, range, number: number)
+            guard seen.insert(item.entry.id).inserted else {
+                throw .keyring(line: number, "key id \(item.entry.id.hex) appears twice")
+            }
+            keyring.items.append(item)
+        }
+        keyring.reindex()
+        return keyring
+    }
+
+    /// The blob's lines as byte ranges, once its size, encoding, header and master key check are
+    /// verified. (Bytes, not strings: a keyring of thousands of lines is read on every sealed write.)
+    private static func checkedLines(_ blob: [UInt8], masterKey: MasterKey) throws(SealingError) -> [Range<Int>] {
         guard blob.count <= maximumBytes else {
             throw .keyring(line: nil, "the keyring is larger than \(maximumBytes) bytes")
         }
@@ -167,7 +187,6 @@ public struct Keyring: Sendable {
             throw .keyring(line: nil, "the keyring is not UTF-8 text")
         }
         guard blob.last == 0x0A else { throw .keyring(line: nil, "the keyring does not end with a line feed") }
-        // Lines and fields as byte ranges: a keyring of thousands of lines is read on every sealed write.
         var lines: [Range<Int>] = []
         lines.reserveCapacity(blob.count / 100 + 2)
         var start = 0
@@ -176,69 +195,127 @@ public struct Keyring: Sendable {
             start = i + 1
         }
         guard lines.count >= 2 else { throw .keyring(line: nil, "the keyring is truncated (no header)") }
-        let header = String(decoding: blob[lines[0]], as: UTF8.self)
+        try checkHeader(blob, lines[0], lines[1], masterKey: masterKey)
+        return lines
+    }
+
+    private static func checkHeader(_ blob: [UInt8], _ first: Range<Int>, _ second: Range<Int>, masterKey: MasterKey)
+        throws(SealingError)
+    {
+        let header = String(decoding: blob[first], as: UTF8.self)
         guard header == "pactoria-keyring \(formatVersion)" else {
             if header.hasPrefix("pactoria-keyring ") {
                 throw .keyring(line: 1, "unsupported keyring format (this version reads format \(formatVersion))")
             }
             throw .keyring(line: 1, "not a keyring header (expected 'pactoria-keyring \(formatVersion)')")
         }
-        let check = Substring(String(decoding: blob[lines[1]], as: UTF8.self))
+        let check = Substring(String(decoding: blob[second], as: UTF8.self))
         guard check.hasPrefix("kek-check "), Hex.isLowerHex(check.dropFirst(10), count: 16) else {
             throw .keyring(line: 2, "expected 'kek-check' and 16 lower-case hex characters")
         }
         guard constantTimeEquals(Array(check.dropFirst(10).utf8), Array(masterKey.checkValue.utf8)) else {
             throw .masterKeyMismatch
         }
-        var keyring = Keyring(masterKey: masterKey)
-        keyring.items.reserveCapacity(lines.count - 2)
-        var seen = Set<DataKeyID>()
-        seen.reserveCapacity(lines.count - 2)
+    }
+
+    /// One `key` or `erased` line.
+    private static func parseLine(_ blob: [UInt8], _ range: Range<Int>, number: Int) throws(SealingError) -> Item {
+        guard !range.isEmpty else { throw .keyring(line: number, "empty line") }
         var fields: [Range<Int>] = []
-        for (offset, range) in lines.dropFirst(2).enumerated() {
-            let number = offset + 3
-            guard !range.isEmpty else { throw .keyring(line: number, "empty line") }
-            fields.removeAll(keepingCapacity: true)
-            var f = range.lowerBound
-            for i in range where blob[i] == 0x20 {
-                fields.append(f..<i)
-                f = i + 1
-                if fields.count > 5 { break }
-            }
-            fields.append(f..<range.upperBound)
-            func text(_ k: Int) -> Substring { Substring(String(decoding: blob[fields[k]], as: UTF8.self)) }
-            switch String(decoding: blob[fields[0]], as: UTF8.self) {
-            case "key":
-                guard fields.count == 5 else {
-                    throw .keyring(line: number, "a key line has 5 fields: key, key id, contract id, wrapped key, date")
-                }
-                let id = try keyID(text(1), line: number)
-                let contract = try contractID(text(2), line: number)
-                guard fields[3].count == 80,
-                    let wrapped = Data(base64Encoded: Data(blob[fields[3]])).map({ [UInt8]($0) }),
-                    wrapped.count == AESGCM.nonceByteCount + AESGCM.keyByteCount + AESGCM.tagByteCount
-                else { throw .keyring(line: number, "the wrapped key of \(id.hex) is not 80 base64 characters") }
-                let created = try date(text(4), line: number)
-                guard seen.insert(id).inserted else { throw .keyring(line: number, "key id \(id.hex) appears twice") }
-                keyring.items.append(
-                    Item(
-                        entry: .live(id: id, contractID: contract, created: created), wrapped: wrapped, key: nil,
-                        line: number))
-            case "erased":
-                guard fields.count == 4 else {
-                    throw .keyring(line: number, "an erased line has 4 fields: erased, key id, contract id, date")
-                }
-                let id = try keyID(text(1), line: number)
-                let contract = try contractID(text(2), line: number)
-                let erased = try date(text(3), line: number)
-                guard seen.insert(id).inserted else { throw .keyring(line: number, "key id \(id.hex) appears twice") }
-                keyring.items.append(Item(entry: .erased(id: id, contractID: contract, date: erased), wrapped: []))
-            default:
-                throw .keyring(line: number, "unknown line kind (expected 'key' or 'erased')")
-            }
+        var f = range.lowerBound
+        for i in range where blob[i] == 0x20 {
+            fields.append(f..<i)
+            f = i + 1
+            if fields.count > 5 { break }
         }
-        keyring.reindex()
-        return keyring
+        fields.append(f..<range.upperBound)
+        func text(_ k: Int) -> Substring { Substring(String(decoding: blob[fields[k]], as: UTF8.self)) }
+        switch String(decoding: blob[fields[0]], as: UTF8.self) {
+        case "key":
+            guard fields.count == 5 else {
+                throw .keyring(line: number, "a key line has 5 fields: key, key id, contract id, wrapped key, date")
+            }
+            let id = try keyID(text(1), line: number)
+            let contract = try contractID(text(2), line: number)
+            guard fields[3].count == 80,
+                let wrapped = Data(base64Encoded: Data(blob[fields[3]])).map({ [UInt8]($0) }),
+                wrapped.count == AESGCM.nonceByteCount + AESGCM.keyByteCount + AESGCM.tagByteCount
+            else { throw .keyring(line: number, "the wrapped key of \(id.hex) is not 80 base64 characters") }
+            let created = try date(text(4), line: number)
+            return Item(
+                entry: .live(id: id, contractID: contract, created: created), wrapped: wrapped, key: nil, line: number)
+        case "erased":
+            guard fields.count == 4 else {
+                throw .keyring(line: number, "an erased line has 4 fields: erased, key id, contract id, date")
+            }
+            let id = try keyID(text(1), line: number)
+            let contract = try contractID(text(2), line: number)
+            let erased = try date(text(3), line: number)
+            return Item(entry: .erased(id: id, contractID: contract, date: erased), wrapped: [])
+        default:
+            throw .keyring(line: number, "unknown line kind (expected 'key' or 'erased')")
+        }
+    }
+
+    // MARK: - One key without the whole keyring
+
+    /// The lines of `blob` holding ` needle ` (a key id or a contract id as a whole field), parsed;
+    /// nil when the header or master key check fails, a matching line does not parse, or two of
+    /// them share a key id (the full parse then reports it).
+    private static func quickItems(_ blob: [UInt8], masterKey: MasterKey, field needle: String) -> [Item]? {
+        guard blob.count <= maximumBytes, blob.last == 0x0A else { return nil }
+        let n = Array(" \(needle) ".utf8)
+        guard let firstLF = blob.firstIndex(of: 0x0A), let secondLF = blob[(firstLF + 1)...].firstIndex(of: 0x0A),
+            (try? checkHeader(blob, 0..<firstLF, (firstLF + 1)..<secondLF, masterKey: masterKey)) != nil
+        else { return nil }
+        var items: [Item] = []
+        var i = secondLF + 1
+        let end = blob.count - n.count
+        while i <= end {
+            // A candidate where the needle's bytes start; checked byte by byte.
+            if blob[i] == n[0], blob[i + 1] == n[1] {
+                var k = 2
+                while k < n.count && blob[i + k] == n[k] { k += 1 }
+                if k == n.count {
+                    let start = (blob[..<i].lastIndex(of: 0x0A) ?? -1) + 1
+                    let stop = blob[i...].firstIndex(of: 0x0A) ?? blob.count
+                    guard let item = try? parseLine(blob, start..<stop, number: 0) else { return nil }
+                    items.append(item)
+                    i = stop + 1
+                    continue
+                }
+            }
+            i += 1
+        }
+        guard Set(items.map(\.entry.id)).count == items.count else { return nil }
+        return items
+    }
+
+    /// The newest live data key of `contractID`, read from the keyring's text without parsing
+    /// every line (the GCM tag of the wrapped key still authenticates it); nil when it has none or
+    /// anything is unusual, so the caller loads the whole keyring.
+    static func quickKey(_ blob: [UInt8], masterKey: MasterKey, contractID: String) -> DataKey? {
+        guard let items = quickItems(blob, masterKey: masterKey, field: contractID) else { return nil }
+        // The newest live line of the contract (`latestLive`), where the id is the contract field.
+        guard
+            let item = items.last(where: {
+                if case .live(_, let c, _) = $0.entry { return c == contractID }
+                return false
+            })
+        else { return nil }
+        return Keyring(masterKey: masterKey).unwrapped(item)
+    }
+
+    /// What the keyring holds for the key `id`, read without parsing every line; nil when that
+    /// cannot be told this way (the caller loads the whole keyring).
+    static func quickLookup(_ blob: [UInt8], masterKey: MasterKey, id: DataKeyID) -> Lookup? {
+        guard let items = quickItems(blob, masterKey: masterKey, field: id.hex),
+            let item = items.first(where: { $0.entry.id == id })
+        else { return nil }
+        switch item.entry {
+        case .live: return Keyring(masterKey: masterKey).unwrapped(item).map { .key($0) }
+        case .erased(_, _, let date): return .erased(date)
+        }
     }
 
     /// The keyring's text, as stored.

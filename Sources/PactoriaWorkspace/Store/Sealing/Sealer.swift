@@ -102,6 +102,12 @@ final class Sealer: BlobFilter, @unchecked Sendable {
 
     /// Whether the keyring names `contractID` at all (read without the master key).
     func keyringMentions(_ contractID: String) -> Bool {
+        guard let raw = rawKeyringBlob() else { return false }
+        return raw.firstRange(of: Array(" \(contractID.lowercased()) ".utf8)) != nil
+    }
+
+    /// The keyring's text as stored (nil without a keyring), read once.
+    func rawKeyringBlob() -> [UInt8]? {
         if rawKeyring == nil {
             rawKeyring = .some(
                 repository.flatMap { repo -> [UInt8]? in
@@ -112,8 +118,20 @@ final class Sealer: BlobFilter, @unchecked Sendable {
                     return try? repo.rawBlob(entry.id)
                 })
         }
-        guard let raw = rawKeyring ?? nil else { return false }
-        return raw.firstRange(of: Array(" \(contractID.lowercased()) ".utf8)) != nil
+        return rawKeyring ?? nil
+    }
+
+    /// Before the whole keyring is loaded (and while nothing in it has changed), one key is read
+    /// from the keyring's text alone: a sealed read or write of one contract then costs no parse
+    /// of thousands of lines. Anything unusual falls back to the whole keyring.
+    private func quickKey(contractID: String) -> DataKey? {
+        guard keyring == nil, let raw = rawKeyringBlob(), let master = (try? loadMasterKey()) ?? nil else { return nil }
+        return Keyring.quickKey(raw, masterKey: master, contractID: contractID)
+    }
+
+    private func quickLookup(id: DataKeyID) -> Keyring.Lookup? {
+        guard keyring == nil, let raw = rawKeyringBlob(), let master = (try? loadMasterKey()) ?? nil else { return nil }
+        return Keyring.quickLookup(raw, masterKey: master, id: id)
     }
 
     /// Whether the contract `id` in `company` is to be sealed.
@@ -220,10 +238,17 @@ final class Sealer: BlobFilter, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard seals(company: ref.company, contractID: id) else { return nil }
-        _ = try loadKeyring(for: "\(ref)")
-        // Changed in place: a copy of a keyring of thousands of keys per file would cost more than the sealing.
-        guard let key = try keyring!.dataKey(for: id, create: true, date: CalendarDate.today(environment: environment))
-        else { return nil }
+        let key: DataKey
+        if let quick = quickKey(contractID: id) {
+            key = quick
+        } else {
+            _ = try loadKeyring(for: "\(ref)")
+            // Changed in place: a copy of a keyring of thousands of keys per file would cost more than the sealing.
+            guard
+                let k = try keyring!.dataKey(for: id, create: true, date: CalendarDate.today(environment: environment))
+            else { return nil }
+            key = k
+        }
         if !isYAML { return try SealEnvelope.seal(content, kind: .md, key: key) }
         return try SealEnvelope.sealYAML(
             plaintextYAML: content, clearFields: Self.clearFields(loaded, policy.clearFields), key: key)
@@ -249,8 +274,13 @@ final class Sealer: BlobFilter, @unchecked Sendable {
         let keyID = yaml ? try SealEnvelope.keyID(ofSealedYAML: content) : try SealEnvelope.keyID(of: content)
         lock.lock()
         defer { lock.unlock() }
-        let k = try loadKeyring(for: what)
-        switch k.key(id: keyID) {
+        let lookup: Keyring.Lookup
+        if let quick = quickLookup(id: keyID) {
+            lookup = quick
+        } else {
+            lookup = try loadKeyring(for: what).key(id: keyID)
+        }
+        switch lookup {
         case .key(let key):
             return yaml
                 ? try SealEnvelope.unsealYAML(content, key: key) : try SealEnvelope.unseal(content, kind: .md, key: key)

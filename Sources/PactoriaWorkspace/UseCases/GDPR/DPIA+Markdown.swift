@@ -107,9 +107,9 @@ extension DPIA {
         line("- AI provider host: \(t.host) (\(t.source)); location: \(whereText).")
         let redaction: String
         switch t.redaction {
-        case true?: redaction = "on (`ai.redact_personal_data: true`)"
-        case false?: redaction = "off (`ai.redact_personal_data: false`)"
-        case nil: redaction = "not set (`ai.redact_personal_data` is absent): no redaction is known to be in force"
+        case false?:
+            redaction = "off on this machine (`ai.redact_personal_data: false` in its `.git/pactoria/config.yaml`)"
+        default: redaction = "on (the default; only a machine's own `.git/pactoria/config.yaml` can turn it off)"
         }
         line("- Redaction of personal data before it is sent: \(redaction).")
         line("- Contracts with an AI generation record: \(v.aiGenerated).")

@@ -90,7 +90,8 @@ public struct DPIAReport: Sendable, Equatable, Codable {
         public var location: String
         /// Where the provider is known to process data, when known.
         public var country: String?
-        /// `ai.redact_personal_data`: nil when the setting is absent or unreadable.
+        /// Whether prompts are redacted (`ai.redact_personal_data`, which only this machine's own
+        /// config can turn off).
         public var redaction: Bool?
         public var outsideUK: Bool { location == "outside the UK" }
     }
@@ -464,12 +465,7 @@ public enum DPIA {
             location = "outside the UK"
         }
         let country = knownProviders.first { host == $0.suffix || host.hasSuffix("." + $0.suffix) }?.country
-        let redaction: Bool?
-        switch ws.config.setting("ai.redact_personal_data")?.lowercased() {
-        case "true"?, "yes"?, "on"?: redaction = true
-        case "false"?, "no"?, "off"?: redaction = false
-        default: redaction = nil
-        }
+        let redaction: Bool? = ws.redactsPersonalData
         return DPIAReport.Transfer(
             host: host, source: source, location: location, country: country, redaction: redaction)
     }
