@@ -96,7 +96,9 @@ let package = Package(
             swiftSettings: upcoming),
         .executableTarget(
             name: "pactoria",
-            dependencies: ["PactoriaCLI", "PactoriaGit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "PactoriaCLI", "PactoriaGit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: upcoming),
 
         // Test targets mirror the library targets: one per module, plus CLITests (end to end, runs the

@@ -1,4 +1,5 @@
 import Foundation
+import PactoriaCore
 import PactoriaCrypto
 import PactoriaWorkspace
 import Testing
@@ -125,6 +126,24 @@ struct SealingEnvelopeTests {
         #expect(try SealEnvelope.unseal(armour, kind: .md, key: key) == big)
         let yaml = try SealEnvelope.sealYAML(plaintextYAML: big, clearFields: [("id", "x")], key: key)
         #expect(try SealEnvelope.unsealYAML(yaml, key: key) == big)
+    }
+
+    @Test("without the key, a sealed contract reads as its clear fields, the value in clear included")
+    func clearFieldsWithoutTheKey() throws {
+        let clear: [(key: String, value: String)] = [
+            ("id", "7d1c2a9e-4b3f-4c8d-9e2a-5f6b7c8d9e0a"), ("title", "Illustration"),
+            ("contract_type", "service_agreement"), ("status", "draft"), ("contract_value_amount", "1200.00"),
+            ("contract_value_currency", "GBP"), ("version", "2"),
+        ]
+        let blob = try SealEnvelope.sealYAML(plaintextYAML: Array("id: x\n".utf8), clearFields: clear, key: key)
+        let ref = ContractRef(company: "brickline-digital", stem: "illustration")
+        let loaded = try Workspace.decodeContract(ref: ref, text: String(decoding: blob, as: UTF8.self))
+        #expect(loaded.contract.title == "Illustration" && loaded.contract.status == "draft")
+        #expect(loaded.contract.value == ContractValue(amount: "1200.00", currency: "GBP"))
+        // Only beside `sealed:`: in an ordinary contract those names are nothing.
+        let plain =
+            "id: a\ntitle: T\ncontract_type: nda\nstatus: draft\ncontract_value_amount: \"5\"\ncontract_value_currency: GBP\n"
+        #expect(try Workspace.decodeContract(ref: ref, text: plain).contract.value == nil)
     }
 
     @Test("sealed YAML: clear fields quoted safely, the armour indented, read back with and without the key")

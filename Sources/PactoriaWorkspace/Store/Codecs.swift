@@ -33,7 +33,7 @@ public enum ContractCodec {
             plainEnglishInput: r.optional("plain_english_input"),
             client: r.party("client"),
             supplier: r.party("supplier"),
-            value: r.value("contract_value"),
+            value: r.value("contract_value") ?? sealedClearValue(root),
             startDate: r.optional("start_date"),
             endDate: r.optional("end_date"),
             templateID: r.optional("template_id"),
@@ -260,6 +260,16 @@ struct FieldReader {
         issues += r.issues
         return v
     }
+}
+
+/// A sealed contract's value as its clear fields keep it (`contract_value_amount` and
+/// `contract_value_currency` beside `sealed:` or `erased:`), so a clone without the master key
+/// lists the value the workspace chose to keep in clear.
+func sealedClearValue(_ root: YAMLNode) -> ContractValue? {
+    guard root["sealed"] != nil || root["erased"] != nil, let amount = root["contract_value_amount"]?.string,
+        let currency = root["contract_value_currency"]?.string
+    else { return nil }
+    return ContractValue(amount: amount, currency: currency)
 }
 
 extension YAMLNode {

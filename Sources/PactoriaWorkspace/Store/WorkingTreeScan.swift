@@ -379,12 +379,12 @@ enum WorkingTreeScan {
             if let hit = entries[rel], hit.stamp == stamp { return hit.blob }
             guard let bytes = try? FileSystem.read(ws.absolute(rel)) else { return nil }
             let blob = try ws.blobID(of: bytes, path: rel)
+            // A racily clean file is not recorded (its stamp may not change with its next edit);
+            // an older entry for its path stays, harmless: its stamp no longer matches.
             if now - max(stamp.mtimeNanos, stamp.ctimeNanos) >= 2_000_000_000 {
                 entries[rel] = (stamp, blob)
-            } else {
-                entries.removeValue(forKey: rel)
+                dirty = true
             }
-            dirty = true
             return blob
         }
 

@@ -268,24 +268,34 @@ public struct Keyring: Sendable {
         guard let firstLF = blob.firstIndex(of: 0x0A), let secondLF = blob[(firstLF + 1)...].firstIndex(of: 0x0A),
             (try? checkHeader(blob, 0..<firstLF, (firstLF + 1)..<secondLF, masterKey: masterKey)) != nil
         else { return nil }
-        var items: [Item] = []
-        var i = secondLF + 1
-        let end = blob.count - n.count
-        while i <= end {
-            // A candidate where the needle's bytes start; checked byte by byte.
-            if blob[i] == n[0], blob[i + 1] == n[1] {
-                var k = 2
-                while k < n.count && blob[i + k] == n[k] { k += 1 }
-                if k == n.count {
-                    let start = (blob[..<i].lastIndex(of: 0x0A) ?? -1) + 1
-                    let stop = blob[i...].firstIndex(of: 0x0A) ?? blob.count
-                    guard let item = try? parseLine(blob, start..<stop, number: 0) else { return nil }
-                    items.append(item)
-                    i = stop + 1
-                    continue
+        // Where the needle occurs (the keyring is searched once per contract sealed or read).
+        var hits: [Int] = []
+        blob.withUnsafeBufferPointer { b in
+            n.withUnsafeBufferPointer { needle in
+                let count = needle.count
+                let (first, second) = (needle[0], needle[1])
+                var i = secondLF + 1
+                let last = b.count - count
+                while i <= last {
+                    if b[i + 1] == second, b[i] == first {
+                        var k = 2
+                        while k < count && b[i + k] == needle[k] { k += 1 }
+                        if k == count {
+                            hits.append(i)
+                            i += count
+                            continue
+                        }
+                    }
+                    i += 1
                 }
             }
-            i += 1
+        }
+        var items: [Item] = []
+        for at in hits {
+            let start = (blob[..<at].lastIndex(of: 0x0A) ?? -1) + 1
+            let stop = blob[at...].firstIndex(of: 0x0A) ?? blob.count
+            guard let item = try? parseLine(blob, start..<stop, number: 0) else { return nil }
+            items.append(item)
         }
         guard Set(items.map(\.entry.id)).count == items.count else { return nil }
         return items

@@ -61,7 +61,11 @@ final class Sealer: BlobFilter, @unchecked Sendable {
     private var masterKey: MasterKey??
     private var keyring: Keyring?
     /// The raw keyring blob, read without the master key (to tell sealed from plain contracts).
-    private var rawKeyring: [UInt8]??
+    private var rawKeyring: [UInt8]?? {
+        didSet { quickKeys = [:] }
+    }
+    /// Keys found by `quickKey` in `rawKeyring`, by contract id.
+    private var quickKeys: [String: DataKey] = [:]
     weak var repository: Repository?
 
     init(
@@ -126,7 +130,10 @@ final class Sealer: BlobFilter, @unchecked Sendable {
     /// of thousands of lines. Anything unusual falls back to the whole keyring.
     private func quickKey(contractID: String) -> DataKey? {
         guard keyring == nil, let raw = rawKeyringBlob(), let master = (try? loadMasterKey()) ?? nil else { return nil }
-        return Keyring.quickKey(raw, masterKey: master, contractID: contractID)
+        if let known = quickKeys[contractID] { return known }
+        let key = Keyring.quickKey(raw, masterKey: master, contractID: contractID)
+        quickKeys[contractID] = key
+        return key
     }
 
     private func quickLookup(id: DataKeyID) -> Keyring.Lookup? {
