@@ -80,6 +80,9 @@ enum WorkingTreeScan {
         var files: FileCache?
         /// Whether blobs come from the per-file cache (many dirty directories) or are hashed.
         var useFileCache = false
+        /// With sealing and few dirty directories: the only directories whose entries the
+        /// per-file cache needs to decode (the others are kept as they are read).
+        var fileCacheScope: [String]?
 
         init(_ ws: Workspace, repo: Repository) throws {
             self.ws = ws
@@ -196,6 +199,11 @@ enum WorkingTreeScan {
             // With sealing, hashing a contract file means sealing it first (a YAML parse and
             // AES-GCM): the cache is always cheaper.
             useFileCache = dirtyCount > 8 || ws.sealer != nil
+            if dirtyCount <= 8, ws.sealer != nil {
+                fileCacheScope = zip(visit, prints).filter { !isKnownClean($0.0, fingerprint: $0.1.value) }.map {
+                    $0.0.path + "/"
+                }
+            }
             for ((dir, st), fp) in zip(zip(visit, stamps), prints) where !isKnownClean(dir, fingerprint: fp.value) {
                 let changed = try compare(dir, st)
                 dirs[dir.path]?.headTree = dir.headTree
@@ -282,7 +290,7 @@ enum WorkingTreeScan {
 
         func blob(_ path: String, _ stamp: FileSystem.Stamp) throws -> ObjectID? {
             if useFileCache {
-                if files == nil { files = FileCache(ws, now: now, repo: repo) }
+                if files == nil { files = FileCache(ws, now: now, repo: repo, scope: fileCacheScope) }
                 return try files!.blob(path, stamp: stamp)
             }
             guard let bytes = try? FileSystem.read(ws.absolute(path)) else { return nil }
@@ -355,19 +363,24 @@ enum WorkingTreeScan {
         let path: String
         let now: Int64
         var entries: [String: (stamp: FileSystem.Stamp, blob: ObjectID)]
+        /// The records outside the scope, as read (written back as they are).
+        var others: [UInt8] = []
         var dirty = false
 
-        init(_ ws: Workspace, now: Int64, repo: Repository? = nil) {
+        /// `scope` (folder paths ending in "/"): only entries under them are decoded.
+        init(_ ws: Workspace, now: Int64, repo: Repository? = nil, scope: [String]? = nil) {
             self.ws = ws
             self.now = now
             path = ws.absolute("\(Workspace.cacheDirectory)/\(WorkingTreeScan.filesCacheName)")
-            entries = WorkingTreeScan.readFiles(path)
+            let read = WorkingTreeScan.readFiles(path, scope: scope)
+            entries = read?.entries ?? [:]
+            others = read?.others ?? []
             // No cache yet (a fresh clone, or the cache deleted): start from what git's index
             // recorded when it last hashed each file, as `git status` does. Only entries older
             // than the index file itself are used, and a file matches only when its size, mtime,
             // ctime and inode are all unchanged since; any other file is hashed.
             if entries.isEmpty, let repo, let index = try? repo.index() {
-                for s in index.trustedStats(under: ["companies/", ".pactoria/"]) {
+                for s in index.trustedStats(under: scope ?? ["companies/", ".pactoria/"]) {
                     let stamp = FileSystem.Stamp(
                         size: Int64(s.size), mtimeNanos: s.mtimeNanos, ctimeNanos: s.ctimeNanos, inode: UInt64(s.inode))
                     entries[s.path] = (stamp, s.id)
@@ -392,7 +405,7 @@ enum WorkingTreeScan {
             guard dirty else { return }
             // Entries of removed files are harmless (a path never matches a stale stamp by chance:
             // the inode and ctime differ); they are dropped when a directory is re-read.
-            WorkingTreeScan.writeFiles(path, entries)
+            WorkingTreeScan.writeFiles(path, entries, others: others)
         }
     }
 
@@ -455,21 +468,42 @@ enum WorkingTreeScan {
         }
     }
 
-    static func readFiles(_ path: String) -> [String: (stamp: FileSystem.Stamp, blob: ObjectID)] {
-        guard let bytes = CacheFile.read(path, name: filesCacheName, version: formatVersion) else { return [:] }
+    /// The per-file cache (nil when there is none); with `scope`, only entries under those
+    /// folders are decoded, and the other records are returned as they were read.
+    static func readFiles(_ path: String, scope: [String]? = nil) -> (
+        entries: [String: (stamp: FileSystem.Stamp, blob: ObjectID)], others: [UInt8]
+    )? {
+        guard let bytes = CacheFile.read(path, name: filesCacheName, version: formatVersion) else { return nil }
         var out: [String: (stamp: FileSystem.Stamp, blob: ObjectID)] = [:]
+        var others: [UInt8] = []
+        let prefixes = scope?.map { Array($0.utf8) }
         bytes.withUnsafeBufferPointer { buf in
             var r = Reader(buf: buf, i: 0)
             while r.i < buf.count {
+                let start = r.i
+                if let prefixes, r.i + 2 <= buf.count {
+                    let n = Int(buf[r.i]) | Int(buf[r.i + 1]) << 8
+                    // A record is the path (2 + n bytes), the stamp (32) and the blob id (21).
+                    let end = r.i + 2 + n + 32 + 21
+                    guard end <= buf.count else { return }
+                    let name = UnsafeBufferPointer(rebasing: buf[(r.i + 2)..<(r.i + 2 + n)])
+                    if !prefixes.contains(where: { p in p.count <= n && name.prefix(p.count).elementsEqual(p) }) {
+                        others.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<end]))
+                        r.i = end
+                        continue
+                    }
+                }
                 guard let p = r.string(), let s = r.stamp(), let id = r.oid() else { return }
                 out[p] = (s, id)
             }
         }
-        return out
+        return (out, others)
     }
 
-    static func writeFiles(_ path: String, _ entries: [String: (stamp: FileSystem.Stamp, blob: ObjectID)]) {
-        var w = Writer(out: [])
+    static func writeFiles(
+        _ path: String, _ entries: [String: (stamp: FileSystem.Stamp, blob: ObjectID)], others: [UInt8] = []
+    ) {
+        var w = Writer(out: others)
         for (p, e) in entries {
             w.string(p)
             w.stamp(e.stamp)
