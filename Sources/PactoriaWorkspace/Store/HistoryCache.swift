@@ -50,7 +50,9 @@ final class HistoryCache {
 
     /// The workspace's cache (nothing is read or written when its cache folder is unusable).
     init(_ ws: Workspace) {
-        let p = ws.absolute("\(Workspace.cacheDirectory)/\(Self.cacheName)")
+        // What a sealed contract's history reads as depends on the master key and the erasures:
+        // one file per reading (nothing sealed: the plain name).
+        let p = ws.absolute("\(Workspace.cacheDirectory)/\(ws.readingCacheName(Self.cacheName))")
         path = FileSystem.isDirectory(ws.absolute(".pactoria")) ? p : nil
         if let path, let payload = CacheFile.read(path, name: Self.cacheName, version: Self.formatVersion) {
             bytes = payload

@@ -1,6 +1,19 @@
 import Foundation
 
 extension Workspace {
+    /// How sealed contracts read in this process ([0] when nothing is sealed): caches of what was
+    /// read from history are kept per reading (see `Sealer.readingTag`).
+    package func readingTag() -> [UInt8] {
+        _ = try? repository()  // the seal is set when the repository is opened
+        return sealer?.readingTag() ?? [0]
+    }
+
+    /// The file name a cache of what was read from history has under the current reading.
+    package func readingCacheName(_ name: String) -> String {
+        let tag = readingTag()
+        return tag == [0] ? name : name + "-" + tag.map { String(format: "%02x", $0) }.joined()
+    }
+
     /// This machine's own settings, `<git dir>/pactoria/config.yaml`: never cloned or pushed.
     package static let localConfigName = "pactoria/config.yaml"
 

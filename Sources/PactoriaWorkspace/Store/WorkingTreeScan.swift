@@ -198,7 +198,8 @@ enum WorkingTreeScan {
             // loading the per-file cache of the whole workspace. Many (a cold start): the cache.
             // With sealing, hashing a contract file means sealing it first (a YAML parse and
             // AES-GCM): the cache is always cheaper.
-            useFileCache = dirtyCount > 8 || ws.sealer != nil
+            // (Top-level files are never sealed: with no dirty folder they are hashed as they are.)
+            useFileCache = dirtyCount > 8 || (ws.sealer != nil && dirtyCount > 0)
             if dirtyCount <= 8, ws.sealer != nil {
                 fileCacheScope = zip(visit, prints).filter { !isKnownClean($0.0, fingerprint: $0.1.value) }.map {
                     $0.0.path + "/"

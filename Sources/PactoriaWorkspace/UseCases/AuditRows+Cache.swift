@@ -83,14 +83,9 @@ extension Audit {
             return out
         }
 
-        /// How sealed contracts read here: not at all sealed, with the master key, or without it;
-        /// and the keyring's commit (an erasure changes what history reads as).
-        static func readingState(_ ws: Workspace, _ repo: Repository) -> [UInt8] {
-            guard let sealer = ws.sealer else { return [0] }
-            let key = (try? sealer.loadMasterKey()) ?? nil
-            let keyring = (try? repo.referenceTarget(Keyring.referenceName)) ?? nil
-            return [key == nil ? 2 : 1] + (keyring?.bytes ?? [UInt8](repeating: 0, count: 20))
-        }
+        /// How sealed contracts read here (`Workspace.readingTag`: not sealed, with or without the
+        /// master key, and which keys are erased).
+        static func readingState(_ ws: Workspace, _ repo: Repository) -> [UInt8] { ws.readingTag() }
 
         // MARK: - The file
         //

@@ -306,4 +306,34 @@ struct SealingTests {
             #expect(none.exitCode != 0 && none.stderr.contains("nothing here is sealed"), "\(none)")
         }
     }
+
+    @Test("history read without the master key is not what a later run with the key is shown")
+    func historyCachePerReading() throws {
+        try E2E.withSandbox { sb in
+            try Self.sealedWorkspace(sb)
+            // A second version whose change is only in sealed fields (the parties).
+            try sb.write(
+                Self.yaml(version: 1, amount: "1200.00").replacingOccurrences(of: Self.canary, with: "Ann Other"),
+                to: "a/\(LC.yaml(Self.ref))")
+            try Self.ok(Self.run(sb, ["commit", "-m", "New counterparty"], in: "a"), "commit")
+            try #require(try sb.git(["init", "-q", "--bare", "-b", "main", "origin.git"]).exitCode == 0)
+            try Self.ok(Self.run(sb, ["remote", "add", "origin", sb.path("origin.git")], in: "a"), "remote add")
+            try Self.ok(Self.run(sb, ["push"], in: "a"), "push")
+            let noKey: [String: String?] = ["PACTORIA_MASTER_KEY": nil, "PACTORIA_TODAY": "2026-12-01"]
+            try Self.ok(
+                Self.run(sb, ["clone", sb.path("origin.git"), "b"], in: "", env: noKey), "clone without the key")
+            // Without the key: history read as far as it can be (what changed in sealed fields is hidden).
+            _ = try Self.run(sb, ["audit", "--json"], in: "b", env: noKey)
+            _ = try Self.run(sb, ["log", Self.ref], in: "b", env: noKey)
+            // With the key: exactly what a run with no cache at all shows.
+            let withKey = try Self.run(sb, ["audit", "--json", "--contract", Self.ref], in: "b")
+            try Self.ok(withKey, "audit with the key")
+            try FileManager.default.removeItem(atPath: sb.path("b/.pactoria/cache"))
+            let fresh = try Self.run(sb, ["audit", "--json", "--contract", Self.ref], in: "b")
+            #expect(withKey.stdout == fresh.stdout)
+            let table = try Self.run(sb, ["audit"], in: "b")
+            try FileManager.default.removeItem(atPath: sb.path("b/.pactoria/cache"))
+            #expect(table.stdout == (try Self.run(sb, ["audit"], in: "b")).stdout)
+        }
+    }
 }

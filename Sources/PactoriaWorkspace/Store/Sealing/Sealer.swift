@@ -1,5 +1,6 @@
 import Foundation
 import PactoriaCore
+import PactoriaCrypto
 import PactoriaGit
 
 /// Which contracts are sealed (`sealing:` in `.pactoria/config.yaml`), and the fields a sealed
@@ -123,6 +124,21 @@ final class Sealer: BlobFilter, @unchecked Sendable {
                 })
         }
         return rawKeyring ?? nil
+    }
+
+    /// How sealed contracts read here, for caches of what was read from history: whether the
+    /// master key is present (1) or not (2), then a digest of the keyring's tombstone lines (read
+    /// without the key), so an erasure, here or pulled, is a new reading while a new data key is not.
+    func readingTag() -> [UInt8] {
+        let key = ((try? loadMasterKey()) ?? nil) != nil
+        var erased: [UInt8] = []
+        if let raw = rawKeyringBlob() {
+            for line in raw.split(separator: 0x0A) where line.starts(with: Array("erased ".utf8)) {
+                erased += line
+                erased.append(0x0A)
+            }
+        }
+        return [key ? 1 : 2] + Digest.sha256(erased).prefix(8)
     }
 
     /// Before the whole keyring is loaded (and while nothing in it has changed), one key is read
