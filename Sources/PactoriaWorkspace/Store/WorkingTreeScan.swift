@@ -291,7 +291,11 @@ enum WorkingTreeScan {
 
         func blob(_ path: String, _ stamp: FileSystem.Stamp) throws -> ObjectID? {
             if useFileCache {
-                if files == nil { files = FileCache(ws, now: now, repo: repo, scope: fileCacheScope) }
+                if files == nil {
+                    files = Trace.measure("file cache \(fileCacheScope?.count ?? -1)") {
+                        FileCache(ws, now: now, repo: repo, scope: fileCacheScope)
+                    }
+                }
                 return try files!.blob(path, stamp: stamp)
             }
             guard let bytes = try? FileSystem.read(ws.absolute(path)) else { return nil }
@@ -309,10 +313,17 @@ enum WorkingTreeScan {
         }
 
         func saveCaches() {
-            files?.save()
+            // With a scope (sealing, few dirty folders), a handful of new records is not worth
+            // rewriting the whole file: those files are sealed again only if their folder is
+            // compared again, and a folder found clean is not.
+            if let files, files.dirty, fileCacheScope == nil || files.recorded > 8 || files.seeded {
+                Trace.measure("save file cache") { files.save() }
+            }
             if dirsDirty {
                 let live = Set(visit.map(\.path))
-                WorkingTreeScan.writeDirectories(dirsPath, dirs.filter { live.contains($0.key) })
+                Trace.measure("save folder cache") {
+                    WorkingTreeScan.writeDirectories(dirsPath, dirs.filter { live.contains($0.key) })
+                }
             }
         }
     }
@@ -367,6 +378,9 @@ enum WorkingTreeScan {
         /// The records outside the scope, as read (written back as they are).
         var others: [UInt8] = []
         var dirty = false
+        /// How many records `blob` added or changed, and whether the index seeded the cache.
+        var recorded = 0
+        var seeded = false
 
         /// `scope` (folder paths ending in "/"): only entries under them are decoded.
         init(_ ws: Workspace, now: Int64, repo: Repository? = nil, scope: [String]? = nil) {
@@ -380,11 +394,12 @@ enum WorkingTreeScan {
             // recorded when it last hashed each file, as `git status` does. Only entries older
             // than the index file itself are used, and a file matches only when its size, mtime,
             // ctime and inode are all unchanged since; any other file is hashed.
-            if entries.isEmpty, let repo, let index = try? repo.index() {
+            if entries.isEmpty, let repo, let index = Trace.measure("index seed", { try? repo.index() }) {
                 for s in index.trustedStats(under: scope ?? ["companies/", ".pactoria/"]) {
                     let stamp = FileSystem.Stamp(
                         size: Int64(s.size), mtimeNanos: s.mtimeNanos, ctimeNanos: s.ctimeNanos, inode: UInt64(s.inode))
                     entries[s.path] = (stamp, s.id)
+                    seeded = true
                 }
             }
         }
@@ -398,6 +413,7 @@ enum WorkingTreeScan {
             if now - max(stamp.mtimeNanos, stamp.ctimeNanos) >= 2_000_000_000 {
                 entries[rel] = (stamp, blob)
                 dirty = true
+                recorded += 1
             }
             return blob
         }

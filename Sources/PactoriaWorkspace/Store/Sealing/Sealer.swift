@@ -63,10 +63,14 @@ final class Sealer: BlobFilter, @unchecked Sendable {
     private var keyring: Keyring?
     /// The raw keyring blob, read without the master key (to tell sealed from plain contracts).
     private var rawKeyring: [UInt8]?? {
-        didSet { quickKeys = [:] }
+        didSet {
+            quickKeys = [:]
+            quickLookups = [:]
+        }
     }
-    /// Keys found by `quickKey` in `rawKeyring`, by contract id.
+    /// What `quickKey` and `quickLookup` found in `rawKeyring`, by contract and key id.
     private var quickKeys: [String: DataKey] = [:]
+    private var quickLookups: [DataKeyID: Keyring.Lookup?] = [:]
     weak var repository: Repository?
 
     init(
@@ -154,7 +158,10 @@ final class Sealer: BlobFilter, @unchecked Sendable {
 
     private func quickLookup(id: DataKeyID) -> Keyring.Lookup? {
         guard keyring == nil, let raw = rawKeyringBlob(), let master = (try? loadMasterKey()) ?? nil else { return nil }
-        return Keyring.quickLookup(raw, masterKey: master, id: id)
+        if let known = quickLookups[id] { return known }
+        let lookup = Keyring.quickLookup(raw, masterKey: master, id: id)
+        quickLookups[id] = lookup
+        return lookup
     }
 
     /// Whether the contract `id` in `company` is to be sealed.
