@@ -105,13 +105,7 @@ public enum ConsentRecords {
 
     /// True for an id this code writes: `cns-YYYYMMDD-` and eight lower-case hex digits (so an id
     /// can never name a path elsewhere).
-    public static func isValidID(_ id: String) -> Bool {
-        let u = Array(id.utf8)
-        guard u.count == 21, id.hasPrefix("cns-"), u[12] == UInt8(ascii: "-") else { return false }
-        let digits = u[4..<12].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-        let hex = u[13...].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-        return digits && hex
-    }
+    public static func isValidID(_ id: String) -> Bool { GDPRRecordID.isValid(id, prefix: "cns", hexDigits: 8) }
 
     /// Records that `subject` gave consent (or another basis) for `purpose`, with the exact `text`
     /// they were shown, and commits it.

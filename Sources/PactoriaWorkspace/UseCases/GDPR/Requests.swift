@@ -106,13 +106,7 @@ public enum DataSubjectRequests {
 
     /// True for an id this code writes: `dsr-YYYYMMDD-` and six lower-case hex digits (so an id
     /// can never name a path elsewhere).
-    public static func isValidID(_ id: String) -> Bool {
-        let u = Array(id.utf8)
-        guard u.count == 19, id.hasPrefix("dsr-"), u[12] == UInt8(ascii: "-") else { return false }
-        let digits = u[4..<12].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-        let hex = u[13...].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-        return digits && hex
-    }
+    public static func isValidID(_ id: String) -> Bool { GDPRRecordID.isValid(id, prefix: "dsr", hexDigits: 6) }
 
     /// Records a new request (status `open`) and commits it. `received` defaults to today
     /// (`PACTORIA_TODAY` in tests); it cannot be in the future.
