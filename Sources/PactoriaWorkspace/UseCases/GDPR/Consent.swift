@@ -298,9 +298,7 @@ public enum ConsentRecords {
     // MARK: - Reading
 
     /// A problem found reading a consent file.
-    struct Bad: Error {
-        var problem: Problem
-    }
+    typealias Bad = GDPRRecordFile.Bad
 
     static func read(_ ws: Workspace, file: String) -> Result<ConsentRecord, Bad> {
         guard FileSystem.kind(ws.absolute(file)) == .regular else {
@@ -336,21 +334,10 @@ public enum ConsentRecords {
             Bad(problem: Problem(file: file, line: line, field: field, message: message))
         }
         guard bytes.count <= maxFileBytes else { throw bad(nil, "is larger than \(maxFileBytes / 1024) KiB") }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw bad(nil, "is not UTF-8 text") }
-        let doc: YAMLDocument
-        do { doc = try YAMLDocument.parse(text, file: file) } catch { throw bad(nil, "\(error)") }
-        let root = doc.root
-        guard root.entries != nil else { throw bad(nil, "must be a mapping of fields") }
-        func string(_ key: String) throws(Bad) -> String? {
-            guard let node = root[key] else { return nil }
-            if case .scalar(_, .null) = node { return nil }
-            guard let s = node.string else { throw bad(key, "must be text", line: doc.line(of: key)) }
-            return s
-        }
-        func required(_ key: String) throws(Bad) -> String {
-            guard let s = try string(key) else { throw bad(key, "is missing") }
-            return s
-        }
+        let record = try GDPRRecordFile(bytes, file: file)
+        let doc = record.doc
+        func string(_ key: String) throws(Bad) -> String? { try record.string(key) }
+        func required(_ key: String) throws(Bad) -> String { try record.required(key) }
         func checked<T>(_ key: String, _ body: (String) throws(WorkspaceError) -> T) throws(Bad) -> T {
             let raw = try required(key)
             do { return try body(raw) } catch {

@@ -245,9 +245,7 @@ public enum DataSubjectRequests {
     }
 
     /// A problem found reading a request file.
-    struct Bad: Error {
-        var problem: Problem
-    }
+    typealias Bad = GDPRRecordFile.Bad
 
     /// Reads and checks one request file: a file written by anyone (a pull request) is checked
     /// field by field, and any doubt is a problem naming the file and field.
@@ -267,21 +265,10 @@ public enum DataSubjectRequests {
         guard let bytes = try? ws.read(file, maxBytes: maxFileBytes) else {
             throw bad(nil, "cannot be read (or is larger than \(maxFileBytes / 1024) KiB)")
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw bad(nil, "is not UTF-8 text") }
-        let doc: YAMLDocument
-        do { doc = try YAMLDocument.parse(text, file: file) } catch { throw bad(nil, "\(error)") }
-        let root = doc.root
-        guard root.entries != nil else { throw bad(nil, "must be a mapping of fields") }
-        func string(_ key: String) throws(Bad) -> String? {
-            guard let node = root[key] else { return nil }
-            if case .scalar(_, .null) = node { return nil }
-            guard let s = node.string else { throw bad(key, "must be text", line: doc.line(of: key)) }
-            return s
-        }
-        func required(_ key: String) throws(Bad) -> String {
-            guard let s = try string(key) else { throw bad(key, "is missing") }
-            return s
-        }
+        let record = try GDPRRecordFile(bytes, file: file)
+        let doc = record.doc
+        func string(_ key: String) throws(Bad) -> String? { try record.string(key) }
+        func required(_ key: String) throws(Bad) -> String { try record.required(key) }
         let id = try required("id")
         let expected = String(file.split(separator: "/").last!.dropLast(5))
         guard isValidID(id), id == expected else {
