@@ -102,7 +102,7 @@ struct CacheBindingTests {
         for round in 0..<300 {
             let key = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
             let other = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            let name = ["dirs-v1", "summaries-v3", "history-v1", "x", String(repeating: "n", count: 40)][round % 5]
+            let name = ["dirs-v1", "summaries-v4", "history-v1", "x", String(repeating: "n", count: 40)][round % 5]
             let payload = (0..<Int.random(in: 0..<200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             let version = UInt32.random(in: 0...3, using: &rng)
             let frame = CacheFile.frame(payload, name: name, version: version, binding: key)
@@ -142,9 +142,9 @@ struct CacheBindingTests {
             #expect(!Check.isCachePath(path), "\(path)")
         }
         let found = Check.cacheTrackedFindings(
-            paths: ["companies/a/contracts/x.yaml", ".pactoria/cache/summaries-v3", ".PACTORIA/cache/dirs-v1"],
+            paths: ["companies/a/contracts/x.yaml", ".pactoria/cache/summaries-v4", ".PACTORIA/cache/dirs-v1"],
             commit: nil)
-        #expect(found.map(\.file) == [".PACTORIA/cache/dirs-v1", ".pactoria/cache/summaries-v3"])
+        #expect(found.map(\.file) == [".PACTORIA/cache/dirs-v1", ".pactoria/cache/summaries-v4"])
         #expect(found.allSatisfy { $0.rule == "cache-tracked" && $0.severity == .error })
         #expect(found.first?.message.contains("take it out of the repository") == true)
     }
@@ -160,11 +160,11 @@ struct CacheBindingTests {
         #expect(try Check.cacheTrackedFindings(try ws.repository(), tree: try headTree()).isEmpty)
 
         // A forged cache, committed with force (the folder is git-ignored), in two spellings.
-        CacheFile.write(Array("forged".utf8), to: Self.cachePath(a, "summaries-v3"), name: "summaries-v3", version: 3)
+        CacheFile.write(Array("forged".utf8), to: Self.cachePath(a, "summaries-v4"), name: "summaries-v4", version: 3)
         try FileManager.default.createDirectory(
             atPath: a + "/.pactoria/cache/history", withIntermediateDirectories: true)
         try "x".write(toFile: a + "/.pactoria/cache/history/ab", atomically: true, encoding: .utf8)
-        _ = try runGit(a, ["add", "-f", ".pactoria/cache/summaries-v3", ".pactoria/cache/history/ab"])
+        _ = try runGit(a, ["add", "-f", ".pactoria/cache/summaries-v4", ".pactoria/cache/history/ab"])
         try FileManager.default.createDirectory(atPath: a + "/.PACTORIA/Cache", withIntermediateDirectories: true)
         try "y".write(toFile: a + "/.PACTORIA/Cache/dirs-v1", atomically: true, encoding: .utf8)
         _ = try runGit(a, ["add", "-f", ".PACTORIA/Cache/dirs-v1"])
@@ -172,7 +172,7 @@ struct CacheBindingTests {
         let found = try Check.cacheTrackedFindings(try ws.repository(), tree: try headTree())
         #expect(
             found.map(\.file) == [
-                ".PACTORIA/Cache/dirs-v1", ".pactoria/cache/history/ab", ".pactoria/cache/summaries-v3",
+                ".PACTORIA/Cache/dirs-v1", ".pactoria/cache/history/ab", ".pactoria/cache/summaries-v4",
             ], "\(found)")
         #expect(found.allSatisfy { $0.rule == Check.Rule.cacheTracked && $0.commit == nil })
 

@@ -14,7 +14,7 @@ import Testing
 @Suite("Integrity: cache files", .serialized)
 struct CacheTests {
     static let manager = "manager@brickline.co.uk"
-    static let caches = ["dirs-v1", "files-v1", "summaries-v3", "counts-v2", "index-tree"]
+    static let caches = ["dirs-v1", "files-v1", "summaries-v4", "counts-v2", "index-tree"]
 
     /// A server workspace with twelve companies (so a cold scan uses the per-file cache), a
     /// contract in each, one uncommitted edit and one untracked draft; every file older than

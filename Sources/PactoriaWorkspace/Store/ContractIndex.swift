@@ -20,8 +20,11 @@ public struct ContractSummary: Sendable, Equatable {
     public var supplierCompany: String?
     public var plainEnglishInput: String?
     public var updatedAt: String?
+    /// Lifecycle times, the compliance and generation records and the renewal terms.
+    public var facts: ContractFacts
 
-    init(ref: ContractRef, contract c: Contract) {
+    init(ref: ContractRef, contract c: Contract, facts: ContractFacts = ContractFacts()) {
+        self.facts = facts
         self.ref = ref
         id = c.id
         title = c.title
@@ -57,7 +60,7 @@ public struct ContractSummary: Sendable, Equatable {
             do { doc = try YAMLDocument.parse(text, file: ref.yamlPath) } catch { throw .yaml(error) }
         }
         return (
-            ContractSummary(ref: ref, contract: contract),
+            ContractSummary(ref: ref, contract: contract, facts: ContractFacts(doc.root)),
             missing.map { $0.problem(file: ref.yamlPath, document: doc) }
         )
     }
@@ -94,7 +97,7 @@ public struct ContractSummary: Sendable, Equatable {
 
     // MARK: cache encoding
 
-    static let fieldCount = 17
+    static let fieldCount = 17 + ContractFacts.fieldCount
 
     var fields: [String] {
         [
@@ -102,14 +105,15 @@ public struct ContractSummary: Sendable, Equatable {
             endDate ?? "\u{0}", String(version), clientName ?? "\u{0}", clientCompany ?? "\u{0}",
             supplierName ?? "\u{0}", supplierCompany ?? "\u{0}", plainEnglishInput ?? "\u{0}", updatedAt ?? "\u{0}",
             ref.company, ref.stem,
-        ]
+        ] + facts.fields
     }
 
     init?(fields slice: ArraySlice<String>) {
         guard slice.count == Self.fieldCount else { return nil }
         let o = slice.startIndex
         let f = { (i: Int) in slice[o + i] }
-        guard let v = Int(f(8)) else { return nil }
+        guard let v = Int(f(8)), let facts = ContractFacts(fields: slice.dropFirst(17)) else { return nil }
+        self.facts = facts
         func opt(_ s: String) -> String? { s == "\u{0}" ? nil : s }
         ref = ContractRef(company: f(15), stem: f(16))
         id = f(0)
@@ -148,8 +152,8 @@ public struct ContractIndex: Sendable {
     /// The searchable text of `summaries`, laid out for scanning (built by long-running processes).
     var searchText: SearchText?
 
-    static let cacheName = "summaries-v3"
-    static let formatVersion: UInt32 = 3
+    static let cacheName = "summaries-v4"
+    static let formatVersion: UInt32 = 4
 
     struct Entry {
         var stamp: FileSystem.Stamp
