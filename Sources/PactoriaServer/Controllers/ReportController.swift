@@ -5,7 +5,7 @@ import PactoriaCore
 import PactoriaWorkspace
 
 /// `GET /report` (`?as_of=YYYY-MM-DD`, `?company=` for operators): the HTML report of the
-/// caller's company, the page `report --html` writes. Signed in as `/api/v1` is (a bearer token:
+/// caller's company, the page the CLI writes. Signed in as `/api/v1` is (a bearer token:
 /// the server sets no cookie, so a browser needs a tool or extension that sends the header), with
 /// the same rate limits. Another company's report is a 404 and a critical security event. Its
 /// Content-Security-Policy header (the page's own, and framed by nobody) is set by

@@ -1,7 +1,8 @@
 import PactoriaCore
 
-/// The HTML report (`report --html`, `GET /report`): one self-contained page, inline CSS and SVG
-/// only, no script and no external URL, a strict Content-Security-Policy, laid out for A4.
+/// The HTML report (written to a file by the CLI, served at `GET /report`): one self-contained
+/// page, inline CSS and SVG only, no script and no external URL, a strict
+/// Content-Security-Policy, laid out for A4.
 /// Business figures, value by status, contracts created and activated per month, compliance by
 /// area, the risk histogram, the next twelve months' dates, and the queue.
 public struct ContractReport: Sendable {
