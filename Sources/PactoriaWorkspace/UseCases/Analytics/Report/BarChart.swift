@@ -42,7 +42,10 @@ public struct BarChart: Sendable {
             return
         }
         typealias C = ChartCanvas
-        let (step, top) = C.niceScale(max: peak)
+        // Counts step by whole numbers (no "1.50 contracts").
+        let whole = series.allSatisfy { $0.values.allSatisfy { $0 == $0.rounded() } }
+        var (step, top) = C.niceScale(max: peak)
+        if whole && step < 1 { (step, top) = (1, peak.rounded(.up)) }
         C.open(&w, name: name, label: label, height: Self.height)
         C.valueAxis(
             &w, step: step, top: top, left: Self.left, right: Self.right, plotTop: Self.plotTop,

@@ -55,12 +55,16 @@ public struct ContractReport: Sendable {
         }
     }
 
-    static func table(_ w: inout HTMLWriter, columns: [String], rows: [[String]], numeric: Set<Int> = []) {
+    /// A table; `numeric` columns are right-aligned, they and `keys` columns never wrap.
+    static func table(
+        _ w: inout HTMLWriter, columns: [String], rows: [[String]], numeric: Set<Int> = [], keys: Set<Int> = []
+    ) {
+        func cls(_ i: Int) -> String? { numeric.contains(i) ? "num" : keys.contains(i) ? "key" : nil }
         w.element("table") { w in
             w.element("thead") { w in
                 w.element("tr") { w in
                     for (i, c) in columns.enumerated() {
-                        w.element("th", [("scope", "col"), ("class", numeric.contains(i) ? "num" : nil)], text: c)
+                        w.element("th", [("scope", "col"), ("class", cls(i))], text: c)
                     }
                 }
             }
@@ -69,7 +73,7 @@ public struct ContractReport: Sendable {
                     w.element("tr") { w in
                         for (i, cell) in row.enumerated() {
                             w.element(
-                                "td", [("class", numeric.contains(i) ? "num" : nil)],
+                                "td", [("class", cls(i))],
                                 text: HTMLWriter.label(cell, limit: 160))
                         }
                     }
@@ -174,7 +178,7 @@ public struct ContractReport: Sendable {
             }
             table(
                 &w, columns: ["Month", "Created", "Activated"],
-                rows: data.monthly.map { [$0.month, "\($0.created)", "\($0.activated)"] }, numeric: [1, 2])
+                rows: data.monthly.map { [$0.month, "\($0.created)", "\($0.activated)"] }, numeric: [1, 2], keys: [0])
         }
     }
 
@@ -227,7 +231,7 @@ public struct ContractReport: Sendable {
             } else {
                 table(
                     &w, columns: ["Date", "Kind", "Contract", "Path"],
-                    rows: data.timeline.map { ["\($0.date)", $0.kind, $0.title, $0.ref] })
+                    rows: data.timeline.map { ["\($0.date)", $0.kind, $0.title, $0.ref] }, keys: [0, 1])
             }
         }
     }
@@ -262,6 +266,7 @@ public struct ContractReport: Sendable {
         overflow-wrap: anywhere; white-space: pre-wrap; }
         th { background: #f3f4f6; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        td.num, th.num, td.key, th.key { white-space: nowrap; overflow-wrap: normal; }
         tr, figure, svg { break-inside: avoid; page-break-inside: avoid; }
         thead { display: table-header-group; }
         @page { size: A4; margin: 15mm 12mm; }

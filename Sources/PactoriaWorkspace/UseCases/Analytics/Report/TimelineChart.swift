@@ -23,7 +23,7 @@ public struct TimelineChart: Sendable {
     /// Lanes in this order; any other kind gets a lane after them.
     public static let kinds = ["end", "notice", "renewal"]
     static let left = 90.0
-    static let right = ChartCanvas.width - 14
+    static let right = ChartCanvas.width - 30
     static let laneHeight = 34.0
     static let top = 30.0
 
