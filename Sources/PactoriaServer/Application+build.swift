@@ -10,7 +10,7 @@ public import PactoriaWorkspace
 /// the CORS allow-list and Hummingbird's CORS, then errors as JSON. `/health`, `/ready` and
 /// `/openapi.json` are open; under `/api/v1` every request counts against its address, login and
 /// register are open (login with its own limit), and every other route is in the signed-in group
-/// (`AuthMiddleware`, then the caller's rate limit).
+/// (`AuthMiddleware`, then the caller's rate limit). `/report` has the same three stages.
 func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     let router = Router(context: PactoriaRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
@@ -33,6 +33,7 @@ func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     AnalyticsController(state: state).addRoutes(to: standard)
     GDPRController(state: state).addRoutes(to: standard)
     ConsentController(state: state).addRoutes(to: standard)
+    ReportController(state: state).addRoutes(to: router)
     return router
 }
 

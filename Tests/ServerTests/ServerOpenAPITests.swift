@@ -24,6 +24,7 @@ struct ServerOpenAPITests {
         "post /api/v1/security/gdpr/data-request", "get /api/v1/security/gdpr/data-request",
         "post /api/v1/security/gdpr/consent", "post /api/v1/security/gdpr/consent/withdraw",
         "get /api/v1/security/gdpr/consent", "get /api/v1/security/gdpr/consent/check",
+        "get /report",
     ]
 
     static func concrete(_ path: String, id: String) -> String {
