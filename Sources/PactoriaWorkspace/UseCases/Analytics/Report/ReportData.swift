@@ -49,7 +49,28 @@ public struct ReportData: Sendable {
         let snap = try AnalyticsSnapshot.load(ws, company: company, asOf: asOf, live: live, today: .today())
         let content =
             snap.commit.map { ws.contentFacts(of: snap.contracts, at: $0) } ?? ws.contentFacts(of: snap.contracts)
-        return ReportData(snapshot: snap, content: content, generatedAt: .now())
+        var data = ReportData(snapshot: snap, content: content, generatedAt: .now())
+        data.monthly = try monthlyFromHistory(ws, company: company, asOf: asOf, today: snap.today)
+        return data
+    }
+
+    /// Contracts created and activated per month over the twelve months up to `today`, from the
+    /// history (`TimeSeries`: the audit trail's events), as `analytics series` counts them.
+    static func monthlyFromHistory(_ ws: Workspace, company: String?, asOf: CalendarDate?, today: CalendarDate)
+        throws(WorkspaceError) -> [(month: String, created: Int, activated: Int)]
+    {
+        let keys = months(endingAt: today)
+        var created: [String: Int] = [:]
+        var activated: [String: Int] = [:]
+        for (metric, into) in [(TimeSeries.Metric.contractsCreated, 0), (.contractsActivated, 1)] {
+            let series = try TimeSeries.compute(
+                ws, metric: metric, period: .monthly, days: 365, company: company, asOf: asOf, today: today)
+            for p in series.points {
+                let m = String(p.start.description.prefix(7))
+                if into == 0 { created[m, default: 0] += p.count } else { activated[m, default: 0] += p.count }
+            }
+        }
+        return keys.map { ($0, created[$0] ?? 0, activated[$0] ?? 0) }
     }
 
     /// The report of a snapshot.
@@ -93,10 +114,9 @@ public struct ReportData: Sendable {
         }
     }
 
-    /// MONTHLY SERIES (swap point): contracts created and activated per month over the twelve
-    /// months up to the snapshot's date, counted from each summary's `created_at` and
-    /// `lifecycle.activated.at`. To be replaced by `TimeSeries.compute(…, period: .monthly,
-    /// days: 365, …)` (contracts_created / contracts_activated from the history) when it lands.
+    /// Contracts created and activated per month over the twelve months up to the snapshot's
+    /// date, counted from each summary's `created_at` and `lifecycle.activated.at`: for a snapshot
+    /// without its history (`load` reads the history instead, through `TimeSeries`).
     static func monthlyCounts(_ snap: AnalyticsSnapshot) -> [(month: String, created: Int, activated: Int)] {
         let keys = months(endingAt: snap.today)
         var created = [String: Int]()
