@@ -18,7 +18,7 @@ struct ServerOpenAPITests {
         "post /api/v1/contracts/{id}/generate", "post /api/v1/contracts/{id}/analyze",
         "post /api/v1/contracts/{id}/transitions",
         "post /api/v1/ai/recommend-template", "post /api/v1/ai/analyze-contract", "get /api/v1/ai/health",
-        "get /api/v1/audit", "get /api/v1/security/events",
+        "get /api/v1/audit", "get /api/v1/security/events", "get /api/v1/analytics/performance", "get /metrics",
         "post /api/v1/security/gdpr/data-request", "get /api/v1/security/gdpr/data-request",
         "post /api/v1/security/gdpr/consent", "post /api/v1/security/gdpr/consent/withdraw",
         "get /api/v1/security/gdpr/consent", "get /api/v1/security/gdpr/consent/check",
