@@ -203,6 +203,17 @@ struct MetricsAccessTests {
         #expect(all.json["company"] is NSNull)
         #expect(all.json["total_contracts"] as? Int == 3)
 
+        // As of today: the tree of the last commit, the same contracts.
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        let today = formatter.string(from: Date())
+        let asOf = try await s.call(
+            "GET", "/api/v1/analytics/performance?as_of=\(today)", token: try s.token("admin@example.co.uk"))
+        #expect(asOf.status == 200, "\(asOf.text)")
+        #expect(asOf.json["as_of"] as? String == today)
+        #expect(asOf.json["commit"] as? String != nil)
+        #expect(asOf.json["total_contracts"] as? Int == 2)
+
         let bad = try await s.call(
             "GET", "/api/v1/analytics/performance?as_of=yesterday", token: try s.token("admin@example.co.uk"))
         #expect(bad.status == 422)
