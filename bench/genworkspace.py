@@ -2,7 +2,7 @@
 """Generate a synthetic Pactoria workspace (see docs/FORMAT.md) for benchmarking.
 
     genworkspace.py DIR [--companies 100] [--per-company 100] [--md-bytes 10000]
-                        [--commits 3] [--history 0] [--seed 1]
+                        [--commits 3] [--history 0] [--history-days 0] [--seed 1]
 
 Creates DIR (which must not exist or be empty) with .pactoria/config.yaml, .gitignore and
 COMPANIES companies, each with PER_COMPANY contracts (<stem>.yaml in the canonical form of
@@ -607,6 +607,7 @@ class History:
             slug = os.path.basename(os.path.dirname(kdir))
             self.add_item({"slug": slug, "stem": stem, "c": c, "md": None})
         self.t = start
+        self.span_days = 0                   # --history-days: spread the commits over this many days
         self.pending_writes = {}             # path -> bytes or None (delete), for this commit
         self.trailers = 0
         self.renamed = []
@@ -871,8 +872,12 @@ class History:
             out.write(b)
             out.write(b"\n")
 
+        step = (5, 55)
+        if self.span_days:
+            mean = self.span_days * 1440 // max(1, n)
+            step = (max(5, mean // 2), max(6, mean * 3 // 2))
         for k in range(n):
-            self.t += dt.timedelta(minutes=self.rng.randint(5, 55), seconds=self.rng.randint(0, 59))
+            self.t += dt.timedelta(minutes=self.rng.randint(*step), seconds=self.rng.randint(0, 59))
             self.pending_writes = {}
             author, subject, events = self.next_commit()
             self.trailers += len(events)
@@ -909,6 +914,8 @@ def main(argv=None) -> int:
     ap.add_argument("--per-company", type=int, default=100)
     ap.add_argument("--md-bytes", type=int, default=10000)
     ap.add_argument("--commits", type=int, default=3)
+    ap.add_argument("--history-days", type=int, default=0,
+                    help="with --history: spread its commits over this many days before 2026-11-02")
     ap.add_argument("--history", type=int, default=0,
                     help="then N commits of lifecycle events (see above)")
     ap.add_argument("--seed", type=int, default=1)
@@ -970,6 +977,9 @@ def main(argv=None) -> int:
     # With --history, every date is fixed: history starts on HISTORY_START, after every
     # generated contract was created; the import and edit commits come just before it.
     history_start = dt.datetime(2026, 11, 2, 8, 0, 0)
+    if a.history and a.history_days:
+        # Spread over the days before it instead (a year of history for the analytics benchmark).
+        history_start -= dt.timedelta(days=a.history_days)
 
     def dated(when: dt.datetime) -> dict:
         if not a.history:
@@ -1012,6 +1022,7 @@ def main(argv=None) -> int:
         parent = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, check=True,
                                 capture_output=True, text=True).stdout.strip()
         history = History(gen, root, contracts, companies, history_start)
+        history.span_days = a.history_days
         history.run(a.history, parent, env)
         git(root, "reset", "-q", "--hard", "HEAD")
         with open(os.path.join(root, ".git", "pactoria-bench.json"), "w", encoding="utf-8") as f:

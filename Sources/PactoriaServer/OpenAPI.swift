@@ -51,7 +51,8 @@ public enum OpenAPIDocument {
         .init(
             method: "get", path: "/api/v1/contracts",
             summary: "List the caller's company's contracts, filtered and paged", secured: true, success: 200,
-            errors: common + [403, 422], body: nil, query: ["page", "size", "contract_type", "status", "search"],
+            errors: common + [403, 422], body: nil,
+            query: ["page", "size", "contract_type", "status", "search", "as_of"],
             response: "ContractList"),
         .init(
             method: "post", path: "/api/v1/contracts", summary: "Create a draft contract (one commit)", secured: true,
@@ -116,6 +117,20 @@ public enum OpenAPIDocument {
             success: 200, errors: common + [422], body: nil,
             query: ["contract", "event", "actor", "since", "until", "page", "size"]),
         .init(
+            method: "get", path: "/api/v1/analytics/business",
+            summary: "Counts by status, value per currency, compliance, risk, growth and value expiring", secured: true,
+            success: 200, errors: common + [403, 404, 422], body: nil, query: ["company", "as_of"]),
+        .init(
+            method: "get", path: "/api/v1/analytics/compliance",
+            summary: "Average scores per area, risk distribution, trend, stale and missing analyses", secured: true,
+            success: 200, errors: common + [403, 404, 422], body: nil, query: ["company", "as_of"]),
+        .init(
+            method: "get", path: "/api/v1/analytics/time-series/{metric}",
+            summary:
+                "contracts_created, contracts_activated, contract_value or compliance_scores per day, week or month, from the history",
+            secured: true, success: 200, errors: common + [403, 404, 422], body: nil,
+            query: ["period", "days", "company", "as_of"]),
+        .init(
             method: "get", path: "/api/v1/security/events", summary: "Security events (admins only)", secured: true,
             success: 200, errors: common + [403], body: nil, query: ["page", "size"]),
         .init(
@@ -179,8 +194,10 @@ public enum OpenAPIDocument {
                 "operationId": "\(op.method)_\(op.path)",
             ]
             var params: [JSONValue] = []
-            if op.path.contains("{id}") {
-                params.append(["name": "id", "in": "path", "required": true, "schema": ["type": "string"]])
+            // Every `{name}` in the path is a required path parameter.
+            for segment in op.path.split(separator: "/") where segment.hasPrefix("{") && segment.hasSuffix("}") {
+                let name = String(segment.dropFirst().dropLast())
+                params.append(["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]])
             }
             for q in op.query {
                 params.append(["name": .string(q), "in": "query", "required": false, "schema": ["type": "string"]])

@@ -20,6 +20,8 @@ struct List: ParsableCommand {
               pactoria list --status active --company brickline-digital
               pactoria list --search "harbour foods" --json
               pactoria list --page 2 --size 50
+              pactoria list --all --csv > contracts.csv
+              pactoria list --as-of 2026-06-30 --status active
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -29,18 +31,37 @@ struct List: ParsableCommand {
     @Option(help: "Case-insensitive text to find.") var search: String?
     @Option(help: "Page number.") var page = 1
     @Option(help: "Page size (1–100).") var size = 20
+    @Flag(help: "Every match, without pages.") var all = false
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp("List from the last commit made on or before DATE (YYYY-MM-DD).", valueName: "DATE"))
+    var asOf: String?
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Print CSV (RFC 4180, a header row).") var csv = false
+
+    func validate() throws {
+        if json && csv { throw ValidationError("--json and --csv cannot be used together") }
+    }
 
     func run() throws {
         var failed = false
         try guarded(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
+            let date = try asOf.map { (s) throws(WorkspaceError) in try AnalyticsSnapshot.parseDate(s, field: "--as-of")
+            }
             let r = try ListContracts.run(
-                ws, .init(company: company, status: status, type: type, search: search, page: page, size: size))
+                ws,
+                .init(
+                    company: company, status: status, type: type, search: search, page: page, size: size, all: all,
+                    asOf: date))
             failed = !r.unreadable.isEmpty
             for u in r.unreadable { Terminal.err("error: \(ListContracts.problem(u))") }
             if json {
                 JSON.print(ContractListJSON(r))
+                return
+            }
+            if csv {
+                FileHandle.standardOutput.write(Data(ListContracts.table(r.contracts).csv.utf8))
                 return
             }
             if r.contracts.isEmpty {

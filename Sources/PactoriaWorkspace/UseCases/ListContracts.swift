@@ -1,4 +1,4 @@
-import PactoriaCore
+public import PactoriaCore
 
 /// Listing: filter, search and page the workspace's contracts.
 public enum ListContracts {
@@ -9,11 +9,17 @@ public enum ListContracts {
         public var search: String?
         public var page: Int
         public var size: Int
+        /// Every match on one page, whatever `size` says.
+        public var all: Bool
+        /// Answer from the tree of the last commit made on or before this date.
+        public var asOf: CalendarDate?
 
         public init(
             company: String? = nil, status: String? = nil, type: String? = nil, search: String? = nil, page: Int = 1,
-            size: Int = 20
+            size: Int = 20, all: Bool = false, asOf: CalendarDate? = nil
         ) {
+            self.all = all
+            self.asOf = asOf
             self.company = company
             self.status = status
             self.type = type
@@ -50,11 +56,15 @@ public enum ListContracts {
                 field: "contract_type",
                 message: "unknown contract type '\(t)' (expected one of: \(ContractType.allNames))")
         }
-        if let c = q.company, !ws.companySlugs().contains(c) {
+        if let c = q.company, q.asOf == nil, !ws.companySlugs().contains(c) {
             throw .notFound("no company '\(c)'")
         }
         let index =
-            if let live { q.company.map { live.index(ws, company: $0) } ?? live.index(ws) } else {
+            if let asOf = q.asOf {
+                ContractIndex(
+                    summaries: try AnalyticsSnapshot.load(ws, company: q.company, asOf: asOf).contracts, unreadable: [],
+                    orphans: [])
+            } else if let live { q.company.map { live.index(ws, company: $0) } ?? live.index(ws) } else {
                 ContractIndex.load(ws, company: q.company)
             }
         // Match by position and copy only the page: copying every match would retain each of its
@@ -85,6 +95,11 @@ public enum ListContracts {
             }
         }
         let total = matching.count
+        var q = q
+        if q.all {
+            q.page = 1
+            q.size = max(1, total)
+        }
         let pages = max(1, (total + q.size - 1) / q.size)
         // A page past the end is empty; `page × size` must not overflow on the way (page can be Int.max).
         let (offset, overflow) = (q.page - 1).multipliedReportingOverflow(by: q.size)
@@ -94,6 +109,23 @@ public enum ListContracts {
             contracts: matching[start..<end].map { index.summaries[$0] }, total: total, page: q.page, size: q.size,
             pages: pages,
             unreadable: index.unreadable)
+    }
+
+    /// Every listed field, one row per contract: what a spreadsheet gets.
+    public static func table(_ contracts: [ContractSummary]) -> AnalyticsTable {
+        AnalyticsTable(
+            columns: [
+                "id", "company", "stem", "title", "contract_type", "status", "amount", "currency", "start_date",
+                "end_date", "version", "client", "supplier", "updated_at",
+            ],
+            rows: contracts.map { s in
+                [
+                    s.id, s.ref.company, s.ref.stem, s.title, s.contractType, s.status, s.amount ?? "",
+                    s.currency ?? "",
+                    s.startDate ?? "", s.endDate ?? "", "\(s.version)", s.clientCompany ?? s.clientName ?? "",
+                    s.supplierCompany ?? s.supplierName ?? "", s.updatedAt ?? "",
+                ]
+            })
     }
 
     /// One line naming the file and what is wrong with it.
