@@ -10,7 +10,7 @@ public import PactoriaWorkspace
 /// the CORS allow-list and Hummingbird's CORS, then errors as JSON. `/health`, `/ready` and
 /// `/openapi.json` are open; under `/api/v1` every request counts against its address, login and
 /// register are open (login with its own limit), and every other route is in the signed-in group
-/// (`AuthMiddleware`, then the caller's rate limit). `/metrics` is signed in the same way.
+/// (`AuthMiddleware`, then the caller's rate limit). `/report` and `/metrics` have the same three stages.
 func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     let router = Router(context: PactoriaRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: state.requests))
@@ -40,6 +40,7 @@ func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
         .add(middleware: AuthMiddleware(state: state))
         .add(middleware: RateLimitMiddleware(state: state, stage: .user(.default)))
     PerformanceController(state: state).addMetricsRoute(to: metrics)
+    ReportController(state: state).addRoutes(to: router)
     return router
 }
 

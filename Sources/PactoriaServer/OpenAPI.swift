@@ -18,6 +18,8 @@ public enum OpenAPIDocument {
         public var query: [String]
         /// The schema (in `components.schemas`) of the success body, if it has one of the shared shapes.
         public var response: String? = nil
+        /// A success body that is not JSON (`text/html` for the report).
+        public var mediaType: String? = nil
     }
 
     static let common = [401, 429, 500]
@@ -141,7 +143,7 @@ public enum OpenAPIDocument {
         .init(
             method: "get", path: "/metrics",
             summary: "Prometheus text format 0.0.4: requests and latency per route, contracts by status (admins only)",
-            secured: true, success: 200, errors: common + [403], body: nil, query: []),
+            secured: true, success: 200, errors: common + [403], body: nil, query: [], mediaType: "text/plain"),
         .init(
             method: "post", path: "/api/v1/security/gdpr/data-request",
             summary: "Record a data-subject request (admins only, own company; one commit)", secured: true,
@@ -178,6 +180,12 @@ public enum OpenAPIDocument {
             method: "get", path: "/api/v1/security/gdpr/consent/check",
             summary: "Whether a subject's consent for a purpose is valid (its latest record gives it)",
             secured: true, success: 200, errors: common + [403, 404, 422], body: nil, query: ["purpose", "subject"]),
+        .init(
+            method: "get", path: "/report",
+            summary:
+                "The HTML report of the caller's company (self-contained, no script; bearer token as for /api/v1; operators may pass company)",
+            secured: true, success: 200, errors: common + [404, 422], body: nil, query: ["as_of", "company"],
+            mediaType: "text/html"),
     ]
 
     public static var document: JSONValue {
@@ -187,6 +195,7 @@ public enum OpenAPIDocument {
             if let schema = op.response {
                 success["content"] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(schema)"]]]
             }
+            if let media = op.mediaType { success["content"] = [media: ["schema": ["type": "string"]]] }
             var responses: [String: JSONValue] = ["\(op.success)": .object(success)]
             for e in op.errors { responses["\(e)"] = ["$ref": "#/components/responses/Error"] }
             var o: [String: JSONValue] = [

@@ -55,6 +55,17 @@ struct ServerAnalyticsTests {
         let cliJSON = try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [String: Any]
         #expect(NSDictionary(dictionary: cliJSON ?? [:]).isEqual(to: mine.json))
 
+        // The figures are reused while nothing changed, and never after a change.
+        let again = try await s.call("GET", "/api/v1/analytics/business", token: t.brickline)
+        #expect(NSDictionary(dictionary: again.json).isEqual(to: mine.json))
+        try await s.createContract(
+            t.brickline, title: "Brickline 3", extra: ["contract_value": ["amount": "1.00", "currency": "USD"]])
+        let after = try await s.call("GET", "/api/v1/analytics/business", token: t.brickline)
+        #expect(after.json["total_contracts"] as? Int == 4)
+        #expect((after.json["value_by_currency"] as? [[String: Any]])?.count == 2)
+        let allAfter = try await s.call("GET", "/api/v1/analytics/business", token: t.op)
+        #expect(allAfter.json["total_contracts"] as? Int == 5)
+
         let none = try await s.call("GET", "/api/v1/analytics/business")
         #expect(none.status == 401)
     }

@@ -18,13 +18,18 @@ struct ServerOpenAPITests {
         "post /api/v1/contracts/{id}/generate", "post /api/v1/contracts/{id}/analyze",
         "post /api/v1/contracts/{id}/transitions",
         "post /api/v1/ai/recommend-template", "post /api/v1/ai/analyze-contract", "get /api/v1/ai/health",
-        "get /api/v1/audit", "get /api/v1/security/events", "get /api/v1/analytics/performance", "get /metrics",
+        "get /api/v1/audit", "get /api/v1/security/events",
+        "get /api/v1/analytics/business", "get /api/v1/analytics/compliance",
+        "get /api/v1/analytics/time-series/{metric}", "get /api/v1/analytics/performance", "get /metrics",
         "post /api/v1/security/gdpr/data-request", "get /api/v1/security/gdpr/data-request",
         "post /api/v1/security/gdpr/consent", "post /api/v1/security/gdpr/consent/withdraw",
         "get /api/v1/security/gdpr/consent", "get /api/v1/security/gdpr/consent/check",
+        "get /report",
     ]
 
-    static func concrete(_ path: String, id: String) -> String { path.replacingOccurrences(of: "{id}", with: id) }
+    static func concrete(_ path: String, id: String) -> String {
+        path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{metric}", with: "contracts_created")
+    }
 
     @Test func everyDocumentedOperationAnswers() async throws {
         let s = try await LiveServer()

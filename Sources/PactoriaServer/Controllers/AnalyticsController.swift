@@ -14,9 +14,11 @@ struct AnalyticsController {
     func addRoutes(to group: RouterGroup<PactoriaRequestContext>) {
         group.get("/analytics/business") { request, context in
             let (company, asOf) = try scope(request, context)
-            let live = state.contracts
+            let (live, memo) = (state.contracts, state.businessMetrics)
             let json = try await state.read { ws in
-                BusinessMetrics(try AnalyticsSnapshot.load(ws, company: company, asOf: asOf, live: live)).json
+                // Now: from the live index, reused while it is unchanged; as of a date: that tree.
+                if asOf == nil { return try memo.json(ws, company: company, live: live) }
+                return BusinessMetrics(try AnalyticsSnapshot.load(ws, company: company, asOf: asOf, live: live)).json
             }
             return try JSONBody.response(json)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PactoriaWorkspace
 
 /// Outermost: the security headers on every response (a `Content-Security-Policy` that lets a
 /// JSON response load nothing and be framed by nobody), Hummingbird's request id as
@@ -34,12 +35,13 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
         return response
     }
 
-    /// JSON and everything else: load nothing, be framed by nobody. HTML (none is served today) may
-    /// show its own images and styles but run no script.
+    /// JSON and everything else: load nothing, be framed by nobody. HTML (the report, `/report`)
+    /// gets the report's own policy (its inline styles, `data:` images, no script) and is framed
+    /// by nobody.
     static func contentSecurityPolicy(_ contentType: String?) -> String {
         if contentType?.lowercased().hasPrefix("text/html") == true {
-            return
-                "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+            return ContractReport.contentSecurityPolicy
+                + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
         }
         return "default-src 'none'; frame-ancestors 'none'"
     }

@@ -21,6 +21,8 @@ final class ServerState: Sendable {
     let locator: ContractLocator
     /// Contract summaries in memory, kept current through inotify (for lists).
     let contracts = LiveContractIndex()
+    /// The business figures of the live index, per company, reused while it is unchanged.
+    let businessMetrics = BusinessMetricsMemo()
     let files: FreshFiles
     /// Rendered contract JSON by path, valid while the file stamp it was rendered from holds.
     let rendered = RenderCache()

@@ -144,7 +144,7 @@ extension Workspace {
     }
 
     /// The content facts of `contracts` as they were in `commit`'s tree (sealed content is read
-    /// as `show --at` reads it).
+    /// as showing a contract at a revision reads it).
     public func contentFacts(of contracts: [ContractSummary], at commit: CommitInfo) -> [ContractRef: ContentFacts] {
         guard let repo = try? repository() else { return [:] }
         var out: [ContractRef: ContentFacts] = [:]

@@ -3,7 +3,7 @@ public import PactoriaCore
 public import PactoriaGit
 
 /// The contracts analytics look at: the working tree now (through the summaries cache, or a
-/// server's live index), or the tree of the last commit at or before a date (`--as-of`), for one
+/// server's live index), or the tree of the last commit at or before a date, for one
 /// company or every company. Business figures, compliance figures, the queue, the calendar and
 /// the report are all computed from one of these, so the CLI and the API give the same numbers.
 public struct AnalyticsSnapshot: Sendable {
@@ -12,10 +12,10 @@ public struct AnalyticsSnapshot: Sendable {
     public var unreadable: Int
     /// The company the figures are for; nil for the whole workspace.
     public var company: String?
-    /// The date the figures are "as of": `--as-of`, else today. Windows (expiring in 30 days,
+    /// The date the figures are "as of": the date asked for, else today. Windows (expiring in 30 days,
     /// growth) are counted from it.
     public var today: CalendarDate
-    /// With `--as-of`: the date asked for and the commit whose tree answered.
+    /// With a date: the date asked for and the commit whose tree answered.
     public var asOf: CalendarDate?
     public var commit: CommitInfo?
 
@@ -113,7 +113,7 @@ public struct AnalyticsSnapshot: Sendable {
         throw .invalidInput(field: "as_of", message: "\(date) is before the first commit\(since)")
     }
 
-    /// A date for `--as-of` / `as_of=`: `YYYY-MM-DD`.
+    /// A date to answer as of (`as_of=`): `YYYY-MM-DD`.
     public static func parseDate(_ text: String, field: String = "as_of") throws(WorkspaceError) -> CalendarDate {
         guard text.utf8.count == 10, let d = CalendarDate(text) else {
             throw .invalidInput(field: field, message: "must be a date as YYYY-MM-DD, got '\(text.prefix(40))'")
