@@ -17,6 +17,8 @@ public enum Permission: String, CaseIterable, Sendable {
     case submit, requestChanges = "request_changes", finalize, activate, complete, terminate, expire
     case manageUsers = "manage_users"
     case viewSecurityEvents = "view_security_events"
+    /// The server's performance figures and its Prometheus metrics (admins).
+    case viewServerMetrics = "view_server_metrics"
 
     public init(_ action: LifecycleAction) {
         switch action {

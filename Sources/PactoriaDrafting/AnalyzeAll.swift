@@ -11,6 +11,8 @@ extension Drafting {
         public struct Row: Sendable {
             public var ref: ContractRef
             public var result: AnalysisResult
+            /// How long the analyser ran on this contract, in milliseconds.
+            public var processingMs: Int
             /// Why it was not recorded (read-only, active, changed meanwhile); nil when recorded.
             public var notRecorded: String?
         }
@@ -69,28 +71,30 @@ extension Drafting {
         progress(unchanged, total)
 
         // Analyse: in parallel chunks for the local analyser, one by one for the AI provider.
-        let results = try Trace.measure("analyze.batch") { () throws(WorkspaceError) -> [AnalysisResult] in
+        let results = try Trace.measure("analyze.batch") { () throws(WorkspaceError) -> [(AnalysisResult, Int)] in
             if provider == .ai {
-                var results: [AnalysisResult] = []
+                var results: [(AnalysisResult, Int)] = []
                 for (i, job) in jobs.enumerated() {
                     results.append(
-                        try runAnalyzer(
-                            ws, markdown: job.markdown, contract: job.contract, provider: provider,
-                            environment: environment))
+                        try timed { () throws(WorkspaceError) -> AnalysisResult in
+                            try runAnalyzer(
+                                ws, markdown: job.markdown, contract: job.contract, provider: provider,
+                                environment: environment)
+                        })
                     progress(unchanged + i + 1, total)
                 }
                 return results
             }
             let analyzer = LocalContractAnalyzer()
             let chunk = 64
-            let shared = Mutex([AnalysisResult?](repeating: nil, count: jobs.count))
+            let shared = Mutex([(AnalysisResult, Int)?](repeating: nil, count: jobs.count))
             var start = 0
             while start < jobs.count {
                 let end = min(jobs.count, start + chunk)
                 let slice = Array(jobs[start..<end])
                 let base = start
                 DispatchQueue.concurrentPerform(iterations: slice.count) { i in
-                    let r = analyzer.analyze(markdown: slice[i].markdown, contract: slice[i].contract)
+                    let r = timed { analyzer.analyze(markdown: slice[i].markdown, contract: slice[i].contract) }
                     shared.withLock { $0[base + i] = r }
                 }
                 start = end
@@ -103,10 +107,10 @@ extension Drafting {
         // Record: one commit under the workspace's write lock, from a fresh read of each file.
         var rows: [AnalyzeAllOutcome.Row] = []
         var toRecord: [(row: Int, job: Job)] = []
-        for (job, result) in zip(jobs, results) {
+        for (job, (result, ms)) in zip(jobs, results) {
             let why = analysisNotRecordable(job.contract)
             if why == nil { toRecord.append((rows.count, job)) }
-            rows.append(.init(ref: job.ref, result: result, notRecorded: why))
+            rows.append(.init(ref: job.ref, result: result, processingMs: ms, notRecorded: why))
         }
         guard !toRecord.isEmpty else { return AnalyzeAllOutcome(rows: rows, unchanged: unchanged, commit: nil) }
         let made = try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> ObjectID? in
@@ -120,7 +124,8 @@ extension Drafting {
                     rows[row].notRecorded = "changed while the batch ran; analyse it again"
                     continue
                 }
-                let (write, event) = recording(rows[row].result, of: fresh, at: job.ref, author: author)
+                let (write, event) = recording(
+                    rows[row].result, processingMs: rows[row].processingMs, of: fresh, at: job.ref, author: author)
                 writes.append(write)
                 events.append(event)
             }

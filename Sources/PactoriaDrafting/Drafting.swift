@@ -344,13 +344,15 @@ public enum Drafting {
             return (ref, .unchanged(sha256: sha))
         }
         let markdown = String(decoding: bytes, as: UTF8.self)
-        let result = try runAnalyzer(
-            ws, markdown: markdown, contract: loaded.contract, provider: provider, environment: environment)
+        let (result, ms) = try timed { () throws(WorkspaceError) -> AnalysisResult in
+            try runAnalyzer(
+                ws, markdown: markdown, contract: loaded.contract, provider: provider, environment: environment)
+        }
         if let why = analysisNotRecordable(loaded.contract) { return (ref, .notRecorded(result, reason: why)) }
         guard commit else { return (ref, .notRecorded(result, reason: "not recorded")) }
         let made = try WriteTransaction.withLock(ws) { () throws(WorkspaceError) -> ObjectID in
             let fresh = try ws.loadContract(ref)
-            let (write, event) = recording(result, of: fresh, at: ref, author: author)
+            let (write, event) = recording(result, processingMs: ms, of: fresh, at: ref, author: author)
             let made = try WriteTransaction.run(
                 ws, operation: "analyze of \(ref)", writes: [write],
                 finish: .commit(
@@ -365,11 +367,11 @@ public enum Drafting {
 
     /// The write that records `result` in the `compliance` section of `fresh` (as just read under
     /// the write lock), and its `contract.analyzed` event.
-    static func recording(_ result: AnalysisResult, of fresh: LoadedContract, at ref: ContractRef, author: Author)
-        -> (WriteTransaction.Write, ContractEvent)
-    {
+    static func recording(
+        _ result: AnalysisResult, processingMs: Int?, of fresh: LoadedContract, at ref: ContractRef, author: Author
+    ) -> (WriteTransaction.Write, ContractEvent) {
         var root = fresh.document.root
-        root.set("compliance", complianceNode(result))
+        root.set("compliance", complianceNode(result, processingMs: processingMs))
         let write = WriteTransaction.Write(
             path: ref.yamlPath, bytes: Array(CanonicalYAML.render(root, order: ContractCodec.order).utf8))
         let event = ContractEvent(
@@ -430,13 +432,28 @@ public enum Drafting {
         }
     }
 
-    static func complianceNode(_ r: AnalysisResult) -> YAMLNode {
+    /// Runs `body` and says how long it took on a monotonic clock, in whole milliseconds.
+    static func timed<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> (T, Int) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let value = try body()
+        return (value, milliseconds(clock.now - start))
+    }
+
+    static func milliseconds(_ d: Duration) -> Int {
+        let (seconds, attoseconds) = d.components
+        return max(0, Int(clamping: seconds) &* 1000 &+ Int(attoseconds / 1_000_000_000_000_000))
+    }
+
+    /// The `compliance:` section; `processingMs` is how long the analyser ran (nil: not measured).
+    static func complianceNode(_ r: AnalysisResult, processingMs: Int? = nil) -> YAMLNode {
         var n = YAMLNode.mapping([])
         n.set("analyzer", .scalar(r.analyzerName, .string))
         n.set("analyzer_version", .scalar(r.analyzerVersion, .quoted))
         if let m = r.model { n.set("model", .scalar(m, .string)) }
         n.set("content_sha256", .scalar(r.contentSHA256, .string))
         n.set("analyzed_at", .scalar(Timestamp.now().description, .typed))
+        if let ms = processingMs { n.set("processing_time_ms", .scalar(String(ms), .typed)) }
         n.set("overall_score", .scalar(score(r.scores.overall), .typed))
         n.set("compliance_level", .scalar(r.complianceLevel.rawValue, .string))
         n.set("compliant", .scalar(r.isCompliant ? "true" : "false", .typed))

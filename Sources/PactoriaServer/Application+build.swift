@@ -6,13 +6,14 @@ public import PactoriaWorkspace
 
 /// Builds the router: the same function serves `pactoria serve` and the tests.
 ///
-/// Outermost first: Hummingbird's request log (debug), the security headers and request id,
+/// Outermost first: the request metrics (`MetricsMiddleware`), Hummingbird's request log (debug), the security headers and request id,
 /// the CORS allow-list and Hummingbird's CORS, then errors as JSON. `/health`, `/ready` and
 /// `/openapi.json` are open; under `/api/v1` every request counts against its address, login and
 /// register are open (login with its own limit), and every other route is in the signed-in group
-/// (`AuthMiddleware`, then the caller's rate limit). `/report` has the same three stages.
+/// (`AuthMiddleware`, then the caller's rate limit). `/report` and `/metrics` have the same three stages.
 func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     let router = Router(context: PactoriaRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: state.requests))
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: ResponseHeadersMiddleware())
     router.add(middleware: CORSAllowListMiddleware(origins: state.config.corsOrigins))
@@ -33,6 +34,12 @@ func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     AnalyticsController(state: state).addRoutes(to: standard)
     GDPRController(state: state).addRoutes(to: standard)
     ConsentController(state: state).addRoutes(to: standard)
+    PerformanceController(state: state).addRoutes(to: standard)
+    // `/metrics`: for admins, with a token and the same limits as the API.
+    let metrics = router.group().add(middleware: RateLimitMiddleware(state: state, stage: .address))
+        .add(middleware: AuthMiddleware(state: state))
+        .add(middleware: RateLimitMiddleware(state: state, stage: .user(.default)))
+    PerformanceController(state: state).addMetricsRoute(to: metrics)
     ReportController(state: state).addRoutes(to: router)
     return router
 }

@@ -136,6 +136,15 @@ public enum OpenAPIDocument {
             method: "get", path: "/api/v1/security/events", summary: "Security events (admins only)", secured: true,
             success: 200, errors: common + [403], body: nil, query: ["page", "size"]),
         .init(
+            method: "get", path: "/api/v1/analytics/performance",
+            summary:
+                "Generation and analysis times and token usage (own company; operators: all), and the requests answered since start, per route (admins only)",
+            secured: true, success: 200, errors: common + [403, 404, 422], body: nil, query: ["as_of"]),
+        .init(
+            method: "get", path: "/metrics",
+            summary: "Prometheus text format 0.0.4: requests and latency per route, contracts by status (admins only)",
+            secured: true, success: 200, errors: common + [403], body: nil, query: [], mediaType: "text/plain"),
+        .init(
             method: "post", path: "/api/v1/security/gdpr/data-request",
             summary: "Record a data-subject request (admins only, own company; one commit)", secured: true,
             success: 201, errors: common + [400, 403, 404, 415, 422],

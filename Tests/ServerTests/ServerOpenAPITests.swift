@@ -20,7 +20,7 @@ struct ServerOpenAPITests {
         "post /api/v1/ai/recommend-template", "post /api/v1/ai/analyze-contract", "get /api/v1/ai/health",
         "get /api/v1/audit", "get /api/v1/security/events",
         "get /api/v1/analytics/business", "get /api/v1/analytics/compliance",
-        "get /api/v1/analytics/time-series/{metric}",
+        "get /api/v1/analytics/time-series/{metric}", "get /api/v1/analytics/performance", "get /metrics",
         "post /api/v1/security/gdpr/data-request", "get /api/v1/security/gdpr/data-request",
         "post /api/v1/security/gdpr/consent", "post /api/v1/security/gdpr/consent/withdraw",
         "get /api/v1/security/gdpr/consent", "get /api/v1/security/gdpr/consent/check",

@@ -30,11 +30,14 @@ final class ServerState: Sendable {
     /// every request. Only the signature check is cached: the user, their generation (revocation),
     /// role and company are looked up in the users store on every request.
     let tokens = TokenCache()
+    /// Requests answered since start, per route template, method and status class (`MetricsMiddleware`).
+    let requests: RequestMetrics
     /// One writer at a time in this process; `WriteLock` (flock) covers other processes.
     private let writeTurns = SerialGate()
 
     init(config: ServerConfiguration) throws(WorkspaceError) {
         self.config = config
+        requests = RequestMetrics(since: config.clock())
         let ws = try Workspace.open(root: config.root)
         // Finish a write a killed process (or this server, before a restart) left half-done.
         for note in Recovery.onOpen(ws) { FileHandle.standardError.write(Data("pactoria: \(note)\n".utf8)) }
