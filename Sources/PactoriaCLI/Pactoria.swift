@@ -24,7 +24,8 @@ public struct Pactoria: AsyncParsableCommand {
         subcommands: [
             Init.self, CompanyCommand.self, New.self, Status.self, Commit.self, Log.self, Show.self, Diff.self,
             List.self, Submit.self, RequestChanges.self, Finalize.self, Activate.self, Complete.self,
-            Terminate.self, Expire.self, ExpiringCommand.self, AnalyticsCommand.self, AuditCommand.self, CheckCommand.self,
+            Terminate.self, Expire.self, ExpiringCommand.self, AnalyticsCommand.self, AuditCommand.self,
+            CheckCommand.self,
             ReviewCommand.self, HooksCommand.self, UserCommand.self, TokenCommand.self, Serve.self, RemoteCommand.self,
             Clone.self, Push.self, Pull.self,
             SyncCommand.self, Resolve.self, MergeCommand.self, MergeDriverCommand.self, TemplatesCommand.self,

@@ -50,8 +50,9 @@ struct AnalyticsCommand: ParsableCommand {
               pactoria analytics business --as-of 2026-06-30 --json
               pactoria analytics series contracts_created --period monthly --days 365
               pactoria analytics compliance --company ancoats-bakehouse --csv
+              pactoria analytics performance --json
             """,
-        subcommands: [Business.self, Series.self, ComplianceFigures.self],
+        subcommands: [Business.self, Series.self, ComplianceFigures.self, Performance.self],
         defaultSubcommand: Business.self)
 
     struct Business: ParsableCommand {
@@ -118,6 +119,29 @@ struct AnalyticsCommand: ParsableCommand {
                     snap.commit.map { ws.contentFacts(of: snap.contracts, at: $0) }
                     ?? ws.contentFacts(of: snap.contracts)
                 let m = ComplianceMetrics(snap, content: content)
+                output.emit(m.table, json: m.json, terminal: global.terminal)
+            }
+        }
+    }
+
+    struct Performance: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "performance",
+            abstract: "Generation time and token usage, and analysis time, from the recorded runs.",
+            discussion: """
+                Read from each contract's generation and compliance records. The server's own request
+                counts and latencies are served by the server (GET /api/v1/analytics/performance and
+                /metrics), since only a running server measures them.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var scope: AnalyticsScope
+        @OptionGroup var output: TabularOutput
+
+        func run() throws {
+            try guarded(global) { () throws(WorkspaceError) in
+                let ws = try global.workspace()
+                let m = PerformanceMetrics(
+                    try AnalyticsSnapshot.load(ws, company: scope.company, asOf: try scope.date()))
                 output.emit(m.table, json: m.json, terminal: global.terminal)
             }
         }
