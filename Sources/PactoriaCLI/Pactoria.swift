@@ -30,6 +30,7 @@ public struct Pactoria: AsyncParsableCommand {
             SyncCommand.self, Resolve.self, MergeCommand.self, MergeDriverCommand.self, TemplatesCommand.self,
             Recommend.self, Generate.self, Analyze.self, EvalCommand.self, Move.self, Unlock.self, GDPRCommand.self,
             SealCommand.self, KeysCommand.self, RetentionCommand.self, TextconvCommand.self, DPIACommand.self,
+            QueueCommand.self, CalendarCommand.self,
         ])
 
     public init() {}

@@ -30,6 +30,7 @@ func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     AIController(state: state).addRoutes(to: standard, generation: generation)
     ContractsController(state: state).addRoutes(to: standard)
     AuditController(state: state).addRoutes(to: standard)
+    QueueController(state: state).addRoutes(to: standard)
     GDPRController(state: state).addRoutes(to: standard)
     ConsentController(state: state).addRoutes(to: standard)
     return router
