@@ -117,7 +117,8 @@ public struct WorkspaceConfig: Sendable {
             }
         }
         if let v = doc.root["analytics"]?["compliance_threshold"] {
-            if let t = v.string, t.utf8.count <= 32, let d = Double(t), d.isFinite, d >= 0, d <= 1,
+            // A plain number: a quoted "0.8" is text, and refused like any other.
+            if case .scalar(let t, .typed) = v, t.utf8.count <= 32, let d = Double(t), d.isFinite, d >= 0, d <= 1,
                 t.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E })
             {
                 c.complianceThreshold = d

@@ -90,7 +90,7 @@ public enum Renewal {
         var out = RenewalDates(
             endDate: end, autoRenews: false, renewalTerm: term, noticePeriod: notice, renewalDate: nil,
             termsElapsed: 0, noticeDeadline: nil)
-        if terms?.autoRenew == true, let term, let (date, k) = nextRenewal(end: end, term: term, today: today) {
+        if terms?.autoRenew == true, let term, case let (date, k)? = nextRenewal(end: end, term: term, today: today) {
             out.autoRenews = true
             out.renewalDate = date
             out.termsElapsed = k
