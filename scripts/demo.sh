@@ -19,6 +19,10 @@ run init
 run status
 run list --status active
 run log -n 3
+# Renewal terms (`renewal:`): the harbour appointment renews itself, the lease needs notice.
+run expiring --days 240
+run queue --days 120
+run calendar --ics "$root/contracts.ics"
 
 # The lifecycle rules hold however a change arrives: a hand edit of an active contract's fee.
 active=website-redesign-services-agreement

@@ -15,4 +15,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# Python packages the tests use as oracles: icalendar parses the calendar feed (CalendarTests).
+if command -v python3 >/dev/null && ! python3 -c 'import icalendar' 2>/dev/null; then
+  echo "setup: installing the icalendar Python package" >&2
+  python3 -m pip install --quiet --disable-pip-version-check icalendar >/dev/null 2>&1 ||
+    python3 -m pip install --quiet --disable-pip-version-check --user icalendar >/dev/null 2>&1 ||
+    echo "setup: could not install icalendar (pip); the calendar tests will install it or fail" >&2
+fi
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (Swift 6 toolchain needed)" >&2; exit 1; }

@@ -32,6 +32,7 @@ public struct Pactoria: AsyncParsableCommand {
             Recommend.self, Generate.self, Analyze.self, EvalCommand.self, Move.self, Unlock.self, GDPRCommand.self,
             SealCommand.self, KeysCommand.self, RetentionCommand.self, TextconvCommand.self, DPIACommand.self,
             ReportCommand.self,
+            QueueCommand.self, CalendarCommand.self,
         ])
 
     public init() {}

@@ -32,6 +32,7 @@ func buildRouter(_ state: ServerState) -> Router<PactoriaRequestContext> {
     ContractsController(state: state).addRoutes(to: standard)
     AuditController(state: state).addRoutes(to: standard)
     AnalyticsController(state: state).addRoutes(to: standard)
+    QueueController(state: state).addRoutes(to: standard)
     GDPRController(state: state).addRoutes(to: standard)
     ConsentController(state: state).addRoutes(to: standard)
     PerformanceController(state: state).addRoutes(to: standard)

@@ -25,6 +25,7 @@ struct ServerOpenAPITests {
         "post /api/v1/security/gdpr/consent", "post /api/v1/security/gdpr/consent/withdraw",
         "get /api/v1/security/gdpr/consent", "get /api/v1/security/gdpr/consent/check",
         "get /report",
+        "get /api/v1/queue", "get /api/v1/calendar.ics",
     ]
 
     static func concrete(_ path: String, id: String) -> String {

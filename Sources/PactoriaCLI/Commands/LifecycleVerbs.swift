@@ -192,7 +192,7 @@ struct Expire: ParsableCommand {
 struct ExpiringCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "expiring",
-        abstract: "List active contracts ending within a window, soonest first.",
+        abstract: "List active contracts ending, renewing or due notice within a window, soonest first.",
         discussion: "Examples:\n  pactoria expiring\n  pactoria expiring --days 90 --json")
     @OptionGroup var global: GlobalOptions
     @Option(help: "The window, in days from today.") var days = 30
@@ -213,8 +213,14 @@ struct ExpiringCommand: ParsableCommand {
             var table = Table()
             table.maxWidths = [nil, nil, 40, 50]
             for e in entries {
-                let left = e.daysLeft == 0 ? "today" : "\(e.daysLeft)d"
-                table.add([e.endDate.description, left, e.summary.ref.description, e.summary.title])
+                func left(_ n: Int) -> String { n == 0 ? "today" : n < 0 ? "\(-n)d ago" : "\(n)d" }
+                var note: [String] = []
+                if e.renews { note.append("renews" + (e.renewalTerm.map { " for \($0)" } ?? "")) }
+                if let d = e.noticeDeadline, let n = e.noticeDaysLeft { note.append("notice by \(d) (\(left(n)))") }
+                table.add([
+                    e.date.description, left(e.daysLeft), e.summary.ref.description, e.summary.title,
+                    note.joined(separator: "; "),
+                ])
             }
             Terminal.outLines(table.render())
         }

@@ -104,7 +104,12 @@ struct ExpiringJSON: Encodable {
     var path: String
     var title: String
     var endDate: String
+    var date: String
     var daysLeft: Int
+    var renews: Bool
+    @Nullable var renewalTerm: String?
+    @Nullable var noticeDeadline: String?
+    @Nullable var noticeDaysLeft: Int?
     @Nullable var contractValue: MoneyJSON?
 
     init(_ e: Expiring.Entry) {
@@ -112,14 +117,22 @@ struct ExpiringJSON: Encodable {
         path = e.summary.ref.yamlPath
         title = e.summary.title
         endDate = e.endDate.description
+        date = e.date.description
         daysLeft = e.daysLeft
+        renews = e.renews
+        renewalTerm = e.renewalTerm?.description
+        noticeDeadline = e.noticeDeadline?.description
+        noticeDaysLeft = e.noticeDaysLeft
         contractValue = e.summary.value.map(MoneyJSON.init)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, path, title
+        case id, path, title, date, renews
         case endDate = "end_date"
         case daysLeft = "days_left"
+        case renewalTerm = "renewal_term"
+        case noticeDeadline = "notice_deadline"
+        case noticeDaysLeft = "notice_days_left"
         case contractValue = "contract_value"
     }
 }

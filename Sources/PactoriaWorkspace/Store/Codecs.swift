@@ -7,12 +7,12 @@ public enum ContractCodec {
     public static let order = KeyOrder(
         [
             "id", "title", "contract_type", "status", "plain_english_input", "client", "supplier",
-            "contract_value", "start_date", "end_date", "template_id", "version", "created_by", "created_at",
+            "contract_value", "start_date", "end_date", "renewal", "template_id", "version", "created_by", "created_at",
             "updated_at", "generation", "compliance", "lifecycle",
         ],
         children: [
             "client": partyOrder, "supplier": partyOrder, "contract_value": KeyOrder(["amount", "currency"]),
-            "lifecycle": lifecycleOrder,
+            "lifecycle": lifecycleOrder, "renewal": KeyOrder(["auto_renew", "renewal_term", "notice_period"]),
         ])
 
     /// Decodes a contract, collecting every field that is missing or of the wrong shape.

@@ -31,7 +31,7 @@ public enum Snapshots {
     /// Keys of a contract's metadata outside the `Contract` model, each rendered canonically:
     /// top-level ones by name, unknown ones inside `lifecycle` as `lifecycle.<key>`.
     public static func otherFields(_ root: YAMLNode) -> [String: String] {
-        let modelled = Set(ContractCodec.order.keys).subtracting(["generation", "compliance"])
+        let modelled = Set(ContractCodec.order.keys).subtracting(["generation", "compliance", "renewal"])
         var out: [String: String] = [:]
         for e in root.entries ?? [] where !modelled.contains(e.key) {
             out[e.key] = CanonicalYAML.render(.mapping([e]))

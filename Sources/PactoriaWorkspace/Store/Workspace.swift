@@ -17,6 +17,9 @@ public struct WorkspaceConfig: Sendable {
     /// `gdpr.require_consent`: AI generation and analysis need the acting user's valid
     /// `ai_analysis` consent (default false).
     public var requireConsent = false
+    /// `analytics.compliance_threshold`: a contract whose overall compliance score is below it
+    /// is in the review queue (a number from 0 to 1, default 0.8).
+    public var complianceThreshold = 0.8
     /// The whole file, so unknown keys survive a rewrite.
     public var tree: YAMLNode
 
@@ -111,6 +114,19 @@ public struct WorkspaceConfig: Sendable {
                     Problem(
                         file: file, line: doc.line(of: "gdpr"), field: "gdpr.require_consent",
                         message: "must be true or false"))
+            }
+        }
+        if let v = doc.root["analytics"]?["compliance_threshold"] {
+            // A plain number: a quoted "0.8" is text, and refused like any other.
+            if case .scalar(let t, .typed) = v, t.utf8.count <= 32, let d = Double(t), d.isFinite, d >= 0, d <= 1,
+                t.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E })
+            {
+                c.complianceThreshold = d
+            } else {
+                problems.append(
+                    Problem(
+                        file: file, line: doc.line(of: "analytics"), field: "analytics.compliance_threshold",
+                        message: "must be a number from 0 to 1 (for example 0.8)"))
             }
         }
         if !problems.isEmpty { throw .invalid(problems) }
@@ -402,6 +418,7 @@ public final class Workspace {
         let reported = Set(shapeIssues.map(\.field))
         if !reported.contains("(file)") {
             issues += Validator.validate(contract).filter { !reported.contains($0.field) }
+            issues += Renewal.problems(doc.root)
         }
         issues += Validator.validateSlug(ref.stem, field: "(file)").map { _ in
             ValidationIssue(

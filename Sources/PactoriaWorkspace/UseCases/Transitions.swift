@@ -211,23 +211,48 @@ public enum Transitions {
     }
 }
 
-/// Expiring contracts: active contracts ending within a window, soonest first.
+/// Expiring contracts: active contracts whose term ends, or whose last day to give notice falls,
+/// within a window, soonest first. A contract that renews itself (`renewal: auto_renew: true`)
+/// is listed by its next renewal and notice deadline instead of its original end date.
 public enum Expiring {
     public struct Entry: Sendable {
         public var summary: ContractSummary
+        /// The contract's `end_date`.
         public var endDate: CalendarDate
+        /// The day its current term ends: the next renewal for an auto-renewing contract, else `endDate`.
+        public var date: CalendarDate
+        /// Days from today to `date`.
         public var daysLeft: Int
+        /// Auto-renewing: `date` is a renewal, not an end.
+        public var renews: Bool
+        public var renewalTerm: RenewalPeriod?
+        /// The last day to give notice (to stop the renewal, or of non-continuation), when the
+        /// contract has a notice period.
+        public var noticeDeadline: CalendarDate?
+        public var noticeDaysLeft: Int?
     }
 
     public static func run(_ ws: Workspace, days: Int, today: CalendarDate = .today()) throws(WorkspaceError) -> [Entry]
     {
         guard days >= 0 else { throw .invalidInput(field: "days", message: "must be zero or more") }
+        return entries(ContractIndex.load(ws).summaries, days: days, today: today)
+    }
+
+    /// The entries of `summaries` (active ones only) within `days` of `today`.
+    public static func entries(_ summaries: [ContractSummary], days: Int, today: CalendarDate) -> [Entry] {
         let horizon = today.adding(days: days)
-        return ContractIndex.load(ws).summaries.compactMap { s -> Entry? in
-            guard s.status == ContractStatus.active.rawValue, let end = s.endDate.flatMap(CalendarDate.init),
-                end >= today, end <= horizon
-            else { return nil }
-            return Entry(summary: s, endDate: end, daysLeft: end.daysSinceEpoch - today.daysSinceEpoch)
-        }.sorted { ($0.endDate, $0.summary.ref) < ($1.endDate, $1.summary.ref) }
+        func within(_ d: CalendarDate?) -> Bool { d.map { $0 >= today && $0 <= horizon } ?? false }
+        return summaries.compactMap { s -> (Entry, CalendarDate)? in
+            guard s.status == ContractStatus.active.rawValue, let r = Renewal.dates(s, today: today) else { return nil }
+            let date = r.termEnd
+            let notice = within(r.noticeDeadline) ? r.noticeDeadline : nil
+            guard within(date) || notice != nil else { return nil }
+            let entry = Entry(
+                summary: s, endDate: r.endDate, date: date, daysLeft: date.daysSinceEpoch - today.daysSinceEpoch,
+                renews: r.autoRenews, renewalTerm: r.autoRenews ? r.renewalTerm : nil, noticeDeadline: r.noticeDeadline,
+                noticeDaysLeft: r.noticeDeadline.map { $0.daysSinceEpoch - today.daysSinceEpoch })
+            // Soonest first: by the first of its dates inside the window.
+            return (entry, min(notice ?? date, within(date) ? date : notice ?? date))
+        }.sorted { ($0.1, $0.0.summary.ref) < ($1.1, $1.0.summary.ref) }.map(\.0)
     }
 }
