@@ -132,6 +132,7 @@ public enum OpenAPIDocument {
                 "contracts_created, contracts_activated, contract_value or compliance_scores per day, week or month, from the history",
             secured: true, success: 200, errors: common + [403, 404, 422], body: nil,
             query: ["period", "days", "company", "as_of"]),
+        .init(
             method: "get", path: "/api/v1/queue",
             summary:
                 "What needs attention, oldest first: pending review, analyses missing or stale, high risk, low compliance, placeholders, ends, renewals and notice deadlines within `days` (0-365, default 30)",

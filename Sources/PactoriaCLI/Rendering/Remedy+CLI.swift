@@ -32,6 +32,8 @@ enum CLIField {
         "reason": "--reason",
         // gdpr consent
         "purpose": "--purpose", "basis": "--basis", "method": "--method",
+        // analytics, queue, calendar, report, list
+        "as_of": "--as-of", "metric": "METRIC", "period": "--period",
     ]
 
     @Sendable static func name(_ field: String) -> String { flags[field] ?? field }

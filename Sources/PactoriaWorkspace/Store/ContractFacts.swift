@@ -141,10 +141,11 @@ extension ContractFacts {
                 totalTokens: Self.count(usage?["total"]), createdAt: g["created_at"]?.string)
         }
         if let r = root["renewal"], r.entries != nil {
+            // As the renewal rules read it: a plain `true` or `false`, never a quoted string.
             let auto: Bool? =
-                switch r["auto_renew"]?.string {
-                case "true": true
-                case "false": false
+                switch r["auto_renew"] {
+                case .scalar("true", .typed): true
+                case .scalar("false", .typed): false
                 default: nil
                 }
             renewal = RenewalTerms(

@@ -51,6 +51,7 @@ public struct ReportData: Sendable {
             snap.commit.map { ws.contentFacts(of: snap.contracts, at: $0) } ?? ws.contentFacts(of: snap.contracts)
         var data = ReportData(snapshot: snap, content: content, generatedAt: .now())
         data.monthly = try monthlyFromHistory(ws, company: company, asOf: asOf, today: snap.today)
+        data.queue = ReviewQueue(snap, content: content, threshold: ws.config.complianceThreshold).table
         return data
     }
 
@@ -85,12 +86,15 @@ public struct ReportData: Sendable {
         for s in snap.contracts {
             if let r = s.facts.compliance?.risk, (1...10).contains(r) { risk[r - 1] += 1 }
             if let i = byStatus.firstIndex(where: { $0.status == s.status }) { byStatus[i].value.add(s) }
-            // End dates of active contracts in the next twelve months. (Renewal and notice dates
-            // join here, as kinds "renewal" and "notice", once renewals are computed.)
-            if s.status == ContractStatus.active.rawValue, let end = s.endDate.flatMap(CalendarDate.init),
-                (0...Self.timelineDays).contains(end.daysSinceEpoch - first)
-            {
-                timeline.append((end, "end", s.title, s.ref.description))
+            // Active contracts in the next twelve months: the end of a term that does not renew,
+            // the next renewal of one that does, and the last day to give notice.
+            if s.status == ContractStatus.active.rawValue, let r = Renewal.dates(s, today: snap.today) {
+                func add(_ d: CalendarDate?, _ kind: String) {
+                    guard let d, (0...Self.timelineDays).contains(d.daysSinceEpoch - first) else { return }
+                    timeline.append((d, kind, s.title, s.ref.description))
+                }
+                if let renewal = r.renewalDate { add(renewal, "renewal") } else { add(r.endDate, "end") }
+                add(r.noticeDeadline, "notice")
             }
         }
         riskHistogram = risk
