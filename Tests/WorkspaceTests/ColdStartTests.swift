@@ -89,7 +89,8 @@ import Testing
             let missing = loaded.problems.filter {
                 $0.message == "is required" || $0.message == "must be a YAML mapping of fields"
             }
-            return "\(ContractSummary(ref: ref, contract: loaded.contract)) \(missing)"
+            return
+                "\(ContractSummary(ref: ref, contract: loaded.contract, facts: ContractFacts(loaded.document.root))) \(missing)"
         } catch {
             return "error \(error)"
         }
@@ -235,7 +236,9 @@ import Testing
                     $0.message == "is required" || $0.message == "must be a YAML mapping of fields"
                 }
                 if missing.isEmpty {
-                    list.append("\(ContractSummary(ref: ref, contract: loaded.contract))")
+                    list.append(
+                        "\(ContractSummary(ref: ref, contract: loaded.contract, facts: ContractFacts(loaded.document.root)))"
+                    )
                 } else {
                     unreadable.append("unreadable \(ref) \(WorkspaceError.invalid(missing))")
                 }

@@ -97,7 +97,10 @@ public struct WorkspaceStatus: Sendable {
             let (c, loaded) = contractChange(ws, ref, files)
             if let loaded {
                 loadedByRef[ref] = loaded
-                if files.yaml != nil { working[ref] = ContractSummary(ref: ref, contract: loaded.contract) }
+                if files.yaml != nil {
+                    working[ref] = ContractSummary(
+                        ref: ref, contract: loaded.contract, facts: ContractFacts(loaded.document.root))
+                }
             }
             contracts.append(c)
         }

@@ -57,7 +57,16 @@ struct ReportBrowserTests {
         try LC.plainCommit(sb, "Analyses and a hostile title")
     }
 
-    static func env() -> [String: String?] { ["PACTORIA_TODAY": LC.today, "PACTORIA_NOW": now] }
+    /// Today pinned, but never before the day the workspace's commits were made (they are made
+    /// now, by the real clock): the monthly chart counts the history up to today.
+    static func env() -> [String: String?] {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let committed = formatter.string(from: Date())
+        return ["PACTORIA_TODAY": max(LC.today, committed), "PACTORIA_NOW": now]
+    }
 
     @Test("report --html writes one file atomically, - prints the same page; bad options exit 64")
     func cli() throws {
@@ -71,7 +80,7 @@ struct ReportBrowserTests {
             #expect(out.exitCode == 0)
             #expect(out.stdout == page)
             #expect(page.contains("Contract report: all companies"))
-            #expect(page.contains("Today \(LC.today) · generated \(Self.now)"))
+            #expect(page.contains("Today \(Self.env()["PACTORIA_TODAY"]!!) · generated \(Self.now)"))
             #expect(!page.contains("<script"))
             // Nothing else left behind in the working tree (the write was a rename).
             let status = try sb.git(["status", "--porcelain", "--untracked-files=all"], in: "demo").stdout
