@@ -91,7 +91,7 @@ PY
 if command -v wrk >/dev/null; then
   company=$(ls "$ws/companies" | head -1)
   export PACTORIA_INSECURE_TEST_PBKDF2_ITERATIONS=1000
-  printf 'server:\n  rate_limits:\n    default: 100000000/hour\n' >> "$ws/.pactoria/config.yaml"
+  printf 'server:\n  rate_limits:\n    default: 100000000/hour\n    address: 100000000/minute\n' >> "$ws/.pactoria/config.yaml"
   (cd "$ws" && git add -A && git commit -qm "bench config" --no-verify && echo "bench-password-1" | "$bin" user add admin@bench.example --name Bench --role admin --company "$company" --password-stdin >/dev/null && "$bin" user grant-operator admin@bench.example >/dev/null)
   token=$(cd "$ws" && "$bin" token admin@bench.example)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -315,6 +315,29 @@ struct AnalyticsTests {
         #expect(early.points.reduce(0) { $0 + $1.count } == 6)
         #expect(early.to == CalendarDate("2026-09-30"))
 
+        // The day counts are cached under the tip: a new commit is counted, a damaged file is
+        // rebuilt, and the answer is the same as with no cache.
+        let before = try TimeSeries.compute(ws, metric: .contractsCreated, period: .daily, days: 365, today: Self.today)
+        var late = Self.models(seed: 6, count: 2)
+        for i in late.indices {
+            late[i].stem = "late\(i)"
+            try Self.write(root, late[i])
+        }
+        try Self.commit(root, "Two more", date: "2026-11-30T10:00:00Z")
+        let after = try TimeSeries.compute(ws, metric: .contractsCreated, period: .daily, days: 365, today: Self.today)
+        #expect(after.points.reduce(0) { $0 + $1.count } == before.points.reduce(0) { $0 + $1.count } + 2)
+        let cacheFile = root + "/" + Workspace.cacheDirectory + "/series-v1"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: cacheFile)))
+        bytes[bytes.count - 3] ^= 0x5A
+        try Data(bytes).write(to: URL(fileURLWithPath: cacheFile))
+        let damaged = try TimeSeries.compute(
+            ws, metric: .contractsCreated, period: .daily, days: 365, today: Self.today)
+        try FileManager.default.removeItem(atPath: root + "/" + Workspace.cacheDirectory)
+        let uncached = try TimeSeries.compute(
+            ws, metric: .contractsCreated, period: .daily, days: 365, today: Self.today)
+        #expect(damaged.points == after.points)
+        #expect(uncached.points == after.points)
+
         for days in [6, 366, -5, Int.max, Int.min] {
             #expect(throws: WorkspaceError.self) {
                 try TimeSeries.compute(ws, metric: .contractsCreated, period: .daily, days: days)
