@@ -213,7 +213,9 @@ extension ContractIndex.Loader {
         for (i, file) in files.enumerated() {
             if let hit = cache[file.ref.yamlPath], hit.blob == file.blob {
                 out[i] = hit.summary
-            } else if let bytes = try? repo.blob(file.blob) {
+            } else if let bytes = (try? repo.blob(file.blob)) ?? (try? repo.rawBlob(file.blob)) {
+                // A sealed blob that cannot be unsealed here (no master key) is read as stored: its
+                // clear fields, as the working tree shows it without the key.
                 work.append((i, file.ref, bytes))
             }
         }

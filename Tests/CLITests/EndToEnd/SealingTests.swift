@@ -307,6 +307,36 @@ struct SealingTests {
         }
     }
 
+    @Test(
+        "analytics read sealed contracts as every reader does: the same figures as of HEAD, with or without the key; no sealed field without it"
+    )
+    func analyticsOverSealed() throws {
+        try E2E.withSandbox { sb in
+            try Self.sealedWorkspace(sb)
+            let noKey: [String: String?] = ["PACTORIA_MASTER_KEY": nil, "PACTORIA_TODAY": "2026-12-01"]
+            func figures(_ args: [String], _ env: [String: String?]) throws -> (Int, [String]) {
+                let r = try Self.run(sb, ["analytics", "business", "--json"] + args, in: "a", env: env)
+                let json = try E2E.parseJSON(r)
+                let values = (json["value_by_currency"] as? [[String: Any]] ?? []).map {
+                    "\($0["currency"] ?? "") \($0["total_value"] ?? "")"
+                }
+                return (json["total_contracts"] as? Int ?? -1, values)
+            }
+            let now = try figures([], Self.keyEnv)
+            #expect(now.0 == 16)
+            // As of HEAD: the sealed blobs, unsealed with the key, read from their clear fields without it.
+            #expect(try figures(["--as-of", "2999-12-31"], Self.keyEnv) == now)
+            let asOfNoKey = try figures(["--as-of", "2999-12-31"], noKey)
+            #expect(asOfNoKey == now, "\(asOfNoKey) against \(now)")
+            let report = try Self.run(sb, ["report", "--html", "-", "--as-of", "2999-12-31"], in: "a", env: noKey)
+            try Self.ok(report, "report without the key")
+            #expect(!report.stdout.contains(Self.canary))
+            let queue = try Self.run(sb, ["queue", "--json", "--as-of", "2999-12-31"], in: "a", env: noKey)
+            try Self.ok(queue, "queue without the key")
+            #expect(!queue.stdout.contains(Self.canary) && !queue.stdout.contains(Self.canaryEmail))
+        }
+    }
+
     @Test("history read without the master key is not what a later run with the key is shown")
     func historyCachePerReading() throws {
         try E2E.withSandbox { sb in
