@@ -13,7 +13,7 @@ struct AnalyticsController {
 
     func addRoutes(to group: RouterGroup<PactoriaRequestContext>) {
         group.get("/analytics/business") { request, context in
-            let (company, asOf) = try scope(request, context)
+            let (company, asOf) = try state.figuresScope(request, context, "the analytics")
             let (live, memo) = (state.contracts, state.businessMetrics)
             let json = try await state.read { ws in
                 // Now: from the live index, reused while it is unchanged; as of a date: that tree.
@@ -23,7 +23,7 @@ struct AnalyticsController {
             return try JSONBody.response(json)
         }
         group.get("/analytics/compliance") { request, context in
-            let (company, asOf) = try scope(request, context)
+            let (company, asOf) = try state.figuresScope(request, context, "the analytics")
             let live = state.contracts
             let json = try await state.read { ws in
                 let snap = try AnalyticsSnapshot.load(ws, company: company, asOf: asOf, live: live)
@@ -35,7 +35,7 @@ struct AnalyticsController {
             return try JSONBody.response(json)
         }
         group.get("/analytics/time-series/:metric") { request, context in
-            let (company, asOf) = try scope(request, context)
+            let (company, asOf) = try state.figuresScope(request, context, "the analytics")
             let q = request.uri.queryParameters
             let metric = try wrap { () throws(WorkspaceError) in
                 try TimeSeries.metric(context.parameters.get("metric") ?? "")
@@ -48,32 +48,6 @@ struct AnalyticsController {
             }
             return try JSONBody.response(json)
         }
-    }
-
-    /// The company the caller may see figures for and `as_of=`, checked.
-    func scope(_ request: Request, _ context: PactoriaRequestContext) throws -> (String?, CalendarDate?) {
-        let me = try context.caller()
-        guard me.may(.read) else {
-            state.securityEvent(
-                "permission_denied", severity: "medium", context: context,
-                detail: "role \(me.role.rawValue) may not read analytics")
-            throw APIError.forbidden("your role (\(me.role.rawValue)) may not read analytics")
-        }
-        let q = request.uri.queryParameters
-        var company: String? = me.isOperator ? nil : me.company
-        if let asked = q.get("company") {
-            guard me.sees(company: asked) else {
-                state.securityEvent(
-                    "cross_company_access", severity: "critical", context: context,
-                    detail: "\(me.email) (\(me.company)) asked for the analytics of \(asked)")
-                throw APIError.notFound("no such company")
-            }
-            company = asked
-        }
-        let asOf = try q.get("as_of").map { s in
-            try wrap { () throws(WorkspaceError) in try AnalyticsSnapshot.parseDate(s) }
-        }
-        return (company, asOf)
     }
 
     func wrap<T>(_ body: () throws(WorkspaceError) -> T) throws -> T {

@@ -13,7 +13,7 @@ struct QueueController {
 
     func addRoutes(to group: RouterGroup<PactoriaRequestContext>) {
         group.get("/queue") { request, context in
-            let (company, asOf) = try scope(request, context, "the review queue")
+            let (company, asOf) = try state.figuresScope(request, context, "the review queue")
             let days = try Paging.int(
                 request.uri.queryParameters, "days", default: ReviewQueue.defaultDays, range: ReviewQueue.dayRange)
             let live = state.contracts
@@ -24,7 +24,7 @@ struct QueueController {
             return try JSONBody.response(q.json)
         }
         group.get("/calendar.ics") { request, context in
-            let (company, asOf) = try scope(request, context, "the calendar")
+            let (company, asOf) = try state.figuresScope(request, context, "the calendar")
             let live = state.contracts
             let today = CalendarDate.today()
             let cal = try await state.read { ws in
@@ -34,37 +34,5 @@ struct QueueController {
                 status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: cal.ics)))
         }
-    }
-
-    /// The company asked for (`?company=`: the caller's own, or any for an operator; none: the
-    /// caller's, or every company for an operator) and `?as_of=`.
-    func scope(_ request: Request, _ context: PactoriaRequestContext, _ what: String) throws -> (
-        String?, CalendarDate?
-    ) {
-        let me = try context.caller()
-        guard me.may(.read) else {
-            state.securityEvent(
-                "permission_denied", severity: "medium", context: context,
-                detail: "role \(me.role.rawValue) may not read")
-            throw APIError.forbidden("your role (\(me.role.rawValue)) may not read")
-        }
-        let q = request.uri.queryParameters
-        var company: String? = me.isOperator ? nil : me.company
-        if let asked = q.get("company") {
-            guard me.sees(company: asked) else {
-                state.securityEvent(
-                    "cross_company_access", severity: "critical", context: context,
-                    detail: "\(me.email) (\(me.company)) asked for \(what) of \(asked)")
-                throw APIError.notFound("no such company")
-            }
-            company = asked
-        }
-        var asOf: CalendarDate?
-        if let text = q.get("as_of") {
-            do throws(WorkspaceError) { asOf = try AnalyticsSnapshot.parseDate(text) } catch {
-                throw APIError.from(error)
-            }
-        }
-        return (company, asOf)
     }
 }
