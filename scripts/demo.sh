@@ -49,6 +49,14 @@ run activate "$new"
 run audit --contract "$new"
 run diff "$new" HEAD~4 HEAD --exit-code || true
 
+# Analytics from the files and the history: now, per month, and as of an earlier date; the report.
+run analytics business
+run analytics series contracts_created --period monthly --days 90
+run analytics compliance --company brickline-digital
+run list --status active --as-of "$(cd "$demo" && git log -1 --format=%cs HEAD~3)"
+run report --html "$root/report.html"
+printf '(report written to %s: one HTML page with inline SVG charts; it opens offline and prints on A4)\n' "$root/report.html"
+
 # CI: check every commit of a branch and summarise it for a pull request.
 run check --base HEAD~6
 run review --base HEAD~6 | head -40
