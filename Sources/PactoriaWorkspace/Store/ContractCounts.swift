@@ -209,14 +209,17 @@ extension ContractIndex.Loader {
     /// updated in order afterwards.
     mutating func summaries(_ files: [(ref: ContractRef, blob: ObjectID)], repo: Repository) -> [ContractSummary?] {
         var out = [ContractSummary?](repeating: nil, count: files.count)
-        var work: [(index: Int, ref: ContractRef, bytes: [UInt8])] = []
+        var work: [(index: Int, ref: ContractRef, bytes: [UInt8], keep: Bool)] = []
         for (i, file) in files.enumerated() {
             if let hit = cache[file.ref.yamlPath], hit.blob == file.blob {
                 out[i] = hit.summary
-            } else if let bytes = (try? repo.blob(file.blob)) ?? (try? repo.rawBlob(file.blob)) {
+            } else if let bytes = try? repo.blob(file.blob) {
+                work.append((i, file.ref, bytes, true))
+            } else if let bytes = try? repo.rawBlob(file.blob) {
                 // A sealed blob that cannot be unsealed here (no master key) is read as stored: its
-                // clear fields, as the working tree shows it without the key.
-                work.append((i, file.ref, bytes))
+                // clear fields, as the working tree shows it without the key. Not remembered under
+                // its blob id, where a later reading with the key would find it.
+                work.append((i, file.ref, bytes, false))
             }
         }
         let parsed = Parallel.map(work) { ContractCounts.parsed(ref: $0.ref, bytes: $0.bytes) }
@@ -224,7 +227,7 @@ extension ContractIndex.Loader {
             guard let (summary, listable) = result else { continue }
             out[item.index] = summary
             let path = item.ref.yamlPath
-            if listable && cache[path] == nil {
+            if item.keep && listable && cache[path] == nil {
                 // Known by blob only: a stamp that never matches keeps stat-based lookups honest.
                 cache[path] = ContractIndex.Entry(
                     stamp: FileSystem.Stamp(size: -1, mtimeNanos: 0, ctimeNanos: 0, inode: 0),
