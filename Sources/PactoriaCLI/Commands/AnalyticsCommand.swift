@@ -34,6 +34,11 @@ struct AnalyticsScope: ParsableArguments {
     func date() throws(WorkspaceError) -> CalendarDate? {
         try asOf.map { (s) throws(WorkspaceError) in try AnalyticsSnapshot.parseDate(s, field: "--as-of") }
     }
+
+    /// The contracts these options name, now or as of the date.
+    func snapshot(_ ws: Workspace) throws(WorkspaceError) -> AnalyticsSnapshot {
+        try AnalyticsSnapshot.load(ws, company: company, asOf: try date())
+    }
 }
 
 struct AnalyticsCommand: ParsableCommand {
@@ -66,7 +71,7 @@ struct AnalyticsCommand: ParsableCommand {
         func run() throws {
             try guarded(global) { () throws(WorkspaceError) in
                 let ws = try global.workspace()
-                let m = BusinessMetrics(try AnalyticsSnapshot.load(ws, company: scope.company, asOf: try scope.date()))
+                let m = BusinessMetrics(try scope.snapshot(ws))
                 output.emit(m.table, json: m.json, terminal: global.terminal)
             }
         }
@@ -114,10 +119,9 @@ struct AnalyticsCommand: ParsableCommand {
         func run() throws {
             try guarded(global) { () throws(WorkspaceError) in
                 let ws = try global.workspace()
-                let snap = try AnalyticsSnapshot.load(ws, company: scope.company, asOf: try scope.date())
+                let snap = try scope.snapshot(ws)
                 let content =
-                    snap.commit.map { ws.contentFacts(of: snap.contracts, at: $0) }
-                    ?? ws.contentFacts(of: snap.contracts)
+                    snap.contentFacts(ws)
                 let m = ComplianceMetrics(snap, content: content)
                 output.emit(m.table, json: m.json, terminal: global.terminal)
             }
@@ -141,7 +145,7 @@ struct AnalyticsCommand: ParsableCommand {
             try guarded(global) { () throws(WorkspaceError) in
                 let ws = try global.workspace()
                 let m = PerformanceMetrics(
-                    try AnalyticsSnapshot.load(ws, company: scope.company, asOf: try scope.date()))
+                    try scope.snapshot(ws))
                 output.emit(m.table, json: m.json, terminal: global.terminal)
             }
         }

@@ -20,16 +20,13 @@ struct CalendarCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Write the feed to FILE (- for standard output).", valueName: "FILE")) var ics: String
-    @Option(help: "Only this company (slug).") var company: String?
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The dates as of a date.", valueName: "YYYY-MM-DD"))
-    var asOf: String?
+    @OptionGroup var scope: AnalyticsScope
     @Flag(name: .shortAndLong, help: "Print nothing on success.") var quiet = false
 
     func run() throws {
         try guardedRun(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
-            let date = try asOf.map { (s) throws(WorkspaceError) in try AnalyticsSnapshot.parseDate(s) }
-            let cal = try ContractCalendar.load(ws, company: company, asOf: date)
+            let cal = try ContractCalendar.load(ws, company: scope.company, asOf: try scope.date())
             if ics == "-" {
                 FileHandle.standardOutput.write(Data(cal.ics))
                 return

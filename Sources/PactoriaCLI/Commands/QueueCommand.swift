@@ -21,9 +21,7 @@ struct QueueCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The window for ends, renewals and notice deadlines, in days (0–365).") var days = 30
-    @Option(help: "Only this company (slug).") var company: String?
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The queue as of a date.", valueName: "YYYY-MM-DD"))
-    var asOf: String?
+    @OptionGroup var scope: AnalyticsScope
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print CSV.") var csv = false
 
@@ -34,8 +32,7 @@ struct QueueCommand: ParsableCommand {
     func run() throws {
         try guardedRun(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
-            let date = try asOf.map { (s) throws(WorkspaceError) in try AnalyticsSnapshot.parseDate(s) }
-            let q = try ReviewQueue.load(ws, company: company, asOf: date, days: days)
+            let q = try ReviewQueue.load(ws, company: scope.company, asOf: try scope.date(), days: days)
             if json {
                 JSON.print(q.json)
                 return

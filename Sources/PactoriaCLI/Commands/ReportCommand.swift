@@ -20,21 +20,16 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Write the report to FILE (- for standard output).", valueName: "FILE"))
     var html: String
-    @Option(help: "Only this company (default: every company).") var company: String?
-    @Option(name: .customLong("as-of"), help: "As of this date (YYYY-MM-DD): the last commit at or before it.")
-    var asOf: String?
+    @OptionGroup var scope: AnalyticsScope
 
     func validate() throws {
         if html.isEmpty { throw ValidationError("--html needs a file name, or - for standard output") }
-        if let asOf, asOf.utf8.count != 10 || CalendarDate(asOf) == nil {
-            throw ValidationError("--as-of must be a date YYYY-MM-DD, got '\(asOf.prefix(40))'")
-        }
     }
 
     func run() throws {
         try guarded(global) { () throws(WorkspaceError) in
             let ws = try global.workspace()
-            let data = try ReportData.load(ws, company: company, asOf: asOf.flatMap(CalendarDate.init), live: nil)
+            let data = try ReportData.load(ws, company: scope.company, asOf: try scope.date(), live: nil)
             let page = ContractReport.html(data)
             if html == "-" {
                 Terminal.writeRaw(Array(page.utf8))

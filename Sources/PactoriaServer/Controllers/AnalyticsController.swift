@@ -28,8 +28,7 @@ struct AnalyticsController {
             let json = try await state.read { ws in
                 let snap = try AnalyticsSnapshot.load(ws, company: company, asOf: asOf, live: live)
                 let content =
-                    snap.commit.map { ws.contentFacts(of: snap.contracts, at: $0) }
-                    ?? ws.contentFacts(of: snap.contracts)
+                    snap.contentFacts(ws)
                 return ComplianceMetrics(snap, content: content).json
             }
             return try JSONBody.response(json)

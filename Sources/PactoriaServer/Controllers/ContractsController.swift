@@ -128,11 +128,7 @@ struct ContractsController {
             company: company, status: q.get("status"), type: q.get("contract_type"), search: q.get("search"),
             page: try Paging.int(q, "page", default: 1, range: 1...Paging.maxPage),
             size: try Paging.int(q, "size", default: 20, range: ListContracts.sizeRange),
-            asOf: try q.get("as_of").map { s in
-                do throws(WorkspaceError) { return try AnalyticsSnapshot.parseDate(s) } catch {
-                    throw APIError.from(error)
-                }
-            })
+            asOf: try ServerState.asOf(q.get("as_of")))
         let live = state.contracts
         var page = try await state.read { ws in try ListContracts.run(ws, query, live: live) }
         // Contracts moved in from another company by plain file moves are not listed as theirs.

@@ -27,11 +27,7 @@ struct PerformanceController {
     func addRoutes(to group: RouterGroup<PactoriaRequestContext>) {
         group.get("/analytics/performance") { request, context in
             let me = try admin(context, "performance figures")
-            let asOf = try request.uri.queryParameters.get("as_of").map { text in
-                do throws(WorkspaceError) { return try AnalyticsSnapshot.parseDate(text) } catch {
-                    throw APIError.from(error)
-                }
-            }
+            let asOf = try ServerState.asOf(request.uri.queryParameters.get("as_of"))
             let company = me.isOperator ? nil : me.company
             let live = state.contracts
             let figures = try await state.read { ws in

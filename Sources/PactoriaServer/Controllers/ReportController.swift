@@ -23,12 +23,7 @@ struct ReportController {
             let me = try context.caller()
             let q = request.uri.queryParameters
             let company = try Self.company(q.get("company"), me, state: state, context: context)
-            let asOf = try q.get("as_of").map { (text: String) throws -> CalendarDate in
-                guard text.utf8.count == 10, let d = CalendarDate(text) else {
-                    throw APIError.validation("as_of", "must be a date YYYY-MM-DD")
-                }
-                return d
-            }
+            let asOf = try ServerState.asOf(q.get("as_of"))
             let live = state.contracts
             let page = try await state.read { ws in
                 try ContractReport.html(ReportData.load(ws, company: company, asOf: asOf, live: live))

@@ -29,12 +29,13 @@ extension ServerState {
             }
             company = asked
         }
-        var asOf: CalendarDate?
-        if let text = q.get("as_of") {
-            do throws(WorkspaceError) { asOf = try AnalyticsSnapshot.parseDate(text) } catch {
-                throw APIError.from(error)
-            }
-        }
-        return (company, asOf)
+        return (company, try Self.asOf(q.get("as_of")))
+    }
+
+    /// `?as_of=`, checked as every date to answer as of is (`AnalyticsSnapshot.parseDate`): a
+    /// 422 naming `as_of`; nil when absent.
+    static func asOf(_ text: String?) throws -> CalendarDate? {
+        guard let text else { return nil }
+        do throws(WorkspaceError) { return try AnalyticsSnapshot.parseDate(text) } catch { throw APIError.from(error) }
     }
 }

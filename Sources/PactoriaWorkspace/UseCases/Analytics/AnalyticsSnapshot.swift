@@ -46,6 +46,12 @@ public struct AnalyticsSnapshot: Sendable {
             contracts: index.summaries, unreadable: index.unreadable.count, company: company, today: today)
     }
 
+    /// The content facts of the snapshot's contracts: from the working tree now, or from the
+    /// answering commit's tree as of a date.
+    public func contentFacts(_ ws: Workspace) -> [ContractRef: ContentFacts] {
+        commit.map { ws.contentFacts(of: contracts, at: $0) } ?? ws.contentFacts(of: contracts)
+    }
+
     /// The contracts in the tree of the last commit (following first parents from HEAD) made at
     /// or before the end of `asOf` (UTC).
     static func load(_ ws: Workspace, company: String?, asOf: CalendarDate) throws(WorkspaceError)

@@ -103,9 +103,7 @@ public struct BusinessMetrics: Sendable {
     /// The JSON both front ends print (docs/JSON.md): money as decimal strings per currency.
     public var json: JSONValue {
         var byCurrency: [JSONValue] = []
-        for c in Set(value.currencies + activeValue.currencies).sorted(by: {
-            (MoneyTotals.rank($0), $0) < (MoneyTotals.rank($1), $1)
-        }) {
+        for c in MoneyTotals.currencies(of: [value, activeValue]) {
             var expiringJSON: [String: JSONValue] = [:]
             for e in expiring { expiringJSON["within_\(e.days)_days"] = .string(e.value[c].amount) }
             byCurrency.append([
@@ -147,9 +145,7 @@ public struct BusinessMetrics: Sendable {
             ["total_contracts", "", "\(total)"]
         ]
         for s in ContractStatus.allCases { rows.append(["\(s.rawValue)_contracts", "", "\(count(s))"]) }
-        for c in Set(value.currencies + activeValue.currencies).sorted(by: {
-            (MoneyTotals.rank($0), $0) < (MoneyTotals.rank($1), $1)
-        }) {
+        for c in MoneyTotals.currencies(of: [value, activeValue]) {
             rows.append(["total_value", c, value[c].amount])
             rows.append(["average_value", c, value[c].average])
             rows.append(["active_value", c, activeValue[c].amount])

@@ -43,10 +43,17 @@ public struct MoneyTotals: Sendable, Equatable {
 
     /// The currencies present, in a fixed order (GBP, EUR, USD, then any other).
     public var currencies: [String] {
-        totals.keys.sorted { (Self.rank($0), $0) < (Self.rank($1), $1) }
+        Self.currencies(of: [self])
     }
 
     public subscript(currency: String) -> Total { totals[currency] ?? Total() }
+
+    /// Every currency any of `totals` holds, once each, in the same fixed order.
+    public static func currencies(of totals: some Sequence<MoneyTotals>) -> [String] {
+        var all = Set<String>()
+        for t in totals { all.formUnion(t.totals.keys) }
+        return all.sorted { (rank($0), $0) < (rank($1), $1) }
+    }
 
     static func rank(_ c: String) -> Int { ["GBP": 0, "EUR": 1, "USD": 2][c] ?? 3 }
 

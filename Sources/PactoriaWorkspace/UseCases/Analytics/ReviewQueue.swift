@@ -111,7 +111,7 @@ public struct ReviewQueue: Sendable {
         try checkDays(days)
         let snap = try AnalyticsSnapshot.load(ws, company: company, asOf: asOf, live: live, today: today)
         let content =
-            snap.commit.map { ws.contentFacts(of: snap.contracts, at: $0) } ?? ws.contentFacts(of: snap.contracts)
+            snap.contentFacts(ws)
         return ReviewQueue(snap, content: content, days: days, threshold: ws.config.complianceThreshold)
     }
 

@@ -56,25 +56,25 @@ public struct TimeSeries: Sendable {
 
     /// Checks a metric's name (`field` is how the caller names the parameter).
     public static func metric(_ name: String, field: String = "metric") throws(WorkspaceError) -> Metric {
-        guard let m = Metric(rawValue: name) else {
-            throw .invalidInput(
-                field: field,
-                message:
-                    "unknown metric '\(name.prefix(64))' (expected one of: \(Metric.allCases.map(\.rawValue).joined(separator: ", ")))"
-            )
-        }
-        return m
+        try named(name, field: field, kind: "metric")
     }
 
     public static func period(_ name: String, field: String = "period") throws(WorkspaceError) -> Period {
-        guard let p = Period(rawValue: name) else {
+        try named(name, field: field, kind: "period")
+    }
+
+    /// The case named `name`, or an error naming `field` and every allowed name.
+    static func named<T: RawRepresentable & CaseIterable>(_ name: String, field: String, kind: String)
+        throws(WorkspaceError) -> T where T.RawValue == String
+    {
+        guard let value = T(rawValue: name) else {
             throw .invalidInput(
                 field: field,
                 message:
-                    "unknown period '\(name.prefix(64))' (expected one of: \(Period.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    "unknown \(kind) '\(name.prefix(64))' (expected one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")))"
             )
         }
-        return p
+        return value
     }
 
     public static func checkDays(_ days: Int, field: String = "days") throws(WorkspaceError) {
@@ -248,9 +248,7 @@ public struct TimeSeries: Sendable {
                 columns: ["start", "end", metric.rawValue],
                 rows: points.map { [$0.start.description, $0.end.description, "\($0.count)"] })
         case .contractValue:
-            var currencies: [String] = []
-            for p in points { for c in p.value.currencies where !currencies.contains(c) { currencies.append(c) } }
-            currencies.sort { (MoneyTotals.rank($0), $0) < (MoneyTotals.rank($1), $1) }
+            var currencies = MoneyTotals.currencies(of: points.map(\.value))
             if currencies.isEmpty { currencies = ["GBP"] }
             return AnalyticsTable(
                 columns: ["start", "end", "contracts"] + currencies,

@@ -100,9 +100,7 @@ public struct ContractReport: Sendable {
             for e in b.expiring { rows.append(["Active, ending within \(e.days) days", "\(e.contracts)"]) }
             if b.snapshot.unreadable > 0 { rows.append(["Unreadable metadata files", "\(b.snapshot.unreadable)"]) }
             table(&w, columns: ["Figure", "Value"], rows: rows, numeric: [1])
-            let currencies = Set(b.value.currencies + b.activeValue.currencies).sorted {
-                (MoneyTotals.rank($0), $0) < (MoneyTotals.rank($1), $1)
-            }
+            let currencies = MoneyTotals.currencies(of: [b.value, b.activeValue])
             w.element("h3", text: "Value by currency")
             if currencies.isEmpty {
                 w.element("p", [("class", "note")], text: "No contract has a value.")
@@ -130,11 +128,7 @@ public struct ContractReport: Sendable {
 
     static func valueByStatus(_ w: inout HTMLWriter, _ data: ReportData) {
         section(&w, id: "value-by-status", title: "Value by status") { w in
-            var currencies: [String] = []
-            for (_, v) in data.valueByStatus {
-                for c in v.currencies where !currencies.contains(c) { currencies.append(c) }
-            }
-            currencies.sort { (MoneyTotals.rank($0), $0) < (MoneyTotals.rank($1), $1) }
+            let currencies = MoneyTotals.currencies(of: data.valueByStatus.map(\.value))
             guard !currencies.isEmpty else {
                 BarChart(
                     name: "value-by-status", label: "Contract value by status", categories: [], series: [],

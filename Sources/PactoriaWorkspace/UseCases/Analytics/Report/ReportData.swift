@@ -48,7 +48,7 @@ public struct ReportData: Sendable {
     ) throws(WorkspaceError) -> ReportData {
         let snap = try AnalyticsSnapshot.load(ws, company: company, asOf: asOf, live: live, today: .today())
         let content =
-            snap.commit.map { ws.contentFacts(of: snap.contracts, at: $0) } ?? ws.contentFacts(of: snap.contracts)
+            snap.contentFacts(ws)
         var data = ReportData(snapshot: snap, content: content, generatedAt: .now())
         data.monthly = try monthlyFromHistory(ws, company: company, asOf: asOf, today: snap.today)
         data.queue = ReviewQueue(snap, content: content, threshold: ws.config.complianceThreshold).table
